@@ -1,0 +1,87 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Targets, lower never importing higher:
+// CLibXML2 < FHIRModel < FHIRPath < FHIRViews;  FHIRModel < ImmPortAPI;  all < Bridge < immport-bridge.
+let package = Package(
+    name: "ImmPortBridge",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "immport-bridge", targets: ["immport-bridge"]),
+        .library(name: "FHIRModel", targets: ["FHIRModel"]),
+        .library(name: "FHIRPath", targets: ["FHIRPath"]),
+        .library(name: "FHIRViews", targets: ["FHIRViews"]),
+        .library(name: "ImmPortAPI", targets: ["ImmPortAPI"]),
+        .library(name: "Bridge", targets: ["Bridge"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(name: "FHIRModel", dependencies: ["CLibXML2"]),
+        .target(name: "FHIRPath", dependencies: ["FHIRModel"]),
+        .target(
+            name: "FHIRViews",
+            dependencies: [
+                "FHIRModel", "FHIRPath",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .target(
+            name: "ImmPortAPI",
+            dependencies: [
+                "FHIRModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "Bridge",
+            dependencies: ["FHIRModel", "FHIRPath", "FHIRViews", "ImmPortAPI"]
+        ),
+        .executableTarget(
+            name: "immport-bridge",
+            dependencies: [
+                "FHIRModel", "FHIRPath", "FHIRViews", "ImmPortAPI", "Bridge",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A loopback HTTP server that serves Fixtures/ the way HAPI and the Shared Data API do, with faults.
+        .target(
+            name: "ImmPortTestServer",
+            dependencies: [
+                "FHIRModel",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "immport-bridge-bench",
+            dependencies: ["FHIRModel", "FHIRPath", "FHIRViews"],
+            path: "Benchmarks/Runner"
+        ),
+        .testTarget(name: "FHIRModelTests", dependencies: ["FHIRModel"]),
+        .testTarget(name: "FHIRPathTests", dependencies: ["FHIRModel", "FHIRPath"]),
+        .testTarget(name: "FHIRViewsTests", dependencies: ["FHIRModel", "FHIRPath", "FHIRViews"]),
+        .testTarget(
+            name: "ImmPortAPITests",
+            dependencies: ["FHIRModel", "ImmPortAPI", "ImmPortTestServer"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,85 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes an output file through a temporary file beside it, renamed into place only by `commit()`: a failed run
+/// never leaves a half-written output. `-` writes to standard output directly.
+public final class AtomicFileWriter {
+    public let path: String
+    let temporaryPath: String?
+    let fd: Int32
+    var buffer: [UInt8] = []
+    var committed = false
+    /// Bytes are handed to the kernel in chunks of this size.
+    let flushThreshold = 1 << 20
+
+    public init(path: String) throws {
+        self.path = path
+        if path == "-" {
+            temporaryPath = nil
+            fd = 1
+        } else {
+            let temp = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            let opened = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            if opened < 0 { throw FileIOError(path: path, operation: "create", code: errno) }
+            temporaryPath = temp
+            fd = opened
+        }
+        buffer.reserveCapacity(flushThreshold + 65536)
+    }
+
+    deinit {
+        if let temporaryPath, !committed {
+            close(fd)
+            unlink(temporaryPath)
+        }
+    }
+
+    public func write(_ bytes: [UInt8]) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= flushThreshold { try flush() }
+    }
+
+    public func write(_ string: String) throws {
+        buffer.append(contentsOf: string.utf8)
+        if buffer.count >= flushThreshold { try flush() }
+    }
+
+    /// Appends through a closure that writes into the pending buffer, avoiding an intermediate array.
+    public func append(_ body: (inout [UInt8]) -> Void) throws {
+        body(&buffer)
+        if buffer.count >= flushThreshold { try flush() }
+    }
+
+    public func flush() throws {
+        var offset = 0
+        while offset < buffer.count {
+            let n = buffer.withUnsafeBytes { raw in Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileIOError(path: path, operation: "write", code: errno)
+            }
+            offset += n
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, then moves the temporary file into place.
+    public func commit() throws {
+        try flush()
+        guard let temporaryPath else { return }
+        if fsync(fd) != 0 && errno != EINVAL { throw FileIOError(path: path, operation: "sync", code: errno) }
+        close(fd)
+        if rename(temporaryPath, path) != 0 {
+            let code = errno
+            unlink(temporaryPath)
+            committed = true
+            throw FileIOError(path: path, operation: "rename into place", code: code)
+        }
+        committed = true
+    }
+}

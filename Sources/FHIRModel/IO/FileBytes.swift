@@ -1,0 +1,136 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A failure to open, read or write a file, naming the path and the system's reason.
+public struct FileIOError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var operation: String
+    public var code: Int32
+
+    public init(path: String, operation: String, code: Int32) {
+        self.path = path
+        self.operation = operation
+        self.code = code
+    }
+
+    public var description: String {
+        "\(path): cannot \(operation): \(String(cString: strerror(code)))"
+    }
+}
+
+/// Whole-file and stream reading without Foundation: the readers work on bytes, and `-` means standard input.
+public enum FileBytes {
+    /// Reads a whole file (or standard input for `-`).
+    public static func read(path: String) throws -> [UInt8] {
+        let fd: Int32 = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw FileIOError(path: path, operation: "open", code: errno) }
+        defer { if fd != 0 { close(fd) } }
+        var info = stat()
+        var expected = 0
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG { expected = Int(info.st_size) }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw FileIOError(path: path, operation: "read (it is a directory)", code: EISDIR) }
+        var bytes = [UInt8](repeating: 0, count: max(expected, 65536))
+        var filled = 0
+        while true {
+            if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+            let n = bytes.withUnsafeMutableBytes { buffer in
+                Glibc.read(fd, buffer.baseAddress! + filled, buffer.count - filled)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileIOError(path: path, operation: "read", code: errno)
+            }
+            if n == 0 { break }
+            filled += n
+        }
+        bytes.removeSubrange(filled...)
+        return bytes
+    }
+}
+
+/// Reads a file or stream in fixed-size chunks and hands out its lines, so memory stays flat whatever the size.
+public struct LineReader: ~Copyable {
+    let fd: Int32
+    let path: String
+    var buffer: [UInt8]
+    var start = 0
+    var end = 0
+    var eof = false
+    /// The one-based number of the line last returned.
+    public private(set) var lineNumber = 0
+
+    public init(path: String, chunkSize: Int = 1 << 20) throws {
+        self.path = path
+        fd = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { throw FileIOError(path: path, operation: "open", code: errno) }
+        buffer = [UInt8](repeating: 0, count: chunkSize)
+    }
+
+    deinit { if fd > 0 { close(fd) } }
+
+    /// Calls `body` with the next line's bytes (without its `\n` or `\r\n`), or returns false at the end.
+    public mutating func nextLine(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
+        while true {
+            if let newline = findNewline() {
+                lineNumber += 1
+                var lineEnd = newline
+                if lineEnd > start, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                let lineStart = start
+                start = newline + 1
+                try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[lineStart..<lineEnd])) }
+                return true
+            }
+            if eof {
+                guard start < end else { return false }
+                lineNumber += 1
+                let lineStart = start
+                let lineEnd = end
+                start = end
+                try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[lineStart..<lineEnd])) }
+                return true
+            }
+            try fill()
+        }
+    }
+
+    func findNewline() -> Int? {
+        buffer.withUnsafeBytes { raw -> Int? in
+            guard start < end else { return nil }
+            if let p = memchr(raw.baseAddress! + start, 0x0A, end - start) {
+                return raw.baseAddress!.distance(to: UnsafeRawPointer(p))
+            }
+            return nil
+        }
+    }
+
+    mutating func fill() throws {
+        if start > 0 {
+            // Move the partial line to the front.
+            let remaining = end - start
+            if remaining > 0 {
+                buffer.withUnsafeMutableBytes { raw in
+                    _ = memmove(raw.baseAddress!, raw.baseAddress! + start, remaining)
+                }
+            }
+            start = 0
+            end = remaining
+        }
+        if end == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+        while true {
+            let n = buffer.withUnsafeMutableBytes { raw in
+                Glibc.read(fd, raw.baseAddress! + end, raw.count - end)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileIOError(path: path, operation: "read", code: errno)
+            }
+            if n == 0 { eof = true } else { end += n }
+            return
+        }
+    }
+}

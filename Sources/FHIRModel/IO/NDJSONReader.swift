@@ -1,0 +1,37 @@
+/// Reads NDJSON one line at a time: each non-blank line is one JSON document. Errors name the file and the line.
+public struct NDJSONReader: ~Copyable {
+    var lines: LineReader
+    let path: String
+    public var maxDepth = 512
+
+    public init(path: String, chunkSize: Int = 1 << 20) throws {
+        self.path = path
+        lines = try LineReader(path: path, chunkSize: chunkSize)
+    }
+
+    /// The one-based line number of the document last returned.
+    public var lineNumber: Int { lines.lineNumber }
+
+    /// The next document, or nil at the end of the stream. Blank lines are skipped.
+    public mutating func next() throws -> FHIRElement? {
+        var result: FHIRElement?
+        let source = path == "-" ? "<stdin>" : path
+        let depth = maxDepth
+        while result == nil {
+            let lineNumber = lines.lineNumber + 1
+            let more = try lines.nextLine { line in
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
+                let reader = FHIRJSONReader(
+                    options: .init(maxDepth: depth, source: source, lineOffset: lineNumber - 1))
+                result = try reader.read(line)
+            }
+            if !more { return nil }
+        }
+        return result
+    }
+
+    /// Calls `body` with every document in the stream.
+    public mutating func forEach(_ body: (FHIRElement) throws -> Void) throws {
+        while let element = try next() { try body(element) }
+    }
+}

@@ -1,0 +1,462 @@
+/// Reads FHIR JSON into the lossless element tree, byte by byte.
+///
+/// Strict where FHIR is strict: invalid UTF-8, duplicate or empty keys, lone surrogates, numbers outside the JSON
+/// grammar and trailing content are errors with a byte offset and line:column. Nesting is bounded (`maxDepth`), so
+/// no input can exhaust the stack.
+public struct FHIRJSONReader: Sendable {
+    public struct Options: Sendable {
+        public var maxDepth: Int
+        /// A name for error messages (a file path, `<stdin>`, a URL).
+        public var source: String?
+        /// Added to reported line numbers: an NDJSON line is read as its own document.
+        public var lineOffset: Int
+
+        public init(maxDepth: Int = 512, source: String? = nil, lineOffset: Int = 0) {
+            self.maxDepth = maxDepth
+            self.source = source
+            self.lineOffset = lineOffset
+        }
+    }
+
+    public var options: Options
+
+    public init(options: Options = Options()) { self.options = options }
+
+    /// Reads one JSON document.
+    public func read(_ bytes: UnsafeRawBufferPointer) throws -> FHIRElement {
+        var parser = JSONByteParser(bytes: bytes, maxDepth: options.maxDepth)
+        do {
+            return try parser.parseDocument()
+        } catch let failure as JSONByteParser.Failure {
+            throw locate(failure, in: bytes)
+        }
+    }
+
+    public func read(_ bytes: [UInt8]) throws -> FHIRElement {
+        try bytes.withUnsafeBytes { (raw) throws -> FHIRElement in try read(raw) }
+    }
+
+    public func read(_ text: String) throws -> FHIRElement {
+        var text = text
+        return try text.withUTF8 { (buffer) throws -> FHIRElement in
+            try read(UnsafeRawBufferPointer(buffer))
+        }
+    }
+
+    /// Reads a Bundle, handing each `entry` item to `body` as soon as it is read instead of keeping it, so a large
+    /// searchset is never held as a tree. Returns the Bundle without its `entry` member.
+    public func readBundleStreamingEntries(
+        _ bytes: UnsafeRawBufferPointer, _ body: (FHIRElement) throws -> Void
+    ) throws -> FHIRElement {
+        try withoutActuallyEscaping(body) { handler in
+            var parser = JSONByteParser(bytes: bytes, maxDepth: options.maxDepth)
+            parser.entryHandler = handler
+            do {
+                return try parser.parseDocument()
+            } catch let failure as JSONByteParser.Failure {
+                throw locate(failure, in: bytes)
+            }
+        }
+    }
+
+    func locate(_ failure: JSONByteParser.Failure, in bytes: UnsafeRawBufferPointer) -> FHIRJSONError {
+        var line = 1
+        var lineStart = 0
+        let end = min(failure.offset, bytes.count)
+        var i = 0
+        while i < end {
+            if bytes[i] == 0x0A {
+                line += 1
+                lineStart = i + 1
+            }
+            i += 1
+        }
+        return FHIRJSONError(
+            reason: failure.reason, offset: failure.offset, line: line + options.lineOffset,
+            column: failure.offset - lineStart + 1, source: options.source)
+    }
+}
+
+/// The parser proper. Kept apart from the public reader so that line:column is computed only on failure.
+struct JSONByteParser {
+    struct Failure: Error {
+        var reason: FHIRJSONError.Reason
+        var offset: Int
+    }
+
+    let bytes: UnsafeRawBufferPointer
+    let maxDepth: Int
+    var position = 0
+    var depth = 0
+    var entryHandler: ((FHIRElement) throws -> Void)?
+    /// Reused for strings with escapes, so that each does not allocate a new scratch array.
+    var scratch: [UInt8] = []
+
+    init(bytes: UnsafeRawBufferPointer, maxDepth: Int) {
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+    }
+
+    @inline(__always) func fail(_ reason: FHIRJSONError.Reason, at offset: Int) -> Failure {
+        Failure(reason: reason, offset: offset)
+    }
+
+    mutating func parseDocument() throws -> FHIRElement {
+        skipByteOrderMark()
+        skipWhitespace()
+        guard position < bytes.count else { throw fail(.emptyDocument, at: position) }
+        let value = try parseValue()
+        skipWhitespace()
+        if position < bytes.count { throw fail(.trailingContent, at: position) }
+        return value
+    }
+
+    mutating func skipByteOrderMark() {
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { position = 3 }
+    }
+
+    @inline(__always) mutating func skipWhitespace() {
+        while position < bytes.count {
+            let b = bytes[position]
+            if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { position += 1 } else { return }
+        }
+    }
+
+    mutating func parseValue() throws -> FHIRElement {
+        guard position < bytes.count else { throw fail(.unexpectedEnd(expecting: "a value"), at: position) }
+        switch bytes[position] {
+        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expectLiteral("true"); return .boolean(true)
+        case UInt8(ascii: "f"): try expectLiteral("false"); return .boolean(false)
+        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        default: try rejectNonValue()
+        }
+    }
+
+    /// Names what a non-JSON value looks like (`+1`, `NaN`, `.5`) so the error is precise.
+    mutating func rejectNonValue() throws -> Never {
+        let start = position
+        let b = bytes[position]
+        if b == UInt8(ascii: "+") || b == UInt8(ascii: ".") || b == UInt8(ascii: "N") || b == UInt8(ascii: "I") {
+            var end = position
+            while end < bytes.count, end - start < 32, isNumberish(bytes[end]) { end += 1 }
+            throw fail(.invalidNumber(text(start, end)), at: start)
+        }
+        throw fail(.unexpectedByte(b, expecting: "a value"), at: start)
+    }
+
+    @inline(__always) func isNumberish(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") || b == UInt8(ascii: ".")
+            || b == UInt8(ascii: "e") || b == UInt8(ascii: "E") || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+    }
+
+    func text(_ start: Int, _ end: Int) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+    }
+
+    mutating func expectLiteral(_ literal: StaticString) throws {
+        let count = literal.utf8CodeUnitCount
+        let start = literal.utf8Start
+        for i in 0..<count {
+            guard position + i < bytes.count else {
+                throw fail(.unexpectedEnd(expecting: "\"\(literal)\""), at: position + i)
+            }
+            if bytes[position + i] != start[i] {
+                throw fail(.unexpectedByte(bytes[position + i], expecting: "\"\(literal)\""), at: position + i)
+            }
+        }
+        position += count
+    }
+
+    mutating func enter() throws {
+        depth += 1
+        if depth > maxDepth { throw fail(.tooDeep(limit: maxDepth), at: position) }
+    }
+
+    mutating func parseObject() throws -> FHIRElement {
+        try enter()
+        defer { depth -= 1 }
+        position += 1
+        var object = FHIRObject()
+        skipWhitespace()
+        guard position < bytes.count else { throw fail(.unexpectedEnd(expecting: "a key or '}'"), at: position) }
+        if bytes[position] == UInt8(ascii: "}") {
+            position += 1
+            return .object(object)
+        }
+        var seen: Set<String>? = nil
+        while true {
+            guard position < bytes.count else { throw fail(.unexpectedEnd(expecting: "a key"), at: position) }
+            guard bytes[position] == UInt8(ascii: "\"") else {
+                throw fail(.unexpectedByte(bytes[position], expecting: "a key in double quotes"), at: position)
+            }
+            let keyStart = position
+            let key = try parseString()
+            if key.isEmpty { throw fail(.emptyKey, at: keyStart) }
+            if try isDuplicate(key, in: object, seen: &seen) { throw fail(.duplicateKey(key), at: keyStart) }
+            skipWhitespace()
+            guard position < bytes.count else { throw fail(.unexpectedEnd(expecting: "':'"), at: position) }
+            guard bytes[position] == UInt8(ascii: ":") else {
+                throw fail(.unexpectedByte(bytes[position], expecting: "':'"), at: position)
+            }
+            position += 1
+            skipWhitespace()
+            if depth == 1, key == "entry", let handler = entryHandler,
+                position < bytes.count, bytes[position] == UInt8(ascii: "[")
+            {
+                try streamArray(to: handler)
+            } else {
+                object.appendUnchecked(key: key, value: try parseValue())
+            }
+            skipWhitespace()
+            guard position < bytes.count else { throw fail(.unexpectedEnd(expecting: "',' or '}'"), at: position) }
+            let b = bytes[position]
+            position += 1
+            if b == UInt8(ascii: ",") {
+                skipWhitespace()
+                continue
+            }
+            if b == UInt8(ascii: "}") { return .object(object) }
+            throw fail(.unexpectedByte(b, expecting: "',' or '}'"), at: position - 1)
+        }
+    }
+
+    /// Small objects are checked by scanning; large ones switch to a set.
+    @inline(__always)
+    func isDuplicate(_ key: String, in object: FHIRObject, seen: inout Set<String>?) throws -> Bool {
+        if object.count < 24 {
+            for member in object.members where member.key == key { return true }
+            return false
+        }
+        if seen == nil { seen = Set(object.members.map(\.key)) }
+        return !seen!.insert(key).inserted
+    }
+
+    mutating func parseArray() throws -> FHIRElement {
+        var items: [FHIRElement] = []
+        try parseArrayItems { items.append($0) }
+        return .array(items)
+    }
+
+    mutating func streamArray(to handler: (FHIRElement) throws -> Void) throws {
+        try parseArrayItems(handler)
+    }
+
+    mutating func parseArrayItems(_ body: (FHIRElement) throws -> Void) throws {
+        try enter()
+        defer { depth -= 1 }
+        position += 1
+        skipWhitespace()
+        guard position < bytes.count else { throw fail(.unexpectedEnd(expecting: "a value or ']'"), at: position) }
+        if bytes[position] == UInt8(ascii: "]") {
+            position += 1
+            return
+        }
+        while true {
+            try body(try parseValue())
+            skipWhitespace()
+            guard position < bytes.count else { throw fail(.unexpectedEnd(expecting: "',' or ']'"), at: position) }
+            let b = bytes[position]
+            position += 1
+            if b == UInt8(ascii: ",") {
+                skipWhitespace()
+                continue
+            }
+            if b == UInt8(ascii: "]") { return }
+            throw fail(.unexpectedByte(b, expecting: "',' or ']'"), at: position - 1)
+        }
+    }
+
+    mutating func parseNumber() throws -> FHIRNumber {
+        let start = position
+        var i = position
+        let count = bytes.count
+        @inline(__always) func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
+        if bytes[i] == UInt8(ascii: "-") { i += 1 }
+        var valid = true
+        if i < count, bytes[i] == UInt8(ascii: "0") {
+            i += 1
+            if i < count, isDigit(bytes[i]) { valid = false }
+        } else if i < count, isDigit(bytes[i]) {
+            while i < count, isDigit(bytes[i]) { i += 1 }
+        } else {
+            valid = false
+        }
+        if valid, i < count, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            if i < count, isDigit(bytes[i]) {
+                while i < count, isDigit(bytes[i]) { i += 1 }
+            } else {
+                valid = false
+            }
+        }
+        if valid, i < count, bytes[i] | 0x20 == UInt8(ascii: "e") {
+            i += 1
+            if i < count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            if i < count, isDigit(bytes[i]) {
+                while i < count, isDigit(bytes[i]) { i += 1 }
+            } else {
+                valid = false
+            }
+        }
+        if !valid || (i < count && isNumberish(bytes[i])) {
+            var end = i
+            while end < count, end - start < 32, isNumberish(bytes[end]) { end += 1 }
+            throw fail(.invalidNumber(text(start, max(end, start + 1))), at: start)
+        }
+        position = i
+        return FHIRNumber(unchecked: text(start, i))
+    }
+
+    mutating func parseString() throws -> String {
+        position += 1
+        let start = position
+        let count = bytes.count
+        var i = position
+        // Fast path: printable ASCII with no escapes, the vast majority of FHIR strings and keys.
+        while i < count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") {
+                position = i + 1
+                return text(start, i)
+            }
+            if b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { break }
+            i += 1
+        }
+        // Slow path: validate UTF-8 and decode escapes.
+        var hasEscapes = false
+        while i < count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") {
+                position = i + 1
+                if !hasEscapes { return text(start, i) }
+                return try decodeEscapes(start, i)
+            }
+            if b == UInt8(ascii: "\\") {
+                hasEscapes = true
+                i += 1
+                guard i < count else { break }
+                i += 1
+                continue
+            }
+            if b < 0x20 { throw fail(.controlCharacterInString(b), at: i) }
+            if b < 0x80 {
+                i += 1
+                continue
+            }
+            i = try validateUTF8Sequence(at: i)
+        }
+        throw fail(.unexpectedEnd(expecting: "'\"' closing the string"), at: count)
+    }
+
+    /// Validates one multi-byte UTF-8 sequence starting at `i` and returns the offset after it.
+    @inline(__always) func validateUTF8Sequence(at i: Int) throws -> Int {
+        let b0 = bytes[i]
+        let count = bytes.count
+        let length: Int
+        var lower: UInt8 = 0x80
+        var upper: UInt8 = 0xBF
+        switch b0 {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; lower = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; upper = 0x9F  // excludes UTF-16 surrogates
+        case 0xF0: length = 4; lower = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; upper = 0x8F
+        default: throw fail(.invalidUTF8, at: i)
+        }
+        guard i + length <= count else { throw fail(.invalidUTF8, at: i) }
+        let b1 = bytes[i + 1]
+        if b1 < lower || b1 > upper { throw fail(.invalidUTF8, at: i) }
+        var k = 2
+        while k < length {
+            if bytes[i + k] & 0xC0 != 0x80 { throw fail(.invalidUTF8, at: i) }
+            k += 1
+        }
+        return i + length
+    }
+
+    mutating func decodeEscapes(_ start: Int, _ end: Int) throws -> String {
+        scratch.removeAll(keepingCapacity: true)
+        scratch.reserveCapacity(end - start)
+        var i = start
+        while i < end {
+            let b = bytes[i]
+            if b != UInt8(ascii: "\\") {
+                scratch.append(b)
+                i += 1
+                continue
+            }
+            let escapeStart = i
+            i += 1
+            switch bytes[i] {
+            case UInt8(ascii: "\""): scratch.append(0x22)
+            case UInt8(ascii: "\\"): scratch.append(0x5C)
+            case UInt8(ascii: "/"): scratch.append(0x2F)
+            case UInt8(ascii: "b"): scratch.append(0x08)
+            case UInt8(ascii: "f"): scratch.append(0x0C)
+            case UInt8(ascii: "n"): scratch.append(0x0A)
+            case UInt8(ascii: "r"): scratch.append(0x0D)
+            case UInt8(ascii: "t"): scratch.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4(at: i + 1, end: end, escapeStart: escapeStart)
+                i += 4
+                if scalar >= 0xD800 && scalar < 0xDC00 {
+                    guard i + 6 < end + 1, i + 2 < end, bytes[i + 1] == UInt8(ascii: "\\"), bytes[i + 2] == UInt8(ascii: "u")
+                    else { throw fail(.loneSurrogate, at: escapeStart) }
+                    let low = try hex4(at: i + 3, end: end, escapeStart: i + 1)
+                    guard low >= 0xDC00 && low < 0xE000 else { throw fail(.loneSurrogate, at: escapeStart) }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    i += 6
+                } else if scalar >= 0xDC00 && scalar < 0xE000 {
+                    throw fail(.loneSurrogate, at: escapeStart)
+                }
+                appendUTF8(scalar)
+            default:
+                throw fail(.invalidEscape, at: escapeStart)
+            }
+            i += 1
+        }
+        return String(decoding: scratch, as: UTF8.self)
+    }
+
+    func hex4(at i: Int, end: Int, escapeStart: Int) throws -> UInt32 {
+        guard i + 4 <= end else { throw fail(.invalidEscape, at: escapeStart) }
+        var value: UInt32 = 0
+        for k in 0..<4 {
+            let b = bytes[i + k]
+            let digit: UInt8
+            switch b {
+            case 0x30...0x39: digit = b - 0x30
+            case 0x41...0x46: digit = b - 0x41 + 10
+            case 0x61...0x66: digit = b - 0x61 + 10
+            default: throw fail(.invalidEscape, at: escapeStart)
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
+    }
+
+    mutating func appendUTF8(_ scalar: UInt32) {
+        switch scalar {
+        case 0..<0x80:
+            scratch.append(UInt8(scalar))
+        case 0x80..<0x800:
+            scratch.append(UInt8(0xC0 | (scalar >> 6)))
+            scratch.append(UInt8(0x80 | (scalar & 0x3F)))
+        case 0x800..<0x10000:
+            scratch.append(UInt8(0xE0 | (scalar >> 12)))
+            scratch.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+            scratch.append(UInt8(0x80 | (scalar & 0x3F)))
+        default:
+            scratch.append(UInt8(0xF0 | (scalar >> 18)))
+            scratch.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
+            scratch.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+            scratch.append(UInt8(0x80 | (scalar & 0x3F)))
+        }
+    }
+}

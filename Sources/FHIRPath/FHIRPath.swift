@@ -1,0 +1,1 @@
+// The FHIRPath target; see docs/architecture.md.

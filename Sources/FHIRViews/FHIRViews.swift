@@ -1,0 +1,1 @@
+// The FHIRViews target; see docs/architecture.md.

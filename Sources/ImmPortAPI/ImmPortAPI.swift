@@ -1,0 +1,1 @@
+// The ImmPortAPI target; see docs/architecture.md.

@@ -1,0 +1,1 @@
+// The ImmPortTestServer target; see docs/architecture.md.

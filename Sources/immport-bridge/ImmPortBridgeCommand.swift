@@ -1,0 +1,12 @@
+import ArgumentParser
+import FHIRModel
+
+@main
+struct ImmPortBridgeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "immport-bridge",
+        abstract: "Pull, link, convert, flatten and reconcile ImmPort's FHIR and Shared Data records.",
+        version: ToolVersion.current,
+        subcommands: []
+    )
+}

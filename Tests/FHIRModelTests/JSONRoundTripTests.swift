@@ -1,0 +1,40 @@
+import Testing
+@testable import FHIRModel
+
+@Suite struct JSONRoundTripTests {
+    @Test func keepsNumberTextKeyOrderAndNullsInPrimitiveExtensionArrays() throws {
+        let text = #"{"resourceType":"Observation","valueQuantity":{"value":72.50,"unit":"kg"},"x":[1.0e0,0.000,-0],"_given":[null,{"id":"a"}],"s":"é😀\"\\\n\u0001"}"#
+        let tree = try FHIRJSONReader().read(text)
+        #expect(tree["valueQuantity"]?["value"]?.numberValue?.text == "72.50")
+        #expect(tree.objectValue?.keys == ["resourceType", "valueQuantity", "x", "_given", "s"])
+        #expect(tree["_given"]?[0] == .null)
+        #expect(FHIRJSONWriter().string(tree) == text)
+    }
+
+    @Test func decodesEscapesAndSurrogatePairs() throws {
+        let tree = try FHIRJSONReader().read(#"["\u00e9\ud83d\ude00\/"]"#)
+        #expect(tree[0]?.stringValue == "é😀/")
+    }
+
+    @Test func prettyOutputReadsBackEqual() throws {
+        let text = #"{"a":[1,{"b":[]},{}],"c":null,"d":true}"#
+        let tree = try FHIRJSONReader().read(text)
+        let pretty = FHIRJSONWriter(pretty: true).string(tree)
+        #expect(pretty.contains("\n  \"a\": ["))
+        #expect(try FHIRJSONReader().read(pretty) == tree)
+    }
+
+    @Test func streamsBundleEntries() throws {
+        let text = #"{"resourceType":"Bundle","type":"searchset","entry":[{"resource":{"resourceType":"Patient","id":"1"}},{"resource":{"resourceType":"Patient","id":"2"}}],"total":2}"#
+        var ids: [String] = []
+        let bytes = Array(text.utf8)
+        let bundle = try bytes.withUnsafeBytes { raw in
+            try FHIRJSONReader().readBundleStreamingEntries(raw) { entry in
+                ids.append(entry["resource"]?["id"]?.stringValue ?? "?")
+            }
+        }
+        #expect(ids == ["1", "2"])
+        #expect(bundle["entry"] == nil)
+        #expect(bundle["total"]?.numberValue?.text == "2")
+    }
+}

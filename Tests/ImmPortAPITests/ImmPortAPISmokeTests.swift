@@ -1,0 +1,6 @@
+import Testing
+import ImmPortAPI
+
+@Suite struct ImmPortAPISmokeTests {
+    @Test func moduleLinks() { #expect(Bool(true)) }
+}
