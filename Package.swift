@@ -60,6 +60,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Test support: locating ../shared/ (skip loudly, fail under CI=true).
+        .target(name: "TestSupport"),
         // A loopback HTTP server that serves Fixtures/ the way HAPI and the Shared Data API do, with faults.
         .target(
             name: "ImmPortTestServer",
@@ -75,12 +77,12 @@ let package = Package(
             dependencies: ["FHIRModel", "FHIRPath", "FHIRViews"],
             path: "Benchmarks/Runner"
         ),
-        .testTarget(name: "FHIRModelTests", dependencies: ["FHIRModel"]),
-        .testTarget(name: "FHIRPathTests", dependencies: ["FHIRModel", "FHIRPath"]),
-        .testTarget(name: "FHIRViewsTests", dependencies: ["FHIRModel", "FHIRPath", "FHIRViews"]),
+        .testTarget(name: "FHIRModelTests", dependencies: ["FHIRModel", "TestSupport"]),
+        .testTarget(name: "FHIRPathTests", dependencies: ["FHIRModel", "FHIRPath", "TestSupport"]),
+        .testTarget(name: "FHIRViewsTests", dependencies: ["FHIRModel", "FHIRPath", "FHIRViews", "TestSupport"]),
         .testTarget(
             name: "ImmPortAPITests",
-            dependencies: ["FHIRModel", "ImmPortAPI", "ImmPortTestServer"]
+            dependencies: ["FHIRModel", "ImmPortAPI", "ImmPortTestServer", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

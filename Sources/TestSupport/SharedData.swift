@@ -1,0 +1,68 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Locates the read-only reference data in `../shared/` (conformance suites, FHIR definitions and examples).
+///
+/// Tests read it through `IMMPORT_SHARED_DIR`, defaulting to `../shared` beside the package root. When it is
+/// missing they skip loudly; under `CI=true` a missing folder is a failure, so CI cannot pass by skipping.
+public enum SharedData {
+    /// The package root, derived from this file's location.
+    public static let packageRoot: String = {
+        var path = #filePath
+        for _ in 0..<3 {  // .../Sources/TestSupport/SharedData.swift -> package root
+            if let slash = path.lastIndex(of: "/") { path = String(path[..<slash]) }
+        }
+        return path
+    }()
+
+    public static var directory: String {
+        if let value = getenv("IMMPORT_SHARED_DIR"), let text = String(validatingCString: value), !text.isEmpty {
+            return text
+        }
+        return packageRoot + "/../shared"
+    }
+
+    public static var isCI: Bool {
+        guard let value = getenv("CI") else { return false }
+        return String(cString: value).lowercased() == "true"
+    }
+
+    public enum Unavailable: Error, CustomStringConvertible {
+        case missing(String)
+        public var description: String {
+            switch self {
+            case .missing(let path): return "shared reference data is missing at \(path) (set IMMPORT_SHARED_DIR)"
+            }
+        }
+    }
+
+    /// The absolute path of `relative` inside shared/, or nil after printing a loud skip message.
+    /// Under `CI=true` a missing file throws instead, failing the test.
+    public static func path(_ relative: String) throws -> String? {
+        let full = directory + "/" + relative
+        if access(full, F_OK) == 0 { return full }
+        if isCI { throw Unavailable.missing(full) }
+        let banner = String(repeating: "!", count: 78)
+        print("\(banner)\n!! SKIPPED: \(full) is missing; set IMMPORT_SHARED_DIR to the shared/ folder.\n\(banner)")
+        return nil
+    }
+
+    /// Files in a shared/ folder (names only, sorted), or nil when the folder is missing (see `path(_:)`).
+    public static func files(in relative: String, withSuffix suffix: String = "") throws -> [String]? {
+        guard let folder = try path(relative) else { return nil }
+        guard let dir = opendir(folder) else { return nil }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name.hasPrefix(".") { continue }
+            if suffix.isEmpty || name.hasSuffix(suffix) { names.append(name) }
+        }
+        return names.sorted()
+    }
+}
