@@ -128,3 +128,8 @@ public struct APIKey: Sendable, CustomStringConvertible {
         return dateOnly.date(from: text)
     }
 }
+
+extension APIKey {
+    /// `parseExpiry` for a string, exposed for tests.
+    public static func parseExpiryForTests(_ text: String) -> Date? { parseExpiry(.string(text)) }
+}
