@@ -72,6 +72,8 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // Serves Fixtures/ or N synthetic resources on loopback (pull benchmark, manual debugging).
+        .executableTarget(name: "immport-test-server", dependencies: ["ImmPortTestServer"], path: "Benchmarks/TestServer"),
         .executableTarget(
             name: "immport-bridge-bench",
             dependencies: ["FHIRModel", "FHIRPath", "FHIRViews"],

@@ -175,12 +175,12 @@ public final class StudyPuller: Sendable {
         let wanted = run.referencesWanted[step.id] ?? []
         var missing: [FHIRResourceKey] = []
         var fromPool = 0
-        for key in wanted where !(run.keysByStep[step.id]?.contains(key) ?? false) {
+        for key in wanted where !run.stepHas(step.id, key) {
             if let resource = run.takePooled(key) {
                 fromPool += 1
                 try await accept(resource, step: step.id, run: &run, sink: sink)
             } else if run.deduplicator.contains(key) {
-                run.keysByStep[step.id, default: []].append(key)  // already delivered by another step
+                run.record(key, inStep: step.id)  // already delivered by another step
             } else {
                 missing.append(key)
             }
@@ -235,7 +235,7 @@ public final class StudyPuller: Sendable {
         case .new, .newerVersion:
             try await sink(resource, step)
         }
-        if !(run.keysByStep[step]?.contains(key) ?? false) { run.keysByStep[step, default: []].append(key) }
+        run.record(key, inStep: step)
         for later in plan.steps {
             for source in later.referencedFrom ?? [] where source.step == step {
                 for path in source.paths {
@@ -254,6 +254,7 @@ struct PullRun {
     var deduplicator = FHIRResourceDeduplicator()
     var duplicatesDropped = 0
     var keysByStep: [String: [FHIRResourceKey]] = [:]
+    var keySetsByStep: [String: Set<FHIRResourceKey>] = [:]
     var referencesWanted: [String: [FHIRResourceKey]] = [:]
     var wantedSets: [String: Set<FHIRResourceKey>] = [:]
     var pooled: [FHIRResourceKey: FHIRElement] = [:]
@@ -265,6 +266,12 @@ struct PullRun {
 
     init(plan: PullPlan, capabilities: FHIRServerCapabilities) {
         self.capabilities = capabilities
+    }
+
+    func stepHas(_ step: String, _ key: FHIRResourceKey) -> Bool { keySetsByStep[step]?.contains(key) ?? false }
+
+    mutating func record(_ key: FHIRResourceKey, inStep step: String) {
+        if keySetsByStep[step, default: []].insert(key).inserted { keysByStep[step, default: []].append(key) }
     }
 
     mutating func want(_ key: FHIRResourceKey, forStep step: String) {
