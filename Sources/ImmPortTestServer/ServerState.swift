@@ -44,7 +44,7 @@ public final class ServerState: Sendable {
 
     func inject(_ rule: FaultRule) { storage.withLock { $0.faults.append(rule) } }
     func clearFaults() { storage.withLock { $0.faults.removeAll() } }
-    var pendingFaults: Int { storage.withLock { $0.faults.reduce(0) { $0 + $1.remaining } } }
+    public var pendingFaults: Int { storage.withLock { $0.faults.reduce(0) { $0 + $1.remaining } } }
 
     /// The first armed fault that hits this request, consumed by one.
     func takeFault(uri: String, searchPage: Int?) -> TestFault? {

@@ -42,19 +42,28 @@ import Testing
         let path = try writeKeyFile(#"{"api_key": "from-the-file-123456", "expires_at": null}"#)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let environment = ["IMMPORT_API_KEY": "from-the-environment", "IMMPORT_API_KEY_FILE": path]
-        #expect(try APIKey.resolve(keyFile: path, environment: environment)?.value == "from-the-file-123456")
-        #expect(try APIKey.resolve(keyFile: nil, environment: environment)?.value == "from-the-environment")
-        #expect(try APIKey.resolve(keyFile: nil, environment: [:]) == nil)
+        let fromFile = try APIKey.resolve(keyFile: path, environment: environment)
+        let fromEnvironment = try APIKey.resolve(keyFile: nil, environment: environment)
+        let none = try APIKey.resolve(keyFile: nil, environment: [:])
+        #expect(fromFile?.value == "from-the-file-123456")
+        #expect(fromEnvironment?.value == "from-the-environment")
+        #expect(none == nil)
         let broken = try writeKeyFile(#"{"api_key": "\#(Harness.secretKey)", "expires_at": "next tuesday"}"#)
         defer { try? FileManager.default.removeItem(atPath: broken) }
-        #expect { try APIKey.load(keyFile: broken) } throws: { error in
+        do {
+            _ = try APIKey.load(keyFile: broken)
+            Issue.record("expected a bad expires_at to be refused")
+        } catch {
             let text = checkedText(error)
-            return text.contains(broken) && text.contains("expires_at")
+            #expect(text.contains(broken) && text.contains("expires_at"))
         }
         let notJSON = try writeKeyFile("\(Harness.secretKey)\n")
         defer { try? FileManager.default.removeItem(atPath: notJSON) }
-        #expect { try APIKey.load(keyFile: notJSON) } throws: { error in
-            checkedText(error).contains("not ImmPort's key file JSON")
+        do {
+            _ = try APIKey.load(keyFile: notJSON)
+            Issue.record("expected a file that is not JSON to be refused")
+        } catch {
+            #expect(checkedText(error).contains("not ImmPort's key file JSON"))
         }
         #expect(throws: ImmPortAPIError.self) { try APIKey.load(keyFile: "/nonexistent/key.json") }
     }

@@ -35,7 +35,7 @@ final class Harness: Sendable {
 
     let server: ImmPortTestServer
     let transport: HTTPTransport
-    let log = CapturedLog()
+    let log: CapturedLog
     let fhir: FHIRClient
     let sharedData: SharedDataClient
     let diagnostics = DiagnosticsCollector()
@@ -54,7 +54,9 @@ final class Harness: Sendable {
 
     private init(server: ImmPortTestServer, retry: RetryPolicy, readTimeout: Double, key: APIKey?) throws {
         self.server = server
-        var logger = Logger(label: "test", factory: { [log] _ in CapturingLogHandler(log: log) })
+        let log = CapturedLog()
+        self.log = log
+        var logger = Logger(label: "test", factory: { _ in CapturingLogHandler(log: log) })
         logger.logLevel = .trace
         transport = HTTPTransport(
             configuration: HTTPTransportConfiguration(

@@ -17,7 +17,8 @@ import Testing
     @Test func pullsExactlyTheStudyByIdentifierUsingIncludes() async throws {
         let h = try await Harness.start()
         let (collection, summary) = try await h.puller().pullAll(accession: "SDY99901")
-        #expect(Set(collection.keys) == (try Harness.expectedStudyKeys()))
+        let expected = try Harness.expectedStudyKeys()
+        #expect(Set(collection.keys) == expected)
         #expect(collection.count == 50)
         #expect(summary.study == FHIRResourceKey(type: "ResearchStudy", id: "study-SDY99901"))
         #expect(summary.steps.first?.strategies == ["identifier"], "the accession is an identifier value, not the id")
@@ -32,7 +33,8 @@ import Testing
     @Test func pullsByResourceIdWithoutIncludesByFallingBackToSearches() async throws {
         let h = try await Harness.start { $0.advertiseIncludes = false; $0.maxPageSize = 3 }
         let (collection, summary) = try await h.puller().pullAll(accession: "study-SDY99901")
-        #expect(Set(collection.keys) == (try Harness.expectedStudyKeys()))
+        let expected = try Harness.expectedStudyKeys()
+        #expect(Set(collection.keys) == expected)
         #expect(summary.steps.first?.strategies == ["_id"])
         #expect(!h.server.state.requests.contains { $0.uri.contains("_include") || $0.uri.contains("_revinclude") })
         #expect(summary.steps.first { $0.id == "patients" }?.strategies == ["_id"])
@@ -70,7 +72,8 @@ import Testing
             h.server.inject(fault, on: .pathContains("metadata"), times: 1)
         }
         let (collection, summary) = try await h.puller().pullAll(accession: "SDY99901")
-        #expect(Set(collection.keys) == (try Harness.expectedStudyKeys()), "fault \(fault) changed the pulled set")
+        let expected = try Harness.expectedStudyKeys()
+        #expect(Set(collection.keys) == expected, "fault \(fault) changed the pulled set")
         #expect(collection.count == 50 && collection.duplicatesDropped == 0)
         #expect(h.server.state.pendingFaults == 0, "not every armed fault was hit")
         if fault != .duplicateEntries && fault != .gone { #expect(summary.retries >= 3) }
@@ -97,7 +100,8 @@ import Testing
         let h = try await Harness.start { $0.advertiseIncludes = false }
         let (collection, _) = try await h.puller().pullAll(accession: "SDY99901")
         #expect(!collection.keys.contains(FHIRResourceKey(type: "ResearchSubject", id: "rs-SUB9990201")))
-        #expect(Set(collection.keys) == (try Harness.expectedStudyKeys()))
+        let expected = try Harness.expectedStudyKeys()
+        #expect(Set(collection.keys) == expected)
         try await h.stop()
     }
 }

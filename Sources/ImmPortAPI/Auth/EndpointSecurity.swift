@@ -24,6 +24,8 @@ public enum EndpointSecurity {
 
     public static func sameOrigin(_ a: String, _ b: String) -> Bool {
         guard let x = origin(of: a), let y = origin(of: b) else { return false }
-        return x.scheme == y.scheme && x.host == y.host && x.port == y.port
+        // Servers on this machine name themselves localhost or 127.0.0.1 interchangeably in their links.
+        let sameHost = x.host == y.host || (isLoopback(host: x.host) && isLoopback(host: y.host))
+        return x.scheme == y.scheme && sameHost && x.port == y.port
     }
 }
