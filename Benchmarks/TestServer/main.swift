@@ -3,8 +3,9 @@
 import Foundation
 import ImmPortTestServer
 
-var arguments = Array(CommandLine.arguments.dropFirst())
+let arguments = Array(CommandLine.arguments.dropFirst())
 func option(_ name: String) -> String? {
+    let arguments = Array(CommandLine.arguments.dropFirst())
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
     return arguments[index + 1]
 }
@@ -26,6 +27,6 @@ if let text = option("--max-page-size"), let size = Int(text) { configuration.ma
 let server = ImmPortTestServer(configuration: configuration)
 let port = try await server.start(port: Int(option("--port") ?? "0") ?? 0)
 if arguments.contains("--gzip") { server.setGzip(true) }
-print("listening on http://127.0.0.1:\(port) (FHIR \(server.fhirBase), Shared Data \(server.sharedDataBase))")
-fflush(stdout)
+// Written unbuffered: the benchmark script waits for this line.
+FileHandle.standardOutput.write(Data("listening on http://127.0.0.1:\(port) (FHIR \(server.fhirBase), Shared Data \(server.sharedDataBase))\n".utf8))
 while true { try await Task.sleep(for: .seconds(3600)) }

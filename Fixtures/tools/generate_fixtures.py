@@ -285,7 +285,7 @@ def shared_data():
     files["api/lookup/lkSpecies"] = [
         {"name": "Homo sapiens", "commonName": "Human", "link": None, "taxonomyId": "9606"},
         {"name": "Mus musculus", "commonName": "Mouse", "link": None, "taxonomyId": "10090"}]
-    files["api/lookup/lkGender"] = [
+    files["api/lookup/lkSex"] = [  # the endpoint is lkSex; its model is LkGender
         {"name": "Female", "description": "Female", "link": None}, {"name": "Male", "description": "Male", "link": None},
         {"name": "Not Specified", "description": "Not specified", "link": None}]
     hits = []

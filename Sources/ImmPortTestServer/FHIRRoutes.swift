@@ -7,7 +7,7 @@ struct FHIRRoutes: Sendable {
     let store: FHIRFixtureStore
     let configuration: ImmPortTestServer.Configuration
 
-    var engine: FHIRSearchEngine { FHIRSearchEngine(store: store) }
+    var engine: FHIRSearchEngine { FHIRSearchEngine(store: store, ignored: configuration.ignoredSearchParameters) }
 
     /// `path` is what follows `/fhir`.
     func respond(

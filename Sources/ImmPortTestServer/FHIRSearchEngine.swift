@@ -23,6 +23,7 @@ struct FHIRSearchEngine: Sendable {
     }
 
     let store: FHIRFixtureStore
+    var ignored: Set<String> = []
 
     func matches(type: String, query: [(String, String)]) throws(Failure) -> [Int] {
         guard Self.referenceParameters[type] != nil || !store.indexes(ofType: type).isEmpty else {
@@ -31,6 +32,7 @@ struct FHIRSearchEngine: Sendable {
         var result = store.indexes(ofType: type)
         for (name, value) in query {
             if Self.resultParameters.contains(name) || name == "_include" || name == "_revinclude" { continue }
+            if ignored.contains("\(type).\(name)") { continue }
             let alternatives = value.split(separator: ",").map(String.init)
             if name == "_id" {
                 result = result.filter { alternatives.contains(store.resources[$0]["id"]?.stringValue ?? "") }

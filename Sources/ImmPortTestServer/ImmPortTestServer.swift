@@ -21,6 +21,9 @@ public final class ImmPortTestServer: Sendable {
         public var fhirVersion = "5.0.0"
         /// When set, Shared Data study, result and DRS endpoints answer 401 without `Authorization: Bearer <key>`.
         public var requiredAPIKey: String?
+        /// `Type.parameter` search parameters accepted but not applied, like servers that ignore them
+        /// (sekmet-fhir's ResearchStudy and ResearchSubject parameters).
+        public var ignoredSearchParameters: Set<String> = []
         /// Study accessions whose Shared Data endpoints answer 403.
         public var restrictedStudies: [String] = []
 

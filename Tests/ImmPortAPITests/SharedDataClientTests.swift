@@ -52,8 +52,8 @@ import Testing
         let h = try await Harness.start()
         let elisa = try await h.sharedData.request(path: "/result/elisa", query: [("studyAccession", "sdy99901"), ("gender", "Female")])
         let records = try elisa.records.all()
-        #expect(records.count == 2)
-        #expect(records.allSatisfy { $0.element["gender"]?.stringValue == "Female" })
+        #expect(records.count == 3)  // SUB9990101, SUB9990103, SUB9990104; the SDY99902 row is filtered out
+        #expect(records.allSatisfy { $0.element["gender"]?.stringValue == "Female" && $0.element["studyAccession"]?.stringValue == "SDY99901" })
         do {
             _ = try await h.sharedData.request(path: "/result/elisa", query: [("colour", "blue")])
             Issue.record("expected an argument error")
@@ -115,7 +115,7 @@ import Testing
 
     @Test func endpointsThatNeedAKeyRefuseToRunWithoutOne() async throws {
         let h = try await Harness.start(key: nil)
-        let lookup = try await h.sharedData.request(path: "/api/lookup/lkGender")
+        let lookup = try await h.sharedData.request(path: "/api/lookup/lkSex")
         #expect(lookup.recordCount == 3)
         await #expect(throws: ImmPortAPIError.self) { _ = try await h.sharedData.request(path: "/api/study/SDY99901") }
         #expect(h.server.state.requests.count == 1)
