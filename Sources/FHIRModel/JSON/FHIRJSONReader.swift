@@ -89,6 +89,7 @@ struct JSONByteParser {
     var position = 0
     var depth = 0
     var entryHandler: ((FHIRElement) throws -> Void)?
+    var streamedEntries = false
     /// Reused for strings with escapes, so that each does not allocate a new scratch array.
     var scratch: [UInt8] = []
 
@@ -204,9 +205,12 @@ struct JSONByteParser {
             }
             position += 1
             skipWhitespace()
+            // A streamed entry array is not kept in the object, so its duplicate check happens here.
+            if streamedEntries, depth == 1, key == "entry" { throw fail(.duplicateKey(key), at: keyStart) }
             if depth == 1, key == "entry", let handler = entryHandler,
                 position < bytes.count, bytes[position] == UInt8(ascii: "[")
             {
+                streamedEntries = true
                 try streamArray(to: handler)
             } else {
                 object.appendUnchecked(key: key, value: try parseValue())
