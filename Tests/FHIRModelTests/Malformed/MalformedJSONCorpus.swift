@@ -1,3 +1,7 @@
+// Malformed JSON corpus. SYNTHETIC: every input here was hand-written for these tests (not taken from any source),
+// each with the exact error FHIRJSONReader must report: reason, byte offset, line and column.
+// MalformedJSONTests runs them through the reader, the NDJSON path and FHIRDocument detection.
+
 @testable import FHIRModel
 
 /// One malformed input and the error it must produce. Synthetic: written for these tests.
