@@ -10,6 +10,8 @@ struct ImmPortBridgeCommand: AsyncParsableCommand {
         subcommands: [
             ConvertCommand.self,
             ValidateCommand.self,
+            FHIRCommand.self,
+            SharedDataCommand.self,
         ]
     )
 }

@@ -50,7 +50,7 @@ import Testing
         for length in 0..<bytes.count {
             #expect(throws: FHIRJSONError.self) { try FHIRJSONReader().read(Array(bytes[..<length])) }
         }
-        var generator = SplitMix64(seed: 20_261_127)
+        var generator = MutationRandom(seed: 20_261_127)
         let interesting: [UInt8] = [0x00, 0x0A, 0x22, 0x2C, 0x3A, 0x5B, 0x5D, 0x7B, 0x7D, 0x5C, 0x80, 0xC3, 0xED, 0xF4, 0xFF, 0x30, 0x2E, 0x65]
         for _ in 0..<5000 {
             var mutated = bytes
@@ -93,7 +93,7 @@ import Testing
 }
 
 /// A small deterministic generator, so the mutation test is the same on every run.
-struct SplitMix64 {
+struct MutationRandom {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
