@@ -139,3 +139,28 @@ import Testing
             == [#"Questionnaire.item[0].item[0].item[0].required: boolean must be a JSON boolean, found string "no""#])
     }
 }
+
+@Suite struct DeepNestingTests {
+    /// A Questionnaire whose items nest as deep as the reader allows (each level is an object and an array).
+    static func deepQuestionnaire(levels: Int) -> String {
+        var text = #"{"linkId":"leaf","type":"boolean","required":"no"}"#
+        for level in 0..<levels {
+            text = #"{"type":"group","item":["# + text + #"],"linkId":"\#(level)"}"#
+        }
+        return #"{"resourceType":"Questionnaire","item":["# + text + #"],"status":"draft"}"#
+    }
+
+    @Test func validatorAndCanonicalOrderHandleTheDeepestReadableResource() throws {
+        let text = Self.deepQuestionnaire(levels: 254)
+        let tree = try FHIRJSONReader().read(text)
+        let diagnostics = FHIRValidator(definitions: .r4).validate(tree)
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?.message == #"boolean must be a JSON boolean, found string "no""#)
+        #expect(diagnostics.first?.location?.hasSuffix(".item[0].required") == true)
+        let canonical = FHIRCanonicalOrder(definitions: .r4).reorder(tree)
+        #expect(DefinitionOrderCheck(definitions: .r4).problems(in: canonical).isEmpty)
+        #expect(FHIRJSONWriter().string(canonical).hasPrefix(#"{"resourceType":"Questionnaire","status":"draft","item":[{"linkId":"253","type":"group","item""#))
+        // One level more is past the reader's limit of 512.
+        #expect(throws: FHIRJSONError.self) { try FHIRJSONReader().read(Self.deepQuestionnaire(levels: 256)) }
+    }
+}
