@@ -8,6 +8,8 @@ struct ImmPortBridgeCommand: AsyncParsableCommand {
         abstract: "Pull, link, convert, flatten and reconcile ImmPort's FHIR and Shared Data records.",
         version: ToolVersion.current,
         subcommands: [
+            ConvertCommand.self,
+            ValidateCommand.self,
             FHIRCommand.self,
             SharedDataCommand.self,
         ]
