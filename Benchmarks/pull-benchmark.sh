@@ -24,11 +24,16 @@ curl_pages() {
   local url="$BASE/Patient?_count=$COUNT" pages=0
   while [ -n "$url" ]; do
     curl -s -H 'Accept-Encoding: gzip' --compressed -o "$WORK/page.json" "$url"
+    echo "url = \"$url\"" >>"$WORK/urls.new"; echo "output = /dev/null" >>"$WORK/urls.new"
     pages=$((pages + 1))
-    url=$(grep -o '"relation":"next","url":"[^"]*"' "$WORK/page.json" | head -1 | sed 's/.*"url":"//; s/"$//')
+    url=$(grep -o '"relation":"next","url":"[^"]*"' "$WORK/page.json" | head -1 | sed 's/.*"url":"//; s/"$//' || true)
   done
   echo "$pages" >"$WORK/curl.pages"
+  mv "$WORK/urls.new" "$WORK/urls.curlrc"
 }
+
+# The same page URLs in one curl process over one kept-alive connection: no process start and no grep per page.
+curl_one_process() { curl -s -H 'Accept-Encoding: gzip' --compressed -K "$WORK/urls.curlrc"; }
 
 run_timed() {  # name, command...
   local name=$1; shift
@@ -39,13 +44,15 @@ run_timed() {  # name, command...
 }
 
 run_timed curl curl_pages
+run_timed curl1 curl_one_process
 run_timed client "$BIN/immport-bridge" fhir search Patient "_count=$COUNT" --fhir-base "$BASE" --concurrency 1 -o "$WORK/out.ndjson" 2>"$WORK/client.err"
 run_timed prefetch "$BIN/immport-bridge" fhir search Patient "_count=$COUNT" --fhir-base "$BASE" --concurrency 2 --prefetch -o "$WORK/out2.ndjson" 2>"$WORK/prefetch.err"
 
 LINES=$(wc -l <"$WORK/out.ndjson")
-CURL=$(cat "$WORK/curl.median"); CLIENT=$(cat "$WORK/client.median"); PREFETCH=$(cat "$WORK/prefetch.median")
+CURL=$(cat "$WORK/curl.median"); CURL1=$(cat "$WORK/curl1.median"); CLIENT=$(cat "$WORK/client.median"); PREFETCH=$(cat "$WORK/prefetch.median")
 echo "resources: $N in pages of $COUNT ($(cat "$WORK/curl.pages") pages); NDJSON lines written: $LINES"
 echo "client summary: $(tail -1 "$WORK/client.err")"
-printf 'curl, sequential:             %.3f s\n' "$CURL"
-printf 'immport-bridge, concurrency 1: %.3f s  (%.2fx curl)\n' "$CLIENT" "$(echo "$CLIENT / $CURL" | bc -l)"
-printf 'immport-bridge, --prefetch:    %.3f s  (%.2fx curl)\n' "$PREFETCH" "$(echo "$PREFETCH / $CURL" | bc -l)"
+printf 'curl, sequential, following next links (a process per page): %.3f s\n' "$CURL"
+printf 'curl, the same URLs in one process (one connection):          %.3f s\n' "$CURL1"
+printf 'immport-bridge, concurrency 1: %.3f s  (%.2fx curl per page, %.2fx curl one process)\n' "$CLIENT" "$(echo "$CLIENT / $CURL" | bc -l)" "$(echo "$CLIENT / $CURL1" | bc -l)"
+printf 'immport-bridge, --prefetch:    %.3f s  (%.2fx curl per page, %.2fx curl one process)\n' "$PREFETCH" "$(echo "$PREFETCH / $CURL" | bc -l)" "$(echo "$PREFETCH / $CURL1" | bc -l)"

@@ -151,7 +151,7 @@ public final class HTTPTransport: Sendable {
                     ? "giving up after \(attempts) attempts"
                     : "giving up: waiting \(Self.format(wait)) s more would exceed the \(Self.format(retry.maxTotalSeconds)) s retry budget"
                 final.message += "; \(why)"
-                logger.warning("\(final.description)")
+                logger.notice("\(final.description)")  // the caller reports the error itself
                 throw final
             }
             logger.info(
