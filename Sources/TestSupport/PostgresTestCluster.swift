@@ -94,24 +94,33 @@ public final class PostgresTestCluster: @unchecked Sendable {
     /// `postgres://postgres@127.0.0.1:<port>/postgres`
     public var url: String { "postgres://\(user)@127.0.0.1:\(port)/\(database)" }
 
+    /// Runs a PostgreSQL program (as `postgres` when we are root) and waits for it with waitpid.
+    ///
+    /// Not Foundation's Process: `pg_ctl start` leaves the server running with the descriptors it inherited, and
+    /// Process on Linux waits for one of those to close, which the server never does. Output goes to a file.
     func run(_ program: String, _ arguments: [String]) throws {
-        let process = Process()
-        if let runAs {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", runAs, "--", "\(binDirectory)/\(program)"] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: "\(binDirectory)/\(program)")
-            process.arguments = arguments
+        let argv = (runAs.map { ["/usr/sbin/runuser", "-u", $0, "--"] } ?? []) + ["\(binDirectory)/\(program)"] + arguments
+        let outputPath = "\(directory)/\(program).out"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o666)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var cArguments = argv.map { strdup($0) } + [nil]
+        defer { for pointer in cArguments { free(pointer) } }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
+        guard spawned == 0 else { throw Failure.command(program, spawned, "cannot start \(argv[0])") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw Failure.command(program, errno, "waitpid failed") }
         }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure.command(program, process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let exited = (status & 0x7f) == 0
+        let code = (status >> 8) & 0xff
+        guard exited && code == 0 else {
+            let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+            throw Failure.command(program, exited ? code : -1, text)
         }
     }
 
