@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Checks the FHIR client against a server nobody here wrote: sekmet-fhir 0.1.1 (PyPI), FHIR R4 from SQLite, on
 # loopback. Paging, _include, _revinclude and a 404 OperationOutcome, each compared with what curl sees.
-# Usage: Benchmarks/sekmet-check.sh   (installs sekmet-fhir into Benchmarks/.venv on first use)
+# Usage: Benchmarks/sekmet-check.sh   (IMMPORT_BRIDGE=path uses that binary instead of building; installs sekmet-fhir into Benchmarks/.venv on first use)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x Benchmarks/.venv/bin/sekmet ] || { python3 -m venv Benchmarks/.venv && Benchmarks/.venv/bin/pip install -q sekmet-fhir==0.1.1; }
-swift build --product immport-bridge >/dev/null
-BIN="$(swift build --show-bin-path)/immport-bridge"
+if [ -n "${IMMPORT_BRIDGE:-}" ]; then BIN=$IMMPORT_BRIDGE; else
+  swift build --product immport-bridge >/dev/null
+  BIN="$(swift build --show-bin-path)/immport-bridge"
+fi
 WORK=$(mktemp -d)
 # sekmet names itself http://localhost:8090/fhir in its links, so it is run on that port.
 (cd "$WORK" && exec "$OLDPWD/Benchmarks/.venv/bin/sekmet" serve --host 127.0.0.1 --port 8090 >"$WORK/serve.log" 2>&1) &

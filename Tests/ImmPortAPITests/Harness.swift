@@ -32,6 +32,11 @@ struct CapturingLogHandler: LogHandler {
 /// A test server on 127.0.0.1 (port 0) and clients pointed at it, with fast retries and trace logging captured.
 final class Harness: Sendable {
     static let secretKey = "ImmPortTestKey-9f8e7d6c5b4a-DO-NOT-LEAK"
+    /// Read timeout of tests that expect no timeout: generous, because tests share a loaded machine.
+    static let patientReadTimeout = 10.0
+    /// Read timeout of tests that arm a `.slow` fault, which answers after `slowFaultSeconds`.
+    static let impatientReadTimeout = 1.0
+    static let slowFaultSeconds = 4.0
 
     let server: ImmPortTestServer
     let transport: HTTPTransport
@@ -43,7 +48,7 @@ final class Harness: Sendable {
     static func start(
         configure: (inout ImmPortTestServer.Configuration) -> Void = { _ in },
         retry: RetryPolicy = RetryPolicy(maxAttempts: 4, maxTotalSeconds: 20, baseDelaySeconds: 0.01, maxDelaySeconds: 0.05),
-        readTimeout: Double = 0.5, key: APIKey? = APIKey(value: Harness.secretKey, source: "test")
+        readTimeout: Double = Harness.patientReadTimeout, key: APIKey? = APIKey(value: Harness.secretKey, source: "test")
     ) async throws -> Harness {
         var configuration = try ImmPortTestServer.Configuration.fixtures()
         configure(&configuration)

@@ -28,13 +28,14 @@ import Testing
 
     /// The whole client at trace level, through every kind of failure: no log line and no error text holds the key.
     @Test func theKeyNeverAppearsInTraceLogsOrErrors() async throws {
-        let h = try await Harness.start { $0.requiredAPIKey = "the-right-key-123456"; $0.maxPageSize = 2 }
+        let h = try await Harness.start(
+            configure: { $0.requiredAPIKey = "the-right-key-123456"; $0.maxPageSize = 2 }, readTimeout: Harness.impatientReadTimeout)
         h.server.setGzip(true)
         h.server.inject(.tooManyRequests(retryAfter: "0"), on: .searchPage(2))
         h.server.inject(.gone, on: .searchPage(2))
         h.server.inject(.resetMidBody, on: .searchPage(3))
         h.server.inject(.truncatedJSON, on: .pathContains("/Group?"))
-        h.server.inject(.slow(seconds: 1), on: .pathContains("/PractitionerRole?"))
+        h.server.inject(.slow(seconds: Harness.slowFaultSeconds), on: .pathContains("/PractitionerRole?"))
         _ = try await h.puller().pullAll(accession: "SDY99901")
         var errors: [String] = []
         for path in ["/api/study/arm/SDY99901", "/result/elisa", "/drs/download/s3/x"] {

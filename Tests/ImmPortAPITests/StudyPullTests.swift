@@ -57,10 +57,13 @@ import Testing
     /// Each fault, armed on every request it can hit a few times, must leave the pull's result unchanged.
     @Test(arguments: [
         TestFault.tooManyRequests(retryAfter: "0"), .serviceUnavailable(retryAfter: nil), .resetMidBody, .truncatedJSON,
-        .slow(seconds: 1.2), .gone, .duplicateEntries,
+        .slow(seconds: Harness.slowFaultSeconds), .gone, .duplicateEntries,
     ])
     func faultsDoNotChangeWhatIsPulled(_ fault: TestFault) async throws {
-        let h = try await Harness.start { $0.maxPageSize = 2 }  // many pages, so page faults have pages to hit
+        let isSlow = if case .slow = fault { true } else { false }
+        let h = try await Harness.start(
+            configure: { $0.maxPageSize = 2 },  // many pages, so page faults have pages to hit
+            readTimeout: isSlow ? Harness.impatientReadTimeout : Harness.patientReadTimeout)
         h.server.setGzip(true)
         switch fault {
         case .gone:

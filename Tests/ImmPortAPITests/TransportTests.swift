@@ -50,9 +50,10 @@ import Testing
         }
     }
 
-    @Test(arguments: [TestFault.serviceUnavailable(retryAfter: nil), .resetMidBody, .truncatedJSON, .slow(seconds: 1.5), .status(502)])
+    @Test(arguments: [TestFault.serviceUnavailable(retryAfter: nil), .resetMidBody, .truncatedJSON, .slow(seconds: Harness.slowFaultSeconds), .status(502)])
     func recoversFromOneTransientFault(_ fault: TestFault) async throws {
-        let h = try await Harness.start()
+        let isSlow = if case .slow = fault { true } else { false }
+        let h = try await Harness.start(readTimeout: isSlow ? Harness.impatientReadTimeout : Harness.patientReadTimeout)
         h.server.inject(fault, on: .pathContains("/Patient/subject-SUB9990101"))
         let patient = try await h.fhir.read("Patient", id: "subject-SUB9990101")
         #expect(patient["gender"]?.stringValue == "female")
