@@ -83,7 +83,15 @@ let package = Package(
         ),
         .testTarget(name: "FHIRModelTests", dependencies: ["FHIRModel", "SyntheticFHIR", "TestSupport"]),
         .testTarget(name: "FHIRPathTests", dependencies: ["FHIRModel", "FHIRPath", "TestSupport"]),
-        .testTarget(name: "FHIRViewsTests", dependencies: ["FHIRModel", "FHIRPath", "FHIRViews", "TestSupport"]),
+        .testTarget(
+            name: "FHIRViewsTests",
+            dependencies: [
+                "FHIRModel", "FHIRPath", "FHIRViews", "TestSupport",
+                // To read the SQLite and PostgreSQL outputs back.
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .testTarget(
             name: "ImmPortAPITests",
             dependencies: ["FHIRModel", "ImmPortAPI", "ImmPortTestServer", "TestSupport"]
