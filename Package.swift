@@ -74,6 +74,8 @@ let package = Package(
         ),
         // Deterministic synthetic FHIR data for benchmarks and tests.
         .target(name: "SyntheticFHIR", dependencies: ["FHIRModel"], path: "Benchmarks/Generator"),
+        // Serves Fixtures/ or N synthetic resources on loopback (pull benchmark, manual debugging).
+        .executableTarget(name: "immport-test-server", dependencies: ["ImmPortTestServer"], path: "Benchmarks/TestServer"),
         .executableTarget(
             name: "immport-bridge-bench",
             dependencies: ["FHIRModel", "FHIRPath", "FHIRViews", "SyntheticFHIR"],
