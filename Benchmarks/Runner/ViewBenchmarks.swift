@@ -11,7 +11,7 @@ enum ViewBenchmarks: BenchmarkFamily {
         [
             BenchmarkCommand(
                 name: "views",
-                usage: "--data DIR [--runs N] [--out FILE] [--format csv|tsv|ndjson] [--views-out DIR]",
+                usage: "--data DIR [--runs N] [--out FILE] [--format csv|tsv|ndjson] [--views-out DIR] [--only VIEW]",
                 summary: "Run the patient_names, patient_identifiers and observation_codings views over "
                     + "DIR/patients.ndjson and DIR/observations.ndjson; rows/s, MB/s of input, peak RSS per view.",
                 run: views)
@@ -70,9 +70,11 @@ enum ViewBenchmarks: BenchmarkFamily {
                 try writer.commit()
             }
         }
+        let only = arguments.string("only")
         var measurements: [Measurement] = []
         for definition in definitions {
             let view = try CompiledView(ViewDefinition(parsing: FHIRJSONReader().read(definition.json)))
+            if let only, only != view.table.name { continue }
             let input = "\(directory)/\(definition.file)"
             var info = stat()
             guard stat(input, &info) == 0 else { throw FileIOError(path: input, operation: "stat", code: errno) }
