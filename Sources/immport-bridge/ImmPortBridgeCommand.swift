@@ -7,6 +7,6 @@ struct ImmPortBridgeCommand: AsyncParsableCommand {
         commandName: "immport-bridge",
         abstract: "Pull, link, convert, flatten and reconcile ImmPort's FHIR and Shared Data records.",
         version: ToolVersion.current,
-        subcommands: []
+        subcommands: [FHIRPathCommand.self]
     )
 }
