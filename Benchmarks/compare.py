@@ -144,6 +144,14 @@ def main():
                   f"peak RSS {r['peak_rss_bytes'] / 1e6:.1f} MB")
         else:
             print(f"json-stream FAILED: {json.dumps(r)}")
+    if "fhirkit-rs" in peers:
+        for name in sorted(os.listdir(args.data)):
+            if name.endswith(".ndjson") and "-4x" not in name:
+                r = run_json([py, os.path.join(HERE, "peers.py"), "r4-issues", "fhirkit-rs", os.path.join(args.data, name)])[0]
+                if r.get("ok"):
+                    print(f"R4 check by fhirkit-rs {name}: {r['documents']} resources, {r['issues']} issues {r['top'] or ''}")
+                else:
+                    print(f"R4 check by fhirkit-rs {name} failed: {r}")
     failed = any(not r.get("ok") for r in roundtrips + streams)
     return 1 if failed else 0
 

@@ -94,7 +94,7 @@ def report(name, tool, path, nbytes, docs, times, **extra):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("benchmark", choices=["json-parse", "json-write"])
+    parser.add_argument("benchmark", choices=["json-parse", "json-write", "r4-issues"])
     parser.add_argument("peer", choices=sorted(PEERS))
     parser.add_argument("file")
     parser.add_argument("--runs", type=int, default=5)
@@ -104,7 +104,17 @@ def main():
     with open(args.file, "rb") as f:
         data = f.read()
     lines = [line for line in data.split(b"\n") if line.strip()]
-    if args.benchmark == "json-parse":
+    if args.benchmark == "r4-issues":
+        # Not timed: fhirkit-rs validates every resource against R4 while parsing; count what it reports.
+        import collections
+        import fhirkit
+        issues = collections.Counter()
+        for line in lines:
+            for issue in fhirkit.parse(line).issues:
+                issues[f"{issue.severity} {issue.path.split('[')[0]}: {issue.message}"] += 1
+        print(json.dumps({"benchmark": "r4-issues", "tool": args.peer, "file": args.file, "documents": len(lines),
+                          "issues": sum(issues.values()), "top": issues.most_common(5), "ok": True}))
+    elif args.benchmark == "json-parse":
         seconds, _ = best_of(args.runs, peer["parse"], lines)
         report("json-parse", args.peer, args.file, len(data), len(lines), seconds, version=peer["version"])
         for variant, fn in peer.get("variants", {}).items():
