@@ -98,6 +98,7 @@ struct JSONByteParser: ~Copyable {
     var position = 0
     var depth = 0
     var entryHandler: ((FHIRElement) throws -> Void)?
+    var streamedEntries = false
     /// Reused for strings with escapes, so that each does not allocate a new scratch array.
     var scratch: [UInt8] = []
     /// Members of the objects being read, innermost last, with a fingerprint of each key for duplicate checks.
@@ -247,9 +248,12 @@ struct JSONByteParser: ~Copyable {
             }
             position += 1
             skipWhitespace()
+            // A streamed entry array is not kept in the object, so its duplicate check happens here.
+            if streamedEntries, depth == 1, key == "entry" { throw fail(.duplicateKey(key), at: keyStart) }
             if depth == 1, let handler = entryHandler, key == "entry", position < count,
                 base[position] == UInt8(ascii: "[")
             {
+                streamedEntries = true
                 try streamArray(to: handler)
             } else {
                 let value = try parseValue()

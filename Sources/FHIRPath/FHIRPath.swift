@@ -1,1 +1,0 @@
-// The FHIRPath target; see docs/architecture.md.

@@ -1,0 +1,219 @@
+/// FHIRPath's Decimal: an exact base-10 number that remembers how many fraction digits it was written with
+/// (`1.50` has scale 2), because precision is part of a FHIR decimal's value. Arithmetic is exact up to 38 digits.
+struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
+    var mantissa: Int128
+    /// Digits after the decimal point; never negative.
+    var scale: Int
+
+    static let maxScale = 28
+
+    init(mantissa: Int128, scale: Int) {
+        self.mantissa = mantissa
+        self.scale = scale
+    }
+
+    init(_ integer: Int) {
+        mantissa = Int128(integer)
+        scale = 0
+    }
+
+    /// Parses `-12.50`, `1e3`, `1.0e-2` (JSON number text or FHIRPath decimal text).
+    init?(_ text: String) {
+        var mantissa: Int128 = 0
+        var scale = 0
+        var negative = false
+        var sawDigit = false
+        var inFraction = false
+        var exponent = 0
+        var bytes = Array(text.utf8)[...]
+        if bytes.first == UInt8(ascii: "-") {
+            negative = true
+            bytes = bytes.dropFirst()
+        } else if bytes.first == UInt8(ascii: "+") {
+            bytes = bytes.dropFirst()
+        }
+        var index = bytes.startIndex
+        var overflowDigits = 0
+        while index < bytes.endIndex {
+            let b = bytes[index]
+            if b >= 0x30 && b <= 0x39 {
+                sawDigit = true
+                let (m, o1) = mantissa.multipliedReportingOverflow(by: 10)
+                let (n, o2) = m.addingReportingOverflow(Int128(b - 0x30))
+                if o1 || o2 {
+                    // Beyond 38 digits: drop the rest of the fraction, keep the magnitude of the integer part.
+                    if !inFraction { overflowDigits += 1 }
+                } else {
+                    mantissa = n
+                    if inFraction { scale += 1 }
+                }
+            } else if b == UInt8(ascii: "."), !inFraction {
+                inFraction = true
+            } else if b == UInt8(ascii: "e") || b == UInt8(ascii: "E") {
+                guard let e = Int(String(decoding: bytes[(index + 1)...], as: UTF8.self)) else { return nil }
+                exponent = e
+                break
+            } else {
+                return nil
+            }
+            index += 1
+        }
+        guard sawDigit else { return nil }
+        if overflowDigits > 0 { exponent += overflowDigits }
+        scale -= exponent
+        while scale < 0 {
+            let (m, o) = mantissa.multipliedReportingOverflow(by: 10)
+            if o { return nil }
+            mantissa = m
+            scale += 1
+        }
+        self.mantissa = negative ? -mantissa : mantissa
+        self.scale = scale
+    }
+
+    init?(_ double: Double) {
+        guard double.isFinite else { return nil }
+        // Shortest round-trip text, then exact parsing: 0.1 stays 0.1.
+        var text = "\(double)"
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        self.init(text)
+    }
+
+    var doubleValue: Double { Double(description) ?? .nan }
+
+    var isInteger: Bool { fractionalPart == 0 }
+    private var fractionalPart: Int128 { mantissa % FHIRPathDecimal.power(scale) }
+
+    static func power(_ n: Int) -> Int128 {
+        var r: Int128 = 1
+        for _ in 0..<n { r *= 10 }
+        return r
+    }
+
+    /// The integer part, truncated toward zero, when it fits an Int.
+    var truncatedInt: Int? {
+        let whole = mantissa / FHIRPathDecimal.power(scale)
+        return Int(exactly: whole)
+    }
+
+    var description: String {
+        let negative = mantissa < 0
+        var digits = String(negative ? -mantissa : mantissa)
+        if scale > 0 {
+            if digits.count <= scale { digits = String(repeating: "0", count: scale - digits.count + 1) + digits }
+            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
+        }
+        return negative ? "-" + digits : digits
+    }
+
+    /// Drops trailing fraction zeros (computed results are shown without artificial precision).
+    func trimmed(minimumScale: Int = 0) -> FHIRPathDecimal {
+        var d = self
+        while d.scale > minimumScale && d.mantissa % 10 == 0 {
+            d.mantissa /= 10
+            d.scale -= 1
+        }
+        return d
+    }
+
+    func withScale(_ newScale: Int) -> FHIRPathDecimal? {
+        if newScale == scale { return self }
+        if newScale > scale {
+            let (m, o) = mantissa.multipliedReportingOverflow(by: FHIRPathDecimal.power(newScale - scale))
+            return o ? nil : FHIRPathDecimal(mantissa: m, scale: newScale)
+        }
+        return rounded(to: newScale)
+    }
+
+    /// Rounds half away from zero to `places` fraction digits.
+    func rounded(to places: Int) -> FHIRPathDecimal {
+        guard places < scale else { return self }
+        let divisor = FHIRPathDecimal.power(scale - places)
+        var q = mantissa / divisor
+        let r = mantissa % divisor
+        if (r < 0 ? -r : r) * 2 >= divisor { q += mantissa < 0 ? -1 : 1 }
+        return FHIRPathDecimal(mantissa: q, scale: places)
+    }
+
+    func truncated() -> FHIRPathDecimal {
+        FHIRPathDecimal(mantissa: mantissa / FHIRPathDecimal.power(scale), scale: 0)
+    }
+
+    func floor() -> FHIRPathDecimal {
+        let t = truncated()
+        if mantissa < 0 && fractionalPart != 0 { return FHIRPathDecimal(mantissa: t.mantissa - 1, scale: 0) }
+        return t
+    }
+
+    func ceiling() -> FHIRPathDecimal {
+        let t = truncated()
+        if mantissa > 0 && fractionalPart != 0 { return FHIRPathDecimal(mantissa: t.mantissa + 1, scale: 0) }
+        return t
+    }
+
+    var negated: FHIRPathDecimal { FHIRPathDecimal(mantissa: -mantissa, scale: scale) }
+    var magnitude: FHIRPathDecimal { FHIRPathDecimal(mantissa: mantissa < 0 ? -mantissa : mantissa, scale: scale) }
+
+    private static func aligned(_ a: FHIRPathDecimal, _ b: FHIRPathDecimal) -> (Int128, Int128, Int)? {
+        let s = max(a.scale, b.scale)
+        guard let x = a.withScale(s), let y = b.withScale(s) else { return nil }
+        return (x.mantissa, y.mantissa, s)
+    }
+
+    static func compare(_ a: FHIRPathDecimal, _ b: FHIRPathDecimal) -> Int {
+        guard let (x, y, _) = aligned(a, b) else {
+            let (p, q) = (a.doubleValue, b.doubleValue)
+            return p < q ? -1 : (p > q ? 1 : 0)
+        }
+        return x < y ? -1 : (x > y ? 1 : 0)
+    }
+
+    static func + (a: FHIRPathDecimal, b: FHIRPathDecimal) -> FHIRPathDecimal? {
+        guard let (x, y, s) = aligned(a, b) else { return nil }
+        let (r, o) = x.addingReportingOverflow(y)
+        return o ? nil : FHIRPathDecimal(mantissa: r, scale: s)
+    }
+
+    static func - (a: FHIRPathDecimal, b: FHIRPathDecimal) -> FHIRPathDecimal? {
+        a + b.negated
+    }
+
+    static func * (a: FHIRPathDecimal, b: FHIRPathDecimal) -> FHIRPathDecimal? {
+        let (r, o) = a.mantissa.multipliedReportingOverflow(by: b.mantissa)
+        if o { return FHIRPathDecimal(a.doubleValue * b.doubleValue) }
+        var d = FHIRPathDecimal(mantissa: r, scale: a.scale + b.scale)
+        if d.scale > maxScale { d = d.rounded(to: maxScale) }
+        return d
+    }
+
+    /// Division to at most `maxScale` digits, trailing zeros removed; nil when dividing by zero.
+    static func / (a: FHIRPathDecimal, b: FHIRPathDecimal) -> FHIRPathDecimal? {
+        if b.mantissa == 0 { return nil }
+        // a/b = (ma / 10^sa) / (mb / 10^sb) = ma * 10^(sb - sa) / mb. Scale the numerator up as far as it fits.
+        var numerator = a.mantissa
+        var scale = a.scale - b.scale
+        while scale < maxScale {
+            let (m, o) = numerator.multipliedReportingOverflow(by: 10)
+            if o || (m > 0 ? m : -m) > Int128.max / 100 { break }
+            numerator = m
+            scale += 1
+        }
+        var q = numerator / b.mantissa
+        let r = numerator % b.mantissa
+        if (r < 0 ? -r : r) * 2 >= (b.mantissa < 0 ? -b.mantissa : b.mantissa) {
+            q += (numerator < 0) != (b.mantissa < 0) ? -1 : 1
+        }
+        var result = FHIRPathDecimal(mantissa: q, scale: scale)
+        while result.scale < 0 {
+            result.mantissa *= 10
+            result.scale += 1
+        }
+        if result.scale > 8 {
+            // Keep 8 digits for results that do not terminate sooner, as the FHIRPath spec's minimum precision.
+            let exact = result.trimmed()
+            if exact.scale > 8 { return exact.rounded(to: 8).trimmed() }
+            return exact
+        }
+        return result.trimmed()
+    }
+}

@@ -1,0 +1,71 @@
+import FHIRModel
+
+/// Options fixed when an expression is compiled.
+public struct FHIRPathCompileOptions: Sendable {
+    /// The FHIR release whose definitions type the tree.
+    public var version: FHIRVersion = .r4
+    /// The resource type the expression will be evaluated on, when known: paths are then checked against it at
+    /// compile time (`Patient.name.given1` is an error) and resolved once.
+    public var rootType: String? = nil
+    public init() {}
+    public init(version: FHIRVersion = .r4, rootType: String? = nil) {
+        self.version = version
+        self.rootType = rootType
+    }
+}
+
+/// What an expression is evaluated on.
+public struct FHIRPathEvaluationInput {
+    var resource: FHIRElement
+    var context: [FHIRPathItem]?
+    var variables: [String: [FHIRPathItem]]
+    var rootResource: FHIRElement?
+
+    /// `context` defaults to the resource; it may be any items (a forEach node), while `%resource` stays the
+    /// resource. `variables` are `%name` values. `rootResource` is the Bundle or container (defaults to resource).
+    public init(
+        resource: FHIRElement, context: [FHIRPathItem]? = nil, variables: [String: [FHIRPathItem]] = [:],
+        rootResource: FHIRElement? = nil
+    ) {
+        self.resource = resource
+        self.context = context
+        self.variables = variables
+        self.rootResource = rootResource
+    }
+}
+
+/// A FHIRPath expression compiled once: parsed, functions and types resolved, then evaluable many times and from
+/// several threads.
+public struct FHIRPathExpression: Sendable {
+    public let source: String
+    public let options: FHIRPathCompileOptions
+    let compiled: FHIRPathCompiled
+    let model: any FHIRPathTypeModel
+
+    /// Throws `FHIRPathSyntaxError` (with the column) or `FHIRPathCompileError`.
+    public init(_ source: String, options: FHIRPathCompileOptions = .init()) throws {
+        self.source = source
+        self.options = options
+        let tree = try FHIRPathParser.parse(source)
+        model = FHIRPathModels.model(for: options.version)
+        var compiler = FHIRPathCompiler(model: model, options: options)
+        compiled = try compiler.compileRoot(tree)
+    }
+
+    /// Evaluates on a resource (or on `input.context` items with `%resource` the resource).
+    /// Throws `FHIRPathEvaluationError`.
+    public func evaluate(_ input: FHIRPathEvaluationInput) throws -> [FHIRPathItem] {
+        let resourceItem = FHIRPathItem.element(input.resource, type: input.resource.resourceType)
+        let rootItem = input.rootResource.map { FHIRPathItem.element($0, type: $0.resourceType) } ?? resourceItem
+        let context = input.context ?? [resourceItem]
+        let environment = FHIRPathEnvironment(
+            model: model, resource: [resourceItem], rootResource: [rootItem], context: context,
+            variables: input.variables)
+        return try compiled.evaluate(context, environment)
+    }
+
+    /// Convenience: evaluates on `resource` and returns the items' FHIR JSON values.
+    public func evaluateJSON(_ resource: FHIRElement) throws -> [FHIRElement] {
+        try evaluate(FHIRPathEvaluationInput(resource: resource)).map(\.jsonValue)
+    }
+}

@@ -1,0 +1,49 @@
+/// The parsed form of an expression, before anything is resolved.
+indirect enum FHIRPathSyntaxTree: Sendable {
+    enum Literal: Sendable, Equatable {
+        case empty
+        case boolean(Bool)
+        case string(String)
+        case integer(String)
+        case long(String)
+        case decimal(String)
+        /// Text after `@` (date or date-time).
+        case dateTime(String)
+        /// Text after `@T`.
+        case time(String)
+        case quantity(value: String, unit: String)
+    }
+
+    case literal(Literal, FHIRPathSourceRange)
+    /// An identifier at the start of a path: a member of the focus or a type name (`Patient.name`).
+    case identifier(String, FHIRPathSourceRange)
+    case externalConstant(String, FHIRPathSourceRange)
+    case special(String, FHIRPathSourceRange)
+    /// `base.name`
+    case member(base: FHIRPathSyntaxTree, name: String, FHIRPathSourceRange)
+    /// `base.name(args)`, or `name(args)` on the focus when `base` is nil.
+    case function(base: FHIRPathSyntaxTree?, name: String, arguments: [FHIRPathSyntaxTree], FHIRPathSourceRange)
+    case indexer(base: FHIRPathSyntaxTree, index: FHIRPathSyntaxTree, FHIRPathSourceRange)
+    case unary(op: String, operand: FHIRPathSyntaxTree, FHIRPathSourceRange)
+    case binary(op: String, lhs: FHIRPathSyntaxTree, rhs: FHIRPathSyntaxTree, FHIRPathSourceRange)
+    /// `operand is Type` / `operand as Type`
+    case typeOperator(op: String, operand: FHIRPathSyntaxTree, type: FHIRPathTypeSpecifier, FHIRPathSourceRange)
+
+    var range: FHIRPathSourceRange {
+        switch self {
+        case .literal(_, let r), .identifier(_, let r), .externalConstant(_, let r), .special(_, let r),
+            .member(_, _, let r), .function(_, _, _, let r), .indexer(_, _, let r), .unary(_, _, let r),
+            .binary(_, _, _, let r), .typeOperator(_, _, _, let r):
+            return r
+        }
+    }
+}
+
+/// A type name as written: `Quantity`, `FHIR.Quantity`, `System.String`.
+struct FHIRPathTypeSpecifier: Sendable, Equatable {
+    var namespace: String?
+    var name: String
+    var range: FHIRPathSourceRange
+
+    var text: String { namespace.map { "\($0).\(name)" } ?? name }
+}
