@@ -33,7 +33,7 @@ def keep_best(best, results, tool=None):
         kept = best[key]
         if r["best_s"] < kept["best_s"]:
             kept.update(best_s=r["best_s"], mb_per_s=r["mb_per_s"])
-        if r["best_cpu_s"] < kept["best_cpu_s"]:
+        if r.get("best_cpu_s", float("inf")) < kept.get("best_cpu_s", float("inf")):
             kept.update(best_cpu_s=r["best_cpu_s"], cpu_mb_per_s=r["cpu_mb_per_s"])
 
 

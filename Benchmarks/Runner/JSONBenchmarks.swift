@@ -83,7 +83,7 @@ enum JSONBenchmarks: BenchmarkFamily {
         m.documents = documents.ranges.count
         let reader = FHIRJSONReader()
         m.record(try documents.bytes.withUnsafeBytes { all in
-            try Stopwatch.time(runs: runs) {
+            try Stopwatch.times(runs: runs) {
                 for range in documents.ranges {
                     blackHole(try reader.read(UnsafeRawBufferPointer(rebasing: all[range])))
                 }
@@ -104,7 +104,7 @@ enum JSONBenchmarks: BenchmarkFamily {
         var buffer: [UInt8] = []
         buffer.reserveCapacity((1 << 20) + (1 << 16))
         var written = 0
-        m.record(Stopwatch.time(runs: runs) {
+        m.record(Stopwatch.times(runs: runs) {
             written = 0
             for tree in trees {
                 writer.write(tree, into: &buffer)
@@ -135,7 +135,7 @@ enum JSONBenchmarks: BenchmarkFamily {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 16)
         m.record(try documents.bytes.withUnsafeBytes { all in
-            try Stopwatch.time(runs: runs) {
+            try Stopwatch.times(runs: runs) {
                 mismatches = 0
                 for (index, range) in documents.ranges.enumerated() {
                     let original = UnsafeRawBufferPointer(rebasing: all[range])
@@ -181,7 +181,7 @@ enum JSONBenchmarks: BenchmarkFamily {
         let rssBefore = ProcessMemory.currentRSSBytes()
         var reader = try NDJSONReader(path: path)
         var count = 0
-        m.record(try Stopwatch.time(runs: 1) {
+        m.record(try Stopwatch.times(runs: 1) {
             try reader.forEach { element in
                 count += 1
                 blackHole(element)

@@ -18,8 +18,13 @@ enum Stopwatch {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 
+    /// Runs `body` `runs` times and returns each run's wall-clock seconds.
+    static func time(runs: Int, _ body: () throws -> Void) rethrows -> [Double] {
+        try times(runs: runs, body).wall
+    }
+
     /// Runs `body` `runs` times and returns each run's wall-clock and CPU seconds.
-    static func time(runs: Int, _ body: () throws -> Void) rethrows -> (wall: [Double], cpu: [Double]) {
+    static func times(runs: Int, _ body: () throws -> Void) rethrows -> (wall: [Double], cpu: [Double]) {
         var wall: [Double] = []
         var cpu: [Double] = []
         for _ in 0..<runs {
