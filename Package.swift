@@ -73,7 +73,7 @@ let package = Package(
             ]
         ),
         // Deterministic synthetic FHIR data for benchmarks and tests.
-        .target(name: "SyntheticFHIR", dependencies: ["FHIRModel"], path: "Benchmarks/Generator"),
+        .target(name: "SyntheticFHIR", dependencies: ["FHIRModel"], path: "Benchmarks/Generator", exclude: ["README.md"]),
         // Serves Fixtures/ or N synthetic resources on loopback (pull benchmark, manual debugging).
         .executableTarget(name: "immport-test-server", dependencies: ["ImmPortTestServer"], path: "Benchmarks/TestServer"),
         .executableTarget(
