@@ -7,6 +7,13 @@ struct ImmPortBridgeCommand: AsyncParsableCommand {
         commandName: "immport-bridge",
         abstract: "Pull, link, convert, flatten and reconcile ImmPort's FHIR and Shared Data records.",
         version: ToolVersion.current,
-        subcommands: [FHIRPathCommand.self]
+        subcommands: [
+            ConvertCommand.self,
+            ValidateCommand.self,
+            FHIRPathCommand.self,
+            ViewCommand.self,
+            FHIRCommand.self,
+            SharedDataCommand.self,
+        ]
     )
 }
