@@ -75,28 +75,52 @@ enum XMLTestSupport {
         }
     }
 
-    /// The first difference between two trees as `path: expected vs actual`, or nil when equal. Objects compare
-    /// by key set and values (key order is reported separately by `sameKeyOrder`).
-    static func difference(_ expected: FHIRElement, _ actual: FHIRElement, path: String = "") -> String? {
+    /// Moves each resource's `meta` to its place in definition order (after `id`, else after `resourceType`).
+    static func withMetaAfterId(_ element: FHIRElement) -> FHIRElement {
+        switch element {
+        case .array(let items): return .array(items.map(withMetaAfterId))
+        case .object(var object):
+            for index in object.indices { object.members[index].value = withMetaAfterId(object[index].value) }
+            if object["resourceType"] != nil, let meta = object.removeValue(forKey: "meta") {
+                let at = (object.index(forKey: "id") ?? object.index(forKey: "resourceType")!) + 1
+                object.members.insert(FHIRObject.Member(key: "meta", value: meta), at: at)
+            }
+            return .object(object)
+        default: return element
+        }
+    }
+
+    /// Every difference between two trees as (path, `expected vs actual`). Objects compare by key set and values
+    /// (key order is checked separately by `keyOrderDifferences`).
+    static func differences(_ expected: FHIRElement, _ actual: FHIRElement, path: String = "") -> [(path: String, text: String)] {
         switch (expected, actual) {
         case (.object(let a), .object(let b)):
-            let keysA = Set(a.keys), keysB = Set(b.keys)
-            if keysA != keysB {
-                return "\(path): keys differ: missing \(keysA.subtracting(keysB).sorted()), extra \(keysB.subtracting(keysA).sorted())"
-            }
+            var found: [(path: String, text: String)] = []
             for member in a {
-                if let found = difference(member.value, b[member.key]!, path: path + "." + member.key) { return found }
+                if let other = b[member.key] {
+                    found += differences(member.value, other, path: path + "." + member.key)
+                } else {
+                    found.append((path + "." + member.key, "missing"))
+                }
             }
-            return nil
+            for member in b where a[member.key] == nil { found.append((path + "." + member.key, "unexpected")) }
+            return found
         case (.array(let a), .array(let b)):
-            if a.count != b.count { return "\(path): \(a.count) items vs \(b.count)" }
-            for i in a.indices {
-                if let found = difference(a[i], b[i], path: path + "[\(i)]") { return found }
-            }
-            return nil
+            if a.count != b.count { return [(path, "\(a.count) items vs \(b.count)")] }
+            return a.indices.flatMap { differences(a[$0], b[$0], path: path + "[\($0)]") }
+        case (.string(let a), .string(let b)) where a != b:
+            let x = Array(a.utf8), y = Array(b.utf8)
+            var i = 0
+            while i < min(x.count, y.count), x[i] == y[i] { i += 1 }
+            let from = max(0, i - 40)
+            return [(path, "strings differ at byte \(i): \(describe(.string(String(decoding: x[from..<min(x.count, i + 40)], as: UTF8.self)))) vs \(describe(.string(String(decoding: y[from..<min(y.count, i + 40)], as: UTF8.self))))")]
         default:
-            return expected == actual ? nil : "\(path): \(describe(expected)) vs \(describe(actual))"
+            return expected == actual ? [] : [(path, "\(describe(expected)) vs \(describe(actual))")]
         }
+    }
+
+    static func difference(_ expected: FHIRElement, _ actual: FHIRElement) -> String? {
+        differences(expected, actual).first.map { "\($0.path): \($0.text)" }
     }
 
     static func describe(_ element: FHIRElement) -> String {
