@@ -116,12 +116,12 @@ import Testing
     }
 
     @Test func formatDetection() {
-        #expect(FHIRFormat.detect(Array("\u{FEFF}  <Patient/>".utf8)) == .xml)
-        #expect(FHIRFormat.detect(Array(" {\"a\":1}".utf8)) == .json)
-        #expect(FHIRFormat.detect(Array("[1]".utf8)) == .json)
-        #expect(FHIRFormat.detect(Array("{\"a\":\"}\"}\n{\"b\":2}\n".utf8)) == .ndjson)
-        #expect(FHIRFormat.detect(Array("{\"a\":{\"b\":2}}\n".utf8)) == .json)
-        #expect(FHIRFormat.detect(Array("hello".utf8)) == nil)
-        #expect(FHIRFormat.detect(Array("  ".utf8)) == nil)
+        #expect(FHIRContentSniffer.detect(Array("\u{FEFF}  <Patient/>".utf8)) == .xml)
+        #expect(FHIRContentSniffer.detect(Array(" {\"a\":1}".utf8)) == .json)
+        #expect(FHIRContentSniffer.detect(Array("[1]".utf8)) == .json)
+        #expect(FHIRContentSniffer.detect(Array("{\"a\":\"}\"}\n{\"b\":2}\n".utf8)) == .ndjson)
+        #expect(FHIRContentSniffer.detect(Array("{\"a\":{\"b\":2}}\n".utf8)) == .json)
+        #expect(FHIRContentSniffer.detect(Array("hello".utf8)) == nil)
+        #expect(FHIRContentSniffer.detect(Array("  ".utf8)) == nil)
     }
 }

@@ -4,10 +4,17 @@ public enum FHIRXMLConverter {
     /// JSON inputs at least this large that are Bundles are written entry by entry instead of as one tree.
     public static let streamingThreshold = 16 << 20
 
+    public enum JSONOutput: Sendable {
+        /// One JSON document.
+        case json
+        /// One resource a line: a Bundle's entries' resources, or the one resource.
+        case ndjson
+    }
+
     /// Reads FHIR XML from `inputPath` (`-` = stdin) and writes JSON (one document) or NDJSON (a Bundle's entry
     /// resources one per line, or the one resource) to `output`. Does not commit `output`.
     public static func xmlToJSON(
-        inputPath: String, output: AtomicFileWriter, format: FHIRFormat = .json, version: FHIRVersion = .r4,
+        inputPath: String, output: AtomicFileWriter, format: JSONOutput = .json, version: FHIRVersion = .r4,
         pretty: Bool = false, diagnostics: DiagnosticsCollector? = nil
     ) throws {
         let reader = FHIRXMLReader(options: .init(version: version, diagnostics: diagnostics))

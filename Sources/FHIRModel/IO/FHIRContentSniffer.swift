@@ -1,14 +1,14 @@
-/// The wire formats the tool reads and writes, and their detection from content.
-public enum FHIRFormat: String, Sendable, CaseIterable, CustomStringConvertible {
-    case json
-    case ndjson
-    case xml
-
-    public var description: String { rawValue }
+/// Tells FHIR XML, JSON and NDJSON apart from a document's first bytes, for inputs whose name does not say.
+public enum FHIRContentSniffer {
+    public enum Guess: String, Sendable {
+        case json
+        case ndjson
+        case xml
+    }
 
     /// The format of a document from its first bytes: `<` is XML; `{` or `[` is JSON, or NDJSON when a complete
     /// top-level object is followed, on a later line, by another `{`. Nil when it is neither (or empty).
-    public static func detect(_ bytes: UnsafeRawBufferPointer) -> FHIRFormat? {
+    public static func detect(_ bytes: UnsafeRawBufferPointer) -> Guess? {
         var i = 0
         let n = bytes.count
         if n >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
@@ -22,10 +22,10 @@ public enum FHIRFormat: String, Sendable, CaseIterable, CustomStringConvertible 
         }
     }
 
-    public static func detect(_ bytes: [UInt8]) -> FHIRFormat? { bytes.withUnsafeBytes { detect($0) } }
+    public static func detect(_ bytes: [UInt8]) -> Guess? { bytes.withUnsafeBytes { detect($0) } }
 
     /// Reads the first 64 KiB of a file to detect its format (a `.ndjson` name settles a lone first line).
-    public static func detect(path: String) throws -> FHIRFormat? {
+    public static func detect(path: String) throws -> Guess? {
         var head: [UInt8] = []
         var reader = try LineReader(path: path, chunkSize: 1 << 16)
         while head.count < 1 << 16, try reader.nextLine({ head.append(contentsOf: $0); head.append(0x0A) }) {}
