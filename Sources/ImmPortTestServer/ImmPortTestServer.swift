@@ -1,1 +1,242 @@
-// The ImmPortTestServer target; see docs/architecture.md.
+import FHIRModel
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// A loopback HTTP server that serves Fixtures/ the way ImmPort's HAPI FHIR R5 server (`/fhir`) and its Shared Data
+/// API (`/data/query`) answer, with switchable faults. For tests and benchmarks only.
+public final class ImmPortTestServer: Sendable {
+    public struct Configuration: Sendable {
+        public var fhir: FHIRFixtureStore
+        /// Root of the Shared Data fixture files; nil serves no Shared Data API.
+        public var sharedDataDirectory: String?
+        public var defaultPageSize = 20
+        /// Larger `_count` values are silently reduced to this, as HAPI does.
+        public var maxPageSize = 50
+        /// When false the CapabilityStatement lists no `_include`/`_revinclude` (clients must fall back).
+        public var advertiseIncludes = true
+        /// HAPI often leaves `Bundle.total` out; so does this server unless asked.
+        public var sendTotal = false
+        public var fhirVersion = "5.0.0"
+        /// When set, Shared Data study, result and DRS endpoints answer 401 without `Authorization: Bearer <key>`.
+        public var requiredAPIKey: String?
+        /// `Type.parameter` search parameters accepted but not applied, like servers that ignore them
+        /// (sekmet-fhir's ResearchStudy and ResearchSubject parameters).
+        public var ignoredSearchParameters: Set<String> = []
+        /// Study accessions whose Shared Data endpoints answer 403.
+        public var restrictedStudies: [String] = []
+
+        public init(fhir: FHIRFixtureStore, sharedDataDirectory: String? = nil) {
+            self.fhir = fhir
+            self.sharedDataDirectory = sharedDataDirectory
+        }
+
+        /// Fixtures/fhir and Fixtures/shared-data of this package.
+        public static func fixtures() throws -> Configuration {
+            Configuration(
+                fhir: try FHIRFixtureStore(directory: ImmPortTestServer.fixturesDirectory + "/fhir"),
+                sharedDataDirectory: ImmPortTestServer.fixturesDirectory + "/shared-data")
+        }
+    }
+
+    /// `<package root>/Fixtures`, derived from this file's location.
+    public static let fixturesDirectory: String = {
+        var path = #filePath
+        for _ in 0..<3 {  // .../Sources/ImmPortTestServer/ImmPortTestServer.swift -> package root
+            if let slash = path.lastIndex(of: "/") { path = String(path[..<slash]) }
+        }
+        return path + "/Fixtures"
+    }()
+
+    public let configuration: Configuration
+    public let state = ServerState()
+    private let channel: Mutex<(any Channel)?> = Mutex(nil)
+    private let boundPort = Mutex(0)
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    /// Starts listening on `host` (loopback) and `port` (0 = any free port); returns the port.
+    @discardableResult
+    public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> Int {
+        let router = Router(configuration: configuration, state: state)
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.pipeline.configureHTTPServerPipeline().flatMapThrowing {
+                    try channel.pipeline.syncOperations.addHandler(TestHTTPHandler(router: router))
+                }
+            }
+        let bound = try await bootstrap.bind(host: host, port: port).get()
+        let actual = bound.localAddress?.port ?? port
+        router.port.withLock { $0 = actual }
+        channel.withLock { $0 = bound }
+        boundPort.withLock { $0 = actual }
+        return actual
+    }
+
+    public func stop() async throws {
+        let bound = channel.withLock { current -> (any Channel)? in
+            defer { current = nil }
+            return current
+        }
+        try await bound?.close()
+    }
+
+    public var port: Int { boundPort.withLock { $0 } }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var fhirBase: String { baseURL + "/fhir" }
+    public var sharedDataBase: String { baseURL + "/data/query" }
+
+    /// Arms `fault` for the next `times` requests that `target` selects.
+    public func inject(_ fault: TestFault, on target: FaultTarget = .any, times: Int = 1) {
+        state.inject(FaultRule(fault: fault, target: target, remaining: times))
+    }
+
+    public func clearFaults() { state.clearFaults() }
+
+    /// gzip-encode responses to clients that accept it.
+    public func setGzip(_ on: Bool) { state.gzip = on }
+}
+
+/// Dispatches a request to the FHIR or Shared Data routes and applies the armed fault.
+final class Router: Sendable {
+    let configuration: ImmPortTestServer.Configuration
+    let state: ServerState
+    let port = Mutex(0)
+    let fhir: FHIRRoutes
+    let sharedData: SharedDataRoutes?
+
+    init(configuration: ImmPortTestServer.Configuration, state: ServerState) {
+        self.configuration = configuration
+        self.state = state
+        fhir = FHIRRoutes(store: configuration.fhir, configuration: configuration)
+        sharedData = configuration.sharedDataDirectory.map { SharedDataRoutes(directory: $0, configuration: configuration) }
+    }
+
+    func respond(to request: TestRequest) -> TestResponse {
+        let fhirPrefix = "/fhir"
+        let sharedPrefix = "/data/query"
+        let isFHIR = request.path == fhirPrefix || request.path.hasPrefix(fhirPrefix + "/")
+        let searchPage = isFHIR ? Self.searchPage(request, fhirPath: String(request.path.dropFirst(fhirPrefix.count))) : nil
+        let fault = state.takeFault(uri: request.uri, searchPage: searchPage)
+
+        var response: TestResponse
+        if request.method != .GET {
+            response = .text(.methodNotAllowed, "only GET is served")
+        } else if isFHIR {
+            let base = "http://127.0.0.1:\(port.withLock { $0 })\(fhirPrefix)"
+            response = fhir.respond(to: request, path: String(request.path.dropFirst(fhirPrefix.count)), baseURL: base, state: state, fault: fault)
+        } else if let sharedData, request.path.hasPrefix(sharedPrefix + "/") {
+            response = sharedData.respond(to: request, path: String(request.path.dropFirst(sharedPrefix.count)))
+        } else {
+            response = .text(.notFound, "no such path: \(request.path)")
+        }
+
+        switch fault {
+        case .tooManyRequests(let retryAfter)?:
+            response = .text(.tooManyRequests, "rate limited")
+            response.headers.append(("Retry-After", retryAfter))
+        case .serviceUnavailable(let retryAfter)?:
+            response = .text(.serviceUnavailable, "<html><body>503 Service Temporarily Unavailable</body></html>")
+            if let retryAfter { response.headers.append(("Retry-After", retryAfter)) }
+        case .status(let code)?:
+            response = isFHIR
+                ? TestResponse.json(HTTPResponseStatus(statusCode: code), FHIRJSONWriter().write(FHIRRoutes.operationOutcome("HAPI-0389: injected failure \(code)")), fhir: true)
+                : sharedData?.springError(code, "Injected", message: "injected failure", path: request.path) ?? .text(HTTPResponseStatus(statusCode: code), "injected")
+        case .truncatedJSON?:
+            response.body = Array(response.body.prefix(response.body.count / 2))
+        case .slow(let seconds)?:
+            response.delay = seconds
+        case .resetMidBody?:
+            response.delivery = .resetAfter(bytes: response.body.count / 2)
+        case .gone?, .duplicateEntries?, nil:
+            break  // applied by the FHIR routes, or nothing to do
+        }
+
+        if state.gzip, request.headers.first(name: "accept-encoding")?.lowercased().contains("gzip") == true, !response.body.isEmpty {
+            response.body = Gzip.compress(response.body)
+            response.headers.append(("Content-Encoding", "gzip"))
+            if case .resetAfter = response.delivery { response.delivery = .resetAfter(bytes: response.body.count / 2) }
+        }
+        return response
+    }
+
+    /// 1 for a search request, offset / count + 1 for a `_getpages` request, nil otherwise.
+    static func searchPage(_ request: TestRequest, fhirPath: String) -> Int? {
+        let segments = fhirPath.split(separator: "/")
+        if segments.isEmpty, request.value("_getpages") != nil {
+            let offset = Int(request.value("_getpagesoffset") ?? "0") ?? 0
+            let count = max(1, Int(request.value("_count") ?? "1") ?? 1)
+            return offset / count + 1
+        }
+        if segments.count == 1, segments[0] != "metadata" { return 1 }
+        return nil
+    }
+}
+
+/// One connection: collects a request, asks the router, writes the answer (late, partial or whole).
+final class TestHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    let router: Router
+    var head: HTTPRequestHead?
+
+    init(router: Router) { self.router = router }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            router.state.record(head)
+        case .body:
+            break
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            router.state.beginResponse()
+            let response = router.respond(to: TestRequest(head: head))
+            if response.delay > 0 {
+                let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: .milliseconds(Int64(response.delay * 1000))) {
+                    let (handler, context) = loopBound.value
+                    handler.write(response, keepAlive: head.isKeepAlive, context: context)
+                }
+            } else {
+                write(response, keepAlive: head.isKeepAlive, context: context)
+            }
+        }
+    }
+
+    func write(_ response: TestResponse, keepAlive: Bool, context: ChannelHandlerContext) {
+        router.state.endResponse()
+        guard context.channel.isActive else { return }
+        var headers = HTTPHeaders(response.headers)
+        headers.add(name: "Content-Length", value: String(response.body.count))
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers))), promise: nil)
+        switch response.delivery {
+        case .normal:
+            if !response.body.isEmpty {
+                context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: response.body)))), promise: nil)
+            }
+            let closeAfter = !keepAlive
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in
+                if closeAfter { channel.close(promise: nil) }
+            }
+        case .resetAfter(let bytes):
+            let part = context.channel.allocator.buffer(bytes: response.body.prefix(bytes))
+            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(part))), promise: nil)
+            context.close(promise: nil)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}

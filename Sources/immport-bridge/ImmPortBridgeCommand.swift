@@ -7,6 +7,12 @@ struct ImmPortBridgeCommand: AsyncParsableCommand {
         commandName: "immport-bridge",
         abstract: "Pull, link, convert, flatten and reconcile ImmPort's FHIR and Shared Data records.",
         version: ToolVersion.current,
-        subcommands: []
+        subcommands: [
+            ConvertCommand.self,
+            ValidateCommand.self,
+            ViewCommand.self,
+            FHIRCommand.self,
+            SharedDataCommand.self,
+        ]
     )
 }

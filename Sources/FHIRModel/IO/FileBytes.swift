@@ -18,9 +18,10 @@ public struct FileIOError: Error, Sendable, CustomStringConvertible {
         self.code = code
     }
 
-    public var description: String {
-        "\(path): cannot \(operation): \(String(cString: strerror(code)))"
-    }
+    /// What went wrong, without the path: `cannot open: No such file or directory`.
+    public var message: String { "cannot \(operation): \(String(cString: strerror(code)))" }
+
+    public var description: String { "\(path): \(message)" }
 }
 
 /// Whole-file and stream reading without Foundation: the readers work on bytes, and `-` means standard input.

@@ -75,27 +75,67 @@ public struct FHIRJSONReader: Sendable {
             reason: failure.reason, offset: failure.offset, line: line + options.lineOffset,
             column: failure.offset - lineStart + 1, source: options.source)
     }
+
 }
 
 /// The parser proper. Kept apart from the public reader so that line:column is computed only on failure.
-struct JSONByteParser {
+///
+/// Speed matters here (every resource the tool touches goes through it), hence: raw-pointer reads (the input is
+/// one contiguous buffer), strings scanned eight bytes at a time, and object members and array items collected on
+/// reused stacks and moved into an exactly sized array once the container closes, instead of arrays grown by
+/// appending.
+struct JSONByteParser: ~Copyable {
     struct Failure: Error {
         var reason: FHIRJSONError.Reason
         var offset: Int
     }
 
     let bytes: UnsafeRawBufferPointer
+    /// `bytes` as typed bytes; never read at or past `count`.
+    let base: UnsafePointer<UInt8>
+    let count: Int
     let maxDepth: Int
     var position = 0
     var depth = 0
     var entryHandler: ((FHIRElement) throws -> Void)?
+    var streamedEntries = false
     /// Reused for strings with escapes, so that each does not allocate a new scratch array.
     var scratch: [UInt8] = []
+    /// Members of the objects being read, innermost last, with a fingerprint of each key for duplicate checks.
+    var members: ScratchStack<FHIRObject.Member>
+    var keyFingerprints: ScratchStack<UInt64>
+    /// Items of the arrays being read, innermost last.
+    var items: ScratchStack<FHIRElement>
+    let strings: JSONStringTable
 
     init(bytes: UnsafeRawBufferPointer, maxDepth: Int) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        count = bytes.count
+        let scratch = JSONParserScratch.take()
+        members = scratch.members
+        keyFingerprints = scratch.keyFingerprints
+        items = scratch.items
+        strings = scratch.strings
+        if let address = bytes.baseAddress, bytes.count > 0 {
+            base = address.assumingMemoryBound(to: UInt8.self)
+        } else {
+            base = JSONByteParser.emptyInput
+        }
     }
+
+    deinit {
+        var scratch = JSONParserScratch(
+            members: members, keyFingerprints: keyFingerprints, items: items, strings: strings)
+        // A failed parse leaves partial containers behind.
+        scratch.members.removeAll()
+        scratch.keyFingerprints.removeAll()
+        scratch.items.removeAll()
+        JSONParserScratch.giveBack(scratch)
+    }
+
+    /// A valid address for an empty input, never read (`count` is 0).
+    static var emptyInput: UnsafePointer<UInt8> { ("" as StaticString).utf8Start }
 
     @inline(__always) func fail(_ reason: FHIRJSONError.Reason, at offset: Int) -> Failure {
         Failure(reason: reason, offset: offset)
@@ -104,34 +144,35 @@ struct JSONByteParser {
     mutating func parseDocument() throws -> FHIRElement {
         skipByteOrderMark()
         skipWhitespace()
-        guard position < bytes.count else { throw fail(.emptyDocument, at: position) }
+        guard position < count else { throw fail(.emptyDocument, at: position) }
         let value = try parseValue()
         skipWhitespace()
-        if position < bytes.count { throw fail(.trailingContent, at: position) }
+        if position < count { throw fail(.trailingContent, at: position) }
         return value
     }
 
     mutating func skipByteOrderMark() {
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { position = 3 }
+        if count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { position = 3 }
     }
 
     @inline(__always) mutating func skipWhitespace() {
-        while position < bytes.count {
-            let b = bytes[position]
+        while position < count {
+            let b = base[position]
+            if b > 0x20 { return }
             if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { position += 1 } else { return }
         }
     }
 
     mutating func parseValue() throws -> FHIRElement {
-        guard position < bytes.count else { throw fail(.unexpectedEnd(expecting: "a value"), at: position) }
-        switch bytes[position] {
+        guard position < count else { throw fail(.unexpectedEnd(expecting: "a value"), at: position) }
+        switch base[position] {
+        case UInt8(ascii: "\""): return .string(try parseString())
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
-        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         case UInt8(ascii: "t"): try expectLiteral("true"); return .boolean(true)
         case UInt8(ascii: "f"): try expectLiteral("false"); return .boolean(false)
         case UInt8(ascii: "n"): try expectLiteral("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default: try rejectNonValue()
         }
     }
@@ -139,10 +180,10 @@ struct JSONByteParser {
     /// Names what a non-JSON value looks like (`+1`, `NaN`, `.5`) so the error is precise.
     mutating func rejectNonValue() throws -> Never {
         let start = position
-        let b = bytes[position]
+        let b = base[position]
         if b == UInt8(ascii: "+") || b == UInt8(ascii: ".") || b == UInt8(ascii: "N") || b == UInt8(ascii: "I") {
             var end = position
-            while end < bytes.count, end - start < 32, isNumberish(bytes[end]) { end += 1 }
+            while end < count, end - start < 32, isNumberish(base[end]) { end += 1 }
             throw fail(.invalidNumber(text(start, end)), at: start)
         }
         throw fail(.unexpectedByte(b, expecting: "a value"), at: start)
@@ -153,25 +194,25 @@ struct JSONByteParser {
             || b == UInt8(ascii: "e") || b == UInt8(ascii: "E") || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
     }
 
-    func text(_ start: Int, _ end: Int) -> String {
-        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+    @inline(__always) func text(_ start: Int, _ end: Int) -> String {
+        String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self)
     }
 
     mutating func expectLiteral(_ literal: StaticString) throws {
-        let count = literal.utf8CodeUnitCount
-        let start = literal.utf8Start
-        for i in 0..<count {
-            guard position + i < bytes.count else {
+        let length = literal.utf8CodeUnitCount
+        let expected = literal.utf8Start
+        for i in 0..<length {
+            guard position + i < count else {
                 throw fail(.unexpectedEnd(expecting: "\"\(literal)\""), at: position + i)
             }
-            if bytes[position + i] != start[i] {
-                throw fail(.unexpectedByte(bytes[position + i], expecting: "\"\(literal)\""), at: position + i)
+            if base[position + i] != expected[i] {
+                throw fail(.unexpectedByte(base[position + i], expecting: "\"\(literal)\""), at: position + i)
             }
         }
-        position += count
+        position += length
     }
 
-    mutating func enter() throws {
+    @inline(__always) mutating func enter() throws {
         depth += 1
         if depth > maxDepth { throw fail(.tooDeep(limit: maxDepth), at: position) }
     }
@@ -180,86 +221,126 @@ struct JSONByteParser {
         try enter()
         defer { depth -= 1 }
         position += 1
-        var object = FHIRObject()
         skipWhitespace()
-        guard position < bytes.count else { throw fail(.unexpectedEnd(expecting: "a key or '}'"), at: position) }
-        if bytes[position] == UInt8(ascii: "}") {
+        guard position < count else { throw fail(.unexpectedEnd(expecting: "a key or '}'"), at: position) }
+        if base[position] == UInt8(ascii: "}") {
             position += 1
-            return .object(object)
+            return .object(FHIRObject())
         }
+        let first = members.count
+        // Members are popped into the object on success; on a failure the whole parse is abandoned and the
+        // stacks' deinit releases what is left.
         var seen: Set<String>? = nil
         while true {
-            guard position < bytes.count else { throw fail(.unexpectedEnd(expecting: "a key"), at: position) }
-            guard bytes[position] == UInt8(ascii: "\"") else {
-                throw fail(.unexpectedByte(bytes[position], expecting: "a key in double quotes"), at: position)
+            guard position < count else { throw fail(.unexpectedEnd(expecting: "a key"), at: position) }
+            guard base[position] == UInt8(ascii: "\"") else {
+                throw fail(.unexpectedByte(base[position], expecting: "a key in double quotes"), at: position)
             }
             let keyStart = position
-            let key = try parseString()
-            if key.isEmpty { throw fail(.emptyKey, at: keyStart) }
-            if try isDuplicate(key, in: object, seen: &seen) { throw fail(.duplicateKey(key), at: keyStart) }
+            let (key, fingerprint) = try parseKey()
+            if try isDuplicate(key, fingerprint, since: first, seen: &seen) {
+                throw fail(.duplicateKey(key), at: keyStart)
+            }
             skipWhitespace()
-            guard position < bytes.count else { throw fail(.unexpectedEnd(expecting: "':'"), at: position) }
-            guard bytes[position] == UInt8(ascii: ":") else {
-                throw fail(.unexpectedByte(bytes[position], expecting: "':'"), at: position)
+            guard position < count else { throw fail(.unexpectedEnd(expecting: "':'"), at: position) }
+            guard base[position] == UInt8(ascii: ":") else {
+                throw fail(.unexpectedByte(base[position], expecting: "':'"), at: position)
             }
             position += 1
             skipWhitespace()
-            if depth == 1, key == "entry", let handler = entryHandler,
-                position < bytes.count, bytes[position] == UInt8(ascii: "[")
+            // A streamed entry array is not kept in the object, so its duplicate check happens here.
+            if streamedEntries, depth == 1, key == "entry" { throw fail(.duplicateKey(key), at: keyStart) }
+            if depth == 1, let handler = entryHandler, key == "entry", position < count,
+                base[position] == UInt8(ascii: "[")
             {
+                streamedEntries = true
                 try streamArray(to: handler)
             } else {
-                object.appendUnchecked(key: key, value: try parseValue())
+                let value = try parseValue()
+                members.push(FHIRObject.Member(key: key, value: value))
+                keyFingerprints.push(fingerprint)
             }
             skipWhitespace()
-            guard position < bytes.count else { throw fail(.unexpectedEnd(expecting: "',' or '}'"), at: position) }
-            let b = bytes[position]
+            guard position < count else { throw fail(.unexpectedEnd(expecting: "',' or '}'"), at: position) }
+            let b = base[position]
             position += 1
             if b == UInt8(ascii: ",") {
                 skipWhitespace()
                 continue
             }
-            if b == UInt8(ascii: "}") { return .object(object) }
+            if b == UInt8(ascii: "}") {
+                keyFingerprints.pop(first)
+                return .object(FHIRObject(members: members.popArray(from: first)))
+            }
             throw fail(.unexpectedByte(b, expecting: "',' or '}'"), at: position - 1)
         }
     }
 
-    /// Small objects are checked by scanning; large ones switch to a set.
+    /// Small objects are checked by comparing fingerprints (then keys on a match); large ones switch to a set,
+    /// so that no input makes the check quadratic.
     @inline(__always)
-    func isDuplicate(_ key: String, in object: FHIRObject, seen: inout Set<String>?) throws -> Bool {
-        if object.count < 24 {
-            for member in object.members where member.key == key { return true }
-            return false
+    func isDuplicate(_ key: String, _ fingerprint: UInt64, since first: Int, seen: inout Set<String>?) throws -> Bool {
+        let end = members.count
+        if seen == nil {
+            if end - first < 32 {
+                let prints = keyFingerprints.base
+                var i = first
+                while i < end {
+                    if prints[i] == fingerprint && members.base[i].key == key { return true }
+                    i += 1
+                }
+                return false
+            }
+            var keys = Set<String>(minimumCapacity: 64)
+            for i in first..<end { keys.insert(members.base[i].key) }
+            seen = keys
         }
-        if seen == nil { seen = Set(object.members.map(\.key)) }
         return !seen!.insert(key).inserted
     }
 
     mutating func parseArray() throws -> FHIRElement {
-        var items: [FHIRElement] = []
-        try parseArrayItems { items.append($0) }
-        return .array(items)
-    }
-
-    mutating func streamArray(to handler: (FHIRElement) throws -> Void) throws {
-        try parseArrayItems(handler)
-    }
-
-    mutating func parseArrayItems(_ body: (FHIRElement) throws -> Void) throws {
         try enter()
         defer { depth -= 1 }
         position += 1
         skipWhitespace()
-        guard position < bytes.count else { throw fail(.unexpectedEnd(expecting: "a value or ']'"), at: position) }
-        if bytes[position] == UInt8(ascii: "]") {
+        guard position < count else { throw fail(.unexpectedEnd(expecting: "a value or ']'"), at: position) }
+        if base[position] == UInt8(ascii: "]") {
+            position += 1
+            return .array([])
+        }
+        let first = items.count
+        while true {
+            let item = try parseValue()
+            items.push(item)
+            skipWhitespace()
+            guard position < count else { throw fail(.unexpectedEnd(expecting: "',' or ']'"), at: position) }
+            let b = base[position]
+            position += 1
+            if b == UInt8(ascii: ",") {
+                skipWhitespace()
+                continue
+            }
+            if b == UInt8(ascii: "]") { return .array(items.popArray(from: first)) }
+            throw fail(.unexpectedByte(b, expecting: "',' or ']'"), at: position - 1)
+        }
+    }
+
+    /// Like `parseArray`, handing each item to `handler` instead of keeping it.
+    mutating func streamArray(to handler: (FHIRElement) throws -> Void) throws {
+        try enter()
+        defer { depth -= 1 }
+        position += 1
+        skipWhitespace()
+        guard position < count else { throw fail(.unexpectedEnd(expecting: "a value or ']'"), at: position) }
+        if base[position] == UInt8(ascii: "]") {
             position += 1
             return
         }
         while true {
-            try body(try parseValue())
+            try handler(try parseValue())
             skipWhitespace()
-            guard position < bytes.count else { throw fail(.unexpectedEnd(expecting: "',' or ']'"), at: position) }
-            let b = bytes[position]
+            guard position < count else { throw fail(.unexpectedEnd(expecting: "',' or ']'"), at: position) }
+            let b = base[position]
             position += 1
             if b == UInt8(ascii: ",") {
                 skipWhitespace()
@@ -273,67 +354,130 @@ struct JSONByteParser {
     mutating func parseNumber() throws -> FHIRNumber {
         let start = position
         var i = position
-        let count = bytes.count
         @inline(__always) func isDigit(_ b: UInt8) -> Bool { b &- 0x30 < 10 }
-        if bytes[i] == UInt8(ascii: "-") { i += 1 }
+        if base[i] == UInt8(ascii: "-") { i += 1 }
         var valid = true
-        if i < count, bytes[i] == UInt8(ascii: "0") {
+        if i < count, base[i] == UInt8(ascii: "0") {
             i += 1
-            if i < count, isDigit(bytes[i]) { valid = false }
-        } else if i < count, isDigit(bytes[i]) {
-            while i < count, isDigit(bytes[i]) { i += 1 }
+            if i < count, isDigit(base[i]) { valid = false }
+        } else if i < count, isDigit(base[i]) {
+            while i < count, isDigit(base[i]) { i += 1 }
         } else {
             valid = false
         }
-        if valid, i < count, bytes[i] == UInt8(ascii: ".") {
+        if valid, i < count, base[i] == UInt8(ascii: ".") {
             i += 1
-            if i < count, isDigit(bytes[i]) {
-                while i < count, isDigit(bytes[i]) { i += 1 }
+            if i < count, isDigit(base[i]) {
+                while i < count, isDigit(base[i]) { i += 1 }
             } else {
                 valid = false
             }
         }
-        if valid, i < count, bytes[i] | 0x20 == UInt8(ascii: "e") {
+        if valid, i < count, base[i] | 0x20 == UInt8(ascii: "e") {
             i += 1
-            if i < count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
-            if i < count, isDigit(bytes[i]) {
-                while i < count, isDigit(bytes[i]) { i += 1 }
+            if i < count, base[i] == UInt8(ascii: "+") || base[i] == UInt8(ascii: "-") { i += 1 }
+            if i < count, isDigit(base[i]) {
+                while i < count, isDigit(base[i]) { i += 1 }
             } else {
                 valid = false
             }
         }
-        if !valid || (i < count && isNumberish(bytes[i])) {
+        if !valid || (i < count && isNumberish(base[i])) {
             var end = i
-            while end < count, end - start < 32, isNumberish(bytes[end]) { end += 1 }
+            while end < count, end - start < 32, isNumberish(base[end]) { end += 1 }
             throw fail(.invalidNumber(text(start, max(end, start + 1))), at: start)
         }
         position = i
-        return FHIRNumber(unchecked: text(start, i))
+        return FHIRNumber(unchecked: strings.string(base + start, i - start))
+    }
+
+    /// Reads a key and a fingerprint of its UTF-8 (length and first and last eight bytes): keys whose
+    /// fingerprints differ are different, so most duplicate checks never compare strings.
+    @inline(__always)
+    mutating func parseKey() throws -> (String, UInt64) {
+        let start = position + 1
+        let (end, simple) = try scanString()
+        if simple {
+            if end == start { throw fail(.emptyKey, at: start - 1) }
+            return (strings.string(base + start, end - start), JSONByteParser.fingerprint(base + start, end - start))
+        }
+        let key = try decodeEscapes(start, end)
+        if key.isEmpty { throw fail(.emptyKey, at: start - 1) }
+        let print = scratch.withUnsafeBufferPointer { JSONByteParser.fingerprint($0.baseAddress!, $0.count) }
+        return (key, print)
+    }
+
+    @inline(__always)
+    static func fingerprint(_ pointer: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
+        var head: UInt64 = 0
+        var tail: UInt64 = 0
+        if length >= 8 {
+            head = UnsafeRawPointer(pointer).loadUnaligned(as: UInt64.self)
+            tail = UnsafeRawPointer(pointer + length - 8).loadUnaligned(as: UInt64.self)
+        } else {
+            for i in 0..<length { head = head << 8 | UInt64(pointer[i]) }
+        }
+        return (head &* 0x9E37_79B9_7F4A_7C15) ^ tail ^ UInt64(truncatingIfNeeded: length)
     }
 
     mutating func parseString() throws -> String {
-        position += 1
-        let start = position
-        let count = bytes.count
-        var i = position
-        // Fast path: printable ASCII with no escapes, the vast majority of FHIR strings and keys.
+        let start = position + 1
+        let (end, simple) = try scanString()
+        if simple { return strings.string(base + start, end - start) }
+        return try decodeEscapes(start, end)
+    }
+
+    /// Finds the closing quote of the string opening at `position`, validating UTF-8 and control characters on
+    /// the way; moves past it. Returns the offset of the closing quote and whether the string has no escapes.
+    @inline(__always)
+    mutating func scanString() throws -> (end: Int, simple: Bool) {
+        var i = position + 1
+        // Eight bytes at a time while none is a quote, a backslash, a control character or non-ASCII.
+        while i + 8 <= count {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+            let special = JSONByteParser.specialBytes(word)
+            if special == 0 {
+                i += 8
+                continue
+            }
+            i += special.trailingZeroBitCount >> 3
+            break
+        }
         while i < count {
-            let b = bytes[i]
+            let b = base[i]
             if b == UInt8(ascii: "\"") {
                 position = i + 1
-                return text(start, i)
+                return (i, true)
             }
             if b == UInt8(ascii: "\\") || b < 0x20 || b >= 0x80 { break }
             i += 1
         }
-        // Slow path: validate UTF-8 and decode escapes.
+        return try scanStringSlowly(from: i)
+    }
+
+    /// High bit set in each byte of `word` (first byte lowest) that is `"`, `\`, below 0x20 or 0x80 and above.
+    /// Exact for the lowest flagged byte: a borrow in the subtractions can only flag bytes above a true match.
+    @inline(__always)
+    static func specialBytes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let zeroQuote = (quote &- ones) & ~quote
+        let zeroBackslash = (backslash &- ones) & ~backslash
+        let control = word &- (ones &* 0x20)
+        return (zeroQuote | zeroBackslash | control | word) & highs
+    }
+
+    /// The general path: escapes, multi-byte UTF-8 (validated), control characters (rejected).
+    mutating func scanStringSlowly(from offset: Int) throws -> (end: Int, simple: Bool) {
+        var i = offset
         var hasEscapes = false
         while i < count {
-            let b = bytes[i]
+            let b = base[i]
             if b == UInt8(ascii: "\"") {
                 position = i + 1
-                if !hasEscapes { return text(start, i) }
-                return try decodeEscapes(start, i)
+                return (i, !hasEscapes)
             }
             if b == UInt8(ascii: "\\") {
                 hasEscapes = true
@@ -354,8 +498,7 @@ struct JSONByteParser {
 
     /// Validates one multi-byte UTF-8 sequence starting at `i` and returns the offset after it.
     @inline(__always) func validateUTF8Sequence(at i: Int) throws -> Int {
-        let b0 = bytes[i]
-        let count = bytes.count
+        let b0 = base[i]
         let length: Int
         var lower: UInt8 = 0x80
         var upper: UInt8 = 0xBF
@@ -370,11 +513,11 @@ struct JSONByteParser {
         default: throw fail(.invalidUTF8, at: i)
         }
         guard i + length <= count else { throw fail(.invalidUTF8, at: i) }
-        let b1 = bytes[i + 1]
+        let b1 = base[i + 1]
         if b1 < lower || b1 > upper { throw fail(.invalidUTF8, at: i) }
         var k = 2
         while k < length {
-            if bytes[i + k] & 0xC0 != 0x80 { throw fail(.invalidUTF8, at: i) }
+            if base[i + k] & 0xC0 != 0x80 { throw fail(.invalidUTF8, at: i) }
             k += 1
         }
         return i + length
@@ -385,7 +528,7 @@ struct JSONByteParser {
         scratch.reserveCapacity(end - start)
         var i = start
         while i < end {
-            let b = bytes[i]
+            let b = base[i]
             if b != UInt8(ascii: "\\") {
                 scratch.append(b)
                 i += 1
@@ -393,7 +536,7 @@ struct JSONByteParser {
             }
             let escapeStart = i
             i += 1
-            switch bytes[i] {
+            switch base[i] {
             case UInt8(ascii: "\""): scratch.append(0x22)
             case UInt8(ascii: "\\"): scratch.append(0x5C)
             case UInt8(ascii: "/"): scratch.append(0x2F)
@@ -406,7 +549,7 @@ struct JSONByteParser {
                 var scalar = try hex4(at: i + 1, end: end, escapeStart: escapeStart)
                 i += 4
                 if scalar >= 0xD800 && scalar < 0xDC00 {
-                    guard i + 6 < end + 1, i + 2 < end, bytes[i + 1] == UInt8(ascii: "\\"), bytes[i + 2] == UInt8(ascii: "u")
+                    guard i + 6 < end + 1, i + 2 < end, base[i + 1] == UInt8(ascii: "\\"), base[i + 2] == UInt8(ascii: "u")
                     else { throw fail(.loneSurrogate, at: escapeStart) }
                     let low = try hex4(at: i + 3, end: end, escapeStart: i + 1)
                     guard low >= 0xDC00 && low < 0xE000 else { throw fail(.loneSurrogate, at: escapeStart) }
@@ -428,7 +571,7 @@ struct JSONByteParser {
         guard i + 4 <= end else { throw fail(.invalidEscape, at: escapeStart) }
         var value: UInt32 = 0
         for k in 0..<4 {
-            let b = bytes[i + k]
+            let b = base[i + k]
             let digit: UInt8
             switch b {
             case 0x30...0x39: digit = b - 0x30

@@ -9,7 +9,6 @@ public struct FHIRJSONWriter: Sendable {
 
     public func write(_ element: FHIRElement) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(1024)
         write(element, into: &out)
         return out
     }
@@ -20,41 +19,44 @@ public struct FHIRJSONWriter: Sendable {
 
     /// Appends the JSON form of `element` to `out`.
     public func write(_ element: FHIRElement, into out: inout [UInt8]) {
-        if pretty { writePretty(element, indent: 0, into: &out) } else { writeCompact(element, into: &out) }
+        var sink = JSONByteSink.reused()
+        if pretty { FHIRJSONWriter.writePretty(element, indent: 0, into: &sink) } else { FHIRJSONWriter.writeCompact(element, into: &sink) }
+        sink.copy(to: &out)
     }
 
-    func writeCompact(_ element: FHIRElement, into out: inout [UInt8]) {
+    static func writeCompact(_ element: FHIRElement, into out: inout JSONByteSink) {
         switch element {
         case .object(let object):
             out.append(UInt8(ascii: "{"))
-            var first = true
-            for member in object.members {
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
-                FHIRJSONWriter.appendString(member.key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                writeCompact(member.value, into: &out)
+            // Through the buffer, members are borrowed rather than copied (no reference counting per member).
+            object.members.withUnsafeBufferPointer { members in
+                for i in members.indices {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    appendString(members[i].key, into: &out)
+                    out.append(UInt8(ascii: ":"))
+                    writeCompact(members[i].value, into: &out)
+                }
             }
             out.append(UInt8(ascii: "}"))
         case .array(let items):
             out.append(UInt8(ascii: "["))
-            var first = true
-            for item in items {
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
-                writeCompact(item, into: &out)
+            items.withUnsafeBufferPointer { items in
+                for i in items.indices {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    writeCompact(items[i], into: &out)
+                }
             }
             out.append(UInt8(ascii: "]"))
         default:
-            FHIRJSONWriter.appendScalar(element, into: &out)
+            appendScalar(element, into: &out)
         }
     }
 
-    func writePretty(_ element: FHIRElement, indent: Int, into out: inout [UInt8]) {
+    static func writePretty(_ element: FHIRElement, indent: Int, into out: inout JSONByteSink) {
         switch element {
         case .object(let object):
             if object.isEmpty {
-                out.append(contentsOf: [UInt8(ascii: "{"), UInt8(ascii: "}")])
+                out.append("{}")
                 return
             }
             out.append(UInt8(ascii: "{"))
@@ -63,15 +65,15 @@ public struct FHIRJSONWriter: Sendable {
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
                 newline(indent + 1, into: &out)
-                FHIRJSONWriter.appendString(member.key, into: &out)
-                out.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: " ")])
+                appendString(member.key, into: &out)
+                out.append(": ")
                 writePretty(member.value, indent: indent + 1, into: &out)
             }
             newline(indent, into: &out)
             out.append(UInt8(ascii: "}"))
         case .array(let items):
             if items.isEmpty {
-                out.append(contentsOf: [UInt8(ascii: "["), UInt8(ascii: "]")])
+                out.append("[]")
                 return
             }
             out.append(UInt8(ascii: "["))
@@ -85,20 +87,22 @@ public struct FHIRJSONWriter: Sendable {
             newline(indent, into: &out)
             out.append(UInt8(ascii: "]"))
         default:
-            FHIRJSONWriter.appendScalar(element, into: &out)
+            appendScalar(element, into: &out)
         }
     }
 
-    @inline(__always) func newline(_ indent: Int, into out: inout [UInt8]) {
-        out.append(0x0A)
-        for _ in 0..<(indent * 2) { out.append(0x20) }
+    @inline(__always) static func newline(_ indent: Int, into out: inout JSONByteSink) {
+        out.reserve(1 + indent * 2)
+        out.appendReserved(0x0A)
+        for _ in 0..<(indent * 2) { out.appendReserved(0x20) }
     }
 
-    @inline(__always) static func appendScalar(_ element: FHIRElement, into out: inout [UInt8]) {
+    @inline(__always) static func appendScalar(_ element: FHIRElement, into out: inout JSONByteSink) {
         switch element {
-        case .null: out.append(contentsOf: "null".utf8)
-        case .boolean(let value): out.append(contentsOf: value ? "true".utf8 : "false".utf8)
-        case .number(let number): out.append(contentsOf: number.text.utf8)
+        case .null: out.append("null")
+        case .boolean(let value): out.append(value ? "true" : "false")
+        case .number(let number):
+            appendRaw(number.text, into: &out)
         case .string(let string): appendString(string, into: &out)
         case .array, .object: preconditionFailure("not a scalar")
         }
@@ -106,37 +110,102 @@ public struct FHIRJSONWriter: Sendable {
 
     /// Appends `string` as a JSON string with minimal escaping.
     public static func appendString(_ string: String, into out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var string = string
-        string.withUTF8 { utf8 in
-            var runStart = 0
-            var i = 0
-            let count = utf8.count
-            while i < count {
-                let b = utf8[i]
-                if b >= 0x20 && b != 0x22 && b != 0x5C {
-                    i += 1
-                    continue
-                }
-                if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
-                out.append(UInt8(ascii: "\\"))
-                switch b {
-                case 0x22: out.append(0x22)
-                case 0x5C: out.append(0x5C)
-                case 0x0A: out.append(UInt8(ascii: "n"))
-                case 0x0D: out.append(UInt8(ascii: "r"))
-                case 0x09: out.append(UInt8(ascii: "t"))
-                case 0x08: out.append(UInt8(ascii: "b"))
-                case 0x0C: out.append(UInt8(ascii: "f"))
-                default:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
-                }
-                i += 1
-                runStart = i
-            }
-            if runStart < count { out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<count])) }
+        var sink = JSONByteSink(capacity: string.utf8.count + 16)
+        appendString(string, into: &sink)
+        sink.copy(to: &out)
+    }
+
+    static let hexDigits: StaticString = "0123456789abcdef"
+
+    /// Appends the UTF-8 of `text` as it is.
+    @inline(__always) static func appendRaw(_ text: String, into out: inout JSONByteSink) {
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { out.append($0.baseAddress!, $0.count) }
+        if done == nil {
+            for byte in text.utf8 { out.append(byte) }
         }
+    }
+
+    @inline(__always) static func appendString(_ string: String, into out: inout JSONByteSink) {
+        // Native strings (all the reader makes) are contiguous; others are first made so.
+        let done: Void? = string.utf8.withContiguousStorageIfAvailable { appendString(utf8: $0, into: &out) }
+        if done == nil {
+            var copy = string
+            copy.withUTF8 { appendString(utf8: $0, into: &out) }
+        }
+    }
+
+    @inline(__always) static func appendString(utf8: UnsafeBufferPointer<UInt8>, into out: inout JSONByteSink) {
+        let count = utf8.count
+        let bytes = utf8.baseAddress ?? hexDigits.utf8Start
+        // Room for the quotes and the text when nothing needs escaping, the common case.
+        out.reserve(count + 2)
+        out.appendReserved(UInt8(ascii: "\""))
+        var i = 0
+        while i + 8 <= count {
+            let word = UInt64(littleEndian: UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self))
+            if FHIRJSONWriter.needsEscape(word) != 0 { break }
+            i += 8
+        }
+        while i < count, !FHIRJSONWriter.needsEscape(bytes[i]) { i += 1 }
+        if i == count {
+            out.appendReserved(bytes, count)
+            out.appendReserved(UInt8(ascii: "\""))
+            return
+        }
+        appendEscaping(bytes, count, cleanPrefix: i, into: &out)
         out.append(UInt8(ascii: "\""))
+    }
+
+    @inline(__always) static func needsEscape(_ b: UInt8) -> Bool {
+        b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\")
+    }
+
+    /// High bit set in a byte of `word` that is `"`, `\` or below 0x20; exact for the lowest such byte.
+    @inline(__always) static func needsEscape(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let zeroQuote = (quote &- ones) & ~quote
+        let zeroBackslash = (backslash &- ones) & ~backslash
+        let control = (word &- (ones &* 0x20)) & ~word
+        return (zeroQuote | zeroBackslash | control) & highs
+    }
+
+    static func appendEscaping(
+        _ bytes: UnsafePointer<UInt8>, _ count: Int, cleanPrefix: Int, into out: inout JSONByteSink
+    ) {
+        out.append(bytes, cleanPrefix)
+        var runStart = cleanPrefix
+        var i = cleanPrefix
+        while i < count {
+            let b = bytes[i]
+            if !needsEscape(b) {
+                i += 1
+                continue
+            }
+            if runStart < i { out.append(bytes + runStart, i - runStart) }
+            out.reserve(6)
+            out.appendReserved(UInt8(ascii: "\\"))
+            switch b {
+            case 0x22: out.appendReserved(0x22)
+            case 0x5C: out.appendReserved(0x5C)
+            case 0x0A: out.appendReserved(UInt8(ascii: "n"))
+            case 0x0D: out.appendReserved(UInt8(ascii: "r"))
+            case 0x09: out.appendReserved(UInt8(ascii: "t"))
+            case 0x08: out.appendReserved(UInt8(ascii: "b"))
+            case 0x0C: out.appendReserved(UInt8(ascii: "f"))
+            default:
+                let hex = hexDigits.utf8Start
+                out.appendReserved(UInt8(ascii: "u"))
+                out.appendReserved(0x30)
+                out.appendReserved(0x30)
+                out.appendReserved(hex[Int(b >> 4)])
+                out.appendReserved(hex[Int(b & 0xF)])
+            }
+            i += 1
+            runStart = i
+        }
+        if runStart < count { out.append(bytes + runStart, count - runStart) }
     }
 }

@@ -57,6 +57,11 @@ public struct FHIRObject: Sendable, Hashable, RandomAccessCollection {
         return members.remove(at: index).value
     }
 
+    /// Replaces the value of the member at `index`, keeping its key and position.
+    @inlinable public mutating func replaceValue(at index: Int, with value: FHIRElement) {
+        members[index].value = value
+    }
+
     /// Reorders members by `rank` (lower first); members with equal rank keep their relative order.
     public mutating func sortMembers(by rank: (String) -> Int) {
         let ranked = members.enumerated().map { (rank: rank($0.element.key), offset: $0.offset, member: $0.element) }

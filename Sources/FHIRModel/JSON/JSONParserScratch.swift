@@ -1,0 +1,43 @@
+import Synchronization
+
+/// The buffers a parse works in (member and item stacks, the string table), parked between parses so that reading
+/// many small documents (NDJSON, Bundle entries) neither allocates them again nor starts with a cold string table.
+///
+/// A parse takes a set from the pool (or makes one) and gives it back empty; concurrent parses each get their own.
+struct JSONParserScratch: @unchecked Sendable {
+    var members: ScratchStack<FHIRObject.Member>
+    var keyFingerprints: ScratchStack<UInt64>
+    var items: ScratchStack<FHIRElement>
+    var strings: JSONStringTable
+
+    static func make() -> JSONParserScratch {
+        JSONParserScratch(
+            members: ScratchStack(capacity: 64), keyFingerprints: ScratchStack(capacity: 64),
+            items: ScratchStack(capacity: 64), strings: JSONStringTable())
+    }
+
+    func deallocate() {
+        members.deallocate()
+        keyFingerprints.deallocate()
+        items.deallocate()
+        strings.deallocate()
+    }
+
+    /// At most this many sets are kept (each about 100 KB with its strings); more are freed when given back.
+    static let poolLimit = 8
+    static let pool = Mutex<[JSONParserScratch]>([])
+
+    static func take() -> JSONParserScratch {
+        pool.withLock { $0.popLast() } ?? make()
+    }
+
+    /// Gives back a set whose stacks are empty.
+    static func giveBack(_ scratch: JSONParserScratch) {
+        let kept = pool.withLock { parked -> Bool in
+            guard parked.count < poolLimit else { return false }
+            parked.append(scratch)
+            return true
+        }
+        if !kept { scratch.deallocate() }
+    }
+}

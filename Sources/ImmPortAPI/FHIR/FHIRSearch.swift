@@ -1,0 +1,139 @@
+import FHIRModel
+
+/// The pages of one search, fetched as they are consumed.
+///
+/// Follows `Bundle.link[relation=next]` as an opaque URL. When a page answers 410 Gone (HAPI expired the search)
+/// the search starts again from its first URL and everything already handed out is skipped. Resources are
+/// de-duplicated by `Type/id` across pages: a later copy is handed out again only when its `meta.versionId` is newer
+/// (flagged `replacesEarlierVersion`). With `prefetch`, the next page is requested while the caller handles this one.
+public struct FHIRSearch: AsyncSequence, Sendable {
+    public typealias Element = FHIRSearchPage
+
+    public struct Options: Sendable {
+        /// Request the next page while the current one is being consumed.
+        public var prefetch: Bool
+        /// How many times an expired search may be started again.
+        public var maxRestarts: Int
+        /// A safety stop for servers whose next links never end.
+        public var maxPages: Int
+
+        public init(prefetch: Bool = false, maxRestarts: Int = 3, maxPages: Int = 1_000_000) {
+            self.prefetch = prefetch
+            self.maxRestarts = maxRestarts
+            self.maxPages = maxPages
+        }
+    }
+
+    let client: FHIRClient
+    public let initialURL: String
+    let options: Options
+
+    public func makeAsyncIterator() -> Iterator { Iterator(search: self) }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        let search: FHIRSearch
+        var nextURL: String?
+        var deduplicator = FHIRResourceDeduplicator()
+        var pageNumber = 0
+        var restarts = 0
+        var restartPending = false
+        var prefetched: (url: String, task: Task<FHIRClient.FetchedBundle, any Error>)?
+
+        init(search: FHIRSearch) {
+            self.search = search
+            nextURL = search.initialURL
+        }
+
+        public mutating func next() async throws -> FHIRSearchPage? {
+            guard let url = nextURL else { return nil }
+            let bundle: FHIRClient.FetchedBundle
+            do {
+                bundle = try await fetch(url)
+            } catch let error as ImmPortAPIError where error.kind == .gone && url != search.initialURL {
+                guard restarts < search.options.maxRestarts else {
+                    var final = error
+                    final.message += "; the search expired \(restarts + 1) times, giving up"
+                    throw final
+                }
+                restarts += 1
+                restartPending = true
+                search.client.transport.logger.notice(
+                    "search page expired (410); restarting the search and skipping what was already received",
+                    metadata: ["url": "\(error.url)", "restart": "\(restarts)"])
+                nextURL = search.initialURL
+                return try await next()
+            }
+            pageNumber += 1
+            guard pageNumber <= search.options.maxPages else {
+                throw ImmPortAPIError(
+                    .invalidResponse, url: bundle.redactedURL, message: "more than \(search.options.maxPages) pages; stopping")
+            }
+            try advance(from: bundle)
+            return page(from: bundle)
+        }
+
+        mutating func fetch(_ url: String) async throws -> FHIRClient.FetchedBundle {
+            if let prefetched, prefetched.url == url {
+                self.prefetched = nil
+                return try await prefetched.task.value
+            }
+            prefetched?.task.cancel()
+            prefetched = nil
+            return try await search.client.fetchBundle(url)
+        }
+
+        /// Checks the next link and, with prefetching on, starts fetching it.
+        mutating func advance(from bundle: FHIRClient.FetchedBundle) throws {
+            guard let next = bundle.next, !next.isEmpty else {
+                nextURL = nil
+                return
+            }
+            let resolved = HTTPTransport.resolve(next, against: bundle.url)
+            let redactor = search.client.transport.redactor
+            guard EndpointSecurity.sameOrigin(resolved, search.client.baseURL) else {
+                throw ImmPortAPIError(
+                    .invalidResponse, url: bundle.redactedURL,
+                    message: "the next-page link \(redactor.redact(resolved)) leaves the server \(redactor.redact(search.client.baseURL)); not following it")
+            }
+            guard resolved != bundle.url else {
+                throw ImmPortAPIError(.invalidResponse, url: bundle.redactedURL, message: "the next-page link points to the same page")
+            }
+            nextURL = resolved
+            if search.options.prefetch {
+                let client = search.client
+                prefetched = (resolved, Task { try await client.fetchBundle(resolved) })
+            }
+        }
+
+        mutating func page(from bundle: FHIRClient.FetchedBundle) -> FHIRSearchPage {
+            var entries: [FHIRSearchEntry] = []
+            var outcomes: [FHIRElement] = []
+            var duplicates = 0
+            var included = 0
+            for entry in bundle.entries {
+                guard let resource = entry["resource"] else { continue }
+                let mode = FHIRSearchMode(rawValue: entry["search"]?["mode"]?.stringValue ?? "match") ?? .match
+                if mode == .include { included += 1 }
+                if mode == .outcome || (resource.resourceType == "OperationOutcome" && entry["search"]?["mode"] == nil) {
+                    outcomes.append(resource)
+                    continue
+                }
+                let key = FHIRResourceKey(resource: resource)
+                    ?? FHIRResourceKey(type: resource.resourceType ?? "?", id: "#page\(pageNumber)-\(entries.count)")
+                let verdict = deduplicator.admit(key, versionId: resource.versionId)
+                if verdict == .duplicate {
+                    duplicates += 1
+                    continue
+                }
+                entries.append(
+                    FHIRSearchEntry(
+                        resource: resource, key: key, mode: mode, fullUrl: entry["fullUrl"]?.stringValue,
+                        replacesEarlierVersion: verdict == .newerVersion))
+            }
+            defer { restartPending = false }
+            return FHIRSearchPage(
+                number: pageNumber, url: bundle.redactedURL, total: bundle.total, entries: entries, outcomes: outcomes,
+                duplicatesDropped: duplicates, restartedAfterExpiry: restartPending, includedCount: included)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// The ImmPortAPI target; see docs/architecture.md.

@@ -1,0 +1,149 @@
+import FHIRModel
+import NIOHTTP1
+
+/// Answers `/fhir/...` the way HAPI FHIR R5 does: metadata, searches with `_getpages` paging, read, vread,
+/// OperationOutcome errors.
+struct FHIRRoutes: Sendable {
+    let store: FHIRFixtureStore
+    let configuration: ImmPortTestServer.Configuration
+
+    var engine: FHIRSearchEngine { FHIRSearchEngine(store: store, ignored: configuration.ignoredSearchParameters) }
+
+    /// `path` is what follows `/fhir`.
+    func respond(
+        to request: TestRequest, path: String, baseURL: String, state: ServerState, fault: TestFault?
+    ) -> TestResponse {
+        let segments = path.split(separator: "/").map(String.init)
+        if segments.isEmpty {
+            guard let searchID = request.value("_getpages") else {
+                return outcome(400, "HAPI-0418: Invalid request: the FHIR endpoint on this server does not know how to handle GET operation[] with parameters \(request.query.map(\.0))")
+            }
+            let offset = Int(request.value("_getpagesoffset") ?? "0") ?? 0
+            guard let search = state.search(searchID), fault != .gone else {
+                state.forgetSearch(searchID)
+                return outcome(410, "HAPI-0417: Search ID \"\(searchID)\" does not exist and may have expired", code: "processing")
+            }
+            let count = min(Int(request.value("_count") ?? "") ?? search.count, configuration.maxPageSize)
+            return page(search, id: searchID, offset: offset, count: count, baseURL: baseURL, duplicatePrevious: fault == .duplicateEntries)
+        }
+        if segments == ["metadata"] { return json(.ok, CapabilityStatementBuilder.build(store: store, configuration: configuration)) }
+        let type = segments[0]
+        switch segments.count {
+        case 1:
+            let matches: [Int]
+            do {
+                matches = try engine.matches(type: type, query: request.query)
+                // Validate includes before a search is stored, as HAPI does.
+                _ = try engine.included(for: [], query: request.query, excluded: [])
+            } catch {
+                return outcome(error.status, error.diagnostics)
+            }
+            let requested = Int(request.value("_count") ?? "") ?? configuration.defaultPageSize
+            let count = max(1, min(requested, configuration.maxPageSize))
+            let search = ServerState.Search(
+                matches: matches, query: request.query.filter { $0.0 == "_include" || $0.0 == "_revinclude" }, count: count)
+            let id = state.storeSearch(search)
+            return page(search, id: id, offset: 0, count: count, baseURL: baseURL, duplicatePrevious: false)
+        case 2, 4:
+            guard let index = store.index(type: type, id: segments[1]) else {
+                return outcome(404, "HAPI-2001: Resource \(type)/\(segments[1]) is not known", code: "not-found")
+            }
+            if segments.count == 4 {
+                guard segments[2] == "_history", store.resources[index].versionIdText == segments[3] else {
+                    return outcome(404, "HAPI-0979: Version \"\(segments.last!)\" is not valid for resource \(type)/\(segments[1])", code: "not-found")
+                }
+            }
+            return TestResponse.json(.ok, store.serialized[index], fhir: true)
+        default:
+            return outcome(400, "HAPI-0418: Invalid request: \(request.uri)")
+        }
+    }
+
+    func page(_ search: ServerState.Search, id: String, offset: Int, count: Int, baseURL: String, duplicatePrevious: Bool) -> TestResponse {
+        let end = min(search.matches.count, offset + count)
+        let start = min(offset, end)
+        var pageMatches = Array(search.matches[start..<end])
+        if duplicatePrevious { pageMatches = Array(search.matches[max(0, start - count)..<start]) + pageMatches }
+        let includes = (try? engine.included(for: pageMatches, query: search.query, excluded: Set(pageMatches))) ?? []
+        var out: [UInt8] = []
+        out.reserveCapacity((pageMatches.count + includes.count) * 1024 + 1024)
+        out += Array("{\"resourceType\":\"Bundle\",\"id\":\"\(id)-\(offset)\",\"meta\":{\"lastUpdated\":\"2026-01-15T10:00:00.000+00:00\"},\"type\":\"searchset\"".utf8)
+        if configuration.sendTotal { out += Array(",\"total\":\(search.matches.count)".utf8) }
+        out += Array(",\"link\":[{\"relation\":\"self\",\"url\":".utf8)
+        FHIRJSONWriter.appendString("\(baseURL)?_getpages=\(id)&_getpagesoffset=\(offset)&_count=\(count)&_bundletype=searchset", into: &out)
+        out += Array("}".utf8)
+        if end < search.matches.count {
+            out += Array(",{\"relation\":\"next\",\"url\":".utf8)
+            FHIRJSONWriter.appendString("\(baseURL)?_getpages=\(id)&_getpagesoffset=\(end)&_count=\(count)&_bundletype=searchset", into: &out)
+            out += Array("}".utf8)
+        }
+        out += Array("],\"entry\":[".utf8)
+        var first = true
+        for (indexes, mode) in [(pageMatches, "match"), (includes, "include")] {
+            for index in indexes {
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                let resource = store.resources[index]
+                out += Array("{\"fullUrl\":".utf8)
+                FHIRJSONWriter.appendString("\(baseURL)/\(resource.resourceType ?? "")/\(resource["id"]?.stringValue ?? "")", into: &out)
+                out += Array(",\"resource\":".utf8)
+                out += store.serialized[index]
+                out += Array(",\"search\":{\"mode\":\"\(mode)\"}}".utf8)
+            }
+        }
+        out += Array("]}".utf8)
+        return TestResponse.json(.ok, out, fhir: true)
+    }
+
+    func json(_ status: HTTPResponseStatus, _ element: FHIRElement) -> TestResponse {
+        TestResponse.json(status, FHIRJSONWriter().write(element), fhir: true)
+    }
+
+    func outcome(_ status: Int, _ diagnostics: String, code: String = "processing") -> TestResponse {
+        json(HTTPResponseStatus(statusCode: status), Self.operationOutcome(diagnostics, code: code))
+    }
+
+    static func operationOutcome(_ diagnostics: String, code: String = "processing") -> FHIRElement {
+        [
+            "resourceType": "OperationOutcome",
+            "issue": [["severity": "error", "code": .string(code), "diagnostics": .string(diagnostics)]],
+        ]
+    }
+}
+
+extension FHIRElement {
+    var versionIdText: String? { self["meta"]?["versionId"]?.stringValue }
+}
+
+/// The server's CapabilityStatement: R5, the fixture types with their search parameters, and (unless turned off)
+/// the `_include`/`_revinclude` values the engine understands.
+enum CapabilityStatementBuilder {
+    static func build(store: FHIRFixtureStore, configuration: ImmPortTestServer.Configuration) -> FHIRElement {
+        let types = Set(store.types).union(FHIRSearchEngine.referenceParameters.keys).sorted()
+        var resources: [FHIRElement] = []
+        for type in types {
+            let references = FHIRSearchEngine.referenceParameters[type] ?? [:]
+            var parameters: [FHIRElement] = [["name": "_id", "type": "token"], ["name": "identifier", "type": "token"]]
+            for name in references.keys.sorted() { parameters.append(["name": .string(name), "type": "reference"]) }
+            var resource = FHIRObject()
+            resource["type"] = .string(type)
+            resource["interaction"] = [["code": "read"], ["code": "vread"], ["code": "search-type"]]
+            resource["searchParam"] = .array(parameters)
+            if configuration.advertiseIncludes {
+                resource["searchInclude"] = .array(references.keys.sorted().map { .string("\(type):\($0)") })
+                var revIncludes: [FHIRElement] = []
+                for (source, parameters) in FHIRSearchEngine.referenceParameters.sorted(by: { $0.key < $1.key }) {
+                    for name in parameters.keys.sorted() { revIncludes.append(.string("\(source):\(name)")) }
+                }
+                resource["searchRevInclude"] = .array(revIncludes)
+            }
+            resources.append(.object(resource))
+        }
+        return [
+            "resourceType": "CapabilityStatement", "status": "active", "date": "2026-01-15", "kind": "instance",
+            "software": ["name": "immport-bridge test server (imitating HAPI FHIR)", "version": "0"],
+            "fhirVersion": .string(configuration.fhirVersion), "format": ["application/fhir+json", "json"],
+            "rest": [["mode": "server", "resource": .array(resources)]],
+        ]
+    }
+}

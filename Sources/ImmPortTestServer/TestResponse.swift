@@ -1,0 +1,77 @@
+import NIOHTTP1
+
+/// What the server answers, and how it delivers it.
+struct TestResponse: Sendable {
+    enum Delivery: Sendable, Equatable {
+        case normal
+        /// Announces the whole body, sends part of it, then closes the connection.
+        case resetAfter(bytes: Int)
+    }
+
+    var status: HTTPResponseStatus
+    var headers: [(String, String)]
+    var body: [UInt8]
+    var delivery: Delivery = .normal
+    /// Seconds to wait before answering.
+    var delay: Double = 0
+
+    init(status: HTTPResponseStatus, contentType: String, body: [UInt8], headers: [(String, String)] = []) {
+        self.status = status
+        self.headers = [("Content-Type", contentType)] + headers
+        self.body = body
+    }
+
+    static func json(_ status: HTTPResponseStatus, _ body: [UInt8], fhir: Bool) -> TestResponse {
+        TestResponse(status: status, contentType: fhir ? "application/fhir+json;charset=utf-8" : "application/json", body: body)
+    }
+
+    static func text(_ status: HTTPResponseStatus, _ text: String) -> TestResponse {
+        TestResponse(status: status, contentType: "text/plain;charset=utf-8", body: Array(text.utf8))
+    }
+}
+
+/// The parts of a request the routes need.
+struct TestRequest: Sendable {
+    var method: HTTPMethod
+    /// Path without the query, percent-decoded.
+    var path: String
+    /// Query parameters in order, percent-decoded (repeats kept).
+    var query: [(String, String)]
+    var uri: String
+    var headers: HTTPHeaders
+
+    init(head: HTTPRequestHead) {
+        method = head.method
+        uri = head.uri
+        headers = head.headers
+        let parts = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        path = Self.decode(String(parts[0]))
+        query = parts.count > 1
+            ? parts[1].split(separator: "&").map { pair in
+                let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                return (Self.decode(String(kv[0])), kv.count > 1 ? Self.decode(String(kv[1])) : "")
+            }
+            : []
+    }
+
+    func values(_ name: String) -> [String] { query.filter { $0.0 == name }.map(\.1) }
+    func value(_ name: String) -> String? { query.first { $0.0 == name }?.1 }
+
+    static func decode(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8)[...]
+        while let byte = iterator.popFirst() {
+            if byte == UInt8(ascii: "%"), iterator.count >= 2,
+                let value = UInt8(String(decoding: iterator.prefix(2), as: UTF8.self), radix: 16)
+            {
+                bytes.append(value)
+                iterator = iterator.dropFirst(2)
+            } else if byte == UInt8(ascii: "+") {
+                bytes.append(UInt8(ascii: " "))
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

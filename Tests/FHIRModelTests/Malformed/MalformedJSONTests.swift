@@ -1,0 +1,106 @@
+import Testing
+@testable import FHIRModel
+
+@Suite struct MalformedJSONTests {
+    @Test func corpusHasAtLeastFortyCases() {
+        #expect(MalformedJSONCorpus.cases.count >= 40)
+        #expect(Set(MalformedJSONCorpus.cases.map(\.name)).count == MalformedJSONCorpus.cases.count)
+    }
+
+    @Test(arguments: MalformedJSONCorpus.cases)
+    func eachCaseGetsItsPreciseError(_ malformed: MalformedCase) {
+        do {
+            let tree = try FHIRJSONReader(options: .init(source: "case.json")).read(malformed.bytes)
+            Issue.record("\(malformed.name): read without error as \(tree.kindName)")
+        } catch let error as FHIRJSONError {
+            #expect(error.reason == malformed.reason, "\(malformed.name): \(error)")
+            #expect(error.offset == malformed.offset, "\(malformed.name): \(error)")
+            #expect(error.line == malformed.line, "\(malformed.name): \(error)")
+            #expect(error.column == malformed.column, "\(malformed.name): \(error)")
+            #expect(error.source == "case.json")
+            #expect(error.description.hasPrefix("case.json:\(malformed.line):\(malformed.column) (byte \(malformed.offset)): "))
+        } catch {
+            Issue.record("\(malformed.name): unexpected error type \(error)")
+        }
+    }
+
+    /// As line 6 of an NDJSON file (after a blank line), a one-line case reports line 6 and the same column.
+    @Test func ndjsonLinesReportTheirLineNumber() throws {
+        for malformed in MalformedJSONCorpus.cases
+        where !malformed.bytes.contains(0x0A) && malformed.reason != .emptyDocument && malformed.bytes.first != 0xEF {
+            let valid = Array(#"{"resourceType":"Patient"}"#.utf8) + [0x0A]
+            let file = valid + valid + [0x0A] + valid + valid + malformed.bytes + [0x0A] + valid
+            do {
+                _ = try FHIRDocument.read(file, source: "x.ndjson", format: .ndjson)
+                Issue.record("\(malformed.name): NDJSON read without error")
+            } catch let error as FHIRJSONError {
+                #expect(error.line == 6 && error.column == malformed.column && error.reason == malformed.reason,
+                        "\(malformed.name): \(error)")
+            }
+        }
+    }
+
+    /// Every prefix of a valid resource, and deterministic single-byte mutations of it, either read or fail with a
+    /// FHIRJSONError: never a crash, never another error.
+    @Test func truncationsAndMutationsNeverCrash() throws {
+        let text = #"{"resourceType":"Observation","valueQuantity":{"value":72.50,"unit":"kg"},"_status":{"extension":[{"url":"u","valueString":"é😀\u00e9\ud83d\ude00\n"}]},"component":[null,true,false,-0.0e+1]}"#
+        let bytes = Array(text.utf8)
+        _ = try FHIRJSONReader().read(bytes)
+        var failures = 0
+        for length in 0..<bytes.count {
+            #expect(throws: FHIRJSONError.self) { try FHIRJSONReader().read(Array(bytes[..<length])) }
+        }
+        var generator = MutationRandom(seed: 20_261_127)
+        let interesting: [UInt8] = [0x00, 0x0A, 0x22, 0x2C, 0x3A, 0x5B, 0x5D, 0x7B, 0x7D, 0x5C, 0x80, 0xC3, 0xED, 0xF4, 0xFF, 0x30, 0x2E, 0x65]
+        for _ in 0..<5000 {
+            var mutated = bytes
+            let position = Int(generator.next() % UInt64(bytes.count))
+            mutated[position] = interesting[Int(generator.next() % UInt64(interesting.count))]
+            do {
+                let tree = try FHIRJSONReader().read(mutated)
+                // What reads must write back and read again to the same tree.
+                #expect(try FHIRJSONReader().read(FHIRJSONWriter().write(tree)) == tree)
+            } catch is FHIRJSONError {
+                failures += 1
+            }
+        }
+        #expect(failures > 1000)
+    }
+
+    @Test func depthLimitIsExactAndConfigurable() throws {
+        let deep512 = String(repeating: "[", count: 512) + String(repeating: "]", count: 512)
+        _ = try FHIRJSONReader().read(deep512)
+        #expect(throws: FHIRJSONError.self) {
+            try FHIRJSONReader(options: .init(maxDepth: 10)).read(String(repeating: "[", count: 11) + String(repeating: "]", count: 11))
+        }
+        // Far deeper than the limit: rejected at the limit, without exhausting the stack.
+        let huge = String(repeating: "[", count: 1_000_000)
+        #expect(throws: FHIRJSONError.self) { try FHIRJSONReader().read(huge) }
+    }
+
+    @Test func bomIsSkippedOnlyAtTheStart() throws {
+        let tree = try FHIRJSONReader().read([0xEF, 0xBB, 0xBF] + Array(#"{"a":1}"#.utf8))
+        #expect(tree["a"]?.numberValue?.text == "1")
+    }
+
+    @Test func streamedBundleRejectsASecondEntryMember() throws {
+        let text = #"{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient"}}],"entry":[]}"#
+        let bytes = Array(text.utf8)
+        #expect(throws: FHIRJSONError.self) {
+            try bytes.withUnsafeBytes { raw in try FHIRJSONReader().readBundleStreamingEntries(raw) { _ in } }
+        }
+    }
+}
+
+/// A small deterministic generator, so the mutation test is the same on every run.
+struct MutationRandom {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
