@@ -22,6 +22,7 @@ enum BenchmarkRegistry {
     static var families: [any BenchmarkFamily.Type] { [
         GenerateCommands.self,
         JSONBenchmarks.self,
+        XMLBenchmarks.self,
         ViewBenchmarks.self,
     ] }
 
