@@ -19,8 +19,18 @@ public struct FHIRJSONWriter: Sendable {
 
     /// Appends the JSON form of `element` to `out`.
     public func write(_ element: FHIRElement, into out: inout [UInt8]) {
+        write(element, indent: 0, into: &out)
+    }
+
+    /// Appends `element` as a value nested `indent` levels deep (pretty output), for writers that stream the
+    /// enclosing document themselves.
+    public func write(_ element: FHIRElement, indent: Int, into out: inout [UInt8]) {
         var sink = JSONByteSink.reused()
-        if pretty { FHIRJSONWriter.writePretty(element, indent: 0, into: &sink) } else { FHIRJSONWriter.writeCompact(element, into: &sink) }
+        if pretty {
+            FHIRJSONWriter.writePretty(element, indent: indent, into: &sink)
+        } else {
+            FHIRJSONWriter.writeCompact(element, into: &sink)
+        }
         sink.copy(to: &out)
     }
 

@@ -117,7 +117,7 @@ struct JSONObjectStream {
 
     mutating func member(_ key: String, _ value: FHIRElement, into out: inout [UInt8]) {
         self.key(key, into: &out)
-        if writer.pretty { writer.writePretty(value, indent: 1, into: &out) } else { writer.writeCompact(value, into: &out) }
+        writer.write(value, indent: 1, into: &out)
     }
 
     mutating func beginArray(_ key: String, into out: inout [UInt8]) {
@@ -129,12 +129,8 @@ struct JSONObjectStream {
     mutating func item(_ value: FHIRElement, into out: inout [UInt8]) {
         if items > 0 { out.append(UInt8(ascii: ",")) }
         items += 1
-        if writer.pretty {
-            out.append(contentsOf: Array("\n    ".utf8))
-            writer.writePretty(value, indent: 2, into: &out)
-        } else {
-            writer.writeCompact(value, into: &out)
-        }
+        if writer.pretty { out.append(contentsOf: Array("\n    ".utf8)) }
+        writer.write(value, indent: 2, into: &out)
     }
 
     func endArray(into out: inout [UInt8]) {
