@@ -73,7 +73,7 @@ let package = Package(
             ]
         ),
         // Deterministic synthetic FHIR data for benchmarks and tests.
-        .target(name: "SyntheticFHIR", dependencies: ["FHIRModel"], path: "Benchmarks/Generator"),
+        .target(name: "SyntheticFHIR", dependencies: ["FHIRModel"], path: "Benchmarks/Generator", exclude: ["README.md"]),
         // Serves Fixtures/ or N synthetic resources on loopback (pull benchmark, manual debugging).
         .executableTarget(name: "immport-test-server", dependencies: ["ImmPortTestServer"], path: "Benchmarks/TestServer"),
         .executableTarget(
@@ -83,7 +83,15 @@ let package = Package(
         ),
         .testTarget(name: "FHIRModelTests", dependencies: ["FHIRModel", "SyntheticFHIR", "TestSupport"]),
         .testTarget(name: "FHIRPathTests", dependencies: ["FHIRModel", "FHIRPath", "TestSupport"]),
-        .testTarget(name: "FHIRViewsTests", dependencies: ["FHIRModel", "FHIRPath", "FHIRViews", "TestSupport"]),
+        .testTarget(
+            name: "FHIRViewsTests",
+            dependencies: [
+                "FHIRModel", "FHIRPath", "FHIRViews", "TestSupport",
+                // To read the SQLite and PostgreSQL outputs back.
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .testTarget(
             name: "ImmPortAPITests",
             dependencies: ["FHIRModel", "ImmPortAPI", "ImmPortTestServer", "TestSupport"]

@@ -28,6 +28,7 @@ done
 PEER_PACKAGES=(
   "fhirkit-rs==0.1.0"
   "orjson==3.13.0"
+  "pysof==0.2.6"
 )
 
 VENV=Benchmarks/.venv
@@ -55,4 +56,19 @@ if [ ! -f "$STAMP" ]; then
   touch "$STAMP"
 fi
 
-exec "$VENV/bin/python" Benchmarks/compare.py --bench "$BENCH" --data "$DATA" --rounds "$ROUNDS" --runs "$RUNS"
+# pysof's wheel bundles an OpenSSL built for a newer glibc than Debian 12's: put the system libssl/libcrypto (same
+# OpenSSL 3 ABI) in place of the bundled copies, which is what preloading them would do if the loader allowed it.
+PYSOF_LIBS="$("$VENV/bin/python" -c 'import site; print(site.getsitepackages()[0])')/pysof.libs"
+for lib in "$PYSOF_LIBS"/libssl-*.so.3 "$PYSOF_LIBS"/libcrypto-*.so.3; do
+  [ -e "$lib" ] && [ ! -L "$lib" ] || continue
+  case "$lib" in
+    */libssl-*) system=/usr/lib/x86_64-linux-gnu/libssl.so.3 ;;
+    *) system=/usr/lib/x86_64-linux-gnu/libcrypto.so.3 ;;
+  esac
+  mv "$lib" "$lib.bundled" && ln -s "$system" "$lib"
+done
+
+"$VENV/bin/python" Benchmarks/compare.py --bench "$BENCH" --data "$DATA" --rounds "$ROUNDS" --runs "$RUNS"
+status=$?
+"$VENV/bin/python" Benchmarks/compare_views.py --bench "$BENCH" --data "$DATA" --rounds "$ROUNDS" --runs 3 || status=1
+exit $status

@@ -22,6 +22,8 @@ enum BenchmarkRegistry {
     static var families: [any BenchmarkFamily.Type] { [
         GenerateCommands.self,
         JSONBenchmarks.self,
+        XMLBenchmarks.self,
+        ViewBenchmarks.self,
     ] }
 
     static var commands: [BenchmarkCommand] { families.flatMap { $0.commands } }

@@ -39,16 +39,22 @@ enum JSONBenchmarks: BenchmarkFamily {
                 ranges = [0..<bytes.count]
                 return
             }
-            ranges = []
-            var start = 0
+            var found: [Range<Int>] = []
             bytes.withUnsafeBufferPointer { buffer in
-                for i in 0...buffer.count where i == buffer.count || buffer[i] == 0x0A {
-                    var end = i
+                guard let base = buffer.baseAddress else { return }
+                var start = 0
+                while start < buffer.count {
+                    var next = buffer.count
+                    if let newline = memchr(base + start, 0x0A, buffer.count - start) {
+                        next = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(newline))
+                    }
+                    var end = next
                     if end > start, buffer[end - 1] == 0x0D { end -= 1 }
-                    if end > start { ranges.append(start..<end) }
-                    start = i + 1
+                    if end > start { found.append(start..<end) }
+                    start = next + 1
                 }
             }
+            ranges = found
         }
 
         func withDocument<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
@@ -76,13 +82,13 @@ enum JSONBenchmarks: BenchmarkFamily {
         m.bytes = documents.bytes.count
         m.documents = documents.ranges.count
         let reader = FHIRJSONReader()
-        m.runSeconds = try documents.bytes.withUnsafeBytes { all in
-            try Stopwatch.time(runs: runs) {
+        m.record(try documents.bytes.withUnsafeBytes { all in
+            try Stopwatch.times(runs: runs) {
                 for range in documents.ranges {
                     blackHole(try reader.read(UnsafeRawBufferPointer(rebasing: all[range])))
                 }
             }
-        }
+        })
         return [m]
     }
 
@@ -98,7 +104,7 @@ enum JSONBenchmarks: BenchmarkFamily {
         var buffer: [UInt8] = []
         buffer.reserveCapacity((1 << 20) + (1 << 16))
         var written = 0
-        m.runSeconds = Stopwatch.time(runs: runs) {
+        m.record(Stopwatch.times(runs: runs) {
             written = 0
             for tree in trees {
                 writer.write(tree, into: &buffer)
@@ -111,7 +117,7 @@ enum JSONBenchmarks: BenchmarkFamily {
             }
             written += buffer.count
             buffer.removeAll(keepingCapacity: true)
-        }
+        })
         m.bytes = written
         return [m]
     }
@@ -128,8 +134,8 @@ enum JSONBenchmarks: BenchmarkFamily {
         var firstMismatch: (index: Int, offset: Int, expected: [UInt8], actual: [UInt8])?
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 16)
-        m.runSeconds = try documents.bytes.withUnsafeBytes { all in
-            try Stopwatch.time(runs: runs) {
+        m.record(try documents.bytes.withUnsafeBytes { all in
+            try Stopwatch.times(runs: runs) {
                 mismatches = 0
                 for (index, range) in documents.ranges.enumerated() {
                     let original = UnsafeRawBufferPointer(rebasing: all[range])
@@ -145,7 +151,7 @@ enum JSONBenchmarks: BenchmarkFamily {
                     }
                 }
             }
-        }
+        })
         m.notes.append(("mismatched documents", String(mismatches)))
         if let first = firstMismatch {
             m.failed = true
@@ -175,12 +181,12 @@ enum JSONBenchmarks: BenchmarkFamily {
         let rssBefore = ProcessMemory.currentRSSBytes()
         var reader = try NDJSONReader(path: path)
         var count = 0
-        let start = Stopwatch.now()
-        try reader.forEach { element in
-            count += 1
-            blackHole(element)
-        }
-        m.runSeconds = [Stopwatch.now() - start]
+        m.record(try Stopwatch.times(runs: 1) {
+            try reader.forEach { element in
+                count += 1
+                blackHole(element)
+            }
+        })
         m.documents = count
         var info = stat()
         if stat(path, &info) == 0 { m.bytes = Int(info.st_size) }

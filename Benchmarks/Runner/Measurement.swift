@@ -10,6 +10,8 @@ struct Measurement {
     var documents: Int = 0
     /// Wall-clock seconds of every run, in order.
     var runSeconds: [Double] = []
+    /// CPU seconds of every run, in order.
+    var runCPUSeconds: [Double] = []
     /// Peak resident set size of the process (VmHWM), when measured.
     var peakRSSBytes: Int?
     /// Extra facts (`mismatches`, `first mismatch`, ...), printed as they are.
@@ -33,12 +35,24 @@ struct Measurement {
         return Double(bytes) / 1e6 / best
     }
 
+    /// Megabytes per second of CPU time in the run with the least CPU time.
+    var cpuMegabytesPerSecond: Double? {
+        guard let best = runCPUSeconds.min(), best > 0, bytes > 0 else { return nil }
+        return Double(bytes) / 1e6 / best
+    }
+
+    mutating func record(_ times: (wall: [Double], cpu: [Double])) {
+        runSeconds = times.wall
+        runCPUSeconds = times.cpu
+    }
+
     var text: String {
         var parts = [name]
         if let file { parts.append(file) }
         if bytes > 0 { parts.append("\(Format.fixed(Double(bytes) / 1e6, 1)) MB") }
         if documents > 0 { parts.append("\(documents) docs") }
         if let mbs = megabytesPerSecond { parts.append("\(Format.fixed(mbs, 1)) MB/s") }
+        if let cpu = cpuMegabytesPerSecond { parts.append("(CPU time: \(Format.fixed(cpu, 1)) MB/s)") }
         if let best = bestSeconds, let median = medianSeconds {
             parts.append(
                 "best \(Format.fixed(best * 1000, 1)) ms, median \(Format.fixed(median * 1000, 1)) ms of \(runSeconds.count)")
@@ -60,6 +74,8 @@ struct Measurement {
         if let best = bestSeconds { o["best_s"] = Format.number(best) }
         if let median = medianSeconds { o["median_s"] = Format.number(median) }
         o["runs_s"] = .array(runSeconds.map(Format.number))
+        if let cpu = cpuMegabytesPerSecond { o["cpu_mb_per_s"] = Format.number(cpu) }
+        if let best = runCPUSeconds.min() { o["best_cpu_s"] = Format.number(best) }
         if let peak = peakRSSBytes { o["peak_rss_bytes"] = .number(FHIRNumber(peak)) }
         for (key, value) in notes { o[key] = .string(value) }
         o["ok"] = .boolean(!failed)

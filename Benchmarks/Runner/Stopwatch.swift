@@ -10,15 +10,31 @@ enum Stopwatch {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 
-    /// Runs `body` `runs` times and returns each run's seconds.
+    /// CPU time of the process (all threads): unlike wall-clock time, barely affected by other programs
+    /// competing for the cores.
+    static func cpuNow() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    /// Runs `body` `runs` times and returns each run's wall-clock seconds.
     static func time(runs: Int, _ body: () throws -> Void) rethrows -> [Double] {
-        var seconds: [Double] = []
+        try times(runs: runs, body).wall
+    }
+
+    /// Runs `body` `runs` times and returns each run's wall-clock and CPU seconds.
+    static func times(runs: Int, _ body: () throws -> Void) rethrows -> (wall: [Double], cpu: [Double]) {
+        var wall: [Double] = []
+        var cpu: [Double] = []
         for _ in 0..<runs {
             let start = now()
+            let cpuStart = cpuNow()
             try body()
-            seconds.append(now() - start)
+            cpu.append(cpuNow() - cpuStart)
+            wall.append(now() - start)
         }
-        return seconds
+        return (wall, cpu)
     }
 }
 

@@ -82,7 +82,7 @@ struct FHIRPathUntypedModel: FHIRPathTypeModel {
             if c == ancestor { return true }
             if let parent = FHIRPathBuiltinTypes.builtinParent(of: c) {
                 current = parent
-            } else if isResource(c) && c != "DomainResource" && c != "Resource" {
+            } else if isResource(c) && !["DomainResource", "Resource", "Base"].contains(c) {
                 current = "DomainResource"
             } else {
                 current = nil

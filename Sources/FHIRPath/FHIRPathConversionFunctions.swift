@@ -171,7 +171,7 @@ enum FHIRPathConversionFunctions {
             if input.count > 1 { throw FHIRPathEvaluationError("iif() input has \(input.count) items") }
             func run(_ a: FHIRPathCompiled) throws -> [FHIRPathItem] {
                 if let item = input.first {
-                    return try env.iterating(this: item, index: 0) { try a.evaluate([item], env) }
+                    return try env.iterating(this: item, index: env.index) { try a.evaluate([item], env) }
                 }
                 return try a.evaluate(env.this, env)
             }

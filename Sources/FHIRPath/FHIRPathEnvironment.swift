@@ -29,7 +29,7 @@ final class FHIRPathEnvironment {
 
     /// Runs `body` with `$this`, `$index` (and `$total`) set, restoring them afterwards.
     @inline(__always)
-    func iterating<T>(this item: FHIRPathItem, index: Int, total: [FHIRPathItem]? = nil, _ body: () throws -> T)
+    func iterating<T>(this item: FHIRPathItem, index: Int?, total: [FHIRPathItem]? = nil, _ body: () throws -> T)
         rethrows -> T
     {
         let savedThis = self.this

@@ -97,20 +97,13 @@ enum FHIRPathEquality {
             guard let c = FHIRPathTemporal.compare(p, q) else { return false }
             return c == 0
         case (.quantity(let p), .quantity(let q)):
-            if p.unit == q.unit
-                || FHIRPathQuantity.compare(
-                    FHIRPathQuantity(value: FHIRPathDecimal(1), unit: p.unit),
-                    FHIRPathQuantity(value: FHIRPathDecimal(1), unit: q.unit), equivalence: true) != nil
-            {
-                let scale = min(p.value.scale, q.value.scale)
-                let pr = FHIRPathQuantity(value: p.value, unit: p.unit)
-                guard let c = FHIRPathQuantity.compare(pr, q, equivalence: true) else { return false }
-                if c == 0 { return true }
-                // Compare at the lesser precision when the units are the same.
-                if p.unit == q.unit { return equivalentDecimals(p.value.rounded(to: scale), q.value.rounded(to: scale)) }
-                return false
-            }
-            return false
+            // Convert to the left unit, then compare at the lesser precision of the two.
+            if let c = FHIRPathQuantity.compare(p, q, equivalence: true), c == 0 { return true }
+            let target = FHIRPathQuantity.inexactCalendarToUCUM[p.unit] ?? FHIRPathQuantity.calendarToUCUM[p.unit] ?? p.unit
+            var right = q
+            right.unit = FHIRPathQuantity.inexactCalendarToUCUM[q.unit] ?? FHIRPathQuantity.calendarToUCUM[q.unit] ?? q.unit
+            guard let converted = right.converted(to: target) else { return false }
+            return equivalentDecimals(p.value, converted.value)
         default:
             return equalValues(x, y) ?? false
         }

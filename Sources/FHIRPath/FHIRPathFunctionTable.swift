@@ -74,6 +74,25 @@ enum FHIRPathFunctionTable {
                     throw wrap(e)
                 }
             }
+        case .lazy(let body) where name == "sort":
+            // A key written with a leading minus sorts descending: strip it at compile time.
+            var descending: [Bool] = []
+            let args = try arguments.map { argument -> FHIRPathCompiled in
+                if case .unary("-", let inner, _) = argument {
+                    descending.append(true)
+                    return try compiler.compile(inner, focus: input.staticTypes, this: input.staticTypes)
+                }
+                descending.append(false)
+                return try compiler.compile(argument, focus: input.staticTypes, this: input.staticTypes)
+            }
+            let flags = descending
+            return FHIRPathCompiled(staticTypes: resultTypes) { focus, env in
+                do {
+                    return try FHIRPathUtilityFunctions.sort(evaluateInput(focus, env), keys: args, descending: flags, env)
+                } catch let e as FHIRPathEvaluationError {
+                    throw wrap(e)
+                }
+            }
         case .lazy(let body):
             let args = try arguments.map {
                 try compiler.compile($0, focus: input.staticTypes, this: input.staticTypes)

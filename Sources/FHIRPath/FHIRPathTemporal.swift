@@ -252,6 +252,12 @@ struct FHIRPathTemporal: Sendable, Hashable, CustomStringConvertible {
         if (a.kind == .time) != (b.kind == .time) { return nil }
         var x = a
         var y = b
+        if x.kind != .time, x.precision >= .hour, y.precision >= .hour,
+            (x.timezoneOffset == nil) != (y.timezoneOffset == nil)
+        {
+            // One side has no timezone: the instant is unknown within a day's offsets.
+            return .some(nil)
+        }
         if x.kind != .time, (x.timezoneOffset != nil || y.timezoneOffset != nil) {
             x = x.normalizedToUTC()
             y = y.normalizedToUTC()
@@ -318,9 +324,7 @@ struct FHIRPathTemporal: Sendable, Hashable, CustomStringConvertible {
         case .minute:
             result.setWallMilliseconds(wallMilliseconds + n * 60_000)
         case .second:
-            // Seconds may carry a fraction.
-            let ms = (amount * FHIRPathDecimal(1000))?.truncated().truncatedInt ?? n * 1000
-            result.setWallMilliseconds(wallMilliseconds + ms)
+            result.setWallMilliseconds(wallMilliseconds + n * 1000)
         case .millisecond:
             result.setWallMilliseconds(wallMilliseconds + n)
         }

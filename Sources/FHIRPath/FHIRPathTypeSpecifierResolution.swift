@@ -26,6 +26,12 @@ struct FHIRPathResolvedType: Sendable, Hashable {
                 return FHIRPathResolvedType(namespace: .fhir, name: name)
             }
             if systemTypes.contains(name) { return FHIRPathResolvedType(namespace: .system, name: name) }
+            // Without tables, an unknown capitalised name may still be a resource type; with tables, or for a
+            // lower-case name (primitive types are all known), it is an error.
+            let hasTables = model.knowsType("Patient")
+            if hasTables || name.first?.isLowercase == true {
+                throw FHIRPathCompileError(message: "unknown type '\(name)'", range: specifier.range)
+            }
             return FHIRPathResolvedType(namespace: .fhir, name: name)
         }
     }

@@ -14,6 +14,32 @@ enum FHIRPathUtilityFunctions {
         return FHIRPathItem(.node(.object(o), type: nil, primitiveExtension: nil))
     }
 
+    /// Stable sort by keys (each an expression on the item); without keys, by the items themselves.
+    static func sort(
+        _ input: [FHIRPathItem], keys: [FHIRPathCompiled], descending: [Bool], _ env: FHIRPathEnvironment
+    ) throws -> [FHIRPathItem] {
+        let keyed = try input.enumerated().map { (i, item) in
+            (i, item, try keys.map { k in try env.iterating(this: item, index: i) { try k.evaluate([item], env) } })
+        }
+        return try keyed.sorted { a, b in
+            if keys.isEmpty {
+                let c = try FHIRPathEquality.compare(a.1, b.1) ?? 0
+                return c != 0 ? c < 0 : a.0 < b.0
+            }
+            for (k, (x, y)) in zip(a.2, b.2).enumerated() {
+                var c: Int
+                if let p = x.first, let q = y.first {
+                    c = try FHIRPathEquality.compare(p, q) ?? 0
+                } else {
+                    c = x.isEmpty == y.isEmpty ? 0 : (x.isEmpty ? -1 : 1)
+                }
+                if descending[k] { c = -c }
+                if c != 0 { return c < 0 }
+            }
+            return a.0 < b.0
+        }.map(\.1)
+    }
+
     static let entries: [String: Entry] = [
         "children": Entry(arity: 0...0, kind: .eager { input, _, env in
             var out: [FHIRPathItem] = []
@@ -63,28 +89,12 @@ enum FHIRPathUtilityFunctions {
             }
             return total
         }),
+        // Compiled specially (descending keys); see FHIRPathFunctionTable.
         "sort": Entry(arity: 0...8, kind: .lazy { input, args, env in
-            // Each key is an expression; a leading unary minus sorts that key descending.
-            if args.isEmpty {
-                return try input.sorted { try FHIRPathEquality.compare($0, $1) ?? 0 < 0 }
-            }
-            let keyed = try input.enumerated().map { (i, item) in
-                (item, try args.map { a in try env.iterating(this: item, index: i) { try a.evaluate([item], env) } })
-            }
-            return try keyed.sorted { a, b in
-                for (x, y) in zip(a.1, b.1) {
-                    guard let p = x.first, let q = y.first else {
-                        if x.isEmpty != y.isEmpty { return x.isEmpty }
-                        continue
-                    }
-                    let c = try FHIRPathEquality.compare(p, q) ?? 0
-                    if c != 0 { return c < 0 }
-                }
-                return false
-            }.map(\.0)
-        }),
+            try sort(input, keys: args, descending: args.map { _ in false }, env)
+        }, preservesInputType: true),
         "not": Entry(arity: 0...0, kind: .eager { input, _, _ in
-            guard let b = try FHIRPathOperators.strictBoolean(input, "not()") else { return [] }
+            guard let b = try FHIRPathOperators.boolean(input, "not()") else { return [] }
             return FHIRPathArguments.boolean(!b)
         }, resultTypes: ["boolean"]),
         "type": Entry(arity: 0...0, kind: .eager { input, _, _ in input.map(typeInfo) }),

@@ -10,6 +10,8 @@ struct ImmPortBridgeCommand: AsyncParsableCommand {
         subcommands: [
             ConvertCommand.self,
             ValidateCommand.self,
+            FHIRPathCommand.self,
+            ViewCommand.self,
             FHIRCommand.self,
             SharedDataCommand.self,
         ]

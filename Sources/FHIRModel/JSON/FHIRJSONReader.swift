@@ -83,7 +83,8 @@ public struct FHIRJSONReader: Sendable {
 /// Speed matters here (every resource the tool touches goes through it), hence: raw-pointer reads (the input is
 /// one contiguous buffer), strings scanned eight bytes at a time, and object members and array items collected on
 /// reused stacks and moved into an exactly sized array once the container closes, instead of arrays grown by
-/// appending.
+/// appending; repeated keys and short values come from a string table. Stacks and table are parked between parses
+/// (`JSONParserScratch`), so a stream of small documents allocates little.
 struct JSONByteParser: ~Copyable {
     struct Failure: Error {
         var reason: FHIRJSONError.Reason

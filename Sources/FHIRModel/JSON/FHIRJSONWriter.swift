@@ -19,9 +19,18 @@ public struct FHIRJSONWriter: Sendable {
 
     /// Appends the JSON form of `element` to `out`.
     public func write(_ element: FHIRElement, into out: inout [UInt8]) {
-        var sink = JSONByteSink(capacity: 4096)
-        if pretty { FHIRJSONWriter.writePretty(element, indent: 0, into: &sink) } else { FHIRJSONWriter.writeCompact(element, into: &sink) }
-        out.reserveCapacity(out.count + sink.count)
+        write(element, indent: 0, into: &out)
+    }
+
+    /// Appends `element` as a value nested `indent` levels deep (pretty output), for writers that stream the
+    /// enclosing document themselves.
+    public func write(_ element: FHIRElement, indent: Int, into out: inout [UInt8]) {
+        var sink = JSONByteSink.reused()
+        if pretty {
+            FHIRJSONWriter.writePretty(element, indent: indent, into: &sink)
+        } else {
+            FHIRJSONWriter.writeCompact(element, into: &sink)
+        }
         sink.copy(to: &out)
     }
 
@@ -29,22 +38,23 @@ public struct FHIRJSONWriter: Sendable {
         switch element {
         case .object(let object):
             out.append(UInt8(ascii: "{"))
-            var first = true
-            for member in object.members {
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
-                appendString(member.key, into: &out)
-                out.append(UInt8(ascii: ":"))
-                writeCompact(member.value, into: &out)
+            // Through the buffer, members are borrowed rather than copied (no reference counting per member).
+            object.members.withUnsafeBufferPointer { members in
+                for i in members.indices {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    appendString(members[i].key, into: &out)
+                    out.append(UInt8(ascii: ":"))
+                    writeCompact(members[i].value, into: &out)
+                }
             }
             out.append(UInt8(ascii: "}"))
         case .array(let items):
             out.append(UInt8(ascii: "["))
-            var first = true
-            for item in items {
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
-                writeCompact(item, into: &out)
+            items.withUnsafeBufferPointer { items in
+                for i in items.indices {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    writeCompact(items[i], into: &out)
+                }
             }
             out.append(UInt8(ascii: "]"))
         default:
@@ -102,8 +112,7 @@ public struct FHIRJSONWriter: Sendable {
         case .null: out.append("null")
         case .boolean(let value): out.append(value ? "true" : "false")
         case .number(let number):
-            var text = number.text
-            text.withUTF8 { out.append($0.baseAddress!, $0.count) }
+            appendRaw(number.text, into: &out)
         case .string(let string): appendString(string, into: &out)
         case .array, .object: preconditionFailure("not a scalar")
         }
@@ -118,29 +127,43 @@ public struct FHIRJSONWriter: Sendable {
 
     static let hexDigits: StaticString = "0123456789abcdef"
 
-    @inline(__always) static func appendString(_ string: String, into out: inout JSONByteSink) {
-        var string = string
-        string.withUTF8 { utf8 in
-            let count = utf8.count
-            let bytes = utf8.baseAddress ?? hexDigits.utf8Start
-            // Room for the quotes and the text when nothing needs escaping, the common case.
-            out.reserve(count + 2)
-            out.appendReserved(UInt8(ascii: "\""))
-            var i = 0
-            while i + 8 <= count {
-                let word = UInt64(littleEndian: UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self))
-                if FHIRJSONWriter.needsEscape(word) != 0 { break }
-                i += 8
-            }
-            while i < count, !FHIRJSONWriter.needsEscape(bytes[i]) { i += 1 }
-            if i == count {
-                out.appendReserved(bytes, count)
-                out.appendReserved(UInt8(ascii: "\""))
-                return
-            }
-            appendEscaping(bytes, count, cleanPrefix: i, into: &out)
-            out.append(UInt8(ascii: "\""))
+    /// Appends the UTF-8 of `text` as it is.
+    @inline(__always) static func appendRaw(_ text: String, into out: inout JSONByteSink) {
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { out.append($0.baseAddress!, $0.count) }
+        if done == nil {
+            for byte in text.utf8 { out.append(byte) }
         }
+    }
+
+    @inline(__always) static func appendString(_ string: String, into out: inout JSONByteSink) {
+        // Native strings (all the reader makes) are contiguous; others are first made so.
+        let done: Void? = string.utf8.withContiguousStorageIfAvailable { appendString(utf8: $0, into: &out) }
+        if done == nil {
+            var copy = string
+            copy.withUTF8 { appendString(utf8: $0, into: &out) }
+        }
+    }
+
+    @inline(__always) static func appendString(utf8: UnsafeBufferPointer<UInt8>, into out: inout JSONByteSink) {
+        let count = utf8.count
+        let bytes = utf8.baseAddress ?? hexDigits.utf8Start
+        // Room for the quotes and the text when nothing needs escaping, the common case.
+        out.reserve(count + 2)
+        out.appendReserved(UInt8(ascii: "\""))
+        var i = 0
+        while i + 8 <= count {
+            let word = UInt64(littleEndian: UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self))
+            if FHIRJSONWriter.needsEscape(word) != 0 { break }
+            i += 8
+        }
+        while i < count, !FHIRJSONWriter.needsEscape(bytes[i]) { i += 1 }
+        if i == count {
+            out.appendReserved(bytes, count)
+            out.appendReserved(UInt8(ascii: "\""))
+            return
+        }
+        appendEscaping(bytes, count, cleanPrefix: i, into: &out)
+        out.append(UInt8(ascii: "\""))
     }
 
     @inline(__always) static func needsEscape(_ b: UInt8) -> Bool {

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The writer's output buffer: raw bytes with capacity checked once per token, not once per byte as appending to
 /// an `Array` does. Handed over to the caller's array in one copy at the end.
 struct JSONByteSink: ~Copyable {
@@ -10,7 +12,37 @@ struct JSONByteSink: ~Copyable {
         base = UnsafeMutablePointer<UInt8>.allocate(capacity: self.capacity)
     }
 
-    deinit { base.deallocate() }
+    /// A sink on a buffer kept from an earlier write, when there is one: writing many small documents then
+    /// allocates nothing.
+    static func reused() -> JSONByteSink {
+        if let buffer = parked.withLock({ $0.popLast() }) {
+            return JSONByteSink(buffer: buffer.base, capacity: buffer.capacity)
+        }
+        return JSONByteSink(capacity: 4096)
+    }
+
+    private init(buffer: UnsafeMutablePointer<UInt8>, capacity: Int) {
+        base = buffer
+        self.capacity = capacity
+    }
+
+    deinit {
+        // Buffers up to 1 MiB are kept for the next write; at most a few, for concurrent writers.
+        let kept = capacity <= 1 << 20 && JSONByteSink.parked.withLock { parked -> Bool in
+            guard parked.count < 8 else { return false }
+            parked.append(ParkedBuffer(base: base, capacity: capacity))
+            return true
+        }
+        if !kept { base.deallocate() }
+    }
+
+    /// A free buffer; owned by the pool while parked, so safe to hand to another thread.
+    private struct ParkedBuffer: @unchecked Sendable {
+        var base: UnsafeMutablePointer<UInt8>
+        var capacity: Int
+    }
+
+    private static let parked = Mutex<[ParkedBuffer]>([])
 
     /// Makes room for `n` more bytes.
     @inline(__always) mutating func reserve(_ n: Int) {

@@ -3,8 +3,8 @@
 /// Writing: the JSON string is checked to be one well-formed `div` in the XHTML namespace (read with the same
 /// hardened reader, so no entity or DOCTYPE can ride in on it) and then written byte for byte.
 /// Reading: the `div` subtree is serialised back the way FHIR JSON carries it: attributes in double quotes, `<x/>`
-/// where the source had an empty-element tag, `&amp; &lt; &gt;` (and `&quot;` in attributes) escaped, comments
-/// dropped, everything else (whitespace, non-ASCII text) kept as it was.
+/// where the source had an empty-element tag, `& < > "` escaped as `&amp; &lt; &gt; &quot;` (as HL7's own JSON
+/// does, text included), comments dropped, everything else (whitespace, non-ASCII text) kept as it was.
 enum XHTMLNarrative {
     static let namespace = "http://www.w3.org/1999/xhtml"
     static let maxDepth = 256
@@ -106,7 +106,7 @@ enum XHTMLNarrative {
             case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
             case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
             case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
-            case UInt8(ascii: "\"") where attribute: out.append(contentsOf: "&quot;".utf8)
+            case UInt8(ascii: "\""): out.append(contentsOf: "&quot;".utf8)
             case 0x0A where attribute: out.append(contentsOf: "&#10;".utf8)
             case 0x0D: out.append(contentsOf: "&#13;".utf8)
             case 0x09 where attribute: out.append(contentsOf: "&#9;".utf8)

@@ -18,6 +18,7 @@ final class XMLInputSource {
     /// Set when the callback refused the input; the reader reports it instead of libxml2's generic I/O error.
     var refusal: FHIRXMLError.Reason?
     var refusalOffset = 0
+    var refusalPlace: (line: Int, column: Int)?
     var readError: Int32 = 0
 
     /// The prolog, kept until the root element is seen (bounded: a FHIR prolog is a declaration and a comment or two).
@@ -62,6 +63,7 @@ final class XMLInputSource {
             case .doctype(let offset):
                 refusal = .doctypeForbidden
                 refusalOffset = offset
+                refusalPlace = prolog.withUnsafeBytes { XMLHardening.lineColumn(of: offset, in: $0) }
                 return -1
             case .rootElement:
                 prologDone = true

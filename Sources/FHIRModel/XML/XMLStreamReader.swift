@@ -33,14 +33,15 @@ final class XMLStreamReader {
     private var startsOnLine = 0
 
     /// Reads `bytes`, which must stay valid for the reader's lifetime.
-    init(memory bytes: UnsafeRawBufferPointer, source: String?, maxDepth: Int, maxBytes: Int) throws {
+    /// `prologCheck` false leaves DOCTYPE detection to libxml2's reader alone (tests use it to show that layer holds).
+    init(memory bytes: UnsafeRawBufferPointer, source: String?, maxDepth: Int, maxBytes: Int, prologCheck: Bool = true) throws {
         _ = XMLHardening.installed
         self.source = source
         self.maxDepth = maxDepth
         memory = bytes
         input = nil
         if bytes.count > maxBytes { throw FHIRXMLError(reason: .tooLarge(limit: maxBytes), source: source) }
-        if case .doctype(let offset) = XMLHardening.scanProlog(bytes) {
+        if prologCheck, case .doctype(let offset) = XMLHardening.scanProlog(bytes) {
             let place = XMLHardening.lineColumn(of: offset, in: bytes)
             throw FHIRXMLError(reason: .doctypeForbidden, line: place.line, column: place.column, source: source)
         }
@@ -115,8 +116,8 @@ final class XMLStreamReader {
 
     private func parseFailure() -> FHIRXMLError {
         if let refusal = input?.refusal {
-            if case .doctypeForbidden = refusal, let input {
-                return FHIRXMLError(reason: refusal, line: lineOfOffset(input.refusalOffset, input), column: 0, source: source)
+            if let place = input?.refusalPlace {
+                return FHIRXMLError(reason: refusal, line: place.line, column: place.column, source: source)
             }
             return FHIRXMLError(reason: refusal, source: source)
         }
@@ -126,12 +127,6 @@ final class XMLStreamReader {
         return FHIRXMLError(
             reason: .malformed("libxml2 stopped reading"), line: Int(xmlTextReaderGetParserLineNumber(reader)),
             column: Int(xmlTextReaderGetParserColumnNumber(reader)), source: source)
-    }
-
-    private func lineOfOffset(_ offset: Int, _ input: XMLInputSource) -> Int {
-        guard offset >= input.windowStart else { return 0 }
-        let upTo = min(offset - input.windowStart, input.window.count)
-        return input.windowStartLine + input.window[..<upTo].withUnsafeBytes { XMLHardening.countNewlines($0) }
     }
 
     var nodeType: NodeType { NodeType(rawValue: xmlTextReaderNodeType(reader)) ?? .none }

@@ -1,0 +1,185 @@
+import FHIRModel
+import FHIRPath
+
+/// A ViewDefinition checked and compiled once: names, unions and constants validated, every path compiled to a
+/// `FHIRPathExpression`, every column given its slot in the output row. Then `rows(for:)` runs it on any number
+/// of resources (from any number of threads).
+public struct CompiledView: Sendable {
+    public let definition: ViewDefinition
+    public let table: ViewTable
+    let root: CompiledSelect
+    let filters: [CompiledFilter]
+    /// `%name` values shared by every evaluation.
+    let constants: [String: [FHIRPathItem]]
+    /// False when no path mentions `%rowIndex`: the variables dictionary is then built once, not per row.
+    let usesRowIndex: Bool
+
+    public init(_ definition: ViewDefinition, options: ViewCompileOptions = .init()) throws {
+        self.definition = definition
+        guard let name = options.tableName ?? definition.name else {
+            throw ViewDefinitionError(.invalidName, at: "name", "the view has no name: one is needed for its table")
+        }
+        guard isSQLName(name) else {
+            throw ViewDefinitionError(.invalidName, at: "name", "\"\(name)\" is not a valid table name (^[A-Za-z][A-Za-z0-9_]*$)")
+        }
+        let layout = try ViewTableLayout(definition)
+        table = ViewTable(name: name, columns: layout.columns)
+
+        var constantNames = Set<String>()
+        var constants: [String: [FHIRPathItem]] = [:]
+        for (index, constant) in definition.constants.enumerated() {
+            guard constantNames.insert(constant.name).inserted else {
+                throw ViewDefinitionError(
+                    .invalidConstant, at: "constant[\(index)].name", "constant \"\(constant.name)\" is defined twice")
+            }
+            constants[constant.name] = [FHIRPathItem.element(constant.value, type: constant.type)]
+        }
+        self.constants = constants
+
+        var compiler = PathCompiler(
+            version: options.version ?? Self.version(of: definition), resourceType: definition.resource,
+            constants: constantNames, slots: Dictionary(uniqueKeysWithValues: layout.names.enumerated().map { ($1, $0) }))
+        filters = try definition.whereClauses.enumerated().map { index, clause in
+            CompiledFilter(
+                location: "where[\(index)]",
+                expression: try compiler.compile(clause.path, at: "where[\(index)].path", atResourceRoot: true))
+        }
+        let topLevel = ViewSelect(select: definition.select)
+        root = try compiler.compile(topLevel, at: "", atResourceRoot: true)
+        usesRowIndex = compiler.usesRowIndex
+    }
+
+    /// The FHIR release a view declares (`fhirVersion` 4.x → R4, 5.x → R5), R4 when it declares none.
+    static func version(of definition: ViewDefinition) -> FHIRVersion {
+        for code in definition.fhirVersions {
+            if let detected = FHIRVersion.detect(fhirVersion: code) { return detected.version }
+        }
+        return .r4
+    }
+
+    /// The resource type the view reads.
+    public var resourceType: String { definition.resource }
+
+    /// Emits the rows `resource` produces (none when it is of another type or fails a `where`), values in column
+    /// order. Throws `ViewRuntimeError`.
+    public func rows(for resource: FHIRElement, _ emit: ([FHIRElement]) throws -> Void) throws {
+        guard resource.resourceType == definition.resource else { return }
+        var run = ViewEvaluation(view: self, resource: resource)
+        let focus = FHIRPathItem.element(resource, type: definition.resource)
+        for filter in filters {
+            guard try run.passes(filter, focus: focus) else { return }
+        }
+        var row = [FHIRElement](repeating: .null, count: table.columns.count)
+        try run.emit(root, focus: focus, rowIndex: 0, row: &row) { row in try emit(row) }
+    }
+
+    /// All rows of `resource`, collected (convenience for tests and small inputs).
+    public func rows(for resource: FHIRElement) throws -> [[FHIRElement]] {
+        var rows: [[FHIRElement]] = []
+        try self.rows(for: resource) { rows.append($0) }
+        return rows
+    }
+}
+
+/// A selection structure with compiled paths and resolved column slots.
+struct CompiledSelect: Sendable {
+    var columns: [CompiledColumn]
+    var selects: [CompiledSelect]
+    var unionAll: [CompiledSelect]
+    var iteration: CompiledIteration?
+    /// Slots of every column under this structure: set to null for `forEachOrNull`'s empty case.
+    var allSlots: [Int]
+}
+
+struct CompiledColumn: Sendable {
+    var name: String
+    var slot: Int
+    var collection: Bool
+    var expression: FHIRPathExpression
+    /// The path mentions `%rowIndex`: it still has a value (0) in `forEachOrNull`'s row of nulls.
+    var usesRowIndex: Bool
+}
+
+enum CompiledIteration: Sendable {
+    case forEach(FHIRPathExpression)
+    case forEachOrNull(FHIRPathExpression)
+    case `repeat`([FHIRPathExpression])
+}
+
+struct CompiledFilter: Sendable {
+    var location: String
+    var expression: FHIRPathExpression
+}
+
+/// Compiles the paths of a view, naming the location of any error.
+struct PathCompiler {
+    let version: FHIRVersion
+    let resourceType: String
+    let constants: Set<String>
+    let slots: [String: Int]
+    var usesRowIndex = false
+
+    init(version: FHIRVersion, resourceType: String, constants: Set<String>, slots: [String: Int]) {
+        self.version = version
+        self.resourceType = resourceType
+        self.constants = constants
+        self.slots = slots
+    }
+
+    /// `atResourceRoot`: the path is evaluated on the resource itself, so it is checked against its definition.
+    mutating func compile(_ path: String, at location: String, atResourceRoot: Bool) throws -> FHIRPathExpression {
+        if let undefined = ConstantReferences.firstUndefined(in: path, constants: constants) {
+            throw ViewDefinitionError(
+                .undefinedConstant, at: location, "\"\(path)\" uses %\(undefined), which the view does not define")
+        }
+        if ConstantReferences.names(in: path).contains("rowIndex") { usesRowIndex = true }
+        var options = FHIRPathCompileOptions()
+        options.version = version
+        options.rootType = atResourceRoot ? resourceType : nil
+        do {
+            return try FHIRPathExpression(path, options: options)
+        } catch {
+            throw ViewDefinitionError(.invalidPath, at: location, "\"\(path)\": \(error)")
+        }
+    }
+
+    mutating func compile(_ select: ViewSelect, at location: String, atResourceRoot: Bool) throws -> CompiledSelect {
+        func place(_ key: String) -> String { location.isEmpty ? key : "\(location).\(key)" }
+        var iteration: CompiledIteration?
+        switch select.iteration {
+        case .forEach(let path)?:
+            iteration = .forEach(try compile(path, at: place("forEach"), atResourceRoot: atResourceRoot))
+        case .forEachOrNull(let path)?:
+            iteration = .forEachOrNull(try compile(path, at: place("forEachOrNull"), atResourceRoot: atResourceRoot))
+        case .repeat(let paths)?:
+            // Repeated paths are applied to their own results too, so they cannot be typed from the root.
+            iteration = .repeat(
+                try paths.enumerated().map { try compile($1, at: place("repeat[\($0)]"), atResourceRoot: false) })
+        case nil:
+            break
+        }
+        let inner = atResourceRoot && select.iteration == nil
+        var columns: [CompiledColumn] = []
+        for (index, column) in select.columns.enumerated() {
+            guard let slot = slots[column.name] else {
+                preconditionFailure("ViewTableLayout lists every column")
+            }
+            columns.append(
+                CompiledColumn(
+                    name: column.name, slot: slot, collection: column.collection,
+                    expression: try compile(column.path, at: place("column[\(index)].path"), atResourceRoot: inner),
+                    usesRowIndex: ConstantReferences.names(in: column.path).contains("rowIndex")))
+        }
+        let selects = try select.select.enumerated().map {
+            try compile($1, at: location.isEmpty ? "select[\($0)]" : place("select[\($0)]"), atResourceRoot: inner)
+        }
+        let unionAll = try select.unionAll.enumerated().map {
+            try compile($1, at: place("unionAll[\($0)]"), atResourceRoot: inner)
+        }
+        var allSlots = columns.map(\.slot)
+        for nested in selects { allSlots += nested.allSlots }
+        if let first = unionAll.first { allSlots += first.allSlots }
+        return CompiledSelect(
+            columns: columns, selects: selects, unionAll: unionAll, iteration: iteration, allSlots: allSlots)
+    }
+}

@@ -1,0 +1,80 @@
+import FHIRModel
+
+/// Runs several compiled views in one pass over the input: each resource is read once and handed to the views
+/// of its type, each view's rows going to its own table.
+public struct ViewRunner {
+    public var views: [CompiledView]
+
+    public init(views: [CompiledView]) {
+        self.views = views
+    }
+
+    public var tables: [ViewTable] { views.map(\.table) }
+
+    /// What a run read and wrote.
+    public struct Statistics: Sendable, Equatable {
+        public var resourcesRead = 0
+        /// Rows written per view, in view order.
+        public var rowsWritten: [Int]
+        public var totalRows: Int { rowsWritten.reduce(0, +) }
+    }
+
+    /// Reads every input (see `ResourceInput`) and writes the tables to `target`. On any error nothing is published.
+    @discardableResult
+    public func run(inputs: [String], into target: any ViewOutputTarget) async throws -> Statistics {
+        var statistics = Statistics(rowsWritten: Array(repeating: 0, count: views.count))
+        let byType = viewsByResourceType()
+        try await target.withSinks(for: tables) { sinks in
+            for input in inputs {
+                try ResourceInput.forEachResource(path: input) { resource, location in
+                    statistics.resourcesRead += 1
+                    try feed(resource, to: byType[resource.resourceType ?? ""] ?? [], sinks: sinks, at: location,
+                        statistics: &statistics)
+                }
+            }
+        }
+        return statistics
+    }
+
+    /// Writes the tables for resources already in memory (e.g. the results of a pull).
+    @discardableResult
+    public func run(resources: some Sequence<FHIRElement>, into target: any ViewOutputTarget) async throws -> Statistics {
+        var statistics = Statistics(rowsWritten: Array(repeating: 0, count: views.count))
+        let byType = viewsByResourceType()
+        try await target.withSinks(for: tables) { sinks in
+            for (index, resource) in resources.enumerated() {
+                statistics.resourcesRead += 1
+                try feed(
+                    resource, to: byType[resource.resourceType ?? ""] ?? [], sinks: sinks,
+                    at: ResourceInput.Location(path: "resource", entry: index + 1), statistics: &statistics)
+            }
+        }
+        return statistics
+    }
+
+    func viewsByResourceType() -> [String: [Int]] {
+        var result: [String: [Int]] = [:]
+        for (index, view) in views.enumerated() { result[view.resourceType, default: []].append(index) }
+        return result
+    }
+
+    func feed(
+        _ resource: FHIRElement, to indices: [Int], sinks: [any ViewRowSink], at location: ResourceInput.Location,
+        statistics: inout Statistics
+    ) throws {
+        for index in indices {
+            let sink = sinks[index]
+            var count = 0
+            do {
+                try views[index].rows(for: resource) { row in
+                    try sink.write(row)
+                    count += 1
+                }
+            } catch var error as ViewRuntimeError {
+                error.location = location.description
+                throw error
+            }
+            statistics.rowsWritten[index] += count
+        }
+    }
+}

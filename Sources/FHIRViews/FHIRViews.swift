@@ -1,1 +1,0 @@
-// The FHIRViews target; see docs/architecture.md.

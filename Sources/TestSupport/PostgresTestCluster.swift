@@ -1,0 +1,147 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A throw-away PostgreSQL server for tests: `initdb` in a temporary directory, started with `pg_ctl` on a free
+/// loopback port (TCP on 127.0.0.1 only, its socket inside the directory), stopped and deleted by `stop()`.
+///
+/// Debian keeps the programs in /usr/lib/postgresql/<version>/bin. initdb refuses to run as root, so as root the
+/// programs run as the `postgres` user through `runuser`, on a directory that user owns. When no PostgreSQL is
+/// installed the caller gets nil after a loud skip message, and under `CI=true` an error instead.
+public final class PostgresTestCluster: @unchecked Sendable {
+    public let port: Int
+    public let directory: String
+    public let user = "postgres"
+    public let database = "postgres"
+    let binDirectory: String
+    let runAs: String?
+    var stopped = false
+
+    public enum Failure: Error, CustomStringConvertible {
+        case missing(String)
+        case command(String, Int32, String)
+        public var description: String {
+            switch self {
+            case .missing(let what): return "PostgreSQL is not installed: \(what)"
+            case .command(let command, let status, let output): return "\(command) failed (\(status)): \(output)"
+            }
+        }
+    }
+
+    /// Starts a server, or returns nil (after a loud message) when PostgreSQL is not installed and CI is not set.
+    public static func start() throws -> PostgresTestCluster? {
+        guard let bin = findBinDirectory() else {
+            let reason = "no initdb/pg_ctl under /usr/lib/postgresql/*/bin (apt-get install postgresql)"
+            if SharedData.isCI { throw Failure.missing(reason) }
+            let banner = String(repeating: "!", count: 78)
+            print("\(banner)\n!! SKIPPED PostgreSQL tests: \(reason)\n\(banner)")
+            return nil
+        }
+        return try PostgresTestCluster(binDirectory: bin)
+    }
+
+    static func findBinDirectory() -> String? {
+        let root = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [])
+            .sorted { (Int($0) ?? 0) > (Int($1) ?? 0) }
+        for version in versions {
+            let bin = "\(root)/\(version)/bin"
+            if access("\(bin)/initdb", X_OK) == 0 && access("\(bin)/pg_ctl", X_OK) == 0 { return bin }
+        }
+        return nil
+    }
+
+    init(binDirectory: String) throws {
+        self.binDirectory = binDirectory
+        runAs = getuid() == 0 ? "postgres" : nil
+        var template = Array("/tmp/immport-pgtest-XXXXXX".utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+            throw Failure.command("mkdtemp", errno, "cannot create a temporary directory")
+        }
+        directory = String(cString: template)
+        port = try Self.freeLoopbackPort()
+        if let runAs {
+            guard let account = getpwnam(runAs) else { throw Failure.missing("no \(runAs) user to run initdb as") }
+            chown(directory, account.pointee.pw_uid, account.pointee.pw_gid)
+        }
+        do {
+            try run("initdb", ["-D", "\(directory)/data", "-A", "trust", "-U", user, "-E", "UTF8", "--no-sync"])
+            try run(
+                "pg_ctl",
+                [
+                    "-D", "\(directory)/data", "-l", "\(directory)/server.log", "-w", "-t", "60", "-o",
+                    "-p \(port) -c listen_addresses=127.0.0.1 -c unix_socket_directories=\(directory) -c fsync=off",
+                    "start",
+                ])
+        } catch {
+            try? FileManager.default.removeItem(atPath: directory)
+            throw error
+        }
+    }
+
+    deinit { stop() }
+
+    /// Stops the server and deletes its directory. Safe to call more than once.
+    public func stop() {
+        guard !stopped else { return }
+        stopped = true
+        _ = try? run("pg_ctl", ["-D", "\(directory)/data", "-m", "immediate", "-w", "stop"])
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// `postgres://postgres@127.0.0.1:<port>/postgres`
+    public var url: String { "postgres://\(user)@127.0.0.1:\(port)/\(database)" }
+
+    /// Runs a PostgreSQL program (as `postgres` when we are root) and waits for it with waitpid.
+    ///
+    /// Not Foundation's Process: `pg_ctl start` leaves the server running with the descriptors it inherited, and
+    /// Process on Linux waits for one of those to close, which the server never does. Output goes to a file.
+    func run(_ program: String, _ arguments: [String]) throws {
+        let argv = (runAs.map { ["/usr/sbin/runuser", "-u", $0, "--"] } ?? []) + ["\(binDirectory)/\(program)"] + arguments
+        let outputPath = "\(directory)/\(program).out"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o666)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var cArguments = argv.map { strdup($0) } + [nil]
+        defer { for pointer in cArguments { free(pointer) } }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
+        guard spawned == 0 else { throw Failure.command(program, spawned, "cannot start \(argv[0])") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw Failure.command(program, errno, "waitpid failed") }
+        }
+        let exited = (status & 0x7f) == 0
+        let code = (status >> 8) & 0xff
+        guard exited && code == 0 else {
+            let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+            throw Failure.command(program, exited ? code : -1, text)
+        }
+    }
+
+    /// A port the kernel just handed out on 127.0.0.1 (bound, read, released).
+    static func freeLoopbackPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure.command("socket", errno, "cannot create a socket") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        guard bound == 0 else { throw Failure.command("bind", errno, "cannot bind 127.0.0.1:0") }
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { throw Failure.command("getsockname", errno, "cannot read the bound port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

@@ -1,0 +1,75 @@
+import FHIRModel
+import FHIRViews
+import Foundation
+import TestSupport
+import Testing
+
+/// The ViewDefinitions shipped in Mappings/views run over the bundled (synthetic) Fixtures: every view compiles
+/// against R5, produces one row per resource of its type (observations: one per coding), and carries the values
+/// through unchanged (a decimal's trailing zero, reference keys, extension values).
+@Suite struct DefaultViewsOverFixturesTests {
+    static let root = SharedData.packageRoot
+
+    static func fixtureFiles() throws -> [String] {
+        let folder = root + "/Fixtures/fhir"
+        return try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }.sorted()
+            .map { "\(folder)/\($0)" }
+    }
+
+    static func count(of type: String, in files: [String]) throws -> Int {
+        try files.filter { try FHIRJSONReader().read(FileBytes.read(path: $0)).resourceType == type }.count
+    }
+
+    /// Runs one shipped view to NDJSON in a temporary folder and reads the rows back.
+    static func rows(of viewName: String, over files: [String]) async throws -> [FHIRElement] {
+        let definition = try ViewDefinition(contentsOf: "\(root)/Mappings/views/\(viewName).json")
+        let view = try CompiledView(definition, options: ViewCompileOptions(version: .r5, tableName: viewName))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("views-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let output = "\(folder)/\(viewName).ndjson"
+        _ = try await ViewRunner(views: [view]).run(
+            inputs: files, into: FileOutputTarget(format: .ndjson, paths: [output]))
+        var reader = try NDJSONReader(path: output)
+        var result: [FHIRElement] = []
+        while let row = try reader.next() { result.append(row) }
+        return result
+    }
+
+    @Test func everyShippedViewCoversItsResources() async throws {
+        let files = try Self.fixtureFiles()
+        for (view, type) in [
+            ("research_studies", "ResearchStudy"), ("research_subjects", "ResearchSubject"), ("patients", "Patient"),
+            ("specimens", "Specimen"),
+        ] {
+            let rows = try await Self.rows(of: view, over: files)
+            #expect(rows.count == (try Self.count(of: type, in: files)), "\(view)")
+            #expect(rows.allSatisfy { $0["id"]?.stringValue != nil }, "\(view) has a row without an id")
+        }
+    }
+
+    @Test func observationsKeepDecimalsAndReferenceKeys() async throws {
+        let files = try Self.fixtureFiles()
+        let rows = try await Self.rows(of: "observations", over: files)
+        #expect(rows.count >= (try Self.count(of: "Observation", in: files)))
+        let hemoglobin = try #require(rows.first { $0["id"] == "lab-SUB9990102-1" })
+        #expect(hemoglobin["value"]?.numberValue?.text == "15.10")
+        #expect(hemoglobin["patient_id"] == "subject-SUB9990102")
+        #expect(hemoglobin["code"] == "718-7")
+    }
+
+    @Test func subjectsCarryStudyPatientAndArm() async throws {
+        let rows = try await Self.rows(of: "research_subjects", over: try Self.fixtureFiles())
+        let first = try #require(rows.first { $0["id"] == "rs-SUB9990101" })
+        #expect(first["study_id"] == "study-SDY99901")
+        #expect(first["patient_id"] == "subject-SUB9990101")
+        #expect(first["assigned_arm"] == "ARM9990101")
+    }
+
+    @Test func patientsReadRaceFromTheExtension() async throws {
+        let rows = try await Self.rows(of: "patients", over: try Self.fixtureFiles())
+        let first = try #require(rows.first { $0["id"] == "subject-SUB9990101" })
+        #expect(first["race"] == "White")
+        #expect(first["birth_date"] == "1980")
+    }
+}
