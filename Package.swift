@@ -28,7 +28,12 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
-        .target(name: "FHIRModel", dependencies: ["CLibXML2"]),
+        .target(
+            name: "FHIRModel",
+            dependencies: ["CLibXML2"],
+            // The generator of Definitions/Generated/*.swift (python3, stdlib only); its output is committed.
+            exclude: ["Definitions/Generator"]
+        ),
         .target(name: "FHIRPath", dependencies: ["FHIRModel"]),
         .target(
             name: "FHIRViews",
@@ -46,7 +51,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+            ],
+            // The generator of SharedData/SharedDataEndpointTable.swift; its output is committed.
+            exclude: ["SharedData/Generator"]
         ),
         .target(
             name: "Bridge",

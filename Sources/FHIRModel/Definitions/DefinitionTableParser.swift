@@ -1,4 +1,4 @@
-/// Parses a generated definition table (format in docs/definitions.md and Scripts/generate-definitions.py).
+/// Parses a generated definition table (format in docs/definitions.md and Sources/FHIRModel/Definitions/Generator/generate-definitions.py).
 ///
 /// The tables are generated and committed, so a malformed line is a programming error: it stops with a message
 /// naming the line rather than producing half a definition.

@@ -72,7 +72,7 @@ public struct SharedDataEndpoint: Sendable, CustomStringConvertible {
     }
 }
 
-/// Every endpoint of the Shared Data API, from the generated table (see Scripts/generate-shared-data-catalog.py).
+/// Every endpoint of the Shared Data API, from the generated table (see Sources/ImmPortAPI/SharedData/Generator/generate-shared-data-catalog.py).
 public enum SharedDataEndpointCatalog {
     public static let all: [SharedDataEndpoint] = table.split(separator: "\n").compactMap { line in
         let fields = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
