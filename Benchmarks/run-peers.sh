@@ -29,6 +29,7 @@ PEER_PACKAGES=(
   "fhirkit-rs==0.1.0"
   "orjson==3.13.0"
   "pysof==0.2.6"
+  "fhir.resources[xml]==8.3.0"
 )
 
 VENV=Benchmarks/.venv

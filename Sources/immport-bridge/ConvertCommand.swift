@@ -4,16 +4,20 @@ import FHIRModel
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert FHIR resources between JSON and NDJSON, optionally into canonical (definition) order.",
+        abstract: "Convert FHIR resources between JSON, NDJSON and XML, optionally into canonical (definition) order.",
         discussion: """
-            IN may be one JSON resource, a Bundle, a JSON array of resources, or NDJSON (one resource a line); the \
-            format is taken from --from, else from the file name (.json, .ndjson, .jsonl), else from the content. \
+            IN may be one JSON resource, a Bundle, a JSON array of resources, NDJSON (one resource a line) or FHIR XML \
+            (a resource or Bundle); the format is taken from --from, else from the file name (.json, .ndjson, .jsonl, \
+            .xml), else from the content (`<` is XML). XML is read hardened: no DOCTYPE, entities, DTDs or network. \
             `-` reads standard input; OUT defaults to standard output (`-`).
 
             --to json writes a resource, Bundle or array as it came; NDJSON input becomes one Bundle of type \
             `collection` with an entry per line.
             --to ndjson writes one resource a line: a Bundle's entries' resources (entries without a resource are \
             counted in a warning), an array's items, a single resource, or NDJSON's lines (streamed).
+
+            --to xml writes a resource or Bundle; an array or NDJSON becomes a `collection` Bundle. Bundles stream \
+            entry by entry between XML and JSON/NDJSON. --pretty indents XML too.
 
             --canonical orders every object as the FHIR definitions do (resourceType first, `_name` after `name`, \
             unknown members last); values are never changed. Output is written to a temporary file and renamed \
@@ -52,6 +56,11 @@ struct ConvertCommand: ParsableCommand {
                     "\(input): warning: \(summary.entriesWithoutResource) Bundle entries have no resource and were "
                         + "not written")
             }
+        } catch let error as FHIRXMLError {
+            var error = error
+            if error.source == nil { error.source = input == "-" ? "<stdin>" : input }
+            StandardError.write("error: \(error)")
+            throw ExitCode(2)
         } catch let error as FHIRJSONError {
             StandardError.write(FHIRFileValidator.describe(error, source: input))
             throw ExitCode(2)

@@ -1,4 +1,5 @@
-/// Converts a file of FHIR resources between formats, optionally into canonical (definition) order.
+/// Converts a file of FHIR resources between formats (JSON, NDJSON, XML), optionally into canonical (definition)
+/// order (XML is always in definition order).
 ///
 /// Shapes: `--to json` writes a resource, Bundle or array as it came; NDJSON input becomes a `collection` Bundle
 /// (one entry per line). `--to ndjson` writes one resource a line: a Bundle's entries' resources, an array's items,
@@ -59,10 +60,49 @@ public struct FHIRConverter: Sendable {
             try output.commit()
             return summary
         }
-        let document = try FHIRDocument.read(FileBytes.read(path: inputPath), source: source, format: inputFormat)
+        if let summary = try convertStreamingXML(inputPath: inputPath, format: inputFormat, source: source, to: output) {
+            try output.commit()
+            return summary
+        }
+        let document = try FHIRDocument.read(
+            FileBytes.read(path: inputPath), source: source, format: inputFormat, version: options.version)
         let summary = try write(document, source: source, to: output)
         try output.commit()
         return summary
+    }
+
+    /// The XML conversions that stream (a Bundle's entries one at a time): XML to JSON or NDJSON, NDJSON to an XML
+    /// collection Bundle, and a JSON resource or Bundle to XML. Nil when the input takes the general path.
+    func convertStreamingXML(
+        inputPath: String, format: FHIRFormat?, source: String, to output: AtomicFileWriter
+    ) throws -> Summary? {
+        guard inputPath != "-" else { return nil }  // standard input cannot be looked at twice
+        var format = format
+        if format == nil { format = try FHIRContentSniffer.detect(path: inputPath).flatMap { FHIRFormat(rawValue: $0.rawValue) } }
+        switch (format, options.to) {
+        case (.xml, .json), (.xml, .ndjson):
+            let counts = try FHIRXMLConverter.xmlToJSON(
+                inputPath: inputPath, output: output, format: options.to == .ndjson ? .ndjson : .json,
+                version: options.version, pretty: options.pretty)
+            return Summary(
+                inputShape: counts.isBundle ? .bundle : .resource, resourcesWritten: counts.resources,
+                entriesWithoutResource: counts.entriesWithoutResource)
+        case (.ndjson, .xml):
+            let count = try FHIRXMLConverter.ndjsonToXML(
+                inputPath: inputPath, output: output, version: options.version, pretty: options.pretty)
+            return Summary(inputShape: .ndjson, resourcesWritten: count, entriesWithoutResource: 0)
+        case (.json, .xml):
+            let bytes = try FileBytes.read(path: inputPath)
+            // An array of resources has no XML form of its own: the general path wraps it in a Bundle.
+            guard bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) == UInt8(ascii: "{") else { return nil }
+            try bytes.withUnsafeBytes { raw in
+                try FHIRXMLConverter.jsonToXML(
+                    raw, source: source, output: output, version: options.version, pretty: options.pretty)
+            }
+            return Summary(inputShape: .resource, resourcesWritten: 1, entriesWithoutResource: 0)
+        default:
+            return nil
+        }
     }
 
     func streamNDJSON(inputPath: String, to output: AtomicFileWriter) throws -> Summary {
@@ -106,6 +146,24 @@ public struct FHIRConverter: Sendable {
                 writer.write(ordered, into: &buffer)
                 buffer.append(0x0A)
             }
+            return Summary(inputShape: document.shape, resourcesWritten: count, entriesWithoutResource: 0)
+        case .xml:
+            // XML holds one resource: an array or NDJSON becomes a `collection` Bundle.
+            var tree: FHIRElement
+            var count = 1
+            switch document.root {
+            case .object(let object)?:
+                tree = .object(object)
+                if document.shape == .bundle { count = document.resources.count }
+            default:
+                let items = document.resources
+                tree = .object(FHIRObject(members: [
+                    .init(key: "resourceType", value: "Bundle"), .init(key: "type", value: "collection"),
+                    .init(key: "entry", value: .array(items.map { FHIRElement.object(FHIRObject(members: [.init(key: "resource", value: $0.resource)])) })),
+                ]))
+                count = items.count
+            }
+            try FHIRXMLWriter(version: options.version, pretty: options.pretty).write(tree, to: output)
             return Summary(inputShape: document.shape, resourcesWritten: count, entriesWithoutResource: 0)
         case .ndjson:
             let items = document.resources

@@ -22,13 +22,19 @@ public struct FHIRDocument: Sendable {
 
     /// Reads `bytes` as `format`, or detects it when nil: a document that is one JSON value is JSON; several values
     /// one after another on separate lines are NDJSON.
-    public static func read(_ bytes: [UInt8], source: String, format: FHIRFormat? = nil) throws -> FHIRDocument {
+    /// XML (`format` .xml, or content starting with `<`) is read with `version`'s definitions.
+    public static func read(
+        _ bytes: [UInt8], source: String, format: FHIRFormat? = nil, version: FHIRVersion = .r4
+    ) throws -> FHIRDocument {
         switch format {
         case .ndjson:
             return try readNDJSON(bytes, source: source)
         case .json:
             return try readJSON(bytes, source: source)
+        case .xml:
+            return try readXML(bytes, source: source, version: version)
         case nil:
+            if FHIRContentSniffer.detect(bytes) == .xml { return try readXML(bytes, source: source, version: version) }
             do {
                 return try readJSON(bytes, source: source)
             } catch let error as FHIRJSONError where error.reason == .trailingContent && looksLikeNDJSON(bytes, error) {
@@ -48,6 +54,11 @@ public struct FHIRDocument: Sendable {
         default: shape = .resource
         }
         return FHIRDocument(shape: shape, root: root, lines: [])
+    }
+
+    static func readXML(_ bytes: [UInt8], source: String, version: FHIRVersion) throws -> FHIRDocument {
+        let root = try FHIRXMLReader(options: .init(version: version, source: source)).read(bytes)
+        return FHIRDocument(shape: root.resourceType == "Bundle" ? .bundle : .resource, root: root, lines: [])
     }
 
     /// The first value ended at a line break and the next starts a new object: NDJSON, not trailing garbage.

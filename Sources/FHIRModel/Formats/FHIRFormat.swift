@@ -8,6 +8,8 @@ public enum FHIRFormat: String, Sendable, CaseIterable, CustomStringConvertible 
     case json
     /// Newline-delimited JSON: one resource a line (FHIR bulk data).
     case ndjson
+    /// FHIR XML: one resource or Bundle (see `FHIRXMLReader`, `FHIRXMLWriter`).
+    case xml
 
     public var description: String { rawValue }
 
@@ -15,6 +17,7 @@ public enum FHIRFormat: String, Sendable, CaseIterable, CustomStringConvertible 
         switch self {
         case .json: return ["json"]
         case .ndjson: return ["ndjson", "jsonl"]
+        case .xml: return ["xml"]
         }
     }
 

@@ -13,15 +13,26 @@ public enum FHIRXMLConverter {
 
     /// Reads FHIR XML from `inputPath` (`-` = stdin) and writes JSON (one document) or NDJSON (a Bundle's entry
     /// resources one per line, or the one resource) to `output`. Does not commit `output`.
+    public struct Counts: Sendable {
+        public var isBundle: Bool
+        /// Resources written (NDJSON lines, or the Bundle's entries with a resource, or 1).
+        public var resources: Int
+        public var entriesWithoutResource: Int
+    }
+
+    @discardableResult
     public static func xmlToJSON(
         inputPath: String, output: AtomicFileWriter, format: JSONOutput = .json, version: FHIRVersion = .r4,
         pretty: Bool = false, diagnostics: DiagnosticsCollector? = nil
-    ) throws {
+    ) throws -> Counts {
+        var resources = 0
+        var withoutResource = 0
         let reader = FHIRXMLReader(options: .init(version: version, diagnostics: diagnostics))
         var stream = JSONObjectStream(pretty: pretty && format == .json)
         var headerCount: Int?
         let source = inputPath == "-" ? "<stdin>" : inputPath
         let bundle = try reader.readBundleStreamingEntries(path: inputPath) { header, entry in
+            if entry["resource"] != nil { resources += 1 } else { withoutResource += 1 }
             if format == .ndjson {
                 if let resource = entry["resource"] {
                     try output.append { stream.writer.write(resource, into: &$0); $0.append(0x0A) }
@@ -40,20 +51,23 @@ public enum FHIRXMLConverter {
                 stream.item(entry, into: &out)
             }
         }
+        let isBundle = bundle.resourceType == "Bundle"
+        let counts = Counts(isBundle: isBundle, resources: isBundle ? resources : 1, entriesWithoutResource: withoutResource)
         if format == .ndjson {
             // A Bundle's entries are out already; its own members (type, link) have no place in NDJSON.
-            if bundle.resourceType != "Bundle" { try output.append { stream.writer.write(bundle, into: &$0); $0.append(0x0A) } }
-            return
+            if !isBundle { try output.append { stream.writer.write(bundle, into: &$0); $0.append(0x0A) } }
+            return counts
         }
         guard let headerCount, case .object(let object) = bundle else {
             try output.append { stream.writer.write(bundle, into: &$0); $0.append(0x0A) }
-            return
+            return counts
         }
         try output.append { out in
             stream.endArray(into: &out)
             for member in object.dropFirst(headerCount) { stream.member(member.key, member.value, into: &out) }
             stream.end(into: &out)
         }
+        return counts
     }
 
     /// Writes one JSON resource read from `bytes` as FHIR XML into `output`. Large Bundles are written entry by
@@ -79,16 +93,20 @@ public enum FHIRXMLConverter {
 
     /// Writes NDJSON resources as one XML Bundle of type `collection` (XML holds one document per file), entry by
     /// entry. Does not commit `output`.
+    @discardableResult
     public static func ndjsonToXML(
         inputPath: String, output: AtomicFileWriter, version: FHIRVersion = .r4, pretty: Bool = true
-    ) throws {
+    ) throws -> Int {
         var reader = try NDJSONReader(path: inputPath)
+        var count = 0
         let header: FHIRElement = ["resourceType": "Bundle", "type": "collection"]
         try FHIRXMLWriter(version: version, pretty: pretty).writeBundle(header: header, to: output) { emit in
             while let resource = try reader.next() {
                 try emit(["resource": resource])
+                count += 1
             }
         }
+        return count
     }
 }
 

@@ -5,8 +5,8 @@ import Glibc
 #endif
 
 /// Reads the resources of one input file, whatever its shape: NDJSON (one resource per line), a single resource,
-/// a Bundle (its entries' resources, read without keeping the entries as a tree) or a JSON array of resources.
-/// Every input format goes through `forEachResource`, so adding one (XML) touches only `documentKind`.
+/// a Bundle (its entries' resources, read without keeping the entries as a tree), a JSON array of resources,
+/// or FHIR XML (a resource, or a Bundle streamed entry by entry). Every input format goes through `forEachResource`.
 public enum ResourceInput {
     /// Where a resource was read: the file and line for NDJSON, the file and position for documents.
     public struct Location: Sendable, CustomStringConvertible {
@@ -24,17 +24,19 @@ public enum ResourceInput {
     enum Shape {
         case ndjson
         case jsonDocument
+        case xml
     }
 
-    /// Calls `body` with each resource of the file at `path` (`-`: standard input), in file order.
+    /// Calls `body` with each resource of the file at `path` (`-`: standard input), in file order. XML is read with
+    /// `version`'s definitions (they decide arrays and JSON kinds).
     public static func forEachResource(
-        path: String, _ body: (FHIRElement, Location) throws -> Void
+        path: String, version: FHIRVersion = .r4, _ body: (FHIRElement, Location) throws -> Void
     ) throws {
         let source = path == "-" ? "<stdin>" : path
         if path == "-" {
             // Standard input cannot be read twice: keep it and decide from its content.
             let bytes = try FileBytes.read(path: path)
-            try readBuffered(bytes, source: source, body)
+            try readBuffered(bytes, source: source, version: version, body)
             return
         }
         switch try shape(of: path) {
@@ -42,7 +44,9 @@ public enum ResourceInput {
             try readNDJSON(path: path, source: source, body)
         case .jsonDocument:
             let bytes = try FileBytes.read(path: path)
-            try readDocument(bytes, source: source, body)
+            try readDocument(bytes, source: source, version: version, body)
+        case .xml:
+            try readXML(path: path, source: source, version: version, body)
         }
     }
 
@@ -63,10 +67,30 @@ public enum ResourceInput {
             }
             if !more { break }
         }
-        if xml {
-            throw ResourceInputError(source: path, line: lines.lineNumber, message: "XML input is not supported yet")
+        return xml ? .xml : result
+    }
+
+    /// FHIR XML, streamed: a Bundle's entries are handed out as they are read.
+    static func readXML(path: String, source: String, version: FHIRVersion, _ body: (FHIRElement, Location) throws -> Void) throws {
+        var index = 0
+        let reader = FHIRXMLReader(options: .init(version: version, source: source))
+        let document = try reader.readBundleStreamingEntries(path: path) { entry in
+            index += 1
+            guard let resource = entry["resource"] else { return }
+            try deliver(resource, at: Location(path: source, entry: index), body)
         }
-        return result
+        if document.resourceType != "Bundle" { try deliver(document, at: Location(path: source), body) }
+    }
+
+    static func deliverXML(_ document: FHIRElement, source: String, _ body: (FHIRElement, Location) throws -> Void) throws {
+        if document.resourceType == "Bundle", let entries = document["entry"]?.arrayValue {
+            for (index, entry) in entries.enumerated() {
+                guard let resource = entry["resource"] else { continue }
+                try deliver(resource, at: Location(path: source, entry: index + 1), body)
+            }
+            return
+        }
+        try deliver(document, at: Location(path: source), body)
     }
 
     static func readNDJSON(path: String, source: String, _ body: (FHIRElement, Location) throws -> Void) throws {
@@ -76,7 +100,7 @@ public enum ResourceInput {
         }
     }
 
-    static func readBuffered(_ bytes: [UInt8], source: String, _ body: (FHIRElement, Location) throws -> Void) throws {
+    static func readBuffered(_ bytes: [UInt8], source: String, version: FHIRVersion, _ body: (FHIRElement, Location) throws -> Void) throws {
         let firstLineEnd = bytes.firstIndex(of: 0x0A) ?? bytes.count
         let firstLine = bytes[..<firstLineEnd]
         let trimmedStart = firstLine.firstIndex { !isJSONSpace($0) }
@@ -84,7 +108,7 @@ public enum ResourceInput {
             trimmedStart.map { firstLine[$0] == UInt8(ascii: "{") } == true
             && firstLine.withUnsafeBytes({ (try? FHIRJSONReader().read($0)) != nil })
         guard looksLikeLines else {
-            try readDocument(bytes, source: source, body)
+            try readDocument(bytes, source: source, version: version, body)
             return
         }
         var lineNumber = 0
@@ -102,9 +126,11 @@ public enum ResourceInput {
         }
     }
 
-    static func readDocument(_ bytes: [UInt8], source: String, _ body: (FHIRElement, Location) throws -> Void) throws {
+    static func readDocument(_ bytes: [UInt8], source: String, version: FHIRVersion, _ body: (FHIRElement, Location) throws -> Void) throws {
         if let first = bytes.firstIndex(where: { !isJSONSpace($0) }), bytes[first] == UInt8(ascii: "<") {
-            throw ResourceInputError(source: source, line: nil, message: "XML input is not supported yet")
+            let document = try FHIRXMLReader(options: .init(version: version, source: source)).read(bytes)
+            try deliverXML(document, source: source, body)
+            return
         }
         let reader = FHIRJSONReader(options: .init(source: source))
         if isBundle(bytes) {
