@@ -23,6 +23,7 @@ enum BenchmarkRegistry {
         GenerateCommands.self,
         JSONBenchmarks.self,
         ViewBenchmarks.self,
+        FHIRPathBenchmarks.self,
     ] }
 
     static var commands: [BenchmarkCommand] { families.flatMap { $0.commands } }
