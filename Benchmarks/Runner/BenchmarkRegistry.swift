@@ -24,6 +24,7 @@ enum BenchmarkRegistry {
         JSONBenchmarks.self,
         XMLBenchmarks.self,
         ViewBenchmarks.self,
+        FHIRPathBenchmarks.self,
     ] }
 
     static var commands: [BenchmarkCommand] { families.flatMap { $0.commands } }
