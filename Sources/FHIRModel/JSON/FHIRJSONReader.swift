@@ -456,18 +456,11 @@ struct JSONByteParser: ~Copyable {
         return try scanStringSlowly(from: i)
     }
 
-    /// High bit set in each byte of `word` (first byte lowest) that is `"`, `\`, below 0x20 or 0x80 and above.
-    /// Exact for the lowest flagged byte: a borrow in the subtractions can only flag bytes above a true match.
+    /// High bit set in each byte of `word` (first byte lowest) that is `"`, `\`, below 0x20 or 0x80 and above:
+    /// the bytes that leave the ASCII fast path. Exact for the lowest flagged byte.
     @inline(__always)
     static func specialBytes(_ word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5C)
-        let zeroQuote = (quote &- ones) & ~quote
-        let zeroBackslash = (backslash &- ones) & ~backslash
-        let control = word &- (ones &* 0x20)
-        return (zeroQuote | zeroBackslash | control | word) & highs
+        FHIRJSONWriter.needsEscape(word) | (word & 0x8080_8080_8080_8080)
     }
 
     /// The general path: escapes, multi-byte UTF-8 (validated), control characters (rejected).
