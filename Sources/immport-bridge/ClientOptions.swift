@@ -32,6 +32,22 @@ struct ClientOptions: ParsableArguments {
         return HTTPTransport(configuration: configuration, redactor: key?.redactor ?? SecretRedactor(), logger: logger)
     }
 
+    /// Resolves the key, opens a transport, runs `body` with both, and shuts the transport down whether or not
+    /// `body` throws: the one place the client commands manage a transport's lifetime.
+    func withTransport(
+        diagnostics: DiagnosticsCollector, _ body: (APIKey?, HTTPTransport) async throws -> Void
+    ) async throws {
+        let key = try resolveKey(diagnostics: diagnostics)
+        let transport = try makeTransport(key: key)
+        do {
+            try await body(key, transport)
+        } catch {
+            try? await transport.shutdown()
+            throw error
+        }
+        try await transport.shutdown()
+    }
+
     func resolveKey(diagnostics: DiagnosticsCollector) throws -> APIKey? {
         try APIKey.resolve(keyFile: apiKeyFile, diagnostics: diagnostics)
     }

@@ -35,9 +35,7 @@ struct FHIRSearchCommand: AsyncParsableCommand {
         let diagnostics = DiagnosticsCollector()
         try await ClientCommandSupport.run(diagnostics: diagnostics) {
             let query = try QueryString.parseArguments(parameters)
-            let key = try client.resolveKey(diagnostics: diagnostics)
-            let transport = try client.makeTransport(key: key)
-            do {
+            try await client.withTransport(diagnostics: diagnostics) { key, transport in
                 let fhir = try FHIRClient(baseURL: FHIRCommand.base(fhirBase), transport: transport, apiKey: key)
                 var collection = FHIRResourceCollection()
                 var pages = 0
@@ -68,11 +66,7 @@ struct FHIRSearchCommand: AsyncParsableCommand {
                 let stats = transport.statistics
                 ClientCommandSupport.standardError(
                     "fhir search \(type): \(pages) pages, \(collection.count) resources (\(matches) matches, \(includes) included), \(duplicates + collection.duplicatesDropped) duplicates dropped, \(stats.requests) requests, \(stats.retries) retries")
-            } catch {
-                try? await transport.shutdown()
-                throw error
             }
-            try await transport.shutdown()
         }
     }
 }
@@ -100,9 +94,7 @@ struct FHIRReadCommand: AsyncParsableCommand {
         let diagnostics = DiagnosticsCollector()
         try await ClientCommandSupport.run(diagnostics: diagnostics) {
             let parts = reference.split(separator: "/").map(String.init)
-            let key = try client.resolveKey(diagnostics: diagnostics)
-            let transport = try client.makeTransport(key: key)
-            do {
+            try await client.withTransport(diagnostics: diagnostics) { key, transport in
                 let fhir = try FHIRClient(baseURL: FHIRCommand.base(fhirBase), transport: transport, apiKey: key)
                 let resource = parts.count == 4
                     ? try await fhir.vread(parts[0], id: parts[1], versionId: parts[3])
@@ -112,11 +104,7 @@ struct FHIRReadCommand: AsyncParsableCommand {
                 try writer.commit()
                 let stats = transport.statistics
                 ClientCommandSupport.standardError("fhir read \(reference): 1 resource, \(stats.requests) requests, \(stats.retries) retries")
-            } catch {
-                try? await transport.shutdown()
-                throw error
             }
-            try await transport.shutdown()
         }
     }
 }

@@ -27,9 +27,7 @@ struct SharedDataCommand: AsyncParsableCommand {
         let diagnostics = DiagnosticsCollector()
         try await ClientCommandSupport.run(diagnostics: diagnostics) {
             let query = try QueryString.parseArguments(parameters)
-            let key = try client.resolveKey(diagnostics: diagnostics)
-            let transport = try client.makeTransport(key: key)
-            do {
+            try await client.withTransport(diagnostics: diagnostics) { key, transport in
                 let base = sharedDataBase ?? ClientOptions.environment("IMMPORT_SHARED_DATA_BASE") ?? Self.defaultBase
                 let sharedData = try SharedDataClient(baseURL: base, transport: transport, apiKey: key)
                 let response = try await sharedData.request(path: path, query: query)
@@ -43,11 +41,7 @@ struct SharedDataCommand: AsyncParsableCommand {
                 let shape = response.isArray ? "\(response.recordCount) records" : "1 object"
                 ClientCommandSupport.standardError(
                     "shared-data \(response.endpoint.pathTemplate): \(shape), 1 page, \(stats.requests) requests, \(stats.retries) retries")
-            } catch {
-                try? await transport.shutdown()
-                throw error
             }
-            try await transport.shutdown()
         }
     }
 }
