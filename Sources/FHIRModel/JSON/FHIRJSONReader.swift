@@ -261,19 +261,9 @@ struct JSONByteParser: ~Copyable {
                 members.push(FHIRObject.Member(key: key, value: value))
                 keyFingerprints.push(fingerprint)
             }
-            skipWhitespace()
-            guard position < count else { throw fail(.unexpectedEnd(expecting: "',' or '}'"), at: position) }
-            let b = base[position]
-            position += 1
-            if b == UInt8(ascii: ",") {
-                skipWhitespace()
-                continue
-            }
-            if b == UInt8(ascii: "}") {
-                keyFingerprints.pop(first)
-                return .object(FHIRObject(members: members.popArray(from: first)))
-            }
-            throw fail(.unexpectedByte(b, expecting: "',' or '}'"), at: position - 1)
+            if try moreFollow(closing: UInt8(ascii: "}"), expecting: "',' or '}'") { continue }
+            keyFingerprints.pop(first)
+            return .object(FHIRObject(members: members.popArray(from: first)))
         }
     }
 
@@ -313,17 +303,24 @@ struct JSONByteParser: ~Copyable {
         while true {
             let item = try parseValue()
             items.push(item)
-            skipWhitespace()
-            guard position < count else { throw fail(.unexpectedEnd(expecting: "',' or ']'"), at: position) }
-            let b = base[position]
-            position += 1
-            if b == UInt8(ascii: ",") {
-                skipWhitespace()
-                continue
-            }
-            if b == UInt8(ascii: "]") { return .array(items.popArray(from: first)) }
-            throw fail(.unexpectedByte(b, expecting: "',' or ']'"), at: position - 1)
+            if try moreFollow(closing: UInt8(ascii: "]"), expecting: "',' or ']'") { continue }
+            return .array(items.popArray(from: first))
         }
+    }
+
+    /// The step after a member or item: true after a `,` (another follows), false after `close`, an error otherwise.
+    @inline(__always)
+    mutating func moreFollow(closing close: UInt8, expecting: StaticString) throws -> Bool {
+        skipWhitespace()
+        guard position < count else { throw fail(.unexpectedEnd(expecting: "\(expecting)"), at: position) }
+        let b = base[position]
+        position += 1
+        if b == UInt8(ascii: ",") {
+            skipWhitespace()
+            return true
+        }
+        if b == close { return false }
+        throw fail(.unexpectedByte(b, expecting: "\(expecting)"), at: position - 1)
     }
 
     /// Like `parseArray`, handing each item to `handler` instead of keeping it.
@@ -339,16 +336,8 @@ struct JSONByteParser: ~Copyable {
         }
         while true {
             try handler(try parseValue())
-            skipWhitespace()
-            guard position < count else { throw fail(.unexpectedEnd(expecting: "',' or ']'"), at: position) }
-            let b = base[position]
-            position += 1
-            if b == UInt8(ascii: ",") {
-                skipWhitespace()
-                continue
-            }
-            if b == UInt8(ascii: "]") { return }
-            throw fail(.unexpectedByte(b, expecting: "',' or ']'"), at: position - 1)
+            if try moreFollow(closing: UInt8(ascii: "]"), expecting: "',' or ']'") { continue }
+            return
         }
     }
 
