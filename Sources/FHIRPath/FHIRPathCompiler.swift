@@ -21,16 +21,16 @@ struct FHIRPathCompiler {
         switch tree {
         case .literal(let literal, let range):
             let items = try FHIRPathCompiler.literalItems(literal, range: range)
-            return FHIRPathCompiled(isConstant: true) { _, _ in items }
+            return FHIRPathCompiled(constant: items)
 
         case .identifier(let name, let range):
             if let first = name.unicodeScalars.first, first.properties.isUppercase {
                 return try typeFilter(name, focus: focus, range: range)
             }
-            return try member(FHIRPathCompiled(staticTypes: focus) { focus, _ in focus }, name, range, identity: true)
+            return try member(identity(focus), name, range)
 
         case .member(let base, let name, let range):
-            return try member(compile(base, focus: focus, this: this), name, range, identity: false)
+            return try member(compile(base, focus: focus, this: this), name, range)
 
         case .externalConstant(let name, let range):
             return externalConstant(name, range)
@@ -89,13 +89,16 @@ struct FHIRPathCompiler {
                     try FHIRPathEquality.distinct(l.evaluate(focus, env) + r.evaluate(focus, env))
                 }
             default:
-                return FHIRPathCompiled { focus, env in
+                let operation = FHIRPathOperators.binaryOperation(op)
+                var compiled = FHIRPathCompiled { focus, env in
                     do {
-                        return try FHIRPathOperators.binary(op, l.evaluate(focus, env), r.evaluate(focus, env))
+                        return try operation(l.evaluate(focus, env), r.evaluate(focus, env))
                     } catch let e as FHIRPathEvaluationError {
                         throw e.range == nil ? FHIRPathEvaluationError(e.message, range: range) : e
                     }
                 }
+                compiled.itemTest = comparisonTest(op, l, r, general: compiled.evaluate, range: range)
+                return compiled
             }
 
         case .typeOperator(let op, let operand, let specifier, let range):
@@ -117,8 +120,10 @@ struct FHIRPathCompiler {
             }
 
         case .function(let base, let name, let arguments, let range):
-            let input = try base.map { try compile($0, focus: focus, this: this) }
-                ?? FHIRPathCompiled(staticTypes: focus) { focus, _ in focus }
+            let input = try base.map { try compile($0, focus: focus, this: this) } ?? identity(focus)
+            if let step = try chainStep(name, input: input, arguments: arguments, range: range) {
+                return step
+            }
             return try FHIRPathFunctionTable.compile(
                 name, input: input, arguments: arguments, this: this, range: range, compiler: self)
         }
@@ -178,22 +183,10 @@ struct FHIRPathCompiler {
                     message: "the input is \(focus.joined(separator: " or ")), not \(name)", range: range)
             }
         }
-        return FHIRPathCompiled(staticTypes: [name]) { items, _ in
-            var out: [FHIRPathItem] = []
-            for item in items {
-                guard case .node(let element, let type, _) = item.value else { continue }
-                if let type, model.isSubtype(type, of: name) {
-                    out.append(item)
-                } else if case .object(let o) = element {
-                    // An element named like a type (rare): treat as member access.
-                    FHIRPathNavigation.navigateUntyped(o, name: name, into: &out)
-                }
-            }
-            return out
-        }
+        return extend(identity(focus), with: .typeName(name), staticTypes: [name])
     }
 
-    private func member(_ base: FHIRPathCompiled, _ name: String, _ range: FHIRPathSourceRange, identity: Bool) throws
+    private func member(_ base: FHIRPathCompiled, _ name: String, _ range: FHIRPathSourceRange) throws
         -> FHIRPathCompiled
     {
         var resolved: [(type: String, member: FHIRPathMember)] = []
@@ -205,10 +198,7 @@ struct FHIRPathCompiler {
             for t in types {
                 if let m = model.member(name, of: t) {
                     resolved.append((t, m))
-                    switch m.storage {
-                    case .plain(_, let childType): all.append(childType)
-                    case .choice(_, let candidates): all.append(contentsOf: candidates.map(\.type))
-                    }
+                    all.append(contentsOf: m.types)
                 } else if model.knowsType(t) {
                     missing.append(t)
                 } else {
@@ -221,30 +211,90 @@ struct FHIRPathCompiler {
             }
             if complete && !resolved.isEmpty { resultTypes = all }
         }
+        return extend(base, with: .member(name: name, resolved: resolved), staticTypes: resultTypes)
+    }
+
+    /// The focus itself, as the empty chain that paths starting from it extend.
+    private func identity(_ focus: [String]?) -> FHIRPathCompiled {
+        FHIRPathCompiled(chain: FHIRPathChain(source: nil, steps: [], model: model), staticTypes: focus)
+    }
+
+    private func extend(_ base: FHIRPathCompiled, with step: FHIRPathChain.Step, staticTypes: [String]?)
+        -> FHIRPathCompiled
+    {
+        let chain = base.chain?.appending(step) ?? FHIRPathChain(source: base.evaluate, steps: [step], model: model)
+        return FHIRPathCompiled(chain: chain, staticTypes: staticTypes)
+    }
+
+    /// `where(criterion)` and `ofType(T)` as steps of a chain; nil for every other function (and for a `where`
+    /// whose criterion reads `$index`), which the function table compiles.
+    private func chainStep(
+        _ name: String, input: FHIRPathCompiled, arguments: [FHIRPathSyntaxTree], range: FHIRPathSourceRange
+    ) throws -> FHIRPathCompiled? {
+        guard arguments.count == 1 else { return nil }
+        switch name {
+        case "where":
+            guard !arguments[0].mentions(special: "index") else { return nil }
+            let criterion = try compile(arguments[0], focus: input.staticTypes, this: input.staticTypes)
+            let context = FHIRPathFunctionErrorContext(name: name, range: range)
+            return extend(input, with: .filter(criterion, errorContext: context), staticTypes: input.staticTypes)
+        case "ofType":
+            guard let specifier = FHIRPathFunctionTable.typeSpecifier(arguments[0]) else { return nil }
+            let type = try FHIRPathResolvedType.resolve(specifier, model: model)
+            return extend(narrowed(input, to: type), with: .ofType(type), staticTypes: [type.name])
+        default:
+            return nil
+        }
+    }
+
+    /// `value.ofType(Quantity)`: the choice member keeps only the candidates of that type, so that navigation
+    /// looks for `valueQuantity` alone. The `ofType` step still follows, for items the table did not type.
+    private func narrowed(_ input: FHIRPathCompiled, to type: FHIRPathResolvedType) -> FHIRPathCompiled {
+        guard let chain = input.chain, case .member(let name, let resolved)? = chain.steps.last, !resolved.isEmpty
+        else { return input }
         let model = self.model
-        let table = resolved
-        let evaluateBase = base.evaluate
-        return FHIRPathCompiled(staticTypes: resultTypes) { focus, env in
-            let input = identity ? focus : try evaluateBase(focus, env)
-            var out: [FHIRPathItem] = []
-            for item in input {
-                var pre: FHIRPathMember? = nil
-                if !table.isEmpty, let t = item.fhirType {
-                    for entry in table where entry.type == t {
-                        pre = entry.member
-                        break
-                    }
-                }
-                FHIRPathNavigation.navigate(item, name: name, member: pre, model: model, into: &out)
+        let narrowedMembers = resolved.map { entry -> (type: String, member: FHIRPathMember) in
+            guard case .choice(let prefix, let candidates) = entry.member.storage else { return entry }
+            let kept = candidates.filter { type.matches(typeCode: $0.type, model: model, exactPrimitive: true) }
+            return (entry.type, FHIRPathMember(storage: .choice(prefix: prefix, candidates: kept)))
+        }
+        let steps = Array(chain.steps.dropLast()) + [.member(name: name, resolved: narrowedMembers)]
+        return FHIRPathCompiled(
+            chain: FHIRPathChain(source: chain.source, steps: steps, model: model), staticTypes: input.staticTypes)
+    }
+
+    /// `path op constant` inside a criterion (`system = 'http://loinc.org'`, `value > 100`): compares the path's
+    /// single item with the constant without building collections. A path giving several items goes through
+    /// the general evaluation, which raises the same error or gives the same result.
+    private func comparisonTest(
+        _ op: String, _ lhs: FHIRPathCompiled, _ rhs: FHIRPathCompiled, general: @escaping FHIRPathEvaluator,
+        range: FHIRPathSourceRange
+    ) -> FHIRPathItemTest? {
+        guard let chain = lhs.chain, chain.source == nil, let constant = rhs.constant, constant.count == 1,
+            let compare = FHIRPathOperators.itemComparison(op)
+        else { return nil }
+        let value = constant[0]
+        return { item, env in
+            var first: FHIRPathItem? = nil
+            var count = 0
+            try chain.forEach(from: item, env) { found in
+                if count == 0 { first = found }
+                count += 1
             }
-            return out
+            guard let first else { return nil }
+            if count > 1 { return try FHIRPathOperators.boolean(general([item], env), "criterion") }
+            do {
+                return try compare(first, value)
+            } catch let e as FHIRPathEvaluationError {
+                throw e.range == nil ? FHIRPathEvaluationError(e.message, range: range) : e
+            }
         }
     }
 
     private func externalConstant(_ name: String, _ range: FHIRPathSourceRange) -> FHIRPathCompiled {
         func constant(_ s: String) -> FHIRPathCompiled {
             let items = [FHIRPathItem(.string(s))]
-            return FHIRPathCompiled(isConstant: true) { _, _ in items }
+            return FHIRPathCompiled(constant: items)
         }
         switch name {
         case "resource": return FHIRPathCompiled { _, env in env.resource }

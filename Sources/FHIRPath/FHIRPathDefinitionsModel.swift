@@ -18,12 +18,12 @@ final class FHIRPathDefinitionsModel: FHIRPathTypeModel {
                 let codes = element.typeCodes.map(FHIRPathDefinitionsModel.fhirTypeCode)
                 if element.isChoice {
                     let candidates = zip(element.typeCodes, codes).map {
-                        (jsonName: element.jsonName(forChoiceType: $0.0), type: $0.1)
+                        FHIRPathMember.Slot(jsonName: element.jsonName(forChoiceType: $0.0), type: $0.1)
                     }
                     table[element.name] = FHIRPathMember(storage: .choice(prefix: element.name, candidates: candidates))
                 } else {
                     table[element.name] = FHIRPathMember(
-                        storage: .plain(jsonName: element.name, type: codes.first ?? "Element"))
+                        storage: .plain(FHIRPathMember.Slot(jsonName: element.name, type: codes.first ?? "Element")))
                 }
             }
             members[type.name] = table

@@ -8,8 +8,12 @@ final class FHIRPathEnvironment {
     let rootResource: [FHIRPathItem]
     let context: [FHIRPathItem]
     var variables: [String: [FHIRPathItem]]
-    /// `$this` of the innermost iterating function, or the context at the top level.
-    var this: [FHIRPathItem]
+    /// `$this` of the innermost iterating function, or the context at the top level. Kept as the single item
+    /// while iterating (`where` runs once per item; most criteria never read `$this` as a collection), made a
+    /// collection only when asked.
+    private var thisItem: FHIRPathItem?
+    private var thisCollection: [FHIRPathItem]
+    var this: [FHIRPathItem] { thisItem.map { [$0] } ?? thisCollection }
     var index: Int?
     var total: [FHIRPathItem]?
     /// Captured once per evaluation so that `now()` is stable within it.
@@ -24,7 +28,7 @@ final class FHIRPathEnvironment {
         self.rootResource = rootResource
         self.context = context
         self.variables = variables
-        this = context
+        thisCollection = context
     }
 
     /// Runs `body` with `$this`, `$index` (and `$total`) set, restoring them afterwards.
@@ -32,14 +36,14 @@ final class FHIRPathEnvironment {
     func iterating<T>(this item: FHIRPathItem, index: Int?, total: [FHIRPathItem]? = nil, _ body: () throws -> T)
         rethrows -> T
     {
-        let savedThis = self.this
+        let savedThis = thisItem
         let savedIndex = self.index
         let savedTotal = self.total
-        self.this = [item]
+        thisItem = item
         self.index = index
         if let total { self.total = total }
         defer {
-            self.this = savedThis
+            thisItem = savedThis
             self.index = savedIndex
             self.total = savedTotal
         }

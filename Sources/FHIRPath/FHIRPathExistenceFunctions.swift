@@ -8,9 +8,7 @@ enum FHIRPathExistenceFunctions {
     static func test(_ criterion: FHIRPathCompiled, _ item: FHIRPathItem, _ index: Int, _ env: FHIRPathEnvironment)
         throws -> Bool?
     {
-        try env.iterating(this: item, index: index) {
-            try FHIRPathOperators.boolean(criterion.evaluate([item], env), "criterion")
-        }
+        try env.iterating(this: item, index: index) { try criterion.test(item, env) }
     }
 
     static func booleans(_ input: [FHIRPathItem], _ name: String) throws -> [Bool] {

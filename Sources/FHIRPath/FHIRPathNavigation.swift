@@ -3,30 +3,57 @@ import FHIRModel
 /// Member access on tree nodes: `name`, choice elements (`value` finds `valueQuantity`), primitive extensions
 /// (`_name`), `children()` and `descendants()`.
 enum FHIRPathNavigation {
-    /// Appends the items of one JSON member (a value or an array) with their primitive extensions.
+    /// The item for one value of a member. `resolvesResourceType`: the member may hold resources (or its type
+    /// is unknown), so an object's own `resourceType` names its type; for every other member that lookup would
+    /// only cost a scan of the object's keys.
     @inline(__always)
-    static func appendMember(
-        _ value: FHIRElement?, extensionValue: FHIRElement?, type: String?, into out: inout [FHIRPathItem]
-    ) {
+    static func item(_ v: FHIRElement, type: String?, extension x: FHIRElement?, resolvesResourceType: Bool)
+        -> FHIRPathItem
+    {
+        FHIRPathItem(.node(v, type: resolvesResourceType ? (v.resourceType ?? type) : type, primitiveExtension: x))
+    }
+
+    /// Calls `body` with the items of one JSON member (a value or an array) with their primitive extensions.
+    @inline(__always)
+    static func forEachItem(
+        _ value: FHIRElement?, extensionValue: FHIRElement?, type: String?, resolvesResourceType: Bool,
+        _ body: (FHIRPathItem) throws -> Void
+    ) rethrows {
         switch value {
         case .array(let values)?:
-            let extensions = extensionValue?.arrayValue
-            for (i, v) in values.enumerated() {
-                let x: FHIRElement? = extensions.flatMap { i < $0.count && !$0[i].isNull ? $0[i] : nil }
-                if v.isNull && x == nil { continue }
-                out.append(FHIRPathItem(.node(v, type: v.resourceType ?? type, primitiveExtension: x)))
+            if case .array(let extensions)? = extensionValue {
+                for (i, v) in values.enumerated() {
+                    let x: FHIRElement? = i < extensions.count && !extensions[i].isNull ? extensions[i] : nil
+                    if v.isNull && x == nil { continue }
+                    try body(item(v, type: type, extension: x, resolvesResourceType: resolvesResourceType))
+                }
+            } else {
+                for v in values where !v.isNull {
+                    try body(item(v, type: type, extension: nil, resolvesResourceType: resolvesResourceType))
+                }
             }
         case .null?, nil:
             guard let extensionValue else { return }
             if case .array(let extensions) = extensionValue {
                 for x in extensions where !x.isNull {
-                    out.append(FHIRPathItem(.node(.null, type: type, primitiveExtension: x)))
+                    try body(FHIRPathItem(.node(.null, type: type, primitiveExtension: x)))
                 }
             } else {
-                out.append(FHIRPathItem(.node(.null, type: type, primitiveExtension: extensionValue)))
+                try body(FHIRPathItem(.node(.null, type: type, primitiveExtension: extensionValue)))
             }
         case let v?:
-            out.append(FHIRPathItem(.node(v, type: v.resourceType ?? type, primitiveExtension: extensionValue)))
+            try body(item(v, type: type, extension: extensionValue, resolvesResourceType: resolvesResourceType))
+        }
+    }
+
+    /// Appends the items of one JSON member (a value or an array) with their primitive extensions.
+    @inline(__always)
+    static func appendMember(
+        _ value: FHIRElement?, extensionValue: FHIRElement?, type: String?, into out: inout [FHIRPathItem]
+    ) {
+        let resolves = type == nil || type == "Resource" || type == "DomainResource"
+        forEachItem(value, extensionValue: extensionValue, type: type, resolvesResourceType: resolves) {
+            out.append($0)
         }
     }
 
@@ -42,38 +69,80 @@ enum FHIRPathNavigation {
         }
     }
 
+    /// The value of a slot's key and of its `_key` sibling, in one pass over the object's members.
+    @inline(__always)
+    static func lookup(_ slot: FHIRPathMember.Slot, in object: FHIRObject) -> (FHIRElement?, FHIRElement?) {
+        guard let extensionName = slot.extensionName else { return (object[slot.jsonName], nil) }
+        var value: FHIRElement? = nil
+        var x: FHIRElement? = nil
+        for m in object.members {
+            if FHIRObject.sameKey(m.key, slot.jsonName) {
+                value = m.value
+            } else if FHIRObject.sameKey(m.key, extensionName) {
+                x = m.value
+            }
+        }
+        return (value, x)
+    }
+
+    /// Calls `body` with each value of `member` in `object`.
+    @inline(__always)
+    static func forEachValue(
+        of member: FHIRPathMember, in object: FHIRObject, _ body: (FHIRPathItem) throws -> Void
+    ) rethrows {
+        switch member.storage {
+        case .plain(let slot):
+            let (value, x) = lookup(slot, in: object)
+            try forEachItem(
+                value, extensionValue: x, type: slot.type, resolvesResourceType: slot.holdsResources, body)
+        case .choice(_, let candidates):
+            var extensionOnly = false
+            for m in object.members {
+                if m.key.utf8.first == UInt8(ascii: "_") {
+                    extensionOnly = true
+                    continue
+                }
+                for c in candidates where FHIRObject.sameKey(c.jsonName, m.key) {
+                    let x = c.extensionName.flatMap { object[$0] }
+                    try forEachItem(
+                        m.value, extensionValue: x, type: c.type, resolvesResourceType: c.holdsResources, body)
+                }
+            }
+            // `_valueString` without `valueString`: a primitive with only an extension.
+            guard extensionOnly else { return }
+            for m in object.members where m.key.utf8.first == UInt8(ascii: "_") {
+                let key = String(m.key.dropFirst())
+                if object[key] == nil, let c = candidates.first(where: { $0.jsonName == key }) {
+                    try forEachItem(nil, extensionValue: m.value, type: c.type, resolvesResourceType: false, body)
+                }
+            }
+        }
+    }
+
+    /// Calls `body` with each item of `item.name`. `resolved` is the member when the compiler already knows it.
+    @inline(__always)
+    static func forEachChild(
+        _ item: FHIRPathItem, name: String, member resolved: FHIRPathMember?, model: any FHIRPathTypeModel,
+        _ body: (FHIRPathItem) throws -> Void
+    ) rethrows {
+        guard case .node(let element, let type, _) = item.value, case .object(let object) = element else { return }
+        if let member = resolved ?? type.flatMap({ model.member(name, of: $0) }) {
+            try forEachValue(of: member, in: object, body)
+            return
+        }
+        if let type, model.knowsType(type) { return }
+        var untyped: [FHIRPathItem] = []
+        navigateUntyped(object, name: name, into: &untyped)
+        for child in untyped { try body(child) }
+    }
+
     /// `item.name` into `out`.
     @inline(__always)
     static func navigate(
         _ item: FHIRPathItem, name: String, member resolved: FHIRPathMember?, model: any FHIRPathTypeModel,
         into out: inout [FHIRPathItem]
     ) {
-        guard case .node(let element, let type, _) = item.value, case .object(let object) = element else { return }
-        let member = resolved ?? type.flatMap { model.member(name, of: $0) }
-        if let member {
-            switch member.storage {
-            case .plain(let jsonName, let childType):
-                let value = object[jsonName]
-                let x = FHIRPathBuiltinTypes.primitiveTypes.contains(childType) ? object["_" + jsonName] : nil
-                appendMember(value, extensionValue: x, type: childType, into: &out)
-            case .choice(_, let candidates):
-                for m in object {
-                    for c in candidates where c.jsonName == m.key {
-                        let x = FHIRPathBuiltinTypes.primitiveTypes.contains(c.type) ? object["_" + m.key] : nil
-                        appendMember(m.value, extensionValue: x, type: c.type, into: &out)
-                    }
-                }
-                for m in object where m.key.hasPrefix("_") {
-                    let key = m.key.dropFirst()
-                    if object[String(key)] == nil, let c = candidates.first(where: { $0.jsonName == key }) {
-                        appendMember(nil, extensionValue: m.value, type: c.type, into: &out)
-                    }
-                }
-            }
-            return
-        }
-        if let type, model.knowsType(type) { return }
-        navigateUntyped(object, name: name, into: &out)
+        forEachChild(item, name: name, member: resolved, model: model) { out.append($0) }
     }
 
     static func navigateUntyped(_ object: FHIRObject, name: String, into out: inout [FHIRPathItem]) {

@@ -58,6 +58,36 @@ enum FHIRPathOperators {
         }
     }
 
+    /// `binary(op, _, _)` with the operator chosen once, at compile time.
+    static func binaryOperation(_ op: String) -> @Sendable ([FHIRPathItem], [FHIRPathItem]) throws -> [FHIRPathItem] {
+        switch op {
+        case "=": return { booleanResult(FHIRPathEquality.equalCollections($0, $1)) }
+        case "!=": return { booleanResult(FHIRPathEquality.equalCollections($0, $1).map { !$0 }) }
+        case "<", ">", "<=", ">=":
+            let compare = itemComparison(op)!
+            let what = "'\(op)'"
+            return { lhs, rhs in
+                guard let a = try singleton(lhs, what), let b = try singleton(rhs, what) else { return [] }
+                return booleanResult(try compare(a, b))
+            }
+        default: return { try binary(op, $0, $1) }
+        }
+    }
+
+    /// The comparison operators on two single items: nil when undecided (dates of different precision, or a
+    /// primitive without a value for `=`). Nil for the other operators.
+    static func itemComparison(_ op: String) -> (@Sendable (FHIRPathItem, FHIRPathItem) throws -> Bool?)? {
+        switch op {
+        case "=": return { FHIRPathEquality.equal($0, $1) }
+        case "!=": return { FHIRPathEquality.equal($0, $1).map { !$0 } }
+        case "<": return { try FHIRPathEquality.compare($0, $1).map { $0 < 0 } }
+        case ">": return { try FHIRPathEquality.compare($0, $1).map { $0 > 0 } }
+        case "<=": return { try FHIRPathEquality.compare($0, $1).map { $0 <= 0 } }
+        case ">=": return { try FHIRPathEquality.compare($0, $1).map { $0 >= 0 } }
+        default: return nil
+        }
+    }
+
     static func binary(_ op: String, _ lhs: [FHIRPathItem], _ rhs: [FHIRPathItem]) throws -> [FHIRPathItem] {
         switch op {
         case "=":

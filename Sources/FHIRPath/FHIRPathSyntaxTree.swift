@@ -29,6 +29,20 @@ indirect enum FHIRPathSyntaxTree: Sendable {
     /// `operand is Type` / `operand as Type`
     case typeOperator(op: String, operand: FHIRPathSyntaxTree, type: FHIRPathTypeSpecifier, FHIRPathSourceRange)
 
+    /// True when `$name` (`$index`, `$this`) occurs anywhere in the expression.
+    func mentions(special name: String) -> Bool {
+        switch self {
+        case .special(let n, _): return n == name
+        case .literal, .identifier, .externalConstant: return false
+        case .member(let base, _, _): return base.mentions(special: name)
+        case .function(let base, _, let arguments, _):
+            return base?.mentions(special: name) == true || arguments.contains { $0.mentions(special: name) }
+        case .indexer(let base, let index, _): return base.mentions(special: name) || index.mentions(special: name)
+        case .unary(_, let operand, _), .typeOperator(_, let operand, _, _): return operand.mentions(special: name)
+        case .binary(_, let lhs, let rhs, _): return lhs.mentions(special: name) || rhs.mentions(special: name)
+        }
+    }
+
     var range: FHIRPathSourceRange {
         switch self {
         case .literal(_, let r), .identifier(_, let r), .externalConstant(_, let r), .special(_, let r),

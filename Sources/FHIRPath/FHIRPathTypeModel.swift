@@ -1,11 +1,41 @@
 /// How a FHIRPath name maps to JSON members of an object of a known type.
 struct FHIRPathMember: Sendable {
+    /// One JSON member a name can be stored in, with what navigation needs precomputed: the names are compared
+    /// for every object visited, so nothing is derived from them at evaluation time.
+    struct Slot: Sendable {
+        /// The JSON key (`code`, `valueQuantity`).
+        let jsonName: String
+        /// `_jsonName`, the primitive-extension sibling, when the type is a primitive (nil otherwise: complex
+        /// values have no such sibling, so it is not looked for).
+        let extensionName: String?
+        /// The FHIR type code of the member (`CodeableConcept`, `string`, `Quantity`).
+        let type: String
+        /// True when the member is typed as an abstract resource (`contained`, `Bundle.entry.resource`): its
+        /// values' own `resourceType` then names their type.
+        let holdsResources: Bool
+
+        init(jsonName: String, type: String) {
+            self.jsonName = jsonName
+            self.type = type
+            extensionName = FHIRPathBuiltinTypes.primitiveTypes.contains(type) ? "_" + jsonName : nil
+            holdsResources = type == "Resource" || type == "DomainResource"
+        }
+    }
+
     /// The JSON key (`name`) or, for a choice element, the candidates (`valueQuantity` -> `Quantity`).
     enum Storage: Sendable {
-        case plain(jsonName: String, type: String)
-        case choice(prefix: String, candidates: [(jsonName: String, type: String)])
+        case plain(Slot)
+        case choice(prefix: String, candidates: [Slot])
     }
     var storage: Storage
+
+    /// The FHIR types a value of this member may have.
+    var types: [String] {
+        switch storage {
+        case .plain(let slot): return [slot.type]
+        case .choice(_, let candidates): return candidates.map(\.type)
+        }
+    }
 }
 
 /// What the engine needs to know about FHIR types. Implemented by the definition tables of a FHIR release;

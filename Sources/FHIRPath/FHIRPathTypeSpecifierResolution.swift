@@ -1,3 +1,5 @@
+import FHIRModel
+
 /// A type name resolved against the FHIR and System namespaces, for `is`, `as` and `ofType`.
 struct FHIRPathResolvedType: Sendable, Hashable {
     enum Namespace: Sendable, Hashable { case system, fhir }
@@ -36,6 +38,15 @@ struct FHIRPathResolvedType: Sendable, Hashable {
         }
     }
 
+    /// True when a tree node of FHIR type `typeCode` (`Quantity`, `string`, `Patient.contact`) is of this type.
+    func matches(typeCode type: String, model: any FHIRPathTypeModel, exactPrimitive: Bool) -> Bool {
+        if namespace == .system { return name == "Any" }
+        if FHIRObject.sameKey(type, name) { return true }
+        let actual = type.contains(".") ? "BackboneElement" : type
+        if exactPrimitive && FHIRPathBuiltinTypes.primitiveTypes.contains(actual) { return actual == name }
+        return model.isSubtype(actual, of: name)
+    }
+
     /// True when `item` is of this type or a subtype.
     /// `exactPrimitive`: a FHIR primitive matches only its own type (`code` is not `as(string)`), as `as` and
     /// `ofType` require; `is` accepts subtypes.
@@ -52,10 +63,7 @@ struct FHIRPathResolvedType: Sendable, Hashable {
                 default: return false
                 }
             }
-            if namespace == .system { return name == "Any" }
-            let actual = type.contains(".") ? "BackboneElement" : type
-            if exactPrimitive && FHIRPathBuiltinTypes.primitiveTypes.contains(actual) { return actual == name }
-            return model.isSubtype(actual, of: name)
+            return matches(typeCode: type, model: model, exactPrimitive: exactPrimitive)
         case .quantity:
             return name == "Quantity" || (namespace == .system && name == "Any")
         default:

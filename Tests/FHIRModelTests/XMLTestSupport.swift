@@ -61,7 +61,7 @@ enum XMLTestSupport {
         switch element {
         case .array(let items): return .array(items.map(withoutTestLabel))
         case .object(var object):
-            for index in object.indices { object.members[index].value = withoutTestLabel(object[index].value) }
+            for index in object.indices { object.replaceValue(at: index, with: withoutTestLabel(object[index].value)) }
             if object["resourceType"] != nil, case .object(var meta)? = object["meta"] {
                 for key in ["tag", "security"] {
                     guard case .array(let codings)? = meta[key] else { continue }
@@ -80,10 +80,10 @@ enum XMLTestSupport {
         switch element {
         case .array(let items): return .array(items.map(withMetaAfterId))
         case .object(var object):
-            for index in object.indices { object.members[index].value = withMetaAfterId(object[index].value) }
+            for index in object.indices { object.replaceValue(at: index, with: withMetaAfterId(object[index].value)) }
             if object["resourceType"] != nil, let meta = object.removeValue(forKey: "meta") {
                 let at = (object.index(forKey: "id") ?? object.index(forKey: "resourceType")!) + 1
-                object.members.insert(FHIRObject.Member(key: "meta", value: meta), at: at)
+                object.insertUnchecked(key: "meta", value: meta, at: at)
             }
             return .object(object)
         default: return element

@@ -12,59 +12,76 @@ public struct FHIRObject: Sendable, Hashable, RandomAccessCollection {
         }
     }
 
-    @usableFromInline var members: [Member]
+    @usableFromInline var storage: [Member]
+    /// The members in order (read-only: changes go through the key subscript and the mutating methods).
+    @inlinable public var members: [Member] { storage }
 
-    @inlinable public init() { members = [] }
-    @inlinable public init(members: [Member]) { self.members = members }
+    @inlinable public init() { storage = [] }
+    @inlinable public init(members: [Member]) { storage = members }
     @inlinable public init(minimumCapacity: Int) {
-        members = []
-        members.reserveCapacity(minimumCapacity)
+        storage = []
+        storage.reserveCapacity(minimumCapacity)
     }
 
     @inlinable public var startIndex: Int { 0 }
-    @inlinable public var endIndex: Int { members.count }
-    @inlinable public subscript(position: Int) -> Member { members[position] }
+    @inlinable public var endIndex: Int { storage.count }
+    @inlinable public subscript(position: Int) -> Member { storage[position] }
 
-    @inlinable public var keys: [String] { members.map(\.key) }
+    @inlinable public var keys: [String] { storage.map(\.key) }
 
     @inlinable public func index(forKey key: String) -> Int? {
-        members.firstIndex { $0.key == key }
+        storage.firstIndex { FHIRObject.sameKey($0.key, key) }
+    }
+
+    /// Key equality with the length compared first: `==` on two different strings calls out of line even when
+    /// both are short, and most keys a lookup passes differ in length from the one it looks for.
+    @inlinable @inline(__always)
+    public static func sameKey(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && a == b
     }
 
     /// The value for `key`. Setting appends a new key at the end, replaces an existing one in place, and nil removes.
     @inlinable public subscript(key: String) -> FHIRElement? {
         get {
-            for member in members where member.key == key { return member.value }
-            return nil
+            // Compared in place through the buffer: iterating the array would copy (and retain) every member.
+            storage.withUnsafeBufferPointer { buffer in
+                for i in buffer.indices where FHIRObject.sameKey(buffer[i].key, key) { return buffer[i].value }
+                return nil
+            }
         }
         set {
             if let index = index(forKey: key) {
-                if let newValue { members[index].value = newValue } else { members.remove(at: index) }
+                if let newValue { storage[index].value = newValue } else { storage.remove(at: index) }
             } else if let newValue {
-                members.append(Member(key: key, value: newValue))
+                storage.append(Member(key: key, value: newValue))
             }
         }
     }
 
     /// Appends without looking for an existing key: the reader has already rejected duplicates.
     @inlinable public mutating func appendUnchecked(key: String, value: FHIRElement) {
-        members.append(Member(key: key, value: value))
+        storage.append(Member(key: key, value: value))
+    }
+
+    /// Inserts at `index` without looking for an existing key (the caller has removed it).
+    @inlinable public mutating func insertUnchecked(key: String, value: FHIRElement, at index: Int) {
+        storage.insert(Member(key: key, value: value), at: index)
     }
 
     @discardableResult
     @inlinable public mutating func removeValue(forKey key: String) -> FHIRElement? {
         guard let index = index(forKey: key) else { return nil }
-        return members.remove(at: index).value
+        return storage.remove(at: index).value
     }
 
     /// Replaces the value of the member at `index`, keeping its key and position.
     @inlinable public mutating func replaceValue(at index: Int, with value: FHIRElement) {
-        members[index].value = value
+        storage[index].value = value
     }
 
     /// Reorders members by `rank` (lower first); members with equal rank keep their relative order.
     public mutating func sortMembers(by rank: (String) -> Int) {
-        let ranked = members.enumerated().map { (rank: rank($0.element.key), offset: $0.offset, member: $0.element) }
-        members = ranked.sorted { ($0.rank, $0.offset) < ($1.rank, $1.offset) }.map(\.member)
+        let ranked = storage.enumerated().map { (rank: rank($0.element.key), offset: $0.offset, member: $0.element) }
+        storage = ranked.sorted { ($0.rank, $0.offset) < ($1.rank, $1.offset) }.map(\.member)
     }
 }
