@@ -11,7 +11,7 @@ enum FHIRPathBenchmarks: BenchmarkFamily {
         [
             BenchmarkCommand(
                 name: "fhirpath",
-                usage: "--data DIR [--runs N]",
+                usage: "--data DIR [--runs N] [--only NAME]",
                 summary: "Evaluate the three benchmark FHIRPath expressions on DIR/observations.ndjson; resources/s "
                     + "of the best run (evaluation only, parsed trees in memory).",
                 run: run)
@@ -27,11 +27,13 @@ enum FHIRPathBenchmarks: BenchmarkFamily {
     static func run(_ arguments: inout BenchmarkArguments) throws -> [Measurement] {
         guard let directory = arguments.string("data") else { throw BenchmarkFailure(message: "missing --data DIR") }
         let runs = try arguments.runs()
+        // One expression alone, for profiling it.
+        let only = arguments.string("only")
         var resources: [FHIRElement] = []
         var reader = try NDJSONReader(path: "\(directory)/observations.ndjson")
         try reader.forEach { resources.append($0) }
         var measurements: [Measurement] = []
-        for (name, source) in expressions {
+        for (name, source) in expressions where only == nil || only == name {
             let expression = try FHIRPathExpression(source, options: FHIRPathCompileOptions(rootType: "Observation"))
             var measurement = Measurement(name: "fhirpath \(name)", file: "observations.ndjson")
             measurement.documents = resources.count

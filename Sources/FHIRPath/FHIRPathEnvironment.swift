@@ -6,7 +6,7 @@ final class FHIRPathEnvironment {
     let model: any FHIRPathTypeModel
     let resource: [FHIRPathItem]
     let rootResource: [FHIRPathItem]
-    let context: [FHIRPathItem]
+    private(set) var context: [FHIRPathItem]
     var variables: [String: [FHIRPathItem]]
     /// `$this` of the innermost iterating function, or the context at the top level. Kept as the single item
     /// while iterating (`where` runs once per item; most criteria never read `$this` as a collection), made a
@@ -29,6 +29,15 @@ final class FHIRPathEnvironment {
         self.context = context
         self.variables = variables
         thisCollection = context
+    }
+
+    /// Starts another evaluation on the same resource with a new context (`FHIRPathEvaluationScope`).
+    func restart(context: [FHIRPathItem]) {
+        self.context = context
+        thisItem = nil
+        thisCollection = context
+        index = nil
+        total = nil
     }
 
     /// Runs `body` with `$this`, `$index` (and `$total`) set, restoring them afterwards.

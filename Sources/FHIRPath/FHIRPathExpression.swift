@@ -64,6 +64,18 @@ public struct FHIRPathExpression: Sendable {
         return try compiled.evaluate(context, environment)
     }
 
+    /// Evaluates on `context` (usually one item: a resource or a forEach node) within `scope`: the resource,
+    /// variables and environment shared by many evaluations on one resource (a view's columns), so that none of
+    /// them is rebuilt per call.
+    public func evaluate(context: [FHIRPathItem], in scope: FHIRPathEvaluationScope) throws -> [FHIRPathItem] {
+        let environment = scope.environment(for: options.version, model: model)
+        environment.restart(context: context)
+        return try compiled.evaluate(context, environment)
+    }
+
+    /// The FHIR types the result may have, when the compiler knows them (`name` on a Patient gives `HumanName`).
+    public var resultTypes: [String]? { compiled.staticTypes }
+
     /// Convenience: evaluates on `resource` and returns the items' FHIR JSON values.
     public func evaluateJSON(_ resource: FHIRElement) throws -> [FHIRElement] {
         try evaluate(FHIRPathEvaluationInput(resource: resource)).map(\.jsonValue)

@@ -73,16 +73,18 @@ enum FHIRPathNavigation {
     @inline(__always)
     static func lookup(_ slot: FHIRPathMember.Slot, in object: FHIRObject) -> (FHIRElement?, FHIRElement?) {
         guard let extensionName = slot.extensionName else { return (object[slot.jsonName], nil) }
-        var value: FHIRElement? = nil
-        var x: FHIRElement? = nil
-        for m in object.members {
-            if FHIRObject.sameKey(m.key, slot.jsonName) {
-                value = m.value
-            } else if FHIRObject.sameKey(m.key, extensionName) {
-                x = m.value
+        return object.withMembers { members in
+            var value: FHIRElement? = nil
+            var x: FHIRElement? = nil
+            for i in members.indices {
+                if FHIRObject.sameKey(members[i].key, slot.jsonName) {
+                    value = members[i].value
+                } else if FHIRObject.sameKey(members[i].key, extensionName) {
+                    x = members[i].value
+                }
             }
+            return (value, x)
         }
-        return (value, x)
     }
 
     /// Calls `body` with each value of `member` in `object`.
@@ -97,15 +99,18 @@ enum FHIRPathNavigation {
                 value, extensionValue: x, type: slot.type, resolvesResourceType: slot.holdsResources, body)
         case .choice(_, let candidates):
             var extensionOnly = false
-            for m in object.members {
-                if m.key.utf8.first == UInt8(ascii: "_") {
-                    extensionOnly = true
-                    continue
-                }
-                for c in candidates where FHIRObject.sameKey(c.jsonName, m.key) {
-                    let x = c.extensionName.flatMap { object[$0] }
-                    try forEachItem(
-                        m.value, extensionValue: x, type: c.type, resolvesResourceType: c.holdsResources, body)
+            try object.withMembers { members in
+                for i in members.indices {
+                    if members[i].key.utf8.first == UInt8(ascii: "_") {
+                        extensionOnly = true
+                        continue
+                    }
+                    for c in candidates where FHIRObject.sameKey(c.jsonName, members[i].key) {
+                        let x = c.extensionName.flatMap { object[$0] }
+                        try forEachItem(
+                            members[i].value, extensionValue: x, type: c.type, resolvesResourceType: c.holdsResources,
+                            body)
+                    }
                 }
             }
             // `_valueString` without `valueString`: a primitive with only an extension.

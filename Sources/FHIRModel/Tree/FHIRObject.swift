@@ -33,6 +33,11 @@ public struct FHIRObject: Sendable, Hashable, RandomAccessCollection {
         storage.firstIndex { FHIRObject.sameKey($0.key, key) }
     }
 
+    /// The members in place, for scans that compare keys without copying (and retaining) every member.
+    @inlinable public func withMembers<R>(_ body: (UnsafeBufferPointer<Member>) throws -> R) rethrows -> R {
+        try storage.withUnsafeBufferPointer(body)
+    }
+
     /// Key equality with the length compared first: `==` on two different strings calls out of line even when
     /// both are short, and most keys a lookup passes differ in length from the one it looks for.
     @inlinable @inline(__always)

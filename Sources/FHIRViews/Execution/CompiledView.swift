@@ -42,10 +42,10 @@ public struct CompiledView: Sendable {
         filters = try definition.whereClauses.enumerated().map { index, clause in
             CompiledFilter(
                 location: "where[\(index)]",
-                expression: try compiler.compile(clause.path, at: "where[\(index)].path", atResourceRoot: true))
+                expression: try compiler.compile(clause.path, at: "where[\(index)].path", focusType: definition.resource))
         }
         let topLevel = ViewSelect(select: definition.select)
-        root = try compiler.compile(topLevel, at: "", atResourceRoot: true)
+        root = try compiler.compile(topLevel, at: "", focusType: definition.resource)
         usesRowIndex = compiler.usesRowIndex
     }
 
@@ -126,8 +126,9 @@ struct PathCompiler {
         self.slots = slots
     }
 
-    /// `atResourceRoot`: the path is evaluated on the resource itself, so it is checked against its definition.
-    mutating func compile(_ path: String, at location: String, atResourceRoot: Bool) throws -> FHIRPathExpression {
+    /// `focusType`: the FHIR type of what the path is evaluated on, when known (the resource, or the single type a
+    /// `forEach` gives): the path is then checked against its definition and its members resolved once.
+    mutating func compile(_ path: String, at location: String, focusType: String?) throws -> FHIRPathExpression {
         if let undefined = ConstantReferences.firstUndefined(in: path, constants: constants) {
             throw ViewDefinitionError(
                 .undefinedConstant, at: location, "\"\(path)\" uses %\(undefined), which the view does not define")
@@ -135,7 +136,7 @@ struct PathCompiler {
         if ConstantReferences.names(in: path).contains("rowIndex") { usesRowIndex = true }
         var options = FHIRPathCompileOptions()
         options.version = version
-        options.rootType = atResourceRoot ? resourceType : nil
+        options.rootType = focusType
         do {
             return try FHIRPathExpression(path, options: options)
         } catch {
@@ -143,22 +144,27 @@ struct PathCompiler {
         }
     }
 
-    mutating func compile(_ select: ViewSelect, at location: String, atResourceRoot: Bool) throws -> CompiledSelect {
+    mutating func compile(_ select: ViewSelect, at location: String, focusType: String?) throws -> CompiledSelect {
         func place(_ key: String) -> String { location.isEmpty ? key : "\(location).\(key)" }
         var iteration: CompiledIteration?
+        var inner = focusType
         switch select.iteration {
         case .forEach(let path)?:
-            iteration = .forEach(try compile(path, at: place("forEach"), atResourceRoot: atResourceRoot))
+            let expression = try compile(path, at: place("forEach"), focusType: focusType)
+            iteration = .forEach(expression)
+            inner = Self.singleType(expression)
         case .forEachOrNull(let path)?:
-            iteration = .forEachOrNull(try compile(path, at: place("forEachOrNull"), atResourceRoot: atResourceRoot))
+            let expression = try compile(path, at: place("forEachOrNull"), focusType: focusType)
+            iteration = .forEachOrNull(expression)
+            inner = Self.singleType(expression)
         case .repeat(let paths)?:
             // Repeated paths are applied to their own results too, so they cannot be typed from the root.
             iteration = .repeat(
-                try paths.enumerated().map { try compile($1, at: place("repeat[\($0)]"), atResourceRoot: false) })
+                try paths.enumerated().map { try compile($1, at: place("repeat[\($0)]"), focusType: nil) })
+            inner = nil
         case nil:
             break
         }
-        let inner = atResourceRoot && select.iteration == nil
         var columns: [CompiledColumn] = []
         for (index, column) in select.columns.enumerated() {
             guard let slot = slots[column.name] else {
@@ -167,19 +173,27 @@ struct PathCompiler {
             columns.append(
                 CompiledColumn(
                     name: column.name, slot: slot, collection: column.collection,
-                    expression: try compile(column.path, at: place("column[\(index)].path"), atResourceRoot: inner),
+                    expression: try compile(column.path, at: place("column[\(index)].path"), focusType: inner),
                     usesRowIndex: ConstantReferences.names(in: column.path).contains("rowIndex")))
         }
         let selects = try select.select.enumerated().map {
-            try compile($1, at: location.isEmpty ? "select[\($0)]" : place("select[\($0)]"), atResourceRoot: inner)
+            try compile($1, at: location.isEmpty ? "select[\($0)]" : place("select[\($0)]"), focusType: inner)
         }
         let unionAll = try select.unionAll.enumerated().map {
-            try compile($1, at: place("unionAll[\($0)]"), atResourceRoot: inner)
+            try compile($1, at: place("unionAll[\($0)]"), focusType: inner)
         }
         var allSlots = columns.map(\.slot)
         for nested in selects { allSlots += nested.allSlots }
         if let first = unionAll.first { allSlots += first.allSlots }
         return CompiledSelect(
             columns: columns, selects: selects, unionAll: unionAll, iteration: iteration, allSlots: allSlots)
+    }
+
+    /// The one type a `forEach` path gives (`name` → `HumanName`), nil when it may give several or is unknown.
+    static func singleType(_ expression: FHIRPathExpression) -> String? {
+        guard let types = expression.resultTypes, let first = types.first, types.allSatisfy({ $0 == first }) else {
+            return nil
+        }
+        return first
     }
 }

@@ -9,35 +9,28 @@ import FHIRPath
 struct ViewEvaluation {
     let view: CompiledView
     let resource: FHIRElement
-    let sharedVariables: [String: [FHIRPathItem]]
+    /// `%resource`, the constants and the FHIRPath environment, shared by every path evaluated on this resource.
+    let scope: FHIRPathEvaluationScope
 
     init(view: CompiledView, resource: FHIRElement) {
         self.view = view
         self.resource = resource
-        sharedVariables = view.constants
-    }
-
-    /// The `%` variables for one row index: the constants, plus `%rowIndex` when a path uses it.
-    func variables(rowIndex: Int) -> [String: [FHIRPathItem]] {
-        guard view.usesRowIndex else { return sharedVariables }
-        var variables = sharedVariables
-        variables["rowIndex"] = [.integer(rowIndex)]
-        return variables
+        scope = FHIRPathEvaluationScope(resource: resource, variables: view.constants)
     }
 
     func evaluate(
         _ expression: FHIRPathExpression, focus: FHIRPathItem, rowIndex: Int, element: @autoclosure () -> String
     ) throws -> [FHIRPathItem] {
-        try evaluate(expression, context: [focus], variables: variables(rowIndex: rowIndex), element: element())
+        try evaluate(expression, context: [focus], rowIndex: rowIndex, element: element())
     }
 
+    /// `rowIndex` is `%rowIndex`, set only when a path of the view reads it.
     func evaluate(
-        _ expression: FHIRPathExpression, context: [FHIRPathItem], variables: [String: [FHIRPathItem]],
-        element: @autoclosure () -> String
+        _ expression: FHIRPathExpression, context: [FHIRPathItem], rowIndex: Int, element: @autoclosure () -> String
     ) throws -> [FHIRPathItem] {
+        if view.usesRowIndex { scope.variables["rowIndex"] = [.integer(rowIndex)] }
         do {
-            return try expression.evaluate(
-                FHIRPathEvaluationInput(resource: resource, context: context, variables: variables))
+            return try expression.evaluate(context: context, in: scope)
         } catch {
             throw failure(element(), "\"\(expression.source)\": \(error)")
         }
@@ -81,8 +74,7 @@ struct ViewEvaluation {
                 // evaluated on an empty focus; every other column stays null.
                 for column in select.columns where column.usesRowIndex {
                     row[column.slot] = try value(of: column, items: try evaluate(
-                        column.expression, context: [], variables: variables(rowIndex: 0),
-                        element: "column \"\(column.name)\""))
+                        column.expression, context: [], rowIndex: 0, element: "column \"\(column.name)\""))
                 }
                 try next(&row)
             }
@@ -116,12 +108,11 @@ struct ViewEvaluation {
         _ select: CompiledSelect, focus: FHIRPathItem, rowIndex: Int, row: inout [FHIRElement],
         _ next: (inout [FHIRElement]) throws -> Void
     ) throws {
-        let variables = variables(rowIndex: rowIndex)
         for column in select.columns {
             row[column.slot] = try value(
                 of: column,
                 items: try evaluate(
-                    column.expression, context: [focus], variables: variables, element: "column \"\(column.name)\""))
+                    column.expression, focus: focus, rowIndex: rowIndex, element: "column \"\(column.name)\""))
         }
         try emitParts(select, from: 0, focus: focus, rowIndex: rowIndex, row: &row, next)
     }
