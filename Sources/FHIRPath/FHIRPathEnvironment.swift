@@ -6,7 +6,10 @@ final class FHIRPathEnvironment {
     let model: any FHIRPathTypeModel
     let resource: [FHIRPathItem]
     let rootResource: [FHIRPathItem]
-    private(set) var context: [FHIRPathItem]
+    /// `%context`: kept as the single item when evaluation starts from one (`FHIRPathEvaluationScope`).
+    private var contextItem: FHIRPathItem?
+    private var contextCollection: [FHIRPathItem]
+    var context: [FHIRPathItem] { contextItem.map { [$0] } ?? contextCollection }
     var variables: [String: [FHIRPathItem]]
     /// `$this` of the innermost iterating function, or the context at the top level. Kept as the single item
     /// while iterating (`where` runs once per item; most criteria never read `$this` as a collection), made a
@@ -26,16 +29,27 @@ final class FHIRPathEnvironment {
         self.model = model
         self.resource = resource
         self.rootResource = rootResource
-        self.context = context
         self.variables = variables
+        contextCollection = context
         thisCollection = context
     }
 
     /// Starts another evaluation on the same resource with a new context (`FHIRPathEvaluationScope`).
     func restart(context: [FHIRPathItem]) {
-        self.context = context
+        contextItem = nil
+        contextCollection = context
         thisItem = nil
         thisCollection = context
+        index = nil
+        total = nil
+    }
+
+    /// Starts another evaluation on the same resource from one item, without making it a collection.
+    func restart(focus: FHIRPathItem) {
+        contextItem = focus
+        contextCollection = []
+        thisItem = focus
+        thisCollection = []
         index = nil
         total = nil
     }

@@ -73,6 +73,21 @@ public struct FHIRPathExpression: Sendable {
         return try compiled.evaluate(context, environment)
     }
 
+    /// Calls `body` with each item of the result on `focus` within `scope`, in order. A path (`name.family`,
+    /// `code.coding.where(system = 'x').code`) is walked without collecting its result: a view's cells take the
+    /// one value they need from here.
+    public func forEachItem(
+        on focus: FHIRPathItem, in scope: FHIRPathEvaluationScope, _ body: (FHIRPathItem) throws -> Void
+    ) throws {
+        let environment = scope.environment(for: options.version, model: model)
+        environment.restart(focus: focus)
+        if let chain = compiled.chain, chain.source == nil {
+            try chain.forEach(from: focus, environment, body)
+        } else {
+            for item in try compiled.evaluate([focus], environment) { try body(item) }
+        }
+    }
+
     /// The FHIR types the result may have, when the compiler knows them (`name` on a Patient gives `HumanName`).
     public var resultTypes: [String]? { compiled.staticTypes }
 

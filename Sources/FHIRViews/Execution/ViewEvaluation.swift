@@ -109,12 +109,39 @@ struct ViewEvaluation {
         _ next: (inout [FHIRElement]) throws -> Void
     ) throws {
         for column in select.columns {
-            row[column.slot] = try value(
-                of: column,
-                items: try evaluate(
-                    column.expression, focus: focus, rowIndex: rowIndex, element: "column \"\(column.name)\""))
+            row[column.slot] = try cell(column, focus: focus, rowIndex: rowIndex)
         }
         try emitParts(select, from: 0, focus: focus, rowIndex: rowIndex, row: &row, next)
+    }
+
+    /// A column's cell on `focus`, taken from the path's items as they are produced (no result collection).
+    func cell(_ column: CompiledColumn, focus: FHIRPathItem, rowIndex: Int) throws -> FHIRElement {
+        if view.usesRowIndex { scope.variables["rowIndex"] = [.integer(rowIndex)] }
+        var first: FHIRElement? = nil
+        var count = 0
+        var all: [FHIRElement] = []
+        do {
+            try column.expression.forEachItem(on: focus, in: scope) { item in
+                if column.collection {
+                    all.append(item.jsonValue)
+                } else {
+                    if count == 0 { first = item.jsonValue }
+                    count += 1
+                }
+            }
+        } catch {
+            throw failure("column \"\(column.name)\"", "\"\(column.expression.source)\": \(error)")
+        }
+        if column.collection { return .array(all) }
+        if count > 1 { throw tooManyValues(column, count) }
+        return first ?? .null
+    }
+
+    func tooManyValues(_ column: CompiledColumn, _ count: Int) -> ViewRuntimeError {
+        failure(
+            "column \"\(column.name)\"",
+            "\"\(column.expression.source)\" gave \(count) values but the column is not a collection "
+                + "(set \"collection\": true to keep them all)")
     }
 
     /// A column's cell: an array for a collection, else null, the single value, or an error for several values.
@@ -124,10 +151,7 @@ struct ViewEvaluation {
         case 0: return .null
         case 1: return items[0].jsonValue
         default:
-            throw failure(
-                "column \"\(column.name)\"",
-                "\"\(column.expression.source)\" gave \(items.count) values but the column is not a collection "
-                    + "(set \"collection\": true to keep them all)")
+            throw tooManyValues(column, items.count)
         }
     }
 
