@@ -90,7 +90,8 @@ enum ViewBenchmarks: BenchmarkFamily {
                 case .ndjson: sink = NDJSONRowSink(writer: writer, table: view.table)
                 default: sink = try DelimitedTextSink(writer: writer, table: view.table, dialect: format == .tsv ? .tsv : .csv)
                 }
-                try ResourceInput.forEachResource(path: input) { resource, _ in
+                // The members the view reads, as `ViewRunner` passes them (the path of `immport-bridge view`).
+                try ResourceInput.forEachResource(path: input, topLevelKeys: view.topLevelKeys) { resource, _ in
                     resources += 1
                     try view.rows(for: resource) { row in
                         rows += 1

@@ -41,6 +41,12 @@ public struct FHIRPathExpression: Sendable {
     public let options: FHIRPathCompileOptions
     let compiled: FHIRPathCompiled
     let model: any FHIRPathTypeModel
+    /// The JSON members of the focus object the expression may read (nil: any), when the focus is the object of
+    /// `options.rootType` or untyped: what a reader must build for it (`FHIRJSONReader.Options.topLevelKeys`).
+    public let focusKeys: FHIRJSONKeyFilter?
+    /// True when the expression may read the resource beyond its focus (`%resource`, `%context`, `resolve()`):
+    /// evaluated on items inside a resource, it then needs the whole resource.
+    public let readsBeyondFocus: Bool
 
     /// Throws `FHIRPathSyntaxError` (with the column) or `FHIRPathCompileError`.
     public init(_ source: String, options: FHIRPathCompileOptions = .init()) throws {
@@ -50,6 +56,9 @@ public struct FHIRPathExpression: Sendable {
         model = FHIRPathModels.model(for: options.version)
         var compiler = FHIRPathCompiler(model: model, options: options)
         compiled = try compiler.compileRoot(tree)
+        let analysis = FHIRPathKeyAnalysis(model: model)
+        focusKeys = analysis.keys(tree, at: .focus, types: options.rootType.map { [$0] })
+        readsBeyondFocus = analysis.keys(tree, at: .below, types: nil) == nil
     }
 
     /// Evaluates on a resource (or on `input.context` items with `%resource` the resource).

@@ -120,6 +120,12 @@ enum FHIRPathFunctionTable {
         }
     }
 
+    /// True for the functions that evaluate their arguments on each input item (`where(criterion)`), rather than
+    /// on `$this` (`substring(start)`, `iif`, `aggregate`'s initial value).
+    static func iteratesArguments(_ name: String) -> Bool {
+        ["where", "select", "all", "exists", "repeat", "sort"].contains(name)
+    }
+
     /// `Quantity`, `FHIR.Quantity`, `System.String` written as an argument.
     static func typeSpecifier(_ tree: FHIRPathSyntaxTree) -> FHIRPathTypeSpecifier? {
         switch tree {

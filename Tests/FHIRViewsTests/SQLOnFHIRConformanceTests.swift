@@ -88,6 +88,17 @@ enum ConformanceRunner {
             var rows: [[FHIRElement]] = []
             for resource in resources { try view.rows(for: resource) { rows.append($0) } }
             produced = (view.table.columnNames, rows)
+            // The same resources read as `immport-bridge view` reads files: only the members the view's paths
+            // may touch are built. The rows must not change.
+            var projectedRows: [[FHIRElement]] = []
+            let reader = FHIRJSONReader(options: .init(topLevelKeys: view.topLevelKeys))
+            for resource in resources {
+                try view.rows(for: try reader.read(FHIRJSONWriter().write(resource))) { projectedRows.append($0) }
+            }
+            if projectedRows != rows {
+                return (false, "reading only \(String(describing: view.topLevelKeys)) changed the rows: "
+                    + "\(render(projectedRows.map { .array($0) })) instead of \(render(rows.map { .array($0) }))")
+            }
         } catch {
             return expectError ? (true, nil) : (false, "unexpected error: \(error)")
         }

@@ -3,6 +3,8 @@ public struct NDJSONReader: ~Copyable {
     var lines: LineReader
     let path: String
     public var maxDepth = 512
+    /// Members of each document's top-level object to build (nil: all); see `FHIRJSONReader.Options`.
+    public var topLevelKeys: FHIRJSONKeyFilter?
 
     public init(path: String, chunkSize: Int = 1 << 20) throws {
         self.path = path
@@ -17,12 +19,13 @@ public struct NDJSONReader: ~Copyable {
         var result: FHIRElement?
         let source = path == "-" ? "<stdin>" : path
         let depth = maxDepth
+        let keys = topLevelKeys
         while result == nil {
             let lineNumber = lines.lineNumber + 1
             let more = try lines.nextLine { line in
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
                 let reader = FHIRJSONReader(
-                    options: .init(maxDepth: depth, source: source, lineOffset: lineNumber - 1))
+                    options: .init(maxDepth: depth, source: source, lineOffset: lineNumber - 1, topLevelKeys: keys))
                 result = try reader.read(line)
             }
             if !more { return nil }

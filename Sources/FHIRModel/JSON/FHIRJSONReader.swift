@@ -10,11 +10,18 @@ public struct FHIRJSONReader: Sendable {
         public var source: String?
         /// Added to reported line numbers: an NDJSON line is read as its own document.
         public var lineOffset: Int
+        /// When set, only these members of the top-level object are built; the others are still checked as JSON
+        /// (strings, escapes, UTF-8, numbers, literals, empty keys, nesting) but not kept, so a duplicate key among
+        /// them is the one malformation not reported.
+        public var topLevelKeys: FHIRJSONKeyFilter?
 
-        public init(maxDepth: Int = 512, source: String? = nil, lineOffset: Int = 0) {
+        public init(
+            maxDepth: Int = 512, source: String? = nil, lineOffset: Int = 0, topLevelKeys: FHIRJSONKeyFilter? = nil
+        ) {
             self.maxDepth = maxDepth
             self.source = source
             self.lineOffset = lineOffset
+            self.topLevelKeys = topLevelKeys
         }
     }
 
@@ -25,6 +32,7 @@ public struct FHIRJSONReader: Sendable {
     /// Reads one JSON document.
     public func read(_ bytes: UnsafeRawBufferPointer) throws -> FHIRElement {
         var parser = JSONByteParser(bytes: bytes, maxDepth: options.maxDepth)
+        parser.topLevelKeys = options.topLevelKeys
         do {
             return try parser.parseDocument()
         } catch let failure as JSONByteParser.Failure {
@@ -100,6 +108,8 @@ struct JSONByteParser: ~Copyable {
     var depth = 0
     var entryHandler: ((FHIRElement) throws -> Void)?
     var streamedEntries = false
+    /// Members of the top-level object to build (nil: all); see `FHIRJSONReader.Options.topLevelKeys`.
+    var topLevelKeys: FHIRJSONKeyFilter?
     /// Reused for strings with escapes, so that each does not allocate a new scratch array.
     var scratch: [UInt8] = []
     /// Members of the objects being read, innermost last, with a fingerprint of each key for duplicate checks.
@@ -256,6 +266,8 @@ struct JSONByteParser: ~Copyable {
             {
                 streamedEntries = true
                 try streamArray(to: handler)
+            } else if depth == 1, let filter = topLevelKeys, !filter.keeps(key) {
+                try skipValue()
             } else {
                 let value = try parseValue()
                 members.push(FHIRObject.Member(key: key, value: value))
@@ -305,6 +317,63 @@ struct JSONByteParser: ~Copyable {
             items.push(item)
             if try moreFollow(closing: UInt8(ascii: "]"), expecting: "',' or ']'") { continue }
             return .array(items.popArray(from: first))
+        }
+    }
+
+    /// Checks the value at `position` as `parseValue` does and moves past it, building nothing (strings are
+    /// scanned, not made; objects and arrays are walked).
+    mutating func skipValue() throws {
+        guard position < count else { throw fail(.unexpectedEnd(expecting: "a value"), at: position) }
+        switch base[position] {
+        case UInt8(ascii: "\""):
+            let start = position + 1
+            let (end, simple) = try scanString()
+            // Escapes are decoded (and dropped) only to check them: rare in the members a view skips.
+            if !simple { _ = try decodeEscapes(start, end) }
+        case UInt8(ascii: "{"):
+            try enter()
+            defer { depth -= 1 }
+            position += 1
+            skipWhitespace()
+            guard position < count else { throw fail(.unexpectedEnd(expecting: "a key or '}'"), at: position) }
+            if base[position] == UInt8(ascii: "}") {
+                position += 1
+                return
+            }
+            while true {
+                guard position < count else { throw fail(.unexpectedEnd(expecting: "a key"), at: position) }
+                guard base[position] == UInt8(ascii: "\"") else {
+                    throw fail(.unexpectedByte(base[position], expecting: "a key in double quotes"), at: position)
+                }
+                _ = try parseKey()
+                skipWhitespace()
+                guard position < count else { throw fail(.unexpectedEnd(expecting: "':'"), at: position) }
+                guard base[position] == UInt8(ascii: ":") else {
+                    throw fail(.unexpectedByte(base[position], expecting: "':'"), at: position)
+                }
+                position += 1
+                skipWhitespace()
+                try skipValue()
+                if try moreFollow(closing: UInt8(ascii: "}"), expecting: "',' or '}'") { continue }
+                return
+            }
+        case UInt8(ascii: "["):
+            try enter()
+            defer { depth -= 1 }
+            position += 1
+            skipWhitespace()
+            guard position < count else { throw fail(.unexpectedEnd(expecting: "a value or ']'"), at: position) }
+            if base[position] == UInt8(ascii: "]") {
+                position += 1
+                return
+            }
+            while true {
+                try skipValue()
+                if try moreFollow(closing: UInt8(ascii: "]"), expecting: "',' or ']'") { continue }
+                return
+            }
+        default:
+            _ = try parseValue()
         }
     }
 

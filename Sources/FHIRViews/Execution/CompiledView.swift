@@ -13,6 +13,9 @@ public struct CompiledView: Sendable {
     let constants: [String: [FHIRPathItem]]
     /// False when no path mentions `%rowIndex`: the variables dictionary is then built once, not per row.
     let usesRowIndex: Bool
+    /// The members of a resource this view may read (nil: any): `resourceType`, `id` (named in errors) and what
+    /// the paths evaluated on the resource itself read. A reader need not build the others.
+    public let topLevelKeys: FHIRJSONKeyFilter?
 
     public init(_ definition: ViewDefinition, options: ViewCompileOptions = .init()) throws {
         self.definition = definition
@@ -47,6 +50,38 @@ public struct CompiledView: Sendable {
         let topLevel = ViewSelect(select: definition.select)
         root = try compiler.compile(topLevel, at: "", focusType: definition.resource)
         usesRowIndex = compiler.usesRowIndex
+        var keys = FHIRJSONKeyFilter.union(
+            FHIRJSONKeyFilter(keys: ["resourceType", "id"]), Self.keysRead(by: root, onResource: true))
+        for filter in filters { keys = FHIRJSONKeyFilter.union(keys, filter.expression.focusKeys) }
+        topLevelKeys = keys
+    }
+
+    /// The resource members the paths of `select` may read. `onResource`: its paths run on the resource itself
+    /// (not inside a `forEach`), so their own members count; inside, only a path reaching back out does.
+    static func keysRead(by select: CompiledSelect, onResource: Bool) -> FHIRJSONKeyFilter? {
+        func read(_ expression: FHIRPathExpression, onResource: Bool) -> FHIRJSONKeyFilter? {
+            if onResource { return expression.focusKeys }
+            return expression.readsBeyondFocus ? nil : FHIRJSONKeyFilter()
+        }
+        var keys: FHIRJSONKeyFilter? = FHIRJSONKeyFilter()
+        var inner = onResource
+        switch select.iteration {
+        case .forEach(let e)?, .forEachOrNull(let e)?:
+            keys = read(e, onResource: onResource)
+            inner = false
+        case .repeat(let paths)?:
+            for e in paths { keys = FHIRJSONKeyFilter.union(keys, read(e, onResource: onResource)) }
+            // Repeated paths also run on their own results, which are inside the resource.
+            for e in paths where e.readsBeyondFocus { keys = nil }
+            inner = false
+        case nil:
+            break
+        }
+        for column in select.columns { keys = FHIRJSONKeyFilter.union(keys, read(column.expression, onResource: inner)) }
+        for nested in select.selects + select.unionAll {
+            keys = FHIRJSONKeyFilter.union(keys, keysRead(by: nested, onResource: inner))
+        }
+        return keys
     }
 
     /// The FHIR release a view declares (`fhirVersion` 4.x → R4, 5.x → R5), R4 when it declares none.

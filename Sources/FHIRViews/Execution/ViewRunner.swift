@@ -11,6 +11,11 @@ public struct ViewRunner {
 
     public var tables: [ViewTable] { views.map(\.table) }
 
+    /// The members of a resource that some view reads (nil: all): the reader skips the others.
+    public var topLevelKeys: FHIRJSONKeyFilter? {
+        views.reduce(FHIRJSONKeyFilter()) { FHIRJSONKeyFilter.union($0, $1.topLevelKeys) }
+    }
+
     /// What a run read and wrote.
     public struct Statistics: Sendable, Equatable {
         public var resourcesRead = 0
@@ -26,7 +31,7 @@ public struct ViewRunner {
         let byType = viewsByResourceType()
         try await target.withSinks(for: tables) { sinks in
             for input in inputs {
-                try ResourceInput.forEachResource(path: input) { resource, location in
+                try ResourceInput.forEachResource(path: input, topLevelKeys: topLevelKeys) { resource, location in
                     statistics.resourcesRead += 1
                     try feed(resource, to: byType[resource.resourceType ?? ""] ?? [], sinks: sinks, at: location,
                         statistics: &statistics)

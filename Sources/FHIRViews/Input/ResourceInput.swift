@@ -28,9 +28,11 @@ public enum ResourceInput {
     }
 
     /// Calls `body` with each resource of the file at `path` (`-`: standard input), in file order. XML is read with
-    /// `version`'s definitions (they decide arrays and JSON kinds).
+    /// `version`'s definitions (they decide arrays and JSON kinds). `topLevelKeys`: the members of each NDJSON
+    /// line's resource to build (`ViewRunner.topLevelKeys`); nil builds everything.
     public static func forEachResource(
-        path: String, version: FHIRVersion = .r4, _ body: (FHIRElement, Location) throws -> Void
+        path: String, version: FHIRVersion = .r4, topLevelKeys: FHIRJSONKeyFilter? = nil,
+        _ body: (FHIRElement, Location) throws -> Void
     ) throws {
         let source = path == "-" ? "<stdin>" : path
         if path == "-" {
@@ -41,7 +43,7 @@ public enum ResourceInput {
         }
         switch try shape(of: path) {
         case .ndjson:
-            try readNDJSON(path: path, source: source, body)
+            try readNDJSON(path: path, source: source, topLevelKeys: topLevelKeys, body)
         case .jsonDocument:
             let bytes = try FileBytes.read(path: path)
             try readDocument(bytes, source: source, version: version, body)
@@ -93,8 +95,12 @@ public enum ResourceInput {
         try deliver(document, at: Location(path: source), body)
     }
 
-    static func readNDJSON(path: String, source: String, _ body: (FHIRElement, Location) throws -> Void) throws {
+    static func readNDJSON(
+        path: String, source: String, topLevelKeys: FHIRJSONKeyFilter?, _ body: (FHIRElement, Location) throws -> Void
+    ) throws {
         var reader = try NDJSONReader(path: path)
+        // A line may also be a Bundle, whose entries are delivered: its `entry` is always kept.
+        reader.topLevelKeys = FHIRJSONKeyFilter.union(topLevelKeys, FHIRJSONKeyFilter(keys: ["entry"]))
         while let element = try reader.next() {
             try deliver(element, at: Location(path: source, line: reader.lineNumber), body)
         }

@@ -104,3 +104,38 @@ struct MutationRandom {
         return z ^ (z >> 31)
     }
 }
+
+/// Reading only some top-level members (`topLevelKeys`, what `immport-bridge view` does) still checks the skipped
+/// ones: every malformed input gets the same error, except a duplicate key, which only built objects detect.
+@Suite struct SkippedMembersTests {
+    @Test(arguments: MalformedJSONCorpus.cases)
+    func skippedMembersGetTheSameError(_ malformed: MalformedCase) {
+        if case .duplicateKey = malformed.reason { return }
+        let reader = FHIRJSONReader(options: .init(source: "case.json", topLevelKeys: FHIRJSONKeyFilter()))
+        do {
+            _ = try reader.read(malformed.bytes)
+            Issue.record("\(malformed.name): read without error while skipping every member")
+        } catch let error as FHIRJSONError {
+            #expect(error.reason == malformed.reason && error.offset == malformed.offset, "\(malformed.name): \(error)")
+        } catch {
+            Issue.record("\(malformed.name): unexpected error type \(error)")
+        }
+    }
+
+    @Test func keepsOnlyTheListedMembersAndThoseWithAListedPrefix() throws {
+        let text = #"{"resourceType":"Observation","id":"o1","meta":{"tag":[{"code":"x\u00e9"}]},"valueQuantity":{"value":1.50},"_valueQuantity":{"id":"v"},"code":{"text":"t"},"note":[1,-2.5e3,true,null,"s",[],{}]}"#
+        let filter = FHIRJSONKeyFilter(keys: ["resourceType", "id", "code"], prefixes: ["value"])
+        let tree = try FHIRJSONReader(options: .init(topLevelKeys: filter)).read(Array(text.utf8))
+        #expect(tree.objectValue?.keys == ["resourceType", "id", "valueQuantity", "code"])
+        let full = try FHIRJSONReader().read(Array(text.utf8))
+        #expect(tree["valueQuantity"] == full["valueQuantity"] && tree["code"] == full["code"])
+        // Nested objects are never filtered: only the document's own members are.
+        #expect(tree["code"]?["text"] == "t")
+    }
+
+    @Test func aDuplicateAmongKeptMembersIsStillAnError() {
+        let text = #"{"resourceType":"Patient","id":"a","meta":{},"id":"b"}"#
+        let reader = FHIRJSONReader(options: .init(topLevelKeys: FHIRJSONKeyFilter(keys: ["resourceType", "id"])))
+        #expect(throws: FHIRJSONError.self) { try reader.read(Array(text.utf8)) }
+    }
+}
