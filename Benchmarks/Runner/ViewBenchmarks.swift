@@ -108,6 +108,8 @@ enum ViewBenchmarks: BenchmarkFamily {
             m.peakRSSBytes = ProcessMemory.peakRSSBytes()
             if let best = m.bestSeconds, best > 0 {
                 m.notes = [("rows", String(rows)), ("rows/s", Format.fixed(Double(rows) / best, 0)), ("format", formatName)]
+                let read = view.topLevelKeys.map { ($0.keys.sorted() + $0.prefixes.map { $0 + "*" }).joined(separator: ",") }
+                m.notes.append(("members built", read ?? "all"))
             }
             measurements.append(m)
         }

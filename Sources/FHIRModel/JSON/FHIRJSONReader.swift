@@ -345,7 +345,11 @@ struct JSONByteParser: ~Copyable {
                 guard base[position] == UInt8(ascii: "\"") else {
                     throw fail(.unexpectedByte(base[position], expecting: "a key in double quotes"), at: position)
                 }
-                _ = try parseKey()
+                // Scanned and checked like a kept key, but not made into a String.
+                let keyStart = position
+                let (keyEnd, simple) = try scanString()
+                if keyEnd == keyStart + 1 { throw fail(.emptyKey, at: keyStart) }
+                if !simple { _ = try decodeEscapes(keyStart + 1, keyEnd) }
                 skipWhitespace()
                 guard position < count else { throw fail(.unexpectedEnd(expecting: "':'"), at: position) }
                 guard base[position] == UInt8(ascii: ":") else {
