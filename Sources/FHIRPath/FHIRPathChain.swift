@@ -24,6 +24,20 @@ struct FHIRPathChain: Sendable {
     let source: FHIRPathEvaluator?
     let steps: [Step]
     let model: any FHIRPathTypeModel
+    /// The steps compiled into nested closures, first step outermost: each reads its own captured data in place,
+    /// where a loop over `steps` would copy (and retain) every step's payload for every item.
+    private let run: Runner
+
+    typealias Runner = @Sendable (FHIRPathItem, FHIRPathEnvironment, (FHIRPathItem) throws -> Void) throws -> Void
+
+    init(source: FHIRPathEvaluator?, steps: [Step], model: any FHIRPathTypeModel) {
+        self.source = source
+        self.steps = steps
+        self.model = model
+        var runner: Runner = { item, _, sink in try sink(item) }
+        for step in steps.reversed() { runner = FHIRPathChain.runner(for: step, then: runner, model: model) }
+        run = runner
+    }
 
     func appending(_ step: Step) -> FHIRPathChain {
         FHIRPathChain(source: source, steps: steps + [step], model: model)
@@ -33,9 +47,9 @@ struct FHIRPathChain: Sendable {
         if steps.isEmpty && source == nil { return focus }
         var out: [FHIRPathItem] = []
         if let source {
-            for item in try source(focus, env) { try walk(item, from: 0, env) { out.append($0) } }
+            for item in try source(focus, env) { try run(item, env) { out.append($0) } }
         } else {
-            for item in focus { try walk(item, from: 0, env) { out.append($0) } }
+            for item in focus { try run(item, env) { out.append($0) } }
         }
         return out
     }
@@ -44,46 +58,61 @@ struct FHIRPathChain: Sendable {
     /// source, which starts from its focus).
     @inline(__always)
     func forEach(from item: FHIRPathItem, _ env: FHIRPathEnvironment, _ sink: (FHIRPathItem) throws -> Void) throws {
-        try walk(item, from: 0, env, sink)
+        try run(item, env, sink)
     }
 
-    private func walk(
-        _ item: FHIRPathItem, from index: Int, _ env: FHIRPathEnvironment, _ sink: (FHIRPathItem) throws -> Void
-    ) throws {
-        if index == steps.count { return try sink(item) }
-        let next = index + 1
-        switch steps[index] {
+    private static func runner(for step: Step, then next: @escaping Runner, model: any FHIRPathTypeModel) -> Runner {
+        switch step {
         case .member(let name, let resolved):
-            var member: FHIRPathMember? = nil
-            if !resolved.isEmpty, case .node(_, let type?, _) = item.value {
-                for entry in resolved where FHIRObject.sameKey(entry.type, type) {
-                    member = entry.member
-                    break
+            if resolved.count == 1 {
+                let type = resolved[0].type
+                let member = resolved[0].member
+                return { item, env, sink in
+                    var known: FHIRPathMember? = nil
+                    if case .node(_, let t?, _) = item.value, FHIRObject.sameKey(t, type) { known = member }
+                    try FHIRPathNavigation.forEachChild(item, name: name, member: known, model: model) { child in
+                        try next(child, env, sink)
+                    }
                 }
             }
-            try FHIRPathNavigation.forEachChild(item, name: name, member: member, model: model) { child in
-                try walk(child, from: next, env, sink)
+            return { item, env, sink in
+                var known: FHIRPathMember? = nil
+                if !resolved.isEmpty, case .node(_, let type?, _) = item.value {
+                    for entry in resolved where FHIRObject.sameKey(entry.type, type) {
+                        known = entry.member
+                        break
+                    }
+                }
+                try FHIRPathNavigation.forEachChild(item, name: name, member: known, model: model) { child in
+                    try next(child, env, sink)
+                }
             }
         case .typeName(let name):
-            guard case .node(let element, let type, _) = item.value else { return }
-            if let type, FHIRObject.sameKey(type, name) || model.isSubtype(type, of: name) {
-                try walk(item, from: next, env, sink)
-            } else if case .object(let object) = element {
-                // An element named like a type (rare): member access.
-                var children: [FHIRPathItem] = []
-                FHIRPathNavigation.navigateUntyped(object, name: name, into: &children)
-                for child in children { try walk(child, from: next, env, sink) }
+            return { item, env, sink in
+                guard case .node(let element, let type, _) = item.value else { return }
+                if let type, FHIRObject.sameKey(type, name) || model.isSubtype(type, of: name) {
+                    try next(item, env, sink)
+                } else if case .object(let object) = element {
+                    // An element named like a type (rare): member access.
+                    var children: [FHIRPathItem] = []
+                    FHIRPathNavigation.navigateUntyped(object, name: name, into: &children)
+                    for child in children { try next(child, env, sink) }
+                }
             }
         case .ofType(let type):
-            if type.matches(item, model: model, exactPrimitive: true) { try walk(item, from: next, env, sink) }
-        case .filter(let criterion, let context):
-            let passes: Bool?
-            do {
-                passes = try env.iterating(this: item, index: 0) { try criterion.test(item, env) }
-            } catch let e as FHIRPathEvaluationError {
-                throw context.wrap(e)
+            return { item, env, sink in
+                if type.matches(item, model: model, exactPrimitive: true) { try next(item, env, sink) }
             }
-            if passes == true { try walk(item, from: next, env, sink) }
+        case .filter(let criterion, let context):
+            return { item, env, sink in
+                let passes: Bool?
+                do {
+                    passes = try env.iterating(this: item, index: 0) { try criterion.test(item, env) }
+                } catch let e as FHIRPathEvaluationError {
+                    throw context.wrap(e)
+                }
+                if passes == true { try next(item, env, sink) }
+            }
         }
     }
 }
