@@ -64,12 +64,12 @@ public struct FHIRPathExpression: Sendable {
     /// Evaluates on a resource (or on `input.context` items with `%resource` the resource).
     /// Throws `FHIRPathEvaluationError`.
     public func evaluate(_ input: FHIRPathEvaluationInput) throws -> [FHIRPathItem] {
-        let resourceItem = FHIRPathItem.element(input.resource, type: input.resource.resourceType)
-        let rootItem = input.rootResource.map { FHIRPathItem.element($0, type: $0.resourceType) } ?? resourceItem
-        let context = input.context ?? [resourceItem]
+        // One collection for `%resource`, `%rootResource` and the context when they are the same resource.
+        let resource = [FHIRPathItem.element(input.resource, type: input.resource.resourceType)]
+        let root = input.rootResource.map { [FHIRPathItem.element($0, type: $0.resourceType)] } ?? resource
+        let context = input.context ?? resource
         let environment = FHIRPathEnvironment(
-            model: model, resource: [resourceItem], rootResource: [rootItem], context: context,
-            variables: input.variables)
+            model: model, resource: resource, rootResource: root, context: context, variables: input.variables)
         return try compiled.evaluate(context, environment)
     }
 

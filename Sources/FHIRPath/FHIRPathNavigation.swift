@@ -73,11 +73,18 @@ enum FHIRPathNavigation {
     @inline(__always)
     static func lookup(_ slot: FHIRPathMember.Slot, in object: FHIRObject) -> (FHIRElement?, FHIRElement?) {
         guard let extensionName = slot.extensionName else { return (object[slot.jsonName], nil) }
-        return object.withMembers { members in
+        return lookup(slot.jsonName, extensionName, in: object)
+    }
+
+    @inline(__always)
+    static func lookup(_ jsonName: String, _ extensionName: String, in object: FHIRObject)
+        -> (FHIRElement?, FHIRElement?)
+    {
+        object.withMembers { members in
             var value: FHIRElement? = nil
             var x: FHIRElement? = nil
             for i in members.indices {
-                if FHIRObject.sameKey(members[i].key, slot.jsonName) {
+                if FHIRObject.sameKey(members[i].key, jsonName) {
                     value = members[i].value
                 } else if FHIRObject.sameKey(members[i].key, extensionName) {
                     x = members[i].value
@@ -97,6 +104,18 @@ enum FHIRPathNavigation {
             let (value, x) = lookup(slot, in: object)
             try forEachItem(
                 value, extensionValue: x, type: slot.type, resolvesResourceType: slot.holdsResources, body)
+        case .choice(_, let candidates) where candidates.count == 1:
+            // One candidate (`value.ofType(Quantity)` keeps only `valueQuantity`): a lookup, not a scan. Same items
+            // as the general case: the value (with `_name` when primitive), or else an extension-only primitive.
+            let c = candidates[0]
+            let (value, x) = lookup(c.jsonName, c.underscoredName, in: object)
+            if let value {
+                try forEachItem(
+                    value, extensionValue: c.extensionName == nil ? nil : x, type: c.type,
+                    resolvesResourceType: c.holdsResources, body)
+            } else if let x {
+                try forEachItem(nil, extensionValue: x, type: c.type, resolvesResourceType: false, body)
+            }
         case .choice(_, let candidates):
             var extensionOnly = false
             try object.withMembers { members in

@@ -8,6 +8,8 @@ struct FHIRPathMember: Sendable {
         /// `_jsonName`, the primitive-extension sibling, when the type is a primitive (nil otherwise: complex
         /// values have no such sibling, so it is not looked for).
         let extensionName: String?
+        /// `_jsonName` whatever the type: a choice element's value may exist as an extension alone.
+        let underscoredName: String
         /// The FHIR type code of the member (`CodeableConcept`, `string`, `Quantity`).
         let type: String
         /// True when the member is typed as an abstract resource (`contained`, `Bundle.entry.resource`): its
@@ -17,7 +19,8 @@ struct FHIRPathMember: Sendable {
         init(jsonName: String, type: String) {
             self.jsonName = jsonName
             self.type = type
-            extensionName = FHIRPathBuiltinTypes.primitiveTypes.contains(type) ? "_" + jsonName : nil
+            underscoredName = "_" + jsonName
+            extensionName = FHIRPathBuiltinTypes.primitiveTypes.contains(type) ? underscoredName : nil
             holdsResources = type == "Resource" || type == "DomainResource"
         }
     }
