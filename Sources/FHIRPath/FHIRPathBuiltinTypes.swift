@@ -6,6 +6,11 @@ enum FHIRPathBuiltinTypes {
         "integer64", "markdown", "oid", "positiveInt", "string", "time", "unsignedInt", "uri", "url", "uuid", "xhtml",
     ]
 
+    /// Primitive types whose System value is their JSON string unchanged (no date, time or number parsing).
+    static let plainStringTypes: Set<String> = [
+        "base64Binary", "canonical", "code", "id", "markdown", "oid", "string", "uri", "url", "uuid", "xhtml",
+    ]
+
     static let complexTypes: Set<String> = [
         "Address", "Age", "Annotation", "Attachment", "CodeableConcept", "CodeableReference", "Coding",
         "ContactDetail", "ContactPoint", "Contributor", "Count", "DataRequirement", "Distance", "Dosage", "Duration",

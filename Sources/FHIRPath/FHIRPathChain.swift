@@ -17,7 +17,8 @@ struct FHIRPathChain: Sendable {
         case ofType(FHIRPathResolvedType)
         /// `where(criterion)`, when the criterion does not read `$index` (which counts within the whole input
         /// collection, not known item by item).
-        case filter(FHIRPathCompiled, errorContext: FHIRPathFunctionErrorContext)
+        /// `setsThis`: the criterion reads `$this` (or calls a function), so each item is made `$this` first.
+        case filter(FHIRPathCompiled, errorContext: FHIRPathFunctionErrorContext, setsThis: Bool)
     }
 
     /// Where the chain starts: nil for the focus, else a sub-expression evaluated on the focus.
@@ -103,11 +104,15 @@ struct FHIRPathChain: Sendable {
             return { item, env, sink in
                 if type.matches(item, model: model, exactPrimitive: true) { try next(item, env, sink) }
             }
-        case .filter(let criterion, let context):
+        case .filter(let criterion, let context, let setsThis):
             return { item, env, sink in
                 let passes: Bool?
                 do {
-                    passes = try env.iterating(this: item, index: 0) { try criterion.test(item, env) }
+                    if setsThis {
+                        passes = try env.iterating(this: item, index: 0) { try criterion.test(item, env) }
+                    } else {
+                        passes = try criterion.test(item, env)
+                    }
                 } catch let e as FHIRPathEvaluationError {
                     throw context.wrap(e)
                 }

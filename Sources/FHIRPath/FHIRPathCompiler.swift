@@ -237,7 +237,9 @@ struct FHIRPathCompiler {
             guard !arguments[0].mentions(special: "index") else { return nil }
             let criterion = try compile(arguments[0], focus: input.staticTypes, this: input.staticTypes)
             let context = FHIRPathFunctionErrorContext(name: name, range: range)
-            return extend(input, with: .filter(criterion, errorContext: context), staticTypes: input.staticTypes)
+            let step = FHIRPathChain.Step.filter(
+                criterion, errorContext: context, setsThis: arguments[0].readsIterationState)
+            return extend(input, with: step, staticTypes: input.staticTypes)
         case "ofType":
             guard let specifier = FHIRPathFunctionTable.typeSpecifier(arguments[0]) else { return nil }
             let type = try FHIRPathResolvedType.resolve(specifier, model: model)
@@ -274,6 +276,25 @@ struct FHIRPathCompiler {
             let compare = FHIRPathOperators.itemComparison(op)
         else { return nil }
         let value = constant[0]
+        // `system = 'http://loinc.org'`: a string-typed element against a string compares the texts, the one
+        // case where FHIRPath's equality needs no conversion. Anything unexpected takes the general comparison.
+        if op == "=" || op == "!=", case .string(let text) = value.value, let types = lhs.staticTypes, !types.isEmpty,
+            types.allSatisfy(FHIRPathBuiltinTypes.plainStringTypes.contains)
+        {
+            let negated = op == "!="
+            return { item, env in
+                var first: FHIRPathItem? = nil
+                var count = 0
+                try chain.forEach(from: item, env) { found in
+                    if count == 0 { first = found }
+                    count += 1
+                }
+                guard let first else { return nil }
+                if count > 1 { return try FHIRPathOperators.boolean(general([item], env), "criterion") }
+                if case .node(.string(let s), _, _) = first.value { return (s == text) != negated }
+                return try compare(first, value)
+            }
+        }
         return { item, env in
             var first: FHIRPathItem? = nil
             var count = 0

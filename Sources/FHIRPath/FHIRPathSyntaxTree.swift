@@ -29,6 +29,19 @@ indirect enum FHIRPathSyntaxTree: Sendable {
     /// `operand is Type` / `operand as Type`
     case typeOperator(op: String, operand: FHIRPathSyntaxTree, type: FHIRPathTypeSpecifier, FHIRPathSourceRange)
 
+    /// True when the expression reads `$this`, `$index` or `$total`, or calls a function (whose arguments may be
+    /// evaluated on `$this`): only such a criterion needs them set for each item it tests.
+    var readsIterationState: Bool {
+        switch self {
+        case .special, .function: return true
+        case .literal, .identifier, .externalConstant: return false
+        case .member(let base, _, _): return base.readsIterationState
+        case .indexer(let base, let index, _): return base.readsIterationState || index.readsIterationState
+        case .unary(_, let operand, _), .typeOperator(_, let operand, _, _): return operand.readsIterationState
+        case .binary(_, let lhs, let rhs, _): return lhs.readsIterationState || rhs.readsIterationState
+        }
+    }
+
     /// True when `$name` (`$index`, `$this`) occurs anywhere in the expression.
     func mentions(special name: String) -> Bool {
         switch self {
