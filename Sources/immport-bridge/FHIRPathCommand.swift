@@ -7,7 +7,7 @@ import FHIRPath
 struct FHIRPathCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fhirpath",
-        abstract: "Evaluate a FHIRPath expression on each resource of JSON or NDJSON files.",
+        abstract: "Evaluate a FHIRPath expression on each resource of JSON, NDJSON or XML files.",
         discussion: """
             Prints one line per resource: the result collection as a JSON array of the items' FHIR JSON values \
             (dates as strings, System.Quantity as {"value": n, "unit": "u"}). A Bundle is one resource unless \
@@ -18,7 +18,7 @@ struct FHIRPathCommand: ParsableCommand {
     @Argument(help: "The FHIRPath expression.")
     var expression: String
 
-    @Argument(help: "Input files: .json (one resource or Bundle), .ndjson (one resource per line); - for stdin.")
+    @Argument(help: "Input files: JSON (a resource, Bundle or array), NDJSON or FHIR XML, detected from the content; - for stdin.")
     var files: [String]
 
     @Option(name: .customLong("var"), help: "A variable for %name, as name=value (a string).")
@@ -30,7 +30,7 @@ struct FHIRPathCommand: ParsableCommand {
     @Flag(help: "Print each item as {\"type\": ..., \"value\": ...}.")
     var typed = false
 
-    @Option(help: "FHIR release of the input: r4 or r5.")
+    @Option(help: "FHIR release of the input (types the paths, and reads XML): r4 or r5.")
     var fhirVersion: String = "r4"
 
     func run() throws {
@@ -57,7 +57,7 @@ struct FHIRPathCommand: ParsableCommand {
 
         let output = try AtomicFileWriter(path: "-")
         for file in files {
-            try FHIRPathInputReader.forEachResource(in: file) { resource, location in
+            try FHIRPathInputReader.forEachResource(in: file, version: version) { resource, location in
                 let targets: [FHIRElement]
                 if entries, resource.resourceType == "Bundle" {
                     targets = (resource["entry"]?.arrayValue ?? []).compactMap { $0["resource"] }
@@ -104,33 +104,30 @@ struct FHIRPathCommand: ParsableCommand {
     }
 }
 
-/// Reads resources from the formats the CLI accepts; a new format is one more entry in `readers`.
+/// Reads resources from the formats the CLI accepts: NDJSON (`.ndjson`, `.jsonl`) streamed line by line; any other
+/// file by its content: FHIR XML, one JSON resource or Bundle, a JSON array of resources (each one), or NDJSON.
 enum FHIRPathInputReader {
-    typealias Reader = @Sendable (_ path: String, _ body: (FHIRElement, String) throws -> Void) throws -> Void
-
-    /// By file suffix; the last entry reads everything else as one JSON document.
-    static let readers: [(suffixes: [String], read: Reader)] = [
-        ([".ndjson", ".jsonl"], readNDJSON),
-        ([], readJSON),
-    ]
-
-    static func forEachResource(in path: String, _ body: (FHIRElement, String) throws -> Void) throws {
-        for (suffixes, read) in readers where suffixes.isEmpty || suffixes.contains(where: { path.hasSuffix($0) }) {
-            try read(path, body)
+    static func forEachResource(
+        in path: String, version: FHIRVersion, _ body: (FHIRElement, String) throws -> Void
+    ) throws {
+        if FHIRFormat.guess(fromPath: path) == .ndjson {
+            var reader = try NDJSONReader(path: path)
+            while let resource = try reader.next() {
+                try body(resource, "\(path):\(reader.lineNumber)")
+            }
             return
         }
-    }
-
-    static func readJSON(_ path: String, _ body: (FHIRElement, String) throws -> Void) throws {
         let source = path == "-" ? "<stdin>" : path
-        let resource = try FHIRJSONReader(options: .init(source: source)).read(try FileBytes.read(path: path))
-        try body(resource, source)
-    }
-
-    static func readNDJSON(_ path: String, _ body: (FHIRElement, String) throws -> Void) throws {
-        var reader = try NDJSONReader(path: path)
-        while let resource = try reader.next() {
-            try body(resource, "\(path):\(reader.lineNumber)")
+        let document = try FHIRDocument.read(try FileBytes.read(path: path), source: source, version: version)
+        switch document.shape {
+        case .resource, .bundle:
+            if let root = document.root { try body(root, source) }
+        case .array:
+            for (index, item) in (document.root?.arrayValue ?? []).enumerated() {
+                try body(item, "\(source)[\(index)]")
+            }
+        case .ndjson:
+            for item in document.lines { try body(item.resource, "\(source):\(item.line ?? 0)") }
         }
     }
 }
