@@ -30,7 +30,7 @@ struct ViewCommand: AsyncParsableCommand {
     @Option(name: .long, help: "PostgreSQL URL (postgres://user:password@host:port/db); default: the PG* variables.")
     var postgres: String?
 
-    @Option(name: .long, help: "FHIR release the paths are checked against (r4 or r5); default: the view's fhirVersion, else r4.")
+    @Option(name: .long, help: "FHIR release the paths are checked against and XML input is read with (r4 or r5); default: the view's fhirVersion, else r4.")
     var fhirVersion: String?
 
     func run() async throws {

@@ -48,6 +48,27 @@ import Testing
         }
     }
 
+    /// The same Fixtures written as FHIR XML (R5: their ResearchStudy has `associatedParty` and `comparisonGroup`,
+    /// which R4 does not know) give the same rows: XML input is read with the views' release.
+    @Test func xmlInputGivesTheSameRowsAsJSON() async throws {
+        let files = try Self.fixtureFiles()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("xml-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var xmlFiles: [String] = []
+        for file in files {
+            let resource = try FHIRJSONReader().read(FileBytes.read(path: file))
+            let path = "\(folder)/\((file as NSString).lastPathComponent).xml"
+            try Data(FHIRXMLWriter(version: .r5).write(resource)).write(to: URL(fileURLWithPath: path))
+            xmlFiles.append(path)
+        }
+        for view in ["research_studies", "research_subjects", "patients", "observations", "specimens"] {
+            let fromJSON = try await Self.rows(of: view, over: files)
+            let fromXML = try await Self.rows(of: view, over: xmlFiles)
+            #expect(!fromJSON.isEmpty && fromXML == fromJSON, "\(view)")
+        }
+    }
+
     @Test func observationsKeepDecimalsAndReferenceKeys() async throws {
         let files = try Self.fixtureFiles()
         let rows = try await Self.rows(of: "observations", over: files)

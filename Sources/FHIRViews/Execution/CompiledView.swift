@@ -16,6 +16,8 @@ public struct CompiledView: Sendable {
     /// The members of a resource this view may read (nil: any): `resourceType`, `id` (named in errors) and what
     /// the paths evaluated on the resource itself read. A reader need not build the others.
     public let topLevelKeys: FHIRJSONKeyFilter?
+    /// The FHIR release the paths were compiled for (also the one XML input is read with).
+    public let version: FHIRVersion
 
     public init(_ definition: ViewDefinition, options: ViewCompileOptions = .init()) throws {
         self.definition = definition
@@ -39,8 +41,9 @@ public struct CompiledView: Sendable {
         }
         self.constants = constants
 
+        version = options.version ?? Self.version(of: definition)
         var compiler = PathCompiler(
-            version: options.version ?? Self.version(of: definition), resourceType: definition.resource,
+            version: version, resourceType: definition.resource,
             constants: constantNames, slots: Dictionary(uniqueKeysWithValues: layout.names.enumerated().map { ($1, $0) }))
         filters = try definition.whereClauses.enumerated().map { index, clause in
             CompiledFilter(

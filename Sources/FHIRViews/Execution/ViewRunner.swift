@@ -25,13 +25,17 @@ public struct ViewRunner {
     }
 
     /// Reads every input (see `ResourceInput`) and writes the tables to `target`. On any error nothing is published.
+    /// XML input is read with the views' FHIR release (R4 when they differ).
     @discardableResult
     public func run(inputs: [String], into target: any ViewOutputTarget) async throws -> Statistics {
+        let releases = Set(views.map(\.version))
+        let version = releases.count == 1 ? releases.first! : .r4
         var statistics = Statistics(rowsWritten: Array(repeating: 0, count: views.count))
         let byType = viewsByResourceType()
         try await target.withSinks(for: tables) { sinks in
             for input in inputs {
-                try ResourceInput.forEachResource(path: input, topLevelKeys: topLevelKeys) { resource, location in
+                try ResourceInput.forEachResource(path: input, version: version, topLevelKeys: topLevelKeys) {
+                    resource, location in
                     statistics.resourcesRead += 1
                     try feed(resource, to: byType[resource.resourceType ?? ""] ?? [], sinks: sinks, at: location,
                         statistics: &statistics)
