@@ -14,6 +14,9 @@ struct FHIRPathCompiled: Sendable {
     /// Set when the expression is a path of member steps and filters, so that a path continuing it extends the
     /// chain instead of nesting another closure (see `FHIRPathChain`).
     var chain: FHIRPathChain? = nil
+    /// True when the order of the result is undefined (`children()`, `descendants()` and what is derived from
+    /// them): order-dependent functions on it are errors under `checksOrderedFunctions`.
+    var unordered = false
     /// A quicker way to `test` one item, when the expression has one (`system = 'x'`): same result, same errors.
     var itemTest: FHIRPathItemTest? = nil
 

@@ -46,6 +46,7 @@ struct FHIRPathCompiler {
 
         case .indexer(let base, let index, let range):
             let b = try compile(base, focus: focus, this: this)
+            try checkOrdered(b, "an indexer", range)
             let i = try compile(index, focus: this, this: this)
             return FHIRPathCompiled(staticTypes: b.staticTypes) { focus, env in
                 let items = try b.evaluate(focus, env)
@@ -121,12 +122,32 @@ struct FHIRPathCompiler {
 
         case .function(let base, let name, let arguments, let range):
             let input = try base.map { try compile($0, focus: focus, this: this) } ?? identity(focus)
+            if Self.orderDependentFunctions.contains(name) { try checkOrdered(input, "\(name)()", range) }
             if let step = try chainStep(name, input: input, arguments: arguments, range: range) {
                 return step
             }
-            return try FHIRPathFunctionTable.compile(
+            var compiled = try FHIRPathFunctionTable.compile(
                 name, input: input, arguments: arguments, this: this, range: range, compiler: self)
+            compiled.unordered = Self.unorderedResults.contains(name)
+                || (input.unordered && Self.itemsFromInput.contains(name))
+            return compiled
         }
+    }
+
+    static let orderDependentFunctions: Set<String> = ["first", "last", "tail", "skip", "take", "single"]
+    /// Functions whose result order FHIRPath leaves undefined.
+    static let unorderedResults: Set<String> = ["children", "descendants"]
+    /// Functions that return (some of) their input's items, in the input's order or lack of one.
+    static let itemsFromInput: Set<String> = [
+        "where", "select", "ofType", "as", "distinct", "repeat", "exclude", "intersect", "union", "combine", "trace",
+    ]
+
+    /// Under `checksOrderedFunctions`, `what` may not be applied to an unordered collection.
+    private func checkOrdered(_ input: FHIRPathCompiled, _ what: String, _ range: FHIRPathSourceRange) throws {
+        guard options.checksOrderedFunctions, input.unordered else { return }
+        throw FHIRPathCompileError(
+            message: "\(what) depends on order, but its input (from children() or descendants()) has none",
+            range: range)
     }
 
     static func literalItems(_ literal: FHIRPathSyntaxTree.Literal, range: FHIRPathSourceRange) throws
@@ -223,7 +244,9 @@ struct FHIRPathCompiler {
         -> FHIRPathCompiled
     {
         let chain = base.chain?.appending(step) ?? FHIRPathChain(source: base.evaluate, steps: [step], model: model)
-        return FHIRPathCompiled(chain: chain, staticTypes: staticTypes)
+        var compiled = FHIRPathCompiled(chain: chain, staticTypes: staticTypes)
+        compiled.unordered = base.unordered
+        return compiled
     }
 
     /// `where(criterion)` and `ofType(T)` as steps of a chain; nil for every other function (and for a `where`

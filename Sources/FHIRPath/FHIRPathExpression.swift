@@ -7,6 +7,10 @@ public struct FHIRPathCompileOptions: Sendable {
     /// The resource type the expression will be evaluated on, when known: paths are then checked against it at
     /// compile time (`Patient.name.given1` is an error) and resolved once.
     public var rootType: String? = nil
+    /// When true, an order-dependent function (`first`, `last`, `tail`, `skip`, `take`, `single`, an indexer)
+    /// applied to a collection whose order FHIRPath leaves undefined (`children()`, `descendants()`) is a compile
+    /// error instead of an arbitrary pick (the suite's `checkOrderedFunctions`).
+    public var checksOrderedFunctions = false
     public init() {}
     public init(version: FHIRVersion = .r4, rootType: String? = nil) {
         self.version = version

@@ -18,6 +18,8 @@ struct FHIRPathConformanceSuite {
         var invalid: String?
         var predicate: Bool
         var ordered: Bool
+        /// `checkOrderedFunctions="true"`: order-dependent functions on unordered input are errors.
+        var checksOrderedFunctions: Bool
         var outputs: [(type: String?, text: String)]
     }
 
@@ -45,6 +47,7 @@ struct FHIRPathConformanceSuite {
                         invalid: expression.attributes["invalid"] ?? test.attributes["invalid"],
                         predicate: test.attributes["predicate"] == "true",
                         ordered: test.attributes["ordered"] != "false",
+                        checksOrderedFunctions: test.attributes["checkOrderedFunctions"] == "true",
                         outputs: test.all("output").map { ($0.attributes["type"], $0.text) }))
             }
         }
@@ -84,8 +87,9 @@ struct FHIRPathConformanceSuite {
         }
         var result: [FHIRPathItem]
         do {
-            let expression = try FHIRPathExpression(
-                test.expression, options: FHIRPathCompileOptions(version: version, rootType: resource.resourceType))
+            var options = FHIRPathCompileOptions(version: version, rootType: resource.resourceType)
+            options.checksOrderedFunctions = test.checksOrderedFunctions
+            let expression = try FHIRPathExpression(test.expression, options: options)
             result = try expression.evaluate(FHIRPathEvaluationInput(resource: resource))
         } catch {
             if test.invalid != nil { return outcome(true, "error as expected: \(error)") }
