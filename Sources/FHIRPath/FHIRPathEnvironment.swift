@@ -19,6 +19,8 @@ final class FHIRPathEnvironment {
     var this: [FHIRPathItem] { thisItem.map { [$0] } ?? thisCollection }
     var index: Int?
     var total: [FHIRPathItem]?
+    /// Where `trace()` logs, when the caller listens.
+    var trace: FHIRPathTraceHandler?
     /// Captured once per evaluation so that `now()` is stable within it.
     lazy var now: FHIRPathTemporal = FHIRPathClock.now()
 

@@ -18,12 +18,17 @@ public struct FHIRPathCompileOptions: Sendable {
     }
 }
 
+/// Receives what `trace(name [, projection])` logs: the name and the traced items.
+public typealias FHIRPathTraceHandler = @Sendable (String, [FHIRPathItem]) -> Void
+
 /// What an expression is evaluated on.
 public struct FHIRPathEvaluationInput {
     var resource: FHIRElement
     var context: [FHIRPathItem]?
     var variables: [String: [FHIRPathItem]]
     var rootResource: FHIRElement?
+    /// Where `trace()` logs; nil ignores it.
+    public var trace: FHIRPathTraceHandler?
 
     /// `context` defaults to the resource; it may be any items (a forEach node), while `%resource` stays the
     /// resource. `variables` are `%name` values. `rootResource` is the Bundle or container (defaults to resource).
@@ -74,6 +79,7 @@ public struct FHIRPathExpression: Sendable {
         let context = input.context ?? resource
         let environment = FHIRPathEnvironment(
             model: model, resource: resource, rootResource: root, context: context, variables: input.variables)
+        environment.trace = input.trace
         return try compiled.evaluate(context, environment)
     }
 

@@ -51,9 +51,20 @@ enum FHIRPathUtilityFunctions {
             for item in input { FHIRPathNavigation.descendants(of: item, model: env.model, into: &out) }
             return out
         }),
-        "trace": Entry(arity: 1...2, kind: .lazy { input, _, _ in
-            // Tracing is a side channel; the engine has no logger to write to, so the input passes through.
-            input
+        "trace": Entry(arity: 1...2, kind: .lazy { input, args, env in
+            // The input passes through unchanged; the log (the input, or its projection) goes to the caller's
+            // trace handler, when it gave one.
+            guard let handler = env.trace else { return input }
+            let name = try FHIRPathArguments.string(args[0].evaluate(env.this, env), "trace()") ?? ""
+            var logged = input
+            if args.count > 1 {
+                logged = []
+                for (i, item) in input.enumerated() {
+                    logged += try env.iterating(this: item, index: i) { try args[1].evaluate([item], env) }
+                }
+            }
+            handler(name, logged)
+            return input
         }, preservesInputType: true),
         "now": Entry(arity: 0...0, kind: .eager { _, _, env in [FHIRPathItem(.temporal(env.now))] }),
         "today": Entry(arity: 0...0, kind: .eager { _, _, env in

@@ -66,11 +66,16 @@ struct FHIRPathCommand: ParsableCommand {
                 }
                 for target in targets {
                     let items: [FHIRPathItem]
+                    var input = FHIRPathEvaluationInput(
+                        resource: target, variables: variableItems, rootResource: entries ? resource : nil)
+                    // `trace()` logs to standard error, one line per call, beside the result on standard output.
+                    input.trace = { name, traced in
+                        var line = Array("trace \(location) \(name): ".utf8)
+                        Self.writeLine(traced, typed: false, into: &line)
+                        FileHandleStandardError.write(String(decoding: line, as: UTF8.self))
+                    }
                     do {
-                        items = try compiled.evaluate(
-                            FHIRPathEvaluationInput(
-                                resource: target, variables: variableItems,
-                                rootResource: entries ? resource : nil))
+                        items = try compiled.evaluate(input)
                     } catch {
                         throw ValidationError("\(location): \(error)")
                     }
