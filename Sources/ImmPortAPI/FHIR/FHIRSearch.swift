@@ -35,9 +35,14 @@ public struct FHIRSearch: AsyncSequence, Sendable {
         var nextURL: String?
         var deduplicator = FHIRResourceDeduplicator()
         var pageNumber = 0
+        /// Entries handed out so far: the next entry's `sequence`.
+        var handedOut = 0
         var restarts = 0
         var restartPending = false
         var prefetched: (url: String, task: Task<FHIRClient.FetchedBundle, any Error>)?
+
+        /// A `Bundle.total` above this is not trusted for sizing the de-duplication table up front.
+        static let largestReservation = 1_000_000
 
         init(search: FHIRSearch) {
             self.search = search
@@ -106,29 +111,33 @@ public struct FHIRSearch: AsyncSequence, Sendable {
         }
 
         mutating func page(from bundle: FHIRClient.FetchedBundle) -> FHIRSearchPage {
+            if pageNumber == 1, let total = bundle.total, total > 0 {
+                deduplicator.reserveCapacity(Swift.min(total, Self.largestReservation))
+            }
             var entries: [FHIRSearchEntry] = []
+            entries.reserveCapacity(bundle.entries.count)
             var outcomes: [FHIRElement] = []
             var duplicates = 0
             var included = 0
             for entry in bundle.entries {
-                guard let resource = entry["resource"] else { continue }
-                let mode = FHIRSearchMode(rawValue: entry["search"]?["mode"]?.stringValue ?? "match") ?? .match
-                if mode == .include { included += 1 }
-                if mode == .outcome || (resource.resourceType == "OperationOutcome" && entry["search"]?["mode"] == nil) {
+                guard let resource = entry.resource else { continue }
+                if entry.mode == .include { included += 1 }
+                if entry.isOutcome {
                     outcomes.append(resource)
                     continue
                 }
-                let key = FHIRResourceKey(resource: resource)
-                    ?? FHIRResourceKey(type: resource.resourceType ?? "?", id: "#page\(pageNumber)-\(entries.count)")
-                let verdict = deduplicator.admit(key, versionId: resource.versionId)
+                let key = entry.key
+                    ?? HashedResourceKey(FHIRResourceKey(type: resource.resourceType ?? "?", id: "#page\(pageNumber)-\(entries.count)"))
+                let (verdict, replaced) = deduplicator.admit(key, versionId: entry.versionId, tag: handedOut)
                 if verdict == .duplicate {
                     duplicates += 1
                     continue
                 }
                 entries.append(
                     FHIRSearchEntry(
-                        resource: resource, key: key, mode: mode, fullUrl: entry["fullUrl"]?.stringValue,
-                        replacesEarlierVersion: verdict == .newerVersion))
+                        resource: resource, key: key.key, mode: entry.mode, fullUrl: entry.fullUrl, receivedJSON: entry.json,
+                        sequence: handedOut, replacedSequence: replaced))
+                handedOut += 1
             }
             defer { restartPending = false }
             return FHIRSearchPage(
