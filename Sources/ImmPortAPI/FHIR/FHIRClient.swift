@@ -93,7 +93,7 @@ public final class FHIRClient: Sendable {
     }
 
     /// An entry with what de-duplication and output need already read from it, so that this work happens where the
-    /// page is parsed (with `prefetch`, the task fetching ahead) rather than on the consumer's side.
+    /// page is parsed (the prefetching task) rather than on the consumer's side.
     struct FetchedEntry: Sendable {
         var resource: FHIRElement?
         /// Hashed here, on the parsing task, so that the consumer's de-duplication does not hash strings.
@@ -106,14 +106,22 @@ public final class FHIRClient: Sendable {
         var json: ArraySlice<UInt8>?
     }
 
-    func fetchBundle(_ url: String) async throws -> FetchedBundle {
+    /// GETs and parses one searchset page. `onNextLink` gets the page's raw next link (and the URL that answered)
+    /// as soon as the Bundle's header is parsed, before its entries are, so that the next page can be requested
+    /// while this one is still being parsed; it may be called more than once when the page is retried.
+    func fetchBundle(
+        _ url: String, onNextLink: (@Sendable (_ next: String, _ pageURL: String) -> Void)? = nil
+    ) async throws -> FetchedBundle {
         let fetched = try await transport.get(url, accept: Self.accept, bearerToken: apiKey?.value) { response in
             var entries: [FetchedEntry] = []
             let body = response.body
+            let header: ((FHIRElement) -> Void)? = onNextLink.map { report in
+                { bundle in if let next = Self.nextLink(of: bundle) { report(next, response.url) } }
+            }
             let bundle = try body.withUnsafeBytes { bytes in
-                try FHIRJSONReader().readBundleStreamingEntries(bytes, withResourceSpans: { entry, span in
+                try FHIRJSONReader().readBundleStreamingEntries(bytes, header: header) { entry, span in
                     entries.append(Self.digest(entry, span: span, in: body))
-                })
+                }
             }
             guard bundle.resourceType == "Bundle" else {
                 throw ImmPortAPIError(

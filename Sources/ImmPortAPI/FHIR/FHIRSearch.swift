@@ -5,12 +5,14 @@ import FHIRModel
 /// Follows `Bundle.link[relation=next]` as an opaque URL. When a page answers 410 Gone (HAPI expired the search)
 /// the search starts again from its first URL and everything already handed out is skipped. Resources are
 /// de-duplicated by `Type/id` across pages: a later copy is handed out again only when its `meta.versionId` is newer
-/// (flagged `replacesEarlierVersion`). With `prefetch`, the next page is requested while the caller handles this one.
+/// (flagged `replacesEarlierVersion`). With `prefetch`, the next page is requested as soon as this page's header is
+/// parsed, so downloading, parsing and the caller's handling of pages overlap (`FHIRSearchPrefetcher`).
 public struct FHIRSearch: AsyncSequence, Sendable {
     public typealias Element = FHIRSearchPage
 
     public struct Options: Sendable {
-        /// Request the next page while the current one is being consumed.
+        /// Request the next page as soon as the current one's header is parsed, so that pages download and parse while
+        /// earlier ones are consumed (at most one page ahead).
         public var prefetch: Bool
         /// How many times an expired search may be started again.
         public var maxRestarts: Int
@@ -39,7 +41,8 @@ public struct FHIRSearch: AsyncSequence, Sendable {
         var handedOut = 0
         var restarts = 0
         var restartPending = false
-        var prefetched: (url: String, task: Task<FHIRClient.FetchedBundle, any Error>)?
+        /// Set when prefetching is on.
+        let prefetcher: FHIRSearchPrefetcher?
 
         /// A `Bundle.total` above this is not trusted for sizing the de-duplication table up front.
         static let largestReservation = 1_000_000
@@ -47,6 +50,7 @@ public struct FHIRSearch: AsyncSequence, Sendable {
         init(search: FHIRSearch) {
             self.search = search
             nextURL = search.initialURL
+            prefetcher = search.options.prefetch ? FHIRSearchPrefetcher(client: search.client) : nil
         }
 
         public mutating func next() async throws -> FHIRSearchPage? {
@@ -55,6 +59,7 @@ public struct FHIRSearch: AsyncSequence, Sendable {
             do {
                 bundle = try await fetch(url)
             } catch let error as ImmPortAPIError where error.kind == .gone && url != search.initialURL {
+                prefetcher?.cancel()
                 guard restarts < search.options.maxRestarts else {
                     var final = error
                     final.message += "; the search expired \(restarts + 1) times, giving up"
@@ -78,16 +83,17 @@ public struct FHIRSearch: AsyncSequence, Sendable {
         }
 
         mutating func fetch(_ url: String) async throws -> FHIRClient.FetchedBundle {
-            if let prefetched, prefetched.url == url {
-                self.prefetched = nil
-                return try await prefetched.task.value
+            guard let prefetcher else { return try await search.client.fetchBundle(url) }
+            do {
+                if let ahead = prefetcher.take(url) { return try await ahead.value }
+                return try await prefetcher.fetch(url)
+            } catch {
+                prefetcher.cancel()
+                throw error
             }
-            prefetched?.task.cancel()
-            prefetched = nil
-            return try await search.client.fetchBundle(url)
         }
 
-        /// Checks the next link and, with prefetching on, starts fetching it.
+        /// Checks the next link (the prefetcher, if on, has usually requested it already).
         mutating func advance(from bundle: FHIRClient.FetchedBundle) throws {
             guard let next = bundle.next, !next.isEmpty else {
                 nextURL = nil
@@ -104,10 +110,8 @@ public struct FHIRSearch: AsyncSequence, Sendable {
                 throw ImmPortAPIError(.invalidResponse, url: bundle.redactedURL, message: "the next-page link points to the same page")
             }
             nextURL = resolved
-            if search.options.prefetch {
-                let client = search.client
-                prefetched = (resolved, Task { try await client.fetchBundle(resolved) })
-            }
+            // A Bundle whose link follows its entries had no header to offer the link from.
+            prefetcher?.offer(next, from: bundle.url)
         }
 
         mutating func page(from bundle: FHIRClient.FetchedBundle) -> FHIRSearchPage {
