@@ -103,6 +103,11 @@ let package = Package(
             name: "ImmPortAPITests",
             dependencies: ["FHIRModel", "ImmPortAPI", "ImmPortTestServer", "TestSupport"]
         ),
+        // Runs the built immport-bridge executable (as users do: exit codes, stderr, files) against the test server.
+        .testTarget(
+            name: "ImmPortBridgeCLITests",
+            dependencies: ["FHIRModel", "ImmPortTestServer", "TestSupport"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -24,7 +24,9 @@ struct FHIRRoutes: Sendable {
                 return outcome(410, "HAPI-0417: Search ID \"\(searchID)\" does not exist and may have expired", code: "processing")
             }
             let count = min(Int(request.value("_count") ?? "") ?? search.count, configuration.maxPageSize)
-            return page(search, id: searchID, offset: offset, count: count, baseURL: baseURL, duplicatePrevious: fault == .duplicateEntries)
+            return page(
+                search, id: searchID, offset: offset, count: count, baseURL: baseURL,
+                previous: fault == .duplicateEntries ? .again : fault == .newerVersions ? .newer : nil)
         }
         if segments == ["metadata"] { return json(.ok, CapabilityStatementBuilder.build(store: store, configuration: configuration)) }
         let type = segments[0]
@@ -43,7 +45,7 @@ struct FHIRRoutes: Sendable {
             let search = ServerState.Search(
                 matches: matches, query: request.query.filter { $0.0 == "_include" || $0.0 == "_revinclude" }, count: count)
             let id = state.storeSearch(search)
-            return page(search, id: id, offset: 0, count: count, baseURL: baseURL, duplicatePrevious: false)
+            return page(search, id: id, offset: 0, count: count, baseURL: baseURL, previous: nil)
         case 2, 4:
             guard let index = store.index(type: type, id: segments[1]) else {
                 return outcome(404, "HAPI-2001: Resource \(type)/\(segments[1]) is not known", code: "not-found")
@@ -59,11 +61,15 @@ struct FHIRRoutes: Sendable {
         }
     }
 
-    func page(_ search: ServerState.Search, id: String, offset: Int, count: Int, baseURL: String, duplicatePrevious: Bool) -> TestResponse {
+    /// How a page repeats the previous page's matches (faults).
+    enum Repeat { case again, newer }
+
+    func page(_ search: ServerState.Search, id: String, offset: Int, count: Int, baseURL: String, previous: Repeat?) -> TestResponse {
         let end = min(search.matches.count, offset + count)
         let start = min(offset, end)
         var pageMatches = Array(search.matches[start..<end])
-        if duplicatePrevious { pageMatches = Array(search.matches[max(0, start - count)..<start]) + pageMatches }
+        let repeated = previous == nil ? [] : Array(search.matches[max(0, start - count)..<start])
+        if previous == .again { pageMatches = repeated + pageMatches }
         let includes = (try? engine.included(for: pageMatches, query: search.query, excluded: Set(pageMatches))) ?? []
         var out: [UInt8] = []
         out.reserveCapacity((pageMatches.count + includes.count) * 1024 + 1024)
@@ -79,7 +85,8 @@ struct FHIRRoutes: Sendable {
         }
         out += Array("],\"entry\":[".utf8)
         var first = true
-        for (indexes, mode) in [(pageMatches, "match"), (includes, "include")] {
+        let newer = previous == .newer ? repeated : []
+        for (indexes, mode, bumped) in [(newer, "match", true), (pageMatches, "match", false), (includes, "include", false)] {
             for index in indexes {
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
@@ -87,12 +94,21 @@ struct FHIRRoutes: Sendable {
                 out += Array("{\"fullUrl\":".utf8)
                 FHIRJSONWriter.appendString("\(baseURL)/\(resource.resourceType ?? "")/\(resource["id"]?.stringValue ?? "")", into: &out)
                 out += Array(",\"resource\":".utf8)
-                out += store.serialized[index]
+                out += bumped ? FHIRJSONWriter().write(Self.nextVersion(of: resource)) : store.serialized[index]
                 out += Array(",\"search\":{\"mode\":\"\(mode)\"}}".utf8)
             }
         }
         out += Array("]}".utf8)
         return TestResponse.json(.ok, out, fhir: true)
+    }
+
+    /// The resource with `meta.versionId` one higher (1 when it had none).
+    static func nextVersion(of resource: FHIRElement) -> FHIRElement {
+        guard case .object(var object) = resource else { return resource }
+        var meta = object["meta"]?.objectValue ?? FHIRObject()
+        meta["versionId"] = .string(String((Int(meta["versionId"]?.stringValue ?? "0") ?? 0) + 1))
+        object["meta"] = .object(meta)
+        return .object(object)
     }
 
     func json(_ status: HTTPResponseStatus, _ element: FHIRElement) -> TestResponse {

@@ -154,7 +154,7 @@ final class Router: Sendable {
             response.delay = seconds
         case .resetMidBody?:
             response.delivery = .resetAfter(bytes: response.body.count / 2)
-        case .gone?, .duplicateEntries?, nil:
+        case .gone?, .duplicateEntries?, .newerVersions?, nil:
             break  // applied by the FHIR routes, or nothing to do
         }
 

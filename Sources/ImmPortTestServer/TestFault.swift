@@ -14,6 +14,9 @@ public enum TestFault: Sendable, Equatable {
     case gone
     /// Puts the previous page's entries on this page again.
     case duplicateEntries
+    /// Puts the previous page's entries on this page again, each with `meta.versionId` one higher, as if they were
+    /// updated while the search was paged.
+    case newerVersions
     /// Answers with this status and an OperationOutcome (FHIR) or a Spring-style error (Shared Data).
     case status(Int)
 }

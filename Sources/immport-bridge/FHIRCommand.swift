@@ -27,8 +27,11 @@ struct FHIRSearchCommand: AsyncParsableCommand {
     @Argument(help: "Resource type, e.g. ResearchSubject.") var type: String
     @Argument(help: "Search parameters as name=value (repeat a name to AND; commas OR).") var parameters: [String] = []
     @Option(name: .long, help: "FHIR base URL (default: $IMMPORT_FHIR_BASE or \(FHIRCommand.defaultBase)).") var fhirBase: String?
-    @Option(name: [.short, .customLong("output")], help: "Output file; - for standard output.") var output = "-"
-    @Flag(name: .long, help: "Request the next page while the current one is being processed.") var prefetch = false
+    @Option(
+        name: [.short, .customLong("output")],
+        help: "Output file, written as pages arrive and put in place only when the search succeeded; - for standard output (a failed search leaves what was already written there).")
+    var output = "-"
+    @Flag(name: .long, help: "Request the next page while the current one is parsed and written (one page ahead).") var prefetch = false
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
@@ -37,35 +40,39 @@ struct FHIRSearchCommand: AsyncParsableCommand {
             let query = try QueryString.parseArguments(parameters)
             try await client.withTransport(diagnostics: diagnostics) { key, transport in
                 let fhir = try FHIRClient(baseURL: FHIRCommand.base(fhirBase), transport: transport, apiKey: key)
-                var collection = FHIRResourceCollection()
+                // Streams: each page is written as it arrives (see FHIRSearchNDJSONWriter for newer versions that
+                // arrive late); the output appears under its name only when the whole search succeeded.
+                let writer = try FHIRSearchNDJSONWriter(path: output)
                 var pages = 0
                 var matches = 0
                 var includes = 0
                 var duplicates = 0
+                var newerVersions = 0
                 for try await page in fhir.search(type, query, options: .init(prefetch: prefetch)) {
                     pages += 1
                     duplicates += page.duplicatesDropped
                     for entry in page.entries {
-                        if collection.add(entry.resource), !entry.replacesEarlierVersion {
-                            if entry.mode == .include { includes += 1 } else { matches += 1 }
+                        if entry.replacesEarlierVersion {
+                            newerVersions += 1
+                        } else if entry.mode == .include {
+                            includes += 1
+                        } else {
+                            matches += 1
                         }
                     }
+                    try writer.write(page)
                     for outcome in page.outcomes {
                         for text in OperationOutcomeIssues.texts(outcome) { diagnostics.warning(text, source: page.url) }
                     }
                 }
-                let writer = try AtomicFileWriter(path: output)
-                let json = FHIRJSONWriter()
-                for resource in collection.ordered {
-                    try writer.append { buffer in
-                        json.write(resource, into: &buffer)
-                        buffer.append(0x0A)
-                    }
-                }
                 try writer.commit()
+                if writer.unremovedSupersededLines > 0 {
+                    diagnostics.warning(
+                        "\(writer.unremovedSupersededLines) resources were received again in a newer version after the older one was written to standard output; both lines are there, the later one is the newer version")
+                }
                 let stats = transport.statistics
                 ClientCommandSupport.standardError(
-                    "fhir search \(type): \(pages) pages, \(collection.count) resources (\(matches) matches, \(includes) included), \(duplicates + collection.duplicatesDropped) duplicates dropped, \(stats.requests) requests, \(stats.retries) retries")
+                    "fhir search \(type): \(pages) pages, \(writer.resourceCount) resources (\(matches) matches, \(includes) included), \(duplicates) duplicates dropped, \(newerVersions) replaced by a newer version, \(stats.requests) requests, \(stats.retries) retries")
             }
         }
     }

@@ -37,4 +37,46 @@ import Testing
         #expect(bundle["entry"] == nil)
         #expect(bundle["total"]?.numberValue?.text == "2")
     }
+
+    @Test func streamedEntriesReportTheirResourceBytesAndTheHeaderComesFirst() throws {
+        // Whitespace inside and around the resource, a link before the entries, a `link`-shaped object inside an
+        // entry, an entry without a resource and a nested "resource" key that is not the entry's.
+        let text = #"""
+            {"resourceType":"Bundle","link":[{"relation":"next","url":"n"}],"entry":[
+              {"fullUrl":"a","resource": {"resourceType":"Patient", "id":"1","contained":[{"resource":1}]} ,"search":{"mode":"match"}},
+              {"fullUrl":"b"},
+              {"resource":{"resourceType":"Patient","id":"2"}}],"total":2}
+            """#
+        let bytes = Array(text.utf8)
+        var events: [String] = []
+        var spans: [Range<Int>?] = []
+        var entries: [FHIRElement] = []
+        _ = try bytes.withUnsafeBytes { raw in
+            try FHIRJSONReader().readBundleStreamingEntries(
+                raw, header: { header in events.append("header:\(header.objectValue?.keys ?? [])") },
+                withResourceSpans: { entry, span in
+                    events.append("entry")
+                    spans.append(span)
+                    entries.append(entry)
+                })
+        }
+        #expect(events == ["header:[\"resourceType\", \"link\"]", "entry", "entry", "entry"])
+        #expect(spans[1] == nil)
+        for (span, entry) in zip(spans, entries) {
+            guard let span else { continue }
+            let slice = Array(bytes[span])
+            #expect(slice.first == UInt8(ascii: "{") && slice.last == UInt8(ascii: "}"), "the span is the value, without the whitespace around it")
+            #expect(try FHIRJSONReader().read(slice) == entry["resource"])
+        }
+    }
+
+    @Test func aBundleWithoutEntriesCallsNoHeader() throws {
+        let bytes = Array(#"{"resourceType":"Bundle","link":[{"relation":"next","url":"n"}]}"#.utf8)
+        var headers = 0
+        let bundle = try bytes.withUnsafeBytes { raw in
+            try FHIRJSONReader().readBundleStreamingEntries(raw, header: { _ in headers += 1 }, withResourceSpans: { _, _ in })
+        }
+        #expect(headers == 0)
+        #expect(bundle["link"]?[0]?["url"]?.stringValue == "n")
+    }
 }

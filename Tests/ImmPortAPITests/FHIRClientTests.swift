@@ -151,4 +151,44 @@ import Testing
         collection.add(["resourceType": "Patient", "id": "1", "meta": ["versionId": "2"], "gender": "other"])
         #expect(collection.count == 1 && collection[key]?["gender"] == "female" && collection.duplicatesDropped == 1)
     }
+
+    @Test func deduplicationScalesAndRemembersWhichCopyWasKept() {
+        // Enough keys to make the table grow many times; type and id both matter; unversioned copies are replaced by
+        // any versioned one; tags say which earlier copy a newer version replaces.
+        var dedup = FHIRResourceDeduplicator()
+        let n = 20_000
+        for i in 0..<n {
+            #expect(dedup.admit(FHIRResourceKey(type: "Patient", id: "\(i)"), versionId: "1", tag: i) == (.new, nil))
+        }
+        for i in 0..<n where i % 1000 == 0 {
+            #expect(dedup.admit(FHIRResourceKey(type: "Specimen", id: "\(i)"), versionId: nil, tag: n + i) == (.new, nil))
+        }
+        #expect(dedup.count == n + n / 1000)
+        for i in stride(from: 0, to: n, by: 7) {
+            #expect(dedup.admit(FHIRResourceKey(type: "Patient", id: "\(i)"), versionId: "1", tag: -1) == (.duplicate, nil))
+        }
+        #expect(dedup.admit(FHIRResourceKey(type: "Patient", id: "123"), versionId: "2", tag: 99_999) == (.newerVersion, 123))
+        #expect(dedup.admit(FHIRResourceKey(type: "Patient", id: "123"), versionId: "3", tag: 100_000) == (.newerVersion, 99_999))
+        #expect(dedup.admit(FHIRResourceKey(type: "Specimen", id: "2000"), versionId: "1", tag: 7) == (.newerVersion, n + 2000))
+        #expect(dedup.admit(FHIRResourceKey(type: "Specimen", id: "2000"), versionId: nil, tag: 8) == (.duplicate, nil))
+        #expect(dedup.contains(FHIRResourceKey(type: "Patient", id: "\(n - 1)")))
+        #expect(!dedup.contains(FHIRResourceKey(type: "Patient", id: "\(n)")))
+        #expect(!dedup.contains(FHIRResourceKey(type: "Observation", id: "1")))
+        #expect(dedup.count == n + n / 1000)
+    }
+
+    @Test func pageEntriesCarryTheirReceivedJSONAndSequenceNumbers() async throws {
+        let h = try await Harness.start()
+        var sequences: [Int] = []
+        for try await page in h.fhir.search("Observation", [("_count", "5")]) {
+            for entry in page.entries {
+                sequences.append(entry.sequence)
+                let raw = try #require(entry.receivedJSON)
+                #expect(try FHIRJSONReader().read(Array(raw)) == entry.resource)
+                #expect(entry.replacedSequence == nil)
+            }
+        }
+        #expect(sequences == Array(0..<12))
+        try await h.stop()
+    }
 }

@@ -56,9 +56,24 @@ public struct FHIRJSONReader: Sendable {
     public func readBundleStreamingEntries(
         _ bytes: UnsafeRawBufferPointer, _ body: (FHIRElement) throws -> Void
     ) throws -> FHIRElement {
+        try readBundleStreamingEntries(bytes, withResourceSpans: { entry, _ in try body(entry) })
+    }
+
+    /// Like `readBundleStreamingEntries`, also passing where the entry's `resource` value lies in `bytes` (nil when
+    /// the entry has none), so that a caller can copy the resource's JSON as received instead of writing the tree
+    /// back out.
+    ///
+    /// `header`, when given, is called once, just before the first entry is read, with the Bundle's members that
+    /// precede `entry` (HAPI puts `link` there): a client paging through a search learns the next page's URL before
+    /// the entries of this one are parsed. It is not called when the Bundle has no `entry` array.
+    public func readBundleStreamingEntries(
+        _ bytes: UnsafeRawBufferPointer, header: ((FHIRElement) throws -> Void)? = nil,
+        withResourceSpans body: (FHIRElement, Range<Int>?) throws -> Void
+    ) throws -> FHIRElement {
         try withoutActuallyEscaping(body) { handler in
             var parser = JSONByteParser(bytes: bytes, maxDepth: options.maxDepth)
             parser.entryHandler = handler
+            parser.headerHandler = header
             do {
                 return try parser.parseDocument()
             } catch let failure as JSONByteParser.Failure {
@@ -106,10 +121,16 @@ struct JSONByteParser: ~Copyable {
     let maxDepth: Int
     var position = 0
     var depth = 0
-    var entryHandler: ((FHIRElement) throws -> Void)?
+    var entryHandler: ((FHIRElement, Range<Int>?) throws -> Void)?
+    /// Called with the Bundle's members read so far when its streamed `entry` array starts.
+    var headerHandler: ((FHIRElement) throws -> Void)?
     var streamedEntries = false
     /// Members of the top-level object to build (nil: all); see `FHIRJSONReader.Options.topLevelKeys`.
     var topLevelKeys: FHIRJSONKeyFilter?
+    /// True while the streamed `entry` array is read: its items' members are at depth 3 (Bundle 1, array 2).
+    var insideStreamedEntries = false
+    /// Where the current streamed entry's `resource` value starts and ends.
+    var entryResourceSpan: Range<Int>?
     /// Reused for strings with escapes, so that each does not allocate a new scratch array.
     var scratch: [UInt8] = []
     /// Members of the objects being read, innermost last, with a fingerprint of each key for duplicate checks.
@@ -265,9 +286,21 @@ struct JSONByteParser: ~Copyable {
                 base[position] == UInt8(ascii: "[")
             {
                 streamedEntries = true
+                if let headerHandler {
+                    let soFar = Array(UnsafeBufferPointer(start: members.base + first, count: members.count - first))
+                    try headerHandler(.object(FHIRObject(members: soFar)))
+                }
+                insideStreamedEntries = true
                 try streamArray(to: handler)
+                insideStreamedEntries = false
             } else if depth == 1, let filter = topLevelKeys, !filter.keeps(key) {
                 try skipValue()
+            } else if depth == 3, insideStreamedEntries, key == "resource" {
+                let start = position
+                let value = try parseValue()
+                entryResourceSpan = start..<position
+                members.push(FHIRObject.Member(key: key, value: value))
+                keyFingerprints.push(fingerprint)
             } else {
                 let value = try parseValue()
                 members.push(FHIRObject.Member(key: key, value: value))
@@ -396,8 +429,8 @@ struct JSONByteParser: ~Copyable {
         throw fail(.unexpectedByte(b, expecting: "\(expecting)"), at: position - 1)
     }
 
-    /// Like `parseArray`, handing each item to `handler` instead of keeping it.
-    mutating func streamArray(to handler: (FHIRElement) throws -> Void) throws {
+    /// Like `parseArray`, handing each item (and its `resource` span, if any) to `handler` instead of keeping it.
+    mutating func streamArray(to handler: (FHIRElement, Range<Int>?) throws -> Void) throws {
         try enter()
         defer { depth -= 1 }
         position += 1
@@ -408,7 +441,9 @@ struct JSONByteParser: ~Copyable {
             return
         }
         while true {
-            try handler(try parseValue())
+            entryResourceSpan = nil
+            let item = try parseValue()
+            try handler(item, entryResourceSpan)
             if try moreFollow(closing: UInt8(ascii: "]"), expecting: "',' or ']'") { continue }
             return
         }

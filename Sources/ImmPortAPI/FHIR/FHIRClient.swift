@@ -83,32 +83,71 @@ public final class FHIRClient: Sendable {
         }
     }
 
-    /// One searchset page: the Bundle's entries and its `next` link.
+    /// One searchset page as fetched and parsed, before de-duplication (which needs the search's state).
     struct FetchedBundle: Sendable {
         var url: String
         var redactedURL: String
         var total: Int?
-        var entries: [FHIRElement]
+        var entries: [FetchedEntry]
         var next: String?
     }
 
-    func fetchBundle(_ url: String) async throws -> FetchedBundle {
+    /// An entry with what de-duplication and output need already read from it, so that this work happens where the
+    /// page is parsed (the prefetching task) rather than on the consumer's side.
+    struct FetchedEntry: Sendable {
+        var resource: FHIRElement?
+        /// Hashed here, on the parsing task, so that the consumer's de-duplication does not hash strings.
+        var key: HashedResourceKey?
+        var versionId: String?
+        var mode: FHIRSearchMode
+        /// An OperationOutcome the server put in the page about the search itself, not a result.
+        var isOutcome: Bool
+        var fullUrl: String?
+        var json: ArraySlice<UInt8>?
+    }
+
+    /// GETs and parses one searchset page. `onNextLink` gets the page's raw next link (and the URL that answered)
+    /// as soon as the Bundle's header is parsed, before its entries are, so that the next page can be requested
+    /// while this one is still being parsed; it may be called more than once when the page is retried.
+    func fetchBundle(
+        _ url: String, onNextLink: (@Sendable (_ next: String, _ pageURL: String) -> Void)? = nil
+    ) async throws -> FetchedBundle {
         let fetched = try await transport.get(url, accept: Self.accept, bearerToken: apiKey?.value) { response in
-            var entries: [FHIRElement] = []
-            let bundle = try response.body.withUnsafeBytes { bytes in
-                try FHIRJSONReader().readBundleStreamingEntries(bytes) { entries.append($0) }
+            var entries: [FetchedEntry] = []
+            let body = response.body
+            let header: ((FHIRElement) -> Void)? = onNextLink.map { report in
+                { bundle in if let next = Self.nextLink(of: bundle) { report(next, response.url) } }
+            }
+            let bundle = try body.withUnsafeBytes { bytes in
+                try FHIRJSONReader().readBundleStreamingEntries(bytes, header: header) { entry, span in
+                    entries.append(Self.digest(entry, span: span, in: body))
+                }
             }
             guard bundle.resourceType == "Bundle" else {
                 throw ImmPortAPIError(
                     .invalidResponse, url: response.redactedURL, status: response.status,
                     message: "expected a searchset Bundle, got \(bundle.resourceType ?? "JSON \(bundle.kindName)")")
             }
-            let next = (bundle["link"]?.arrayValue ?? []).first { $0["relation"]?.stringValue == "next" }?["url"]?.stringValue
+            let next = Self.nextLink(of: bundle)
             return FetchedBundle(
                 url: response.url, redactedURL: response.redactedURL, total: bundle["total"]?.numberValue?.intValue,
                 entries: entries, next: next)
         }
         pageCounter.withLock { $0 += 1 }
         return fetched
+    }
+
+    static func nextLink(of bundle: FHIRElement) -> String? {
+        (bundle["link"]?.arrayValue ?? []).first { $0["relation"]?.stringValue == "next" }?["url"]?.stringValue
+    }
+
+    static func digest(_ entry: FHIRElement, span: Range<Int>?, in body: [UInt8]) -> FetchedEntry {
+        let resource = entry["resource"]
+        let search = entry["search"]
+        let mode = FHIRSearchMode(rawValue: search?["mode"]?.stringValue ?? "match") ?? .match
+        let isOutcome = mode == .outcome || (resource?.resourceType == "OperationOutcome" && search?["mode"] == nil)
+        return FetchedEntry(
+            resource: resource, key: resource.flatMap(FHIRResourceKey.init(resource:)).map(HashedResourceKey.init), versionId: resource?.versionId,
+            mode: mode, isOutcome: isOutcome, fullUrl: entry["fullUrl"]?.stringValue, json: span.map { body[$0] })
     }
 }

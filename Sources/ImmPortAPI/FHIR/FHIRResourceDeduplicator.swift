@@ -1,6 +1,10 @@
 import FHIRModel
 
 /// Remembers which resources were already handed out, by `Type/id`, and which version of each.
+///
+/// One table entry per resource (its version and a caller's tag), found with one lookup. Keys carry their hash,
+/// computed once (by a search, where the page is parsed, off the consumer's task), and the table (`ResourceKeyTable`)
+/// never hashes them again, not even when it grows: a pull of 100k resources does this 100k times.
 public struct FHIRResourceDeduplicator: Sendable {
     public enum Verdict: Sendable, Equatable {
         /// Not seen before.
@@ -11,26 +15,47 @@ public struct FHIRResourceDeduplicator: Sendable {
         case duplicate
     }
 
-    var versions: [FHIRResourceKey: String] = [:]
-    var unversioned: Set<FHIRResourceKey> = []
+    struct Seen: Sendable {
+        /// nil when the copy kept had no `meta.versionId`.
+        var versionId: String?
+        var tag: Int
+    }
+
+    var seen = ResourceKeyTable<Seen>()
 
     public init() {}
 
-    public var count: Int { versions.count + unversioned.count }
+    public var count: Int { seen.count }
 
-    public func contains(_ key: FHIRResourceKey) -> Bool { versions[key] != nil || unversioned.contains(key) }
+    public func contains(_ key: FHIRResourceKey) -> Bool {
+        if case .found = seen.lookup(HashedResourceKey(key)) { return true }
+        return false
+    }
+
+    /// Makes room for `count` resources at once, so a large pull does not rehash the table as it grows.
+    public mutating func reserveCapacity(_ count: Int) { seen.reserveCapacity(count) }
 
     public mutating func admit(_ key: FHIRResourceKey, versionId: String?) -> Verdict {
-        let known = versions[key]
-        let seen = known != nil || unversioned.contains(key)
-        guard seen else {
-            if let versionId { versions[key] = versionId } else { unversioned.insert(key) }
-            return .new
+        admit(key, versionId: versionId, tag: 0).verdict
+    }
+
+    /// Like `admit(_:versionId:)`, remembering `tag` with the copy that is kept; for a newer version, also returns
+    /// the tag of the copy it replaces (a streaming writer tags each resource with its output line).
+    public mutating func admit(_ key: FHIRResourceKey, versionId: String?, tag: Int) -> (verdict: Verdict, replacedTag: Int?) {
+        admit(HashedResourceKey(key), versionId: versionId, tag: tag)
+    }
+
+    mutating func admit(_ key: HashedResourceKey, versionId: String?, tag: Int) -> (verdict: Verdict, replacedTag: Int?) {
+        switch seen.lookup(key) {
+        case .vacant(let slot):
+            seen.insert(key, Seen(versionId: versionId, tag: tag), at: slot)
+            return (.new, nil)
+        case .found(let position):
+            let known = seen[position]
+            guard let versionId, Self.isNewer(versionId, than: known.versionId) else { return (.duplicate, nil) }
+            seen[position] = Seen(versionId: versionId, tag: tag)
+            return (.newerVersion, known.tag)
         }
-        guard let versionId, Self.isNewer(versionId, than: known) else { return .duplicate }
-        unversioned.remove(key)
-        versions[key] = versionId
-        return .newerVersion
     }
 
     /// Version ids are opaque in FHIR, but HAPI's are integers: compare numerically when both are.

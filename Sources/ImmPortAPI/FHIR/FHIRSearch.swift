@@ -5,12 +5,14 @@ import FHIRModel
 /// Follows `Bundle.link[relation=next]` as an opaque URL. When a page answers 410 Gone (HAPI expired the search)
 /// the search starts again from its first URL and everything already handed out is skipped. Resources are
 /// de-duplicated by `Type/id` across pages: a later copy is handed out again only when its `meta.versionId` is newer
-/// (flagged `replacesEarlierVersion`). With `prefetch`, the next page is requested while the caller handles this one.
+/// (flagged `replacesEarlierVersion`). With `prefetch`, the next page is requested as soon as this page's header is
+/// parsed, so downloading, parsing and the caller's handling of pages overlap (`FHIRSearchPrefetcher`).
 public struct FHIRSearch: AsyncSequence, Sendable {
     public typealias Element = FHIRSearchPage
 
     public struct Options: Sendable {
-        /// Request the next page while the current one is being consumed.
+        /// Request the next page as soon as the current one's header is parsed, so that pages download and parse while
+        /// earlier ones are consumed (at most one page ahead).
         public var prefetch: Bool
         /// How many times an expired search may be started again.
         public var maxRestarts: Int
@@ -35,13 +37,20 @@ public struct FHIRSearch: AsyncSequence, Sendable {
         var nextURL: String?
         var deduplicator = FHIRResourceDeduplicator()
         var pageNumber = 0
+        /// Entries handed out so far: the next entry's `sequence`.
+        var handedOut = 0
         var restarts = 0
         var restartPending = false
-        var prefetched: (url: String, task: Task<FHIRClient.FetchedBundle, any Error>)?
+        /// Set when prefetching is on.
+        let prefetcher: FHIRSearchPrefetcher?
+
+        /// A `Bundle.total` above this is not trusted for sizing the de-duplication table up front.
+        static let largestReservation = 1_000_000
 
         init(search: FHIRSearch) {
             self.search = search
             nextURL = search.initialURL
+            prefetcher = search.options.prefetch ? FHIRSearchPrefetcher(client: search.client) : nil
         }
 
         public mutating func next() async throws -> FHIRSearchPage? {
@@ -50,6 +59,7 @@ public struct FHIRSearch: AsyncSequence, Sendable {
             do {
                 bundle = try await fetch(url)
             } catch let error as ImmPortAPIError where error.kind == .gone && url != search.initialURL {
+                prefetcher?.cancel()
                 guard restarts < search.options.maxRestarts else {
                     var final = error
                     final.message += "; the search expired \(restarts + 1) times, giving up"
@@ -73,16 +83,17 @@ public struct FHIRSearch: AsyncSequence, Sendable {
         }
 
         mutating func fetch(_ url: String) async throws -> FHIRClient.FetchedBundle {
-            if let prefetched, prefetched.url == url {
-                self.prefetched = nil
-                return try await prefetched.task.value
+            guard let prefetcher else { return try await search.client.fetchBundle(url) }
+            do {
+                if let ahead = prefetcher.take(url) { return try await ahead.value }
+                return try await prefetcher.fetch(url)
+            } catch {
+                prefetcher.cancel()
+                throw error
             }
-            prefetched?.task.cancel()
-            prefetched = nil
-            return try await search.client.fetchBundle(url)
         }
 
-        /// Checks the next link and, with prefetching on, starts fetching it.
+        /// Checks the next link (the prefetcher, if on, has usually requested it already).
         mutating func advance(from bundle: FHIRClient.FetchedBundle) throws {
             guard let next = bundle.next, !next.isEmpty else {
                 nextURL = nil
@@ -99,36 +110,38 @@ public struct FHIRSearch: AsyncSequence, Sendable {
                 throw ImmPortAPIError(.invalidResponse, url: bundle.redactedURL, message: "the next-page link points to the same page")
             }
             nextURL = resolved
-            if search.options.prefetch {
-                let client = search.client
-                prefetched = (resolved, Task { try await client.fetchBundle(resolved) })
-            }
+            // A Bundle whose link follows its entries had no header to offer the link from.
+            prefetcher?.offer(next, from: bundle.url)
         }
 
         mutating func page(from bundle: FHIRClient.FetchedBundle) -> FHIRSearchPage {
+            if pageNumber == 1, let total = bundle.total, total > 0 {
+                deduplicator.reserveCapacity(Swift.min(total, Self.largestReservation))
+            }
             var entries: [FHIRSearchEntry] = []
+            entries.reserveCapacity(bundle.entries.count)
             var outcomes: [FHIRElement] = []
             var duplicates = 0
             var included = 0
             for entry in bundle.entries {
-                guard let resource = entry["resource"] else { continue }
-                let mode = FHIRSearchMode(rawValue: entry["search"]?["mode"]?.stringValue ?? "match") ?? .match
-                if mode == .include { included += 1 }
-                if mode == .outcome || (resource.resourceType == "OperationOutcome" && entry["search"]?["mode"] == nil) {
+                guard let resource = entry.resource else { continue }
+                if entry.mode == .include { included += 1 }
+                if entry.isOutcome {
                     outcomes.append(resource)
                     continue
                 }
-                let key = FHIRResourceKey(resource: resource)
-                    ?? FHIRResourceKey(type: resource.resourceType ?? "?", id: "#page\(pageNumber)-\(entries.count)")
-                let verdict = deduplicator.admit(key, versionId: resource.versionId)
+                let key = entry.key
+                    ?? HashedResourceKey(FHIRResourceKey(type: resource.resourceType ?? "?", id: "#page\(pageNumber)-\(entries.count)"))
+                let (verdict, replaced) = deduplicator.admit(key, versionId: entry.versionId, tag: handedOut)
                 if verdict == .duplicate {
                     duplicates += 1
                     continue
                 }
                 entries.append(
                     FHIRSearchEntry(
-                        resource: resource, key: key, mode: mode, fullUrl: entry["fullUrl"]?.stringValue,
-                        replacesEarlierVersion: verdict == .newerVersion))
+                        resource: resource, key: key.key, mode: entry.mode, fullUrl: entry.fullUrl, receivedJSON: entry.json,
+                        sequence: handedOut, replacedSequence: replaced))
+                handedOut += 1
             }
             defer { restartPending = false }
             return FHIRSearchPage(

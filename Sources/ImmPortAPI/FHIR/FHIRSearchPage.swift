@@ -10,8 +10,16 @@ public struct FHIRSearchEntry: Sendable {
     public var key: FHIRResourceKey
     public var mode: FHIRSearchMode
     public var fullUrl: String?
+    /// The resource's JSON exactly as the server sent it (a slice of the page's body, not a copy), so that it can
+    /// be written out without serialising the tree again; nil when it could not be located.
+    public var receivedJSON: ArraySlice<UInt8>?
+    /// 0-based position among the entries this search has handed out, across pages.
+    public var sequence: Int
+    /// When an earlier page already gave an older version of this resource: that entry's `sequence`.
+    public var replacedSequence: Int?
+
     /// True when an earlier page already gave an older version of this resource, which this one replaces.
-    public var replacesEarlierVersion: Bool
+    public var replacesEarlierVersion: Bool { replacedSequence != nil }
 }
 
 /// One page of a search, with duplicates of earlier pages already removed.

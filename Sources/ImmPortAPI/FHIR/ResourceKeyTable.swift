@@ -1,0 +1,85 @@
+/// The de-duplicator's table: resource keys with a value each, in insertion order, found by their stored hash.
+///
+/// Not a `Dictionary`: with 100k keys, a dictionary of keys and versions spent most of its time re-hashing every key
+/// through `Hasher` as it grew and missing the cache on its wide buckets. Here the keys and values sit in one array in
+/// insertion order, and the hash index is an array of 8-byte slots (open addressing, linear probing, at most half
+/// full), each holding the entry's position and the upper half of its hash: a probe compares that half before it
+/// looks at the entry, and growing the index re-inserts stored hashes without hashing anything again.
+struct ResourceKeyTable<Value: Sendable>: Sendable {
+    struct Entry: Sendable {
+        var key: HashedResourceKey
+        var value: Value
+    }
+
+    private(set) var entries: [Entry] = []
+    /// 0 for an empty slot, else (upper 32 bits of the hash) << 32 | (entry position + 1).
+    private var slots: [UInt64]
+    private var mask: Int
+
+    init(minimumCapacity: Int = 0) {
+        var size = 16
+        while size < minimumCapacity * 2 { size *= 2 }
+        slots = Array(repeating: 0, count: size)
+        mask = size - 1
+        entries.reserveCapacity(minimumCapacity)
+    }
+
+    var count: Int { entries.count }
+
+    enum Lookup {
+        case found(Int)
+        /// Not present; inserting it takes this slot.
+        case vacant(Int)
+    }
+
+    func lookup(_ key: HashedResourceKey) -> Lookup {
+        let tag = Self.tag(key.hash)
+        var slot = key.hash & mask
+        return slots.withUnsafeBufferPointer { slots in
+            entries.withUnsafeBufferPointer { entries in
+                while true {
+                    let stored = slots[slot]
+                    if stored == 0 { return .vacant(slot) }
+                    if stored >> 32 == tag {
+                        let position = Int(truncatingIfNeeded: stored & 0xFFFF_FFFF) - 1
+                        if entries[position].key == key { return .found(position) }
+                    }
+                    slot = (slot + 1) & mask
+                }
+            }
+        }
+    }
+
+    /// Appends an entry in the slot `lookup` returned for its key.
+    mutating func insert(_ key: HashedResourceKey, _ value: Value, at slot: Int) {
+        entries.append(Entry(key: key, value: value))
+        slots[slot] = Self.tag(key.hash) << 32 | UInt64(entries.count)
+        if entries.count * 2 > slots.count { grow() }
+    }
+
+    subscript(position: Int) -> Value {
+        get { entries[position].value }
+        set { entries[position].value = newValue }
+    }
+
+    mutating func reserveCapacity(_ count: Int) {
+        entries.reserveCapacity(count)
+        while count * 2 > slots.count { grow() }
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        var larger = [UInt64](repeating: 0, count: size)
+        let newMask = size - 1
+        for position in entries.indices {
+            let hash = entries[position].key.hash
+            var slot = hash & newMask
+            while larger[slot] != 0 { slot = (slot + 1) & newMask }
+            larger[slot] = Self.tag(hash) << 32 | UInt64(position + 1)
+        }
+        slots = larger
+        mask = newMask
+    }
+
+    @inline(__always) static func tag(_ hash: Int) -> UInt64 { UInt64(UInt(bitPattern: hash)) >> 32 }
+}
