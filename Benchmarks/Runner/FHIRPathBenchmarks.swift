@@ -11,7 +11,7 @@ enum FHIRPathBenchmarks: BenchmarkFamily {
         [
             BenchmarkCommand(
                 name: "fhirpath",
-                usage: "--data DIR [--runs N] [--only NAME]",
+                usage: "--data DIR [--runs N] [--only NAME] [--expression EXPR]",
                 summary: "Evaluate the three benchmark FHIRPath expressions on DIR/observations.ndjson; resources/s "
                     + "of the best run (evaluation only, parsed trees in memory).",
                 run: run)
@@ -29,11 +29,13 @@ enum FHIRPathBenchmarks: BenchmarkFamily {
         let runs = try arguments.runs()
         // One expression alone, for profiling it.
         let only = arguments.string("only")
+        // Any other expression, for exploring what a step costs.
+        let chosen = arguments.string("expression").map { [("custom", $0)] } ?? expressions
         var resources: [FHIRElement] = []
         var reader = try NDJSONReader(path: "\(directory)/observations.ndjson")
         try reader.forEach { resources.append($0) }
         var measurements: [Measurement] = []
-        for (name, source) in expressions where only == nil || only == name {
+        for (name, source) in chosen where only == nil || only == name {
             let expression = try FHIRPathExpression(source, options: FHIRPathCompileOptions(rootType: "Observation"))
             var measurement = Measurement(name: "fhirpath \(name)", file: "observations.ndjson")
             measurement.documents = resources.count

@@ -72,7 +72,9 @@ enum FHIRPathNavigation {
     /// The value of a slot's key and of its `_key` sibling, in one pass over the object's members.
     @inline(__always)
     static func lookup(_ slot: FHIRPathMember.Slot, in object: FHIRObject) -> (FHIRElement?, FHIRElement?) {
-        guard let extensionName = slot.extensionName else { return (object[slot.jsonName], nil) }
+        guard let extensionName = slot.extensionName, object.mayHaveUnderscoreKeys else {
+            return (object[slot.jsonName], nil)
+        }
         return lookup(slot.jsonName, extensionName, in: object)
     }
 
@@ -108,7 +110,8 @@ enum FHIRPathNavigation {
             // One candidate (`value.ofType(Quantity)` keeps only `valueQuantity`): a lookup, not a scan. Same items
             // as the general case: the value (with `_name` when primitive), or else an extension-only primitive.
             let c = candidates[0]
-            let (value, x) = lookup(c.jsonName, c.underscoredName, in: object)
+            let (value, x) = object.mayHaveUnderscoreKeys
+                ? lookup(c.jsonName, c.underscoredName, in: object) : (object[c.jsonName], nil)
             if let value {
                 try forEachItem(
                     value, extensionValue: c.extensionName == nil ? nil : x, type: c.type,

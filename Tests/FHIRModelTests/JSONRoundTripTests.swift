@@ -80,3 +80,23 @@ import Testing
         #expect(bundle["link"]?[0]?["url"]?.stringValue == "n")
     }
 }
+
+/// `mayHaveUnderscoreKeys` lets FHIRPath skip looking for `_name` siblings: it must never be false when an object
+/// has such a key, however the object was made (read from JSON, even with an escaped `_`, or built in code).
+@Suite struct UnderscoreKeyHintTests {
+    @Test func theHintIsTrueWheneverAnUnderscoreKeyExists() throws {
+        let read = try FHIRJSONReader().read(#"{"a":1,"b":{"_c":{"id":"x"}},"d":{"\u005fe":1},"f":{"g":2}}"#)
+        #expect(read.objectValue?.mayHaveUnderscoreKeys == false)
+        #expect(read["b"]?.objectValue?.mayHaveUnderscoreKeys == true)
+        #expect(read["d"]?.objectValue?.mayHaveUnderscoreKeys == true)
+        #expect(read["f"]?.objectValue?.mayHaveUnderscoreKeys == false)
+        var built = FHIRObject()
+        built.appendUnchecked(key: "birthDate", value: "2000")
+        #expect(!built.mayHaveUnderscoreKeys)
+        built["_birthDate"] = ["id": "x"]
+        #expect(built.mayHaveUnderscoreKeys)
+        #expect(FHIRObject(members: [.init(key: "_x", value: 1)]).mayHaveUnderscoreKeys)
+        // Not part of equality.
+        #expect(FHIRObject(members: [], mayHaveUnderscoreKeys: true) == FHIRObject())
+    }
+}

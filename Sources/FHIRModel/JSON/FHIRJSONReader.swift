@@ -263,12 +263,17 @@ struct JSONByteParser: ~Copyable {
         // Members are popped into the object on success; on a failure the whole parse is abandoned and the
         // stacks' deinit releases what is left.
         var seen: Set<String>? = nil
+        var underscored = false
         while true {
             guard position < count else { throw fail(.unexpectedEnd(expecting: "a key"), at: position) }
             guard base[position] == UInt8(ascii: "\"") else {
                 throw fail(.unexpectedByte(base[position], expecting: "a key in double quotes"), at: position)
             }
             let keyStart = position
+            // `_name` (or an escape that might spell one): the object may hold primitive extensions.
+            if keyStart + 1 < count, base[keyStart + 1] == UInt8(ascii: "_") || base[keyStart + 1] == UInt8(ascii: "\\") {
+                underscored = true
+            }
             let (key, fingerprint) = try parseKey()
             if try isDuplicate(key, fingerprint, since: first, seen: &seen) {
                 throw fail(.duplicateKey(key), at: keyStart)
@@ -308,7 +313,7 @@ struct JSONByteParser: ~Copyable {
             }
             if try moreFollow(closing: UInt8(ascii: "}"), expecting: "',' or '}'") { continue }
             keyFingerprints.pop(first)
-            return .object(FHIRObject(members: members.popArray(from: first)))
+            return .object(FHIRObject(members: members.popArray(from: first), mayHaveUnderscoreKeys: underscored))
         }
     }
 

@@ -13,15 +13,37 @@ public struct FHIRObject: Sendable, Hashable, RandomAccessCollection {
     }
 
     @usableFromInline var storage: [Member]
+    /// False when no key starts with `_`: a primitive's extension sibling (`_birthDate`) then cannot exist, and a
+    /// lookup for one need not scan the object. Never false when such a key exists (it may stay true after one is
+    /// removed); not part of equality.
+    @inlinable public var mayHaveUnderscoreKeys: Bool { underscoreHint }
+    @usableFromInline var underscoreHint: Bool
     /// The members in order (read-only: changes go through the key subscript and the mutating methods).
     @inlinable public var members: [Member] { storage }
 
-    @inlinable public init() { storage = [] }
-    @inlinable public init(members: [Member]) { storage = members }
+    @inlinable public init() {
+        storage = []
+        underscoreHint = false
+    }
+    @inlinable public init(members: [Member]) {
+        storage = members
+        underscoreHint = members.contains { FHIRObject.isUnderscored($0.key) }
+    }
+    /// For a reader that already knows whether a key started with `_`.
+    @inlinable public init(members: [Member], mayHaveUnderscoreKeys: Bool) {
+        storage = members
+        underscoreHint = mayHaveUnderscoreKeys
+    }
     @inlinable public init(minimumCapacity: Int) {
         storage = []
         storage.reserveCapacity(minimumCapacity)
+        underscoreHint = false
     }
+
+    @inlinable static func isUnderscored(_ key: String) -> Bool { key.utf8.first == UInt8(ascii: "_") }
+
+    public static func == (a: FHIRObject, b: FHIRObject) -> Bool { a.storage == b.storage }
+    public func hash(into hasher: inout Hasher) { hasher.combine(storage) }
 
     @inlinable public var startIndex: Int { 0 }
     @inlinable public var endIndex: Int { storage.count }
@@ -59,6 +81,7 @@ public struct FHIRObject: Sendable, Hashable, RandomAccessCollection {
                 if let newValue { storage[index].value = newValue } else { storage.remove(at: index) }
             } else if let newValue {
                 storage.append(Member(key: key, value: newValue))
+                if FHIRObject.isUnderscored(key) { underscoreHint = true }
             }
         }
     }
@@ -66,11 +89,13 @@ public struct FHIRObject: Sendable, Hashable, RandomAccessCollection {
     /// Appends without looking for an existing key: the reader has already rejected duplicates.
     @inlinable public mutating func appendUnchecked(key: String, value: FHIRElement) {
         storage.append(Member(key: key, value: value))
+        if FHIRObject.isUnderscored(key) { underscoreHint = true }
     }
 
     /// Inserts at `index` without looking for an existing key (the caller has removed it).
     @inlinable public mutating func insertUnchecked(key: String, value: FHIRElement, at index: Int) {
         storage.insert(Member(key: key, value: value), at: index)
+        if FHIRObject.isUnderscored(key) { underscoreHint = true }
     }
 
     @discardableResult
