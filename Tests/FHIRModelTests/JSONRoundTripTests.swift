@@ -100,3 +100,41 @@ import Testing
         #expect(FHIRObject(members: [], mayHaveUnderscoreKeys: true) == FHIRObject())
     }
 }
+
+/// A JSON array of resources is handed out item by item (`readArrayStreamingItems`), with `read`'s errors.
+@Suite struct ArrayStreamingTests {
+    @Test func itemsComeOutInOrderAndEqualTheWholeRead() throws {
+        let text = #" [ {"resourceType":"Patient","id":"a"}, {"resourceType":"Patient","id":"b","_id":{"id":"x"}} ] "#
+        var items: [FHIRElement] = []
+        let wasArray = try Array(text.utf8).withUnsafeBytes { try FHIRJSONReader().readArrayStreamingItems($0) { items.append($0) } }
+        #expect(wasArray)
+        #expect(FHIRElement.array(items) == (try FHIRJSONReader().read(text)))
+    }
+
+    @Test func notAnArrayIsLeftToRead() throws {
+        let wasArray = try Array(#"{"resourceType":"Patient"}"#.utf8).withUnsafeBytes {
+            try FHIRJSONReader().readArrayStreamingItems($0) { _ in Issue.record("no item expected") }
+        }
+        #expect(!wasArray)
+    }
+
+    @Test func aMalformedItemFailsWithItsPositionAfterTheGoodOnes() throws {
+        let text = "[{\"resourceType\":\"Patient\"},\n{\"resourceType\":\"Patient\",}]"
+        var delivered = 0
+        do {
+            _ = try Array(text.utf8).withUnsafeBytes {
+                try FHIRJSONReader(options: .init(source: "a.json")).readArrayStreamingItems($0) { _ in delivered += 1 }
+            }
+            Issue.record("read without error")
+        } catch let error as FHIRJSONError {
+            #expect(delivered == 1)
+            #expect(error.line == 2 && error.source == "a.json", "\(error)")
+        }
+        do {
+            _ = try Array("[1] x".utf8).withUnsafeBytes { try FHIRJSONReader().readArrayStreamingItems($0) { _ in } }
+            Issue.record("trailing content accepted")
+        } catch let error as FHIRJSONError {
+            #expect(error.reason == .trailingContent)
+        }
+    }
+}

@@ -53,6 +53,26 @@ public struct FHIRJSONReader: Sendable {
 
     /// Reads a Bundle, handing each `entry` item to `body` as soon as it is read instead of keeping it, so a large
     /// searchset is never held as a tree. Returns the Bundle without its `entry` member.
+    /// Reads a document that is a JSON array, handing each item to `body` as soon as it is read instead of keeping
+    /// the array (a file of many resources is never held as one tree). Returns false, having called `body` for
+    /// nothing, when the document is not an array; then `read` it. Errors are those of `read`.
+    public func readArrayStreamingItems(_ bytes: UnsafeRawBufferPointer, _ body: (FHIRElement) throws -> Void) throws
+        -> Bool
+    {
+        var parser = JSONByteParser(bytes: bytes, maxDepth: options.maxDepth)
+        parser.skipByteOrderMark()
+        parser.skipWhitespace()
+        guard parser.position < parser.count, parser.base[parser.position] == UInt8(ascii: "[") else { return false }
+        do {
+            try parser.streamArray { item, _ in try body(item) }
+            parser.skipWhitespace()
+            if parser.position < parser.count { throw parser.fail(.trailingContent, at: parser.position) }
+            return true
+        } catch let failure as JSONByteParser.Failure {
+            throw locate(failure, in: bytes)
+        }
+    }
+
     public func readBundleStreamingEntries(
         _ bytes: UnsafeRawBufferPointer, _ body: (FHIRElement) throws -> Void
     ) throws -> FHIRElement {

@@ -150,12 +150,17 @@ public enum ResourceInput {
             }
             return
         }
+        // An array of resources is delivered item by item as it is read, never held whole as a tree.
+        var index = 0
+        let wasArray = try bytes.withUnsafeBytes { raw in
+            try reader.readArrayStreamingItems(raw) { item in
+                index += 1
+                try deliver(item, at: Location(path: source, entry: index), body)
+            }
+        }
+        if wasArray { return }
         let document = try reader.read(bytes)
         switch document {
-        case .array(let items):
-            for (index, item) in items.enumerated() {
-                try deliver(item, at: Location(path: source, entry: index + 1), body)
-            }
         case .object:
             try deliver(document, at: Location(path: source), body)
         default:
