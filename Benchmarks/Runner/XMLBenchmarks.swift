@@ -8,12 +8,12 @@ enum XMLBenchmarks: BenchmarkFamily {
     static var commands: [BenchmarkCommand] {
         [
         BenchmarkCommand(
-            name: "xml-write", usage: "FILE [--fhir-version r4|r5] [--limit N] [--runs N]",
-            summary: "JSON -> XML of every document (JSON parse + XML write, compact XML); MB/s of JSON input. Also tree -> XML alone.",
+            name: "xml-write", usage: "FILE [--fhir-version r4|r5] [--limit N] [--runs N] [--pretty] [--out OUT.xml]",
+            summary: "JSON -> XML of every document (JSON parse + XML write, compact XML unless --pretty); MB/s of JSON input. Also tree -> XML alone. --out keeps the XML of every document, one after the other, to compare output across changes.",
             run: write),
         BenchmarkCommand(
-            name: "xml-read", usage: "FILE [--fhir-version r4|r5] [--limit N] [--runs N]",
-            summary: "XML -> JSON of every document (its XML made beforehand, untimed); MB/s of XML input. Also XML -> tree alone.",
+            name: "xml-read", usage: "FILE [--fhir-version r4|r5] [--limit N] [--runs N] [--out OUT.ndjson]",
+            summary: "XML -> JSON of every document (its XML made beforehand, untimed); MB/s of XML input. Also XML -> tree alone. --out keeps the JSON, one document a line.",
             run: read),
         BenchmarkCommand(
             name: "xml-make-bundle", usage: "FILE --out BUNDLE.xml [--copies K] [--fhir-version r4|r5]",
@@ -45,8 +45,9 @@ enum XMLBenchmarks: BenchmarkFamily {
         let version = try version(&arguments)
         let documents = try documents(&arguments)
         let runs = try arguments.runs()
+        let out = arguments.string("out")
         let reader = FHIRJSONReader()
-        let writer = FHIRXMLWriter(version: version, pretty: false)
+        let writer = FHIRXMLWriter(version: version, pretty: arguments.flag("pretty"))
         var convert = Measurement(name: "xml-write (JSON -> XML)", file: documents.path)
         convert.documents = documents.ranges.count
         convert.bytes = documents.ranges.reduce(0) { $0 + $1.count }
@@ -70,6 +71,15 @@ enum XMLBenchmarks: BenchmarkFamily {
             for tree in trees { blackHole(try writer.write(tree)) }
         }
         treeOnly.notes.append(("MB/s of", "JSON input size"))
+        if let out {
+            // Untimed, after the runs: every document's XML, one after the other.
+            let output = try AtomicFileWriter(path: out)
+            for tree in trees {
+                let xml = try writer.write(tree)
+                try output.append { $0.append(contentsOf: xml) }
+            }
+            try output.commit()
+        }
         return [convert, treeOnly]
     }
 
@@ -102,6 +112,15 @@ enum XMLBenchmarks: BenchmarkFamily {
         parse.bytes = total
         parse.runSeconds = try Stopwatch.time(runs: runs) {
             for xml in xmls { blackHole(try xmlReader.read(xml)) }
+        }
+        if let path = arguments.string("out") {
+            // Untimed, after the runs: the JSON of every document, one a line.
+            let output = try AtomicFileWriter(path: path)
+            for xml in xmls {
+                let json = jsonWriter.write(try xmlReader.read(xml))
+                try output.append { $0.append(contentsOf: json); $0.append(0x0A) }
+            }
+            try output.commit()
         }
         return [convert, parse]
     }
