@@ -44,7 +44,7 @@ final class FHIRXMLDecoder {
         guard reader.namespaceIs("http://hl7.org/fhir") else {
             throw reader.failure(.wrongNamespace(element: name, namespace: reader.namespaceURI ?? "(none)"))
         }
-        guard layout.definitions.isResource(name), let type = layout.type(name), !type.definition.isAbstract else {
+        guard let type = layout.type(name), type.isConcreteResource else {
             throw reader.failure(.notAResource(name))
         }
         var object = FHIRObject(minimumCapacity: 8)
@@ -177,9 +177,9 @@ final class FHIRXMLDecoder {
         case .resource:
             group.values.append(try readResourceWrapper(name))
             group.hasValue = true
-        case .complex(let typeName):
-            guard let type = layout.type(typeName) else {
-                throw reader.failure(.malformed("no definition for type \(typeName)"))
+        case .complex(let typeIndex):
+            guard let type = layout.type(at: typeIndex) else {
+                throw reader.failure(.malformed("no definition for type \(member.typeCode)"))
             }
             var child = FHIRObject()
             try readAttributes(of: name, type: type, into: &child, isRoot: false)
@@ -246,7 +246,7 @@ final class FHIRXMLDecoder {
         }
         if !reader.isEmptyElement {
             var extensions: [FHIRElement] = []
-            let extensionType = layout.type("Extension")
+            let extensionType = layout.extensionType
             loop: while try reader.read() {
                 switch reader.nodeType {
                 case .element:

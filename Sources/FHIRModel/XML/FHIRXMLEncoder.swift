@@ -23,7 +23,7 @@ final class FHIRXMLEncoder {
     func writeResource(_ resource: FHIRElement, root: Bool) throws {
         guard case .object(let object) = resource else { throw fail("a resource must be a JSON object, found \(resource.kindName)") }
         guard let name = object["resourceType"]?.stringValue else { throw fail("resource without resourceType") }
-        guard layout.definitions.isResource(name), let type = layout.type(name), !type.definition.isAbstract else {
+        guard let type = layout.type(name), type.isConcreteResource else {
             throw fail("\"\(name)\" is not a FHIR \(layout.definitions.version) resource type")
         }
         path.append(name)
@@ -179,11 +179,11 @@ final class FHIRXMLEncoder {
             try out.startElement(member.name)
             try writeResource(value, root: false)
             try out.endElement()
-        case .complex(let typeName):
+        case .complex(let typeIndex):
             guard case .object(let object) = value else {
                 throw fail("\(member.name) must be an object, found \(value.kindName)")
             }
-            guard let type = layout.type(typeName) else { throw fail("no definition for type \(typeName)") }
+            guard let type = layout.type(at: typeIndex) else { throw fail("no definition for type \(member.typeCode)") }
             try out.startElement(member.name)
             try writeContent(object, type: type)
             try out.endElement()
@@ -252,7 +252,7 @@ final class FHIRXMLEncoder {
                 throw fail("unknown element \"\(item.key)\" in _\(name) (only id and extension)")
             }
             if let extensionList = partner["extension"] {
-                guard case .array(let items) = extensionList, let type = layout.type("Extension"),
+                guard case .array(let items) = extensionList, let type = layout.extensionType,
                     let member = layout.member("extension", in: type)
                 else { throw fail("_\(name).extension must be an array") }
                 for item in items { try writeOne(item, member: member) }

@@ -1,7 +1,12 @@
-/// What the XML reader and writer need to know about each element, resolved once per type from the definition
-/// tables and then looked up by name: where it goes in definition order, whether it repeats, and how XML carries it.
-final class FHIRXMLLayout {
-    enum Form {
+/// What the XML reader and writer need to know about each element, resolved from the definition tables: where it
+/// goes in definition order, whether it repeats, and how XML carries it.
+///
+/// Built once per FHIR version for every type (`FHIRXMLLayout.r4`, `.r5`) and read-only afterwards, so readers and
+/// writers share it across documents and threads. Names are found by their UTF-8 bytes (`XMLNameTable`): every
+/// element name of every type gets a number, and each type finds its member by that number in a small table of its
+/// own, so a lookup per element costs two probes and no `String` hashing.
+final class FHIRXMLLayout: @unchecked Sendable {
+    enum Form: Equatable {
         /// A primitive: `<name value="..."/>` with optional `id` attribute and `extension` children.
         case primitive(FHIRPrimitiveKind)
         /// An attribute on the parent element (`Element.id`, `Extension.url`).
@@ -10,69 +15,177 @@ final class FHIRXMLLayout {
         case xhtml
         /// A wrapper element around one resource (`contained`, `Bundle.entry.resource`, ...).
         case resource
-        /// A complex type or backbone element, by the name its definition is found under.
-        case complex(String)
+        /// A complex type or backbone element: the index of its layout in `types`, -1 when the tables lack it.
+        case complex(Int32)
     }
 
     struct Member {
         /// The element's name in XML and JSON (`valueQuantity` for a choice).
         let name: String
+        /// The name's UTF-8, owned by the layout (writers copy it without touching the `String`).
+        let utf8: UnsafeBufferPointer<UInt8>
         let order: Int
         let isArray: Bool
         let form: Form
         let typeCode: String
     }
 
-    final class TypeLayout {
+    final class TypeLayout: @unchecked Sendable {
         let name: String
+        let index: Int
         let definition: FHIRTypeDefinition
-        var members: [String: Member] = [:]
-        var unknown: Set<String> = []
+        /// A concrete resource type: may stand as a document's root or inside a resource wrapper.
+        let isConcreteResource: Bool
+        fileprivate(set) var members: [Member] = []
+        /// Open addressing from name number to member index: (number + 1) << 32 | index; 0 is empty.
+        fileprivate var slots: UnsafeMutablePointer<UInt64>
+        fileprivate var bits = 0
 
-        init(name: String, definition: FHIRTypeDefinition) {
+        init(name: String, index: Int, definition: FHIRTypeDefinition, isConcreteResource: Bool) {
             self.name = name
+            self.index = index
             self.definition = definition
+            self.isConcreteResource = isConcreteResource
+            slots = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+            slots.initialize(to: 0)
+        }
+
+        deinit { slots.deallocate() }
+
+        fileprivate func index(members: [Member], numbers: [Int32]) {
+            self.members = members
+            var bits = 2
+            while 1 << bits < members.count * 2 { bits += 1 }
+            slots.deallocate()
+            slots = UnsafeMutablePointer<UInt64>.allocate(capacity: 1 << bits)
+            slots.initialize(repeating: 0, count: 1 << bits)
+            self.bits = bits
+            for (i, number) in numbers.enumerated() {
+                var slot = Self.firstSlot(number, bits)
+                while slots[slot] != 0 { slot = (slot + 1) & ((1 << bits) - 1) }
+                slots[slot] = UInt64(UInt32(number) + 1) << 32 | UInt64(i)
+            }
+        }
+
+        @inline(__always) static func firstSlot(_ number: Int32, _ bits: Int) -> Int {
+            Int(truncatingIfNeeded: (UInt32(bitPattern: number) &* 0x9E37_79B1) >> UInt32(32 - bits))
+        }
+
+        /// The index in `members` of the member whose name has `number`, or nil.
+        @inline(__always) func memberIndex(number: Int32) -> Int? {
+            let key = UInt64(UInt32(number) + 1)
+            let mask = (1 << bits) - 1
+            var slot = Self.firstSlot(number, bits)
+            while true {
+                let entry = slots[slot]
+                if entry == 0 { return nil }
+                if entry >> 32 == key { return Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) }
+                slot = (slot + 1) & mask
+            }
+        }
+    }
+
+    static let r4 = FHIRXMLLayout(definitions: .r4)
+    static let r5 = FHIRXMLLayout(definitions: .r5)
+
+    static func forVersion(_ version: FHIRVersion) -> FHIRXMLLayout {
+        switch version {
+        case .r4: return r4
+        case .r5: return r5
         }
     }
 
     let definitions: FHIRDefinitions
-    private var types: [String: TypeLayout] = [:]
+    let types: [TypeLayout]
+    /// Type name (`Patient`, `HumanName`, `Patient.contact`) -> index in `types`.
+    private let typeNames: XMLNameTable
+    /// Element name -> its number (one per distinct name across all types).
+    private let elementNames: XMLNameTable
+    /// The UTF-8 of every member name, laid end to end.
+    private let nameBytes: UnsafeMutablePointer<UInt8>
+    let extensionType: TypeLayout?
 
-    init(definitions: FHIRDefinitions) { self.definitions = definitions }
+    init(definitions: FHIRDefinitions) {
+        self.definitions = definitions
+        let sorted = definitions.allTypes.sorted { $0.name < $1.name }
+        let typeNames = XMLNameTable(minimumCapacity: sorted.count)
+        var types: [TypeLayout] = []
+        types.reserveCapacity(sorted.count)
+        for (index, definition) in sorted.enumerated() {
+            types.append(TypeLayout(
+                name: definition.name, index: index, definition: definition,
+                isConcreteResource: definition.kind == .resource && !definition.isAbstract))
+            typeNames.insert(definition.name, value: Int32(index))
+        }
+        // Every name's bytes in one allocation: the layouts live as long as the process.
+        let totalBytes = sorted.reduce(0) { sum, type in sum + type.jsonNames.keys.reduce(0) { $0 + $1.utf8.count } }
+        nameBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(totalBytes, 1))
+        var used = 0
+        let elementNames = XMLNameTable(minimumCapacity: 4096)
+        for type in types {
+            var members: [Member] = []
+            var numbers: [Int32] = []
+            // In definition order, so that walking `members` walks the type's elements in order.
+            for (name, entry) in type.definition.jsonNames.sorted(by: { ($0.value.index, $0.key) < ($1.value.index, $1.key) }) {
+                let element = type.definition.elements[entry.index]
+                let code = entry.typeCode
+                let form: Form
+                if element.representation == .xmlAttr {
+                    form = .attribute
+                } else if element.representation == .xhtml || code == "xhtml" {
+                    form = .xhtml
+                } else if code == "Resource" || definitions.isResource(code) {
+                    form = .resource
+                } else if definitions.isPrimitive(code) {
+                    form = .primitive(definitions.primitiveKind(code) ?? .string)
+                } else {
+                    form = .complex(typeNames.find(code) ?? -1)
+                }
+                let count = name.utf8.count
+                let start = nameBytes + used
+                start.initialize(from: Array(name.utf8), count: count)
+                used += count
+                members.append(Member(
+                    name: name, utf8: UnsafeBufferPointer(start: start, count: count), order: entry.index,
+                    isArray: element.isArray, form: form, typeCode: code))
+                numbers.append(elementNames.insert(name, value: Int32(elementNames.count)))
+            }
+            type.index(members: members, numbers: numbers)
+        }
+        self.types = types
+        self.typeNames = typeNames
+        self.elementNames = elementNames
+        extensionType = typeNames.find("Extension").map { types[Int($0)] }
+    }
+
+    deinit { nameBytes.deallocate() }
 
     func type(_ name: String) -> TypeLayout? {
-        if let known = types[name] { return known }
-        guard let definition = definitions.type(named: name) else { return nil }
-        let layout = TypeLayout(name: name, definition: definition)
-        types[name] = layout
-        return layout
+        typeNames.find(name).map { types[Int($0)] }
+    }
+
+    func type(utf8 start: UnsafePointer<UInt8>, count: Int) -> TypeLayout? {
+        typeNames.find(start, count).map { types[Int($0)] }
+    }
+
+    /// The layout of a complex member's type, nil when the tables lack it.
+    @inline(__always) func type(at index: Int32) -> TypeLayout? {
+        index >= 0 ? types[Int(index)] : nil
+    }
+
+    /// The number of an element name (the same in every type that has such an element), or nil for a name no type has.
+    @inline(__always) func elementNumber(utf8 start: UnsafePointer<UInt8>, count: Int) -> Int32? {
+        elementNames.find(start, count)
+    }
+
+    @inline(__always) func member(number: Int32, in type: TypeLayout) -> Member? {
+        guard let index = type.memberIndex(number: number) else { return nil }
+        return type.members[index]
     }
 
     /// The member `name` of `type`, or nil when the type has no such element.
     func member(_ name: String, in type: TypeLayout) -> Member? {
-        if let known = type.members[name] { return known }
-        if type.unknown.contains(name) { return nil }
-        guard let found = type.definition.element(named: name),
-            let order = type.definition.orderIndex(ofJSONName: name)
-        else {
-            type.unknown.insert(name)
-            return nil
-        }
-        let code = found.typeCode
-        let form: Form
-        if found.definition.representation == .xmlAttr {
-            form = .attribute
-        } else if found.definition.representation == .xhtml || code == "xhtml" {
-            form = .xhtml
-        } else if code == "Resource" || definitions.isResource(code) {
-            form = .resource
-        } else if definitions.isPrimitive(code) {
-            form = .primitive(definitions.primitiveKind(code) ?? .string)
-        } else {
-            form = .complex(code)
-        }
-        let member = Member(name: name, order: order, isArray: found.definition.isArray, form: form, typeCode: code)
-        type.members[name] = member
-        return member
+        guard let number = elementNames.find(name) else { return nil }
+        return member(number: number, in: type)
     }
 }

@@ -94,7 +94,7 @@ public struct FHIRXMLReader: Sendable {
 
     func decoder(_ reader: XMLStreamReader) -> FHIRXMLDecoder {
         FHIRXMLDecoder(
-            layout: FHIRXMLLayout(definitions: .forVersion(options.version)), reader: reader,
+            layout: FHIRXMLLayout.forVersion(options.version), reader: reader,
             strictOrder: options.strictOrder, diagnostics: options.diagnostics)
     }
 

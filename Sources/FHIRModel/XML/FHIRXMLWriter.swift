@@ -30,7 +30,7 @@ public struct FHIRXMLWriter: Sendable {
 
     func encode(_ resource: FHIRElement, sink: XMLOutputSink) throws {
         let out = try XMLStreamWriter(sink: sink, indent: pretty)
-        let encoder = FHIRXMLEncoder(layout: FHIRXMLLayout(definitions: .forVersion(version)), out: out)
+        let encoder = FHIRXMLEncoder(layout: FHIRXMLLayout.forVersion(version), out: out)
         try out.startDocument()
         try encoder.writeResource(resource, root: true)
         try out.finish()
@@ -48,7 +48,7 @@ public struct FHIRXMLWriter: Sendable {
         }
         let sink = XMLOutputSink(file: file)
         let out = try XMLStreamWriter(sink: sink, indent: pretty)
-        let encoder = FHIRXMLEncoder(layout: FHIRXMLLayout(definitions: .forVersion(version)), out: out)
+        let encoder = FHIRXMLEncoder(layout: FHIRXMLLayout.forVersion(version), out: out)
         try out.startDocument()
         let (type, after) = try encoder.writeBundleStart(object)
         try entries { entry in
