@@ -179,7 +179,7 @@ final class FHIRXMLDecoder {
             group.hasValue = true
         case .complex(let typeIndex):
             guard let type = layout.type(at: typeIndex) else {
-                throw reader.failure(.malformed("no definition for type \(member.typeCode)"))
+                throw reader.failure(.malformed("no definition for the type of <\(name)>"))
             }
             var child = FHIRObject()
             try readAttributes(of: name, type: type, into: &child, isRoot: false)

@@ -27,11 +27,12 @@ final class FHIRXMLLayout: @unchecked Sendable {
         let order: Int
         let isArray: Bool
         let form: Form
-        let typeCode: String
     }
 
     final class TypeLayout: @unchecked Sendable {
         let name: String
+        /// The name's UTF-8 (a resource type's element name), owned by the layout.
+        fileprivate(set) var utf8: UnsafeBufferPointer<UInt8>
         let index: Int
         let definition: FHIRTypeDefinition
         /// A concrete resource type: may stand as a document's root or inside a resource wrapper.
@@ -43,6 +44,7 @@ final class FHIRXMLLayout: @unchecked Sendable {
 
         init(name: String, index: Int, definition: FHIRTypeDefinition, isConcreteResource: Bool) {
             self.name = name
+            utf8 = UnsafeBufferPointer(start: nil, count: 0)
             self.index = index
             self.definition = definition
             self.isConcreteResource = isConcreteResource
@@ -104,6 +106,8 @@ final class FHIRXMLLayout: @unchecked Sendable {
     /// The UTF-8 of every member name, laid end to end.
     private let nameBytes: UnsafeMutablePointer<UInt8>
     let extensionType: TypeLayout?
+    /// `Extension.extension`: the member a primitive's extensions are written as.
+    let extensionMember: Member?
 
     init(definitions: FHIRDefinitions) {
         self.definitions = definitions
@@ -118,11 +122,21 @@ final class FHIRXMLLayout: @unchecked Sendable {
             typeNames.insert(definition.name, value: Int32(index))
         }
         // Every name's bytes in one allocation: the layouts live as long as the process.
-        let totalBytes = sorted.reduce(0) { sum, type in sum + type.jsonNames.keys.reduce(0) { $0 + $1.utf8.count } }
-        nameBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(totalBytes, 1))
+        let totalBytes = sorted.reduce(0) { sum, type in
+            sum + type.name.utf8.count + type.jsonNames.keys.reduce(0) { $0 + $1.utf8.count }
+        }
+        let nameBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(totalBytes, 1))
+        self.nameBytes = nameBytes
         var used = 0
+        func keep(_ name: String) -> UnsafeBufferPointer<UInt8> {
+            let bytes = Array(name.utf8)
+            (nameBytes + used).initialize(from: bytes, count: bytes.count)
+            defer { used += bytes.count }
+            return UnsafeBufferPointer(start: nameBytes + used, count: bytes.count)
+        }
         let elementNames = XMLNameTable(minimumCapacity: 4096)
         for type in types {
+            type.utf8 = keep(type.name)
             var members: [Member] = []
             var numbers: [Int32] = []
             // In definition order, so that walking `members` walks the type's elements in order.
@@ -141,13 +155,8 @@ final class FHIRXMLLayout: @unchecked Sendable {
                 } else {
                     form = .complex(typeNames.find(code) ?? -1)
                 }
-                let count = name.utf8.count
-                let start = nameBytes + used
-                start.initialize(from: Array(name.utf8), count: count)
-                used += count
                 members.append(Member(
-                    name: name, utf8: UnsafeBufferPointer(start: start, count: count), order: entry.index,
-                    isArray: element.isArray, form: form, typeCode: code))
+                    name: name, utf8: keep(name), order: entry.index, isArray: element.isArray, form: form))
                 numbers.append(elementNames.insert(name, value: Int32(elementNames.count)))
             }
             type.index(members: members, numbers: numbers)
@@ -156,6 +165,13 @@ final class FHIRXMLLayout: @unchecked Sendable {
         self.typeNames = typeNames
         self.elementNames = elementNames
         extensionType = typeNames.find("Extension").map { types[Int($0)] }
+        if let extensionType, let number = elementNames.find("extension"),
+            let index = extensionType.memberIndex(number: number)
+        {
+            extensionMember = extensionType.members[index]
+        } else {
+            extensionMember = nil
+        }
     }
 
     deinit { nameBytes.deallocate() }
