@@ -52,8 +52,8 @@ enum XMLBenchmarks: BenchmarkFamily {
         convert.documents = documents.ranges.count
         convert.bytes = documents.ranges.reduce(0) { $0 + $1.count }
         var xmlBytes = 0
-        convert.runSeconds = try documents.bytes.withUnsafeBytes { all in
-            try Stopwatch.time(runs: runs) {
+        convert.record(try documents.bytes.withUnsafeBytes { all in
+            try Stopwatch.times(runs: runs) {
                 xmlBytes = 0
                 for range in documents.ranges {
                     let xml = try writer.write(try reader.read(UnsafeRawBufferPointer(rebasing: all[range])))
@@ -61,15 +61,15 @@ enum XMLBenchmarks: BenchmarkFamily {
                     blackHole(xml)
                 }
             }
-        }
+        })
         convert.notes.append(("XML out", "\(Format.fixed(Double(xmlBytes) / 1e6, 1)) MB"))
         let trees = try (0..<documents.ranges.count).map { i in try documents.withDocument(i) { try reader.read($0) } }
         var treeOnly = Measurement(name: "xml-write (tree -> XML)", file: documents.path)
         treeOnly.documents = trees.count
         treeOnly.bytes = convert.bytes
-        treeOnly.runSeconds = try Stopwatch.time(runs: runs) {
+        treeOnly.record(try Stopwatch.times(runs: runs) {
             for tree in trees { blackHole(try writer.write(tree)) }
-        }
+        })
         treeOnly.notes.append(("MB/s of", "JSON input size"))
         if let out {
             // Untimed, after the runs: every document's XML, one after the other.
@@ -100,19 +100,19 @@ enum XMLBenchmarks: BenchmarkFamily {
         convert.bytes = total
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)
-        convert.runSeconds = try Stopwatch.time(runs: runs) {
+        convert.record(try Stopwatch.times(runs: runs) {
             for xml in xmls {
                 out.removeAll(keepingCapacity: true)
                 jsonWriter.write(try xmlReader.read(xml), into: &out)
                 blackHole(out)
             }
-        }
+        })
         var parse = Measurement(name: "xml-read (XML -> tree)", file: documents.path)
         parse.documents = xmls.count
         parse.bytes = total
-        parse.runSeconds = try Stopwatch.time(runs: runs) {
+        parse.record(try Stopwatch.times(runs: runs) {
             for xml in xmls { blackHole(try xmlReader.read(xml)) }
-        }
+        })
         if let path = arguments.string("out") {
             // Untimed, after the runs: the JSON of every document, one a line.
             let output = try AtomicFileWriter(path: path)
