@@ -19,9 +19,25 @@ final class FHIRXMLLayout: @unchecked Sendable {
         case complex(Int32)
     }
 
-    struct Member {
-        /// The element's name in XML and JSON (`valueQuantity` for a choice).
+    /// A member's strings, owned by its type's layout.
+    final class Names: Sendable {
         let name: String
+        let partnerName: String
+
+        init(_ name: String) {
+            self.name = name
+            partnerName = "_" + name
+        }
+    }
+
+    /// Copied for every element read or written, so it holds no counted references: its strings are reached
+    /// through `Names`, which the layout keeps alive for as long as the process runs.
+    struct Member {
+        unowned(unsafe) let names: Names
+        /// The element's name in XML and JSON (`valueQuantity` for a choice).
+        var name: String { names.name }
+        /// `_name`, the JSON key of a primitive's id and extensions.
+        var partnerName: String { names.partnerName }
         /// The name's UTF-8, owned by the layout (writers copy it without touching the `String`).
         let utf8: UnsafeBufferPointer<UInt8>
         let order: Int
@@ -29,44 +45,52 @@ final class FHIRXMLLayout: @unchecked Sendable {
         let form: Form
     }
 
+    /// One type's members, immutable once made; read through raw buffers so that a lookup touches no reference
+    /// counts.
     final class TypeLayout: @unchecked Sendable {
         let name: String
         /// The name's UTF-8 (a resource type's element name), owned by the layout.
-        fileprivate(set) var utf8: UnsafeBufferPointer<UInt8>
+        let utf8: UnsafeBufferPointer<UInt8>
         let index: Int
         let definition: FHIRTypeDefinition
         /// A concrete resource type: may stand as a document's root or inside a resource wrapper.
         let isConcreteResource: Bool
-        fileprivate(set) var members: [Member] = []
+        /// In definition order.
+        let members: UnsafeBufferPointer<Member>
+        /// Keeps the members' strings alive.
+        private let names: [Names]
         /// Open addressing from name number to member index: (number + 1) << 32 | index; 0 is empty.
-        fileprivate var slots: UnsafeMutablePointer<UInt64>
-        fileprivate var bits = 0
+        private let slots: UnsafeMutablePointer<UInt64>
+        private let bits: Int
 
-        init(name: String, index: Int, definition: FHIRTypeDefinition, isConcreteResource: Bool) {
+        fileprivate init(
+            name: String, utf8: UnsafeBufferPointer<UInt8>, index: Int, definition: FHIRTypeDefinition,
+            isConcreteResource: Bool, members: [Member], numbers: [Int32], names: [Names]
+        ) {
             self.name = name
-            utf8 = UnsafeBufferPointer(start: nil, count: 0)
+            self.utf8 = utf8
             self.index = index
             self.definition = definition
             self.isConcreteResource = isConcreteResource
-            slots = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
-            slots.initialize(to: 0)
-        }
-
-        deinit { slots.deallocate() }
-
-        fileprivate func index(members: [Member], numbers: [Int32]) {
-            self.members = members
+            let storage = UnsafeMutablePointer<Member>.allocate(capacity: max(members.count, 1))
+            storage.initialize(from: members, count: members.count)
+            self.members = UnsafeBufferPointer(start: storage, count: members.count)
+            self.names = names
             var bits = 2
             while 1 << bits < members.count * 2 { bits += 1 }
-            slots.deallocate()
+            self.bits = bits
             slots = UnsafeMutablePointer<UInt64>.allocate(capacity: 1 << bits)
             slots.initialize(repeating: 0, count: 1 << bits)
-            self.bits = bits
             for (i, number) in numbers.enumerated() {
                 var slot = Self.firstSlot(number, bits)
                 while slots[slot] != 0 { slot = (slot + 1) & ((1 << bits) - 1) }
                 slots[slot] = UInt64(UInt32(number) + 1) << 32 | UInt64(i)
             }
+        }
+
+        deinit {
+            slots.deallocate()
+            UnsafeMutablePointer(mutating: members.baseAddress)?.deallocate()
         }
 
         @inline(__always) static func firstSlot(_ number: Int32, _ bits: Int) -> Int {
@@ -113,14 +137,7 @@ final class FHIRXMLLayout: @unchecked Sendable {
         self.definitions = definitions
         let sorted = definitions.allTypes.sorted { $0.name < $1.name }
         let typeNames = XMLNameTable(minimumCapacity: sorted.count)
-        var types: [TypeLayout] = []
-        types.reserveCapacity(sorted.count)
-        for (index, definition) in sorted.enumerated() {
-            types.append(TypeLayout(
-                name: definition.name, index: index, definition: definition,
-                isConcreteResource: definition.kind == .resource && !definition.isAbstract))
-            typeNames.insert(definition.name, value: Int32(index))
-        }
+        for (index, definition) in sorted.enumerated() { typeNames.insert(definition.name, value: Int32(index)) }
         // Every name's bytes in one allocation: the layouts live as long as the process.
         let totalBytes = sorted.reduce(0) { sum, type in
             sum + type.name.utf8.count + type.jsonNames.keys.reduce(0) { $0 + $1.utf8.count }
@@ -135,13 +152,15 @@ final class FHIRXMLLayout: @unchecked Sendable {
             return UnsafeBufferPointer(start: nameBytes + used, count: bytes.count)
         }
         let elementNames = XMLNameTable(minimumCapacity: 4096)
-        for type in types {
-            type.utf8 = keep(type.name)
+        var types: [TypeLayout] = []
+        types.reserveCapacity(sorted.count)
+        for (index, definition) in sorted.enumerated() {
             var members: [Member] = []
             var numbers: [Int32] = []
+            var names: [Names] = []
             // In definition order, so that walking `members` walks the type's elements in order.
-            for (name, entry) in type.definition.jsonNames.sorted(by: { ($0.value.index, $0.key) < ($1.value.index, $1.key) }) {
-                let element = type.definition.elements[entry.index]
+            for (name, entry) in definition.jsonNames.sorted(by: { ($0.value.index, $0.key) < ($1.value.index, $1.key) }) {
+                let element = definition.elements[entry.index]
                 let code = entry.typeCode
                 let form: Form
                 if element.representation == .xmlAttr {
@@ -155,11 +174,16 @@ final class FHIRXMLLayout: @unchecked Sendable {
                 } else {
                     form = .complex(typeNames.find(code) ?? -1)
                 }
+                let strings = Names(name)
+                names.append(strings)
                 members.append(Member(
-                    name: name, utf8: keep(name), order: entry.index, isArray: element.isArray, form: form))
+                    names: strings, utf8: keep(name), order: entry.index, isArray: element.isArray, form: form))
                 numbers.append(elementNames.insert(name, value: Int32(elementNames.count)))
             }
-            type.index(members: members, numbers: numbers)
+            types.append(TypeLayout(
+                name: definition.name, utf8: keep(definition.name), index: index, definition: definition,
+                isConcreteResource: definition.kind == .resource && !definition.isAbstract, members: members,
+                numbers: numbers, names: names))
         }
         self.types = types
         self.typeNames = typeNames

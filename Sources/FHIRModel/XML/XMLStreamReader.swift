@@ -1,4 +1,5 @@
 import CLibXML2
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -57,8 +58,8 @@ final class XMLStreamReader {
 
     /// What the callbacks write into (reached through the context pointer libxml2 hands them).
     struct Queue: ~Copyable {
-        var events = ScratchStack<Event>(capacity: 256)
-        var attributes = ScratchStack<Attribute>(capacity: 256)
+        var events: ScratchStack<Event>
+        var attributes: ScratchStack<Attribute>
         var arena = JSONByteSink.reused()
         var context: xmlParserCtxtPtr?
         var depth: Int32 = 0
@@ -74,11 +75,40 @@ final class XMLStreamReader {
         var refusalOffset = -1
         /// Bytes of the document libxml2 was not given (a byte order mark): added to its offsets.
         var offsetBias = 0
+        /// The node read last (index into `events`), and the attribute the reader is on (-1: on the element).
+        /// (Kept here rather than in the reader object: reached through a pointer, no exclusivity checks.)
+        var cursor = -1
+        var attributeCursor = -1
+
+        init() {
+            (events, attributes) = Queue.parked.withLock { $0.popLast() }.map { ($0.events, $0.attributes) }
+                ?? (ScratchStack(capacity: 256), ScratchStack(capacity: 256))
+        }
 
         deinit {
-            events.deallocate()
-            attributes.deallocate()
+            // Kept for the next document (reading many small ones then allocates nothing), unless grown large.
+            var buffers = Buffers(events: events, attributes: attributes)
+            buffers.events.removeAll()
+            buffers.attributes.removeAll()
+            let kept = events.capacity <= 1 << 14 && attributes.capacity <= 1 << 14
+                && Queue.parked.withLock { parked -> Bool in
+                    guard parked.count < 8 else { return false }
+                    parked.append(buffers)
+                    return true
+                }
+            if !kept {
+                buffers.events.deallocate()
+                buffers.attributes.deallocate()
+            }
         }
+
+        /// Empty stacks; owned by the pool while parked, so safe to hand to another thread.
+        private struct Buffers: @unchecked Sendable {
+            var events: ScratchStack<Event>
+            var attributes: ScratchStack<Attribute>
+        }
+
+        private static let parked = Mutex<[Buffers]>([])
 
         /// The document offset of `pointer` when it points into libxml2's input buffer (text handed over in place;
         /// text libxml2 had to decode is handed over from a buffer of its own).
@@ -110,12 +140,13 @@ final class XMLStreamReader {
     let maxDepth: Int
     static let chunkSize = 1 << 16
 
-    /// The node read last (index into the queue), and the attribute the cursor is on (-1: on the element).
-    private var cursor = -1
-    private var attributeCursor = -1
     /// The namespaces FHIR uses, as libxml2's dictionary holds them (names and namespaces come interned from it).
     let fhirNamespace: UnsafePointer<xmlChar>
     let xhtmlNamespace: UnsafePointer<xmlChar>
+    /// Names the decoder asks about on every primitive, interned the same way (compared by address first).
+    let valueName: UnsafePointer<xmlChar>
+    let idName: UnsafePointer<xmlChar>
+    let extensionName: UnsafePointer<xmlChar>
 
     /// Reads `bytes`, which must stay valid for the reader's lifetime.
     /// `prologCheck` false leaves DOCTYPE detection to libxml2's parser alone (tests use it to show that layer holds).
@@ -158,6 +189,9 @@ final class XMLStreamReader {
         _ = xmlCtxtUseOptions(context, XMLHardening.parseOptions)
         fhirNamespace = xmlDictLookup(context.pointee.dict, "http://hl7.org/fhir", -1)
         xhtmlNamespace = xmlDictLookup(context.pointee.dict, "http://www.w3.org/1999/xhtml", -1)
+        valueName = xmlDictLookup(context.pointee.dict, "value", -1)
+        idName = xmlDictLookup(context.pointee.dict, "id", -1)
+        extensionName = xmlDictLookup(context.pointee.dict, "extension", -1)
         if input != nil { chunk = UnsafeMutableRawPointer.allocate(byteCount: XMLStreamReader.chunkSize, alignment: 8) }
     }
 
@@ -223,10 +257,10 @@ final class XMLStreamReader {
             }
             queue.pointee.depth -= 1
             let (line, offset) = queue.pointee.position()
-            let nameCount = localName.map { strlen(UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) } ?? 0
+            // The name's length is measured only if it is asked for (the decoder does not look at end tags).
             queue.pointee.events.push(Event(
                 type: .endElement, depth: queue.pointee.depth, line: line, offset: offset, name: localName,
-                nameCount: Int32(nameCount), prefix: prefix, uri: uri))
+                nameCount: -1, prefix: prefix, uri: uri))
         }
         let characters: charactersSAXFunc = { context, text, length in
             guard let context, let text, length > 0 else { return }
@@ -345,13 +379,13 @@ final class XMLStreamReader {
     // MARK: Reading
 
     /// Moves to the next node; false at the end of the document.
-    func read() throws -> Bool {
-        attributeCursor = -1
-        cursor += 1
-        while cursor >= queue.pointee.events.count {
+    @inline(__always) func read() throws -> Bool {
+        queue.pointee.attributeCursor = -1
+        queue.pointee.cursor += 1
+        while queue.pointee.cursor >= queue.pointee.events.count {
             if !(try refill()) { return false }
         }
-        let event = queue.pointee.events.base[cursor]
+        let event = current
         if event.type == .element, Int(event.depth) >= maxDepth { throw failure(.tooDeep(limit: maxDepth)) }
         return true
     }
@@ -361,7 +395,7 @@ final class XMLStreamReader {
         queue.pointee.events.removeAll()
         queue.pointee.attributes.removeAll()
         queue.pointee.arena.removeAll()
-        cursor = 0
+        queue.pointee.cursor = 0
         if let problem = parseFailure() { throw problem }
         if finished { return false }
         if let memory {
@@ -422,10 +456,29 @@ final class XMLStreamReader {
         return nil
     }
 
-    @inline(__always) private var event: Event { queue.pointee.events.base[cursor] }
+    private var cursor: Int { queue.pointee.cursor }
+    private var attributeCursor: Int { queue.pointee.attributeCursor }
+
+    /// The node read last.
+    @inline(__always) var current: Event { queue.pointee.events.base[queue.pointee.cursor] }
+    @inline(__always) private var event: Event { current }
 
     @inline(__always) private var attribute: Attribute {
         queue.pointee.attributes.base[Int(event.first) + attributeCursor]
+    }
+
+    /// The attributes of an element node (namespace declarations first), valid until the next `read`.
+    @inline(__always) func attributes(of event: Event) -> UnsafeBufferPointer<Attribute> {
+        UnsafeBufferPointer(start: queue.pointee.attributes.base + Int(event.first), count: Int(event.count))
+    }
+
+    /// An attribute's value, or a text node's bytes, valid until the next `read`.
+    @inline(__always) func bytes(of attribute: Attribute) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: UnsafePointer(queue.pointee.arena.base) + Int(attribute.valueStart), count: Int(attribute.valueCount))
+    }
+
+    @inline(__always) func bytes(of event: Event) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: UnsafePointer(queue.pointee.arena.base) + Int(event.first), count: Int(event.count))
     }
 
     var nodeType: NodeType { attributeCursor >= 0 ? .attribute : event.type }
@@ -435,7 +488,9 @@ final class XMLStreamReader {
     /// The current element's (or end tag's) local name, as libxml2's dictionary holds it.
     @inline(__always) var nameBytes: UnsafeBufferPointer<UInt8> {
         let event = event
-        return UnsafeBufferPointer(start: event.name, count: Int(event.nameCount))
+        guard let name = event.name else { return UnsafeBufferPointer(start: nil, count: 0) }
+        let count = event.nameCount >= 0 ? Int(event.nameCount) : strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))
+        return UnsafeBufferPointer(start: name, count: count)
     }
 
     var localName: String {
@@ -510,7 +565,15 @@ final class XMLStreamReader {
     @inline(__always) var isInXHTMLNamespace: Bool { isIn(xhtmlNamespace) }
 
     @inline(__always) private func isIn(_ interned: UnsafePointer<xmlChar>) -> Bool {
-        guard let uri = namespacePointer else { return false }
+        isIn(interned, namespacePointer)
+    }
+
+    /// True when `uri` (of a node or attribute) is the FHIR namespace.
+    @inline(__always) func isFHIR(_ uri: UnsafePointer<xmlChar>?) -> Bool { isIn(fhirNamespace, uri) }
+    @inline(__always) func isXHTML(_ uri: UnsafePointer<xmlChar>?) -> Bool { isIn(xhtmlNamespace, uri) }
+
+    @inline(__always) private func isIn(_ interned: UnsafePointer<xmlChar>, _ uri: UnsafePointer<xmlChar>?) -> Bool {
+        guard let uri else { return false }
         // Namespaces come interned from the same dictionary; the comparison of text is a fallback.
         return uri == interned || strcmp(
             UnsafeRawPointer(uri).assumingMemoryBound(to: CChar.self),
@@ -531,17 +594,17 @@ final class XMLStreamReader {
 
     func moveToFirstAttribute() -> Bool {
         guard event.type == .element, event.count > 0 else { return false }
-        attributeCursor = 0
+        queue.pointee.attributeCursor = 0
         return true
     }
 
     func moveToNextAttribute() -> Bool {
         guard attributeCursor >= 0, attributeCursor + 1 < Int(event.count) else { return false }
-        attributeCursor += 1
+        queue.pointee.attributeCursor += 1
         return true
     }
 
-    func moveToElement() { attributeCursor = -1 }
+    func moveToElement() { queue.pointee.attributeCursor = -1 }
 
     /// The line of the current node.
     var nodeLine: Int { place().line }
