@@ -65,4 +65,15 @@ import Testing
             }
         }
     }
+
+    /// Parsers are kept between documents; one abandoned inside an element (here with a namespace prefix bound)
+    /// must not lend that state to the next document.
+    @Test func anAbandonedParseLeavesNothingBehind() throws {
+        for _ in 0..<20 {
+            #expect(failure(#"<f:Patient xmlns:f="http://hl7.org/fhir"><f:bogus/><f:id value="1"/></f:Patient>"#)?.reason
+                == .unknownElement("bogus", parent: "Patient"))
+            #expect(failure(#"<f:Patient><f:id value="1"/></f:Patient>"#) != nil)
+            #expect(try FHIRXMLReader().read(Self.open + "<id value=\"2\"/></Patient>")["id"]?.stringValue == "2")
+        }
+    }
 }

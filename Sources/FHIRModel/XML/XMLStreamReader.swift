@@ -81,34 +81,32 @@ final class XMLStreamReader {
         var attributeCursor = -1
 
         init() {
-            (events, attributes) = Queue.parked.withLock { $0.popLast() }.map { ($0.events, $0.attributes) }
-                ?? (ScratchStack(capacity: 256), ScratchStack(capacity: 256))
+            events = ScratchStack(capacity: 256)
+            attributes = ScratchStack(capacity: 256)
         }
 
         deinit {
-            // Kept for the next document (reading many small ones then allocates nothing), unless grown large.
-            var buffers = Buffers(events: events, attributes: attributes)
-            buffers.events.removeAll()
-            buffers.attributes.removeAll()
-            let kept = events.capacity <= 1 << 14 && attributes.capacity <= 1 << 14
-                && Queue.parked.withLock { parked -> Bool in
-                    guard parked.count < 8 else { return false }
-                    parked.append(buffers)
-                    return true
-                }
-            if !kept {
-                buffers.events.deallocate()
-                buffers.attributes.deallocate()
-            }
+            events.deallocate()
+            attributes.deallocate()
         }
 
-        /// Empty stacks; owned by the pool while parked, so safe to hand to another thread.
-        private struct Buffers: @unchecked Sendable {
-            var events: ScratchStack<Event>
-            var attributes: ScratchStack<Attribute>
+        /// Ready for the next document.
+        mutating func reset() {
+            events.removeAll()
+            attributes.removeAll()
+            arena.removeAll()
+            depth = 0
+            pendingEmpty = false
+            message = nil
+            line = 0
+            column = 0
+            refusal = nil
+            refusalLine = 0
+            refusalOffset = -1
+            offsetBias = 0
+            cursor = -1
+            attributeCursor = -1
         }
-
-        private static let parked = Mutex<[Buffers]>([])
 
         /// The document offset of `pointer` when it points into libxml2's input buffer (text handed over in place;
         /// text libxml2 had to decode is handed over from a buffer of its own).
@@ -128,13 +126,87 @@ final class XMLStreamReader {
         }
     }
 
+    /// A libxml2 push parser with the queue its callbacks fill and the names interned in its dictionary.
+    ///
+    /// Making one costs about as much as parsing a small resource (the context, its dictionary and stacks), so
+    /// parsers are kept between documents, but only after a document was parsed to its end without any error or
+    /// refusal. A clean end leaves no parsing state behind, so nothing depends on how completely `xmlCtxtResetPush`
+    /// resets an abandoned parse (older libxml2 releases left its namespace stack in place; 2.9.14 clears it). A
+    /// parser whose dictionary has grown large (many distinct names) is not kept either.
+    final class Parser: @unchecked Sendable {
+        let context: xmlParserCtxtPtr
+        let queue: UnsafeMutablePointer<Queue>
+        let fhirNamespace: UnsafePointer<xmlChar>
+        let xhtmlNamespace: UnsafePointer<xmlChar>
+        let valueName: UnsafePointer<xmlChar>
+        let idName: UnsafePointer<xmlChar>
+        let extensionName: UnsafePointer<xmlChar>
+
+        init?() {
+            queue = UnsafeMutablePointer<Queue>.allocate(capacity: 1)
+            queue.initialize(to: Queue())
+            var handler = XMLStreamReader.handler
+            guard let context = xmlCreatePushParserCtxt(&handler, UnsafeMutableRawPointer(queue), nil, 0, nil) else {
+                queue.deinitialize(count: 1)
+                queue.deallocate()
+                return nil
+            }
+            self.context = context
+            queue.pointee.context = context
+            let dict = context.pointee.dict
+            fhirNamespace = xmlDictLookup(dict, "http://hl7.org/fhir", -1)
+            xhtmlNamespace = xmlDictLookup(dict, "http://www.w3.org/1999/xhtml", -1)
+            valueName = xmlDictLookup(dict, "value", -1)
+            idName = xmlDictLookup(dict, "id", -1)
+            extensionName = xmlDictLookup(dict, "extension", -1)
+        }
+
+        deinit {
+            xmlFreeParserCtxt(context)
+            queue.deinitialize(count: 1)
+            queue.deallocate()
+        }
+
+        /// Ready to parse a document from its first byte: the hardened setup, as the text reader did it (UTF-8
+        /// whatever the document declares, then the options).
+        func start() {
+            queue.pointee.reset()
+            _ = xmlCtxtResetPush(context, nil, 0, nil, "UTF-8")
+            _ = xmlCtxtUseOptions(context, XMLHardening.parseOptions)
+        }
+
+        private static let pool = Mutex<[Parser]>([])
+        static let poolLimit = 8
+        static let dictionaryLimit = 1 << 14
+
+        static func take() -> Parser? {
+            let parser = pool.withLock { $0.popLast() } ?? Parser()
+            parser?.start()
+            return parser
+        }
+
+        /// Keeps the parser for the next document if `clean` (see above) and not grown large.
+        static func giveBack(_ parser: Parser, clean: Bool) {
+            guard clean, parser.context.pointee.nsNr == 0, xmlDictSize(parser.context.pointee.dict) <= dictionaryLimit,
+                parser.queue.pointee.events.capacity <= 1 << 14, parser.queue.pointee.attributes.capacity <= 1 << 14,
+                parser.queue.pointee.arena.capacity <= 1 << 20
+            else { return }
+            pool.withLock { parked in
+                if parked.count < poolLimit { parked.append(parser) }
+            }
+        }
+    }
+
+    private let parser: Parser
     private let context: xmlParserCtxtPtr
     private let queue: UnsafeMutablePointer<Queue>
     private let input: XMLInputSource?
     private let memory: UnsafeRawBufferPointer?
-    /// How much of `memory` libxml2 has been given.
+    /// How much of the document libxml2 has been given.
     private var fed = 0
     private var finished = false
+    /// libxml2 parsed the document's last chunk (told it was the last) and found nothing wrong.
+    private var completed = false
     private var chunk: UnsafeMutableRawPointer?
     let source: String?
     let maxDepth: Int
@@ -174,31 +246,24 @@ final class XMLStreamReader {
         self.input = input
         self.source = source
         self.maxDepth = maxDepth
-        queue = UnsafeMutablePointer<Queue>.allocate(capacity: 1)
-        queue.initialize(to: Queue())
-        var handler = XMLStreamReader.handler
-        guard let context = xmlCreatePushParserCtxt(&handler, UnsafeMutableRawPointer(queue), nil, 0, nil) else {
-            queue.deinitialize(count: 1)
-            queue.deallocate()
+        guard let parser = Parser.take() else {
             throw FHIRXMLError(reason: .io("libxml2 could not create a parser"), source: source)
         }
-        self.context = context
-        queue.pointee.context = context
-        // As the text reader did: the document is UTF-8 whatever it declares, then the hardened options.
-        _ = xmlCtxtResetPush(context, nil, 0, nil, "UTF-8")
-        _ = xmlCtxtUseOptions(context, XMLHardening.parseOptions)
-        fhirNamespace = xmlDictLookup(context.pointee.dict, "http://hl7.org/fhir", -1)
-        xhtmlNamespace = xmlDictLookup(context.pointee.dict, "http://www.w3.org/1999/xhtml", -1)
-        valueName = xmlDictLookup(context.pointee.dict, "value", -1)
-        idName = xmlDictLookup(context.pointee.dict, "id", -1)
-        extensionName = xmlDictLookup(context.pointee.dict, "extension", -1)
+        self.parser = parser
+        context = parser.context
+        queue = parser.queue
+        fhirNamespace = parser.fhirNamespace
+        xhtmlNamespace = parser.xhtmlNamespace
+        valueName = parser.valueName
+        idName = parser.idName
+        extensionName = parser.extensionName
         if input != nil { chunk = UnsafeMutableRawPointer.allocate(byteCount: XMLStreamReader.chunkSize, alignment: 8) }
     }
 
     deinit {
-        xmlFreeParserCtxt(context)
-        queue.deinitialize(count: 1)
-        queue.deallocate()
+        let clean = completed && queue.pointee.message == nil && queue.pointee.refusal == nil
+            && context.pointee.wellFormed == 1 && queue.pointee.cursor >= queue.pointee.events.count
+        Parser.giveBack(parser, clean: clean)
         chunk?.deallocate()
     }
 
@@ -405,10 +470,11 @@ final class XMLStreamReader {
             }
             let n = min(XMLStreamReader.chunkSize, memory.count - fed)
             let last = fed + n == memory.count
-            _ = xmlParseChunk(
+            let result = xmlParseChunk(
                 context, memory.baseAddress!.advanced(by: fed).assumingMemoryBound(to: CChar.self), Int32(n), last ? 1 : 0)
             fed += n
             finished = last
+            completed = last && result == 0
         } else if let input, let chunk {
             let n = input.read(into: chunk, count: XMLStreamReader.chunkSize)
             if n < 0 {
@@ -425,13 +491,15 @@ final class XMLStreamReader {
                 queue.pointee.offsetBias = 3
             }
             fed += Int(n)
-            _ = xmlParseChunk(context, start.assumingMemoryBound(to: CChar.self), count, n == 0 ? 1 : 0)
+            let result = xmlParseChunk(context, start.assumingMemoryBound(to: CChar.self), count, n == 0 ? 1 : 0)
             finished = n == 0
+            completed = finished && result == 0
         } else {
             return false
         }
         // Nodes libxml2 reported before it stopped are read first; its error (recorded by the callbacks) comes
-        // after them. (xmlParseChunk's result is not looked at: errors arrive through `serror` with their place.)
+        // after them. (xmlParseChunk's result only decides whether the parser may be kept: errors arrive through
+        // `serror` with their place.)
         if queue.pointee.events.count > 0 { return true }
         if let problem = parseFailure() { throw problem }
         return !finished
