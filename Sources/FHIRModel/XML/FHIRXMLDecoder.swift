@@ -135,8 +135,8 @@ struct FHIRXMLDecoder: ~Copyable {
                 throw reader.failure(.unknownAttribute(qualifiedName(attribute), element: element))
             }
             guard let name = attribute.name,
-                let number = layout.elementNumber(utf8: name, count: strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))),
-                let index = type.memberIndex(number: number), case .attribute = type.members[index].form
+                let index = type.memberIndex(utf8: name, count: strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))),
+                case .attribute = type.members[index].form
             else {
                 throw reader.failure(.unknownAttribute(qualifiedName(attribute), element: element))
             }
@@ -173,8 +173,7 @@ struct FHIRXMLDecoder: ~Copyable {
             switch event.type {
             case .element:
                 guard let nameBytes = event.name,
-                    let number = layout.elementNumber(utf8: nameBytes, count: Int(event.nameCount)),
-                    let index = type.memberIndex(number: number)
+                    let index = type.memberIndex(utf8: nameBytes, count: Int(event.nameCount))
                 else {
                     if !reader.isFHIR(event.uri) && !reader.isXHTML(event.uri) {
                         throw reader.failure(.wrongNamespace(element: reader.localName, namespace: reader.namespaceURI ?? "(none)"))

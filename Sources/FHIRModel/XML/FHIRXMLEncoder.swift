@@ -124,7 +124,7 @@ struct FHIRXMLEncoder: ~Copyable {
         var sorted = true
         var lastOrder = Int32.min
         for i in object.indices {
-            let found = FHIRXMLEncoder.find(object[i].key, in: type, layout: layout)
+            let found = FHIRXMLEncoder.find(object[i].key, in: type)
             guard let (index, isPartner) = found else {
                 let key = object[i].key
                 if skipResourceType && key == "resourceType" { continue }
@@ -191,14 +191,13 @@ struct FHIRXMLEncoder: ~Copyable {
 
     /// The member a JSON key names (`name` or its partner `_name`): its index in the type's members.
     @inline(__always)
-    static func find(_ key: String, in type: FHIRXMLLayout.TypeLayout, layout: FHIRXMLLayout) -> (Int, Bool)? {
+    static func find(_ key: String, in type: FHIRXMLLayout.TypeLayout) -> (Int, Bool)? {
         func look(_ utf8: UnsafeBufferPointer<UInt8>) -> (Int, Bool)? {
             guard let base = utf8.baseAddress, !utf8.isEmpty else { return nil }
             let isPartner = base[0] == UInt8(ascii: "_")
             let start = isPartner ? base + 1 : base
             let count = isPartner ? utf8.count - 1 : utf8.count
-            guard count > 0, let number = layout.elementNumber(utf8: start, count: count),
-                let index = type.memberIndex(number: number)
+            guard count > 0, let index = type.memberIndex(utf8: start, count: count)
             else { return nil }
             return (index, isPartner)
         }

@@ -2,9 +2,8 @@
 /// goes in definition order, whether it repeats, and how XML carries it.
 ///
 /// Built once per FHIR version for every type (`FHIRXMLLayout.r4`, `.r5`) and read-only afterwards, so readers and
-/// writers share it across documents and threads. Names are found by their UTF-8 bytes (`XMLNameTable`): every
-/// element name of every type gets a number, and each type finds its member by that number in a small table of its
-/// own, so a lookup per element costs two probes and no `String` hashing.
+/// writers share it across documents and threads. Each type finds its members by their UTF-8 bytes in a small
+/// table of its own (`XMLNameTable`), so a lookup per element is one probe and no `String` hashing.
 final class FHIRXMLLayout: @unchecked Sendable {
     enum Form: Equatable {
         /// A primitive: `<name value="..."/>` with optional `id` attribute and `extension` children.
@@ -59,13 +58,13 @@ final class FHIRXMLLayout: @unchecked Sendable {
         let members: UnsafeBufferPointer<Member>
         /// Keeps the members' strings alive.
         private let names: [Names]
-        /// Open addressing from name number to member index: (number + 1) << 32 | index; 0 is empty.
-        private let slots: UnsafeMutablePointer<UInt64>
-        private let bits: Int
+        /// Member name -> index in `members`: a table of its own per type, small enough to stay in the cache for
+        /// the types a document uses (one shared table of all names was not).
+        private let table: XMLNameTable
 
         fileprivate init(
             name: String, utf8: UnsafeBufferPointer<UInt8>, index: Int, definition: FHIRTypeDefinition,
-            isConcreteResource: Bool, members: [Member], numbers: [Int32], names: [Names]
+            isConcreteResource: Bool, members: [Member], names: [Names]
         ) {
             self.name = name
             self.utf8 = utf8
@@ -76,38 +75,21 @@ final class FHIRXMLLayout: @unchecked Sendable {
             storage.initialize(from: members, count: members.count)
             self.members = UnsafeBufferPointer(start: storage, count: members.count)
             self.names = names
-            var bits = 2
-            while 1 << bits < members.count * 2 { bits += 1 }
-            self.bits = bits
-            slots = UnsafeMutablePointer<UInt64>.allocate(capacity: 1 << bits)
-            slots.initialize(repeating: 0, count: 1 << bits)
-            for (i, number) in numbers.enumerated() {
-                var slot = Self.firstSlot(number, bits)
-                while slots[slot] != 0 { slot = (slot + 1) & ((1 << bits) - 1) }
-                slots[slot] = UInt64(UInt32(number) + 1) << 32 | UInt64(i)
-            }
+            table = XMLNameTable(minimumCapacity: members.count)
+            for (i, member) in members.enumerated() { table.insert(member.name, value: Int32(i)) }
         }
 
         deinit {
-            slots.deallocate()
             UnsafeMutablePointer(mutating: members.baseAddress)?.deallocate()
         }
 
-        @inline(__always) static func firstSlot(_ number: Int32, _ bits: Int) -> Int {
-            Int(truncatingIfNeeded: (UInt32(bitPattern: number) &* 0x9E37_79B1) >> UInt32(32 - bits))
+        /// The index in `members` of the member named by these UTF-8 bytes, or nil.
+        @inline(__always) func memberIndex(utf8 start: UnsafePointer<UInt8>, count: Int) -> Int? {
+            table.find(start, count).map { Int($0) }
         }
 
-        /// The index in `members` of the member whose name has `number`, or nil.
-        @inline(__always) func memberIndex(number: Int32) -> Int? {
-            let key = UInt64(UInt32(number) + 1)
-            let mask = (1 << bits) - 1
-            var slot = Self.firstSlot(number, bits)
-            while true {
-                let entry = slots[slot]
-                if entry == 0 { return nil }
-                if entry >> 32 == key { return Int(truncatingIfNeeded: entry & 0xFFFF_FFFF) }
-                slot = (slot + 1) & mask
-            }
+        func memberIndex(_ name: String) -> Int? {
+            table.find(name).map { Int($0) }
         }
     }
 
@@ -125,8 +107,6 @@ final class FHIRXMLLayout: @unchecked Sendable {
     let types: [TypeLayout]
     /// Type name (`Patient`, `HumanName`, `Patient.contact`) -> index in `types`.
     private let typeNames: XMLNameTable
-    /// Element name -> its number (one per distinct name across all types).
-    private let elementNames: XMLNameTable
     /// The UTF-8 of every member name, laid end to end.
     private let nameBytes: UnsafeMutablePointer<UInt8>
     let extensionType: TypeLayout?
@@ -151,12 +131,10 @@ final class FHIRXMLLayout: @unchecked Sendable {
             defer { used += bytes.count }
             return UnsafeBufferPointer(start: nameBytes + used, count: bytes.count)
         }
-        let elementNames = XMLNameTable(minimumCapacity: 4096)
         var types: [TypeLayout] = []
         types.reserveCapacity(sorted.count)
         for (index, definition) in sorted.enumerated() {
             var members: [Member] = []
-            var numbers: [Int32] = []
             var names: [Names] = []
             // In definition order, so that walking `members` walks the type's elements in order.
             for (name, entry) in definition.jsonNames.sorted(by: { ($0.value.index, $0.key) < ($1.value.index, $1.key) }) {
@@ -178,20 +156,16 @@ final class FHIRXMLLayout: @unchecked Sendable {
                 names.append(strings)
                 members.append(Member(
                     names: strings, utf8: keep(name), order: entry.index, isArray: element.isArray, form: form))
-                numbers.append(elementNames.insert(name, value: Int32(elementNames.count)))
             }
             types.append(TypeLayout(
                 name: definition.name, utf8: keep(definition.name), index: index, definition: definition,
                 isConcreteResource: definition.kind == .resource && !definition.isAbstract, members: members,
-                numbers: numbers, names: names))
+                names: names))
         }
         self.types = types
         self.typeNames = typeNames
-        self.elementNames = elementNames
         extensionType = typeNames.find("Extension").map { types[Int($0)] }
-        if let extensionType, let number = elementNames.find("extension"),
-            let index = extensionType.memberIndex(number: number)
-        {
+        if let extensionType, let index = extensionType.memberIndex("extension") {
             extensionMember = extensionType.members[index]
         } else {
             extensionMember = nil
@@ -213,19 +187,8 @@ final class FHIRXMLLayout: @unchecked Sendable {
         index >= 0 ? types[Int(index)] : nil
     }
 
-    /// The number of an element name (the same in every type that has such an element), or nil for a name no type has.
-    @inline(__always) func elementNumber(utf8 start: UnsafePointer<UInt8>, count: Int) -> Int32? {
-        elementNames.find(start, count)
-    }
-
-    @inline(__always) func member(number: Int32, in type: TypeLayout) -> Member? {
-        guard let index = type.memberIndex(number: number) else { return nil }
-        return type.members[index]
-    }
-
     /// The member `name` of `type`, or nil when the type has no such element.
     func member(_ name: String, in type: TypeLayout) -> Member? {
-        guard let number = elementNames.find(name) else { return nil }
-        return member(number: number, in: type)
+        type.memberIndex(name).map { type.members[$0] }
     }
 }
