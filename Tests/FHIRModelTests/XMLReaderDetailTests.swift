@@ -26,6 +26,16 @@ import Testing
         #expect(raw["name"]?[0]?["family"]?.stringValue == "a b")
     }
 
+    @Test func encodingsAreReadAsBefore() throws {
+        // UTF-8 without a declaration, and a declaration naming another encoding, which libxml2 switches to.
+        let utf8 = Array((Self.open + #"<name><family value="Müller é"/></name></Patient>"#).utf8)
+        #expect(try FHIRXMLReader().read(utf8)["name"]?[0]?["family"]?.stringValue == "Müller é")
+        var latin1 = Array(#"<?xml version="1.0" encoding="ISO-8859-1"?>"#.utf8) + Array((Self.open + #"<name><family value="M"#).utf8)
+        latin1 += [0xFC]  // ü in ISO-8859-1
+        latin1 += Array(#"ller"/></name></Patient>"#.utf8)
+        #expect(try FHIRXMLReader().read(latin1)["name"]?[0]?["family"]?.stringValue == "Müller")
+    }
+
     @Test func aByteOrderMarkIsSkipped() throws {
         let tree = try FHIRXMLReader().read("\u{FEFF}<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + Self.open + "<id value=\"1\"/></Patient>")
         #expect(tree["id"]?.stringValue == "1")

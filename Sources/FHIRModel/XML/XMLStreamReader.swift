@@ -167,11 +167,16 @@ final class XMLStreamReader {
             queue.deallocate()
         }
 
-        /// Ready to parse a document from its first byte: the hardened setup, as the text reader did it (UTF-8
-        /// whatever the document declares, then the options).
+        /// Ready to parse a document from its first byte, set up as the text reader was (`xmlCtxtResetPush` with
+        /// "UTF-8", then the hardened options) but without routing every byte through libxml2's UTF-8 to UTF-8
+        /// "conversion" (a copy): the input is declared UTF-8, which libxml2 parses natively, and the encoding name
+        /// is recorded as that call records it, so a declaration in the document is treated as it was before (one
+        /// naming another encoding switches to it; UTF-8 labelled UTF-16 is let through).
         func start() {
             queue.pointee.reset()
-            _ = xmlCtxtResetPush(context, nil, 0, nil, "UTF-8")
+            _ = xmlCtxtResetPush(context, nil, 0, nil, nil)
+            _ = xmlSwitchEncoding(context, XML_CHAR_ENCODING_UTF8)
+            context.pointee.encoding = UnsafePointer(xmlStrdup("UTF-8"))
             _ = xmlCtxtUseOptions(context, XMLHardening.parseOptions)
         }
 
