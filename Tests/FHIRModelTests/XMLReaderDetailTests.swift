@@ -76,6 +76,11 @@ import Testing
         }
     }
 
+    @Test func aFileThatCannotBeReadIsAFileError() throws {
+        let directory = NSTemporaryDirectory()
+        #expect(throws: FileIOError.self) { try FHIRXMLReader().read(path: directory) }
+    }
+
     /// Parsers are kept between documents; one abandoned inside an element (here with a namespace prefix bound)
     /// must not lend that state to the next document.
     @Test func anAbandonedParseLeavesNothingBehind() throws {

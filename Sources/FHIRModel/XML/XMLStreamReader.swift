@@ -213,6 +213,8 @@ final class XMLStreamReader {
     /// libxml2 parsed the document's last chunk (told it was the last) and found nothing wrong.
     private var completed = false
     private var chunk: UnsafeMutableRawPointer?
+    /// The size of the first chunk of a file, read when the reader was made and not yet given to libxml2.
+    private var primed: Int32?
     let source: String?
     let maxDepth: Int
     static let chunkSize = 1 << 16
@@ -262,7 +264,13 @@ final class XMLStreamReader {
         valueName = parser.valueName
         idName = parser.idName
         extensionName = parser.extensionName
-        if input != nil { chunk = UnsafeMutableRawPointer.allocate(byteCount: XMLStreamReader.chunkSize, alignment: 8) }
+        if let input {
+            let chunk = UnsafeMutableRawPointer.allocate(byteCount: XMLStreamReader.chunkSize, alignment: 8)
+            self.chunk = chunk
+            // The first chunk is read now, as the text reader did: a file that cannot be read at all is then
+            // reported by the caller as a file error (`input.readError`) before any parsing.
+            primed = input.read(into: chunk, count: XMLStreamReader.chunkSize)
+        }
     }
 
     deinit {
@@ -481,7 +489,8 @@ final class XMLStreamReader {
             finished = last
             completed = last && result == 0
         } else if let input, let chunk {
-            let n = input.read(into: chunk, count: XMLStreamReader.chunkSize)
+            let n = primed ?? input.read(into: chunk, count: XMLStreamReader.chunkSize)
+            primed = nil
             if n < 0 {
                 // The input refused (DOCTYPE in the prolog, too large) or failed; parseFailure names it.
                 finished = true
