@@ -6,7 +6,7 @@ struct BenchmarkArguments {
     var flags: Set<String> = []
     var used: Set<String> = []
 
-    static let knownFlags: Set<String> = ["json", "help", "whole"]
+    static let knownFlags: Set<String> = ["json", "help", "whole", "pretty"]
 
     init(_ argv: [String]) throws {
         var i = 0

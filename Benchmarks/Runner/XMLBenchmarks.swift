@@ -8,12 +8,12 @@ enum XMLBenchmarks: BenchmarkFamily {
     static var commands: [BenchmarkCommand] {
         [
         BenchmarkCommand(
-            name: "xml-write", usage: "FILE [--fhir-version r4|r5] [--limit N] [--runs N]",
-            summary: "JSON -> XML of every document (JSON parse + XML write, compact XML); MB/s of JSON input. Also tree -> XML alone.",
+            name: "xml-write", usage: "FILE [--fhir-version r4|r5] [--limit N] [--runs N] [--pretty] [--out OUT.xml]",
+            summary: "JSON -> XML of every document (JSON parse + XML write, compact XML unless --pretty); MB/s of JSON input. Also tree -> XML alone. --out keeps the XML of every document, one after the other, to compare output across changes.",
             run: write),
         BenchmarkCommand(
-            name: "xml-read", usage: "FILE [--fhir-version r4|r5] [--limit N] [--runs N]",
-            summary: "XML -> JSON of every document (its XML made beforehand, untimed); MB/s of XML input. Also XML -> tree alone.",
+            name: "xml-read", usage: "FILE [--fhir-version r4|r5] [--limit N] [--runs N] [--out OUT.ndjson]",
+            summary: "XML -> JSON of every document (its XML made beforehand, untimed); MB/s of XML input. Also XML -> tree alone. --out keeps the JSON, one document a line.",
             run: read),
         BenchmarkCommand(
             name: "xml-make-bundle", usage: "FILE --out BUNDLE.xml [--copies K] [--fhir-version r4|r5]",
@@ -45,14 +45,15 @@ enum XMLBenchmarks: BenchmarkFamily {
         let version = try version(&arguments)
         let documents = try documents(&arguments)
         let runs = try arguments.runs()
+        let out = arguments.string("out")
         let reader = FHIRJSONReader()
-        let writer = FHIRXMLWriter(version: version, pretty: false)
+        let writer = FHIRXMLWriter(version: version, pretty: arguments.flag("pretty"))
         var convert = Measurement(name: "xml-write (JSON -> XML)", file: documents.path)
         convert.documents = documents.ranges.count
         convert.bytes = documents.ranges.reduce(0) { $0 + $1.count }
         var xmlBytes = 0
-        convert.runSeconds = try documents.bytes.withUnsafeBytes { all in
-            try Stopwatch.time(runs: runs) {
+        convert.record(try documents.bytes.withUnsafeBytes { all in
+            try Stopwatch.times(runs: runs) {
                 xmlBytes = 0
                 for range in documents.ranges {
                     let xml = try writer.write(try reader.read(UnsafeRawBufferPointer(rebasing: all[range])))
@@ -60,16 +61,25 @@ enum XMLBenchmarks: BenchmarkFamily {
                     blackHole(xml)
                 }
             }
-        }
+        })
         convert.notes.append(("XML out", "\(Format.fixed(Double(xmlBytes) / 1e6, 1)) MB"))
         let trees = try (0..<documents.ranges.count).map { i in try documents.withDocument(i) { try reader.read($0) } }
         var treeOnly = Measurement(name: "xml-write (tree -> XML)", file: documents.path)
         treeOnly.documents = trees.count
         treeOnly.bytes = convert.bytes
-        treeOnly.runSeconds = try Stopwatch.time(runs: runs) {
+        treeOnly.record(try Stopwatch.times(runs: runs) {
             for tree in trees { blackHole(try writer.write(tree)) }
-        }
+        })
         treeOnly.notes.append(("MB/s of", "JSON input size"))
+        if let out {
+            // Untimed, after the runs: every document's XML, one after the other.
+            let output = try AtomicFileWriter(path: out)
+            for tree in trees {
+                let xml = try writer.write(tree)
+                try output.append { $0.append(contentsOf: xml) }
+            }
+            try output.commit()
+        }
         return [convert, treeOnly]
     }
 
@@ -90,18 +100,27 @@ enum XMLBenchmarks: BenchmarkFamily {
         convert.bytes = total
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)
-        convert.runSeconds = try Stopwatch.time(runs: runs) {
+        convert.record(try Stopwatch.times(runs: runs) {
             for xml in xmls {
                 out.removeAll(keepingCapacity: true)
                 jsonWriter.write(try xmlReader.read(xml), into: &out)
                 blackHole(out)
             }
-        }
+        })
         var parse = Measurement(name: "xml-read (XML -> tree)", file: documents.path)
         parse.documents = xmls.count
         parse.bytes = total
-        parse.runSeconds = try Stopwatch.time(runs: runs) {
+        parse.record(try Stopwatch.times(runs: runs) {
             for xml in xmls { blackHole(try xmlReader.read(xml)) }
+        })
+        if let path = arguments.string("out") {
+            // Untimed, after the runs: the JSON of every document, one a line.
+            let output = try AtomicFileWriter(path: path)
+            for xml in xmls {
+                let json = jsonWriter.write(try xmlReader.read(xml))
+                try output.append { $0.append(contentsOf: json); $0.append(0x0A) }
+            }
+            try output.commit()
         }
         return [convert, parse]
     }

@@ -1,11 +1,11 @@
 import Synchronization
 
-/// The writer's output buffer: raw bytes with capacity checked once per token, not once per byte as appending to
-/// an `Array` does. Handed over to the caller's array in one copy at the end.
+/// The writers' output buffer (JSON, and XML through `XMLByteWriter`): raw bytes with capacity checked once per
+/// token, not once per byte as appending to an `Array` does. Handed over to the caller's array in one copy at the end.
 struct JSONByteSink: ~Copyable {
     private(set) var base: UnsafeMutablePointer<UInt8>
     private(set) var count = 0
-    private var capacity: Int
+    private(set) var capacity: Int
 
     init(capacity: Int) {
         self.capacity = max(capacity, 16)
@@ -85,6 +85,9 @@ struct JSONByteSink: ~Copyable {
     @inline(__always) mutating func append(_ literal: StaticString) {
         append(literal.utf8Start, literal.utf8CodeUnitCount)
     }
+
+    /// Forgets the bytes written (after they were handed on), keeping the buffer.
+    mutating func removeAll() { count = 0 }
 
     /// Copies the bytes to the end of `out`.
     func copy(to out: inout [UInt8]) {

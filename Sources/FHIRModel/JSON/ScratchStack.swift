@@ -1,4 +1,4 @@
-/// A stack the JSON reader collects object members and array items on while a container is open. When it closes,
+/// A stack the JSON reader (and the XML decoder) collects object members and array items on while a container is open. When it closes,
 /// its items are moved (not copied: no reference counting) into one exactly sized array, so building a container
 /// costs a single allocation instead of an array grown by repeated appends.
 ///
@@ -45,6 +45,12 @@ struct ScratchStack<Element> {
         for i in start..<count { result.append((base + i).move()) }
         count = start
         return result
+    }
+
+    /// Moves the top item out.
+    @inline(__always) mutating func popLast() -> Element {
+        count -= 1
+        return (base + count).move()
     }
 
     /// Drops the items from `start` to the top.

@@ -1,229 +1,331 @@
-/// Writes element trees as FHIR XML through an `XMLStreamWriter`, following the definition tables: the resource
-/// type as the root element in the FHIR namespace, children in definition order whatever the JSON order, primitives
-/// as `value` attributes merged with their `_name` partners, `id`/`url` as attributes, resource wrappers and the
-/// XHTML narrative. Every value is written with its exact text.
-final class FHIRXMLEncoder {
+/// Writes element trees as FHIR XML through an `XMLByteWriter`, following the definition tables: the resource type
+/// as the root element in the FHIR namespace, children in definition order whatever the JSON order, primitives as
+/// `value` attributes merged with their `_name` partners, `id`/`url` as attributes, resource wrappers and the XHTML
+/// narrative. Every value is written with its exact text.
+///
+/// Each object's members are planned (matched with their definitions, `name` paired with `_name`, put in
+/// definition order) on one stack shared by the whole document rather than in arrays of their own, and errors learn
+/// their element path on the way out instead of a path being kept for every element written.
+struct FHIRXMLEncoder: ~Copyable {
     static let fhirNamespace = "http://hl7.org/fhir"
 
     let layout: FHIRXMLLayout
-    let out: XMLStreamWriter
-    /// Element names from the resource down, for error locations.
-    private var path: [String] = []
+    var out: XMLByteWriter
+    /// The planned members of the objects being written, the innermost object's on top.
+    private var plan: ScratchStack<Planned>
+    /// A Bundle written entry by entry: its members and where the ones after `entry` wait on `plan`.
+    private var bundleHeader = FHIRObject()
+    private var bundleAfter = 0..<0
 
-    init(layout: FHIRXMLLayout, out: XMLStreamWriter) {
-        self.layout = layout
-        self.out = out
+    /// One member of an object: indices into the type's members and into the object's (-1: absent).
+    struct Planned {
+        var member: Int32
+        /// Definition order; attributes (`id`, `url`) have `Planned.attribute`.
+        var order: Int32
+        var value: Int32 = -1
+        var partner: Int32 = -1
     }
 
-    func fail(_ message: String) -> FHIRXMLError {
-        FHIRXMLError(reason: .unwritable(message), location: path.isEmpty ? nil : path.joined(separator: "."))
+    static let attribute = Int32.min
+
+    init(layout: FHIRXMLLayout, out: consuming XMLByteWriter) {
+        self.layout = layout
+        self.out = out
+        plan = ScratchStack(capacity: 64)
+    }
+
+    deinit { plan.deallocate() }
+
+    /// The public error for a failure, with its element path (`Patient.name.given`).
+    static func located(_ failure: XMLWriteFailure) -> FHIRXMLError {
+        FHIRXMLError(
+            reason: .unwritable(failure.message),
+            location: failure.path.isEmpty ? nil : failure.path.reversed().joined(separator: "."))
     }
 
     /// Writes one resource as an element, declaring the FHIR namespace when `root`.
-    func writeResource(_ resource: FHIRElement, root: Bool) throws {
-        guard case .object(let object) = resource else { throw fail("a resource must be a JSON object, found \(resource.kindName)") }
-        guard let name = object["resourceType"]?.stringValue else { throw fail("resource without resourceType") }
-        guard layout.definitions.isResource(name), let type = layout.type(name), !type.definition.isAbstract else {
-            throw fail("\"\(name)\" is not a FHIR \(layout.definitions.version) resource type")
+    mutating func writeResource(_ resource: FHIRElement, root: Bool) throws {
+        guard case .object(let object) = resource else {
+            throw XMLWriteFailure("a resource must be a JSON object, found \(resource.kindName)")
         }
-        path.append(name)
-        defer { path.removeLast() }
-        try out.startElement(name)
-        if root { try out.attribute("xmlns", FHIRXMLEncoder.fhirNamespace) }
-        try writeContent(object, type: type, skipping: "resourceType")
-        try out.endElement()
+        guard let name = object["resourceType"]?.stringValue else { throw XMLWriteFailure("resource without resourceType") }
+        guard let type = layout.type(name), type.isConcreteResource else {
+            throw XMLWriteFailure("\"\(name)\" is not a FHIR \(layout.definitions.version) resource type")
+        }
+        do {
+            out.startElement(type.utf8)
+            if root { try out.attribute("xmlns", FHIRXMLEncoder.fhirNamespace) }
+            try writeContent(object, type: type, skipResourceType: true)
+            try out.endElement(type.utf8)
+        } catch var failure as XMLWriteFailure {
+            failure.path.append(name)
+            throw failure
+        }
     }
 
     /// Writes a Bundle's start tag and its members that come before `entry`, for streaming entries after it.
-    func writeBundleStart(_ header: FHIRObject) throws -> (type: FHIRXMLLayout.TypeLayout, after: [Planned]) {
+    mutating func writeBundleStart(_ header: FHIRObject) throws {
         guard let type = layout.type("Bundle"), let entry = layout.member("entry", in: type) else {
-            throw fail("no definition for Bundle")
+            throw XMLWriteFailure("no definition for Bundle")
         }
-        path.append("Bundle")
-        try out.startElement("Bundle")
-        try out.attribute("xmlns", FHIRXMLEncoder.fhirNamespace)
-        let plan = try planMembers(header, type: type, skipping: "resourceType")
-        try writeAttributes(plan.attributes)
-        for planned in plan.children where planned.member.order < entry.order { try write(planned) }
-        path.removeLast()
-        return (type, plan.children.filter { $0.member.order >= entry.order })
-    }
-
-    func writeBundleEntry(_ entry: FHIRElement, type: FHIRXMLLayout.TypeLayout) throws {
-        guard let member = layout.member("entry", in: type) else { throw fail("no definition for Bundle.entry") }
-        path.append("Bundle")
-        defer { path.removeLast() }
-        try write(Planned(member: member, value: entry, extensions: nil, forceSingle: true))
-    }
-
-    func writeBundleEnd(_ after: [Planned]) throws {
-        path.append("Bundle")
-        defer { path.removeLast() }
-        for planned in after { try write(planned) }
-        try out.endElement()
-    }
-
-    struct Planned {
-        let member: FHIRXMLLayout.Member
-        var value: FHIRElement?
-        var extensions: FHIRElement?
-        /// Set for one streamed Bundle entry (an array member written one item at a time).
-        var forceSingle = false
-    }
-
-    struct Plan {
-        var attributes: [(name: String, value: FHIRElement)] = []
-        var children: [Planned] = []
-    }
-
-    /// Matches members with definitions, pairs `name` with `_name`, and sorts into definition order.
-    func planMembers(_ object: FHIRObject, type: FHIRXMLLayout.TypeLayout, skipping skip: String?) throws -> Plan {
-        var plan = Plan()
-        plan.children.reserveCapacity(object.count)
-        var sorted = true
-        var lastOrder = -1
-        for item in object {
-            let key = item.key
-            if let skip, key == skip { continue }
-            let isExtensionPartner = key.utf8.first == UInt8(ascii: "_")
-            let name = isExtensionPartner ? String(key.dropFirst()) : key
-            guard let member = layout.member(name, in: type) else {
-                throw fail("unknown element \"\(key)\" in \(type.name)")
+        do {
+            out.startElement(type.utf8)
+            try out.attribute("xmlns", FHIRXMLEncoder.fhirNamespace)
+            bundleHeader = header
+            let planned = try planMembers(header, type: type, skipResourceType: true)
+            try writeAttributes(planned, of: header, type: type)
+            var k = planned.lowerBound
+            while k < planned.upperBound, plan.base[k].order < entry.order {
+                if plan.base[k].order != FHIRXMLEncoder.attribute { try write(plan.base[k], of: header, type: type) }
+                k += 1
             }
-            if case .attribute = member.form {
-                if isExtensionPartner { throw fail("\"\(key)\": \(name) is written as an XML attribute and cannot carry extensions") }
-                plan.attributes.append((name, item.value))
+            bundleAfter = k..<planned.upperBound
+        } catch var failure as XMLWriteFailure {
+            failure.path.append("Bundle")
+            throw failure
+        }
+    }
+
+    mutating func writeBundleEntry(_ entry: FHIRElement) throws {
+        guard let type = layout.type("Bundle"), let member = layout.member("entry", in: type) else {
+            throw XMLWriteFailure("no definition for Bundle.entry")
+        }
+        do {
+            do {
+                try writeOne(entry, member: member)
+            } catch var failure as XMLWriteFailure {
+                failure.path.append(member.name)
+                throw failure
+            }
+        } catch var failure as XMLWriteFailure {
+            failure.path.append("Bundle")
+            throw failure
+        }
+    }
+
+    mutating func writeBundleEnd() throws {
+        guard let type = layout.type("Bundle") else { throw XMLWriteFailure("no definition for Bundle") }
+        do {
+            for k in bundleAfter where plan.base[k].order != FHIRXMLEncoder.attribute {
+                try write(plan.base[k], of: bundleHeader, type: type)
+            }
+            plan.pop(0)
+            try out.endElement(type.utf8)
+        } catch var failure as XMLWriteFailure {
+            failure.path.append("Bundle")
+            throw failure
+        }
+    }
+
+    /// Matches members with definitions, pairs `name` with `_name`, and sorts into definition order, on top of
+    /// `plan`; returns where they are there (the caller pops them).
+    mutating func planMembers(_ object: FHIRObject, type: FHIRXMLLayout.TypeLayout, skipResourceType: Bool) throws -> Range<Int> {
+        let base = plan.count
+        var sorted = true
+        var lastOrder = Int32.min
+        for i in object.indices {
+            let found = FHIRXMLEncoder.find(object[i].key, in: type)
+            guard let (index, isPartner) = found else {
+                let key = object[i].key
+                if skipResourceType && key == "resourceType" { continue }
+                throw XMLWriteFailure("unknown element \"\(key)\" in \(type.name)")
+            }
+            let form = type.members[index].form
+            if case .attribute = form {
+                if isPartner {
+                    throw XMLWriteFailure("\"\(object[i].key)\": \(type.members[index].name) is written as an XML attribute and cannot carry extensions")
+                }
+                plan.push(Planned(member: Int32(index), order: FHIRXMLEncoder.attribute, value: Int32(i)))
                 continue
             }
-            if isExtensionPartner {
-                guard case .primitive = member.form else { throw fail("\"\(key)\": \(name) is not a primitive element") }
+            if isPartner {
+                guard case .primitive = form else {
+                    throw XMLWriteFailure("\"\(object[i].key)\": \(type.members[index].name) is not a primitive element")
+                }
             }
-            if let index = plan.children.lastIndex(where: { $0.member.name == name }) {
-                if isExtensionPartner {
-                    if plan.children[index].extensions != nil { throw fail("duplicate \"\(key)\"") }
-                    plan.children[index].extensions = item.value
+            // `name` and `_name` make one planned member; they are usually neighbours.
+            var j = plan.count - 1
+            while j >= base, plan.base[j].member != Int32(index) { j -= 1 }
+            if j >= base {
+                if isPartner {
+                    if plan.base[j].partner >= 0 { throw XMLWriteFailure("duplicate \"\(object[i].key)\"") }
+                    plan.base[j].partner = Int32(i)
                 } else {
-                    if plan.children[index].value != nil { throw fail("duplicate \"\(key)\"") }
-                    plan.children[index].value = item.value
+                    if plan.base[j].value >= 0 { throw XMLWriteFailure("duplicate \"\(object[i].key)\"") }
+                    plan.base[j].value = Int32(i)
                 }
                 continue
             }
-            if member.order < lastOrder { sorted = false }
-            lastOrder = member.order
-            // (Spelled out: FHIRElement is ExpressibleByNilLiteral, so a bare `nil` in a ternary would become `.null`.)
-            let value: FHIRElement? = isExtensionPartner ? Optional.none : Optional.some(item.value)
-            let partner: FHIRElement? = isExtensionPartner ? Optional.some(item.value) : Optional.none
-            plan.children.append(Planned(member: member, value: value, extensions: partner))
+            let order = Int32(type.members[index].order)
+            if order < lastOrder { sorted = false }
+            lastOrder = order
+            plan.push(Planned(
+                member: Int32(index), order: order, value: isPartner ? -1 : Int32(i), partner: isPartner ? Int32(i) : -1))
         }
+        let range = base..<plan.count
         if !sorted {
-            // JSON members may come in any order; XML requires definition order. Stable, so repeats keep theirs.
-            plan.children = plan.children.enumerated().sorted {
-                ($0.element.member.order, $0.offset) < ($1.element.member.order, $1.offset)
-            }.map(\.element)
-        }
-        // The members of a choice share one definition order; XML allows only one of them.
-        if plan.children.count > 1 {
-            for i in 1..<plan.children.count where plan.children[i].member.order == plan.children[i - 1].member.order {
-                throw fail("both \"\(plan.children[i - 1].member.name)\" and \"\(plan.children[i].member.name)\" set in \(type.name): a choice element takes one type")
+            // JSON members may come in any order; XML requires definition order. Stable (insertion sort: a handful
+            // of members), so attributes stay in JSON order.
+            for k in range.dropFirst() {
+                let item = plan.base[k]
+                var j = k - 1
+                while j >= base, plan.base[j].order > item.order {
+                    plan.base[j + 1] = plan.base[j]
+                    j -= 1
+                }
+                plan.base[j + 1] = item
             }
         }
-        return plan
+        // The members of a choice share one definition order; XML allows only one of them.
+        var previous = -1
+        for k in range where plan.base[k].order != FHIRXMLEncoder.attribute {
+            if previous >= 0, plan.base[previous].order == plan.base[k].order {
+                let first = type.members[Int(plan.base[previous].member)].name
+                let second = type.members[Int(plan.base[k].member)].name
+                throw XMLWriteFailure("both \"\(first)\" and \"\(second)\" set in \(type.name): a choice element takes one type")
+            }
+            previous = k
+        }
+        return range
     }
 
-    func writeContent(_ object: FHIRObject, type: FHIRXMLLayout.TypeLayout, skipping skip: String? = nil) throws {
-        let plan = try planMembers(object, type: type, skipping: skip)
-        try writeAttributes(plan.attributes)
-        for planned in plan.children { try write(planned) }
+    /// The member a JSON key names (`name` or its partner `_name`): its index in the type's members.
+    @inline(__always)
+    static func find(_ key: String, in type: FHIRXMLLayout.TypeLayout) -> (Int, Bool)? {
+        func look(_ utf8: UnsafeBufferPointer<UInt8>) -> (Int, Bool)? {
+            guard let base = utf8.baseAddress, !utf8.isEmpty else { return nil }
+            let isPartner = base[0] == UInt8(ascii: "_")
+            let start = isPartner ? base + 1 : base
+            let count = isPartner ? utf8.count - 1 : utf8.count
+            guard count > 0, let index = type.memberIndex(utf8: start, count: count)
+            else { return nil }
+            return (index, isPartner)
+        }
+        if let found = key.utf8.withContiguousStorageIfAvailable(look) { return found }
+        var copy = key
+        return copy.withUTF8(look)
+    }
+
+    mutating func writeContent(_ object: FHIRObject, type: FHIRXMLLayout.TypeLayout, skipResourceType: Bool = false) throws {
+        let planned = try planMembers(object, type: type, skipResourceType: skipResourceType)
+        try writeAttributes(planned, of: object, type: type)
+        for k in planned where plan.base[k].order != FHIRXMLEncoder.attribute {
+            try write(plan.base[k], of: object, type: type)
+        }
+        plan.pop(planned.lowerBound)
     }
 
     /// `id` before `url` whatever the JSON order, as the official examples write them.
-    func writeAttributes(_ attributes: [(name: String, value: FHIRElement)]) throws {
-        for attribute in attributes.sorted(by: { $0.name == "id" && $1.name != "id" }) {
-            guard case .string(let text) = attribute.value else {
-                throw fail("\"\(attribute.name)\" must be a string, found \(attribute.value.kindName)")
+    mutating func writeAttributes(_ planned: Range<Int>, of object: FHIRObject, type: FHIRXMLLayout.TypeLayout) throws {
+        for pass in 0..<2 {
+            for k in planned where plan.base[k].order == FHIRXMLEncoder.attribute {
+                let member = type.members[Int(plan.base[k].member)]
+                guard (member.name == "id") == (pass == 0) else { continue }
+                let value = object[Int(plan.base[k].value)].value
+                guard case .string(let text) = value else {
+                    throw XMLWriteFailure("\"\(member.name)\" must be a string, found \(value.kindName)")
+                }
+                try out.attribute(member.utf8, text)
             }
-            try out.attribute(attribute.name, text)
         }
     }
 
-    func write(_ planned: Planned) throws {
-        let member = planned.member
-        path.append(member.name)
-        defer { path.removeLast() }
-        if case .primitive(let kind) = member.form {
-            try writePrimitives(planned, kind: kind)
-            return
-        }
-        guard let value = planned.value else { throw fail("extension partner without a value") }
-        if member.isArray && !planned.forceSingle {
-            guard case .array(let items) = value else {
-                throw fail("\(member.name) repeats: expected an array, found \(value.kindName)")
+    mutating func write(_ planned: Planned, of object: FHIRObject, type: FHIRXMLLayout.TypeLayout) throws {
+        let member = type.members[Int(planned.member)]
+        do {
+            if case .primitive(let kind) = member.form {
+                // (Spelled out: FHIRElement is ExpressibleByNilLiteral, so a bare `nil` in a ternary would become `.null`.)
+                let value: FHIRElement? = planned.value >= 0 ? Optional.some(object[Int(planned.value)].value) : Optional.none
+                let partner: FHIRElement? =
+                    planned.partner >= 0 ? Optional.some(object[Int(planned.partner)].value) : Optional.none
+                try writePrimitives(member, value: value, partner: partner, kind: kind)
+                return
             }
-            for item in items { try writeOne(item, member: member) }
-        } else {
-            if case .array = value { throw fail("\(member.name) does not repeat: expected one value, found an array") }
-            try writeOne(value, member: member)
+            guard planned.value >= 0 else { throw XMLWriteFailure("extension partner without a value") }
+            let value = object[Int(planned.value)].value
+            if member.isArray {
+                guard case .array(let items) = value else {
+                    throw XMLWriteFailure("\(member.name) repeats: expected an array, found \(value.kindName)")
+                }
+                for item in items { try writeOne(item, member: member) }
+            } else {
+                if case .array = value {
+                    throw XMLWriteFailure("\(member.name) does not repeat: expected one value, found an array")
+                }
+                try writeOne(value, member: member)
+            }
+        } catch var failure as XMLWriteFailure {
+            failure.path.append(member.name)
+            throw failure
         }
     }
 
-    func writeOne(_ value: FHIRElement, member: FHIRXMLLayout.Member) throws {
+    mutating func writeOne(_ value: FHIRElement, member: FHIRXMLLayout.Member) throws {
         switch member.form {
         case .xhtml:
-            guard case .string(let div) = value else { throw fail("div must be a string, found \(value.kindName)") }
+            guard case .string(let div) = value else { throw XMLWriteFailure("div must be a string, found \(value.kindName)") }
+            let markup: String
             do {
-                try out.raw(XHTMLNarrative.markupToWrite(div))
+                markup = try XHTMLNarrative.markupToWrite(div)
             } catch let error as FHIRXMLError {
-                throw fail("invalid narrative div: \(error.reasonText)")
+                throw XMLWriteFailure("invalid narrative div: \(error.reasonText)")
             }
+            out.raw(markup)
         case .resource:
-            try out.startElement(member.name)
+            out.startElement(member.utf8)
             try writeResource(value, root: false)
-            try out.endElement()
-        case .complex(let typeName):
+            try out.endElement(member.utf8)
+        case .complex(let typeIndex):
             guard case .object(let object) = value else {
-                throw fail("\(member.name) must be an object, found \(value.kindName)")
+                throw XMLWriteFailure("\(member.name) must be an object, found \(value.kindName)")
             }
-            guard let type = layout.type(typeName) else { throw fail("no definition for type \(typeName)") }
-            try out.startElement(member.name)
+            guard let type = layout.type(at: typeIndex) else {
+                throw XMLWriteFailure("no definition for the type of \(member.name)")
+            }
+            out.startElement(member.utf8)
             try writeContent(object, type: type)
-            try out.endElement()
+            try out.endElement(member.utf8)
         case .primitive, .attribute:
-            throw fail("internal: \(member.name) is not an element")
+            throw XMLWriteFailure("internal: \(member.name) is not an element")
         }
     }
 
-    func writePrimitives(_ planned: Planned, kind: FHIRPrimitiveKind) throws {
-        let member = planned.member
-        if member.isArray {
-            var values: [FHIRElement] = []
-            var extensions: [FHIRElement] = []
-            if let value = planned.value {
-                guard case .array(let items) = value else {
-                    throw fail("\(member.name) repeats: expected an array, found \(value.kindName)")
-                }
-                values = items
+    mutating func writePrimitives(
+        _ member: FHIRXMLLayout.Member, value: FHIRElement?, partner: FHIRElement?, kind: FHIRPrimitiveKind
+    ) throws {
+        guard member.isArray else {
+            if case .array = value ?? .null { throw XMLWriteFailure("\(member.name) does not repeat: found an array") }
+            try writePrimitive(member, value: value ?? .null, extensions: partner ?? .null, kind: kind)
+            return
+        }
+        var values: [FHIRElement] = []
+        var extensions: [FHIRElement] = []
+        if let value {
+            guard case .array(let items) = value else {
+                throw XMLWriteFailure("\(member.name) repeats: expected an array, found \(value.kindName)")
             }
-            if let partner = planned.extensions {
-                guard case .array(let items) = partner else {
-                    throw fail("_\(member.name) must be an array aligned with \(member.name), found \(partner.kindName)")
-                }
-                extensions = items
+            values = items
+        }
+        if let partner {
+            guard case .array(let items) = partner else {
+                throw XMLWriteFailure("_\(member.name) must be an array aligned with \(member.name), found \(partner.kindName)")
             }
-            if !values.isEmpty && !extensions.isEmpty && values.count != extensions.count {
-                throw fail("\(member.name) has \(values.count) values but _\(member.name) has \(extensions.count) items")
-            }
-            for i in 0..<max(values.count, extensions.count) {
-                try writePrimitive(
-                    member.name, value: i < values.count ? values[i] : .null,
-                    extensions: i < extensions.count ? extensions[i] : .null, kind: kind)
-            }
-        } else {
-            if case .array = planned.value ?? .null { throw fail("\(member.name) does not repeat: found an array") }
-            try writePrimitive(member.name, value: planned.value ?? .null, extensions: planned.extensions ?? .null, kind: kind)
+            extensions = items
+        }
+        if !values.isEmpty && !extensions.isEmpty && values.count != extensions.count {
+            throw XMLWriteFailure("\(member.name) has \(values.count) values but _\(member.name) has \(extensions.count) items")
+        }
+        for i in 0..<max(values.count, extensions.count) {
+            try writePrimitive(
+                member, value: i < values.count ? values[i] : .null,
+                extensions: i < extensions.count ? extensions[i] : .null, kind: kind)
         }
     }
 
-    func writePrimitive(_ name: String, value: FHIRElement, extensions: FHIRElement, kind: FHIRPrimitiveKind) throws {
+    mutating func writePrimitive(
+        _ member: FHIRXMLLayout.Member, value: FHIRElement, extensions: FHIRElement, kind: FHIRPrimitiveKind
+    ) throws {
+        let name = member.name
         let text: String?
         switch (value, kind) {
         case (.null, _): text = nil
@@ -232,33 +334,33 @@ final class FHIRXMLEncoder {
         case (.number(let n), .integer), (.number(let n), .decimal): text = n.text
         // R4 has no integer64; R5 writes it as a JSON string, but accept a number too (it is the same XML).
         case (.number(let n), .integer64): text = n.text
-        default: throw fail("\(name) must be a JSON \(Self.kindName(kind)), found \(value.kindName)")
+        default: throw XMLWriteFailure("\(name) must be a JSON \(Self.kindName(kind)), found \(value.kindName)")
         }
         var partner: FHIRObject?
         switch extensions {
         case .null: partner = nil
         case .object(let object): partner = object
-        default: throw fail("_\(name) must be an object (id, extension), found \(extensions.kindName)")
+        default: throw XMLWriteFailure("_\(name) must be an object (id, extension), found \(extensions.kindName)")
         }
-        if text == nil && partner == nil { throw fail("\(name) has neither a value nor an id or extension") }
-        try out.startElement(name)
+        if text == nil && partner == nil { throw XMLWriteFailure("\(name) has neither a value nor an id or extension") }
+        out.startElement(member.utf8)
         if let id = partner?["id"] {
-            guard case .string(let id) = id else { throw fail("_\(name).id must be a string") }
+            guard case .string(let id) = id else { throw XMLWriteFailure("_\(name).id must be a string") }
             try out.attribute("id", id)
         }
         if let text { try out.attribute("value", text) }
         if let partner {
             for item in partner where item.key != "id" && item.key != "extension" {
-                throw fail("unknown element \"\(item.key)\" in _\(name) (only id and extension)")
+                throw XMLWriteFailure("unknown element \"\(item.key)\" in _\(name) (only id and extension)")
             }
             if let extensionList = partner["extension"] {
-                guard case .array(let items) = extensionList, let type = layout.type("Extension"),
-                    let member = layout.member("extension", in: type)
-                else { throw fail("_\(name).extension must be an array") }
-                for item in items { try writeOne(item, member: member) }
+                guard case .array(let items) = extensionList, let extensionMember = layout.extensionMember else {
+                    throw XMLWriteFailure("_\(name).extension must be an array")
+                }
+                for item in items { try writeOne(item, member: extensionMember) }
             }
         }
-        try out.endElement()
+        try out.endElement(member.utf8)
     }
 
     static func kindName(_ kind: FHIRPrimitiveKind) -> String {

@@ -7,7 +7,7 @@ import Darwin
 #endif
 
 /// Reads FHIR XML (R4 or R5 rules from the definition tables) into the element tree, through libxml2's streaming
-/// xmlTextReader set up by `XMLHardening`: no network, no entities, no DTD, DOCTYPE refused, depth and size bounded.
+/// SAX2 parser (`XMLStreamReader`) set up by `XMLHardening`: no network, no entities, no DTD, DOCTYPE refused, depth and size bounded.
 ///
 /// The tree has the shape of the official JSON, so XML → JSON gives what the JSON form of the resource would be.
 public struct FHIRXMLReader: Sendable {
@@ -44,7 +44,8 @@ public struct FHIRXMLReader: Sendable {
     public func read(_ bytes: UnsafeRawBufferPointer) throws -> FHIRElement {
         let reader = try XMLStreamReader(
             memory: bytes, source: options.source, maxDepth: options.maxDepth, maxBytes: options.maxBytes)
-        return try decoder(reader).readDocument()
+        var decoder = decoder(reader)
+        return try decoder.readDocument()
     }
 
     public func read(_ bytes: [UInt8]) throws -> FHIRElement {
@@ -58,7 +59,7 @@ public struct FHIRXMLReader: Sendable {
 
     /// Reads a file (or standard input for `-`) in chunks, never holding the XML whole.
     public func read(path: String) throws -> FHIRElement {
-        try withFileReader(path: path) { try $0.readDocument() }
+        try withFileReader(path: path) { decoder in try decoder.readDocument() }
     }
 
     /// Reads a Bundle, handing each `entry` to `body` as soon as it is read instead of keeping it. Returns the Bundle
@@ -86,7 +87,7 @@ public struct FHIRXMLReader: Sendable {
         try withoutActuallyEscaping(body) { handler in
             let reader = try XMLStreamReader(
                 memory: bytes, source: options.source, maxDepth: options.maxDepth, maxBytes: options.maxBytes)
-            let decoder = decoder(reader)
+            var decoder = decoder(reader)
             decoder.entryHandler = handler
             return try decoder.readDocument()
         }
@@ -94,17 +95,18 @@ public struct FHIRXMLReader: Sendable {
 
     func decoder(_ reader: XMLStreamReader) -> FHIRXMLDecoder {
         FHIRXMLDecoder(
-            layout: FHIRXMLLayout(definitions: .forVersion(options.version)), reader: reader,
+            layout: FHIRXMLLayout.forVersion(options.version), reader: reader,
             strictOrder: options.strictOrder, diagnostics: options.diagnostics)
     }
 
-    func withFileReader<T>(path: String, _ body: (FHIRXMLDecoder) throws -> T) throws -> T {
+    func withFileReader<T>(path: String, _ body: (inout FHIRXMLDecoder) throws -> T) throws -> T {
         let fd: Int32 = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { throw FileIOError(path: path, operation: "open", code: errno) }
         let input = XMLInputSource(fd: fd, closeWhenDone: fd != 0, maxBytes: options.maxBytes)
         let source = options.source ?? (path == "-" ? "<stdin>" : path)
         let reader = try XMLStreamReader(input: input, source: source, maxDepth: options.maxDepth)
         if input.readError != 0 { throw FileIOError(path: path, operation: "read", code: input.readError) }
-        return try body(decoder(reader))
+        var decoder = decoder(reader)
+        return try body(&decoder)
     }
 }

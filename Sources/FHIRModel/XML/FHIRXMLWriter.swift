@@ -1,4 +1,4 @@
-/// Writes the element tree as FHIR XML (R4 or R5 rules from the definition tables) through libxml2's xmlTextWriter.
+/// Writes the element tree as FHIR XML (R4 or R5 rules from the definition tables) as bytes (`XMLByteWriter`).
 ///
 /// `write(_:)` returns the bytes; `write(_:to:)` streams them into an `AtomicFileWriter` in chunks, and
 /// `writeBundle(header:entries:to:)` writes a Bundle whose entries arrive one at a time, so neither the output nor
@@ -29,16 +29,20 @@ public struct FHIRXMLWriter: Sendable {
     }
 
     func encode(_ resource: FHIRElement, sink: XMLOutputSink) throws {
-        let out = try XMLStreamWriter(sink: sink, indent: pretty)
-        let encoder = FHIRXMLEncoder(layout: FHIRXMLLayout(definitions: .forVersion(version)), out: out)
-        try out.startDocument()
-        try encoder.writeResource(resource, root: true)
-        try out.finish()
+        var encoder = FHIRXMLEncoder(
+            layout: FHIRXMLLayout.forVersion(version), out: XMLByteWriter(sink: sink, indent: pretty))
+        encoder.out.startDocument()
+        do {
+            try encoder.writeResource(resource, root: true)
+        } catch let failure as XMLWriteFailure {
+            throw FHIRXMLEncoder.located(failure)
+        }
+        try encoder.out.finish()
     }
 
     /// Writes a Bundle whose `entry` items are produced one at a time by `entries` (which calls its argument for
-    /// each), flushing after each. `header` is the Bundle without `entry`; its members that follow `entry` in
-    /// definition order (signature, issues) are written after the entries.
+    /// each), handing the output on after each. `header` is the Bundle without `entry`; its members that follow
+    /// `entry` in definition order (signature, issues) are written after the entries.
     public func writeBundle(
         header: FHIRElement, to file: AtomicFileWriter,
         entries: (_ emit: (FHIRElement) throws -> Void) throws -> Void
@@ -46,16 +50,19 @@ public struct FHIRXMLWriter: Sendable {
         guard case .object(let object) = header, object["resourceType"]?.stringValue == "Bundle" else {
             throw FHIRXMLError(reason: .unwritable("writeBundle needs a Bundle"))
         }
-        let sink = XMLOutputSink(file: file)
-        let out = try XMLStreamWriter(sink: sink, indent: pretty)
-        let encoder = FHIRXMLEncoder(layout: FHIRXMLLayout(definitions: .forVersion(version)), out: out)
-        try out.startDocument()
-        let (type, after) = try encoder.writeBundleStart(object)
-        try entries { entry in
-            try encoder.writeBundleEntry(entry, type: type)
-            try out.flush()
+        var encoder = FHIRXMLEncoder(
+            layout: FHIRXMLLayout.forVersion(version), out: XMLByteWriter(sink: XMLOutputSink(file: file), indent: pretty))
+        encoder.out.startDocument()
+        do {
+            try encoder.writeBundleStart(object)
+            try entries { entry in
+                try encoder.writeBundleEntry(entry)
+                try encoder.out.handOn()
+            }
+            try encoder.writeBundleEnd()
+        } catch let failure as XMLWriteFailure {
+            throw FHIRXMLEncoder.located(failure)
         }
-        try encoder.writeBundleEnd(after)
-        try out.finish()
+        try encoder.out.finish()
     }
 }

@@ -32,6 +32,10 @@ enum XMLHardening {
         case needMore
     }
 
+    // Made once: the prolog scan runs for every document read.
+    static let piEnd = Array("?>".utf8)
+    static let commentEnd = Array("-->".utf8)
+
     /// Looks for a DOCTYPE in the prolog (before the first element) of UTF-8 bytes. Comments and processing
     /// instructions are skipped; the scan stops at the first element, so it costs a few bytes per document.
     static func scanProlog(_ bytes: UnsafeRawBufferPointer) -> PrologVerdict {
@@ -49,12 +53,12 @@ enum XMLHardening {
             guard i + 1 < n else { return .needMore }
             let next = bytes[i + 1]
             if next == UInt8(ascii: "?") {
-                guard let end = find(Array("?>".utf8), in: bytes, from: i + 2) else { return .needMore }
+                guard let end = find(piEnd, in: bytes, from: i + 2) else { return .needMore }
                 i = end + 2
             } else if next == UInt8(ascii: "!") {
                 guard i + 3 < n else { return .needMore }
                 if bytes[i + 2] == UInt8(ascii: "-"), bytes[i + 3] == UInt8(ascii: "-") {
-                    guard let end = find(Array("-->".utf8), in: bytes, from: i + 4) else { return .needMore }
+                    guard let end = find(commentEnd, in: bytes, from: i + 4) else { return .needMore }
                     i = end + 3
                 } else {
                     return .doctype(offset: i)  // <!DOCTYPE (no other markup declaration may stand in a prolog)

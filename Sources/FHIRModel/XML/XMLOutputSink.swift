@@ -3,28 +3,18 @@
 final class XMLOutputSink {
     private(set) var bytes: [UInt8] = []
     let file: AtomicFileWriter?
-    /// The first write failure; libxml2 only learns that the write failed, this keeps the reason.
-    var failure: (any Error)?
 
     init(file: AtomicFileWriter? = nil) {
         self.file = file
-        if file == nil { bytes.reserveCapacity(1 << 16) }
     }
 
-    /// Receives one chunk from libxml2's output buffer. Returns the count written, or -1 on failure.
-    func receive(_ chunk: UnsafeRawBufferPointer) -> Int32 {
-        guard failure == nil else { return -1 }
+    /// Receives one chunk of the writer's buffer.
+    func receive(_ chunk: UnsafeRawBufferPointer) throws {
         guard let file else {
             bytes.append(contentsOf: chunk)
-            return Int32(chunk.count)
+            return
         }
-        do {
-            try file.append { $0.append(contentsOf: chunk) }
-        } catch {
-            failure = error
-            return -1
-        }
-        return Int32(chunk.count)
+        try file.append { $0.append(contentsOf: chunk) }
     }
 
     func takeBytes() -> [UInt8] {
