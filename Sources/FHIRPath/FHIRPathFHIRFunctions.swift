@@ -16,6 +16,21 @@ enum FHIRPathFHIRFunctions {
 
     /// `Patient/123`, `http://server/fhir/Patient/123/_history/2` -> ("Patient", "123").
     static func referenceParts(_ reference: String) -> (type: String?, id: String)? {
+        // The common `Type/id` (or `base/Type/id`): found from the last two slashes, without splitting. A `_`
+        // (only `_history` has one: ids and type names cannot) or a `#`/`urn:` takes the general path below.
+        let utf8 = reference.utf8
+        if let first = utf8.first, first != UInt8(ascii: "#"), first != UInt8(ascii: "u"),
+            !utf8.contains(UInt8(ascii: "_"))
+        {
+            guard let last = utf8.lastIndex(of: UInt8(ascii: "/")) else {
+                return reference.isEmpty ? nil : (nil, reference)
+            }
+            let idStart = utf8.index(after: last)
+            guard idStart < utf8.endIndex else { return nil }
+            let id = String(reference[idStart...])
+            let typeStart = utf8[..<last].lastIndex(of: UInt8(ascii: "/")).map { utf8.index(after: $0) } ?? utf8.startIndex
+            return (String(reference[typeStart..<last]), id)
+        }
         var parts = reference.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         if let h = parts.lastIndex(of: "_history"), h >= 2 { parts = Array(parts[..<h]) }
         if reference.hasPrefix("#") { return (nil, String(reference.dropFirst())) }

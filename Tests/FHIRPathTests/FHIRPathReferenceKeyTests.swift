@@ -1,0 +1,28 @@
+import FHIRModel
+import FHIRPath
+import Testing
+
+/// `getReferenceKey([type])` over the reference forms FHIR allows (synthetic references, written for this test).
+@Suite struct FHIRPathReferenceKeyTests {
+    static func key(_ reference: String, _ type: String? = nil) throws -> [FHIRElement] {
+        let resource: FHIRElement = ["resourceType": "Observation", "subject": ["reference": .string(reference)]]
+        let call = type.map { "subject.getReferenceKey(\($0))" } ?? "subject.getReferenceKey()"
+        return try FHIRPathExpression(call, options: .init(rootType: "Observation")).evaluateJSON(resource)
+    }
+
+    @Test func relativeAbsoluteVersionedContainedAndURNForms() throws {
+        #expect(try Self.key("Patient/p1") == ["p1"])
+        #expect(try Self.key("Patient/p1", "Patient") == ["p1"])
+        #expect(try Self.key("Patient/p1", "Group") == [])
+        #expect(try Self.key("https://fhir.example.org/fhir/Patient/p-2.x", "Patient") == ["p-2.x"])
+        #expect(try Self.key("Patient/p1/_history/3", "Patient") == ["p1"])
+        #expect(try Self.key("https://x.org/fhir/Patient/p1/_history/3") == ["p1"])
+        #expect(try Self.key("#contained1") == ["contained1"])
+        #expect(try Self.key("#contained1", "Patient") == [])
+        #expect(try Self.key("urn:uuid:0f9e-11") == ["0f9e-11"])
+        #expect(try Self.key("p1") == ["p1"])
+        #expect(try Self.key("p1", "Patient") == [])
+        #expect(try Self.key("Patient/") == [])
+        #expect(try Self.key("") == [])
+    }
+}
