@@ -46,28 +46,53 @@ public struct FHIRPathEvaluationInput {
 /// A FHIRPath expression compiled once: parsed, functions and types resolved, then evaluable many times and from
 /// several threads.
 public struct FHIRPathExpression: Sendable {
-    public let source: String
-    public let options: FHIRPathCompileOptions
-    let compiled: FHIRPathCompiled
-    let model: any FHIRPathTypeModel
+    /// What compiling produced, behind one reference: an expression is copied wherever it is kept or passed (a
+    /// view's columns, for every row), and a struct of many references costs a retain and release for each.
+    final class Core: Sendable {
+        let source: String
+        let options: FHIRPathCompileOptions
+        let compiled: FHIRPathCompiled
+        /// `compiled`'s evaluator and chain, kept apart so that a call reads one field instead of copying the
+        /// whole compiled value out of the class.
+        let evaluate: FHIRPathEvaluator
+        let chainFromFocus: FHIRPathChain?
+        let model: any FHIRPathTypeModel
+        let version: FHIRVersion
+        let focusKeys: FHIRJSONKeyFilter?
+        let readsBeyondFocus: Bool
+
+        init(source: String, options: FHIRPathCompileOptions) throws {
+            self.source = source
+            self.options = options
+            let tree = try FHIRPathParser.parse(source)
+            model = FHIRPathModels.model(for: options.version)
+            var compiler = FHIRPathCompiler(model: model, options: options)
+            compiled = try compiler.compileRoot(tree)
+            evaluate = compiled.evaluate
+            chainFromFocus = compiled.chain.flatMap { $0.source == nil ? $0 : nil }
+            version = options.version
+            let analysis = FHIRPathKeyAnalysis(model: model)
+            focusKeys = analysis.keys(tree, at: .focus, types: options.rootType.map { [$0] })
+            readsBeyondFocus = analysis.keys(tree, at: .below, types: nil) == nil
+        }
+    }
+
+    let core: Core
+
+    public var source: String { core.source }
+    public var options: FHIRPathCompileOptions { core.options }
+    var compiled: FHIRPathCompiled { core.compiled }
+    var model: any FHIRPathTypeModel { core.model }
     /// The JSON members of the focus object the expression may read (nil: any), when the focus is the object of
     /// `options.rootType` or untyped: what a reader must build for it (`FHIRJSONReader.Options.topLevelKeys`).
-    public let focusKeys: FHIRJSONKeyFilter?
+    public var focusKeys: FHIRJSONKeyFilter? { core.focusKeys }
     /// True when the expression may read the resource beyond its focus (`%resource`, `%context`, `resolve()`):
     /// evaluated on items inside a resource, it then needs the whole resource.
-    public let readsBeyondFocus: Bool
+    public var readsBeyondFocus: Bool { core.readsBeyondFocus }
 
     /// Throws `FHIRPathSyntaxError` (with the column) or `FHIRPathCompileError`.
     public init(_ source: String, options: FHIRPathCompileOptions = .init()) throws {
-        self.source = source
-        self.options = options
-        let tree = try FHIRPathParser.parse(source)
-        model = FHIRPathModels.model(for: options.version)
-        var compiler = FHIRPathCompiler(model: model, options: options)
-        compiled = try compiler.compileRoot(tree)
-        let analysis = FHIRPathKeyAnalysis(model: model)
-        focusKeys = analysis.keys(tree, at: .focus, types: options.rootType.map { [$0] })
-        readsBeyondFocus = analysis.keys(tree, at: .below, types: nil) == nil
+        core = try Core(source: source, options: options)
     }
 
     /// Evaluates on a resource (or on `input.context` items with `%resource` the resource).
@@ -78,18 +103,18 @@ public struct FHIRPathExpression: Sendable {
         let root = input.rootResource.map { [FHIRPathItem.element($0, type: $0.resourceType)] } ?? resource
         let context = input.context ?? resource
         let environment = FHIRPathEnvironment(
-            model: model, resource: resource, rootResource: root, context: context, variables: input.variables)
+            model: core.model, resource: resource, rootResource: root, context: context, variables: input.variables)
         environment.trace = input.trace
-        return try compiled.evaluate(context, environment)
+        return try core.evaluate(context, environment)
     }
 
     /// Evaluates on `context` (usually one item: a resource or a forEach node) within `scope`: the resource,
     /// variables and environment shared by many evaluations on one resource (a view's columns), so that none of
     /// them is rebuilt per call.
     public func evaluate(context: [FHIRPathItem], in scope: FHIRPathEvaluationScope) throws -> [FHIRPathItem] {
-        let environment = scope.environment(for: options.version, model: model)
+        let environment = scope.environment(for: core.version, model: core.model)
         environment.restart(context: context)
-        return try compiled.evaluate(context, environment)
+        return try core.evaluate(context, environment)
     }
 
     /// Calls `body` with each item of the result on `focus` within `scope`, in order. A path (`name.family`,
@@ -98,17 +123,17 @@ public struct FHIRPathExpression: Sendable {
     public func forEachItem(
         on focus: FHIRPathItem, in scope: FHIRPathEvaluationScope, _ body: (FHIRPathItem) throws -> Void
     ) throws {
-        let environment = scope.environment(for: options.version, model: model)
+        let environment = scope.environment(for: core.version, model: core.model)
         environment.restart(focus: focus)
-        if let chain = compiled.chain, chain.source == nil {
+        if let chain = core.chainFromFocus {
             try chain.forEach(from: focus, environment, body)
         } else {
-            for item in try compiled.evaluate([focus], environment) { try body(item) }
+            for item in try core.evaluate([focus], environment) { try body(item) }
         }
     }
 
     /// The FHIR types the result may have, when the compiler knows them (`name` on a Patient gives `HumanName`).
-    public var resultTypes: [String]? { compiled.staticTypes }
+    public var resultTypes: [String]? { core.compiled.staticTypes }
 
     /// Convenience: evaluates on `resource` and returns the items' FHIR JSON values.
     public func evaluateJSON(_ resource: FHIRElement) throws -> [FHIRElement] {

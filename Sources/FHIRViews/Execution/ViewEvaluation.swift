@@ -6,7 +6,7 @@ import FHIRPath
 /// Sibling selects, nested selects and the union are combined as a cartesian product by continuation: each part
 /// fills its columns in the shared row buffer and calls the next part, the last one emits. No partial row lists
 /// are built.
-struct ViewEvaluation {
+final class ViewEvaluation {
     let view: CompiledView
     let resource: FHIRElement
     /// `%resource`, the constants and the FHIRPath environment, shared by every path evaluated on this resource.
@@ -42,7 +42,7 @@ struct ViewEvaluation {
         return ViewRuntimeError(view: view.table.name, resource: name, element: element, message: message)
     }
 
-    mutating func passes(_ filter: CompiledFilter, focus: FHIRPathItem) throws -> Bool {
+    func passes(_ filter: CompiledFilter, focus: FHIRPathItem) throws -> Bool {
         let items = try evaluate(filter.expression, focus: focus, rowIndex: 0, element: filter.location)
         guard let first = items.first else { return false }
         guard items.count == 1, case .boolean(let flag) = first.jsonValue else {
