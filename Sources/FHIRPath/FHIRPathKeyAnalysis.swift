@@ -45,6 +45,8 @@ struct FHIRPathKeyAnalysis {
                 // following `.name` would read members this analysis never saw).
                 switch name {
                 case "getResourceKey": result = FHIRJSONKeyFilter(keys: ["id"])
+                // Hands on the object's extensions, not the object.
+                case "extension": result = FHIRJSONKeyFilter(keys: ["extension"])
                 case "exists", "empty", "count", "hasValue": result = Self.nothing
                 default: return nil
                 }

@@ -69,6 +69,18 @@ import Testing
         }
     }
 
+    /// Every shipped view reads a known, small set of members, so `view` builds only those (the rows staying the
+    /// same is checked over the whole official suite, in SQLOnFHIRConformanceTests).
+    @Test func everyShippedViewKnowsTheMembersItReads() throws {
+        for name in ["research_studies", "research_subjects", "patients", "observations", "specimens"] {
+            let definition = try ViewDefinition(contentsOf: "\(Self.root)/Mappings/views/\(name).json")
+            let view = try CompiledView(definition, options: ViewCompileOptions(version: .r5, tableName: name))
+            let keys = try #require(view.topLevelKeys, "\(name) reads every member")
+            #expect(keys.keys.contains("resourceType") && keys.keys.contains("id"), "\(name)")
+            #expect(!keys.keys.contains("meta") && !keys.keys.contains("text"), "\(name): \(keys.keys.sorted())")
+        }
+    }
+
     @Test func observationsKeepDecimalsAndReferenceKeys() async throws {
         let files = try Self.fixtureFiles()
         let rows = try await Self.rows(of: "observations", over: files)

@@ -38,7 +38,7 @@ public enum ResourceInput {
         if path == "-" {
             // Standard input cannot be read twice: keep it and decide from its content.
             let bytes = try FileBytes.read(path: path)
-            try readBuffered(bytes, source: source, version: version, body)
+            try readBuffered(bytes, source: source, version: version, topLevelKeys: topLevelKeys, body)
             return
         }
         switch try shape(of: path) {
@@ -46,7 +46,7 @@ public enum ResourceInput {
             try readNDJSON(path: path, source: source, topLevelKeys: topLevelKeys, body)
         case .jsonDocument:
             let bytes = try FileBytes.read(path: path)
-            try readDocument(bytes, source: source, version: version, body)
+            try readDocument(bytes, source: source, version: version, topLevelKeys: topLevelKeys, body)
         case .xml:
             try readXML(path: path, source: source, version: version, body)
         }
@@ -99,14 +99,21 @@ public enum ResourceInput {
         path: String, source: String, topLevelKeys: FHIRJSONKeyFilter?, _ body: (FHIRElement, Location) throws -> Void
     ) throws {
         var reader = try NDJSONReader(path: path)
-        // A line may also be a Bundle, whose entries are delivered: its `entry` is always kept.
-        reader.topLevelKeys = FHIRJSONKeyFilter.union(topLevelKeys, FHIRJSONKeyFilter(keys: ["entry"]))
+        reader.topLevelKeys = keepingEntries(topLevelKeys)
         while let element = try reader.next() {
             try deliver(element, at: Location(path: source, line: reader.lineNumber), body)
         }
     }
 
-    static func readBuffered(_ bytes: [UInt8], source: String, version: FHIRVersion, _ body: (FHIRElement, Location) throws -> Void) throws {
+    /// The members to build of a document that may also be a Bundle, whose entries are delivered: `entry` is kept.
+    static func keepingEntries(_ keys: FHIRJSONKeyFilter?) -> FHIRJSONKeyFilter? {
+        FHIRJSONKeyFilter.union(keys, FHIRJSONKeyFilter(keys: ["entry"]))
+    }
+
+    static func readBuffered(
+        _ bytes: [UInt8], source: String, version: FHIRVersion, topLevelKeys: FHIRJSONKeyFilter?,
+        _ body: (FHIRElement, Location) throws -> Void
+    ) throws {
         let firstLineEnd = bytes.firstIndex(of: 0x0A) ?? bytes.count
         let firstLine = bytes[..<firstLineEnd]
         let trimmedStart = firstLine.firstIndex { !isJSONSpace($0) }
@@ -114,7 +121,7 @@ public enum ResourceInput {
             trimmedStart.map { firstLine[$0] == UInt8(ascii: "{") } == true
             && firstLine.withUnsafeBytes({ (try? FHIRJSONReader().read($0)) != nil })
         guard looksLikeLines else {
-            try readDocument(bytes, source: source, version: version, body)
+            try readDocument(bytes, source: source, version: version, topLevelKeys: topLevelKeys, body)
             return
         }
         var lineNumber = 0
@@ -124,7 +131,8 @@ public enum ResourceInput {
             lineNumber += 1
             let line = bytes[start..<end]
             if line.contains(where: { !isJSONSpace($0) }) {
-                let reader = FHIRJSONReader(options: .init(source: source, lineOffset: lineNumber - 1))
+                let reader = FHIRJSONReader(
+                    options: .init(source: source, lineOffset: lineNumber - 1, topLevelKeys: keepingEntries(topLevelKeys)))
                 let element = try line.withUnsafeBytes { try reader.read($0) }
                 try deliver(element, at: Location(path: source, line: lineNumber), body)
             }
@@ -132,7 +140,10 @@ public enum ResourceInput {
         }
     }
 
-    static func readDocument(_ bytes: [UInt8], source: String, version: FHIRVersion, _ body: (FHIRElement, Location) throws -> Void) throws {
+    static func readDocument(
+        _ bytes: [UInt8], source: String, version: FHIRVersion, topLevelKeys: FHIRJSONKeyFilter? = nil,
+        _ body: (FHIRElement, Location) throws -> Void
+    ) throws {
         if let first = bytes.firstIndex(where: { !isJSONSpace($0) }), bytes[first] == UInt8(ascii: "<") {
             let document = try FHIRXMLReader(options: .init(version: version, source: source)).read(bytes)
             try deliverXML(document, source: source, body)
@@ -159,7 +170,9 @@ public enum ResourceInput {
             }
         }
         if wasArray { return }
-        let document = try reader.read(bytes)
+        // One resource: only the members the views read are built.
+        let document = try FHIRJSONReader(options: .init(source: source, topLevelKeys: keepingEntries(topLevelKeys)))
+            .read(bytes)
         switch document {
         case .object:
             try deliver(document, at: Location(path: source), body)
