@@ -306,12 +306,7 @@ struct FHIRPathCompiler {
         {
             let negated = op == "!="
             return { item, env in
-                var first: FHIRPathItem? = nil
-                var count = 0
-                try chain.forEach(from: item, env) { found in
-                    if count == 0 { first = found }
-                    count += 1
-                }
+                let (first, count) = try Self.firstItem(of: chain, from: item, env)
                 guard let first else { return nil }
                 if count > 1 { return try FHIRPathOperators.boolean(general([item], env), "criterion") }
                 if case .node(.string(let s), _, _) = first.value { return (s == text) != negated }
@@ -319,12 +314,7 @@ struct FHIRPathCompiler {
             }
         }
         return { item, env in
-            var first: FHIRPathItem? = nil
-            var count = 0
-            try chain.forEach(from: item, env) { found in
-                if count == 0 { first = found }
-                count += 1
-            }
+            let (first, count) = try Self.firstItem(of: chain, from: item, env)
             guard let first else { return nil }
             if count > 1 { return try FHIRPathOperators.boolean(general([item], env), "criterion") }
             do {
@@ -333,6 +323,20 @@ struct FHIRPathCompiler {
                 throw e.range == nil ? FHIRPathEvaluationError(e.message, range: range) : e
             }
         }
+    }
+
+    /// The first item a chain gives from `item`, and how many it gives, without collecting them.
+    @inline(__always)
+    static func firstItem(of chain: FHIRPathChain, from item: FHIRPathItem, _ env: FHIRPathEnvironment) throws
+        -> (FHIRPathItem?, Int)
+    {
+        var first: FHIRPathItem? = nil
+        var count = 0
+        try chain.forEach(from: item, env) { found in
+            if count == 0 { first = found }
+            count += 1
+        }
+        return (first, count)
     }
 
     private func externalConstant(_ name: String, _ range: FHIRPathSourceRange) -> FHIRPathCompiled {

@@ -272,13 +272,7 @@ struct JSONByteParser: ~Copyable {
     mutating func parseObject() throws -> FHIRElement {
         try enter()
         defer { depth -= 1 }
-        position += 1
-        skipWhitespace()
-        guard position < count else { throw fail(.unexpectedEnd(expecting: "a key or '}'"), at: position) }
-        if base[position] == UInt8(ascii: "}") {
-            position += 1
-            return .object(FHIRObject())
-        }
+        if try openContainer(closing: UInt8(ascii: "}"), expecting: "a key or '}'") { return .object(FHIRObject()) }
         let first = members.count
         // Members are popped into the object on success; on a failure the whole parse is abandoned and the
         // stacks' deinit releases what is left.
@@ -298,13 +292,7 @@ struct JSONByteParser: ~Copyable {
             if try isDuplicate(key, fingerprint, since: first, seen: &seen) {
                 throw fail(.duplicateKey(key), at: keyStart)
             }
-            skipWhitespace()
-            guard position < count else { throw fail(.unexpectedEnd(expecting: "':'"), at: position) }
-            guard base[position] == UInt8(ascii: ":") else {
-                throw fail(.unexpectedByte(base[position], expecting: "':'"), at: position)
-            }
-            position += 1
-            skipWhitespace()
+            try expectColon()
             // A streamed entry array is not kept in the object, so its duplicate check happens here.
             if streamedEntries, depth == 1, key == "entry" { throw fail(.duplicateKey(key), at: keyStart) }
             if depth == 1, let handler = entryHandler, key == "entry", position < count,
@@ -362,13 +350,7 @@ struct JSONByteParser: ~Copyable {
     mutating func parseArray() throws -> FHIRElement {
         try enter()
         defer { depth -= 1 }
-        position += 1
-        skipWhitespace()
-        guard position < count else { throw fail(.unexpectedEnd(expecting: "a value or ']'"), at: position) }
-        if base[position] == UInt8(ascii: "]") {
-            position += 1
-            return .array([])
-        }
+        if try openContainer(closing: UInt8(ascii: "]"), expecting: "a value or ']'") { return .array([]) }
         let first = items.count
         while true {
             let item = try parseValue()
@@ -391,13 +373,7 @@ struct JSONByteParser: ~Copyable {
         case UInt8(ascii: "{"):
             try enter()
             defer { depth -= 1 }
-            position += 1
-            skipWhitespace()
-            guard position < count else { throw fail(.unexpectedEnd(expecting: "a key or '}'"), at: position) }
-            if base[position] == UInt8(ascii: "}") {
-                position += 1
-                return
-            }
+            if try openContainer(closing: UInt8(ascii: "}"), expecting: "a key or '}'") { return }
             while true {
                 guard position < count else { throw fail(.unexpectedEnd(expecting: "a key"), at: position) }
                 guard base[position] == UInt8(ascii: "\"") else {
@@ -408,13 +384,7 @@ struct JSONByteParser: ~Copyable {
                 let (keyEnd, simple) = try scanString()
                 if keyEnd == keyStart + 1 { throw fail(.emptyKey, at: keyStart) }
                 if !simple { _ = try decodeEscapes(keyStart + 1, keyEnd) }
-                skipWhitespace()
-                guard position < count else { throw fail(.unexpectedEnd(expecting: "':'"), at: position) }
-                guard base[position] == UInt8(ascii: ":") else {
-                    throw fail(.unexpectedByte(base[position], expecting: "':'"), at: position)
-                }
-                position += 1
-                skipWhitespace()
+                try expectColon()
                 try skipValue()
                 if try moreFollow(closing: UInt8(ascii: "}"), expecting: "',' or '}'") { continue }
                 return
@@ -422,13 +392,7 @@ struct JSONByteParser: ~Copyable {
         case UInt8(ascii: "["):
             try enter()
             defer { depth -= 1 }
-            position += 1
-            skipWhitespace()
-            guard position < count else { throw fail(.unexpectedEnd(expecting: "a value or ']'"), at: position) }
-            if base[position] == UInt8(ascii: "]") {
-                position += 1
-                return
-            }
+            if try openContainer(closing: UInt8(ascii: "]"), expecting: "a value or ']'") { return }
             while true {
                 try skipValue()
                 if try moreFollow(closing: UInt8(ascii: "]"), expecting: "',' or ']'") { continue }
@@ -437,6 +401,31 @@ struct JSONByteParser: ~Copyable {
         default:
             _ = try parseValue()
         }
+    }
+
+    /// Steps into the object or array opening at `position`: true when it is empty (its `close` consumed too).
+    @inline(__always)
+    mutating func openContainer(closing close: UInt8, expecting: StaticString) throws -> Bool {
+        position += 1
+        skipWhitespace()
+        guard position < count else { throw fail(.unexpectedEnd(expecting: "\(expecting)"), at: position) }
+        if base[position] == close {
+            position += 1
+            return true
+        }
+        return false
+    }
+
+    /// The `:` between a key and its value, with the whitespace around it.
+    @inline(__always)
+    mutating func expectColon() throws {
+        skipWhitespace()
+        guard position < count else { throw fail(.unexpectedEnd(expecting: "':'"), at: position) }
+        guard base[position] == UInt8(ascii: ":") else {
+            throw fail(.unexpectedByte(base[position], expecting: "':'"), at: position)
+        }
+        position += 1
+        skipWhitespace()
     }
 
     /// The step after a member or item: true after a `,` (another follows), false after `close`, an error otherwise.
@@ -458,13 +447,7 @@ struct JSONByteParser: ~Copyable {
     mutating func streamArray(to handler: (FHIRElement, Range<Int>?) throws -> Void) throws {
         try enter()
         defer { depth -= 1 }
-        position += 1
-        skipWhitespace()
-        guard position < count else { throw fail(.unexpectedEnd(expecting: "a value or ']'"), at: position) }
-        if base[position] == UInt8(ascii: "]") {
-            position += 1
-            return
-        }
+        if try openContainer(closing: UInt8(ascii: "]"), expecting: "a value or ']'") { return }
         while true {
             entryResourceSpan = nil
             let item = try parseValue()
