@@ -150,13 +150,7 @@ public struct FHIRJSONWriter: Sendable {
         // Room for the quotes and the text when nothing needs escaping, the common case.
         out.reserve(count + 2)
         out.appendReserved(UInt8(ascii: "\""))
-        var i = 0
-        while i + 8 <= count {
-            let word = UInt64(littleEndian: UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self))
-            if FHIRJSONWriter.needsEscape(word) != 0 { break }
-            i += 8
-        }
-        while i < count, !FHIRJSONWriter.needsEscape(bytes[i]) { i += 1 }
+        let i = cleanPrefix(bytes, count, word: FHIRJSONWriter.needsEscape, byte: FHIRJSONWriter.needsEscape)
         if i == count {
             out.appendReserved(bytes, count)
             out.appendReserved(UInt8(ascii: "\""))
@@ -164,6 +158,21 @@ public struct FHIRJSONWriter: Sendable {
         }
         appendEscaping(bytes, count, cleanPrefix: i, into: &out)
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// How many leading bytes need no escaping: eight at a time while `word` flags none, then byte by byte. Shared
+    /// by the JSON and XML writers, which differ only in the bytes they escape.
+    @inline(__always)
+    static func cleanPrefix(
+        _ bytes: UnsafePointer<UInt8>, _ count: Int, word: (UInt64) -> UInt64, byte: (UInt8) -> Bool
+    ) -> Int {
+        var i = 0
+        while i + 8 <= count {
+            if word(UInt64(littleEndian: UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self))) != 0 { break }
+            i += 8
+        }
+        while i < count, !byte(bytes[i]) { i += 1 }
+        return i
     }
 
     @inline(__always) static func needsEscape(_ b: UInt8) -> Bool {

@@ -138,13 +138,7 @@ struct XMLByteWriter: ~Copyable {
     private mutating func appendEscaped(_ value: UnsafeBufferPointer<UInt8>) throws {
         let count = value.count
         guard let bytes = value.baseAddress, count > 0 else { return }
-        var i = 0
-        while i + 8 <= count {
-            let word = UInt64(littleEndian: UnsafeRawPointer(bytes + i).loadUnaligned(as: UInt64.self))
-            if XMLByteWriter.needsEscape(word) != 0 { break }
-            i += 8
-        }
-        while i < count, !XMLByteWriter.needsEscape(bytes[i]) { i += 1 }
+        var i = FHIRJSONWriter.cleanPrefix(bytes, count, word: XMLByteWriter.needsEscape, byte: XMLByteWriter.needsEscape)
         buffer.append(bytes, i)
         var runStart = i
         while i < count {

@@ -73,8 +73,10 @@ final class ViewEvaluation {
                 // The IG: "for empty collections, %rowIndex returns 0 for the null row". Such columns are
                 // evaluated on an empty focus; every other column stays null.
                 for column in select.columns where column.usesRowIndex {
-                    row[column.slot] = try value(of: column, items: try evaluate(
-                        column.expression, context: [], rowIndex: 0, element: "column \"\(column.name)\""))
+                    row[column.slot] = try cellValue(column) { take in
+                        try evaluate(column.expression, context: [], rowIndex: 0, element: "column \"\(column.name)\"")
+                            .forEach(take)
+                    }
                 }
                 try next(&row)
             }
@@ -117,42 +119,39 @@ final class ViewEvaluation {
     /// A column's cell on `focus`, taken from the path's items as they are produced (no result collection).
     func cell(_ column: CompiledColumn, focus: FHIRPathItem, rowIndex: Int) throws -> FHIRElement {
         if view.usesRowIndex { scope.variables["rowIndex"] = [.integer(rowIndex)] }
+        return try cellValue(column) { take in
+            do {
+                try column.expression.forEachItem(on: focus, in: scope, take)
+            } catch {
+                throw failure("column \"\(column.name)\"", "\"\(column.expression.source)\": \(error)")
+            }
+        }
+    }
+
+    /// A column's cell from the items `produce` hands to `take`, as they come: an array for a collection, else
+    /// null, the single value, or an error for several values.
+    func cellValue(
+        _ column: CompiledColumn, _ produce: (_ take: (FHIRPathItem) -> Void) throws -> Void
+    ) throws -> FHIRElement {
         var first: FHIRElement? = nil
         var count = 0
         var all: [FHIRElement] = []
-        do {
-            try column.expression.forEachItem(on: focus, in: scope) { item in
-                if column.collection {
-                    all.append(item.jsonValue)
-                } else {
-                    if count == 0 { first = item.jsonValue }
-                    count += 1
-                }
+        try produce { item in
+            if column.collection {
+                all.append(item.jsonValue)
+            } else {
+                if count == 0 { first = item.jsonValue }
+                count += 1
             }
-        } catch {
-            throw failure("column \"\(column.name)\"", "\"\(column.expression.source)\": \(error)")
         }
         if column.collection { return .array(all) }
-        if count > 1 { throw tooManyValues(column, count) }
-        return first ?? .null
-    }
-
-    func tooManyValues(_ column: CompiledColumn, _ count: Int) -> ViewRuntimeError {
-        failure(
-            "column \"\(column.name)\"",
-            "\"\(column.expression.source)\" gave \(count) values but the column is not a collection "
-                + "(set \"collection\": true to keep them all)")
-    }
-
-    /// A column's cell: an array for a collection, else null, the single value, or an error for several values.
-    func value(of column: CompiledColumn, items: [FHIRPathItem]) throws -> FHIRElement {
-        if column.collection { return .array(items.map(\.jsonValue)) }
-        switch items.count {
-        case 0: return .null
-        case 1: return items[0].jsonValue
-        default:
-            throw tooManyValues(column, items.count)
+        if count > 1 {
+            throw failure(
+                "column \"\(column.name)\"",
+                "\"\(column.expression.source)\" gave \(count) values but the column is not a collection "
+                    + "(set \"collection\": true to keep them all)")
         }
+        return first ?? .null
     }
 
     func emitParts(
