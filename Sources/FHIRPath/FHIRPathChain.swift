@@ -35,9 +35,66 @@ struct FHIRPathChain: Sendable {
         self.source = source
         self.steps = steps
         self.model = model
-        var runner: Runner = { item, _, sink in try sink(item) }
-        for step in steps.reversed() { runner = FHIRPathChain.runner(for: step, then: runner, model: model) }
-        run = runner
+        // runners[i] runs steps i... on an item; built from the end, so that a stretch of node steps can hand its
+        // result to the best runner of the steps after it. Boxed: a closure kept in an array directly is stored
+        // generically, and every call to it would go through conversion thunks.
+        var runners = [RunnerBox](repeating: RunnerBox { item, _, sink in try sink(item) }, count: steps.count + 1)
+        for i in steps.indices.reversed() {
+            let general = FHIRPathChain.runner(for: steps[i], then: runners[i + 1].run, model: model)
+            runners[i] = RunnerBox(general)
+            // A member step that knows its input type: items of that type go through node steps.
+            guard case .member(_, let resolved) = steps[i], resolved.count == 1,
+                let nodes = FHIRPathNodeSteps.compile(steps[i...], inputType: resolved[0].type, model: model)
+            else { continue }
+            let end = i + nodes.stepCount
+            runners[i] = RunnerBox(
+                FHIRPathChain.nodeRunner(
+                    nodes, inputType: resolved[0].type, then: end == steps.count ? nil : runners[end].run,
+                    otherwise: general))
+        }
+        run = runners[0].run
+    }
+
+    private final class RunnerBox {
+        let run: Runner
+        init(_ run: @escaping Runner) { self.run = run }
+    }
+
+    /// Runs `nodes` on items of `inputType`, then `next` (nil: the chain ends there) on what they give; `general`
+    /// takes items of any other type.
+    private static func nodeRunner(
+        _ nodes: FHIRPathNodeSteps.Compiled, inputType: String, then next: Runner?, otherwise general: @escaping Runner
+    ) -> Runner {
+        let run = nodes.run
+        let outputType = nodes.outputType
+        guard let next else {
+            return { item, env, sink in
+                guard let n = item.value.node, let type = n.type, FHIRObject.sameKey(type, inputType) else {
+                    return try general(item, env, sink)
+                }
+                try run(n.element, item.value.primitiveExtension, env) {
+                    try sink(FHIRPathItem(.node($0, type: outputType, primitiveExtension: $1)))
+                }
+            }
+        }
+        return { item, env, sink in
+            guard let n = item.value.node, let type = n.type, FHIRObject.sameKey(type, inputType) else {
+                return try general(item, env, sink)
+            }
+            try run(n.element, item.value.primitiveExtension, env) {
+                try next(FHIRPathItem(.node($0, type: outputType, primitiveExtension: $1)), env, sink)
+            }
+        }
+    }
+
+    /// The whole chain as node steps for a focus node of exactly `inputType`, when every step allows it (a chain
+    /// that starts from its focus).
+    func nodeSteps(inputType: String) -> FHIRPathNodeSteps.Compiled? {
+        guard source == nil, !steps.isEmpty,
+            let nodes = FHIRPathNodeSteps.compile(steps[...], inputType: inputType, model: model),
+            nodes.stepCount == steps.count
+        else { return nil }
+        return nodes
     }
 
     func appending(_ step: Step) -> FHIRPathChain {
@@ -70,7 +127,7 @@ struct FHIRPathChain: Sendable {
                 let member = resolved[0].member
                 return { item, env, sink in
                     var known: FHIRPathMember? = nil
-                    if case .node(_, let t?, _) = item.value, FHIRObject.sameKey(t, type) { known = member }
+                    if let t = item.value.node?.type, FHIRObject.sameKey(t, type) { known = member }
                     try FHIRPathNavigation.forEachChild(item, name: name, member: known, model: model) { child in
                         try next(child, env, sink)
                     }
@@ -78,7 +135,7 @@ struct FHIRPathChain: Sendable {
             }
             return { item, env, sink in
                 var known: FHIRPathMember? = nil
-                if !resolved.isEmpty, case .node(_, let type?, _) = item.value {
+                if !resolved.isEmpty, let type = item.value.node?.type {
                     for entry in resolved where FHIRObject.sameKey(entry.type, type) {
                         known = entry.member
                         break
@@ -90,7 +147,9 @@ struct FHIRPathChain: Sendable {
             }
         case .typeName(let name):
             return { item, env, sink in
-                guard case .node(let element, let type, _) = item.value else { return }
+                guard let n = item.value.node else { return }
+                let element = n.element
+                let type = n.type
                 if let type, FHIRObject.sameKey(type, name) || model.isSubtype(type, of: name) {
                     try next(item, env, sink)
                 } else if case .object(let object) = element {

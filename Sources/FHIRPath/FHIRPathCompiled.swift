@@ -19,6 +19,8 @@ struct FHIRPathCompiled: Sendable {
     var unordered = false
     /// A quicker way to `test` one item, when the expression has one (`system = 'x'`): same result, same errors.
     var itemTest: FHIRPathItemTest? = nil
+    /// The same test on a bare node of type `inputType` (see `FHIRPathNodeSteps`), when the expression has one.
+    var nodeTest: (inputType: String, test: FHIRPathNodeTest)? = nil
 
     init(staticTypes: [String]? = nil, _ evaluate: @escaping FHIRPathEvaluator) {
         self.evaluate = evaluate

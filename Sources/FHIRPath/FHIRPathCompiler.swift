@@ -99,6 +99,7 @@ struct FHIRPathCompiler {
                     }
                 }
                 compiled.itemTest = comparisonTest(op, l, r, general: compiled.evaluate, range: range)
+                compiled.nodeTest = nodeComparisonTest(op, l, r, general: compiled.evaluate, range: range)
                 return compiled
             }
 
@@ -309,7 +310,7 @@ struct FHIRPathCompiler {
                 let (first, count) = try Self.firstItem(of: chain, from: item, env)
                 guard let first else { return nil }
                 if count > 1 { return try FHIRPathOperators.boolean(general([item], env), "criterion") }
-                if case .node(.string(let s), _, _) = first.value { return (s == text) != negated }
+                if let n = first.value.node, case .string(let s) = n.element { return (s == text) != negated }
                 return try compare(first, value)
             }
         }
@@ -323,6 +324,55 @@ struct FHIRPathCompiler {
                 throw e.range == nil ? FHIRPathEvaluationError(e.message, range: range) : e
             }
         }
+    }
+
+    /// `comparisonTest` on a bare node, when the path's steps know their types from the criterion's input type
+    /// (`FHIRPathNodeSteps`): same results, same errors.
+    private func nodeComparisonTest(
+        _ op: String, _ lhs: FHIRPathCompiled, _ rhs: FHIRPathCompiled, general: @escaping FHIRPathEvaluator,
+        range: FHIRPathSourceRange
+    ) -> (inputType: String, test: FHIRPathNodeTest)? {
+        guard let chain = lhs.chain, case .member(_, let resolved)? = chain.steps.first, resolved.count == 1,
+            let nodes = chain.nodeSteps(inputType: resolved[0].type), let constant = rhs.constant,
+            constant.count == 1, let compare = FHIRPathOperators.itemComparison(op)
+        else { return nil }
+        let inputType = resolved[0].type
+        let outputType = nodes.outputType
+        let run = nodes.run
+        let value = constant[0]
+        // As in `comparisonTest`: a string-typed element against a string compares the texts.
+        let text: String?
+        if op == "=" || op == "!=", case .string(let s) = value.value,
+            FHIRPathBuiltinTypes.plainStringTypes.contains(outputType)
+        {
+            text = s
+        } else {
+            text = nil
+        }
+        let negated = op == "!="
+        return (inputType, { node, primitiveExtension, env in
+            var first: FHIRElement? = nil
+            var firstExtension: FHIRElement? = nil
+            var count = 0
+            try run(node, primitiveExtension, env) { found, x in
+                if count == 0 {
+                    first = found
+                    firstExtension = x
+                }
+                count += 1
+            }
+            guard let first else { return nil }
+            if count > 1 {
+                let item = FHIRPathItem(.node(node, type: inputType, primitiveExtension: primitiveExtension))
+                return try FHIRPathOperators.boolean(general([item], env), "criterion")
+            }
+            if let text, case .string(let s) = first { return (s == text) != negated }
+            do {
+                return try compare(FHIRPathItem(.node(first, type: outputType, primitiveExtension: firstExtension)), value)
+            } catch let e as FHIRPathEvaluationError {
+                throw e.range == nil ? FHIRPathEvaluationError(e.message, range: range) : e
+            }
+        })
     }
 
     /// The first item a chain gives from `item`, and how many it gives, without collecting them.

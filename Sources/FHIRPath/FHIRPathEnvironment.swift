@@ -1,39 +1,92 @@
 import FHIRModel
 
-/// The state of one evaluation: the special variables and the user's variables. One per `evaluate` call, never
-/// shared between threads.
+/// The state of one evaluation: the special variables and the user's variables. Used by one evaluation at a time,
+/// never shared between threads; an expression keeps one to reuse (`FHIRPathEnvironmentPool`).
+///
+/// Starting and finishing an evaluation is on the path of every call, so the state is kept in the forms cheapest to
+/// set and clear: the resource as its tree node, the context and `$this` as "the resource" until something else is
+/// set, collections made only when an expression reads them. The properties skip dynamic exclusivity checks: one
+/// evaluation at a time uses the object, and no access to one of them overlaps another.
 final class FHIRPathEnvironment {
     let model: any FHIRPathTypeModel
-    let resource: [FHIRPathItem]
-    let rootResource: [FHIRPathItem]
-    /// `%context`: kept as the single item when evaluation starts from one (`FHIRPathEvaluationScope`).
-    private var contextItem: FHIRPathItem?
-    private var contextCollection: [FHIRPathItem]
-    var context: [FHIRPathItem] { contextItem.map { [$0] } ?? contextCollection }
-    var variables: [String: [FHIRPathItem]]
+    /// `%resource`: the node and its type.
+    @exclusivity(unchecked) private var resourceElement: FHIRElement
+    @exclusivity(unchecked) private var resourceType: String?
+    /// `%rootResource` when it is not the resource.
+    @exclusivity(unchecked) private var rootElement: FHIRElement?
+    var resourceItem: FHIRPathItem { FHIRPathItem(.node(resourceElement, type: resourceType, primitiveExtension: nil)) }
+    var rootResourceItem: FHIRPathItem {
+        guard let rootElement else { return resourceItem }
+        return FHIRPathItem.element(rootElement, type: nil)
+    }
+    var resource: [FHIRPathItem] { [resourceItem] }
+    var rootResource: [FHIRPathItem] { [rootResourceItem] }
+    /// `%context`, when it is not the resource: one item (`FHIRPathEvaluationScope`) or a collection.
+    @exclusivity(unchecked) private var contextItem: FHIRPathItem?
+    @exclusivity(unchecked) private var contextCollection: [FHIRPathItem]?
+    var context: [FHIRPathItem] {
+        if let contextItem { return [contextItem] }
+        return contextCollection ?? resource
+    }
+    @exclusivity(unchecked) var variables: [String: [FHIRPathItem]]
     /// `$this` of the innermost iterating function, or the context at the top level. Kept as the single item
     /// while iterating (`where` runs once per item; most criteria never read `$this` as a collection), made a
     /// collection only when asked.
-    private var thisItem: FHIRPathItem?
-    private var thisCollection: [FHIRPathItem]
-    var this: [FHIRPathItem] { thisItem.map { [$0] } ?? thisCollection }
-    var index: Int?
-    var total: [FHIRPathItem]?
+    @exclusivity(unchecked) private var thisItem: FHIRPathItem?
+    var this: [FHIRPathItem] { thisItem.map { [$0] } ?? context }
+    @exclusivity(unchecked) var index: Int?
+    @exclusivity(unchecked) var total: [FHIRPathItem]?
     /// Where `trace()` logs, when the caller listens.
-    var trace: FHIRPathTraceHandler?
+    @exclusivity(unchecked) var trace: FHIRPathTraceHandler?
     /// Captured once per evaluation so that `now()` is stable within it.
-    lazy var now: FHIRPathTemporal = FHIRPathClock.now()
+    @exclusivity(unchecked) private var capturedNow: FHIRPathTemporal?
+    var now: FHIRPathTemporal {
+        if let capturedNow { return capturedNow }
+        let now = FHIRPathClock.now()
+        capturedNow = now
+        return now
+    }
 
+    /// Starts with the resource as the context.
     init(
-        model: any FHIRPathTypeModel, resource: [FHIRPathItem], rootResource: [FHIRPathItem],
-        context: [FHIRPathItem], variables: [String: [FHIRPathItem]]
+        model: any FHIRPathTypeModel, resource: FHIRElement, type: String?, rootResource: FHIRElement?,
+        variables: [String: [FHIRPathItem]]
     ) {
         self.model = model
-        self.resource = resource
-        self.rootResource = rootResource
+        resourceElement = resource
+        resourceType = type
+        rootElement = rootResource
         self.variables = variables
-        contextCollection = context
-        thisCollection = context
+    }
+
+    /// Starts an evaluation on another resource, as if newly made (after `finish()`).
+    @inline(__always)
+    func start(
+        resource: FHIRElement, type: String?, rootResource: FHIRElement?, variables: [String: [FHIRPathItem]],
+        trace: FHIRPathTraceHandler?
+    ) {
+        resourceElement = resource
+        resourceType = type
+        if let rootResource { rootElement = rootResource }
+        if !variables.isEmpty { self.variables = variables }
+        if let trace { self.trace = trace }
+    }
+
+    /// Lets go of the resource and of everything taken from the caller, and clears what the evaluation set, so
+    /// that the next `start` has only the resource to set. Fields are cleared only when set: most never are.
+    @inline(__always)
+    func finish() {
+        resourceElement = .null
+        if resourceType != nil { resourceType = nil }
+        if rootElement != nil { rootElement = nil }
+        if contextItem != nil { contextItem = nil }
+        if contextCollection != nil { contextCollection = nil }
+        if thisItem != nil { thisItem = nil }
+        if index != nil { index = nil }
+        if total != nil { total = nil }
+        if !variables.isEmpty { variables = [:] }
+        if trace != nil { trace = nil }
+        if capturedNow != nil { capturedNow = nil }
     }
 
     /// Starts another evaluation on the same resource with a new context (`FHIRPathEvaluationScope`).
@@ -41,7 +94,6 @@ final class FHIRPathEnvironment {
         contextItem = nil
         contextCollection = context
         thisItem = nil
-        thisCollection = context
         index = nil
         total = nil
     }
@@ -49,9 +101,8 @@ final class FHIRPathEnvironment {
     /// Starts another evaluation on the same resource from one item, without making it a collection.
     func restart(focus: FHIRPathItem) {
         contextItem = focus
-        contextCollection = []
-        thisItem = focus
-        thisCollection = []
+        contextCollection = nil
+        thisItem = nil
         index = nil
         total = nil
     }

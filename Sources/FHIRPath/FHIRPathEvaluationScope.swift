@@ -6,8 +6,8 @@ import FHIRModel
 ///
 /// Not thread-safe: one scope per resource per thread.
 public final class FHIRPathEvaluationScope {
-    let resource: [FHIRPathItem]
-    let rootResource: [FHIRPathItem]
+    let resource: FHIRElement
+    let rootResource: FHIRElement?
     private var environment: FHIRPathEnvironment?
     private var environmentVersion: FHIRVersion?
 
@@ -17,9 +17,8 @@ public final class FHIRPathEvaluationScope {
     }
 
     public init(resource: FHIRElement, variables: [String: [FHIRPathItem]] = [:], rootResource: FHIRElement? = nil) {
-        let resourceItem = [FHIRPathItem.element(resource, type: resource.resourceType)]
-        self.resource = resourceItem
-        self.rootResource = rootResource.map { [FHIRPathItem.element($0, type: $0.resourceType)] } ?? resourceItem
+        self.resource = resource
+        self.rootResource = rootResource
         self.variables = variables
     }
 
@@ -27,7 +26,8 @@ public final class FHIRPathEvaluationScope {
     func environment(for version: FHIRVersion, model: any FHIRPathTypeModel) -> FHIRPathEnvironment {
         if let environment, environmentVersion == version { return environment }
         let created = FHIRPathEnvironment(
-            model: model, resource: resource, rootResource: rootResource, context: resource, variables: variables)
+            model: model, resource: resource, type: resource.resourceType, rootResource: rootResource,
+            variables: variables)
         environment = created
         environmentVersion = version
         return created

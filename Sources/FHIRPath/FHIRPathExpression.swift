@@ -60,6 +60,7 @@ public struct FHIRPathExpression: Sendable {
         let version: FHIRVersion
         let focusKeys: FHIRJSONKeyFilter?
         let readsBeyondFocus: Bool
+        let environments = FHIRPathEnvironmentPool()
 
         init(source: String, options: FHIRPathCompileOptions) throws {
             self.source = source
@@ -98,14 +99,23 @@ public struct FHIRPathExpression: Sendable {
     /// Evaluates on a resource (or on `input.context` items with `%resource` the resource).
     /// Throws `FHIRPathEvaluationError`.
     public func evaluate(_ input: FHIRPathEvaluationInput) throws -> [FHIRPathItem] {
-        // One collection for `%resource`, `%rootResource` and the context when they are the same resource.
-        let resource = [FHIRPathItem.element(input.resource, type: input.resource.resourceType)]
-        let root = input.rootResource.map { [FHIRPathItem.element($0, type: $0.resourceType)] } ?? resource
-        let context = input.context ?? resource
-        let environment = FHIRPathEnvironment(
-            model: core.model, resource: resource, rootResource: root, context: context, variables: input.variables)
-        environment.trace = input.trace
-        return try core.evaluate(context, environment)
+        let type = input.resource.resourceType
+        let resource = FHIRPathItem(.node(input.resource, type: type, primitiveExtension: nil))
+        let environment = core.environments.take(
+            model: core.model, resource: input.resource, type: type, rootResource: input.rootResource,
+            variables: input.variables, trace: input.trace)
+        defer { core.environments.giveBack(environment) }
+        if let context = input.context {
+            environment.restart(context: context)
+            return try core.evaluate(context, environment)
+        }
+        // From the resource: a path is walked from the one item, without making it a collection first.
+        if let chain = core.chainFromFocus {
+            var out: [FHIRPathItem] = []
+            try chain.forEach(from: resource, environment) { out.append($0) }
+            return out
+        }
+        return try core.evaluate([resource], environment)
     }
 
     /// Evaluates on `context` (usually one item: a resource or a forEach node) within `scope`: the resource,

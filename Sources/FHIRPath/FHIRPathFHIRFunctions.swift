@@ -6,7 +6,8 @@ enum FHIRPathFHIRFunctions {
     typealias Entry = FHIRPathFunctionTable.Entry
 
     static func extensions(of item: FHIRPathItem, url: String, into out: inout [FHIRPathItem]) {
-        guard case .node(let element, _, let primitiveExtension) = item.value else { return }
+        guard let element = item.element else { return }
+        let primitiveExtension = item.primitiveExtension
         let holder: FHIRElement? = element.objectValue != nil ? element : primitiveExtension
         guard let list = holder?["extension"]?.arrayValue else { return }
         for e in list where e["url"]?.stringValue == url {
@@ -44,9 +45,10 @@ enum FHIRPathFHIRFunctions {
 
     static func referenceString(_ item: FHIRPathItem) -> String? {
         switch item.value {
-        case .node(let element, _, _):
-            if let s = element.stringValue { return s }
-            return element["reference"]?.stringValue
+        case .node, .extendedNode:
+            let node = item.value.node!
+            if let s = node.element.stringValue { return s }
+            return node.element["reference"]?.stringValue
         case .string(let s): return s
         default: return nil
         }
@@ -55,7 +57,7 @@ enum FHIRPathFHIRFunctions {
     static func resolve(_ reference: String, env: FHIRPathEnvironment) -> FHIRElement? {
         if reference.hasPrefix("#") {
             let id = String(reference.dropFirst())
-            for holder in env.resource + env.rootResource {
+            for holder in [env.resourceItem, env.rootResourceItem] {
                 for c in holder.element?["contained"]?.arrayValue ?? [] where c["id"]?.stringValue == id {
                     return c
                 }
@@ -63,7 +65,7 @@ enum FHIRPathFHIRFunctions {
             return nil
         }
         let parts = referenceParts(reference)
-        for holder in env.rootResource + env.resource {
+        for holder in [env.rootResourceItem, env.resourceItem] {
             guard let root = holder.element else { continue }
             if let entries = root["entry"]?.arrayValue {
                 for entry in entries {
@@ -98,8 +100,8 @@ enum FHIRPathFHIRFunctions {
         "hasValue": Entry(arity: 0...0, kind: .eager { input, _, _ in
             guard input.count == 1 else { return FHIRPathArguments.boolean(false) }
             switch input[0].value {
-            case .node(let e, _, _):
-                switch e {
+            case .node, .extendedNode:
+                switch input[0].value.node!.element {
                 case .string, .number, .boolean: return FHIRPathArguments.boolean(true)
                 default: return FHIRPathArguments.boolean(false)
                 }
@@ -107,7 +109,9 @@ enum FHIRPathFHIRFunctions {
             }
         }, resultTypes: ["boolean"]),
         "getValue": Entry(arity: 0...0, kind: .eager { input, _, _ in
-            guard input.count == 1, case .node(let e, let type, _) = input[0].value else { return [] }
+            guard input.count == 1, let node = input[0].value.node else { return [] }
+            let e = node.element
+            let type = node.type
             switch e {
             case .string, .number, .boolean:
                 return FHIRPathItem.systemValue(of: e, type: type).map { [$0.item] } ?? []

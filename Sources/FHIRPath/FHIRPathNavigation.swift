@@ -19,30 +19,52 @@ enum FHIRPathNavigation {
         _ value: FHIRElement?, extensionValue: FHIRElement?, type: String?, resolvesResourceType: Bool,
         _ body: (FHIRPathItem) throws -> Void
     ) rethrows {
+        try forEachNode(value, extensionValue: extensionValue) { node, primitiveExtension in
+            try body(item(node, type: type, extension: primitiveExtension, resolvesResourceType: resolvesResourceType))
+        }
+    }
+
+    /// Calls `body` with the nodes of one JSON member (a value or an array) and their primitive extensions: the
+    /// values that are not null, and a null node for an extension without a value (`"_given": [null, {...}]`).
+    @inline(__always)
+    static func forEachNode(
+        _ value: FHIRElement?, extensionValue: FHIRElement?, _ body: (FHIRElement, FHIRElement?) throws -> Void
+    ) rethrows {
         switch value {
         case .array(let values)?:
             if case .array(let extensions)? = extensionValue {
                 for (i, v) in values.enumerated() {
                     let x: FHIRElement? = i < extensions.count && !extensions[i].isNull ? extensions[i] : nil
                     if v.isNull && x == nil { continue }
-                    try body(item(v, type: type, extension: x, resolvesResourceType: resolvesResourceType))
+                    try body(v, x)
                 }
             } else {
-                for v in values where !v.isNull {
-                    try body(item(v, type: type, extension: nil, resolvesResourceType: resolvesResourceType))
-                }
+                for v in values where !v.isNull { try body(v, nil) }
             }
         case .null?, nil:
             guard let extensionValue else { return }
             if case .array(let extensions) = extensionValue {
-                for x in extensions where !x.isNull {
-                    try body(FHIRPathItem(.node(.null, type: type, primitiveExtension: x)))
-                }
+                for x in extensions where !x.isNull { try body(.null, x) }
             } else {
-                try body(FHIRPathItem(.node(.null, type: type, primitiveExtension: extensionValue)))
+                try body(.null, extensionValue)
             }
         case let v?:
-            try body(item(v, type: type, extension: extensionValue, resolvesResourceType: resolvesResourceType))
+            try body(v, extensionValue)
+        }
+    }
+
+    /// Calls `body` with the nodes of one choice candidate (`valueQuantity`) in `object`: its values, with their
+    /// `_name` when primitive, or else the extension of a primitive that has no value.
+    @inline(__always)
+    static func forEachNode(
+        of candidate: FHIRPathMember.Slot, in object: FHIRObject, _ body: (FHIRElement, FHIRElement?) throws -> Void
+    ) rethrows {
+        let (value, x) = object.mayHaveUnderscoreKeys
+            ? lookup(candidate.jsonName, candidate.underscoredName, in: object) : (object[candidate.jsonName], nil)
+        if let value {
+            try forEachNode(value, extensionValue: candidate.extensionName == nil ? nil : x, body)
+        } else if let x {
+            try forEachNode(nil, extensionValue: x, body)
         }
     }
 
@@ -107,17 +129,10 @@ enum FHIRPathNavigation {
             try forEachItem(
                 value, extensionValue: x, type: slot.type, resolvesResourceType: slot.holdsResources, body)
         case .choice(_, let candidates) where candidates.count == 1:
-            // One candidate (`value.ofType(Quantity)` keeps only `valueQuantity`): a lookup, not a scan. Same items
-            // as the general case: the value (with `_name` when primitive), or else an extension-only primitive.
+            // One candidate (`value.ofType(Quantity)` keeps only `valueQuantity`): a lookup, not a scan.
             let c = candidates[0]
-            let (value, x) = object.mayHaveUnderscoreKeys
-                ? lookup(c.jsonName, c.underscoredName, in: object) : (object[c.jsonName], nil)
-            if let value {
-                try forEachItem(
-                    value, extensionValue: c.extensionName == nil ? nil : x, type: c.type,
-                    resolvesResourceType: c.holdsResources, body)
-            } else if let x {
-                try forEachItem(nil, extensionValue: x, type: c.type, resolvesResourceType: false, body)
+            try forEachNode(of: c, in: object) { node, x in
+                try body(item(node, type: c.type, extension: x, resolvesResourceType: c.holdsResources))
             }
         case .choice(_, let candidates):
             var extensionOnly = false
@@ -152,7 +167,8 @@ enum FHIRPathNavigation {
         _ item: FHIRPathItem, name: String, member resolved: FHIRPathMember?, model: any FHIRPathTypeModel,
         _ body: (FHIRPathItem) throws -> Void
     ) rethrows {
-        guard case .node(let element, let type, _) = item.value, case .object(let object) = element else { return }
+        guard let node = item.value.node, case .object(let object) = node.element else { return }
+        let type = node.type
         if let member = resolved ?? type.flatMap({ model.member(name, of: $0) }) {
             try forEachValue(of: member, in: object, body)
             return
@@ -203,7 +219,8 @@ enum FHIRPathNavigation {
 
     /// All child nodes of `item` in document order.
     static func children(of item: FHIRPathItem, model: any FHIRPathTypeModel, into out: inout [FHIRPathItem]) {
-        guard case .node(let element, let type, _) = item.value, case .object(let object) = element else { return }
+        guard let node = item.value.node, case .object(let object) = node.element else { return }
+        let type = node.type
         for m in object {
             if m.key == "resourceType" { continue }
             if m.key.hasPrefix("_") {

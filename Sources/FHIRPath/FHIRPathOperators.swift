@@ -17,7 +17,7 @@ enum FHIRPathOperators {
     static func boolean(_ items: [FHIRPathItem], _ what: String) throws -> Bool? {
         guard let item = try singleton(items, what) else { return nil }
         if case .boolean(let b) = item.value { return b }
-        if case .node(.boolean(let b), _, _) = item.value { return b }
+        if let n = item.value.node, case .boolean(let b) = n.element { return b }
         return true
     }
 
@@ -25,7 +25,7 @@ enum FHIRPathOperators {
     static func strictBoolean(_ items: [FHIRPathItem], _ what: String) throws -> Bool? {
         guard let item = try singleton(items, what) else { return nil }
         if case .boolean(let b) = item.value { return b }
-        if case .node(.boolean(let b), _, _) = item.value { return b }
+        if let n = item.value.node, case .boolean(let b) = n.element { return b }
         if case .string(let s) = item.systemValue {
             // FHIRPath converts 'true'/'false' strings implicitly only via toBoolean; anything else is not Boolean.
             throw FHIRPathEvaluationError("\(what) expects a Boolean but got the string '\(s)'")

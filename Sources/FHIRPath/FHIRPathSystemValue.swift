@@ -47,8 +47,10 @@ extension FHIRPathItem {
         case .string(let s): return .string(s)
         case .temporal(let t): return .temporal(t)
         case .quantity(let q): return .quantity(q)
-        case .node(let element, let type, _):
-            return FHIRPathItem.systemValue(of: element, type: type)
+        case .node(let node):
+            return FHIRPathItem.systemValue(of: node.element, type: node.type)
+        case .extendedNode(let extended):
+            return FHIRPathItem.systemValue(of: extended.node.element, type: extended.node.type)
         }
     }
 
@@ -89,7 +91,7 @@ extension FHIRPathItem {
 
     /// Whether this is a tree node holding an object (a complex type or resource).
     var isComplexNode: Bool {
-        if case .node(.object, _, _) = value { return true }
+        if let n = value.node, case .object = n.element { return true }
         return false
     }
 }

@@ -52,8 +52,10 @@ struct FHIRPathResolvedType: Sendable, Hashable {
     /// `ofType` require; `is` accepts subtypes.
     func matches(_ item: FHIRPathItem, model: any FHIRPathTypeModel, exactPrimitive: Bool = false) -> Bool {
         switch item.value {
-        case .node(let element, let type, _):
-            guard let type else {
+        case .node, .extendedNode:
+            let node = item.value.node!
+            let element = node.element
+            guard let type = node.type else {
                 // Untyped JSON: primitives behave as System values, objects only match by resourceType.
                 guard namespace == .system else { return false }
                 switch element {

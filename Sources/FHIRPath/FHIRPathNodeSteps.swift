@@ -1,0 +1,106 @@
+import FHIRModel
+
+/// Chain steps over bare tree nodes, for stretches of a path where the compiler knows each step's FHIR type.
+///
+/// A member's values all have the member's declared type (only members typed as an abstract resource hold several),
+/// so once a chain has checked its input's type, it knows the type after every member step, `ofType` and `where`
+/// without looking. Those steps then hand each other the node and its primitive extension (`_name`) alone, and an
+/// item (which carries the type, and costs retains whenever it is copied) is made only for what leaves the stretch.
+/// A path such as `Observation.code.coding.where(system = 'x').code` runs about twice as fast this way.
+enum FHIRPathNodeSteps {
+    /// Receives a node and its primitive extension.
+    typealias Sink = (FHIRElement, FHIRElement?) throws -> Void
+    typealias Runner = @Sendable (FHIRElement, FHIRElement?, FHIRPathEnvironment, Sink) throws -> Void
+
+    /// The steps compiled from the start of a list, for input of one known type.
+    struct Compiled: Sendable {
+        let run: Runner
+        /// How many steps, from the first, it covers.
+        let stepCount: Int
+        /// The FHIR type of the nodes it gives.
+        let outputType: String
+    }
+
+    /// Compiles the longest run of `steps`, from the first, whose types are known for input of exactly
+    /// `inputType`; nil when not even the first step can be.
+    static func compile(
+        _ steps: ArraySlice<FHIRPathChain.Step>, inputType: String, model: any FHIRPathTypeModel
+    ) -> Compiled? {
+        guard let first = steps.first, let (build, outputType) = compile(first, inputType: inputType, model: model)
+        else { return nil }
+        // Built from the last step back, by recursion rather than through an array: a closure kept in an array is
+        // stored generically and every call to it then goes through conversion thunks.
+        guard let rest = compile(steps.dropFirst(), inputType: outputType, model: model) else {
+            return Compiled(
+                run: build({ node, primitiveExtension, _, sink in try sink(node, primitiveExtension) }), stepCount: 1,
+                outputType: outputType)
+        }
+        return Compiled(run: build(rest.run), stepCount: rest.stepCount + 1, outputType: rest.outputType)
+    }
+
+    /// One step for input of type `inputType`: how it wraps the steps after it, and the type it gives.
+    private static func compile(_ step: FHIRPathChain.Step, inputType: String, model: any FHIRPathTypeModel)
+        -> (build: (@escaping Runner) -> Runner, outputType: String)?
+    {
+        switch step {
+        case .member(_, let resolved):
+            guard let entry = resolved.first(where: { FHIRObject.sameKey($0.type, inputType) }) else { return nil }
+            switch entry.member.storage {
+            case .plain(let slot) where !slot.holdsResources:
+                return ({ next in
+                    { node, _, env, sink in
+                        guard case .object(let object) = node else { return }
+                        let (value, primitiveExtension) = FHIRPathNavigation.lookup(slot, in: object)
+                        try FHIRPathNavigation.forEachNode(value, extensionValue: primitiveExtension) {
+                            try next($0, $1, env, sink)
+                        }
+                    }
+                }, slot.type)
+            case .choice(_, let candidates) where candidates.count == 1 && !candidates[0].holdsResources:
+                // `value.ofType(Quantity)`: the compiler kept the one candidate `valueQuantity`.
+                let candidate = candidates[0]
+                return ({ next in
+                    { node, _, env, sink in
+                        guard case .object(let object) = node else { return }
+                        try FHIRPathNavigation.forEachNode(of: candidate, in: object) { try next($0, $1, env, sink) }
+                    }
+                }, candidate.type)
+            default:
+                return nil
+            }
+        case .ofType(let type):
+            // Known to match: the step keeps everything. (Known not to: the general steps give the empty result.)
+            guard type.matches(typeCode: inputType, model: model, exactPrimitive: true) else { return nil }
+            return ({ $0 }, inputType)
+        case .filter(let criterion, let context, let setsThis):
+            let nodeTest = criterion.nodeTest.flatMap { FHIRObject.sameKey($0.inputType, inputType) ? $0.test : nil }
+            return ({ next in
+                { node, primitiveExtension, env, sink in
+                    let passes: Bool?
+                    do {
+                        if setsThis {
+                            let item = FHIRPathItem(.node(node, type: inputType, primitiveExtension: primitiveExtension))
+                            passes = try env.iterating(this: item, index: 0) {
+                                if let nodeTest { return try nodeTest(node, primitiveExtension, env) }
+                                return try criterion.test(item, env)
+                            }
+                        } else if let nodeTest {
+                            passes = try nodeTest(node, primitiveExtension, env)
+                        } else {
+                            let item = FHIRPathItem(.node(node, type: inputType, primitiveExtension: primitiveExtension))
+                            passes = try criterion.test(item, env)
+                        }
+                    } catch let e as FHIRPathEvaluationError {
+                        throw context.wrap(e)
+                    }
+                    if passes == true { try next(node, primitiveExtension, env, sink) }
+                }
+            }, inputType)
+        case .typeName:
+            return nil
+        }
+    }
+}
+
+/// A criterion evaluated on one node of a known type, as `FHIRPathCompiled.test` would on its item.
+typealias FHIRPathNodeTest = @Sendable (FHIRElement, FHIRElement?, FHIRPathEnvironment) throws -> Bool?
