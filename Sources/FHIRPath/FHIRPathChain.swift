@@ -27,7 +27,7 @@ struct FHIRPathChain: Sendable {
     let model: any FHIRPathTypeModel
     /// The steps compiled into nested closures, first step outermost: each reads its own captured data in place,
     /// where a loop over `steps` would copy (and retain) every step's payload for every item.
-    private let run: Runner
+    let run: Runner
 
     typealias Runner = @Sendable (FHIRPathItem, FHIRPathEnvironment, (FHIRPathItem) throws -> Void) throws -> Void
 

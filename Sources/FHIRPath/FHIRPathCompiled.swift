@@ -21,6 +21,8 @@ struct FHIRPathCompiled: Sendable {
     var itemTest: FHIRPathItemTest? = nil
     /// The same test on a bare node of type `inputType` (see `FHIRPathNodeSteps`), when the expression has one.
     var nodeTest: (inputType: String, test: FHIRPathNodeTest)? = nil
+    /// The same as `evaluate` on a focus of one item, without making it a collection, when the expression has it.
+    var itemEvaluator: (@Sendable (FHIRPathItem, FHIRPathEnvironment) throws -> [FHIRPathItem])? = nil
 
     init(staticTypes: [String]? = nil, _ evaluate: @escaping FHIRPathEvaluator) {
         self.evaluate = evaluate

@@ -91,15 +91,24 @@ struct FHIRPathCompiler {
                 }
             default:
                 let operation = FHIRPathOperators.binaryOperation(op)
-                var compiled = FHIRPathCompiled { focus, env in
+                let general: FHIRPathEvaluator = { focus, env in
                     do {
                         return try operation(l.evaluate(focus, env), r.evaluate(focus, env))
                     } catch let e as FHIRPathEvaluationError {
                         throw e.range == nil ? FHIRPathEvaluationError(e.message, range: range) : e
                     }
                 }
-                compiled.itemTest = comparisonTest(op, l, r, general: compiled.evaluate, range: range)
-                compiled.nodeTest = nodeComparisonTest(op, l, r, general: compiled.evaluate, range: range)
+                guard let comparison = FHIRPathConstantComparison(op, l, r, general: general, range: range) else {
+                    return FHIRPathCompiled(general)
+                }
+                let onOneItem = comparison.itemEvaluator
+                var compiled = FHIRPathCompiled { focus, env in
+                    if focus.count == 1 { return try onOneItem(focus[0], env) }
+                    return try general(focus, env)
+                }
+                compiled.itemTest = comparison.itemTest
+                compiled.nodeTest = comparison.nodeTest
+                compiled.itemEvaluator = onOneItem
                 return compiled
             }
 
@@ -287,92 +296,6 @@ struct FHIRPathCompiler {
         let steps = Array(chain.steps.dropLast()) + [.member(name: name, resolved: narrowedMembers)]
         return FHIRPathCompiled(
             chain: FHIRPathChain(source: chain.source, steps: steps, model: model), staticTypes: input.staticTypes)
-    }
-
-    /// `path op constant` inside a criterion (`system = 'http://loinc.org'`, `value > 100`): compares the path's
-    /// single item with the constant without building collections. A path giving several items goes through
-    /// the general evaluation, which raises the same error or gives the same result.
-    private func comparisonTest(
-        _ op: String, _ lhs: FHIRPathCompiled, _ rhs: FHIRPathCompiled, general: @escaping FHIRPathEvaluator,
-        range: FHIRPathSourceRange
-    ) -> FHIRPathItemTest? {
-        guard let chain = lhs.chain, chain.source == nil, let constant = rhs.constant, constant.count == 1,
-            let compare = FHIRPathOperators.itemComparison(op)
-        else { return nil }
-        let value = constant[0]
-        // `system = 'http://loinc.org'`: a string-typed element against a string compares the texts, the one
-        // case where FHIRPath's equality needs no conversion. Anything unexpected takes the general comparison.
-        if op == "=" || op == "!=", case .string(let text) = value.value, let types = lhs.staticTypes, !types.isEmpty,
-            types.allSatisfy(FHIRPathBuiltinTypes.plainStringTypes.contains)
-        {
-            let negated = op == "!="
-            return { item, env in
-                let (first, count) = try Self.firstItem(of: chain, from: item, env)
-                guard let first else { return nil }
-                if count > 1 { return try FHIRPathOperators.boolean(general([item], env), "criterion") }
-                if let n = first.value.node, case .string(let s) = n.element { return (s == text) != negated }
-                return try compare(first, value)
-            }
-        }
-        return { item, env in
-            let (first, count) = try Self.firstItem(of: chain, from: item, env)
-            guard let first else { return nil }
-            if count > 1 { return try FHIRPathOperators.boolean(general([item], env), "criterion") }
-            do {
-                return try compare(first, value)
-            } catch let e as FHIRPathEvaluationError {
-                throw e.range == nil ? FHIRPathEvaluationError(e.message, range: range) : e
-            }
-        }
-    }
-
-    /// `comparisonTest` on a bare node, when the path's steps know their types from the criterion's input type
-    /// (`FHIRPathNodeSteps`): same results, same errors.
-    private func nodeComparisonTest(
-        _ op: String, _ lhs: FHIRPathCompiled, _ rhs: FHIRPathCompiled, general: @escaping FHIRPathEvaluator,
-        range: FHIRPathSourceRange
-    ) -> (inputType: String, test: FHIRPathNodeTest)? {
-        guard let chain = lhs.chain, case .member(_, let resolved)? = chain.steps.first, resolved.count == 1,
-            let nodes = chain.nodeSteps(inputType: resolved[0].type), let constant = rhs.constant,
-            constant.count == 1, let compare = FHIRPathOperators.itemComparison(op)
-        else { return nil }
-        let inputType = resolved[0].type
-        let outputType = nodes.outputType
-        let run = nodes.run
-        let value = constant[0]
-        // As in `comparisonTest`: a string-typed element against a string compares the texts.
-        let text: String?
-        if op == "=" || op == "!=", case .string(let s) = value.value,
-            FHIRPathBuiltinTypes.plainStringTypes.contains(outputType)
-        {
-            text = s
-        } else {
-            text = nil
-        }
-        let negated = op == "!="
-        return (inputType, { node, primitiveExtension, env in
-            var first: FHIRElement? = nil
-            var firstExtension: FHIRElement? = nil
-            var count = 0
-            try run(node, primitiveExtension, env) { found, x in
-                if count == 0 {
-                    first = found
-                    firstExtension = x
-                }
-                count += 1
-            }
-            guard let first else { return nil }
-            if count > 1 {
-                let item = FHIRPathItem(.node(node, type: inputType, primitiveExtension: primitiveExtension))
-                return try FHIRPathOperators.boolean(general([item], env), "criterion")
-            }
-            if let text, case .string(let s) = first { return (s == text) != negated }
-            do {
-                return try compare(FHIRPathItem(.node(first, type: outputType, primitiveExtension: firstExtension)), value)
-            } catch let e as FHIRPathEvaluationError {
-                throw e.range == nil ? FHIRPathEvaluationError(e.message, range: range) : e
-            }
-        })
     }
 
     /// The first item a chain gives from `item`, and how many it gives, without collecting them.

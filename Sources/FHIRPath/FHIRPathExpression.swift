@@ -55,7 +55,10 @@ public struct FHIRPathExpression: Sendable {
         /// `compiled`'s evaluator and chain, kept apart so that a call reads one field instead of copying the
         /// whole compiled value out of the class.
         let evaluate: FHIRPathEvaluator
-        let chainFromFocus: FHIRPathChain?
+        /// The compiled chain's walk, when the expression is a path from its focus: kept alone because copying
+        /// the chain out of the class would cost a retain for each of its parts on every call.
+        let walkFromFocus: FHIRPathChain.Runner?
+        let evaluateItem: (@Sendable (FHIRPathItem, FHIRPathEnvironment) throws -> [FHIRPathItem])?
         let model: any FHIRPathTypeModel
         let version: FHIRVersion
         let focusKeys: FHIRJSONKeyFilter?
@@ -70,7 +73,8 @@ public struct FHIRPathExpression: Sendable {
             var compiler = FHIRPathCompiler(model: model, options: options)
             compiled = try compiler.compileRoot(tree)
             evaluate = compiled.evaluate
-            chainFromFocus = compiled.chain.flatMap { $0.source == nil ? $0 : nil }
+            walkFromFocus = compiled.chain.flatMap { $0.source == nil ? $0.run : nil }
+            evaluateItem = compiled.itemEvaluator
             version = options.version
             let analysis = FHIRPathKeyAnalysis(model: model)
             focusKeys = analysis.keys(tree, at: .focus, types: options.rootType.map { [$0] })
@@ -110,11 +114,12 @@ public struct FHIRPathExpression: Sendable {
             return try core.evaluate(context, environment)
         }
         // From the resource: a path is walked from the one item, without making it a collection first.
-        if let chain = core.chainFromFocus {
+        if let walk = core.walkFromFocus {
             var out: [FHIRPathItem] = []
-            try chain.forEach(from: resource, environment) { out.append($0) }
+            try walk(resource, environment) { out.append($0) }
             return out
         }
+        if let evaluateItem = core.evaluateItem { return try evaluateItem(resource, environment) }
         return try core.evaluate([resource], environment)
     }
 
@@ -135,8 +140,8 @@ public struct FHIRPathExpression: Sendable {
     ) throws {
         let environment = scope.environment(for: core.version, model: core.model)
         environment.restart(focus: focus)
-        if let chain = core.chainFromFocus {
-            try chain.forEach(from: focus, environment, body)
+        if let walk = core.walkFromFocus {
+            try walk(focus, environment, body)
         } else {
             for item in try core.evaluate([focus], environment) { try body(item) }
         }

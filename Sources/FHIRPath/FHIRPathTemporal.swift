@@ -25,9 +25,25 @@ struct FHIRPathTemporal: Sendable, Hashable, CustomStringConvertible {
     /// Parses FHIR's lexical forms (`2014-01-25`, `2014-01-25T14:30:00.000+10:00`, `14:30:00` for a time) and
     /// FHIRPath literal text without the `@` (`2014-01-25T`, `T14:30`).
     static func parse(_ text: String, kind expected: Kind? = nil) -> FHIRPathTemporal? {
-        var s = Array(text.utf8)[...]
+        // Read in place: comparing a date-time element parses its text on every evaluation.
+        var text = text
+        return text.withUTF8 { parse(TextCursor(bytes: $0), kind: expected) }
+    }
+
+    /// A read position in the UTF-8 of a text.
+    private struct TextCursor {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var position = 0
+        var first: UInt8? { position < bytes.count ? bytes[position] : nil }
+        var isEmpty: Bool { position >= bytes.count }
+        var count: Int { bytes.count - position }
+        mutating func advance() { position += 1 }
+    }
+
+    private static func parse(_ cursor: TextCursor, kind expected: Kind?) -> FHIRPathTemporal? {
+        var s = cursor
         if expected == .time || s.first == UInt8(ascii: "T") && expected != .date && expected != .dateTime {
-            if s.first == UInt8(ascii: "T") { s = s.dropFirst() }
+            if s.first == UInt8(ascii: "T") { s.advance() }
             var t = FHIRPathTemporal(kind: .time, precision: .hour)
             guard t.readTime(&s), s.isEmpty else { return nil }
             return t
@@ -36,12 +52,12 @@ struct FHIRPathTemporal: Sendable, Hashable, CustomStringConvertible {
         guard let year = readNumber(&s, digits: 4) else { return nil }
         t.year = year
         if s.first == UInt8(ascii: "-") {
-            s = s.dropFirst()
+            s.advance()
             guard let month = readNumber(&s, digits: 2), (1...12).contains(month) else { return nil }
             t.month = month
             t.precision = .month
             if s.first == UInt8(ascii: "-") {
-                s = s.dropFirst()
+                s.advance()
                 guard let day = readNumber(&s, digits: 2), day >= 1, day <= daysIn(month: month, year: year) else {
                     return nil
                 }
@@ -50,7 +66,7 @@ struct FHIRPathTemporal: Sendable, Hashable, CustomStringConvertible {
             }
         }
         if s.first == UInt8(ascii: "T") {
-            s = s.dropFirst()
+            s.advance()
             t.kind = .dateTime
             if !s.isEmpty {
                 guard t.precision == .day, t.readTime(&s) else { return nil }
@@ -68,39 +84,40 @@ struct FHIRPathTemporal: Sendable, Hashable, CustomStringConvertible {
         return t
     }
 
-    private static func readNumber(_ s: inout ArraySlice<UInt8>, digits: Int) -> Int? {
+    private static func readNumber(_ s: inout TextCursor, digits: Int) -> Int? {
         guard s.count >= digits else { return nil }
         var value = 0
-        for b in s.prefix(digits) {
+        for i in s.position..<s.position + digits {
+            let b = s.bytes[i]
             guard b >= 0x30 && b <= 0x39 else { return nil }
             value = value * 10 + Int(b - 0x30)
         }
-        s = s.dropFirst(digits)
+        s.position += digits
         return value
     }
 
-    private mutating func readTime(_ s: inout ArraySlice<UInt8>) -> Bool {
+    private mutating func readTime(_ s: inout TextCursor) -> Bool {
         guard let h = FHIRPathTemporal.readNumber(&s, digits: 2), h < 24 else { return false }
         hour = h
         precision = .hour
         if s.first == UInt8(ascii: ":") {
-            s = s.dropFirst()
+            s.advance()
             guard let m = FHIRPathTemporal.readNumber(&s, digits: 2), m < 60 else { return false }
             minute = m
             precision = .minute
             if s.first == UInt8(ascii: ":") {
-                s = s.dropFirst()
+                s.advance()
                 guard let sec = FHIRPathTemporal.readNumber(&s, digits: 2), sec < 60 else { return false }
                 second = sec
                 precision = .second
                 if s.first == UInt8(ascii: ".") {
-                    s = s.dropFirst()
+                    s.advance()
                     var digits = 0
                     var ms = 0
                     while let b = s.first, b >= 0x30 && b <= 0x39 {
                         if digits < 3 { ms = ms * 10 + Int(b - 0x30) }
                         digits += 1
-                        s = s.dropFirst()
+                        s.advance()
                     }
                     guard digits > 0 else { return false }
                     for _ in digits..<max(digits, 3) { ms *= 10 }
@@ -113,15 +130,15 @@ struct FHIRPathTemporal: Sendable, Hashable, CustomStringConvertible {
         return true
     }
 
-    private static func readTimezone(_ s: inout ArraySlice<UInt8>) -> Int? {
+    private static func readTimezone(_ s: inout TextCursor) -> Int? {
         if s.first == UInt8(ascii: "Z") {
-            s = s.dropFirst()
+            s.advance()
             return 0
         }
         guard let sign = s.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") else { return nil }
-        s = s.dropFirst()
+        s.advance()
         guard let h = readNumber(&s, digits: 2), s.first == UInt8(ascii: ":") else { return nil }
-        s = s.dropFirst()
+        s.advance()
         guard let m = readNumber(&s, digits: 2), h <= 14, m < 60 else { return nil }
         return (sign == UInt8(ascii: "-") ? -1 : 1) * (h * 60 + m)
     }
