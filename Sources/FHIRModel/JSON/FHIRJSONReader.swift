@@ -159,6 +159,10 @@ struct JSONByteParser: ~Copyable {
     /// Items of the arrays being read, innermost last.
     var items: ScratchStack<FHIRElement>
     let strings: JSONStringTable
+    /// Sizes of the containers ahead, in opening order, and the next one's index (see `JSONContainerSizes`).
+    var containerSizes: ScratchStack<Int32>
+    var openContainers: ScratchStack<JSONContainerSizes.Open>
+    var nextContainer = 0
 
     init(bytes: UnsafeRawBufferPointer, maxDepth: Int) {
         self.bytes = bytes
@@ -169,6 +173,8 @@ struct JSONByteParser: ~Copyable {
         keyFingerprints = scratch.keyFingerprints
         items = scratch.items
         strings = scratch.strings
+        containerSizes = scratch.containerSizes
+        openContainers = scratch.openContainers
         if let address = bytes.baseAddress, bytes.count > 0 {
             base = address.assumingMemoryBound(to: UInt8.self)
         } else {
@@ -178,11 +184,14 @@ struct JSONByteParser: ~Copyable {
 
     deinit {
         var scratch = JSONParserScratch(
-            members: members, keyFingerprints: keyFingerprints, items: items, strings: strings)
+            members: members, keyFingerprints: keyFingerprints, items: items, strings: strings,
+            containerSizes: containerSizes, openContainers: openContainers)
         // A failed parse leaves partial containers behind.
         scratch.members.removeAll()
         scratch.keyFingerprints.removeAll()
         scratch.items.removeAll()
+        scratch.containerSizes.removeAll()
+        scratch.openContainers.removeAll()
         JSONParserScratch.giveBack(scratch)
     }
 
@@ -269,10 +278,34 @@ struct JSONByteParser: ~Copyable {
         if depth > maxDepth { throw fail(.tooDeep(limit: maxDepth), at: position) }
     }
 
+    /// The number of members or items of the container opening at `position`, as the scan found it (0 when not
+    /// known). `scanning`: when no size is pending, scan this container first (see `JSONContainerSizes`).
+    @inline(__always)
+    mutating func containerSize(scanning: Bool) -> Int {
+        if nextContainer == containerSizes.count {
+            guard scanning else { return 0 }
+            containerSizes.removeAll()
+            nextContainer = 0
+            JSONContainerSizes.scan(base, from: position, count: count, into: &containerSizes, open: &openContainers)
+            guard containerSizes.count > 0 else { return 0 }
+        }
+        let size = containerSizes[nextContainer]
+        nextContainer += 1
+        return Int(size)
+    }
+
+    /// A top-level object read in part (a Bundle whose entries are streamed, members filtered) is not scanned as
+    /// a whole: its kept members' values are scanned as they open.
+    @inline(__always) var scansWholeValue: Bool { depth > 0 || (entryHandler == nil && topLevelKeys == nil) }
+
     mutating func parseObject() throws -> FHIRElement {
+        let size = containerSize(scanning: scansWholeValue)
         try enter()
         defer { depth -= 1 }
         if try openContainer(closing: UInt8(ascii: "}"), expecting: "a key or '}'") { return .object(FHIRObject()) }
+        // Allocated now, before the members' own objects and arrays (see `JSONContainerSizes`).
+        var storage: [FHIRObject.Member] = []
+        if size > 0 { storage.reserveCapacity(size) }
         let first = members.count
         // Members are popped into the object on success; on a failure the whole parse is abandoned and the
         // stacks' deinit releases what is left.
@@ -321,7 +354,8 @@ struct JSONByteParser: ~Copyable {
             }
             if try moreFollow(closing: UInt8(ascii: "}"), expecting: "',' or '}'") { continue }
             keyFingerprints.pop(first)
-            return .object(FHIRObject(members: members.popArray(from: first), mayHaveUnderscoreKeys: underscored))
+            if size > 0 { members.popAppend(from: first, to: &storage) } else { storage = members.popArray(from: first) }
+            return .object(FHIRObject(members: storage, mayHaveUnderscoreKeys: underscored))
         }
     }
 
@@ -348,15 +382,19 @@ struct JSONByteParser: ~Copyable {
     }
 
     mutating func parseArray() throws -> FHIRElement {
+        let size = containerSize(scanning: scansWholeValue)
         try enter()
         defer { depth -= 1 }
         if try openContainer(closing: UInt8(ascii: "]"), expecting: "a value or ']'") { return .array([]) }
+        var storage: [FHIRElement] = []
+        if size > 0 { storage.reserveCapacity(size) }
         let first = items.count
         while true {
             let item = try parseValue()
             items.push(item)
             if try moreFollow(closing: UInt8(ascii: "]"), expecting: "',' or ']'") { continue }
-            return .array(items.popArray(from: first))
+            if size > 0 { items.popAppend(from: first, to: &storage) } else { storage = items.popArray(from: first) }
+            return .array(storage)
         }
     }
 
@@ -371,6 +409,7 @@ struct JSONByteParser: ~Copyable {
             // Escapes are decoded (and dropped) only to check them: rare in the members a view skips.
             if !simple { _ = try decodeEscapes(start, end) }
         case UInt8(ascii: "{"):
+            _ = containerSize(scanning: false)
             try enter()
             defer { depth -= 1 }
             if try openContainer(closing: UInt8(ascii: "}"), expecting: "a key or '}'") { return }
@@ -390,6 +429,7 @@ struct JSONByteParser: ~Copyable {
                 return
             }
         case UInt8(ascii: "["):
+            _ = containerSize(scanning: false)
             try enter()
             defer { depth -= 1 }
             if try openContainer(closing: UInt8(ascii: "]"), expecting: "a value or ']'") { return }
@@ -445,6 +485,7 @@ struct JSONByteParser: ~Copyable {
 
     /// Like `parseArray`, handing each item (and its `resource` span, if any) to `handler` instead of keeping it.
     mutating func streamArray(to handler: (FHIRElement, Range<Int>?) throws -> Void) throws {
+        _ = containerSize(scanning: false)
         try enter()
         defer { depth -= 1 }
         if try openContainer(closing: UInt8(ascii: "]"), expecting: "a value or ']'") { return }

@@ -9,11 +9,16 @@ struct JSONParserScratch: @unchecked Sendable {
     var keyFingerprints: ScratchStack<UInt64>
     var items: ScratchStack<FHIRElement>
     var strings: JSONStringTable
+    /// The sizes of the containers of the value being read, and the scan's open containers (see
+    /// `JSONContainerSizes`).
+    var containerSizes: ScratchStack<Int32>
+    var openContainers: ScratchStack<JSONContainerSizes.Open>
 
     static func make() -> JSONParserScratch {
         JSONParserScratch(
             members: ScratchStack(capacity: 64), keyFingerprints: ScratchStack(capacity: 64),
-            items: ScratchStack(capacity: 64), strings: JSONStringTable())
+            items: ScratchStack(capacity: 64), strings: JSONStringTable(), containerSizes: ScratchStack(capacity: 64),
+            openContainers: ScratchStack(capacity: 16))
     }
 
     func deallocate() {
@@ -21,6 +26,8 @@ struct JSONParserScratch: @unchecked Sendable {
         keyFingerprints.deallocate()
         items.deallocate()
         strings.deallocate()
+        containerSizes.deallocate()
+        openContainers.deallocate()
     }
 
     /// At most this many sets are kept (each about 100 KB with its strings); more are freed when given back.

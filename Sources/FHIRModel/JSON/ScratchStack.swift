@@ -47,6 +47,18 @@ struct ScratchStack<Element> {
         return result
     }
 
+    /// Moves the items from `start` to the top onto the end of `array`, leaving `start` items on the stack.
+    @inline(__always) mutating func popAppend(from start: Int, to array: inout [Element]) {
+        for i in start..<count { array.append((base + i).move()) }
+        count = start
+    }
+
+    /// The item at `index` (below the top).
+    @inline(__always) subscript(index: Int) -> Element {
+        get { base[index] }
+        nonmutating set { base[index] = newValue }
+    }
+
     /// Moves the top item out.
     @inline(__always) mutating func popLast() -> Element {
         count -= 1

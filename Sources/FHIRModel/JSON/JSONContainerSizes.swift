@@ -1,0 +1,94 @@
+/// The number of members or items of each object and array of a JSON value, in the order they open, found by a
+/// quick scan before the value is read, so that the reader can allocate each container's storage when it opens.
+///
+/// Why: a tree whose containers are allocated as they open lies in memory in the order it is walked (a resource,
+/// then its first member's object, then that object's array, ...), where allocating at the close puts every
+/// container after its children, so that a walk from a resource down goes backwards through memory. Evaluating a
+/// path over trees that do not fit the caches was about 40% faster on trees laid out in opening order.
+///
+/// The scan only finds structure: strings are skipped to their closing quote, nothing is checked. On malformed
+/// input its counts may be wrong, which costs nothing but an array grown or over-sized: the reader reports the
+/// error where it finds it.
+enum JSONContainerSizes {
+    /// A container the scan is inside: where its size goes, and the count of the container around it.
+    struct Open {
+        var slot: Int
+        var outerCommas: Int32
+    }
+
+    /// Pushes onto `sizes` the size of the container opening at `start` and of every container inside it, in
+    /// opening order; stops at its close (or at the end of the input).
+    ///
+    /// A non-empty container's size is its commas plus one; an empty one is recognised as it opens (only
+    /// whitespace before its close), so that no other byte needs looking at.
+    static func scan(
+        _ base: UnsafePointer<UInt8>, from start: Int, count: Int, into sizes: inout ScratchStack<Int32>,
+        open: inout ScratchStack<Open>
+    ) {
+        var i = start
+        // Commas of the innermost open container.
+        var commas: Int32 = 0
+        while i < count {
+            let b = base[i]
+            if b == UInt8(ascii: "\"") {
+                i = endOfString(base, openingQuote: i, count: count)
+                continue
+            }
+            i += 1
+            if b == UInt8(ascii: ",") {
+                commas &+= 1
+            } else if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") {
+                var next = i
+                while next < count, base[next] == 0x20 || base[next] == 0x0A || base[next] == 0x0D || base[next] == 0x09 {
+                    next += 1
+                }
+                if next < count, base[next] == b &+ 2 {  // `}` is `{` + 2, `]` is `[` + 2
+                    sizes.push(0)
+                    i = next + 1
+                    if open.count == 0 { return }
+                    continue
+                }
+                open.push(Open(slot: sizes.count, outerCommas: commas))
+                sizes.push(0)
+                commas = 0
+            } else if b == UInt8(ascii: "}") || b == UInt8(ascii: "]") {
+                guard open.count > 0 else { return }
+                let closed = open.popLast()
+                sizes[closed.slot] = commas &+ 1
+                commas = closed.outerCommas
+                if open.count == 0 { return }
+            }
+        }
+        open.removeAll()
+    }
+
+    /// The offset just past the quote that closes the string opening at `openingQuote` (`count` if none).
+    @inline(__always)
+    static func endOfString(_ base: UnsafePointer<UInt8>, openingQuote: Int, count: Int) -> Int {
+        var i = openingQuote + 1
+        while true {
+            // Eight bytes at a time to the next quote or backslash.
+            while i + 8 <= count {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+                let found = bytesEqual(word, 0x2222_2222_2222_2222) | bytesEqual(word, 0x5C5C_5C5C_5C5C_5C5C)
+                if found != 0 {
+                    i += found.trailingZeroBitCount >> 3
+                    break
+                }
+                i += 8
+            }
+            while i < count, base[i] != UInt8(ascii: "\""), base[i] != UInt8(ascii: "\\") { i += 1 }
+            guard i < count else { return count }
+            if base[i] == UInt8(ascii: "\"") { return i + 1 }
+            // A backslash and the byte it escapes.
+            i += 2
+        }
+    }
+
+    /// High bit set in each byte of `word` equal to the byte repeated in `pattern`; exact for the lowest one.
+    @inline(__always)
+    static func bytesEqual(_ word: UInt64, _ pattern: UInt64) -> UInt64 {
+        let x = word ^ pattern
+        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+    }
+}
