@@ -15,6 +15,11 @@ struct FHIRPathConstantComparison: Sendable {
     private let negated: Bool
     /// The path's result types are all plain string types (so the text comparison applies to its items).
     private let pathGivesStrings: Bool
+    /// For `<`, `>`, `<=`, `>=` against a number: the constant as a Decimal and the test on the comparison's sign,
+    /// so that a decimal or integer element compares its number directly.
+    private let number: FHIRPathDecimal?
+    private let sign: @Sendable (Int) -> Bool
+    private let pathGivesNumbers: Bool
     private let general: FHIRPathEvaluator
     private let range: FHIRPathSourceRange
 
@@ -31,6 +36,21 @@ struct FHIRPathConstantComparison: Sendable {
         if op == "=" || op == "!=", case .string(let s) = constant[0].value { text = s } else { text = nil }
         negated = op == "!="
         pathGivesStrings = lhs.staticTypes.map { !$0.isEmpty && $0.allSatisfy(Self.isPlainString) } ?? false
+        pathGivesNumbers = lhs.staticTypes.map { !$0.isEmpty && $0.allSatisfy(Self.isNumber) } ?? false
+        switch (op, constant[0].value) {
+        case ("<", .integer(let i)), (">", .integer(let i)), ("<=", .integer(let i)), (">=", .integer(let i)):
+            number = FHIRPathDecimal(i)
+        case ("<", .decimal(let d)), (">", .decimal(let d)), ("<=", .decimal(let d)), (">=", .decimal(let d)):
+            number = d
+        default:
+            number = nil
+        }
+        switch op {
+        case "<": sign = { $0 < 0 }
+        case ">": sign = { $0 > 0 }
+        case "<=": sign = { $0 <= 0 }
+        default: sign = { $0 >= 0 }
+        }
         self.general = general
         self.range = range
     }
@@ -39,10 +59,20 @@ struct FHIRPathConstantComparison: Sendable {
         FHIRPathBuiltinTypes.plainStringTypes.contains(type)
     }
 
+    /// FHIR types whose values are System Integers or Decimals (not `integer64`, a Long).
+    private static func isNumber(_ type: String) -> Bool {
+        type == "decimal" || type == "integer" || type == "unsignedInt" || type == "positiveInt"
+    }
+
     /// The comparison of the path's only item (a node of `type`, or any item) with the constant.
     @inline(__always)
-    private func result(node: FHIRElement?, typedAsString: Bool, item: () -> FHIRPathItem) throws -> Bool? {
+    private func result(
+        node: FHIRElement?, typedAsString: Bool, typedAsNumber: Bool, item: () -> FHIRPathItem
+    ) throws -> Bool? {
         if typedAsString, let text, case .string(let s)? = node { return (s == text) != negated }
+        if typedAsNumber, let number, case .number(let n)? = node, let value = FHIRPathDecimal(n.text) {
+            return sign(FHIRPathDecimal.compare(value, number))
+        }
         do {
             return try compare(item(), constant)
         } catch let e as FHIRPathEvaluationError {
@@ -58,7 +88,8 @@ struct FHIRPathConstantComparison: Sendable {
             guard let first else { return nil }
             if count > 1 { return try FHIRPathOperators.boolean(comparison.general([item], env), "criterion") }
             return try comparison.result(
-                node: first.value.node?.element, typedAsString: comparison.pathGivesStrings, item: { first })
+                node: first.value.node?.element, typedAsString: comparison.pathGivesStrings,
+                typedAsNumber: comparison.pathGivesNumbers, item: { first })
         }
     }
 
@@ -71,7 +102,8 @@ struct FHIRPathConstantComparison: Sendable {
             if count > 1 { return try comparison.general([item], env) }
             return FHIRPathOperators.booleanResult(
                 try comparison.result(
-                    node: first.value.node?.element, typedAsString: comparison.pathGivesStrings, item: { first }))
+                    node: first.value.node?.element, typedAsString: comparison.pathGivesStrings,
+                typedAsNumber: comparison.pathGivesNumbers, item: { first }))
         }
     }
 
@@ -84,6 +116,7 @@ struct FHIRPathConstantComparison: Sendable {
         let inputType = resolved[0].type
         let outputType = nodes.outputType
         let typedAsString = Self.isPlainString(outputType)
+        let typedAsNumber = Self.isNumber(outputType)
         let run = nodes.run
         let comparison = self
         return (inputType, { node, primitiveExtension, env in
@@ -102,7 +135,7 @@ struct FHIRPathConstantComparison: Sendable {
                 let item = FHIRPathItem(.node(node, type: inputType, primitiveExtension: primitiveExtension))
                 return try FHIRPathOperators.boolean(comparison.general([item], env), "criterion")
             }
-            return try comparison.result(node: first, typedAsString: typedAsString) {
+            return try comparison.result(node: first, typedAsString: typedAsString, typedAsNumber: typedAsNumber) {
                 FHIRPathItem(.node(first, type: outputType, primitiveExtension: firstExtension))
             }
         })

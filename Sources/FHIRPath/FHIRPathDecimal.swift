@@ -6,6 +6,8 @@ struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
     var scale: Int
 
     static let maxScale = 28
+    /// The largest scale a parsed text may have.
+    static let maxParsedScale = 1000
 
     init(mantissa: Int128, scale: Int) {
         self.mantissa = mantissa
@@ -19,22 +21,61 @@ struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `-12.50`, `1e3`, `1.0e-2` (JSON number text or FHIRPath decimal text).
     init?(_ text: String) {
+        // Read in place: comparing a decimal element parses its text on every evaluation.
+        var text = text
+        guard let parsed = text.withUTF8({ FHIRPathDecimal.parse($0) }) else { return nil }
+        self = parsed
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> FHIRPathDecimal? {
+        quickParse(bytes) ?? fullParse(bytes)
+    }
+
+    /// Up to 18 digits with an optional sign and point, no exponent (nearly every number in FHIR data), in
+    /// machine words; nil for anything else, which `fullParse` reads.
+    @inline(__always)
+    private static func quickParse(_ bytes: UnsafeBufferPointer<UInt8>) -> FHIRPathDecimal? {
+        var index = 0
+        let negative = index < bytes.count && bytes[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
+        var value: Int64 = 0
+        var digits = 0
+        var scale = 0
+        var inFraction = false
+        while index < bytes.count {
+            let b = bytes[index]
+            if b &- 0x30 < 10 {
+                guard digits < 18 else { return nil }
+                value = value &* 10 &+ Int64(b &- 0x30)
+                digits += 1
+                if inFraction { scale += 1 }
+            } else if b == UInt8(ascii: "."), !inFraction {
+                inFraction = true
+            } else {
+                return nil
+            }
+            index += 1
+        }
+        guard digits > 0 else { return nil }
+        return FHIRPathDecimal(mantissa: Int128(negative ? -value : value), scale: scale)
+    }
+
+    private static func fullParse(_ bytes: UnsafeBufferPointer<UInt8>) -> FHIRPathDecimal? {
         var mantissa: Int128 = 0
         var scale = 0
         var negative = false
         var sawDigit = false
         var inFraction = false
         var exponent = 0
-        var bytes = Array(text.utf8)[...]
-        if bytes.first == UInt8(ascii: "-") {
+        var index = 0
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") {
             negative = true
-            bytes = bytes.dropFirst()
-        } else if bytes.first == UInt8(ascii: "+") {
-            bytes = bytes.dropFirst()
+            index += 1
+        } else if index < bytes.count, bytes[index] == UInt8(ascii: "+") {
+            index += 1
         }
-        var index = bytes.startIndex
         var overflowDigits = 0
-        while index < bytes.endIndex {
+        while index < bytes.count {
             let b = bytes[index]
             if b >= 0x30 && b <= 0x39 {
                 sawDigit = true
@@ -50,7 +91,7 @@ struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
             } else if b == UInt8(ascii: "."), !inFraction {
                 inFraction = true
             } else if b == UInt8(ascii: "e") || b == UInt8(ascii: "E") {
-                guard let e = Int(String(decoding: bytes[(index + 1)...], as: UTF8.self)) else { return nil }
+                guard let e = exponentValue(bytes, from: index + 1) else { return nil }
                 exponent = e
                 break
             } else {
@@ -59,16 +100,42 @@ struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
             index += 1
         }
         guard sawDigit else { return nil }
-        if overflowDigits > 0 { exponent += overflowDigits }
-        scale -= exponent
+        // Exponents far out of range are not numbers FHIRPath can hold, and must not overflow here.
+        let (shifted, o1) = exponent.addingReportingOverflow(overflowDigits)
+        let (newScale, o2) = scale.subtractingReportingOverflow(shifted)
+        // A scale in the thousands (`1e-5000`) is no FHIR decimal, and aligning or printing it would take as many
+        // steps as its scale.
+        if o1 || o2 || newScale > FHIRPathDecimal.maxParsedScale { return nil }
+        scale = newScale
         while scale < 0 {
             let (m, o) = mantissa.multipliedReportingOverflow(by: 10)
             if o { return nil }
             mantissa = m
             scale += 1
         }
-        self.mantissa = negative ? -mantissa : mantissa
-        self.scale = scale
+        return FHIRPathDecimal(mantissa: negative ? -mantissa : mantissa, scale: scale)
+    }
+
+    /// An exponent's digits, with an optional sign, to the end of the text (as `Int(_:)` reads them).
+    private static func exponentValue(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var index = start
+        var negative = false
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: "+") {
+            negative = bytes[index] == UInt8(ascii: "-")
+            index += 1
+        }
+        guard index < bytes.count else { return nil }
+        var value = 0
+        while index < bytes.count {
+            let b = bytes[index]
+            guard b >= 0x30 && b <= 0x39 else { return nil }
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (n, o2) = m.addingReportingOverflow(Int(b - 0x30))
+            if o1 || o2 { return nil }
+            value = n
+            index += 1
+        }
+        return negative ? -value : value
     }
 
     init?(_ double: Double) {

@@ -145,6 +145,8 @@ enum FHIRPathArguments {
     static func string(_ items: [FHIRPathItem], _ what: String) throws -> String? {
         guard let item = try FHIRPathOperators.singleton(items, what) else { return nil }
         if case .string(let s)? = item.systemValue { return s }
+        // A primitive with extensions and no value (`"_given": [{...}]`): no String, so empty.
+        if let node = item.value.node, case .null = node.element { return nil }
         throw FHIRPathEvaluationError("\(what) expects a String but got \(item.typeName)")
     }
 

@@ -104,13 +104,16 @@ enum FHIRPathNavigation {
     static func lookup(_ jsonName: String, _ extensionName: String, in object: FHIRObject)
         -> (FHIRElement?, FHIRElement?)
     {
-        object.withMembers { members in
+        let nameLength = jsonName.utf8.count
+        let extensionLength = extensionName.utf8.count
+        return object.withMembers { members in
             var value: FHIRElement? = nil
             var x: FHIRElement? = nil
             for i in members.indices {
-                if FHIRObject.sameKey(members[i].key, jsonName) {
+                let length = members[i].key.utf8.count
+                if length == nameLength, members[i].key == jsonName {
                     value = members[i].value
-                } else if FHIRObject.sameKey(members[i].key, extensionName) {
+                } else if length == extensionLength, members[i].key == extensionName {
                     x = members[i].value
                 }
             }
@@ -161,13 +164,24 @@ enum FHIRPathNavigation {
         }
     }
 
+    /// The object whose members a node's children are: the node itself, or for a primitive, its `_name` object
+    /// (which holds its `id` and `extension`).
+    @inline(__always)
+    static func memberHolder(_ element: FHIRElement, _ primitiveExtension: FHIRElement?) -> FHIRObject? {
+        if case .object(let object) = element { return object }
+        if case .object(let object)? = primitiveExtension { return object }
+        return nil
+    }
+
     /// Calls `body` with each item of `item.name`. `resolved` is the member when the compiler already knows it.
     @inline(__always)
     static func forEachChild(
         _ item: FHIRPathItem, name: String, member resolved: FHIRPathMember?, model: any FHIRPathTypeModel,
         _ body: (FHIRPathItem) throws -> Void
     ) rethrows {
-        guard let node = item.value.node, case .object(let object) = node.element else { return }
+        guard let node = item.value.node, let object = memberHolder(node.element, item.value.primitiveExtension) else {
+            return
+        }
         let type = node.type
         if let member = resolved ?? type.flatMap({ model.member(name, of: $0) }) {
             try forEachValue(of: member, in: object, body)

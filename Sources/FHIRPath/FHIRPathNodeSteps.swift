@@ -48,8 +48,8 @@ enum FHIRPathNodeSteps {
             switch entry.member.storage {
             case .plain(let slot) where !slot.holdsResources:
                 return ({ next in
-                    { node, _, env, sink in
-                        guard case .object(let object) = node else { return }
+                    { node, nodeExtension, env, sink in
+                        guard let object = FHIRPathNavigation.memberHolder(node, nodeExtension) else { return }
                         let (value, primitiveExtension) = FHIRPathNavigation.lookup(slot, in: object)
                         try FHIRPathNavigation.forEachNode(value, extensionValue: primitiveExtension) {
                             try next($0, $1, env, sink)
@@ -60,8 +60,8 @@ enum FHIRPathNodeSteps {
                 // `value.ofType(Quantity)`: the compiler kept the one candidate `valueQuantity`.
                 let candidate = candidates[0]
                 return ({ next in
-                    { node, _, env, sink in
-                        guard case .object(let object) = node else { return }
+                    { node, nodeExtension, env, sink in
+                        guard let object = FHIRPathNavigation.memberHolder(node, nodeExtension) else { return }
                         try FHIRPathNavigation.forEachNode(of: candidate, in: object) { try next($0, $1, env, sink) }
                     }
                 }, candidate.type)

@@ -52,7 +52,11 @@ public struct FHIRObject: Sendable, Hashable, RandomAccessCollection {
     @inlinable public var keys: [String] { storage.map(\.key) }
 
     @inlinable public func index(forKey key: String) -> Int? {
-        storage.firstIndex { FHIRObject.sameKey($0.key, key) }
+        let length = key.utf8.count
+        return storage.withUnsafeBufferPointer { buffer in
+            for i in buffer.indices where buffer[i].key.utf8.count == length && buffer[i].key == key { return i }
+            return nil
+        }
     }
 
     /// The members in place, for scans that compare keys without copying (and retaining) every member.
@@ -70,9 +74,13 @@ public struct FHIRObject: Sendable, Hashable, RandomAccessCollection {
     /// The value for `key`. Setting appends a new key at the end, replaces an existing one in place, and nil removes.
     @inlinable public subscript(key: String) -> FHIRElement? {
         get {
-            // Compared in place through the buffer: iterating the array would copy (and retain) every member.
-            storage.withUnsafeBufferPointer { buffer in
-                for i in buffer.indices where FHIRObject.sameKey(buffer[i].key, key) { return buffer[i].value }
+            // Compared in place through the buffer: iterating the array would copy (and retain) every member. The
+            // key's length is taken once: a lookup is mostly a scan of lengths.
+            let length = key.utf8.count
+            return storage.withUnsafeBufferPointer { buffer in
+                for i in buffer.indices where buffer[i].key.utf8.count == length && buffer[i].key == key {
+                    return buffer[i].value
+                }
                 return nil
             }
         }
