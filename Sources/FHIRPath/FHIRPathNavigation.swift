@@ -39,7 +39,10 @@ enum FHIRPathNavigation {
                     try body(v, x)
                 }
             } else {
-                for v in values where !v.isNull { try body(v, nil) }
+                // In place: iterating the array would copy (retain and release) every value.
+                try values.withUnsafeBufferPointer { buffer in
+                    for i in buffer.indices where !buffer[i].isNull { try body(buffer[i], nil) }
+                }
             }
         case .null?, nil:
             guard let extensionValue else { return }
@@ -57,10 +60,12 @@ enum FHIRPathNavigation {
     /// `_name` when primitive, or else the extension of a primitive that has no value.
     @inline(__always)
     static func forEachNode(
-        of candidate: FHIRPathMember.Slot, in object: FHIRObject, _ body: (FHIRElement, FHIRElement?) throws -> Void
+        of candidate: FHIRPathMember.Slot, in object: FHIRObject, hint: FHIRPathMemberIndexHint? = nil,
+        _ body: (FHIRElement, FHIRElement?) throws -> Void
     ) rethrows {
         let (value, x) = object.mayHaveUnderscoreKeys
-            ? lookup(candidate.jsonName, candidate.underscoredName, in: object) : (object[candidate.jsonName], nil)
+            ? lookup(candidate.jsonName, candidate.underscoredName, in: object)
+            : (hint.map { $0.value(of: candidate.jsonName, in: object) } ?? object[candidate.jsonName], nil)
         if let value {
             try forEachNode(value, extensionValue: candidate.extensionName == nil ? nil : x, body)
         } else if let x {
@@ -96,6 +101,17 @@ enum FHIRPathNavigation {
     static func lookup(_ slot: FHIRPathMember.Slot, in object: FHIRObject) -> (FHIRElement?, FHIRElement?) {
         guard let extensionName = slot.extensionName, object.mayHaveUnderscoreKeys else {
             return (object[slot.jsonName], nil)
+        }
+        return lookup(slot.jsonName, extensionName, in: object)
+    }
+
+    /// `lookup(slot, in:)` remembering, in `hint`, where the member was found.
+    @inline(__always)
+    static func lookup(_ slot: FHIRPathMember.Slot, in object: FHIRObject, hint: FHIRPathMemberIndexHint)
+        -> (FHIRElement?, FHIRElement?)
+    {
+        guard let extensionName = slot.extensionName, object.mayHaveUnderscoreKeys else {
+            return (hint.value(of: slot.jsonName, in: object), nil)
         }
         return lookup(slot.jsonName, extensionName, in: object)
     }

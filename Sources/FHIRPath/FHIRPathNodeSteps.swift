@@ -47,10 +47,11 @@ enum FHIRPathNodeSteps {
             guard let entry = resolved.first(where: { FHIRObject.sameKey($0.type, inputType) }) else { return nil }
             switch entry.member.storage {
             case .plain(let slot) where !slot.holdsResources:
+                let hint = FHIRPathMemberIndexHint()
                 return ({ next in
                     { node, nodeExtension, env, sink in
                         guard let object = FHIRPathNavigation.memberHolder(node, nodeExtension) else { return }
-                        let (value, primitiveExtension) = FHIRPathNavigation.lookup(slot, in: object)
+                        let (value, primitiveExtension) = FHIRPathNavigation.lookup(slot, in: object, hint: hint)
                         try FHIRPathNavigation.forEachNode(value, extensionValue: primitiveExtension) {
                             try next($0, $1, env, sink)
                         }
@@ -59,10 +60,13 @@ enum FHIRPathNodeSteps {
             case .choice(_, let candidates) where candidates.count == 1 && !candidates[0].holdsResources:
                 // `value.ofType(Quantity)`: the compiler kept the one candidate `valueQuantity`.
                 let candidate = candidates[0]
+                let hint = FHIRPathMemberIndexHint()
                 return ({ next in
                     { node, nodeExtension, env, sink in
                         guard let object = FHIRPathNavigation.memberHolder(node, nodeExtension) else { return }
-                        try FHIRPathNavigation.forEachNode(of: candidate, in: object) { try next($0, $1, env, sink) }
+                        try FHIRPathNavigation.forEachNode(of: candidate, in: object, hint: hint) {
+                            try next($0, $1, env, sink)
+                        }
                     }
                 }, candidate.type)
             default:

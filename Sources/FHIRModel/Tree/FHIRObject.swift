@@ -59,6 +59,22 @@ public struct FHIRObject: Sendable, Hashable, RandomAccessCollection {
         }
     }
 
+    /// The value for `key` and where it is, looking first at `guess`: objects of one shape (the Observations of
+    /// a file) hold a member at the same place, so a caller that remembers where it found it last mostly reads one
+    /// member instead of scanning (and pulling into the cache) all those before it.
+    @inlinable public func value(forKey key: String, guessing guess: Int) -> (value: FHIRElement, index: Int)? {
+        let length = key.utf8.count
+        return storage.withUnsafeBufferPointer { buffer in
+            if guess >= 0, guess < buffer.count, buffer[guess].key.utf8.count == length, buffer[guess].key == key {
+                return (buffer[guess].value, guess)
+            }
+            for i in buffer.indices where buffer[i].key.utf8.count == length && buffer[i].key == key {
+                return (buffer[i].value, i)
+            }
+            return nil
+        }
+    }
+
     /// The members in place, for scans that compare keys without copying (and retaining) every member.
     @inlinable public func withMembers<R>(_ body: (UnsafeBufferPointer<Member>) throws -> R) rethrows -> R {
         try storage.withUnsafeBufferPointer(body)
