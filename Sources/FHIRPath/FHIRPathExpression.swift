@@ -73,7 +73,8 @@ public struct FHIRPathExpression: Sendable {
             var compiler = FHIRPathCompiler(model: model, options: options)
             compiled = try compiler.compileRoot(tree)
             evaluate = compiled.evaluate
-            walkFromFocus = compiled.chain.flatMap { $0.source == nil ? $0.run : nil }
+            // Not through `Optional.flatMap` (see `FHIRPathNodeSteps`: the closure would come back thunked).
+            if let chain = compiled.chain, chain.source == nil { walkFromFocus = chain.run } else { walkFromFocus = nil }
             evaluateItem = compiled.itemEvaluator
             version = options.version
             let analysis = FHIRPathKeyAnalysis(model: model)

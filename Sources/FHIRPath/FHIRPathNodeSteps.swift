@@ -77,7 +77,14 @@ enum FHIRPathNodeSteps {
             guard type.matches(typeCode: inputType, model: model, exactPrimitive: true) else { return nil }
             return ({ $0 }, inputType)
         case .filter(let criterion, let context, let setsThis):
-            let nodeTest = criterion.nodeTest.flatMap { FHIRObject.sameKey($0.inputType, inputType) ? $0.test : nil }
+            // Not through `Optional.flatMap`: a closure passed through a generic function comes back wrapped in
+            // conversion thunks, which then take its arguments as copies on every call.
+            let nodeTest: FHIRPathNodeTest?
+            if let candidate = criterion.nodeTest, FHIRObject.sameKey(candidate.inputType, inputType) {
+                nodeTest = candidate.test
+            } else {
+                nodeTest = nil
+            }
             return ({ next in
                 { node, primitiveExtension, env, sink in
                     let passes: Bool?
