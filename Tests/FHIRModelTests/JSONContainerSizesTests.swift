@@ -8,13 +8,16 @@ import Testing
     func sizes(_ json: String, from start: Int = 0) -> [Int32] {
         var sizes = ScratchStack<Int32>(capacity: 4)
         var open = ScratchStack<JSONContainerSizes.Open>(capacity: 2)
+        var spans = ScratchStack<JSONContainerSizes.StringSpan>(capacity: 2)
         defer {
             sizes.deallocate()
             open.deallocate()
+            spans.deallocate()
         }
         var text = json
         text.withUTF8 { bytes in
-            JSONContainerSizes.scan(bytes.baseAddress!, from: start, count: bytes.count, into: &sizes, open: &open)
+            JSONContainerSizes.scan(
+                bytes.baseAddress!, from: start, count: bytes.count, into: &sizes, strings: &spans, open: &open)
         }
         return (0..<sizes.count).map { sizes[$0] }
     }
@@ -29,6 +32,31 @@ import Testing
         // A string ending in an escaped backslash, then one holding an escaped quote and structure characters.
         let json = #"["a\\", "b\"],{[", "\\\"", "long string of more than eight bytes, with commas, and ] }"]"#
         #expect(sizes(json) == [4])
+    }
+
+    /// The strings the scan hands the reader as plain: exactly those without escapes, control or non-ASCII bytes.
+    func plainStrings(_ json: String) -> [String] {
+        var sizes = ScratchStack<Int32>(capacity: 4)
+        var open = ScratchStack<JSONContainerSizes.Open>(capacity: 2)
+        var spans = ScratchStack<JSONContainerSizes.StringSpan>(capacity: 2)
+        defer {
+            sizes.deallocate()
+            open.deallocate()
+            spans.deallocate()
+        }
+        var text = json
+        return text.withUTF8 { bytes in
+            JSONContainerSizes.scan(
+                bytes.baseAddress!, from: 0, count: bytes.count, into: &sizes, strings: &spans, open: &open)
+            return (0..<spans.count).map {
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[(spans[$0].start + 1)..<spans[$0].end]), as: UTF8.self)
+            }
+        }
+    }
+
+    @Test func plainStringsOnly() {
+        let json = #"{"key": "a value longer than eight bytes", "esc\"aped": "caf\#u{E9}", "x": ["\#t", "ok", "\n"]}"#
+        #expect(plainStrings(json) == ["key", "a value longer than eight bytes", "x", "ok"])
     }
 
     @Test func stopsAtTheCloseOfTheFirstContainer() {

@@ -163,6 +163,9 @@ struct JSONByteParser: ~Copyable {
     var containerSizes: ScratchStack<Int32>
     var openContainers: ScratchStack<JSONContainerSizes.Open>
     var nextContainer = 0
+    /// Plain strings the same scan found, and the next one's index.
+    var stringSpans: ScratchStack<JSONContainerSizes.StringSpan>
+    var nextStringSpan = 0
 
     init(bytes: UnsafeRawBufferPointer, maxDepth: Int) {
         self.bytes = bytes
@@ -175,6 +178,7 @@ struct JSONByteParser: ~Copyable {
         strings = scratch.strings
         containerSizes = scratch.containerSizes
         openContainers = scratch.openContainers
+        stringSpans = scratch.stringSpans
         if let address = bytes.baseAddress, bytes.count > 0 {
             base = address.assumingMemoryBound(to: UInt8.self)
         } else {
@@ -185,12 +189,13 @@ struct JSONByteParser: ~Copyable {
     deinit {
         var scratch = JSONParserScratch(
             members: members, keyFingerprints: keyFingerprints, items: items, strings: strings,
-            containerSizes: containerSizes, openContainers: openContainers)
+            containerSizes: containerSizes, stringSpans: stringSpans, openContainers: openContainers)
         // A failed parse leaves partial containers behind.
         scratch.members.removeAll()
         scratch.keyFingerprints.removeAll()
         scratch.items.removeAll()
         scratch.containerSizes.removeAll()
+        scratch.stringSpans.removeAll()
         scratch.openContainers.removeAll()
         JSONParserScratch.giveBack(scratch)
     }
@@ -286,7 +291,11 @@ struct JSONByteParser: ~Copyable {
             guard scanning else { return 0 }
             containerSizes.removeAll()
             nextContainer = 0
-            JSONContainerSizes.scan(base, from: position, count: count, into: &containerSizes, open: &openContainers)
+            stringSpans.removeAll()
+            nextStringSpan = 0
+            JSONContainerSizes.scan(
+                base, from: position, count: count, into: &containerSizes, strings: &stringSpans,
+                open: &openContainers)
             guard containerSizes.count > 0 else { return 0 }
         }
         let size = containerSizes[nextContainer]
@@ -578,6 +587,16 @@ struct JSONByteParser: ~Copyable {
     /// the way; moves past it. Returns the offset of the closing quote and whether the string has no escapes.
     @inline(__always)
     mutating func scanString() throws -> (end: Int, simple: Bool) {
+        // A plain string the container scan already went through (see `JSONContainerSizes`).
+        while nextStringSpan < stringSpans.count {
+            let span = stringSpans[nextStringSpan]
+            if span.start > position { break }
+            nextStringSpan += 1
+            if span.start == position {
+                position = span.end + 1
+                return (span.end, true)
+            }
+        }
         var i = position + 1
         // Eight bytes at a time while none is a quote, a backslash, a control character or non-ASCII.
         while i + 8 <= count {

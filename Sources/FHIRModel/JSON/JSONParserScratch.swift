@@ -12,13 +12,14 @@ struct JSONParserScratch: @unchecked Sendable {
     /// The sizes of the containers of the value being read, and the scan's open containers (see
     /// `JSONContainerSizes`).
     var containerSizes: ScratchStack<Int32>
+    var stringSpans: ScratchStack<JSONContainerSizes.StringSpan>
     var openContainers: ScratchStack<JSONContainerSizes.Open>
 
     static func make() -> JSONParserScratch {
         JSONParserScratch(
             members: ScratchStack(capacity: 64), keyFingerprints: ScratchStack(capacity: 64),
             items: ScratchStack(capacity: 64), strings: JSONStringTable(), containerSizes: ScratchStack(capacity: 64),
-            openContainers: ScratchStack(capacity: 16))
+            stringSpans: ScratchStack(capacity: 128), openContainers: ScratchStack(capacity: 16))
     }
 
     func deallocate() {
@@ -27,6 +28,7 @@ struct JSONParserScratch: @unchecked Sendable {
         items.deallocate()
         strings.deallocate()
         containerSizes.deallocate()
+        stringSpans.deallocate()
         openContainers.deallocate()
     }
 
