@@ -65,9 +65,13 @@ public struct FHIRObject: Sendable, Hashable, RandomAccessCollection {
     @inlinable public func value(forKey key: String, guessing guess: Int) -> (value: FHIRElement, index: Int)? {
         let length = key.utf8.count
         return storage.withUnsafeBufferPointer { buffer in
-            if guess >= 0, guess < buffer.count, buffer[guess].key.utf8.count == length, buffer[guess].key == key {
-                return (buffer[guess].value, guess)
+            // The guess, then its neighbours (one optional member more or less before it), then everything.
+            @inline(__always) func matches(_ i: Int) -> Bool {
+                i >= 0 && i < buffer.count && buffer[i].key.utf8.count == length && buffer[i].key == key
             }
+            if matches(guess) { return (buffer[guess].value, guess) }
+            if matches(guess + 1) { return (buffer[guess + 1].value, guess + 1) }
+            if matches(guess - 1) { return (buffer[guess - 1].value, guess - 1) }
             for i in buffer.indices where buffer[i].key.utf8.count == length && buffer[i].key == key {
                 return (buffer[i].value, i)
             }
