@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs immport-bridge-bench and the peer tools on the same generated files in the same run and prints ratios.
+# Runs immport-bridge-bench and the peer tools on the same generated files in the same run and prints ratios
+# (JSON parse and write, SQL-on-FHIR views, FHIRPath).
 #
 #   Benchmarks/run-peers.sh [--patients N] [--observations N] [--rounds R] [--runs N]
 #
@@ -23,13 +24,13 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-# Peer packages from PyPI, one per line: "name==version" pins the figures. Later benchmark families add theirs
-# here (fhirpathpy, pysof, fhir.resources) and their measurements in Benchmarks/peers.py.
+# Peer packages from PyPI, one per line: "name==version" pins the figures.
 PEER_PACKAGES=(
   "fhirkit-rs==0.1.0"
   "orjson==3.13.0"
   "pysof==0.2.6"
   "fhir.resources[xml]==8.3.0"
+  "fhirpathpy==2.2.4"
 )
 
 VENV=Benchmarks/.venv
@@ -72,4 +73,5 @@ done
 "$VENV/bin/python" Benchmarks/compare.py --bench "$BENCH" --data "$DATA" --rounds "$ROUNDS" --runs "$RUNS"
 status=$?
 "$VENV/bin/python" Benchmarks/compare_views.py --bench "$BENCH" --data "$DATA" --rounds "$ROUNDS" --runs 3 || status=1
+"$VENV/bin/python" Benchmarks/compare_fhirpath.py --bench "$BENCH" --data "$DATA" --rounds "$ROUNDS" || status=1
 exit $status
