@@ -127,7 +127,9 @@ public struct FHIRJSONReader: Sendable {
 /// one contiguous buffer), strings scanned eight bytes at a time, and object members and array items collected on
 /// reused stacks and moved into an exactly sized array once the container closes, instead of arrays grown by
 /// appending; repeated keys and short values come from a string table. Stacks and table are parked between parses
-/// (`JSONParserScratch`), so a stream of small documents allocates little.
+/// (`JSONParserScratch`), so a stream of small documents allocates little. The arrays themselves are allocated
+/// when their containers open, sized by a scan ahead (`JSONContainerSizes`), so that a tree lies in memory in the
+/// order it is walked.
 struct JSONByteParser: ~Copyable {
     struct Failure: Error {
         var reason: FHIRJSONError.Reason
