@@ -209,15 +209,6 @@ enum FHIRPathNavigation {
         for child in untyped { try body(child) }
     }
 
-    /// `item.name` into `out`.
-    @inline(__always)
-    static func navigate(
-        _ item: FHIRPathItem, name: String, member resolved: FHIRPathMember?, model: any FHIRPathTypeModel,
-        into out: inout [FHIRPathItem]
-    ) {
-        forEachChild(item, name: name, member: resolved, model: model) { out.append($0) }
-    }
-
     static func navigateUntyped(_ object: FHIRObject, name: String, into out: inout [FHIRPathItem]) {
         if let value = object[name] {
             let x = mayBePrimitive(value) ? object["_" + name] : nil

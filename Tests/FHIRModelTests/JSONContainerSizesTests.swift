@@ -5,7 +5,8 @@ import Testing
 /// The quick scan that sizes containers before the JSON reader builds them (so that it can allocate them as they
 /// open): sizes in opening order, strings skipped whatever they contain, and no trouble with malformed input.
 @Suite struct JSONContainerSizesTests {
-    func sizes(_ json: String, from start: Int = 0) -> [Int32] {
+    /// The container sizes the scan finds from `start`, and the strings it hands the reader as plain.
+    func scan(_ json: String, from start: Int = 0) -> (sizes: [Int32], plainStrings: [String]) {
         var sizes = ScratchStack<Int32>(capacity: 4)
         var open = ScratchStack<JSONContainerSizes.Open>(capacity: 2)
         var spans = ScratchStack<JSONContainerSizes.StringSpan>(capacity: 2)
@@ -15,12 +16,17 @@ import Testing
             spans.deallocate()
         }
         var text = json
-        text.withUTF8 { bytes in
+        return text.withUTF8 { bytes in
             JSONContainerSizes.scan(
                 bytes.baseAddress!, from: start, count: bytes.count, into: &sizes, strings: &spans, open: &open)
+            let plain = (0..<spans.count).map {
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[(spans[$0].start + 1)..<spans[$0].end]), as: UTF8.self)
+            }
+            return ((0..<sizes.count).map { sizes[$0] }, plain)
         }
-        return (0..<sizes.count).map { sizes[$0] }
     }
+
+    func sizes(_ json: String, from start: Int = 0) -> [Int32] { scan(json, from: start).sizes }
 
     @Test func sizesInOpeningOrder() {
         // root {a, c, d, e}; a [1, 2, {b}, []]; {b}; []; c {}; e [{}]; {}
@@ -34,29 +40,10 @@ import Testing
         #expect(sizes(json) == [4])
     }
 
-    /// The strings the scan hands the reader as plain: exactly those without escapes, control or non-ASCII bytes.
-    func plainStrings(_ json: String) -> [String] {
-        var sizes = ScratchStack<Int32>(capacity: 4)
-        var open = ScratchStack<JSONContainerSizes.Open>(capacity: 2)
-        var spans = ScratchStack<JSONContainerSizes.StringSpan>(capacity: 2)
-        defer {
-            sizes.deallocate()
-            open.deallocate()
-            spans.deallocate()
-        }
-        var text = json
-        return text.withUTF8 { bytes in
-            JSONContainerSizes.scan(
-                bytes.baseAddress!, from: 0, count: bytes.count, into: &sizes, strings: &spans, open: &open)
-            return (0..<spans.count).map {
-                String(decoding: UnsafeBufferPointer(rebasing: bytes[(spans[$0].start + 1)..<spans[$0].end]), as: UTF8.self)
-            }
-        }
-    }
-
+    /// Plain: exactly the strings without escapes, control or non-ASCII bytes.
     @Test func plainStringsOnly() {
         let json = #"{"key": "a value longer than eight bytes", "esc\"aped": "caf\#u{E9}", "x": ["\#t", "ok", "\n"]}"#
-        #expect(plainStrings(json) == ["key", "a value longer than eight bytes", "x", "ok"])
+        #expect(scan(json).plainStrings == ["key", "a value longer than eight bytes", "x", "ok"])
     }
 
     @Test func stopsAtTheCloseOfTheFirstContainer() {

@@ -70,8 +70,9 @@ public struct FHIRObject: Sendable, Hashable, RandomAccessCollection {
                 i >= 0 && i < buffer.count && buffer[i].key.utf8.count == length && buffer[i].key == key
             }
             if matches(guess) { return (buffer[guess].value, guess) }
-            if matches(guess + 1) { return (buffer[guess + 1].value, guess + 1) }
-            if matches(guess - 1) { return (buffer[guess - 1].value, guess - 1) }
+            // Wrapping: any Int is a valid guess, and out of range is just a miss.
+            if matches(guess &+ 1) { return (buffer[guess &+ 1].value, guess &+ 1) }
+            if matches(guess &- 1) { return (buffer[guess &- 1].value, guess &- 1) }
             for i in buffer.indices where buffer[i].key.utf8.count == length && buffer[i].key == key {
                 return (buffer[i].value, i)
             }
