@@ -97,6 +97,25 @@ struct FHIRPathChain: Sendable {
         return nodes
     }
 
+    /// The whole chain as node steps on a resource of type `resourceType`, when it is a path from its focus that
+    /// starts with a member of that type or with the type's name (`code.coding...`, `Observation.code...`):
+    /// evaluating on a resource then needs no item for it (`FHIRPathExpression.evaluate`).
+    var resourceEntry: (resourceType: String, nodes: FHIRPathNodeSteps.Compiled)? {
+        guard source == nil, let first = steps.first else { return nil }
+        var rest = steps[...]
+        if case .typeName(let name) = first {
+            rest = steps.dropFirst()
+            guard case .member(_, let resolved)? = rest.first, resolved.count == 1,
+                FHIRObject.sameKey(resolved[0].type, name)
+            else { return nil }
+        }
+        guard case .member(_, let resolved)? = rest.first, resolved.count == 1,
+            let nodes = FHIRPathNodeSteps.compile(rest, inputType: resolved[0].type, model: model),
+            nodes.stepCount == rest.count
+        else { return nil }
+        return (resolved[0].type, nodes)
+    }
+
     func appending(_ step: Step) -> FHIRPathChain {
         FHIRPathChain(source: source, steps: steps + [step], model: model)
     }

@@ -93,17 +93,60 @@ struct FHIRPathConstantComparison: Sendable {
         }
     }
 
+    /// Runs node steps (`run`, giving nodes of `outputType`) from a node and compares their only result with the
+    /// constant: `.some(result)`, or nil with `several` set when they give more than one, or nil when none.
+    @inline(__always)
+    private func compareOnly(
+        _ run: FHIRPathNodeSteps.Runner, outputType: String, typedAsString: Bool, typedAsNumber: Bool,
+        from node: FHIRElement, _ primitiveExtension: FHIRElement?, _ env: FHIRPathEnvironment, several: inout Bool
+    ) throws -> Bool?? {
+        var first: FHIRElement? = nil
+        var firstExtension: FHIRElement? = nil
+        var count = 0
+        try run(node, primitiveExtension, env) { found, x in
+            if count == 0 {
+                first = found
+                firstExtension = x
+            }
+            count += 1
+        }
+        guard let first else { return nil }
+        if count > 1 {
+            several = true
+            return nil
+        }
+        return .some(
+            try result(node: first, typedAsString: typedAsString, typedAsNumber: typedAsNumber) {
+                FHIRPathItem(.node(first, type: outputType, primitiveExtension: firstExtension))
+            })
+    }
+
     /// The value on a focus of `item` alone: `[true]`, `[false]` or empty.
     var itemEvaluator: @Sendable (FHIRPathItem, FHIRPathEnvironment) throws -> [FHIRPathItem] {
         let comparison = self
+        // On a resource of the type the path starts from, its node steps run on the resource directly.
+        let entry = chain.resourceEntry
+        let entryType = entry?.resourceType ?? ""
+        let entryRun = entry?.nodes.run
+        let outputType = entry?.nodes.outputType ?? ""
+        let typedAsString = Self.isPlainString(outputType)
+        let typedAsNumber = Self.isNumber(outputType)
         return { item, env in
+            if let entryRun, let node = item.value.node, let type = node.type, FHIRObject.sameKey(type, entryType) {
+                var several = false
+                let compared = try comparison.compareOnly(
+                    entryRun, outputType: outputType, typedAsString: typedAsString, typedAsNumber: typedAsNumber,
+                    from: node.element, item.value.primitiveExtension, env, several: &several)
+                if several { return try comparison.general([item], env) }
+                return compared.map { FHIRPathOperators.booleanResult($0) } ?? []
+            }
             let (first, count) = try FHIRPathCompiler.firstItem(of: comparison.chain, from: item, env)
             guard let first else { return [] }
             if count > 1 { return try comparison.general([item], env) }
             return FHIRPathOperators.booleanResult(
                 try comparison.result(
                     node: first.value.node?.element, typedAsString: comparison.pathGivesStrings,
-                typedAsNumber: comparison.pathGivesNumbers, item: { first }))
+                    typedAsNumber: comparison.pathGivesNumbers, item: { first }))
         }
     }
 
@@ -120,24 +163,15 @@ struct FHIRPathConstantComparison: Sendable {
         let run = nodes.run
         let comparison = self
         return (inputType, { node, primitiveExtension, env in
-            var first: FHIRElement? = nil
-            var firstExtension: FHIRElement? = nil
-            var count = 0
-            try run(node, primitiveExtension, env) { found, x in
-                if count == 0 {
-                    first = found
-                    firstExtension = x
-                }
-                count += 1
-            }
-            guard let first else { return nil }
-            if count > 1 {
+            var several = false
+            let compared = try comparison.compareOnly(
+                run, outputType: outputType, typedAsString: typedAsString, typedAsNumber: typedAsNumber, from: node,
+                primitiveExtension, env, several: &several)
+            if several {
                 let item = FHIRPathItem(.node(node, type: inputType, primitiveExtension: primitiveExtension))
                 return try FHIRPathOperators.boolean(comparison.general([item], env), "criterion")
             }
-            return try comparison.result(node: first, typedAsString: typedAsString, typedAsNumber: typedAsNumber) {
-                FHIRPathItem(.node(first, type: outputType, primitiveExtension: firstExtension))
-            }
+            return compared ?? nil
         })
     }
 }

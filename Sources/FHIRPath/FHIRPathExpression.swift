@@ -59,6 +59,11 @@ public struct FHIRPathExpression: Sendable {
         /// the chain out of the class would cost a retain for each of its parts on every call.
         let walkFromFocus: FHIRPathChain.Runner?
         let evaluateItem: (@Sendable (FHIRPathItem, FHIRPathEnvironment) throws -> [FHIRPathItem])?
+        /// The whole expression as node steps on a resource of one type (`FHIRPathChain.resourceEntry`): kept as
+        /// plain fields, read on every call.
+        let entryResourceType: String?
+        let entryRun: FHIRPathNodeSteps.Runner?
+        let entryOutputType: String
         let model: any FHIRPathTypeModel
         let version: FHIRVersion
         let focusKeys: FHIRJSONKeyFilter?
@@ -76,6 +81,15 @@ public struct FHIRPathExpression: Sendable {
             // Not through `Optional.flatMap` (see `FHIRPathNodeSteps`: the closure would come back thunked).
             if let chain = compiled.chain, chain.source == nil { walkFromFocus = chain.run } else { walkFromFocus = nil }
             evaluateItem = compiled.itemEvaluator
+            if let chain = compiled.chain, let entry = chain.resourceEntry {
+                entryResourceType = entry.resourceType
+                entryRun = entry.nodes.run
+                entryOutputType = entry.nodes.outputType
+            } else {
+                entryResourceType = nil
+                entryRun = nil
+                entryOutputType = ""
+            }
             version = options.version
             let analysis = FHIRPathKeyAnalysis(model: model)
             focusKeys = analysis.keys(tree, at: .focus, types: options.rootType.map { [$0] })
@@ -113,6 +127,17 @@ public struct FHIRPathExpression: Sendable {
         if let context = input.context {
             environment.restart(context: context)
             return try core.evaluate(context, environment)
+        }
+        // A path of known types from the resource: its node steps run on the resource itself.
+        if let run = core.entryRun, let entryType = core.entryResourceType, let type,
+            FHIRObject.sameKey(type, entryType)
+        {
+            let outputType = core.entryOutputType
+            var out: [FHIRPathItem] = []
+            try run(input.resource, nil, environment) {
+                out.append(FHIRPathItem(.node($0, type: outputType, primitiveExtension: $1)))
+            }
+            return out
         }
         // From the resource: a path is walked from the one item, without making it a collection first.
         if let walk = core.walkFromFocus {

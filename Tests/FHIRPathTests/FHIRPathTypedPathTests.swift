@@ -41,6 +41,20 @@ import Testing
         #expect(try Self.values("deceased.ofType(dateTime)") == [])
     }
 
+    @Test func resourcesOfAnotherTypeTakeTheGeneralPath() throws {
+        // Compiled for a Patient, evaluated on other resources: no Patient members, no crash, same as FHIRPath says.
+        let observation: FHIRElement = ["resourceType": "Observation", "status": "final"]
+        let unknown: FHIRElement = ["resourceType": "Unheard", "name": [["given": ["Zed"]]]]
+        #expect(try Self.values("Patient.name.given", observation, root: nil) == [])
+        #expect(try Self.values("Patient.birthDate < @2000", observation, root: nil) == [])
+        #expect(try Self.values("name.given", Self.patient, root: nil) == ["Ann", .null, "Bo", "Cy"])
+        // An unknown resource type is read untyped: its members are found by name.
+        #expect(try Self.values("name.given", unknown, root: nil) == ["Zed"])
+        let typed = try FHIRPathExpression("name.given", options: .init(rootType: "Patient"))
+        #expect(try typed.evaluateJSON(unknown) == ["Zed"])
+        #expect(try typed.evaluateJSON(observation) == [])
+    }
+
     @Test func criteriaWithThisAndSeveralItems() throws {
         #expect(try Self.values("name.where(given = 'Cy').family") == ["Doe"])
         #expect(try Self.values("name.given.where($this = 'Bo')") == ["Bo"])
