@@ -58,6 +58,7 @@ public struct FHIRPathExpression: Sendable {
         /// The compiled chain's walk, when the expression is a path from its focus: kept alone because copying
         /// the chain out of the class would cost a retain for each of its parts on every call.
         let walkFromFocus: FHIRPathChain.Runner?
+        /// `compiled`'s one-item evaluation, when it has one (a top-level `path op constant`).
         let evaluateItem: (@Sendable (FHIRPathItem, FHIRPathEnvironment) throws -> [FHIRPathItem])?
         /// The whole expression as node steps on a resource of one type (`FHIRPathChain.resourceEntry`): kept as
         /// plain fields, read on every call.
