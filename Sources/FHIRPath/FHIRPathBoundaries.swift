@@ -10,7 +10,7 @@ enum FHIRPathBoundaries {
         guard let edge = low ? d - half : d + half else { return nil }
         if precision > d.scale { return edge.withScale(precision) }
         // Fewer digits than written: round outward.
-        let unit = FHIRPathDecimal.power(edge.scale - precision)
+        guard let unit = FHIRPathDecimal.power(edge.scale - precision) else { return nil }
         var q = edge.mantissa / unit
         let r = edge.mantissa % unit
         if low && r < 0 { q -= 1 }

@@ -149,18 +149,30 @@ struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
     var doubleValue: Double { Double(description) ?? .nan }
 
     var isInteger: Bool { fractionalPart == 0 }
-    private var fractionalPart: Int128 { mantissa % FHIRPathDecimal.power(scale) }
-
-    static func power(_ n: Int) -> Int128 {
-        var r: Int128 = 1
-        for _ in 0..<n { r *= 10 }
-        return r
+    /// Beyond 38 fraction digits every mantissa is all fraction (it is below 10^39).
+    private var fractionalPart: Int128 {
+        guard let unit = FHIRPathDecimal.power(scale) else { return mantissa }
+        return mantissa % unit
     }
+
+    /// 10^n for 0 <= n <= 38; nil above (10^39 does not fit an Int128), where callers know the answer without it.
+    @inline(__always)
+    static func power(_ n: Int) -> Int128? {
+        n >= 0 && n < powers.count ? powers[n] : nil
+    }
+
+    private static let powers: [Int128] = {
+        var table: [Int128] = [1]
+        while let last = table.last, case (let next, false) = last.multipliedReportingOverflow(by: 10) {
+            table.append(next)
+        }
+        return table
+    }()
 
     /// The integer part, truncated toward zero, when it fits an Int.
     var truncatedInt: Int? {
-        let whole = mantissa / FHIRPathDecimal.power(scale)
-        return Int(exactly: whole)
+        guard let unit = FHIRPathDecimal.power(scale) else { return 0 }
+        return Int(exactly: mantissa / unit)
     }
 
     var description: String {
@@ -186,7 +198,10 @@ struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
     func withScale(_ newScale: Int) -> FHIRPathDecimal? {
         if newScale == scale { return self }
         if newScale > scale {
-            let (m, o) = mantissa.multipliedReportingOverflow(by: FHIRPathDecimal.power(newScale - scale))
+            guard let unit = FHIRPathDecimal.power(newScale - scale) else {
+                return mantissa == 0 ? FHIRPathDecimal(mantissa: 0, scale: newScale) : nil
+            }
+            let (m, o) = mantissa.multipliedReportingOverflow(by: unit)
             return o ? nil : FHIRPathDecimal(mantissa: m, scale: newScale)
         }
         return rounded(to: newScale)
@@ -195,7 +210,10 @@ struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
     /// Rounds half away from zero to `places` fraction digits.
     func rounded(to places: Int) -> FHIRPathDecimal {
         guard places < scale else { return self }
-        let divisor = FHIRPathDecimal.power(scale - places)
+        // More than 38 digits dropped: the value is below a tenth of the last kept digit.
+        guard let divisor = FHIRPathDecimal.power(scale - places) else {
+            return FHIRPathDecimal(mantissa: 0, scale: places)
+        }
         var q = mantissa / divisor
         let r = mantissa % divisor
         if (r < 0 ? -r : r) * 2 >= divisor { q += mantissa < 0 ? -1 : 1 }
@@ -203,7 +221,8 @@ struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
     }
 
     func truncated() -> FHIRPathDecimal {
-        FHIRPathDecimal(mantissa: mantissa / FHIRPathDecimal.power(scale), scale: 0)
+        guard let unit = FHIRPathDecimal.power(scale) else { return FHIRPathDecimal(mantissa: 0, scale: 0) }
+        return FHIRPathDecimal(mantissa: mantissa / unit, scale: 0)
     }
 
     func floor() -> FHIRPathDecimal {

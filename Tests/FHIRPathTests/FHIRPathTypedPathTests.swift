@@ -88,6 +88,25 @@ import Testing
         }
     }
 
+    @Test func decimalsBeyondThirtyEightDigitsDoNotTrap() throws {
+        // 1e-50 has 50 fraction digits: 10^50 does not fit the 128-bit mantissa the arithmetic works in, which used
+        // to trap (a crash) when such a value was compared, rounded or truncated.
+        let observation = try FHIRJSONReader().read(
+            #"{"resourceType": "Observation", "valueQuantity": {"value": 1e-50, "unit": "mg"}}"#)
+        func value(_ tail: String) throws -> [FHIRElement] {
+            try Self.values("Observation.value.ofType(Quantity).value" + tail, observation, root: nil)
+        }
+        #expect(try value(" > 1") == [false])
+        #expect(try value(" < 1") == [true])
+        #expect(try value(" > 0") == [true])
+        #expect(try value(".round(2)") == [.number(FHIRNumber("0.00")!)])
+        #expect(try value(".truncate()") == [0])
+        #expect(try value(".floor()") == [0])
+        #expect(try value(".ceiling()") == [1])
+        #expect(try value(" * 1e0".replacingOccurrences(of: "1e0", with: "1.0")).count == 1)
+        #expect(try value(".toString()") == [.string("0." + String(repeating: "0", count: 49) + "1")])
+    }
+
     @Test func stringsAgainstConstants() throws {
         let observation: FHIRElement = [
             "resourceType": "Observation",
