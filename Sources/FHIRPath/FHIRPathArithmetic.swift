@@ -44,8 +44,9 @@ enum FHIRPathArithmetic {
         case "+": return a.addingReportingOverflow(b).overflow ? nil : a + b
         case "-": return a.subtractingReportingOverflow(b).overflow ? nil : a - b
         case "*": return a.multipliedReportingOverflow(by: b).overflow ? nil : a * b
-        case "div": return b == 0 ? nil : a / b
-        case "mod": return b == 0 ? nil : a % b
+        // Int.min div -1 overflows (nil, like the other overflows); Int.min mod -1 is 0, which Swift's `%` traps on.
+        case "div": return b == 0 || a.dividedReportingOverflow(by: b).overflow ? nil : a / b
+        case "mod": return b == 0 ? nil : a.remainderReportingOverflow(dividingBy: b).partialValue
         default: return nil
         }
     }

@@ -58,6 +58,9 @@ enum FHIRPathMathFunctions {
         "abs": Entry(arity: 0...0, kind: .eager { input, _, _ in
             guard let v = try number(input, "abs") else { return [] }
             switch v {
+            // |Int.min| is no Int: it is given as a Decimal rather than trapping.
+            case .integer(let i) where i == .min, .long(let i) where i == .min:
+                return [FHIRPathItem(.decimal(FHIRPathDecimal(mantissa: -Int128(i), scale: 0)))]
             case .integer(let i): return [FHIRPathItem(.integer(abs(i)))]
             case .long(let i): return [FHIRPathItem(.long(abs(i)))]
             case .decimal(let d): return [FHIRPathItem(.decimal(d.magnitude))]

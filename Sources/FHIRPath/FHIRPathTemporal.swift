@@ -143,6 +143,10 @@ struct FHIRPathTemporal: Sendable, Hashable, CustomStringConvertible {
         return (sign == UInt8(ascii: "-") ? -1 : 1) * (h * 60 + m)
     }
 
+    /// Arithmetic keeps years within this many of year 0: beyond, a value's milliseconds since the epoch would no
+    /// longer fit 64 bits (FHIR itself writes four-digit years).
+    static let maximumYear = 100_000_000
+
     static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
 
     static func daysIn(month: Int, year: Int) -> Int {
@@ -325,25 +329,37 @@ struct FHIRPathTemporal: Sendable, Hashable, CustomStringConvertible {
             unit = precision
         }
         guard let n = amount.truncated().truncatedInt else { return nil }
+        // Overflow is nil (an error for the caller), never a trap; see `maximumYear`.
+        func shifted(by unitMilliseconds: Int) -> Int? {
+            let (delta, o1) = n.multipliedReportingOverflow(by: unitMilliseconds)
+            let (total, o2) = wallMilliseconds.addingReportingOverflow(delta)
+            return o1 || o2 ? nil : total
+        }
         switch unit {
         case .year:
-            result.year += n
+            let (year, overflow) = result.year.addingReportingOverflow(n)
+            guard !overflow, abs(year) <= FHIRPathTemporal.maximumYear else { return nil }
+            result.year = year
             result.day = min(result.day, FHIRPathTemporal.daysIn(month: result.month, year: result.year))
         case .month:
-            let total = result.year * 12 + (result.month - 1) + n
+            let (total, overflow) = (result.year * 12 + (result.month - 1)).addingReportingOverflow(n)
+            guard !overflow, abs(total / 12) <= FHIRPathTemporal.maximumYear else { return nil }
             result.year = total >= 0 ? total / 12 : (total - 11) / 12
             result.month = total - result.year * 12 + 1
             result.day = min(result.day, FHIRPathTemporal.daysIn(month: result.month, year: result.year))
-        case .day:
-            result.setWallMilliseconds(wallMilliseconds + n * 86_400_000)
-        case .hour:
-            result.setWallMilliseconds(wallMilliseconds + n * 3_600_000)
-        case .minute:
-            result.setWallMilliseconds(wallMilliseconds + n * 60_000)
-        case .second:
-            result.setWallMilliseconds(wallMilliseconds + n * 1000)
-        case .millisecond:
-            result.setWallMilliseconds(wallMilliseconds + n)
+        default:
+            let unitMilliseconds: Int
+            switch unit {
+            case .day: unitMilliseconds = 86_400_000
+            case .hour: unitMilliseconds = 3_600_000
+            case .minute: unitMilliseconds = 60_000
+            case .second: unitMilliseconds = 1000
+            default: unitMilliseconds = 1
+            }
+            guard let total = shifted(by: unitMilliseconds),
+                abs(total / 86_400_000 / 366) <= FHIRPathTemporal.maximumYear
+            else { return nil }
+            result.setWallMilliseconds(total)
         }
         if kind == .time {
             result.setWallMilliseconds(((result.wallMilliseconds % 86_400_000) + 86_400_000) % 86_400_000)
