@@ -67,6 +67,20 @@ import Testing
         }
     }
 
+    @Test func aFailedParseLeavesNothingForTheNext() throws {
+        // The first document is scanned whole, then fails late (a bad number), leaving sizes and string spans
+        // behind; the next, of another shape, reuses the same pooled stacks and must not see them.
+        let failing = #"{"aaaa": ["bbbbbbbbbbbb", "cc", {"d": [1, 2, 3]}], "e": 01}"#
+        let next = #"{"x": "yyyyyyyyyyyyyyyyyyyy", "zz": [{"k": "v"}, [], "w"]}"#
+        for _ in 0..<3 {
+            #expect(throws: FHIRJSONError.self) { try FHIRJSONReader().read(failing) }
+            let tree = try FHIRJSONReader().read(next)
+            #expect(tree["x"] == "yyyyyyyyyyyyyyyyyyyy")
+            #expect(tree["zz"] == [["k": "v"], [], "w"])
+            #expect(tree.objectValue?.count == 2)
+        }
+    }
+
     @Test func readerBuildsTheSameTreeWithSizedContainers() throws {
         // Containers sized ahead (every member), partly (a filtered top level) and not at all (streamed entries)
         // give the same values.

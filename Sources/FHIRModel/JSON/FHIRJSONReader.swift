@@ -189,17 +189,10 @@ struct JSONByteParser: ~Copyable {
     }
 
     deinit {
-        var scratch = JSONParserScratch(
-            members: members, keyFingerprints: keyFingerprints, items: items, strings: strings,
-            containerSizes: containerSizes, stringSpans: stringSpans, openContainers: openContainers)
-        // A failed parse leaves partial containers behind.
-        scratch.members.removeAll()
-        scratch.keyFingerprints.removeAll()
-        scratch.items.removeAll()
-        scratch.containerSizes.removeAll()
-        scratch.stringSpans.removeAll()
-        scratch.openContainers.removeAll()
-        JSONParserScratch.giveBack(scratch)
+        JSONParserScratch.giveBack(
+            JSONParserScratch(
+                members: members, keyFingerprints: keyFingerprints, items: items, strings: strings,
+                containerSizes: containerSizes, stringSpans: stringSpans, openContainers: openContainers))
     }
 
     /// A valid address for an empty input, never read (`count` is 0).

@@ -40,8 +40,14 @@ struct JSONParserScratch: @unchecked Sendable {
         pool.withLock { $0.popLast() } ?? make()
     }
 
-    /// Gives back a set whose stacks are empty.
-    static func giveBack(_ scratch: JSONParserScratch) {
+    /// Empties every stack (a failed parse leaves partial containers behind) and keeps the set for the next parse.
+    static func giveBack(_ scratch: consuming JSONParserScratch) {
+        scratch.members.removeAll()
+        scratch.keyFingerprints.removeAll()
+        scratch.items.removeAll()
+        scratch.containerSizes.removeAll()
+        scratch.stringSpans.removeAll()
+        scratch.openContainers.removeAll()
         let kept = pool.withLock { parked -> Bool in
             guard parked.count < poolLimit else { return false }
             parked.append(scratch)

@@ -37,11 +37,7 @@ struct FHIRXMLDecoder: ~Copyable {
     }
 
     deinit {
-        // Given back empty, also after an error left things on the stacks.
-        var scratch = scratch
-        scratch.members.removeAll()
-        scratch.items.removeAll()
-        scratch.keyFingerprints.removeAll()
+        // Emptied by the pool, also after an error left things on the stacks.
         JSONParserScratch.giveBack(scratch)
     }
 
