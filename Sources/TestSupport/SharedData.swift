@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Testing
 
 /// Locates the read-only reference data in `../shared/` (conformance suites, FHIR definitions and examples).
 ///
@@ -39,6 +40,23 @@ public enum SharedData {
         }
     }
 
+    /// Whether `relative` exists inside shared/.
+    public static func exists(_ relative: String) -> Bool { access(directory + "/" + relative, F_OK) == 0 }
+
+    /// The absolute path of `relative` inside shared/; throws when it is missing. Tests that call it carry the
+    /// `.sharedData(...)` trait, so outside CI they are skipped (and reported as skipped) before they get here.
+    public static func require(_ relative: String) throws -> String {
+        let full = directory + "/" + relative
+        guard access(full, F_OK) == 0 else { throw Unavailable.missing(full) }
+        return full
+    }
+
+    /// File names in a shared/ folder (sorted); throws when it is missing (see `require(_:)`).
+    public static func requireFiles(in relative: String, withSuffix suffix: String = "") throws -> [String] {
+        guard let names = try files(in: relative, withSuffix: suffix) else { throw Unavailable.missing(directory + "/" + relative) }
+        return names
+    }
+
     /// The absolute path of `relative` inside shared/, or nil after printing a loud skip message.
     /// Under `CI=true` a missing file throws instead, failing the test.
     public static func path(_ relative: String) throws -> String? {
@@ -64,5 +82,17 @@ public enum SharedData {
             if suffix.isEmpty || name.hasSuffix(suffix) { names.append(name) }
         }
         return names.sorted()
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Skips the test (Swift Testing reports it as skipped, with the reason) when any of `relatives` is missing from
+    /// shared/, except under `CI=true`: there the test runs and fails on the missing file, so CI cannot pass by
+    /// skipping.
+    public static func sharedData(_ relatives: String...) -> Self {
+        let missing = relatives.filter { !SharedData.exists($0) }
+        return .enabled(
+            if: SharedData.isCI || missing.isEmpty,
+            Comment(rawValue: "shared reference data missing at \(SharedData.directory): \(missing.joined(separator: ", ")) (set IMMPORT_SHARED_DIR)"))
     }
 }

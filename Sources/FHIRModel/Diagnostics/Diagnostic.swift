@@ -21,19 +21,39 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public var source: String?
     /// One-based line in `source`, when known (NDJSON line, XML line).
     public var line: Int?
+    /// One-based column in `line`, when known (mapping and plan files, JSON and XML positions).
+    public var column: Int?
+    /// One-based Bundle entry or array item in `source`, when known.
+    public var entry: Int?
 
-    public init(_ severity: Severity, _ message: String, location: String? = nil, source: String? = nil, line: Int? = nil) {
+    public init(
+        _ severity: Severity, _ message: String, location: String? = nil, source: String? = nil, line: Int? = nil,
+        column: Int? = nil, entry: Int? = nil
+    ) {
         self.severity = severity
         self.message = message
         self.location = location
         self.source = source
         self.line = line
+        self.column = column
+        self.entry = entry
     }
 
-    /// `file:line: severity: location: message`, leaving out what is not known.
+    public init(_ severity: Severity, _ message: String, at place: SourceLocation, location: String? = nil) {
+        self.init(
+            severity, message, location: location, source: place.source, line: place.line, column: place.column,
+            entry: place.entry)
+    }
+
+    /// Where the problem was read, when its source is known.
+    public var sourceLocation: SourceLocation? {
+        source.map { SourceLocation(source: $0, line: line, column: column, entry: entry) }
+    }
+
+    /// `FILE:LINE:COLUMN: severity: location: message`, leaving out what is not known.
     public var description: String {
         var prefix = ""
-        if let source { prefix += line.map { "\(source):\($0): " } ?? "\(source): " }
+        if let sourceLocation { prefix += "\(sourceLocation): " }
         prefix += "\(severity.rawValue): "
         if let location { prefix += "\(location): " }
         return prefix + message
