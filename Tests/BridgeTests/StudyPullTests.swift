@@ -106,5 +106,44 @@ import Testing
             #expect(Set(collection.keys) == expected)
         }
     }
-}
 
+    /// The study's references in every form: only those naming a resource on this server are followed; those that
+    /// cannot be are reported once each, and the pull's result is unchanged.
+    @Test func onlyReferencesToThisServerAreFollowed() async throws {
+        var resources = try FHIRFixtureStore(directory: ImmPortTestServer.fixturesDirectory + "/fhir").resources
+        let index = try #require(resources.firstIndex { $0["id"]?.stringValue == "study-SDY99901" })
+        guard case .object(var study) = resources[index], var parties = study["associatedParty"]?.arrayValue else {
+            Issue.record("the fixture study has no associatedParty")
+            return
+        }
+        let elsewhere = ["https://elsewhere.example.org/fhir/Practitioner/prac-pi-1", "Practitioner?identifier=abc", "Practitioner/prac pi", "#c1"]
+        for reference in elsewhere { parties.append(["party": ["reference": .string(reference)]]) }
+        parties.append(["party": ["reference": "Practitioner?identifier=abc"]])  // reported once
+        study["associatedParty"] = .array(parties)
+        resources[index] = .object(study)
+        try await PullHarness.with(configure: { $0.fhir = FHIRFixtureStore(resources: resources) }) { h in
+            let (collection, _) = try await h.puller().pullAll(accession: "SDY99901")
+            #expect(Set(collection.keys) == (try PullHarness.expectedStudyKeys()))
+            let warnings = h.diagnostics.diagnostics.filter { $0.severity == .warning }.map(\.message)
+            #expect(warnings.filter { $0.contains("points to another server (https://elsewhere.example.org/fhir)") }.count == 1, "\(warnings)")
+            #expect(warnings.filter { $0.contains("is a conditional reference") }.count == 1, "\(warnings)")
+            #expect(warnings.filter { $0.contains("\"Practitioner/prac pi\", which is not a valid reference") }.count == 1, "\(warnings)")
+            #expect(warnings.allSatisfy { $0.hasPrefix("ResearchStudy/study-SDY99901 refers to") }, "\(warnings)")
+            #expect(warnings.count == 3, "a contained reference is part of the resource, not a warning: \(warnings)")
+        }
+    }
+
+    @Test func aServerOfAnotherFHIRReleaseIsRefusedBeforeAnySearch() async throws {
+        try await PullHarness.with(configure: { $0.fhirVersion = "4.0.1" }) { h in
+            do {
+                _ = try await h.puller().pullAll(accession: "SDY99901")
+                Issue.record("pulled from an R4 server with an R5 plan")
+            } catch {
+                let text = checkedText(error)
+                #expect(text.contains("the server speaks FHIR R4 (4.0.1), but the pull plan") && text.contains("is written for R5"), "\(text)")
+                #expect(text.contains("/fhir/metadata"))
+            }
+            #expect(h.server.state.requests.allSatisfy { $0.uri.hasSuffix("/metadata") })
+        }
+    }
+}
