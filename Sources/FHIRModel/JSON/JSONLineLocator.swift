@@ -55,13 +55,7 @@ public struct JSONLineLocator {
             guard let next else { break }
             position = next
         }
-        var line = 1
-        var lineStart = 0
-        for i in 0..<min(position, bytes.count) where bytes[i] == 0x0A {
-            line += 1
-            lineStart = i + 1
-        }
-        return (line, position - lineStart + 1)
+        return bytes.withUnsafeBytes { XMLHardening.lineColumn(of: position, in: $0) }
     }
 
     func lineNumber(at offset: Int) -> Int {
