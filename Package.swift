@@ -103,6 +103,13 @@ let package = Package(
             name: "ImmPortAPITests",
             dependencies: ["FHIRModel", "ImmPortAPI", "ImmPortTestServer", "TestSupport"]
         ),
+        .testTarget(
+            name: "BridgeTests",
+            dependencies: [
+                "FHIRModel", "FHIRPath", "ImmPortAPI", "Bridge", "ImmPortTestServer", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Runs the built immport-bridge executable (as users do: exit codes, stderr, files) against the test server.
         .testTarget(
             name: "ImmPortBridgeCLITests",
