@@ -1,5 +1,5 @@
 import FHIRModel
-import FHIRPath
+@_spi(Testing) import FHIRPath
 import TestSupport
 
 #if canImport(Glibc)
@@ -23,11 +23,26 @@ struct FHIRPathConformanceSuite {
         var outputs: [(type: String?, text: String)]
     }
 
+    /// How the engine is asked to evaluate: the suite must give the same passes every way.
+    enum Way: String, CaseIterable, Sendable, CustomStringConvertible {
+        /// The root type is the input's resource type, so paths are resolved at compile time and the fast paths
+        /// (chains, node steps, constant comparisons, resource entry) run: how views and the CLI's `--typed` run.
+        case typed
+        /// No root type: paths are resolved as the items come, from their own types.
+        case untyped
+        /// The root type is known but `generalEvaluationOnly` is set: the general evaluator alone.
+        case generalOnly
+
+        var description: String { rawValue }
+    }
+
     struct Outcome {
         var group: String
         var name: String
         var passed: Bool
         var detail: String
+        /// The result (or error) as text, to compare ways with each other.
+        var result: String
     }
 
     let cases: [Case]
@@ -66,18 +81,19 @@ struct FHIRPathConformanceSuite {
         return element
     }
 
-    func run() -> [Outcome] {
+    func run(_ way: Way = .typed) -> [Outcome] {
         var cache: [String: FHIRElement] = [:]
         let trace = getenv("FHIRPATH_TRACE") != nil
         return cases.map {
-            if trace { print("TRACE \($0.group)/\($0.name): \($0.expression)"); fflush(nil) }
-            return run($0, cache: &cache)
+            if trace { print("TRACE \(way) \($0.group)/\($0.name): \($0.expression)"); fflush(nil) }
+            return run($0, way, cache: &cache)
         }
     }
 
-    private func run(_ test: Case, cache: inout [String: FHIRElement]) -> Outcome {
+    private func run(_ test: Case, _ way: Way, cache: inout [String: FHIRElement]) -> Outcome {
+        var rendered = ""
         func outcome(_ passed: Bool, _ detail: String) -> Outcome {
-            Outcome(group: test.group, name: test.name, passed: passed, detail: detail)
+            Outcome(group: test.group, name: test.name, passed: passed, detail: detail, result: rendered)
         }
         let resource: FHIRElement
         do {
@@ -87,14 +103,18 @@ struct FHIRPathConformanceSuite {
         }
         var result: [FHIRPathItem]
         do {
-            var options = FHIRPathCompileOptions(version: version, rootType: resource.resourceType)
+            var options = FHIRPathCompileOptions(
+                version: version, rootType: way == .untyped ? nil : resource.resourceType)
             options.checksOrderedFunctions = test.checksOrderedFunctions
+            options.generalEvaluationOnly = way == .generalOnly
             let expression = try FHIRPathExpression(test.expression, options: options)
             result = try expression.evaluate(FHIRPathEvaluationInput(resource: resource))
         } catch {
+            rendered = "error: \(error)"
             if test.invalid != nil { return outcome(true, "error as expected: \(error)") }
             return outcome(false, "unexpected error: \(error)")
         }
+        rendered = render(result)
         if let invalid = test.invalid {
             return outcome(false, "expected a \(invalid) error, got \(render(result))")
         }
