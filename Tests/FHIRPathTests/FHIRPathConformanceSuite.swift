@@ -1,5 +1,5 @@
 import FHIRModel
-@_spi(Testing) import FHIRPath
+import FHIRPath
 import TestSupport
 
 #if canImport(Glibc)
@@ -21,19 +21,6 @@ struct FHIRPathConformanceSuite {
         /// `checkOrderedFunctions="true"`: order-dependent functions on unordered input are errors.
         var checksOrderedFunctions: Bool
         var outputs: [(type: String?, text: String)]
-    }
-
-    /// How the engine is asked to evaluate: the suite must give the same passes every way.
-    enum Way: String, CaseIterable, Sendable, CustomStringConvertible {
-        /// The root type is the input's resource type, so paths are resolved at compile time and the fast paths
-        /// (chains, node steps, constant comparisons, resource entry) run: how views and the CLI's `--typed` run.
-        case typed
-        /// No root type: paths are resolved as the items come, from their own types.
-        case untyped
-        /// The root type is known but `generalEvaluationOnly` is set: the general evaluator alone.
-        case generalOnly
-
-        var description: String { rawValue }
     }
 
     struct Outcome {
@@ -81,7 +68,7 @@ struct FHIRPathConformanceSuite {
         return element
     }
 
-    func run(_ way: Way = .typed) -> [Outcome] {
+    func run(_ way: FHIRPathWay = .typed) -> [Outcome] {
         var cache: [String: FHIRElement] = [:]
         let trace = getenv("FHIRPATH_TRACE") != nil
         return cases.map {
@@ -90,7 +77,7 @@ struct FHIRPathConformanceSuite {
         }
     }
 
-    private func run(_ test: Case, _ way: Way, cache: inout [String: FHIRElement]) -> Outcome {
+    private func run(_ test: Case, _ way: FHIRPathWay, cache: inout [String: FHIRElement]) -> Outcome {
         var rendered = ""
         func outcome(_ passed: Bool, _ detail: String) -> Outcome {
             Outcome(group: test.group, name: test.name, passed: passed, detail: detail, result: rendered)
@@ -103,10 +90,8 @@ struct FHIRPathConformanceSuite {
         }
         var result: [FHIRPathItem]
         do {
-            var options = FHIRPathCompileOptions(
-                version: version, rootType: way == .untyped ? nil : resource.resourceType)
+            var options = way.options(version: version, rootType: resource.resourceType)
             options.checksOrderedFunctions = test.checksOrderedFunctions
-            options.generalEvaluationOnly = way == .generalOnly
             let expression = try FHIRPathExpression(test.expression, options: options)
             result = try expression.evaluate(FHIRPathEvaluationInput(resource: resource))
         } catch {

@@ -10,8 +10,8 @@ import TestSupport
     /// Every test of the official R4 suite passes, except those listed (with a reason) in the exclusions; a listed
     /// test that passes is a failure too, so the list stays honest. Run three ways (typed with the fast paths,
     /// untyped, general evaluator only), each held to the same list.
-    @Test(.sharedData(r4Suite, inputs), arguments: FHIRPathConformanceSuite.Way.allCases)
-    func officialR4Suite(way: FHIRPathConformanceSuite.Way) throws {
+    @Test(.sharedData(r4Suite, inputs), arguments: FHIRPathWay.allCases)
+    func officialR4Suite(way: FHIRPathWay) throws {
         let suite = try FHIRPathConformanceSuite(
             suitePath: SharedData.require(Self.r4Suite), inputDirectory: SharedData.require(Self.inputs), version: .r4)
         #expect(suite.cases.count > 900)

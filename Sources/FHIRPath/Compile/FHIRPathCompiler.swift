@@ -136,16 +136,55 @@ struct FHIRPathCompiler {
         case .function(let base, let name, let arguments, let range):
             let input = try base.map { try compile($0, focus: focus, this: this) } ?? identity(focus)
             if Self.orderDependentFunctions.contains(name) { try checkOrdered(input, "\(name)()", range) }
+            var compiled: FHIRPathCompiled
             if !options.generalEvaluationOnly,
                 let step = try chainStep(name, input: input, arguments: arguments, range: range)
             {
-                return step
+                compiled = step
+            } else {
+                compiled = try FHIRPathFunctionTable.compile(
+                    name, input: input, arguments: arguments, this: this, range: range, compiler: self)
+                compiled.unordered = Self.unorderedResults.contains(name)
+                    || (input.unordered && Self.itemsFromInput.contains(name))
             }
-            var compiled = try FHIRPathFunctionTable.compile(
-                name, input: input, arguments: arguments, this: this, range: range, compiler: self)
-            compiled.unordered = Self.unorderedResults.contains(name)
-                || (input.unordered && Self.itemsFromInput.contains(name))
+            if name == "where", arguments.count == 1,
+                let narrowed = try narrowedTypes(input.staticTypes, byCriterion: arguments[0])
+            {
+                compiled.staticTypes = narrowed
+            }
             return compiled
+        }
+    }
+
+    /// The types of what passes `where($this is T)` (or `is(T)`, or either side of an `and`): T where the input
+    /// may hold it, so that `entry.resource.where($this is MedicationRequest).subject` is checked and resolved
+    /// as a MedicationRequest's. Nil when the criterion tests no FHIR type, or narrows nothing.
+    private func narrowedTypes(_ input: [String]?, byCriterion criterion: FHIRPathSyntaxTree) throws -> [String]? {
+        guard let specifier = Self.typeTested(by: criterion) else { return nil }
+        let type = try FHIRPathResolvedType.resolve(specifier, model: model)
+        guard type.namespace == .fhir, model.knowsType(type.name) else { return nil }
+        guard let input, !input.contains(FHIRPathBuiltinTypes.anything) else { return [type.name] }
+        // An input type already as narrow stays; one that T derives from becomes T; others cannot pass.
+        var narrowed: [String] = []
+        for t in input {
+            let kept = model.isSubtype(t, of: type.name) ? t : (model.isSubtype(type.name, of: t) ? type.name : nil)
+            if let kept, !narrowed.contains(kept) { narrowed.append(kept) }
+        }
+        if narrowed == input { return nil }
+        return narrowed.isEmpty ? [type.name] : narrowed
+    }
+
+    /// T in a criterion `$this is T`, `is(T)`, `$this.is(T)`, or in one side of an `and` of them.
+    private static func typeTested(by criterion: FHIRPathSyntaxTree) -> FHIRPathTypeSpecifier? {
+        switch criterion {
+        case .typeOperator("is", .special("this", _), let specifier, _):
+            return specifier
+        case .function(nil, "is", let arguments, _), .function(.special("this", _)?, "is", let arguments, _):
+            return arguments.count == 1 ? FHIRPathFunctionTable.typeSpecifier(arguments[0]) : nil
+        case .binary("and", let lhs, let rhs, _):
+            return typeTested(by: lhs) ?? typeTested(by: rhs)
+        default:
+            return nil
         }
     }
 
