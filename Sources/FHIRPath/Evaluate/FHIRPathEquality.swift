@@ -113,6 +113,7 @@ enum FHIRPathEquality {
     /// Throws when the operands cannot be compared (a string with a number).
     static func compare(_ a: FHIRPathItem, _ b: FHIRPathItem) throws -> Int? {
         guard let x = a.systemValue, let y = b.systemValue else {
+            if let error = a.numberOutOfRange ?? b.numberOutOfRange { throw error }
             throw FHIRPathEvaluationError("cannot compare \(a.typeName) with \(b.typeName)")
         }
         switch (x, y) {

@@ -10,6 +10,7 @@ enum FHIRPathMathFunctions {
 
     static func number(_ input: [FHIRPathItem], _ name: String) throws -> FHIRPathSystemValue? {
         guard let item = try FHIRPathOperators.singleton(input, "\(name)()") else { return nil }
+        if let error = item.numberOutOfRange { throw error }
         switch item.systemValue {
         case let v? where isNumeric(v): return v
         default: throw FHIRPathEvaluationError("\(name)() expects a number but got \(item.typeName)")

@@ -89,6 +89,14 @@ extension FHIRPathItem {
         }
     }
 
+    /// For a number node no Decimal can hold (an exponent beyond nine digits, `1e-9000000000`), the error that
+    /// says so, for operations that would otherwise report a mere type mismatch; nil for every other item.
+    var numberOutOfRange: FHIRPathEvaluationError? {
+        guard let node = value.node, case .number(let number) = node.element, FHIRPathDecimal(number.text) == nil
+        else { return nil }
+        return FHIRPathEvaluationError("decimal \(number.text) is outside the range FHIRPath computes in")
+    }
+
     /// Whether this is a tree node holding an object (a complex type or resource).
     var isComplexNode: Bool {
         if let n = value.node, case .object = n.element { return true }
