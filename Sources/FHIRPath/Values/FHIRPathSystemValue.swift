@@ -23,6 +23,15 @@ enum FHIRPathSystemValue {
         }
     }
 
+    /// An Integer, Long or Decimal as a Decimal, for operations that mix them; nil for anything else.
+    var number: FHIRPathDecimal? {
+        switch self {
+        case .integer(let i), .long(let i): return FHIRPathDecimal(i)
+        case .decimal(let d): return d
+        default: return nil
+        }
+    }
+
     var typeLabel: String {
         switch self {
         case .boolean: return "Boolean"
