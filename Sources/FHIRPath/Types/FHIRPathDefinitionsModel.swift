@@ -1,14 +1,10 @@
 import FHIRModel
-import Synchronization
 
 /// The type model backed by a release's definition tables: exact members, choice types and the type hierarchy.
 /// Members are indexed once per release so that navigation is one dictionary lookup.
 final class FHIRPathDefinitionsModel: FHIRPathTypeModel {
     let definitions: FHIRDefinitions
     private let members: [String: [String: FHIRPathMember]]
-    /// Member name -> the types that have it (sorted), built on first use: only paths through an abstract type or
-    /// from an unknown focus ask, and building it would slow every process's start.
-    private let owners = Mutex<[String: [String]]?>(nil)
 
     static let r4 = FHIRPathDefinitionsModel(definitions: .r4)
     static let r5 = FHIRPathDefinitionsModel(definitions: .r5)
@@ -57,25 +53,17 @@ final class FHIRPathDefinitionsModel: FHIRPathTypeModel {
 
     func knowsType(_ type: String) -> Bool { members[type] != nil }
 
-    private func owners(of name: String) -> [String] {
-        owners.withLock { index in
-            if let index { return index[name] ?? [] }
-            var built: [String: [String]] = [:]
-            for (type, table) in members {
-                for member in table.keys { built[member, default: []].append(type) }
-            }
-            for key in built.keys { built[key]!.sort() }
-            index = built
-            return built[name] ?? []
-        }
-    }
+    // These two scan every type's members (a lookup each): they are asked only at compile time, for steps through
+    // an abstract type or from an unknown focus, and an index of member names would cost every process's start.
 
     func subtypes(of ancestor: String, havingMember name: String) -> [String] {
         // The tables alone: `isSubtype`'s fallback would take a backbone path (`Patient.contact`) for a resource.
-        owners(of: name).filter { $0 != ancestor && definitions.isSubtype($0, of: ancestor) }
+        members.compactMap { type, table in
+            table[name] != nil && type != ancestor && definitions.isSubtype(type, of: ancestor) ? type : nil
+        }.sorted()
     }
 
-    func someTypeHasMember(_ name: String) -> Bool { !owners(of: name).isEmpty }
+    func someTypeHasMember(_ name: String) -> Bool { members.values.contains { $0[name] != nil } }
 
     func isResource(_ name: String) -> Bool { definitions.isResource(name) }
 
