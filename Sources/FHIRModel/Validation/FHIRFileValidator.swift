@@ -57,22 +57,6 @@ public struct FHIRFileValidator: Sendable {
 
     /// `FILE:LINE:COLUMN: error: reason` for an input that cannot be read, placed as far as it is known.
     public static func describe(_ error: any Error, source: String) -> String {
-        switch error {
-        case let error as FHIRJSONError:
-            let place = error.location ?? SourceLocation(source: source, line: error.line, column: error.column)
-            return "\(place): error: \(error.reasonText)"
-        case let error as FHIRXMLError:
-            let place = error.sourceLocation ?? SourceLocation(source: source)
-            var located = error
-            located.source = nil
-            located.line = 0
-            return "\(place): error: \(located)"
-        case let error as FHIRInputError:
-            return "\(error.location): error: \(error.message)"
-        case let error as FileIOError:
-            return "\(error.path == "-" ? "<stdin>" : error.path): error: \(error.message)"
-        default:
-            return "\(source): error: \(error)"
-        }
+        Diagnostic(readFailure: error, source: source).description
     }
 }
