@@ -202,16 +202,6 @@ import Testing
     }
 }
 
-/// A temporary directory removed when the value goes away.
-final class TemporaryDirectory {
-    let path: String
-    init() throws {
-        path = NSTemporaryDirectory() + "fhirviews-test-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
-
 /// Reads RFC 4180 CSV: quoted fields with doubled quotes, CRLF records. An empty unquoted field is nil.
 enum CSVTestParser {
     struct Malformed: Error {}
