@@ -118,8 +118,8 @@ import Testing
         #expect(leftovers.isEmpty, "no temporary database left behind: \(leftovers)")
     }
 
-    @Test func postgresEqualsCSV() async throws {
-        guard let cluster = try PostgresTestCluster.start() else { return }
+    @Test(.postgresInstalled) func postgresEqualsCSV() async throws {
+        let cluster = try PostgresTestCluster.start()
         defer { cluster.stop() }
         let directory = try TemporaryDirectory()
         let views = try Self.views()
