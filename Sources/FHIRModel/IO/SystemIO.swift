@@ -7,7 +7,7 @@ import Darwin
 #endif
 
 /// The two system calls the readers and writers loop on, named once so that types with their own `read`/`write`
-/// members can call them without naming a platform module (`Glibc.read` does not exist on macOS).
+/// members can call them without naming a platform module (a module-qualified call compiles on one platform only).
 public enum SystemIO {
     /// Reads up to `count` bytes into `buffer`, retrying when a signal interrupts; the byte count (0 at the end),
     /// or -1 with `errno` set.
