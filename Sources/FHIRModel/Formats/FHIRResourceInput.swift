@@ -214,18 +214,26 @@ public final class FHIRResourceInput {
         var index = 0
         _ = try reader.readBundleStreamingEntries(raw, withResourceSpans: { entry, span in
             index += 1
-            guard let resource = entry["resource"] else {
-                entriesWithoutResource += 1
-                return
-            }
-            shape = .bundleEntries
-            let place = SourceLocation(source: source, entry: index)
-            if !Self.isResource(resource) {
-                let located = span.map { Self.place(of: $0.lowerBound, in: raw, source: source, entry: index) } ?? place
-                try Self.requireResource(resource, at: located)
-            }
-            try deliver(resource, at: place, body)
+            try deliverEntry(
+                entry, number: index, refusedAt: { span.map { Self.place(of: $0.lowerBound, in: raw, source: source, entry: index) } },
+                body)
         })
+    }
+
+    /// One Bundle entry: its resource handed out as `entry N` (an entry without one is counted). `refusedAt` places
+    /// a resource that is not one more precisely, when the caller can (a JSON entry's line and column).
+    func deliverEntry(
+        _ entry: FHIRElement, number: Int, refusedAt: () -> SourceLocation? = { nil },
+        _ body: (FHIRElement, SourceLocation) throws -> Void
+    ) throws {
+        guard let resource = entry["resource"] else {
+            entriesWithoutResource += 1
+            return
+        }
+        shape = .bundleEntries
+        let place = SourceLocation(source: source, entry: number)
+        if !Self.isResource(resource) { try Self.requireResource(resource, at: refusedAt() ?? place) }
+        try deliver(resource, at: place, body)
     }
 
     /// With entries asked for and the Bundle kept (or not seen as a Bundle early), the entries are taken from the
@@ -242,14 +250,7 @@ public final class FHIRResourceInput {
         if options.keepsBundle { bundle = document }
         defer { bundle = nil }
         for (index, entry) in (document["entry"]?.arrayValue ?? []).enumerated() {
-            guard let resource = entry["resource"] else {
-                entriesWithoutResource += 1
-                continue
-            }
-            var entryPlace = place
-            entryPlace.entry = index + 1
-            try Self.requireResource(resource, at: entryPlace)
-            try deliver(resource, at: entryPlace, body)
+            try deliverEntry(entry, number: index + 1, body)
         }
     }
 
@@ -267,14 +268,7 @@ public final class FHIRResourceInput {
         var index = 0
         func onEntry(_ header: FHIRObject, _ entry: FHIRElement) throws {
             index += 1
-            guard let resource = entry["resource"] else {
-                entriesWithoutResource += 1
-                return
-            }
-            shape = .bundleEntries
-            let place = SourceLocation(source: source, entry: index)
-            try Self.requireResource(resource, at: place)
-            try deliver(resource, at: place, body)
+            try deliverEntry(entry, number: index, body)
         }
         let document: FHIRElement
         if path == "-" {
