@@ -75,7 +75,7 @@ struct ViewCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let statistics = try await CommandFailure.reporting {
+        let (compiled, statistics) = try await CommandFailure.reporting {
             var inputs = arguments
             let viewFiles = try views.map(Self.viewFiles(in:)) ?? [inputs.removeFirst()]
             let compiled = try compileViews(viewFiles)
@@ -84,8 +84,8 @@ struct ViewCommand: AsyncParsableCommand {
             let statistics = try await runner.run(inputs: inputs, entries: entries, format: from, into: target)
             return (compiled, statistics)
         }
-        var summary = "view: \(statistics.1.resourcesRead) resources read"
-        for (view, rows) in zip(statistics.0, statistics.1.rowsWritten) { summary += ", \(view.table.name): \(rows) rows" }
+        var summary = "view: \(statistics.resourcesRead) resources read"
+        for (view, rows) in zip(compiled, statistics.rowsWritten) { summary += ", \(view.table.name): \(rows) rows" }
         StandardError.write(summary)
     }
 

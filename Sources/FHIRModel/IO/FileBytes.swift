@@ -21,7 +21,8 @@ public struct FileIOError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, without the path: `cannot open: No such file or directory`.
     public var message: String { "cannot \(operation): \(String(cString: strerror(code)))" }
 
-    public var description: String { "\(path): \(message)" }
+    /// `FILE: cannot open: reason`, placed like every other error.
+    public var description: String { "\(SourceLocation(source: path == "-" ? "<stdin>" : path)): \(message)" }
 }
 
 /// Whole-file and stream reading without Foundation: the readers work on bytes, and `-` means standard input.
