@@ -11,16 +11,15 @@ struct ConvertCommand: ParsableCommand {
 
             \(InputHelp.bundles)
 
-            OUTPUT (OUT, default - for standard output):
-              --to ndjson  one resource a line (streamed from NDJSON and from Bundle entries).
-              --to json    the one resource as it came (a Bundle included); an array's items as an array; NDJSON \
-            lines or --entries as one Bundle of type collection.
-              --to xml     the one resource; several (NDJSON, an array, --entries) as a collection Bundle.
-            --canonical orders every object as the FHIR definitions do (resourceType first, _name after name, \
+            OUTPUT (OUT, default - for standard output): --to ndjson writes one resource a line (streamed from \
+            NDJSON and from Bundle entries). --to json writes the one resource as it came (a Bundle included), an \
+            array's items as an array, and NDJSON lines or --entries as one Bundle of type collection. --to xml \
+            writes the one resource, or several (NDJSON, an array, --entries) as a collection Bundle. --canonical orders every object as the FHIR definitions do (resourceType first, _name after name, \
             unknown members last); values are never changed. Output is written to a temporary file and renamed \
             into place, so a failed conversion leaves no partial output.
 
             \(InputHelp.errors)
+
             EXIT STATUS: 0 converted; 1 the resources cannot be written in the target format; 2 a file cannot be \
             read or written, or the input is malformed or not resources; 64 a mistake in the command line.
 

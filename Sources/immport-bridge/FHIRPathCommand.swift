@@ -20,13 +20,14 @@ struct FHIRPathCommand: ParsableCommand {
             standard error.
 
             \(InputHelp.errors) An expression that does not compile is shown with a caret under the column.
+
             EXIT STATUS: 0 evaluated on every resource; 1 an input could not be read or an evaluation failed (the \
             resources before it have been printed); 2 the expression does not parse or compile; 64 a mistake in \
             the command line.
 
             EXAMPLES:
               immport-bridge fhirpath "name.where(use = 'official').family" patients.ndjson
-              immport-bridge fhirpath --entries "Observation.subject.resolve().id" bundle.json
+              immport-bridge fhirpath --entries "subject.resolve().id" bundle.json
             """
     )
 

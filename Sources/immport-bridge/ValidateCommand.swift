@@ -19,6 +19,7 @@ struct ValidateCommand: ParsableCommand {
             OUTPUT: nothing on standard output. Each problem is one line on standard error: \
             FILE:LINE: entry N: error: Patient.name[0].given[1]: message (LINE for JSON and NDJSON; entry N for \
             the items of a JSON array).
+
             EXIT STATUS: 0 every file is valid; 1 a file is invalid; 2 a file could not be read or parsed (this \
             wins over 1); 64 a mistake in the command line.
 

@@ -19,20 +19,21 @@ struct ViewCommand: AsyncParsableCommand {
 
             \(InputHelp.bundles) JSON resources are built only as far as the views read them.
 
-            OUTPUT (--format, default csv):
-              csv, tsv, ndjson  one view: -o FILE (or standard output); --views: -o DIR gets <table>.<ext> per view.
-              sqlite            -o FILE.sqlite with one table per view, written in one transaction.
-              postgres          --postgres URL (else the PG* variables): one table per view, one transaction.
-            Outputs appear only when the whole run succeeds. A summary line (resources read, rows per table) goes \
-            to standard error.
+            OUTPUT (--format, default csv): csv, tsv and ndjson write one view to -o FILE (or standard output), or \
+            with --views one <table>.<ext> per view into the directory -o DIR; sqlite writes -o FILE.sqlite with a \
+            table per view in one transaction; postgres loads a table per view in one transaction (--postgres URL, \
+            else the PG* variables). Outputs appear only when the whole run succeeds. A summary line (resources \
+            read, rows per table) goes to standard error.
 
             \(InputHelp.errors)
+
             EXIT STATUS: 0 tables written; 1 an input, a ViewDefinition or an evaluation failed, or the output \
             could not be written (nothing is published); 64 a mistake in the command line.
 
             EXAMPLES:
-              immport-bridge view Mappings/views/patients.json patients.ndjson -o patients.csv
-              immport-bridge view --views Mappings/views Fixtures/fhir/*.json --format sqlite -o fixtures.sqlite
+              immport-bridge view patients-view.json patients.ndjson -o patients.csv
+              immport-bridge view --views Mappings/views *.json --format sqlite -o out.sqlite
+              immport-bridge view --entries bundle-view.json searchset.json
             """)
 
     @Argument(help: "VIEW.json then INPUT files (with --views: INPUT files only).")
