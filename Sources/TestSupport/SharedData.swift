@@ -53,10 +53,29 @@ public enum SharedData {
 
     /// File names in a shared/ folder (sorted); throws when it is missing (see `require(_:)`).
     public static func requireFiles(in relative: String, withSuffix suffix: String = "") throws -> [String] {
-        guard let names = try files(in: relative, withSuffix: suffix) else { throw Unavailable.missing(directory + "/" + relative) }
+        let folder = try require(relative)
+        guard let names = list(folder, withSuffix: suffix) else { throw Unavailable.missing(folder) }
         return names
     }
 
+    /// The names in `folder` (sorted, hidden ones left out) ending in `suffix`, or nil when it cannot be read.
+    static func list(_ folder: String, withSuffix suffix: String) -> [String]? {
+        guard let dir = opendir(folder) else { return nil }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) {
+                    String(cString: $0)
+                }
+            }
+            if name.hasPrefix(".") { continue }
+            if suffix.isEmpty || name.hasSuffix(suffix) { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// Old style, kept until FHIRPathTests and ImmPortAPITests carry `.sharedData`: use `require(_:)`.
     /// The absolute path of `relative` inside shared/, or nil after printing a loud skip message.
     /// Under `CI=true` a missing file throws instead, failing the test.
     public static func path(_ relative: String) throws -> String? {
@@ -69,19 +88,10 @@ public enum SharedData {
     }
 
     /// Files in a shared/ folder (names only, sorted), or nil when the folder is missing (see `path(_:)`).
+    /// Old style, kept until FHIRPathTests and ImmPortAPITests carry `.sharedData`: use `requireFiles(in:)`.
     public static func files(in relative: String, withSuffix suffix: String = "") throws -> [String]? {
         guard let folder = try path(relative) else { return nil }
-        guard let dir = opendir(folder) else { return nil }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name.hasPrefix(".") { continue }
-            if suffix.isEmpty || name.hasSuffix(suffix) { names.append(name) }
-        }
-        return names.sorted()
+        return list(folder, withSuffix: suffix)
     }
 }
 
