@@ -74,25 +74,6 @@ public enum SharedData {
         }
         return names.sorted()
     }
-
-    /// Old style, kept until FHIRPathTests and ImmPortAPITests carry `.sharedData`: use `require(_:)`.
-    /// The absolute path of `relative` inside shared/, or nil after printing a loud skip message.
-    /// Under `CI=true` a missing file throws instead, failing the test.
-    public static func path(_ relative: String) throws -> String? {
-        let full = directory + "/" + relative
-        if access(full, F_OK) == 0 { return full }
-        if isCI { throw Unavailable.missing(full) }
-        let banner = String(repeating: "!", count: 78)
-        print("\(banner)\n!! SKIPPED: \(full) is missing; set IMMPORT_SHARED_DIR to the shared/ folder.\n\(banner)")
-        return nil
-    }
-
-    /// Files in a shared/ folder (names only, sorted), or nil when the folder is missing (see `path(_:)`).
-    /// Old style, kept until FHIRPathTests and ImmPortAPITests carry `.sharedData`: use `requireFiles(in:)`.
-    public static func files(in relative: String, withSuffix suffix: String = "") throws -> [String]? {
-        guard let folder = try path(relative) else { return nil }
-        return list(folder, withSuffix: suffix)
-    }
 }
 
 extension Trait where Self == ConditionTrait {
