@@ -30,7 +30,7 @@ final class PullHarness: Sendable {
         let transport = HTTPTransport(
             configuration: HTTPTransportConfiguration(
                 connectTimeoutSeconds: 2, readTimeoutSeconds: readTimeout, requestTimeoutSeconds: 10,
-                retry: RetryPolicy(maxAttempts: 4, maxTotalSeconds: 20, baseDelaySeconds: 0.01, maxDelaySeconds: 0.05)),
+                retry: RetryPolicy(maxAttempts: 4, maxTotalSeconds: 120, baseDelaySeconds: 0.01, maxDelaySeconds: 0.05)),
             redactor: key.redactor, logger: Logger(label: "pull-test", factory: { _ in SwiftLogNoOpLogHandler() }))
         do {
             let h = PullHarness(server: server, transport: transport, fhir: FHIRClient(base: try ServiceBase(server.fhirBase, apiKey: key), transport: transport))

@@ -47,7 +47,7 @@ final class Harness: Sendable {
 
     private static func start(
         configure: (inout ImmPortTestServer.Configuration) -> Void = { _ in },
-        retry: RetryPolicy = RetryPolicy(maxAttempts: 4, maxTotalSeconds: 20, baseDelaySeconds: 0.01, maxDelaySeconds: 0.05),
+        retry: RetryPolicy = RetryPolicy(maxAttempts: 4, maxTotalSeconds: 120, baseDelaySeconds: 0.01, maxDelaySeconds: 0.05),
         readTimeout: Double = Harness.patientReadTimeout, key: APIKey? = APIKey(value: Harness.secretKey, source: "test")
     ) async throws -> Harness {
         var configuration = try ImmPortTestServer.Configuration.fixtures()
@@ -65,7 +65,7 @@ final class Harness: Sendable {
     /// Starts a harness, runs `body` with it and stops it whether or not `body` throws (every test's way in).
     static func with(
         configure: (inout ImmPortTestServer.Configuration) -> Void = { _ in },
-        retry: RetryPolicy = RetryPolicy(maxAttempts: 4, maxTotalSeconds: 20, baseDelaySeconds: 0.01, maxDelaySeconds: 0.05),
+        retry: RetryPolicy = RetryPolicy(maxAttempts: 4, maxTotalSeconds: 120, baseDelaySeconds: 0.01, maxDelaySeconds: 0.05),
         readTimeout: Double = Harness.patientReadTimeout, key: APIKey? = APIKey(value: Harness.secretKey, source: "test"),
         _ body: (Harness) async throws -> Void
     ) async throws {
