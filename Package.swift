@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -57,7 +58,11 @@ let package = Package(
         ),
         .target(
             name: "Bridge",
-            dependencies: ["FHIRModel", "FHIRPath", "FHIRViews", "ImmPortAPI"]
+            dependencies: [
+                "FHIRModel", "FHIRPath", "FHIRViews", "ImmPortAPI",
+                // Mapping files are YAML; Yams keeps each node's line and column for located errors.
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .executableTarget(
             name: "immport-bridge",
@@ -103,6 +108,7 @@ let package = Package(
             name: "ImmPortAPITests",
             dependencies: ["FHIRModel", "ImmPortAPI", "ImmPortTestServer", "TestSupport"]
         ),
+        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "FHIRModel", "FHIRPath", "ImmPortAPI", "TestSupport"]),
         // Runs the built immport-bridge executable (as users do: exit codes, stderr, files) against the test server.
         .testTarget(
             name: "ImmPortBridgeCLITests",

@@ -14,6 +14,7 @@ struct ImmPortBridgeCommand: AsyncParsableCommand {
             ViewCommand.self,
             FHIRCommand.self,
             SharedDataCommand.self,
+            MappingsCommand.self,
         ]
     )
 }

@@ -1,0 +1,141 @@
+import FHIRModel
+
+/// An `emit` template (docs/mappings.md, "Emitted resources"): the resource written in YAML, with `{field}`
+/// placeholders in strings, `{$number field}` for a number kept as its literal text, and `$reference` objects for
+/// references to linked resources. Checked here; filled per record by the merge with the same walk.
+struct EmitTemplate {
+    let declaration: EmitDeclaration
+    let extensionBase: String
+
+    struct Problem {
+        var message: String
+        var location: SourceLocation
+    }
+
+    /// The record fields the template reads, with where each is written.
+    var fields: [Located<String>] {
+        var found: [Located<String>] = []
+        collectFields(declaration.template, into: &found)
+        return found
+    }
+
+    private func collectFields(_ node: MappingNode, into found: inout [Located<String>]) {
+        switch node.value {
+        case .scalar(let text):
+            guard !node.isNull, node.style != .plain || text.contains("{") else { return }
+            for placeholder in MappingTemplateText.placeholders(in: text) {
+                let field = placeholder.hasPrefix("$number ") ? String(placeholder.dropFirst(8)) : placeholder
+                if field != "study" { found.append(Located(field, at: node.location)) }
+            }
+        case .sequence(let items):
+            for item in items { collectFields(item, into: &found) }
+        case .mapping(let pairs):
+            for pair in pairs {
+                if pair.key.scalar == "$reference" {
+                    if case .mapping(let inner) = pair.value.value,
+                        let key = inner.first(where: { $0.key.scalar == "key" })?.value.scalar
+                    {
+                        found.append(Located(key, at: pair.value.location))
+                    }
+                } else {
+                    collectFields(pair.value, into: &found)
+                }
+            }
+        }
+    }
+
+    /// Directives that are not understood: an unknown `$` key, a `$reference` without its link or key, a link
+    /// that does not exist, a `{$...}` other than `$number`, `resourceType` or `id` set by hand.
+    func problems(links: NamedDeclarations<LinkDeclaration>) -> [Problem] {
+        var problems: [Problem] = []
+        if case .mapping(let pairs) = declaration.template.value {
+            for pair in pairs where pair.key.scalar == "resourceType" || pair.key.scalar == "id" {
+                problems.append(Problem(message: "'\(pair.key.scalar!)' comes from the emit's resourceType and id, not the template", location: pair.key.location))
+            }
+        }
+        collectProblems(declaration.template, links: links, into: &problems)
+        return problems
+    }
+
+    private func collectProblems(_ node: MappingNode, links: NamedDeclarations<LinkDeclaration>, into problems: inout [Problem]) {
+        switch node.value {
+        case .scalar(let text):
+            for placeholder in MappingTemplateText.placeholders(in: text) where placeholder.hasPrefix("$") {
+                if !placeholder.hasPrefix("$number ") {
+                    problems.append(Problem(message: "unknown placeholder {\(placeholder)}; only {$number FIELD} starts with $", location: node.location))
+                } else if text != "{\(placeholder)}" {
+                    problems.append(Problem(message: "{\(placeholder)} must be the whole value, a number is not part of a text", location: node.location))
+                }
+            }
+        case .sequence(let items):
+            for item in items { collectProblems(item, links: links, into: &problems) }
+        case .mapping(let pairs):
+            for pair in pairs {
+                guard let key = pair.key.scalar else { continue }
+                if key == "$reference" {
+                    guard pairs.count == 1 else {
+                        problems.append(Problem(message: "$reference must be the only key of its object", location: pair.key.location))
+                        continue
+                    }
+                    guard case .mapping(let inner) = pair.value.value,
+                        let link = inner.first(where: { $0.key.scalar == "link" })?.value,
+                        inner.contains(where: { $0.key.scalar == "key" }),
+                        inner.count == 2
+                    else {
+                        problems.append(Problem(message: "$reference needs exactly link and key", location: pair.value.location))
+                        continue
+                    }
+                    if let name = link.scalar, links[name] == nil {
+                        problems.append(Problem(message: "$reference: no link '\(name)'\(NearestName.hint(for: name, among: links.names))", location: link.location))
+                    }
+                } else if key.hasPrefix("$") {
+                    problems.append(Problem(message: "unknown directive '\(key)'; templates know $reference", location: pair.key.location))
+                } else {
+                    collectProblems(pair.value, links: links, into: &problems)
+                }
+            }
+        }
+    }
+
+    /// The resource the template gives for a record whose every field is "1" (a valid string, code, id, integer64 text and number alike), with
+    /// references to `Type/check`: what `mappings check` validates.
+    func instantiateForCheck(resourceType: String) -> FHIRElement {
+        var object = FHIRObject()
+        object.appendUnchecked(key: "resourceType", value: .string(resourceType))
+        object.appendUnchecked(key: "id", value: .string("check"))
+        if case .object(let body) = build(declaration.template, sample: true) {
+            for member in body { object.appendUnchecked(key: member.key, value: member.value) }
+        }
+        return .object(object)
+    }
+
+    private func build(_ node: MappingNode, sample: Bool) -> FHIRElement {
+        switch node.value {
+        case .scalar(let text):
+            if node.isNull { return .null }
+            if node.style == .plain {
+                if text == "true" { return .boolean(true) }
+                if text == "false" { return .boolean(false) }
+                if let number = FHIRNumber(text) { return .number(number) }
+            }
+            if text.hasPrefix("{$number ") && text.hasSuffix("}") {
+                return .number(FHIRNumber(1))
+            }
+            return .string(MappingTemplateText.fill(text) { _ in "1" })
+        case .sequence(let items):
+            return .array(items.map { build($0, sample: sample) })
+        case .mapping(let pairs):
+            if pairs.count == 1, pairs[0].key.scalar == "$reference" {
+                var reference = FHIRObject()
+                reference.appendUnchecked(key: "reference", value: .string("Resource/check"))
+                return .object(reference)
+            }
+            var object = FHIRObject()
+            for pair in pairs {
+                guard let key = pair.key.scalar else { continue }
+                object.appendUnchecked(key: key, value: build(pair.value, sample: sample))
+            }
+            return .object(object)
+        }
+    }
+}
