@@ -108,7 +108,12 @@ let package = Package(
             name: "ImmPortAPITests",
             dependencies: ["FHIRModel", "ImmPortAPI", "ImmPortTestServer", "TestSupport"]
         ),
-        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "FHIRModel", "FHIRPath", "ImmPortAPI", "TestSupport"]),
+        .testTarget(
+            name: "BridgeTests",
+            dependencies: ["Bridge", "FHIRModel", "FHIRPath", "ImmPortAPI", "TestSupport"],
+            // Broken mapping files, read by the tests from the source tree (not bundled).
+            exclude: ["MappingCorpus"]
+        ),
         // Runs the built immport-bridge executable (as users do: exit codes, stderr, files) against the test server.
         .testTarget(
             name: "ImmPortBridgeCLITests",

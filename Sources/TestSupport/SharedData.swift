@@ -71,17 +71,7 @@ public enum SharedData {
     /// Files in a shared/ folder (names only, sorted), or nil when the folder is missing (see `path(_:)`).
     public static func files(in relative: String, withSuffix suffix: String = "") throws -> [String]? {
         guard let folder = try path(relative) else { return nil }
-        guard let dir = opendir(folder) else { return nil }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name.hasPrefix(".") { continue }
-            if suffix.isEmpty || name.hasSuffix(suffix) { names.append(name) }
-        }
-        return names.sorted()
+        return DirectoryListing.names(in: folder, withSuffix: suffix)
     }
 }
 

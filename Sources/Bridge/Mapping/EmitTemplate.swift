@@ -97,6 +97,26 @@ struct EmitTemplate {
         }
     }
 
+    /// The template node written for an element the validator names (`Observation.code.coding[0].system`): the
+    /// deepest node of that path the template has, so a bad element is reported where it is written.
+    func location(ofElement path: String) -> SourceLocation {
+        var node = declaration.template
+        var place = node.location
+        for step in path.split(separator: ".").dropFirst() {
+            let parts = step.split(separator: "[")
+            let name = String(parts[0])
+            guard case .mapping(let pairs) = node.value, let pair = pairs.first(where: { $0.key.scalar == name }) else { break }
+            place = pair.key.location
+            node = pair.value
+            if parts.count > 1, let index = Int(parts[1].dropLast()) {
+                guard case .sequence(let items) = node.value, items.indices.contains(index) else { break }
+                node = items[index]
+                place = node.location
+            }
+        }
+        return place
+    }
+
     /// The resource the template gives for a record whose every field is "1" (a valid string, code, id, integer64 text and number alike), with
     /// references to `Type/check`: what `mappings check` validates.
     func instantiateForCheck(resourceType: String) -> FHIRElement {

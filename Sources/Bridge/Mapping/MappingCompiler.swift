@@ -359,17 +359,23 @@ public struct MappingCompiler: Sendable {
             }
             guard typeKnown else { return }
             let template = EmitTemplate(declaration: emit, extensionBase: spec.extensionBase)
-            for problem in template.problems(links: links) {
+            let problems = template.problems(links: links)
+            for problem in problems {
                 error("\(what) template: \(problem.message)", at: problem.location)
             }
             for placeholder in template.fields {
                 checkRecordField(placeholder, endpoint: endpoint, what: "\(what) template")
             }
-            // The resource a record would give, with every field filled, must be valid FHIR.
+            // The resource a record would give, with every field filled, must be valid FHIR. A template whose
+            // directives are wrong would only add the same complaint in the validator's words.
+            guard problems.isEmpty else { return }
             let sample = template.instantiateForCheck(resourceType: emit.resourceType.value)
             let validator = FHIRValidator(definitions: definitions)
             for diagnostic in validator.validate(sample) where diagnostic.severity == .error {
-                error("\(what) template: the emitted \(emit.resourceType.value) is not valid: \(diagnostic.location.map { "\($0): " } ?? "")\(diagnostic.message)", at: emit.template.location)
+                let place = diagnostic.location.map { template.location(ofElement: $0) } ?? emit.template.location
+                error(
+                    "\(what) template: the emitted \(emit.resourceType.value) is not valid: \(diagnostic.location.map { "\($0): " } ?? "")\(diagnostic.message)",
+                    at: place)
             }
         }
 

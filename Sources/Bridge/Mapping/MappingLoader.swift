@@ -55,7 +55,8 @@ public struct MappingLoader: Sendable {
             text = String(decoding: try FileBytes.read(path: path), as: UTF8.self)
         } catch {
             let place = includedFrom?.location ?? SourceLocation(source: path)
-            diagnostics.emit(Diagnostic(.error, "cannot read mapping file \(path): \(error)", at: place))
+            // The I/O error names the file already.
+            diagnostics.emit(Diagnostic(.error, "cannot read mapping file \(error)", at: place))
             return
         }
         let decoder = MappingDecoder(diagnostics: diagnostics)

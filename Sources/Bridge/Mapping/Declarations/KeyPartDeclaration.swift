@@ -34,11 +34,13 @@ public struct KeyPartDeclaration: Sendable {
         for step in normalise where ![.trim, .upper, .lower, .collapseSpace].contains(step.value) {
             decoder.error("\(what) normalise: only trim, upper, lower and collapse-space apply to keys", at: step.location)
         }
-        alternatives = decoder.list(fhirNode, what: "\(what) fhir").compactMap { Self.alternative($0, what: "\(what) fhir", decoder) }
-        if alternatives.isEmpty {
+        let written = decoder.list(fhirNode, what: "\(what) fhir")
+        alternatives = written.compactMap { Self.alternative($0, what: "\(what) fhir", decoder) }
+        if written.isEmpty {
             decoder.error("\(what) fhir lists no alternative", at: fhirNode)
             return nil
         }
+        if alternatives.isEmpty { return nil }
     }
 
     static func alternative(_ node: MappingNode, what: String, _ decoder: MappingDecoder) -> Located<Alternative>? {

@@ -15,7 +15,7 @@ enum MappingYAMLReader {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw Failure(diagnostic: diagnostic(for: error, source: source))
+            throw Failure(diagnostic: diagnostic(for: error, source: source, text: text))
         } catch {
             throw Failure(diagnostic: Diagnostic(.error, "not YAML: \(error)", source: source))
         }
@@ -48,19 +48,37 @@ enum MappingYAMLReader {
         }
     }
 
+    /// libyaml names only the mapping that holds a duplicate key; the repeat is the second line, from there on, that
+    /// starts with `key:` at the mapping's indentation (block style, as mapping files are written). Nil when the
+    /// mapping is written otherwise.
+    static func secondOccurrence(of key: String, inMappingAt mark: Mark, text: String) -> (Int, Int)? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let indent = String(repeating: " ", count: mark.column - 1)
+        var seen = 0
+        for index in (mark.line - 1)..<lines.count {
+            let line = lines[index]
+            guard line.hasPrefix(indent + key + ":") || line.hasPrefix(indent + "\"" + key + "\":") else { continue }
+            seen += 1
+            if seen == 2 { return (index + 1, mark.column) }
+        }
+        return nil
+    }
+
     /// YAML 1.1/1.2 core schema nulls, written plainly.
     static func isNullText(_ text: String) -> Bool {
         text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
     }
 
-    static func diagnostic(for error: YamlError, source: String) -> Diagnostic {
+    static func diagnostic(for error: YamlError, source: String, text: String) -> Diagnostic {
         switch error {
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
             return Diagnostic(.error, "YAML: \(problem)", at: SourceLocation(source: source, line: mark.line, column: mark.column))
         case .duplicatedKeysInMapping(let duplicates, let context):
+            let place = secondOccurrence(of: duplicates.first ?? "", inMappingAt: context.mark, text: text)
+                ?? (context.mark.line, context.mark.column)
             return Diagnostic(
                 .error, "YAML: the key \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) is given twice in one mapping",
-                at: SourceLocation(source: source, line: context.mark.line, column: context.mark.column))
+                at: SourceLocation(source: source, line: place.0, column: place.1))
         case .reader(let problem, let offset, _, _):
             return Diagnostic(.error, "YAML: \(problem)" + (offset.map { " at byte \($0)" } ?? ""), source: source)
         default:
