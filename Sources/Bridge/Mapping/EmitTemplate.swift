@@ -117,6 +117,91 @@ struct EmitTemplate {
         return place
     }
 
+    /// The resource one record gives: placeholders filled from the record (`{study}` with the accession),
+    /// `{$number f}` as a JSON number with the field's literal text, `$reference` through `reference(link, key)`.
+    /// Elements whose placeholders all came out empty, and references that `reference` cannot resolve, are left
+    /// out (counted in `missingReferences`), so a record with a null value gives no empty element.
+    func instantiate(
+        record: FHIRElement, study: String, id: String, reference: (String, String) -> String?,
+        missingReferences: inout Int
+    ) -> FHIRElement {
+        var object = FHIRObject()
+        object.appendUnchecked(key: "resourceType", value: .string(declaration.resourceType.value))
+        object.appendUnchecked(key: "id", value: .string(id))
+        let body = withoutActuallyEscaping(reference) { reference in
+            Fill(record: record, study: study, reference: reference).build(declaration.template, missingReferences: &missingReferences)
+        }
+        if case .object(let members)? = body {
+            for member in members { object.appendUnchecked(key: member.key, value: member.value) }
+        }
+        return .object(object)
+    }
+
+    /// The id one record gives: the `id` template filled, with characters FHIR ids do not allow turned into `-`
+    /// and cut to 64.
+    func id(for record: FHIRElement, study: String) -> String {
+        let text = MappingTemplateText.fill(declaration.id.value) { name in
+            name == "study" ? study : (RecordValues.values(of: record, path: name).first ?? "")
+        }
+        let allowed = text.unicodeScalars.map { scalar -> Character in
+            ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
+                || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "." ? Character(scalar) : "-"
+        }
+        return String(String(allowed).prefix(64))
+    }
+
+    struct Fill {
+        let record: FHIRElement
+        let study: String
+        let reference: (String, String) -> String?
+
+        func value(_ name: String) -> String? {
+            name == "study" ? study : RecordValues.values(of: record, path: name).first
+        }
+
+        /// Nil for an element to leave out.
+        func build(_ node: MappingNode, missingReferences: inout Int) -> FHIRElement? {
+            switch node.value {
+            case .scalar(let text):
+                if node.isNull { return nil }
+                if node.style == .plain {
+                    if text == "true" { return .boolean(true) }
+                    if text == "false" { return .boolean(false) }
+                    if let number = FHIRNumber(text) { return .number(number) }
+                }
+                let placeholders = MappingTemplateText.placeholders(in: text)
+                if placeholders.count == 1, placeholders[0].hasPrefix("$number "), text == "{\(placeholders[0])}" {
+                    guard let literal = value(String(placeholders[0].dropFirst(8))), let number = FHIRNumber(literal) else { return nil }
+                    return .number(number)
+                }
+                guard placeholders.isEmpty || placeholders.contains(where: { !(value($0) ?? "").isEmpty }) else { return nil }
+                return .string(MappingTemplateText.fill(text) { value($0) ?? "" })
+            case .sequence(let items):
+                let built = items.compactMap { build($0, missingReferences: &missingReferences) }
+                return built.isEmpty ? nil : .array(built)
+            case .mapping(let pairs):
+                if pairs.count == 1, pairs[0].key.scalar == "$reference", case .mapping(let inner) = pairs[0].value.value,
+                    let link = inner.first(where: { $0.key.scalar == "link" })?.value.scalar,
+                    let keyField = inner.first(where: { $0.key.scalar == "key" })?.value.scalar
+                {
+                    guard let key = value(keyField), let target = reference(link, key) else {
+                        missingReferences += 1
+                        return nil
+                    }
+                    var object = FHIRObject()
+                    object.appendUnchecked(key: "reference", value: .string(target))
+                    return .object(object)
+                }
+                var object = FHIRObject()
+                for pair in pairs {
+                    guard let key = pair.key.scalar, let value = build(pair.value, missingReferences: &missingReferences) else { continue }
+                    object.appendUnchecked(key: key, value: value)
+                }
+                return object.isEmpty ? nil : .object(object)
+            }
+        }
+    }
+
     /// The resource the template gives for a record whose every field is "1" (a valid string, code, id, integer64 text and number alike), with
     /// references to `Type/check`: what `mappings check` validates.
     func instantiateForCheck(resourceType: String) -> FHIRElement {
