@@ -110,7 +110,10 @@ let package = Package(
         ),
         .testTarget(
             name: "BridgeTests",
-            dependencies: ["Bridge", "FHIRModel", "FHIRPath", "ImmPortAPI", "TestSupport"],
+            dependencies: [
+                "FHIRModel", "FHIRPath", "ImmPortAPI", "Bridge", "ImmPortTestServer", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             // Broken mapping files, read by the tests from the source tree (not bundled).
             exclude: ["MappingCorpus"]
         ),

@@ -15,32 +15,12 @@ enum FHIRPathFHIRFunctions {
         }
     }
 
-    /// `Patient/123`, `http://server/fhir/Patient/123/_history/2` -> ("Patient", "123").
+    /// `Patient/123`, `http://server/fhir/Patient/123/_history/2` -> ("Patient", "123"); nil for the forms that
+    /// name no type and id (`#c1`, `urn:uuid:…`, `Patient?identifier=…`, invalid text), as the one reference model
+    /// (`FHIRReference`, FHIRModel) says.
     static func referenceParts(_ reference: String) -> (type: String?, id: String)? {
-        // The common `Type/id` (or `base/Type/id`): found from the last two slashes, without splitting. A `_`
-        // (only `_history` has one: ids and type names cannot) or a `#`/`urn:` takes the general path below.
-        let utf8 = reference.utf8
-        if let first = utf8.first, first != UInt8(ascii: "#"), first != UInt8(ascii: "u"),
-            !utf8.contains(UInt8(ascii: "_"))
-        {
-            guard let last = utf8.lastIndex(of: UInt8(ascii: "/")) else {
-                return reference.isEmpty ? nil : (nil, reference)
-            }
-            let idStart = utf8.index(after: last)
-            guard idStart < utf8.endIndex else { return nil }
-            let id = String(reference[idStart...])
-            let typeStart = utf8[..<last].lastIndex(of: UInt8(ascii: "/")).map { utf8.index(after: $0) } ?? utf8.startIndex
-            return (String(reference[typeStart..<last]), id)
-        }
-        var parts = reference.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        if let h = parts.lastIndex(of: "_history"), h >= 2 { parts = Array(parts[..<h]) }
-        if reference.hasPrefix("#") { return (nil, String(reference.dropFirst())) }
-        if reference.hasPrefix("urn:uuid:") || reference.hasPrefix("urn:oid:") {
-            return (nil, String(reference.split(separator: ":").last ?? ""))
-        }
-        guard let id = parts.last, !id.isEmpty else { return nil }
-        let type = parts.count >= 2 ? parts[parts.count - 2] : nil
-        return (type, id)
+        guard let key = FHIRReference(parsing: reference).resourceKey else { return nil }
+        return (key.type, key.id)
     }
 
     static func referenceString(_ item: FHIRPathItem) -> String? {
@@ -54,38 +34,41 @@ enum FHIRPathFHIRFunctions {
         }
     }
 
+    /// The resource `reference` points to inside what is being evaluated: a contained resource, the container (`#`),
+    /// or a Bundle entry (by `fullUrl`, or by type, id and version). Nothing outside is fetched.
     static func resolve(_ reference: String, env: FHIRPathEnvironment) -> FHIRElement? {
-        if reference.hasPrefix("#") {
-            let id = String(reference.dropFirst())
+        let target = FHIRReference(parsing: reference)
+        switch target {
+        case .contained(let id?):
             for holder in [env.resourceItem, env.rootResourceItem] {
                 for c in holder.element?["contained"]?.arrayValue ?? [] where c["id"]?.stringValue == id {
                     return c
                 }
             }
             return nil
+        case .contained(nil):
+            return env.rootResourceItem.element
+        case .conditional, .logical, .invalid:
+            return nil
+        case .relative, .absolute, .bundleLocal, .otherURL:
+            break
         }
-        let parts = referenceParts(reference)
+        func names(_ resource: FHIRElement) -> Bool {
+            guard let key = target.resourceKey, resource.resourceType == key.type, resource["id"]?.stringValue == key.id
+            else { return false }
+            guard let version = target.version, let actual = resource.versionId else { return true }
+            return version == actual
+        }
         for holder in [env.rootResourceItem, env.resourceItem] {
             guard let root = holder.element else { continue }
             if let entries = root["entry"]?.arrayValue {
                 for entry in entries {
                     guard let resource = entry["resource"] else { continue }
-                    if entry["fullUrl"]?.stringValue == reference { return resource }
-                    if let parts, let type = parts.type, resource.resourceType == type,
-                        resource["id"]?.stringValue == parts.id
-                    {
-                        return resource
-                    }
+                    if entry["fullUrl"]?.stringValue == reference || names(resource) { return resource }
                 }
             }
-            if let parts, let type = parts.type, root.resourceType == type, root["id"]?.stringValue == parts.id {
-                return root
-            }
-            for c in root["contained"]?.arrayValue ?? [] {
-                if let parts, let type = parts.type, c.resourceType == type, c["id"]?.stringValue == parts.id {
-                    return c
-                }
-            }
+            if names(root) { return root }
+            for c in root["contained"]?.arrayValue ?? [] where names(c) { return c }
         }
         return nil
     }

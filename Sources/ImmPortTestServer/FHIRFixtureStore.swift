@@ -6,7 +6,7 @@ import Foundation
 public struct FHIRFixtureStore: Sendable {
     public private(set) var resources: [FHIRElement] = []
     private(set) var serialized: [[UInt8]] = []
-    private(set) var indexByKey: [String: Int] = [:]
+    private(set) var indexByKey: [FHIRResourceKey: Int] = [:]
     private(set) var indexesByType: [String: [Int]] = [:]
 
     public init(resources: [FHIRElement]) {
@@ -52,15 +52,14 @@ public struct FHIRFixtureStore: Sendable {
     }
 
     mutating func add(_ resource: FHIRElement) {
-        guard let type = resource.resourceType, let id = resource["id"]?.stringValue else { return }
-        let key = "\(type)/\(id)"
+        guard let key = FHIRResourceKey(resource: resource) else { return }
         if let existing = indexByKey[key] {
             resources[existing] = resource
             serialized[existing] = FHIRJSONWriter().write(resource)
             return
         }
         indexByKey[key] = resources.count
-        indexesByType[type, default: []].append(resources.count)
+        indexesByType[key.type, default: []].append(resources.count)
         resources.append(resource)
         serialized.append(FHIRJSONWriter().write(resource))
     }
@@ -68,6 +67,6 @@ public struct FHIRFixtureStore: Sendable {
     public var count: Int { resources.count }
     public var types: [String] { indexesByType.keys.sorted() }
 
-    func index(type: String, id: String) -> Int? { indexByKey["\(type)/\(id)"] }
+    func index(of key: FHIRResourceKey) -> Int? { indexByKey[key] }
     func indexes(ofType type: String) -> [Int] { indexesByType[type] ?? [] }
 }

@@ -47,11 +47,11 @@ struct FHIRRoutes: Sendable {
             let id = state.storeSearch(search)
             return page(search, id: id, offset: 0, count: count, baseURL: baseURL, previous: nil)
         case 2, 4:
-            guard let index = store.index(type: type, id: segments[1]) else {
+            guard let index = store.index(of: FHIRResourceKey(type: type, id: segments[1])) else {
                 return outcome(404, "HAPI-2001: Resource \(type)/\(segments[1]) is not known", code: "not-found")
             }
             if segments.count == 4 {
-                guard segments[2] == "_history", store.resources[index].versionIdText == segments[3] else {
+                guard segments[2] == "_history", store.resources[index].versionId == segments[3] else {
                     return outcome(404, "HAPI-0979: Version \"\(segments.last!)\" is not valid for resource \(type)/\(segments[1])", code: "not-found")
                 }
             }
@@ -125,10 +125,6 @@ struct FHIRRoutes: Sendable {
             "issue": [["severity": "error", "code": .string(code), "diagnostics": .string(diagnostics)]],
         ]
     }
-}
-
-extension FHIRElement {
-    var versionIdText: String? { self["meta"]?["versionId"]?.stringValue }
 }
 
 /// The server's CapabilityStatement: R5, the fixture types with their search parameters, and (unless turned off)

@@ -3,15 +3,16 @@ import FHIRModel
 /// Evaluates the search parameters the fixtures need, as HAPI R5 defines them: `_id`, `identifier` (token),
 /// reference parameters, `_include` and `_revinclude`. Unknown parameters are errors, as in HAPI.
 struct FHIRSearchEngine: Sendable {
-    /// Reference search parameters: type -> parameter -> element path.
-    static let referenceParameters: [String: [String: String]] = [
-        "ResearchSubject": ["study": "study", "subject": "subject", "patient": "subject"],
-        "Specimen": ["subject": "subject", "patient": "subject"],
-        "Observation": ["subject": "subject", "patient": "subject", "specimen": "specimen"],
-        "DiagnosticReport": ["subject": "subject", "patient": "subject", "result": "result"],
-        "Group": ["member": "member.entity"],
-        "PractitionerRole": ["practitioner": "practitioner", "organization": "organization"],
-        "Patient": ["organization": "managingOrganization"],
+    /// Reference search parameters: type -> parameter -> the element names leading to the Reference (as
+    /// `FHIRReferenceFinder` reports them).
+    static let referenceParameters: [String: [String: [String]]] = [
+        "ResearchSubject": ["study": ["study"], "subject": ["subject"], "patient": ["subject"]],
+        "Specimen": ["subject": ["subject"], "patient": ["subject"]],
+        "Observation": ["subject": ["subject"], "patient": ["subject"], "specimen": ["specimen"]],
+        "DiagnosticReport": ["subject": ["subject"], "patient": ["subject"], "result": ["result"]],
+        "Group": ["member": ["member", "entity"]],
+        "PractitionerRole": ["practitioner": ["practitioner"], "organization": ["organization"]],
+        "Patient": ["organization": ["managingOrganization"]],
         "ResearchStudy": [:],
     ]
     /// Parameters that shape the result rather than filter it.
@@ -43,10 +44,8 @@ struct FHIRSearchEngine: Sendable {
                 }
             } else if let path = Self.referenceParameters[type]?[name] {
                 result = result.filter { index in
-                    let references = Self.references(store.resources[index], path: path)
-                    return alternatives.contains { wanted in
-                        references.contains { $0 == wanted || $0.hasSuffix("/" + wanted) && !wanted.contains("/") }
-                    }
+                    let references = Self.references(store.resources[index], at: path)
+                    return alternatives.contains { wanted in references.contains { Self.reference($0, matches: wanted) } }
                 }
             } else {
                 let known = ["_id", "identifier"] + (Self.referenceParameters[type]?.keys.sorted() ?? [])
@@ -73,18 +72,18 @@ struct FHIRSearchEngine: Sendable {
             let targetType = parts.count > 2 ? parts[2] : nil
             if name == "_include" {
                 for match in matches where store.resources[match].resourceType == parts[0] {
-                    for reference in Self.references(store.resources[match], path: path) {
-                        let pieces = reference.split(separator: "/")
-                        guard pieces.count == 2, targetType == nil || String(pieces[0]) == targetType,
-                            let index = store.index(type: String(pieces[0]), id: String(pieces[1]))
+                    for reference in Self.references(store.resources[match], at: path) {
+                        guard case .relative(let key, _) = reference, targetType == nil || key.type == targetType,
+                            let index = store.index(of: key)
                         else { continue }
                         add(index)
                     }
                 }
             } else {
-                let matchKeys = Set(matches.map { "\(store.resources[$0].resourceType ?? "")/\(store.resources[$0]["id"]?.stringValue ?? "")" })
+                let matchKeys = Set(matches.compactMap { FHIRResourceKey(resource: store.resources[$0]) })
                 for candidate in store.indexes(ofType: parts[0]) {
-                    if Self.references(store.resources[candidate], path: path).contains(where: matchKeys.contains) { add(candidate) }
+                    let references = Self.references(store.resources[candidate], at: path)
+                    if references.contains(where: { $0.resourceKey.map(matchKeys.contains) ?? false }) { add(candidate) }
                 }
             }
         }
@@ -103,14 +102,19 @@ struct FHIRSearchEngine: Sendable {
         return identifiers.contains { $0["value"]?.stringValue == token }
     }
 
-    static func references(_ resource: FHIRElement, path: String) -> [String] {
-        var nodes = [resource]
-        for name in path.split(separator: ".") {
-            nodes = nodes.flatMap { node -> [FHIRElement] in
-                guard let child = node[String(name)] else { return [] }
-                return child.arrayValue ?? [child]
-            }
+    /// The references at `path` (element names, as `FHIRReferenceFinder` reports them) in `resource`.
+    static func references(_ resource: FHIRElement, at path: [String]) -> [FHIRReference] {
+        var found: [FHIRReference] = []
+        FHIRReferenceFinder.forEachReference(in: resource) { at, reference in
+            if at == path { found.append(reference) }
         }
-        return nodes.compactMap { $0["reference"]?.stringValue }
+        return found
+    }
+
+    /// HAPI's reading of a reference parameter's value: `Type/id` names one resource, a bare id any type's.
+    static func reference(_ reference: FHIRReference, matches wanted: String) -> Bool {
+        guard let key = reference.resourceKey else { return false }
+        if wanted.contains("/") { return FHIRReference(parsing: wanted).resourceKey == key }
+        return key.id == wanted
     }
 }

@@ -1,10 +1,9 @@
 import ArgumentParser
 import FHIRModel
-import Foundation
 import ImmPortAPI
 import Logging
 
-/// Options shared by the commands that talk to ImmPort's servers.
+/// Options shared by the commands that talk to ImmPort's servers, and their one set-up path (`run(_:)`).
 struct ClientOptions: ParsableArguments {
     @Option(name: .long, help: "ImmPort key file (JSON {id, api_key, expires_at}); else IMMPORT_API_KEY, then IMMPORT_API_KEY_FILE.")
     var apiKeyFile: String?
@@ -18,69 +17,74 @@ struct ClientOptions: ParsableArguments {
     @Option(name: .long, help: "Requests in flight at once.")
     var concurrency: Int = 4
 
-    @Option(name: .long, help: "Log level on stderr: trace, debug, info, notice, warning, error. The API key is always redacted.")
-    var logLevel: String = "warning"
+    @Option(name: .long, help: "What the HTTP client logs on stderr. The API key is always redacted.")
+    var logLevel: LogLevel = .warning
 
-    func makeTransport(key: APIKey?) throws -> HTTPTransport {
-        guard let level = Logger.Level(rawValue: logLevel) else {
-            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+    func validate() throws {
+        guard readTimeout > 0 else { throw ValidationError("--read-timeout must be a positive number of seconds") }
+        guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1") }
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1") }
+    }
+
+    /// The one set-up path of the client commands: resolves the key, opens one transport (logging through
+    /// `StandardError`), runs `body`, and shuts the transport down whatever happens. Diagnostics are printed at the
+    /// end; a failure is printed as one line (already redacted) and exits 1, without usage text.
+    func run(_ body: (ClientSession) async throws -> Void) async throws {
+        let diagnostics = DiagnosticsCollector()
+        do {
+            let key = try APIKey.resolve(keyFile: apiKeyFile, diagnostics: diagnostics)
+            let transport = makeTransport(key: key)
+            let session = ClientSession(apiKey: key, transport: transport, diagnostics: diagnostics)
+            do {
+                try await body(session)
+            } catch {
+                try? await transport.shutdown()
+                throw error
+            }
+            try await transport.shutdown()
+            Self.print(diagnostics)
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            Self.print(diagnostics)
+            StandardError.write("immport-bridge: error: \(error)")
+            throw ExitCode(1)
         }
-        var logger = Logger(label: "immport-bridge", factory: { StreamLogHandler.standardError(label: $0) })
-        logger.logLevel = level
+    }
+
+    func makeTransport(key: APIKey?) -> HTTPTransport {
+        var logger = Logger(label: "immport-bridge", factory: { StandardErrorLogHandler(label: $0) })
+        logger.logLevel = logLevel.level
         let configuration = HTTPTransportConfiguration(
             readTimeoutSeconds: readTimeout, maxConcurrentRequests: concurrency, retry: RetryPolicy(maxAttempts: maxAttempts))
         return HTTPTransport(configuration: configuration, redactor: key?.redactor ?? SecretRedactor(), logger: logger)
     }
 
-    /// Resolves the key, opens a transport, runs `body` with both, and shuts the transport down whether or not
-    /// `body` throws: the one place the client commands manage a transport's lifetime.
-    func withTransport(
-        diagnostics: DiagnosticsCollector, _ body: (APIKey?, HTTPTransport) async throws -> Void
-    ) async throws {
-        let key = try resolveKey(diagnostics: diagnostics)
-        let transport = try makeTransport(key: key)
-        do {
-            try await body(key, transport)
-        } catch {
-            try? await transport.shutdown()
-            throw error
-        }
-        try await transport.shutdown()
-    }
-
-    func resolveKey(diagnostics: DiagnosticsCollector) throws -> APIKey? {
-        try APIKey.resolve(keyFile: apiKeyFile, diagnostics: diagnostics)
-    }
-
-    static func environment(_ name: String) -> String? {
-        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { return nil }
-        return value
+    static func print(_ diagnostics: DiagnosticsCollector) {
+        for diagnostic in diagnostics.diagnostics { StandardError.write("immport-bridge: \(diagnostic)") }
     }
 }
 
-/// Prints diagnostics and an error to stderr the same way for every client command, and maps failure to exit 1.
-enum ClientCommandSupport {
-    static func printDiagnostics(_ diagnostics: DiagnosticsCollector) {
-        for diagnostic in diagnostics.diagnostics { standardError("immport-bridge: \(diagnostic)") }
+/// What a client command works with, made once by `ClientOptions.run(_:)`: the key, the transport, and the clients,
+/// each on the base its flag, environment variable or default names (`ServiceBase.resolve`).
+struct ClientSession {
+    let apiKey: APIKey?
+    let transport: HTTPTransport
+    let diagnostics: DiagnosticsCollector
+
+    /// A FHIR client on `--fhir-base`, else `IMMPORT_FHIR_BASE`, else ImmPort's server.
+    func fhirClient(baseFlag: String?) throws -> FHIRClient {
+        FHIRClient(base: try ServiceBase.resolve(.fhir, flag: baseFlag, apiKey: apiKey), transport: transport)
     }
 
-    static func standardError(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+    /// A Shared Data client on `--shared-data-base`, else `IMMPORT_SHARED_DATA_BASE`, else ImmPort's server.
+    func sharedDataClient(baseFlag: String?) throws -> SharedDataClient {
+        SharedDataClient(base: try ServiceBase.resolve(.sharedData, flag: baseFlag, apiKey: apiKey), transport: transport)
     }
 
-    /// Runs `body`; an error is printed (it is already redacted) and turned into exit code 1.
-    static func run(diagnostics: DiagnosticsCollector, _ body: () async throws -> Void) async throws {
-        do {
-            try await body()
-            printDiagnostics(diagnostics)
-        } catch let error as ValidationError {
-            throw error
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            printDiagnostics(diagnostics)
-            standardError("immport-bridge: error: \(error)")
-            throw ExitCode(1)
-        }
+    /// `N requests, M retries`, the end of every client command's summary line.
+    var requestSummary: String {
+        let statistics = transport.statistics
+        return "\(statistics.requests) requests, \(statistics.retries) retries"
     }
 }

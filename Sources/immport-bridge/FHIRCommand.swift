@@ -10,11 +10,9 @@ struct FHIRCommand: AsyncParsableCommand {
         subcommands: [FHIRSearchCommand.self, FHIRReadCommand.self]
     )
 
-    static let defaultBase = "https://fhir.immport.org/fhir"
-
-    static func base(_ option: String?) -> String {
-        option ?? ClientOptions.environment("IMMPORT_FHIR_BASE") ?? defaultBase
-    }
+    static let baseHelp = ArgumentHelp(
+        "FHIR base URL (default: $\(ImmPortService.fhir.environmentVariable), else \(ImmPortService.fhir.defaultBase)); plain http only to this machine when a key is used.",
+        valueName: "url")
 }
 
 struct FHIRSearchCommand: AsyncParsableCommand {
@@ -26,7 +24,7 @@ struct FHIRSearchCommand: AsyncParsableCommand {
 
     @Argument(help: "Resource type, e.g. ResearchSubject.") var type: String
     @Argument(help: "Search parameters as name=value (repeat a name to AND; commas OR).") var parameters: [String] = []
-    @Option(name: .long, help: "FHIR base URL (default: $IMMPORT_FHIR_BASE or \(FHIRCommand.defaultBase)).") var fhirBase: String?
+    @Option(name: .long, help: FHIRCommand.baseHelp) var fhirBase: String?
     @Option(
         name: [.short, .customLong("output")],
         help: "Output file, written as pages arrive and put in place only when the search succeeded; - for standard output (a failed search leaves what was already written there).")
@@ -35,45 +33,41 @@ struct FHIRSearchCommand: AsyncParsableCommand {
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
-        let diagnostics = DiagnosticsCollector()
-        try await ClientCommandSupport.run(diagnostics: diagnostics) {
+        try await client.run { session in
             let query = try QueryString.parseArguments(parameters)
-            try await client.withTransport(diagnostics: diagnostics) { key, transport in
-                let fhir = try FHIRClient(baseURL: FHIRCommand.base(fhirBase), transport: transport, apiKey: key)
-                // Streams: each page is written as it arrives (see FHIRSearchNDJSONWriter for newer versions that
-                // arrive late); the output appears under its name only when the whole search succeeded.
-                let writer = try FHIRSearchNDJSONWriter(path: output)
-                var pages = 0
-                var matches = 0
-                var includes = 0
-                var duplicates = 0
-                var newerVersions = 0
-                for try await page in fhir.search(type, query, options: .init(prefetch: prefetch)) {
-                    pages += 1
-                    duplicates += page.duplicatesDropped
-                    for entry in page.entries {
-                        if entry.replacesEarlierVersion {
-                            newerVersions += 1
-                        } else if entry.mode == .include {
-                            includes += 1
-                        } else {
-                            matches += 1
-                        }
-                    }
-                    try writer.write(page)
-                    for outcome in page.outcomes {
-                        for text in OperationOutcomeIssues.texts(outcome) { diagnostics.warning(text, source: page.url) }
+            let fhir = try session.fhirClient(baseFlag: fhirBase)
+            // Streams: each page is written as it arrives (see FHIRSearchNDJSONWriter for newer versions that arrive
+            // late); the output appears under its name only when the whole search succeeded.
+            let writer = try FHIRSearchNDJSONWriter(path: output)
+            var pages = 0
+            var matches = 0
+            var includes = 0
+            var duplicates = 0
+            var newerVersions = 0
+            for try await page in fhir.search(type, query, options: .init(prefetch: prefetch)) {
+                pages += 1
+                duplicates += page.duplicatesDropped
+                for entry in page.entries {
+                    if entry.replacesEarlierVersion {
+                        newerVersions += 1
+                    } else if entry.mode == .include {
+                        includes += 1
+                    } else {
+                        matches += 1
                     }
                 }
-                try writer.commit()
-                if writer.unremovedSupersededLines > 0 {
-                    diagnostics.warning(
-                        "\(writer.unremovedSupersededLines) resources were received again in a newer version after the older one was written to standard output; both lines are there, the later one is the newer version")
+                try writer.write(page)
+                for outcome in page.outcomes {
+                    for text in OperationOutcomeIssues.texts(outcome) { session.diagnostics.warning(text, source: page.url) }
                 }
-                let stats = transport.statistics
-                ClientCommandSupport.standardError(
-                    "fhir search \(type): \(pages) pages, \(writer.resourceCount) resources (\(matches) matches, \(includes) included), \(duplicates) duplicates dropped, \(newerVersions) replaced by a newer version, \(stats.requests) requests, \(stats.retries) retries")
             }
+            try writer.commit()
+            if writer.unremovedSupersededLines > 0 {
+                session.diagnostics.warning(
+                    "\(writer.unremovedSupersededLines) resources were received again in a newer version after the older one was written to standard output; both lines are there, the later one is the newer version")
+            }
+            StandardError.write(
+                "fhir search \(type): \(pages) pages, \(writer.resourceCount) resources (\(matches) matches, \(includes) included), \(duplicates) duplicates dropped, \(newerVersions) replaced by a newer version, \(session.requestSummary)")
         }
     }
 }
@@ -85,33 +79,37 @@ struct FHIRReadCommand: AsyncParsableCommand {
     )
 
     @Argument(help: "TYPE/ID or TYPE/ID/_history/VERSION.") var reference: String
-    @Option(name: .long, help: "FHIR base URL (default: $IMMPORT_FHIR_BASE or \(FHIRCommand.defaultBase)).") var fhirBase: String?
+    @Option(name: .long, help: FHIRCommand.baseHelp) var fhirBase: String?
     @Option(name: [.short, .customLong("output")], help: "Output file; - for standard output.") var output = "-"
     @Flag(name: .long, help: "Indent the JSON.") var pretty = false
     @OptionGroup var client: ClientOptions
 
+    /// The reference as the one reference model reads it: a relative `Type/id`, versioned or not.
+    var target: (key: FHIRResourceKey, version: String?)? {
+        guard case .relative(let key, let version) = FHIRReference(parsing: reference) else { return nil }
+        return (key, version)
+    }
+
     func validate() throws {
-        let parts = reference.split(separator: "/", omittingEmptySubsequences: false)
-        guard (parts.count == 2 || (parts.count == 4 && parts[2] == "_history")), !parts.contains(where: \.isEmpty) else {
-            throw ValidationError("expected TYPE/ID or TYPE/ID/_history/VERSION, got \"\(reference)\"")
+        guard target != nil else {
+            let why = if case .invalid(_, let reason) = FHIRReference(parsing: reference) { " (\(reason))" } else { "" }
+            throw ValidationError("expected TYPE/ID or TYPE/ID/_history/VERSION, got \"\(reference)\"\(why)")
         }
     }
 
     func run() async throws {
-        let diagnostics = DiagnosticsCollector()
-        try await ClientCommandSupport.run(diagnostics: diagnostics) {
-            let parts = reference.split(separator: "/").map(String.init)
-            try await client.withTransport(diagnostics: diagnostics) { key, transport in
-                let fhir = try FHIRClient(baseURL: FHIRCommand.base(fhirBase), transport: transport, apiKey: key)
-                let resource = parts.count == 4
-                    ? try await fhir.vread(parts[0], id: parts[1], versionId: parts[3])
-                    : try await fhir.read(parts[0], id: parts[1])
-                let writer = try AtomicFileWriter(path: output)
-                try writer.write(FHIRJSONWriter(pretty: pretty).write(resource) + [0x0A])
-                try writer.commit()
-                let stats = transport.statistics
-                ClientCommandSupport.standardError("fhir read \(reference): 1 resource, \(stats.requests) requests, \(stats.retries) retries")
+        guard let (key, version) = target else { throw ExitCode.validationFailure }
+        try await client.run { session in
+            let fhir = try session.fhirClient(baseFlag: fhirBase)
+            let resource = if let version {
+                try await fhir.vread(key.type, id: key.id, versionId: version)
+            } else {
+                try await fhir.read(key.type, id: key.id)
             }
+            let writer = try AtomicFileWriter(path: output)
+            try writer.write(FHIRJSONWriter(pretty: pretty).write(resource) + [0x0A])
+            try writer.commit()
+            StandardError.write("fhir read \(reference): 1 resource, \(session.requestSummary)")
         }
     }
 }

@@ -14,34 +14,30 @@ struct SharedDataCommand: AsyncParsableCommand {
             """
     )
 
-    static let defaultBase = "https://www.immport.org/data/query"
-
     @Argument(help: "Endpoint path, e.g. /api/study/arm/SDY1.") var path: String
     @Argument(help: "Query parameters as name=value.") var parameters: [String] = []
-    @Option(name: .long, help: "Shared Data API base URL (default: $IMMPORT_SHARED_DATA_BASE or \(SharedDataCommand.defaultBase)).")
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Shared Data API base URL (default: $\(ImmPortService.sharedData.environmentVariable), else \(ImmPortService.sharedData.defaultBase)); plain http only to this machine when a key is used.",
+            valueName: "url"))
     var sharedDataBase: String?
     @Option(name: [.short, .customLong("output")], help: "Output file; - for standard output.") var output = "-"
     @OptionGroup var client: ClientOptions
 
     func run() async throws {
-        let diagnostics = DiagnosticsCollector()
-        try await ClientCommandSupport.run(diagnostics: diagnostics) {
+        try await client.run { session in
             let query = try QueryString.parseArguments(parameters)
-            try await client.withTransport(diagnostics: diagnostics) { key, transport in
-                let base = sharedDataBase ?? ClientOptions.environment("IMMPORT_SHARED_DATA_BASE") ?? Self.defaultBase
-                let sharedData = try SharedDataClient(baseURL: base, transport: transport, apiKey: key)
-                let response = try await sharedData.request(path: path, query: query)
-                // Check every record parses before anything is written: no half-good output.
-                _ = try response.records.all()
-                let writer = try AtomicFileWriter(path: output)
-                try writer.write(response.body)
-                if response.body.last != 0x0A { try writer.write([0x0A]) }
-                try writer.commit()
-                let stats = transport.statistics
-                let shape = response.isArray ? "\(response.recordCount) records" : "1 object"
-                ClientCommandSupport.standardError(
-                    "shared-data \(response.endpoint.pathTemplate): \(shape), 1 page, \(stats.requests) requests, \(stats.retries) retries")
-            }
+            let sharedData = try session.sharedDataClient(baseFlag: sharedDataBase)
+            let response = try await sharedData.request(path: path, query: query)
+            // Check every record parses before anything is written: no half-good output.
+            _ = try response.records.all()
+            let writer = try AtomicFileWriter(path: output)
+            try writer.write(response.body)
+            if response.body.last != 0x0A { try writer.write([0x0A]) }
+            try writer.commit()
+            let shape = response.isArray ? "\(response.recordCount) records" : "1 object"
+            StandardError.write("shared-data \(response.endpoint.pathTemplate): \(shape), 1 page, \(session.requestSummary)")
         }
     }
 }

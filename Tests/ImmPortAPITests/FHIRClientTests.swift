@@ -5,140 +5,137 @@ import Testing
 
 @Suite struct FHIRClientTests {
     @Test func readsCapabilities() async throws {
-        let h = try await Harness.start()
-        let capabilities = try await h.fhir.capabilities()
-        #expect(capabilities.fhirVersion == "5.0.0")
-        #expect(capabilities.supportsSearch("ResearchSubject", parameter: "study"))
-        #expect(capabilities.supportsInclude(on: "ResearchSubject", "ResearchSubject:subject"))
-        #expect(capabilities.supportsRevInclude(on: "Patient", "Specimen:subject"))
-        #expect(!capabilities.supportsInclude(on: "ResearchSubject", "ResearchSubject:nonsense"))
-        try await h.stop()
+        try await Harness.with { h in
+            let capabilities = try await h.fhir.capabilities()
+            #expect(capabilities.fhirVersion == "5.0.0")
+            #expect(capabilities.supportsSearch("ResearchSubject", parameter: "study"))
+            #expect(capabilities.supportsInclude(on: "ResearchSubject", "ResearchSubject:subject"))
+            #expect(capabilities.supportsRevInclude(on: "Patient", "Specimen:subject"))
+            #expect(!capabilities.supportsInclude(on: "ResearchSubject", "ResearchSubject:nonsense"))
+        }
     }
 
     @Test func pagesThroughNextLinksUntilThereIsNone() async throws {
-        let h = try await Harness.start()
-        var pages: [FHIRSearchPage] = []
-        for try await page in h.fhir.search("Specimen", [("_count", "5")]) { pages.append(page) }
-        #expect(pages.count == 3)  // 13 specimens in pages of 5
-        #expect(pages.flatMap(\.entries).count == 13)
-        #expect(Set(pages.flatMap(\.entries).map(\.key)).count == 13)
-        #expect(pages.allSatisfy { $0.total == nil }, "the server sends no total; paging must not need it")
-        let nextRequests = h.server.state.requests.filter { $0.uri.contains("_getpages=") }
-        #expect(nextRequests.count == 2)
-        try await h.stop()
+        try await Harness.with { h in
+            var pages: [FHIRSearchPage] = []
+            for try await page in h.fhir.search("Specimen", [("_count", "5")]) { pages.append(page) }
+            #expect(pages.count == 3)  // 13 specimens in pages of 5
+            #expect(pages.flatMap(\.entries).count == 13)
+            #expect(Set(pages.flatMap(\.entries).map(\.key)).count == 13)
+            #expect(pages.allSatisfy { $0.total == nil }, "the server sends no total; paging must not need it")
+            let nextRequests = h.server.state.requests.filter { $0.uri.contains("_getpages=") }
+            #expect(nextRequests.count == 2)
+        }
     }
 
     @Test func oversizedCountIsCappedByTheServerAndStillComplete() async throws {
-        let h = try await Harness.start { $0.maxPageSize = 4 }
-        let all = try await h.fhir.searchAll("Observation", [("_count", "500")])
-        #expect(all.count == 12)
-        #expect(h.fhir.pagesFetched == 3)
-        try await h.stop()
+        try await Harness.with(configure: { $0.maxPageSize = 4 }) { h in
+            let all = try await h.fhir.searchAll("Observation", [("_count", "500")])
+            #expect(all.count == 12)
+            #expect(h.fhir.pagesFetched == 3)
+        }
     }
 
     @Test func includesAndRevincludesCarrySearchMode() async throws {
-        let h = try await Harness.start()
-        var matches: [FHIRResourceKey] = []
-        var includes: [FHIRResourceKey] = []
-        for try await page in h.fhir.search(
-            "ResearchSubject", [("study", "ResearchStudy/study-SDY99901"), ("_include", "ResearchSubject:subject"), ("_count", "4")])
-        {
-            matches += page.matches.map(\.key)
-            includes += page.includes.map(\.key)
-        }
-        #expect(matches.count == 6 && matches.allSatisfy { $0.type == "ResearchSubject" })
-        #expect(Set(includes) == Set((1...6).map { FHIRResourceKey(type: "Patient", id: "subject-SUB999010\($0)") }))
+        try await Harness.with { h in
+            var matches: [FHIRResourceKey] = []
+            var includes: [FHIRResourceKey] = []
+            for try await page in h.fhir.search(
+                "ResearchSubject", [("study", "ResearchStudy/study-SDY99901"), ("_include", "ResearchSubject:subject"), ("_count", "4")])
+            {
+                matches += page.matches.map(\.key)
+                includes += page.includes.map(\.key)
+            }
+            #expect(matches.count == 6 && matches.allSatisfy { $0.type == "ResearchSubject" })
+            #expect(Set(includes) == Set((1...6).map { FHIRResourceKey(type: "Patient", id: "subject-SUB999010\($0)") }))
 
-        var revincluded: [FHIRResourceKey] = []
-        for try await page in h.fhir.search("Patient", [("_id", "subject-SUB9990101"), ("_revinclude", "Specimen:subject")]) {
-            #expect(page.matches.map(\.key) == [FHIRResourceKey(type: "Patient", id: "subject-SUB9990101")])
-            revincluded += page.includes.map(\.key)
+            var revincluded: [FHIRResourceKey] = []
+            for try await page in h.fhir.search("Patient", [("_id", "subject-SUB9990101"), ("_revinclude", "Specimen:subject")]) {
+                #expect(page.matches.map(\.key) == [FHIRResourceKey(type: "Patient", id: "subject-SUB9990101")])
+                revincluded += page.includes.map(\.key)
+            }
+            #expect(Set(revincluded.map(\.id)) == ["specimen-BS99901011", "specimen-BS99901012"])
         }
-        #expect(Set(revincluded.map(\.id)) == ["specimen-BS99901011", "specimen-BS99901012"])
-        try await h.stop()
     }
 
     @Test func expiredPageRestartsTheSearchAndSkipsWhatWasSeen() async throws {
-        let h = try await Harness.start()
-        h.server.inject(.gone, on: .searchPage(3))
-        var keys: [FHIRResourceKey] = []
-        var restarted = false
-        for try await page in h.fhir.search("Observation", [("_count", "4")]) {
-            keys += page.entries.map(\.key)
-            restarted = restarted || page.restartedAfterExpiry
+        try await Harness.with { h in
+            h.server.inject(.gone, on: .searchPage(3))
+            var keys: [FHIRResourceKey] = []
+            var restarted = false
+            for try await page in h.fhir.search("Observation", [("_count", "4")]) {
+                keys += page.entries.map(\.key)
+                restarted = restarted || page.restartedAfterExpiry
+            }
+            #expect(restarted)
+            #expect(keys.count == 12)
+            #expect(Set(keys).count == 12, "a restarted search handed out duplicates")
         }
-        #expect(restarted)
-        #expect(keys.count == 12)
-        #expect(Set(keys).count == 12, "a restarted search handed out duplicates")
-        try await h.stop()
     }
 
     @Test func duplicateEntriesAcrossPagesAreDropped() async throws {
-        let h = try await Harness.start()
-        h.server.inject(.duplicateEntries, on: .searchPage(2))
-        var keys: [FHIRResourceKey] = []
-        var dropped = 0
-        for try await page in h.fhir.search("Observation", [("_count", "5")]) {
-            keys += page.entries.map(\.key)
-            dropped += page.duplicatesDropped
+        try await Harness.with { h in
+            h.server.inject(.duplicateEntries, on: .searchPage(2))
+            var keys: [FHIRResourceKey] = []
+            var dropped = 0
+            for try await page in h.fhir.search("Observation", [("_count", "5")]) {
+                keys += page.entries.map(\.key)
+                dropped += page.duplicatesDropped
+            }
+            #expect(keys.count == 12 && Set(keys).count == 12)
+            #expect(dropped == 5)
         }
-        #expect(keys.count == 12 && Set(keys).count == 12)
-        #expect(dropped == 5)
-        try await h.stop()
     }
 
     @Test func prefetchingGivesTheSamePages() async throws {
-        let h = try await Harness.start()
-        var plain: [FHIRResourceKey] = []
-        for try await page in h.fhir.search("Observation", [("_count", "3")]) { plain += page.entries.map(\.key) }
-        var prefetched: [FHIRResourceKey] = []
-        for try await page in h.fhir.search("Observation", [("_count", "3")], options: .init(prefetch: true)) {
-            prefetched += page.entries.map(\.key)
+        try await Harness.with { h in
+            var plain: [FHIRResourceKey] = []
+            for try await page in h.fhir.search("Observation", [("_count", "3")]) { plain += page.entries.map(\.key) }
+            var prefetched: [FHIRResourceKey] = []
+            for try await page in h.fhir.search("Observation", [("_count", "3")], options: .init(prefetch: true)) {
+                prefetched += page.entries.map(\.key)
+            }
+            #expect(plain == prefetched && plain.count == 12)
         }
-        #expect(plain == prefetched && plain.count == 12)
-        try await h.stop()
     }
 
     @Test func readAndVread() async throws {
-        let h = try await Harness.start()
-        let study = try await h.fhir.read("ResearchStudy", id: "study-SDY99901")
-        #expect(study.versionId == "2")
-        let version = try await h.fhir.vread("ResearchStudy", id: "study-SDY99901", versionId: "2")
-        #expect(version == study)
-        do {
-            _ = try await h.fhir.vread("ResearchStudy", id: "study-SDY99901", versionId: "7")
-            Issue.record("expected 404")
-        } catch let error as ImmPortAPIError {
-            #expect(error.kind == .notFound)
-            #expect(error.diagnostics.contains { $0.contains("HAPI-0979") })
+        try await Harness.with { h in
+            let study = try await h.fhir.read("ResearchStudy", id: "study-SDY99901")
+            #expect(study.versionId == "2")
+            let version = try await h.fhir.vread("ResearchStudy", id: "study-SDY99901", versionId: "2")
+            #expect(version == study)
+            do {
+                _ = try await h.fhir.vread("ResearchStudy", id: "study-SDY99901", versionId: "7")
+                Issue.record("expected 404")
+            } catch let error as ImmPortAPIError {
+                #expect(error.kind == .notFound)
+                #expect(error.diagnostics.contains { $0.contains("HAPI-0979") })
+            }
         }
-        try await h.stop()
     }
 
     @Test func operationOutcomeBecomesATypedError() async throws {
-        let h = try await Harness.start()
-        do {
-            _ = try await h.fhir.read("Patient", id: "nobody")
-            Issue.record("expected 404")
-        } catch let error as ImmPortAPIError {
-            #expect(error.kind == .notFound && error.status == 404)
-            #expect(error.diagnostics == ["error not-found: HAPI-2001: Resource Patient/nobody is not known"])
-            #expect(checkedText(error).contains("/fhir/Patient/nobody"))
+        try await Harness.with { h in
+            do {
+                _ = try await h.fhir.read("Patient", id: "nobody")
+                Issue.record("expected 404")
+            } catch let error as ImmPortAPIError {
+                #expect(error.kind == .notFound && error.status == 404)
+                #expect(error.diagnostics == ["error not-found: HAPI-2001: Resource Patient/nobody is not known"])
+                #expect(checkedText(error).contains("/fhir/Patient/nobody"))
+            }
+            do {
+                for try await _ in h.fhir.search("Patient", [("shoe-size", "9")]) {}
+                Issue.record("expected 400")
+            } catch let error as ImmPortAPIError {
+                #expect(error.status == 400 && error.attempts == 1, "400 must not be retried")
+                #expect(error.diagnostics.first?.contains("HAPI-0524: Unknown search parameter \"shoe-size\"") == true)
+            }
         }
-        do {
-            for try await _ in h.fhir.search("Patient", [("shoe-size", "9")]) {}
-            Issue.record("expected 400")
-        } catch let error as ImmPortAPIError {
-            #expect(error.status == 400 && error.attempts == 1, "400 must not be retried")
-            #expect(error.diagnostics.first?.contains("HAPI-0524: Unknown search parameter \"shoe-size\"") == true)
-        }
-        try await h.stop()
     }
 
-    @Test func referenceKeysAndDeduplication() async throws {
-        #expect(FHIRResourceKey(reference: "https://other.example/fhir/Patient/1/_history/3") == FHIRResourceKey(type: "Patient", id: "1"))
-        #expect(FHIRResourceKey(reference: "#contained") == nil)
-        #expect(FHIRResourceKey(reference: "urn:uuid:1234") == nil)
+    @Test func deduplicationKeepsTheNewestVersion() async throws {
         var dedup = FHIRResourceDeduplicator()
         let key = FHIRResourceKey(type: "Patient", id: "1")
         #expect(dedup.admit(key, versionId: "2") == .new)
@@ -178,17 +175,17 @@ import Testing
     }
 
     @Test func pageEntriesCarryTheirReceivedJSONAndSequenceNumbers() async throws {
-        let h = try await Harness.start()
-        var sequences: [Int] = []
-        for try await page in h.fhir.search("Observation", [("_count", "5")]) {
-            for entry in page.entries {
-                sequences.append(entry.sequence)
-                let raw = try #require(entry.receivedJSON)
-                #expect(try FHIRJSONReader().read(Array(raw)) == entry.resource)
-                #expect(entry.replacedSequence == nil)
+        try await Harness.with { h in
+            var sequences: [Int] = []
+            for try await page in h.fhir.search("Observation", [("_count", "5")]) {
+                for entry in page.entries {
+                    sequences.append(entry.sequence)
+                    let raw = try #require(entry.receivedJSON)
+                    #expect(try FHIRJSONReader().read(Array(raw)) == entry.resource)
+                    #expect(entry.replacedSequence == nil)
+                }
             }
+            #expect(sequences == Array(0..<12))
         }
-        #expect(sequences == Array(0..<12))
-        try await h.stop()
     }
 }

@@ -18,40 +18,40 @@ import Testing
         TestFault.serviceUnavailable(retryAfter: nil), .resetMidBody, .truncatedJSON, .gone, .duplicateEntries,
     ])
     func faultsOnLaterPagesDoNotChangeThePages(_ fault: TestFault) async throws {
-        let h = try await Harness.start()
-        h.server.setGzip(true)
-        let plain = try await keys(h, prefetch: false)
-        // Pages 2 and 4: one fault on a page requested ahead while its predecessor was parsed, one further on.
-        h.server.inject(fault, on: .searchPage(2))
-        h.server.inject(fault, on: .searchPage(4))
-        let prefetched = try await keys(h, prefetch: true)
-        #expect(prefetched == plain && plain.count == 12, "fault \(fault)")
-        #expect(h.server.state.pendingFaults == 0, "not every armed fault was hit")
-        try await h.stop()
+        try await Harness.with { h in
+            h.server.setGzip(true)
+            let plain = try await keys(h, prefetch: false)
+            // Pages 2 and 4: one fault on a page requested ahead while its predecessor was parsed, one further on.
+            h.server.inject(fault, on: .searchPage(2))
+            h.server.inject(fault, on: .searchPage(4))
+            let prefetched = try await keys(h, prefetch: true)
+            #expect(prefetched == plain && plain.count == 12, "fault \(fault)")
+            #expect(h.server.state.pendingFaults == 0, "not every armed fault was hit")
+        }
     }
 
     @Test func staysAtMostOnePageAheadOfTheConsumer() async throws {
-        let h = try await Harness.start()
-        var pages = 0
-        for try await _ in h.fhir.search("Observation", [("_count", "2")], options: .init(prefetch: true)) {
-            pages += 1
-            let pageRequests = h.server.state.requests.filter { $0.uri.contains("_getpages=") }.count
-            // Received: pages 1...pages; requested at most one more (the page in the slot; its own next link
-            // waits, deferred, until the consumer takes it). Page 1 is the search request, not a _getpages one.
-            #expect(pageRequests <= pages, "page \(pages): \(pageRequests) next-page requests")
+        try await Harness.with { h in
+            var pages = 0
+            for try await _ in h.fhir.search("Observation", [("_count", "2")], options: .init(prefetch: true)) {
+                pages += 1
+                let pageRequests = h.server.state.requests.filter { $0.uri.contains("_getpages=") }.count
+                // Received: pages 1...pages; requested at most one more (the page in the slot; its own next link
+                // waits, deferred, until the consumer takes it). Page 1 is the search request, not a _getpages one.
+                #expect(pageRequests <= pages, "page \(pages): \(pageRequests) next-page requests")
+            }
+            #expect(pages == 6)
         }
-        #expect(pages == 6)
-        try await h.stop()
     }
 
     @Test func aConsumerThatStopsEarlyDoesNotDisturbALaterSearch() async throws {
-        let h = try await Harness.start()
-        for try await page in h.fhir.search("Observation", [("_count", "2")], options: .init(prefetch: true)) {
-            #expect(page.number == 1)
-            break
+        try await Harness.with { h in
+            for try await page in h.fhir.search("Observation", [("_count", "2")], options: .init(prefetch: true)) {
+                #expect(page.number == 1)
+                break
+            }
+            // A later, complete search still works and gives everything.
+            #expect(try await keys(h, prefetch: true).count == 12)
         }
-        // A later, complete search still works and gives everything.
-        #expect(try await keys(h, prefetch: true).count == 12)
-        try await h.stop()
     }
 }

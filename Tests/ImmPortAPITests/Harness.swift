@@ -45,7 +45,7 @@ final class Harness: Sendable {
     let sharedData: SharedDataClient
     let diagnostics = DiagnosticsCollector()
 
-    static func start(
+    private static func start(
         configure: (inout ImmPortTestServer.Configuration) -> Void = { _ in },
         retry: RetryPolicy = RetryPolicy(maxAttempts: 4, maxTotalSeconds: 20, baseDelaySeconds: 0.01, maxDelaySeconds: 0.05),
         readTimeout: Double = Harness.patientReadTimeout, key: APIKey? = APIKey(value: Harness.secretKey, source: "test")
@@ -54,7 +54,29 @@ final class Harness: Sendable {
         configure(&configuration)
         let server = ImmPortTestServer(configuration: configuration)
         try await server.start()
-        return try Harness(server: server, retry: retry, readTimeout: readTimeout, key: key)
+        do {
+            return try Harness(server: server, retry: retry, readTimeout: readTimeout, key: key)
+        } catch {
+            try? await server.stop()
+            throw error
+        }
+    }
+
+    /// Starts a harness, runs `body` with it and stops it whether or not `body` throws (every test's way in).
+    static func with(
+        configure: (inout ImmPortTestServer.Configuration) -> Void = { _ in },
+        retry: RetryPolicy = RetryPolicy(maxAttempts: 4, maxTotalSeconds: 20, baseDelaySeconds: 0.01, maxDelaySeconds: 0.05),
+        readTimeout: Double = Harness.patientReadTimeout, key: APIKey? = APIKey(value: Harness.secretKey, source: "test"),
+        _ body: (Harness) async throws -> Void
+    ) async throws {
+        let h = try await start(configure: configure, retry: retry, readTimeout: readTimeout, key: key)
+        do {
+            try await body(h)
+        } catch {
+            try? await h.stop()
+            throw error
+        }
+        try await h.stop()
     }
 
     private init(server: ImmPortTestServer, retry: RetryPolicy, readTimeout: Double, key: APIKey?) throws {
@@ -68,8 +90,8 @@ final class Harness: Sendable {
                 connectTimeoutSeconds: 2, readTimeoutSeconds: readTimeout, requestTimeoutSeconds: 10, maxConcurrentRequests: 4,
                 retry: retry),
             redactor: key?.redactor ?? SecretRedactor(), logger: logger)
-        fhir = try FHIRClient(baseURL: server.fhirBase, transport: transport, apiKey: key)
-        sharedData = try SharedDataClient(baseURL: server.sharedDataBase, transport: transport, apiKey: key)
+        fhir = FHIRClient(base: try ServiceBase(server.fhirBase, apiKey: key), transport: transport)
+        sharedData = SharedDataClient(base: try ServiceBase(server.sharedDataBase, apiKey: key), transport: transport)
     }
 
     func stop() async throws {
@@ -81,22 +103,6 @@ final class Harness: Sendable {
         #expect(!log.text.isEmpty, "trace logging captured nothing")
     }
 
-    func puller() throws -> StudyPuller {
-        StudyPuller(client: fhir, plan: try PullPlan.load(path: Harness.packageRoot + "/Mappings/pull-plan.json"), diagnostics: diagnostics)
-    }
-
-    static let packageRoot: String = {
-        var path = #filePath
-        for _ in 0..<3 { if let slash = path.lastIndex(of: "/") { path = String(path[..<slash]) } }
-        return path
-    }()
-
-    /// The fixture resources of study SDY99901: every FHIR fixture except the unrelated study SDY99902's four.
-    static func expectedStudyKeys() throws -> Set<FHIRResourceKey> {
-        let store = try FHIRFixtureStore(directory: ImmPortTestServer.fixturesDirectory + "/fhir")
-        let unrelated: Set<String> = ["ResearchStudy/study-SDY99902", "Patient/subject-SUB9990201", "ResearchSubject/rs-SUB9990201", "Specimen/specimen-BS9990201"]
-        return Set(store.resources.compactMap(FHIRResourceKey.init(resource:)).filter { !unrelated.contains($0.description) })
-    }
 }
 
 /// An error's text, checked to be free of the key.

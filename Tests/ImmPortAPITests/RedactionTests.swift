@@ -28,27 +28,28 @@ import Testing
 
     /// The whole client at trace level, through every kind of failure: no log line and no error text holds the key.
     @Test func theKeyNeverAppearsInTraceLogsOrErrors() async throws {
-        let h = try await Harness.start(
-            configure: { $0.requiredAPIKey = "the-right-key-123456"; $0.maxPageSize = 2 }, readTimeout: Harness.impatientReadTimeout)
-        h.server.setGzip(true)
-        h.server.inject(.tooManyRequests(retryAfter: "0"), on: .searchPage(2))
-        h.server.inject(.gone, on: .searchPage(2))
-        h.server.inject(.resetMidBody, on: .searchPage(3))
-        h.server.inject(.truncatedJSON, on: .pathContains("/Group?"))
-        h.server.inject(.slow(seconds: Harness.slowFaultSeconds), on: .pathContains("/PractitionerRole?"))
-        _ = try await h.puller().pullAll(accession: "SDY99901")
-        var errors: [String] = []
-        for path in ["/api/study/arm/SDY99901", "/result/elisa", "/drs/download/s3/x"] {
-            do { _ = try await h.sharedData.request(path: path) } catch { errors.append(checkedText(error)) }
+        try await Harness.with(
+            configure: { $0.requiredAPIKey = "the-right-key-123456"; $0.maxPageSize = 2 }, readTimeout: Harness.impatientReadTimeout) { h in
+            h.server.setGzip(true)
+            h.server.inject(.tooManyRequests(retryAfter: "0"), on: .searchPage(2))
+            h.server.inject(.gone, on: .searchPage(2))
+            h.server.inject(.resetMidBody, on: .searchPage(3))
+            h.server.inject(.truncatedJSON, on: .pathContains("/Group?"))
+            h.server.inject(.slow(seconds: Harness.slowFaultSeconds), on: .pathContains("/PractitionerRole?"))
+            // Searches over many small pages, through every fault above.
+            for type in ["ResearchSubject", "Group", "PractitionerRole", "Observation"] { _ = try await h.fhir.searchAll(type) }
+            var errors: [String] = []
+            for path in ["/api/study/arm/SDY99901", "/result/elisa", "/drs/download/s3/x"] {
+                do { _ = try await h.sharedData.request(path: path) } catch { errors.append(checkedText(error)) }
+            }
+            h.server.inject(.serviceUnavailable(retryAfter: nil), on: .any, times: 50)
+            do { _ = try await h.fhir.read("Patient", id: "subject-SUB9990101") } catch { errors.append(checkedText(error)) }
+            #expect(errors.count == 4)
+            #expect(errors.filter { $0.contains("[REDACTED]") }.count >= 3, "the 401 bodies echo the key and must show it redacted")
+            let all = h.log.text + "\n" + errors.joined(separator: "\n")
+            #expect(h.log.text.contains("trace"), "trace-level lines were captured")
+            #expect(h.log.text.contains("Bearer [REDACTED]"), "the request headers were logged, redacted")
+            #expect(!all.contains(Harness.secretKey))
         }
-        h.server.inject(.serviceUnavailable(retryAfter: nil), on: .any, times: 50)
-        do { _ = try await h.fhir.read("Patient", id: "subject-SUB9990101") } catch { errors.append(checkedText(error)) }
-        #expect(errors.count == 4)
-        #expect(errors.filter { $0.contains("[REDACTED]") }.count >= 3, "the 401 bodies echo the key and must show it redacted")
-        let all = h.log.text + "\n" + errors.joined(separator: "\n")
-        #expect(h.log.text.contains("trace"), "trace-level lines were captured")
-        #expect(h.log.text.contains("Bearer [REDACTED]"), "the request headers were logged, redacted")
-        #expect(!all.contains(Harness.secretKey))
-        try await h.stop()
     }
 }

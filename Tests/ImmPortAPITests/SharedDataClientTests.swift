@@ -26,108 +26,108 @@ import Testing
     }
 
     @Test func studyListsKeepEachRecordsRawJSON() async throws {
-        let h = try await Harness.start()
-        let response = try await h.sharedData.request(path: "/api/study/labtest/SDY99901")
-        let records = try response.records.all()
-        #expect(records.count == 12)
-        // The quirk stays visible: a decimal keeps its literal, snake_case stragglers survive.
-        let first = try #require(records.first)
-        #expect(first.element["resultValuePreferred"]?.numberValue?.text == "13.5")
-        #expect(first.element["max_subject_age_in_years"] != nil)
-        let reparsed = try FHIRJSONReader().read(first.rawJSON)
-        #expect(reparsed == first.element)
-        #expect(first.rawText.hasPrefix("{"))
-        let study = try await h.sharedData.request(path: "/api/study/SDY99901")
-        #expect(study.isArray && study.recordCount == 1)
-        let studyRecord = try #require(try study.records.all().first)
-        #expect(studyRecord.element["minimumAge"]?.stringValue == "18", "numbers in strings are kept as sent")
-        let summary = try await h.sharedData.request(path: "/api/study/summary/SDY99901")
-        #expect(!summary.isArray)
-        let summaryTree = try summary.tree()
-        #expect(summaryTree["studyPubmeds"]?[0]?["id"]?["pubmedId"]?.stringValue == "TBD")
-        try await h.stop()
+        try await Harness.with { h in
+            let response = try await h.sharedData.request(path: "/api/study/labtest/SDY99901")
+            let records = try response.records.all()
+            #expect(records.count == 12)
+            // The quirk stays visible: a decimal keeps its literal, snake_case stragglers survive.
+            let first = try #require(records.first)
+            #expect(first.element["resultValuePreferred"]?.numberValue?.text == "13.5")
+            #expect(first.element["max_subject_age_in_years"] != nil)
+            let reparsed = try FHIRJSONReader().read(first.rawJSON)
+            #expect(reparsed == first.element)
+            #expect(first.rawText.hasPrefix("{"))
+            let study = try await h.sharedData.request(path: "/api/study/SDY99901")
+            #expect(study.isArray && study.recordCount == 1)
+            let studyRecord = try #require(try study.records.all().first)
+            #expect(studyRecord.element["minimumAge"]?.stringValue == "18", "numbers in strings are kept as sent")
+            let summary = try await h.sharedData.request(path: "/api/study/summary/SDY99901")
+            #expect(!summary.isArray)
+            let summaryTree = try summary.tree()
+            #expect(summaryTree["studyPubmeds"]?[0]?["id"]?["pubmedId"]?.stringValue == "TBD")
+        }
     }
 
     @Test func resultFiltersAndUnknownParameters() async throws {
-        let h = try await Harness.start()
-        let elisa = try await h.sharedData.request(path: "/result/elisa", query: [("studyAccession", "sdy99901"), ("gender", "Female")])
-        let records = try elisa.records.all()
-        #expect(records.count == 3)  // SUB9990101, SUB9990103, SUB9990104; the SDY99902 row is filtered out
-        #expect(records.allSatisfy { $0.element["gender"]?.stringValue == "Female" && $0.element["studyAccession"]?.stringValue == "SDY99901" })
-        do {
-            _ = try await h.sharedData.request(path: "/result/elisa", query: [("colour", "blue")])
-            Issue.record("expected an argument error")
-        } catch let error as ImmPortAPIError {
-            #expect(error.kind == .invalidArgument && error.message.contains("studyAccession"))
+        try await Harness.with { h in
+            let elisa = try await h.sharedData.request(path: "/result/elisa", query: [("studyAccession", "sdy99901"), ("gender", "Female")])
+            let records = try elisa.records.all()
+            #expect(records.count == 3)  // SUB9990101, SUB9990103, SUB9990104; the SDY99902 row is filtered out
+            #expect(records.allSatisfy { $0.element["gender"]?.stringValue == "Female" && $0.element["studyAccession"]?.stringValue == "SDY99901" })
+            do {
+                _ = try await h.sharedData.request(path: "/result/elisa", query: [("colour", "blue")])
+                Issue.record("expected an argument error")
+            } catch let error as ImmPortAPIError {
+                #expect(error.kind == .invalidArgument && error.message.contains("studyAccession"))
+            }
+            #expect(h.server.state.requests.count == 1, "a bad parameter must be refused before any request")
         }
-        #expect(h.server.state.requests.count == 1, "a bad parameter must be refused before any request")
-        try await h.stop()
     }
 
     @Test func searchPagesWithFromRecord() async throws {
-        let h = try await Harness.start()
-        var accessions: [String] = []
-        var pages = 0
-        for try await page in h.sharedData.search(.study, query: [("term", "synthetic")], pageSize: 2) {
-            pages += 1
-            #expect(page.total == 5)
-            accessions += page.hits.compactMap { $0.element["_source"]?["study_accession"]?.stringValue }
+        try await Harness.with { h in
+            var accessions: [String] = []
+            var pages = 0
+            for try await page in h.sharedData.search(.study, query: [("term", "synthetic")], pageSize: 2) {
+                pages += 1
+                #expect(page.total == 5)
+                accessions += page.hits.compactMap { $0.element["_source"]?["study_accession"]?.stringValue }
+            }
+            #expect(pages == 3)
+            #expect(accessions == ["SDY99901", "SDY99902", "SDY99903", "SDY99904", "SDY99905"])
+            let fromRecords = h.server.state.requests.compactMap { $0.uri.range(of: "fromRecord=")?.upperBound }.count
+            #expect(fromRecords == 3)
         }
-        #expect(pages == 3)
-        #expect(accessions == ["SDY99901", "SDY99902", "SDY99903", "SDY99904", "SDY99905"])
-        let fromRecords = h.server.state.requests.compactMap { $0.uri.range(of: "fromRecord=")?.upperBound }.count
-        #expect(fromRecords == 3)
-        try await h.stop()
     }
 
     @Test func drsDownloadURL() async throws {
-        let h = try await Harness.start()
-        let download = try await h.sharedData.downloadURL(fileUUID: "00000000-0000-4000-8000-000000099901")
-        #expect(download.url.hasPrefix("https://s3.example.invalid/"))
-        #expect(download.status == 200)
-        await #expect(throws: ImmPortAPIError.self) { _ = try await h.sharedData.downloadURL(fileUUID: "missing") }
-        #expect(!h.log.text.contains("X-Amz-Signature=synthetic"))
-        try await h.stop()
+        try await Harness.with { h in
+            let download = try await h.sharedData.downloadURL(fileUUID: "00000000-0000-4000-8000-000000099901")
+            #expect(download.url.hasPrefix("https://s3.example.invalid/"))
+            #expect(download.status == 200)
+            await #expect(throws: ImmPortAPIError.self) { _ = try await h.sharedData.downloadURL(fileUUID: "missing") }
+            #expect(!h.log.text.contains("X-Amz-Signature=synthetic"))
+        }
     }
 
     @Test func unauthorizedAndForbiddenAreDistinctAndActionable() async throws {
-        let h = try await Harness.start { $0.requiredAPIKey = "the-right-key-123456"; $0.restrictedStudies = ["SDY99902"] }
-        do {
-            _ = try await h.sharedData.request(path: "/api/study/arm/SDY99901")
-            Issue.record("expected 401")
-        } catch let error as ImmPortAPIError {
-            let text = checkedText(error)
-            #expect(error.kind == .unauthorized && error.attempts == 1)
-            #expect(text.contains("IMMPORT_API_KEY") && text.contains(APIKey.creationPage))
-            #expect(text.contains("[REDACTED]"), "the server echoed the rejected key; it must show redacted")
+        try await Harness.with(configure: { $0.requiredAPIKey = "the-right-key-123456"; $0.restrictedStudies = ["SDY99902"] }) { h in
+            do {
+                _ = try await h.sharedData.request(path: "/api/study/arm/SDY99901")
+                Issue.record("expected 401")
+            } catch let error as ImmPortAPIError {
+                let text = checkedText(error)
+                #expect(error.kind == .unauthorized && error.attempts == 1)
+                #expect(text.contains("IMMPORT_API_KEY") && text.contains(APIKey.creationPage))
+                #expect(text.contains("[REDACTED]"), "the server echoed the rejected key; it must show redacted")
+            }
         }
-        let good = try await Harness.start { $0.restrictedStudies = ["SDY99902"] }
-        do {
-            _ = try await good.sharedData.request(path: "/api/study/arm/SDY99902")
-            Issue.record("expected 403")
-        } catch let error as ImmPortAPIError {
-            #expect(error.kind == .forbidden)
-            #expect(checkedText(error).contains("scopes"))
+        try await Harness.with(configure: { $0.restrictedStudies = ["SDY99902"] }) { good in
+            do {
+                _ = try await good.sharedData.request(path: "/api/study/arm/SDY99902")
+                Issue.record("expected 403")
+            } catch let error as ImmPortAPIError {
+                #expect(error.kind == .forbidden)
+                #expect(checkedText(error).contains("scopes"))
+            }
         }
-        try await h.stop()
-        try await good.stop()
     }
 
     @Test func endpointsThatNeedAKeyRefuseToRunWithoutOne() async throws {
-        let h = try await Harness.start(key: nil)
-        let lookup = try await h.sharedData.request(path: "/api/lookup/lkSex")
-        #expect(lookup.recordCount == 3)
-        await #expect(throws: ImmPortAPIError.self) { _ = try await h.sharedData.request(path: "/api/study/SDY99901") }
-        #expect(h.server.state.requests.count == 1)
-        try await h.stop()
+        try await Harness.with(key: nil) { h in
+            let lookup = try await h.sharedData.request(path: "/api/lookup/lkSex")
+            #expect(lookup.recordCount == 3)
+            await #expect(throws: ImmPortAPIError.self) { _ = try await h.sharedData.request(path: "/api/study/SDY99901") }
+            #expect(h.server.state.requests.count == 1)
+        }
     }
 
     @Test func truncatedArrayIsRetried() async throws {
-        let h = try await Harness.start()
-        h.server.inject(.truncatedJSON, on: .pathContains("/biosample/"))
-        let response = try await h.sharedData.request(path: "/api/study/biosample/SDY99901")
-        #expect(response.recordCount == 12)
-        #expect(h.transport.statistics.retries == 1)
-        try await h.stop()
+        try await Harness.with { h in
+            h.server.inject(.truncatedJSON, on: .pathContains("/biosample/"))
+            let response = try await h.sharedData.request(path: "/api/study/biosample/SDY99901")
+            #expect(response.recordCount == 12)
+            #expect(h.transport.statistics.retries == 1)
+        }
     }
 }

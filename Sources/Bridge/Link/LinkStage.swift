@@ -192,7 +192,7 @@ public enum LinkStage {
                 switch alternative.value {
                 case .reference(_, let linkName):
                     candidates = evaluate(part.alternatives[index], on: resource, resourceKey: resourceKey).compactMap { reference in
-                        guard let target = FHIRResourceKey(reference: reference) else { return nil }
+                        guard let target = FHIRReference(parsing: reference).resourceKey else { return nil }
                         return study[link: linkName.value]?.accession(of: target)
                     }
                 case .idAccessionSuffix:

@@ -36,6 +36,28 @@ public struct JSONLineLocator {
         case index(Int)
     }
 
+    /// One step into a JSON value: a member of an object, an item of an array.
+    public enum PathStep: Sendable, Hashable {
+        case key(String)
+        case index(Int)
+    }
+
+    /// The one-based line and column (in bytes) where the value at `path` starts; when a step is missing, where the
+    /// deepest value found starts. For diagnostics about documents that are not resources (a pull plan).
+    public func position(of path: [PathStep]) -> (line: Int, column: Int) {
+        var position = skipWhitespace(0)
+        for step in path {
+            let next: Int?
+            switch step {
+            case .key(let name): next = find(.key(Array(name.utf8)), at: position)
+            case .index(let index): next = find(.index(index), at: position)
+            }
+            guard let next else { break }
+            position = next
+        }
+        return bytes.withUnsafeBytes { XMLHardening.lineColumn(of: position, in: $0) }
+    }
+
     func lineNumber(at offset: Int) -> Int {
         var line = 1
         var i = 0

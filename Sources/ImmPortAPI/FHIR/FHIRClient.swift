@@ -4,53 +4,49 @@ import Synchronization
 
 /// A client for a FHIR server (HAPI FHIR R5 at ImmPort): capabilities, searches that page, read and vread.
 public final class FHIRClient: Sendable {
-    /// The service base without a trailing slash, e.g. `https://fhir.immport.org/fhir`.
-    public let baseURL: String
-    public let transport: HTTPTransport
-    let apiKey: APIKey?
+    /// The service base, checked when it was made (and with the key, if one goes with it).
+    public let base: ServiceBase
+    let transport: HTTPTransport
     let pageCounter = Mutex(0)
     static let accept = "application/fhir+json, application/json;q=0.9"
 
-    public init(baseURL: String, transport: HTTPTransport, apiKey: APIKey? = nil) throws {
-        var base = baseURL
-        while base.hasSuffix("/") { base.removeLast() }
-        guard EndpointSecurity.origin(of: base) != nil else {
-            throw ImmPortAPIError(.invalidArgument, url: transport.redactor.redact(base), message: "the FHIR base is not an absolute http(s) URL")
-        }
-        if apiKey != nil, !EndpointSecurity.mayCarryKey(base) {
-            throw ImmPortAPIError(
-                .refusedRequest, url: transport.redactor.redact(base),
-                message: "refusing to send the API key over plain http to a host that is not this machine; use https")
-        }
-        self.baseURL = base
+    public init(base: ServiceBase, transport: HTTPTransport) {
+        self.base = base
         self.transport = transport
-        self.apiKey = apiKey
     }
+
+    var apiKey: APIKey? { base.apiKey }
+
+    /// What the transport did so far: requests, retries, bytes (shared by every client on the same transport).
+    public var transportStatistics: TransportStatistics { transport.statistics }
+
+    /// `text` without the API key and other secrets: for messages that quote URLs.
+    public func redact(_ text: String) -> String { transport.redactor.redact(text) }
 
     /// Search pages fetched so far by this client (restarts and retries of a page count once per page).
     public var pagesFetched: Int { pageCounter.withLock { $0 } }
 
     /// `GET [base]/metadata`.
     public func capabilities() async throws -> FHIRServerCapabilities {
-        let statement = try await fetchResource(baseURL + "/metadata", expecting: "CapabilityStatement")
+        let statement = try await fetchResource(base.appending("/metadata"), expecting: "CapabilityStatement")
         return FHIRServerCapabilities(capabilityStatement: statement)
     }
 
     /// `GET [base]/Type/id`.
     public func read(_ type: String, id: String) async throws -> FHIRElement {
-        try await fetchResource("\(baseURL)/\(QueryString.encode(type))/\(QueryString.encode(id))", expecting: type)
+        try await fetchResource(base.appending("/\(QueryString.encode(type))/\(QueryString.encode(id))"), expecting: type)
     }
 
     /// `GET [base]/Type/id/_history/vid`.
     public func vread(_ type: String, id: String, versionId: String) async throws -> FHIRElement {
         try await fetchResource(
-            "\(baseURL)/\(QueryString.encode(type))/\(QueryString.encode(id))/_history/\(QueryString.encode(versionId))",
+            base.appending("/\(QueryString.encode(type))/\(QueryString.encode(id))/_history/\(QueryString.encode(versionId))"),
             expecting: type)
     }
 
     /// The URL of `GET [base]/Type?parameters`.
     public func searchURL(_ type: String, _ parameters: [(String, String)]) -> String {
-        QueryString.append(parameters, to: "\(baseURL)/\(QueryString.encode(type))")
+        QueryString.append(parameters, to: base.appending("/\(QueryString.encode(type))"))
     }
 
     /// A search whose pages arrive one at a time, following `Bundle.link[next]`; see `FHIRSearch`.

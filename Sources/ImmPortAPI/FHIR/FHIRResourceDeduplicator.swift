@@ -59,7 +59,7 @@ public struct FHIRResourceDeduplicator: Sendable {
     }
 
     /// Version ids are opaque in FHIR, but HAPI's are integers: compare numerically when both are.
-    static func isNewer(_ candidate: String, than known: String?) -> Bool {
+    public static func isNewer(_ candidate: String, than known: String?) -> Bool {
         guard let known else { return true }
         if let a = Int(candidate), let b = Int(known) { return a > b }
         return candidate.count != known.count ? candidate.count > known.count : candidate > known

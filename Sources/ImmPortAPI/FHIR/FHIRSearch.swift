@@ -101,10 +101,10 @@ public struct FHIRSearch: AsyncSequence, Sendable {
             }
             let resolved = HTTPTransport.resolve(next, against: bundle.url)
             let redactor = search.client.transport.redactor
-            guard EndpointSecurity.sameOrigin(resolved, search.client.baseURL) else {
+            guard search.client.base.isSameOrigin(as: resolved) else {
                 throw ImmPortAPIError(
                     .invalidResponse, url: bundle.redactedURL,
-                    message: "the next-page link \(redactor.redact(resolved)) leaves the server \(redactor.redact(search.client.baseURL)); not following it")
+                    message: "the next-page link \(redactor.redact(resolved)) leaves the server \(redactor.redact(search.client.base.url)); not following it")
             }
             guard resolved != bundle.url else {
                 throw ImmPortAPIError(.invalidResponse, url: bundle.redactedURL, message: "the next-page link points to the same page")

@@ -52,7 +52,7 @@ final class FHIRSearchPrefetcher: Sendable {
     func offer(_ next: String, from pageURL: String) {
         guard !next.isEmpty else { return }
         let resolved = HTTPTransport.resolve(next, against: pageURL)
-        guard EndpointSecurity.sameOrigin(resolved, client.baseURL), resolved != pageURL else { return }
+        guard client.base.isSameOrigin(as: resolved), resolved != pageURL else { return }
         state.withLock { state in
             if state.ahead?.url == resolved || state.deferred == resolved { return }
             if state.ahead == nil {

@@ -1,3 +1,5 @@
+import FHIRModel
+
 /// A `FHIRResourceKey` with its hash computed once, when it is made.
 ///
 /// The de-duplication table hashes a key on every lookup and again each time it grows; hashing two strings each time

@@ -3,27 +3,26 @@ import FHIRModel
 /// A client for ImmPort's Shared Data API (`https://www.immport.org/data/query`): every endpoint of the catalog,
 /// paged search, DRS download URLs. The key is sent only to endpoints that need it.
 public final class SharedDataClient: Sendable {
-    public let baseURL: String
-    public let transport: HTTPTransport
-    let apiKey: APIKey?
+    /// The service base, checked when it was made (and with the key, if one goes with it).
+    public let base: ServiceBase
+    let transport: HTTPTransport
 
-    public init(baseURL: String, transport: HTTPTransport, apiKey: APIKey? = nil) throws {
-        var base = baseURL
-        while base.hasSuffix("/") { base.removeLast() }
-        guard EndpointSecurity.origin(of: base) != nil else {
-            throw ImmPortAPIError(.invalidArgument, url: transport.redactor.redact(base), message: "the Shared Data base is not an absolute http(s) URL")
-        }
-        self.baseURL = base
+    public init(base: ServiceBase, transport: HTTPTransport) {
+        self.base = base
         self.transport = transport
-        self.apiKey = apiKey
     }
+
+    var apiKey: APIKey? { base.apiKey }
+
+    /// What the transport did so far: requests, retries, bytes (shared by every client on the same transport).
+    public var transportStatistics: TransportStatistics { transport.statistics }
 
     /// Calls `endpoint` with its path parameters and query. Checks the query names against the catalog first.
     public func request(
         _ endpoint: SharedDataEndpoint, pathParameters: [String: String] = [:], query: [(String, String)] = []
     ) async throws -> SharedDataResponse {
         try endpoint.checkQuery(query)
-        let url = QueryString.append(query, to: baseURL + (try endpoint.path(with: pathParameters)))
+        let url = QueryString.append(query, to: base.appending(try endpoint.path(with: pathParameters)))
         var token: String?
         if endpoint.requiresAPIKey {
             guard let apiKey else {

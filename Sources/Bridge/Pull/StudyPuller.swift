@@ -1,4 +1,5 @@
 import FHIRModel
+import ImmPortAPI
 
 /// Runs a `PullPlan` against a FHIR server: finds the study, then each step's resources, using the
 /// `_include`/`_revinclude` values the server advertises and falling back to chunked `_id=` and reference searches.
@@ -22,9 +23,11 @@ public final class StudyPuller: Sendable {
 
     /// Pulls the study whose id or identifier value is `accession`.
     public func pull(accession: String, sink: Sink) async throws -> StudyPullSummary {
-        let startStats = client.transport.statistics
+        let startStats = client.transportStatistics
         let startPages = client.pagesFetched
-        var run = PullRun(plan: plan, capabilities: try await client.capabilities())
+        let capabilities = try await client.capabilities()
+        try checkVersion(capabilities)
+        var run = PullRun(plan: plan, capabilities: capabilities)
         var summary = StudyPullSummary(accession: accession)
 
         let study = try await findStudy(accession, run: &run)
@@ -44,7 +47,7 @@ public final class StudyPuller: Sendable {
             summary.steps.append(.init(id: step.id, resourceType: step.resourceType, resources: count, strategies: strategies))
         }
 
-        let endStats = client.transport.statistics
+        let endStats = client.transportStatistics
         summary.resources = run.deduplicator.count
         summary.duplicatesDropped = run.duplicatesDropped
         summary.pages = client.pagesFetched - startPages
@@ -58,6 +61,23 @@ public final class StudyPuller: Sendable {
         let box = CollectionBox()
         let summary = try await pull(accession: accession) { resource, _ in await box.add(resource) }
         return (await box.collection, summary)
+    }
+
+    /// The plan's paths were compiled for one FHIR release: a server speaking another would make them find nothing.
+    func checkVersion(_ capabilities: FHIRServerCapabilities) throws {
+        let metadata = client.redact(client.base.appending("/metadata"))
+        guard let detection = capabilities.detection else {
+            diagnostics?.warning(
+                "the server does not say which FHIR release it speaks (fhirVersion \(capabilities.fhirVersion ?? "missing")); reading it as \(plan.fhirVersion), as the pull plan \(plan.source) says",
+                source: metadata)
+            return
+        }
+        guard detection.version == plan.fhirVersion else {
+            throw ImmPortAPIError(
+                .invalidResponse, url: metadata,
+                message: "the server speaks FHIR \(detection.version) (\(capabilities.fhirVersion ?? "")), but the pull plan \(plan.source) is written for \(plan.fhirVersion)")
+        }
+        if let warning = detection.warning { diagnostics?.warning(warning, source: metadata) }
     }
 
     // MARK: - Study
@@ -76,7 +96,7 @@ public final class StudyPuller: Sendable {
         var tried: [String] = []
         for (strategy, parameters) in attempts {
             let query = parameters + run.piggybacks(forStep: PullPlan.studyStepID, type: type, plan: plan) + [("_count", String(plan.pageSize))]
-            tried.append(client.transport.redactor.redact(client.searchURL(type, parameters)))
+            tried.append(client.redact(client.searchURL(type, parameters)))
             var found: [FHIRResourceKey: FHIRElement] = [:]
             do {
                 for try await page in client.search(type, query) {
@@ -122,17 +142,17 @@ public final class StudyPuller: Sendable {
     ) async throws {
         let targets = search.targets.flatMap { run.keysByStep[$0] ?? [] }
         let targetSet = Set(targets)
-        let accepts: (FHIRElement) -> Bool = { resource in
-            resource.resourceType == step.resourceType
-                && search.referencePaths.contains { path in
-                    FHIRReferenceCollector.references(in: resource, path: path).contains(where: targetSet.contains)
-                }
+        let accepts: (FHIRElement) throws -> Bool = { resource in
+            guard resource.resourceType == step.resourceType else { return false }
+            return try search.referencePaths.contains { path in
+                try path.references(in: resource).contains { $0.resourceKey.map(targetSet.contains) ?? false }
+            }
         }
         // What revinclude brought, for the targets it covered completely.
         let covered = run.revincludeCoverage[step.id] ?? []
         if !covered.isEmpty {
             strategies.append("revinclude")
-            for resource in run.takePooled(type: step.resourceType, where: accepts) {
+            for resource in try run.takePooled(type: step.resourceType, where: accepts) {
                 try await accept(resource, step: step.id, run: &run, sink: sink)
             }
         }
@@ -149,7 +169,7 @@ public final class StudyPuller: Sendable {
                 for entry in page.entries {
                     if entry.mode == .include {
                         run.pool(entry.resource)
-                    } else if accepts(entry.resource) {
+                    } else if try accepts(entry.resource) {
                         accepted.append(entry.key)
                         try await accept(entry.resource, step: step.id, run: &run, sink: sink)
                     } else {
@@ -165,7 +185,7 @@ public final class StudyPuller: Sendable {
                 Diagnostic(
                     .note,
                     "\(ignored) \(step.resourceType) resources returned by \(step.resourceType)?\(search.parameter)= did not reference the requested resources and were left out (the server seems to ignore that parameter)",
-                    source: client.transport.redactor.redact(client.baseURL)))
+                    source: client.redact(client.base.url)))
         }
     }
 
@@ -239,98 +259,41 @@ public final class StudyPuller: Sendable {
         for later in plan.steps {
             for source in later.referencedFrom ?? [] where source.step == step {
                 for path in source.paths {
-                    for reference in FHIRReferenceCollector.references(in: resource, path: path) where reference.type == later.resourceType {
-                        run.want(reference, forStep: later.id)
+                    for reference in try path.references(in: resource) {
+                        guard let target = self.key(of: reference, in: key, run: &run), target.type == later.resourceType else { continue }
+                        run.want(target, forStep: later.id)
                     }
                 }
             }
         }
     }
-}
 
-/// The state of one pull: keys per step, references wanted by later steps, included resources not yet claimed.
-struct PullRun {
-    let capabilities: FHIRServerCapabilities
-    var deduplicator = FHIRResourceDeduplicator()
-    var duplicatesDropped = 0
-    var keysByStep: [String: [FHIRResourceKey]] = [:]
-    var keySetsByStep: [String: Set<FHIRResourceKey>] = [:]
-    var referencesWanted: [String: [FHIRResourceKey]] = [:]
-    var wantedSets: [String: Set<FHIRResourceKey>] = [:]
-    var pooled: [FHIRResourceKey: FHIRElement] = [:]
-    /// Per revinclude step: the targets whose searches carried its `_revinclude` on pages under the include limit.
-    var revincludeCoverage: [String: Set<FHIRResourceKey>] = [:]
-    /// Steps whose revinclude was added to the current search; cleared when a page hits the include limit.
-    var activeRevincludes: [String: Set<String>] = [:]
-    var truncatedRevincludes: Set<String> = []
-
-    init(plan: PullPlan, capabilities: FHIRServerCapabilities) {
-        self.capabilities = capabilities
-    }
-
-    func stepHas(_ step: String, _ key: FHIRResourceKey) -> Bool { keySetsByStep[step]?.contains(key) ?? false }
-
-    mutating func record(_ key: FHIRResourceKey, inStep step: String) {
-        if keySetsByStep[step, default: []].insert(key).inserted { keysByStep[step, default: []].append(key) }
-    }
-
-    mutating func want(_ key: FHIRResourceKey, forStep step: String) {
-        if wantedSets[step, default: []].insert(key).inserted { referencesWanted[step, default: []].append(key) }
-    }
-
-    /// `_include` / `_revinclude` parameters that later steps ask to add to a search of `step`.
-    mutating func piggybacks(forStep step: String, type: String, plan: PullPlan) -> [(String, String)] {
-        var parameters: [(String, String)] = []
-        var revincluding: Set<String> = []
-        for later in plan.steps {
-            if let include = later.include, include.step == step,
-                let value = include.candidates.first(where: { capabilities.supportsInclude(on: type, $0) })
-            {
-                parameters.append(("_include", value))
-            }
-            if let revinclude = later.revinclude, revinclude.step == step,
-                let value = revinclude.candidates.first(where: { capabilities.supportsRevInclude(on: type, $0) })
-            {
-                parameters.append(("_revinclude", value))
-                revincluding.insert(later.id)
-            }
+    /// The resource on this server that `reference` (held by `holder`) names, or nil. Contained, Bundle-local and
+    /// logical references do not leave the resource or cannot be fetched, and are passed over; a reference to
+    /// another server, a conditional one and invalid text are reported once each.
+    func key(of reference: FHIRReference, in holder: FHIRResourceKey, run: inout PullRun) -> FHIRResourceKey? {
+        let problem: String
+        switch reference {
+        case .relative(let key, _):
+            return key
+        case .absolute(let base, let key, _):
+            if client.base.isSameBase(base) { return key }
+            problem = "points to another server (\(client.redact(base))); not followed"
+        case .contained, .bundleLocal, .logical:
+            return nil
+        case .conditional:
+            problem = "is a conditional reference (a search for a transaction), not a resource to fetch"
+        case .otherURL:
+            problem = "is a URL that does not end in Type/id; not followed"
+        case .invalid(_, let reason):
+            problem = "is not a valid reference: \(reason)"
         }
-        activeRevincludes[step] = revincluding
-        truncatedRevincludes = []
-        return parameters
-    }
-
-    /// A page at HAPI's include limit may have lost included resources: its revincludes no longer count as complete.
-    mutating func notePiggybackPage(_ page: FHIRSearchPage, searchedStep: String, limit: Int) {
-        if page.includedCount >= limit { truncatedRevincludes.formUnion(activeRevincludes[searchedStep] ?? []) }
-    }
-
-    /// After a search of `step` for `targets` finished: record which revincluding steps it covered.
-    mutating func coverPiggybacks(forStep step: String, targets: [FHIRResourceKey]) {
-        for later in activeRevincludes[step] ?? [] where !truncatedRevincludes.contains(later) {
-            revincludeCoverage[later, default: []].formUnion(targets)
+        let text = client.redact(reference.description)
+        if run.reportedReferences.insert(text).inserted {
+            diagnostics?.warning("\(holder) refers to \"\(text)\", which \(problem)")
         }
-        activeRevincludes[step] = nil
+        return nil
     }
-
-    mutating func pool(_ resource: FHIRElement) {
-        guard let key = FHIRResourceKey(resource: resource) else { return }
-        if let existing = pooled[key], !FHIRResourceDeduplicator.isNewer(resource.versionId ?? "", than: existing.versionId) { return }
-        pooled[key] = resource
-    }
-
-    mutating func takePooled(_ key: FHIRResourceKey) -> FHIRElement? { pooled.removeValue(forKey: key) }
-
-    mutating func takePooled(type: String, where accepts: (FHIRElement) -> Bool) -> [FHIRElement] {
-        let keys = pooled.keys.filter { $0.type == type }.sorted()
-        return keys.compactMap { key in
-            guard let resource = pooled[key], accepts(resource) else { return nil }
-            pooled[key] = nil
-            return resource
-        }
-    }
-
-    mutating func discardPool() { pooled.removeAll() }
 }
 
 actor CollectionBox {

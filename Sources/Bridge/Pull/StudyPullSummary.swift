@@ -1,3 +1,5 @@
+import FHIRModel
+
 /// What a study pull did: resources per step and how they were found.
 public struct StudyPullSummary: Sendable, CustomStringConvertible {
     public struct StepReport: Sendable {

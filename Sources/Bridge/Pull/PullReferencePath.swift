@@ -1,0 +1,65 @@
+import FHIRModel
+import FHIRPath
+
+/// Where a pull plan step finds references in a resource: a FHIRPath expression compiled once, with the resource
+/// type as its root type (so an element the type does not have is an error when the plan is read), or `*`, every
+/// literal reference anywhere in the resource except inside its contained resources.
+///
+/// `*` stays a keyword rather than `descendants().reference`: `FHIRReferenceFinder` walks the tree once and makes
+/// nothing but the references, where `descendants()` makes an item for every node of the resource first (and
+/// would also reach into `contained`).
+public struct PullReferencePath: Sendable, CustomStringConvertible {
+    public static let anywhere = "*"
+
+    /// The text in the plan.
+    public let source: String
+    /// The type of the resources the path is evaluated on.
+    public let resourceType: String
+    let expression: FHIRPathExpression?
+
+    /// The types a path may end on: a `Reference`, or an R5 `CodeableReference` (its `reference` is used).
+    static let referenceTypes: Set<String> = ["Reference", "CodeableReference"]
+
+    /// Throws `FHIRPathSyntaxError`, `FHIRPathCompileError` or `NotAReference`.
+    public init(_ source: String, resourceType: String, version: FHIRVersion) throws {
+        self.source = source
+        self.resourceType = resourceType
+        if source == Self.anywhere {
+            expression = nil
+            return
+        }
+        let expression = try FHIRPathExpression(source, options: FHIRPathCompileOptions(version: version, rootType: resourceType))
+        guard let types = expression.resultTypes, !types.isEmpty, types.allSatisfy(Self.referenceTypes.contains) else {
+            throw NotAReference(types: expression.resultTypes ?? [])
+        }
+        self.expression = expression
+    }
+
+    /// The path leads to something other than References.
+    public struct NotAReference: Error, Sendable, CustomStringConvertible {
+        public var types: [String]
+        public var description: String {
+            let found = types.isEmpty ? "values of a type the definitions cannot tell" : types.joined(separator: " or ")
+            return "the path leads to \(found), not to Reference or CodeableReference"
+        }
+    }
+
+    /// The references at this path in `resource` (none when it is not of `resourceType`). Logical references
+    /// (identifier only) are included; an element without reference or identifier is not.
+    public func references(in resource: FHIRElement) throws -> [FHIRReference] {
+        guard let expression else { return FHIRReferenceFinder.references(in: resource) }
+        guard resource.resourceType == resourceType else { return [] }
+        var found: [FHIRReference] = []
+        for item in try expression.evaluate(FHIRPathEvaluationInput(resource: resource)) {
+            guard var element = item.element else { continue }
+            if item.fhirType == "CodeableReference" {
+                guard let reference = element["reference"] else { continue }
+                element = reference
+            }
+            if let reference = FHIRReference(element: element) { found.append(reference) }
+        }
+        return found
+    }
+
+    public var description: String { source }
+}
