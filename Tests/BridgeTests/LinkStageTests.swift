@@ -9,15 +9,15 @@ import TestSupport
 @Suite struct LinkStageTests {
     static let root = SharedData.packageRoot
 
-    /// SDY99901's FHIR resources: every Fixtures/fhir file but the unrelated study SDY99902's four (a pull of
-    /// SDY99901 returns exactly this set; StudyPullTests proves it against the loopback server).
+    /// SDY99901 as `--from Fixtures` reads it: the pull plan applied to every Fixtures/fhir file.
     static func pulledStudy(_ mapping: CompiledMapping) throws -> PulledStudy {
-        var collection = FHIRResourceCollection()
-        let unrelated: Set<String> = ["ResearchStudy-study-SDY99902.json", "Patient-subject-SUB9990201.json",
-            "ResearchSubject-rs-SUB9990201.json", "Specimen-specimen-BS9990201.json"]
-        for name in DirectoryListing.names(in: root + "/Fixtures/fhir", withSuffix: ".json") ?? [] where !unrelated.contains(name) {
-            collection.add(try FHIRJSONReader().read(try FileBytes.read(path: root + "/Fixtures/fhir/" + name)))
+        var all = FHIRResourceCollection()
+        for name in DirectoryListing.names(in: root + "/Fixtures/fhir", withSuffix: ".json") ?? [] {
+            all.add(try FHIRJSONReader().read(try FileBytes.read(path: root + "/Fixtures/fhir/" + name)))
         }
+        let plan = try PullPlan.load(path: root + "/Mappings/pull-plan.json")
+        let collection = try FHIRDirectoryPull(plan: plan).select(
+            accession: "SDY99901", from: all, source: "Fixtures/fhir", diagnostics: DiagnosticsCollector())
         let directory = SharedDataDirectory(root: root + "/Fixtures/shared-data")
         var sharedData: [String: PulledRecords] = [:]
         for (name, endpoint) in mapping.endpoints {
@@ -31,6 +31,16 @@ import TestSupport
         let mapping = try #require(MappingStage.run(paths: [root + "/Mappings/immport.yaml"], diagnostics: diagnostics))
         let pulled = try pulledStudy(mapping)
         return (try LinkStage.run(pulled, mapping: mapping, diagnostics: diagnostics), diagnostics)
+    }
+
+    /// The offline pull selects what the online pull of SDY99901 returns (StudyPullTests): its 50 resources, and
+    /// none of the unrelated study SDY99902's.
+    @Test func theDirectoryPullSelectsTheStudysResources() throws {
+        let diagnostics = DiagnosticsCollector()
+        let mapping = try #require(MappingStage.run(paths: [Self.root + "/Mappings/immport.yaml"], diagnostics: diagnostics))
+        let pulled = try Self.pulledStudy(mapping)
+        #expect(pulled.fhir.count == 50)
+        #expect(!pulled.fhir.keys.contains { ["study-SDY99902", "subject-SUB9990201", "rs-SUB9990201", "specimen-BS9990201"].contains($0.id) })
     }
 
     @Test func everyEntityEndsInExactlyOneState() throws {
