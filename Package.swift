@@ -73,7 +73,7 @@ let package = Package(
             ]
         ),
         // Test support: locating ../shared/ (skip loudly, fail under CI=true).
-        .target(name: "TestSupport"),
+        .target(name: "TestSupport", dependencies: ["FHIRModel"]),
         // A loopback HTTP server that serves Fixtures/ the way HAPI and the Shared Data API do, with faults.
         .target(
             name: "ImmPortTestServer",

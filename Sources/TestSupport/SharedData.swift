@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import FHIRModel
 import Testing
 
 /// Locates the read-only reference data in `../shared/` (conformance suites, FHIR definitions and examples).

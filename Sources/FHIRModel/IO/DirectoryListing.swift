@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// The names in a folder, for tests that run over a corpus of files.
+/// The names in a folder: the files of a `--from` directory, a test corpus.
 public enum DirectoryListing {
     /// File names in `directory` ending in `suffix` (hidden ones left out), sorted; nil when it cannot be opened.
     public static func names(in directory: String, withSuffix suffix: String = "") -> [String]? {
