@@ -91,7 +91,8 @@ enum ViewBenchmarks: BenchmarkFamily {
                 default: sink = try DelimitedTextSink(writer: writer, table: view.table, dialect: format == .tsv ? .tsv : .csv)
                 }
                 // The members the view reads, as `ViewRunner` passes them (the path of `immport-bridge view`).
-                try ResourceInput.forEachResource(path: input, topLevelKeys: view.topLevelKeys) { resource, _ in
+                let resourceInput = try FHIRResourceInput(path: input, options: .init(topLevelKeys: view.topLevelKeys))
+                try resourceInput.forEachResource { resource, _ in
                     resources += 1
                     try view.rows(for: resource) { row in
                         rows += 1

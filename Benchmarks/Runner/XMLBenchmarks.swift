@@ -163,7 +163,7 @@ enum XMLBenchmarks: BenchmarkFamily {
         let rssBefore = ProcessMemory.currentRSSBytes()
         let output = try AtomicFileWriter(path: out)
         let start = Stopwatch.now()
-        try FHIRXMLConverter.xmlToJSON(inputPath: path, output: output, format: .json, version: version)
+        try FHIRXMLConverter.xmlToJSON(inputPath: path, output: output, version: version)
         try output.commit()
         var m = Measurement(name: "xml-stream (Bundle XML -> JSON)", file: path)
         m.runSeconds = [Stopwatch.now() - start]

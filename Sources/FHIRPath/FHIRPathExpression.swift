@@ -11,6 +11,15 @@ public struct FHIRPathCompileOptions: Sendable {
     /// applied to a collection whose order FHIRPath leaves undefined (`children()`, `descendants()`) is a compile
     /// error instead of an arbitrary pick (the suite's `checkOrderedFunctions`).
     public var checksOrderedFunctions = false
+    /// Without a root type the focus is still taken to be FHIR, of some type: a name that no FHIR type has
+    /// (`name.given1`) is then a compile error, since on FHIR it could only ever give nothing. Set this when the
+    /// focus may be other JSON, whose names are read as they come.
+    public var focusMayBeOtherJSON = false
+    /// When true, the expression is evaluated by the general evaluator alone, a collection at a time: no chains
+    /// (`FHIRPathChain`), node steps, constant comparisons, resource entry or member-index hints. Slower, never
+    /// different: it is how the tests prove that every fast path gives the general evaluator's answers and errors.
+    /// Types are checked at compile time as usual.
+    @_spi(Testing) public var generalEvaluationOnly = false
     public init() {}
     public init(version: FHIRVersion = .r4, rootType: String? = nil) {
         self.version = version
@@ -175,7 +184,10 @@ public struct FHIRPathExpression: Sendable {
     }
 
     /// The FHIR types the result may have, when the compiler knows them (`name` on a Patient gives `HumanName`).
-    public var resultTypes: [String]? { core.compiled.staticTypes }
+    public var resultTypes: [String]? {
+        guard let types = core.compiled.staticTypes, !types.contains(FHIRPathBuiltinTypes.anything) else { return nil }
+        return types
+    }
 
     /// Convenience: evaluates on `resource` and returns the items' FHIR JSON values.
     public func evaluateJSON(_ resource: FHIRElement) throws -> [FHIRElement] {

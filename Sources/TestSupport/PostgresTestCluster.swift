@@ -1,15 +1,20 @@
 import Foundation
 
+import Testing
+
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// A throw-away PostgreSQL server for tests: `initdb` in a temporary directory, started with `pg_ctl` on a free
 /// loopback port (TCP on 127.0.0.1 only, its socket inside the directory), stopped and deleted by `stop()`.
 ///
 /// Debian keeps the programs in /usr/lib/postgresql/<version>/bin. initdb refuses to run as root, so as root the
-/// programs run as the `postgres` user through `runuser`, on a directory that user owns. When no PostgreSQL is
-/// installed the caller gets nil after a loud skip message, and under `CI=true` an error instead.
+/// programs run as the `postgres` user through `runuser`, on a directory that user owns. Tests that start one carry
+/// the `.postgresInstalled` trait: skipped (and reported so) when PostgreSQL is not installed, except under
+/// `CI=true`, where `start()` then throws and the test fails.
 public final class PostgresTestCluster: @unchecked Sendable {
     public let port: Int
     public let directory: String
@@ -30,15 +35,14 @@ public final class PostgresTestCluster: @unchecked Sendable {
         }
     }
 
-    /// Starts a server, or returns nil (after a loud message) when PostgreSQL is not installed and CI is not set.
-    public static func start() throws -> PostgresTestCluster? {
-        guard let bin = findBinDirectory() else {
-            let reason = "no initdb/pg_ctl under /usr/lib/postgresql/*/bin (apt-get install postgresql)"
-            if SharedData.isCI { throw Failure.missing(reason) }
-            let banner = String(repeating: "!", count: 78)
-            print("\(banner)\n!! SKIPPED PostgreSQL tests: \(reason)\n\(banner)")
-            return nil
-        }
+    static let missingReason = "no initdb/pg_ctl under /usr/lib/postgresql/*/bin (apt-get install postgresql)"
+
+    /// Whether PostgreSQL's server programs are installed.
+    public static var isInstalled: Bool { findBinDirectory() != nil }
+
+    /// Starts a server; throws when PostgreSQL is not installed (see `.postgresInstalled`). Stop it in a `defer`.
+    public static func start() throws -> PostgresTestCluster {
+        guard let bin = findBinDirectory() else { throw Failure.missing(missingReason) }
         return try PostgresTestCluster(binDirectory: bin)
     }
 
@@ -101,7 +105,11 @@ public final class PostgresTestCluster: @unchecked Sendable {
     func run(_ program: String, _ arguments: [String]) throws {
         let argv = (runAs.map { ["/usr/sbin/runuser", "-u", $0, "--"] } ?? []) + ["\(binDirectory)/\(program)"] + arguments
         let outputPath = "\(directory)/\(program).out"
+        #if canImport(Darwin)
+        var actions: posix_spawn_file_actions_t? = nil  // an opaque pointer there, a struct on Linux
+        #else
         var actions = posix_spawn_file_actions_t()
+        #endif
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
@@ -143,5 +151,15 @@ public final class PostgresTestCluster: @unchecked Sendable {
         }
         guard named == 0 else { throw Failure.command("getsockname", errno, "cannot read the bound port") }
         return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Skips the test (reported as skipped) when PostgreSQL is not installed, except under `CI=true`, where the
+    /// test runs and fails: CI cannot pass by skipping.
+    public static var postgresInstalled: Self {
+        .enabled(
+            if: SharedData.isCI || PostgresTestCluster.isInstalled,
+            Comment(rawValue: "PostgreSQL is not installed: \(PostgresTestCluster.missingReason)"))
     }
 }

@@ -54,25 +54,9 @@ public enum SharedData {
 
     /// File names in a shared/ folder (sorted); throws when it is missing (see `require(_:)`).
     public static func requireFiles(in relative: String, withSuffix suffix: String = "") throws -> [String] {
-        guard let names = try files(in: relative, withSuffix: suffix) else { throw Unavailable.missing(directory + "/" + relative) }
+        let folder = try require(relative)
+        guard let names = DirectoryListing.names(in: folder, withSuffix: suffix) else { throw Unavailable.missing(folder) }
         return names
-    }
-
-    /// The absolute path of `relative` inside shared/, or nil after printing a loud skip message.
-    /// Under `CI=true` a missing file throws instead, failing the test.
-    public static func path(_ relative: String) throws -> String? {
-        let full = directory + "/" + relative
-        if access(full, F_OK) == 0 { return full }
-        if isCI { throw Unavailable.missing(full) }
-        let banner = String(repeating: "!", count: 78)
-        print("\(banner)\n!! SKIPPED: \(full) is missing; set IMMPORT_SHARED_DIR to the shared/ folder.\n\(banner)")
-        return nil
-    }
-
-    /// Files in a shared/ folder (names only, sorted), or nil when the folder is missing (see `path(_:)`).
-    public static func files(in relative: String, withSuffix suffix: String = "") throws -> [String]? {
-        guard let folder = try path(relative) else { return nil }
-        return DirectoryListing.names(in: folder, withSuffix: suffix)
     }
 }
 

@@ -1,27 +1,31 @@
 import ArgumentParser
 import FHIRModel
 
+/// `immport-bridge convert IN [OUT] --to FORMAT`: FHIR JSON, NDJSON and XML in and out.
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
         abstract: "Convert FHIR resources between JSON, NDJSON and XML, optionally into canonical (definition) order.",
         discussion: """
-            IN may be one JSON resource, a Bundle, a JSON array of resources, NDJSON (one resource a line) or FHIR XML \
-            (a resource or Bundle); the format is taken from --from, else from the file name (.json, .ndjson, .jsonl, \
-            .xml), else from the content (`<` is XML). XML is read hardened: no DOCTYPE, entities, DTDs or network. \
-            `-` reads standard input; OUT defaults to standard output (`-`).
+            \(InputHelp.formats)
 
-            --to json writes a resource, Bundle or array as it came; NDJSON input becomes one Bundle of type \
-            `collection` with an entry per line.
-            --to ndjson writes one resource a line: a Bundle's entries' resources (entries without a resource are \
-            counted in a warning), an array's items, a single resource, or NDJSON's lines (streamed).
+            \(InputHelp.bundles)
 
-            --to xml writes a resource or Bundle; an array or NDJSON becomes a `collection` Bundle. Bundles stream \
-            entry by entry between XML and JSON/NDJSON. --pretty indents XML too.
-
-            --canonical orders every object as the FHIR definitions do (resourceType first, `_name` after `name`, \
+            OUTPUT (OUT, default - for standard output): --to ndjson writes one resource a line (streamed from \
+            NDJSON and from Bundle entries). --to json writes the one resource as it came (a Bundle included), an \
+            array's items as an array, and NDJSON lines or --entries as one Bundle of type collection. --to xml \
+            writes the one resource, or several (NDJSON, an array, --entries) as a collection Bundle. --canonical orders every object as the FHIR definitions do (resourceType first, _name after name, \
             unknown members last); values are never changed. Output is written to a temporary file and renamed \
             into place, so a failed conversion leaves no partial output.
+
+            \(InputHelp.errors)
+
+            EXIT STATUS: 0 converted; 1 the resources cannot be written in the target format; 2 a file cannot be \
+            read or written, or the input is malformed or not resources; 64 a mistake in the command line.
+
+            EXAMPLES:
+              immport-bridge convert patient.json patient.xml --to xml
+              immport-bridge convert --entries searchset.json - --to ndjson > resources.ndjson
             """
     )
 
@@ -34,45 +38,48 @@ struct ConvertCommand: ParsableCommand {
     @Option(name: .long, help: "Output format.")
     var to: FHIRFormat
 
-    @Option(name: .long, help: "Input format (default: from the file name, else from the content).")
+    @Option(name: .long, help: "Input format (default: detected, see above).")
     var from: FHIRFormat?
+
+    @Flag(name: .long, help: "Read a Bundle file as its entries' resources instead of as one resource.")
+    var entries = false
 
     @Flag(name: .long, help: "Order objects as the FHIR definitions do.")
     var canonical = false
 
-    @Flag(name: .long, help: "Indent the JSON output (not with --to ndjson).")
+    @Flag(name: .long, help: "Indent the JSON or XML output (not with --to ndjson).")
     var pretty = false
 
-    @Option(name: .customLong("fhir-version"), help: "FHIR release of the resources: r4 or r5 (default r4).")
+    @Option(name: .customLong("fhir-version"), help: "FHIR release of the resources.")
     var fhirVersion: FHIRVersion = .r4
 
+    func validate() throws {
+        if pretty && to == .ndjson { throw ValidationError("--pretty cannot be used with --to ndjson: NDJSON is one resource a line") }
+    }
+
     func run() throws {
+        let converter = try FHIRConverter(
+            options: .init(to: to, from: from, canonical: canonical, pretty: pretty, version: fhirVersion, entries: entries))
+        let summary: FHIRConverter.Summary
         do {
-            let converter = try FHIRConverter(
-                options: .init(to: to, from: from, canonical: canonical, pretty: pretty, version: fhirVersion))
-            let summary = try converter.convert(inputPath: input, outputPath: output)
-            if summary.entriesWithoutResource > 0 {
-                StandardError.write(
-                    "\(input): warning: \(summary.entriesWithoutResource) Bundle entries have no resource and were "
-                        + "not written")
-            }
-        } catch let error as FHIRXMLError {
-            var error = error
-            if error.source == nil { error.source = input == "-" ? "<stdin>" : input }
-            StandardError.write("error: \(error)")
-            throw ExitCode(2)
-        } catch let error as FHIRJSONError {
-            StandardError.write(FHIRFileValidator.describe(error, source: input))
-            throw ExitCode(2)
-        } catch let error as FileIOError {
-            StandardError.write(FHIRFileValidator.describe(error, source: error.path))
-            throw ExitCode(2)
-        } catch let error as FHIRConverter.Failure {
-            StandardError.write("error: \(error)")
-            throw ExitCode(1)
+            summary = try converter.convert(inputPath: input, outputPath: output)
+        } catch let error as FHIRXMLError where error.reason.isWriteFailure {
+            throw CommandFailure.report(error, exitCode: 1, source: input == "-" ? "<stdin>" : input)
+        } catch {
+            throw CommandFailure.report(error, exitCode: 2, source: input == "-" ? "<stdin>" : input)
+        }
+        if summary.entriesWithoutResource > 0 {
+            StandardError.write(
+                "\(input == "-" ? "<stdin>" : input): warning: \(summary.entriesWithoutResource) Bundle entries have "
+                    + "no resource and were not written")
         }
     }
 }
 
-extension FHIRFormat: ExpressibleByArgument {}
-extension FHIRVersion: ExpressibleByArgument {}
+extension FHIRXMLError.Reason {
+    /// The tree cannot be written as XML: the input was read, the conversion failed.
+    var isWriteFailure: Bool {
+        if case .unwritable = self { return true }
+        return false
+    }
+}

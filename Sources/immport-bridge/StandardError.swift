@@ -1,21 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import FHIRModel
 
-/// Messages for the user that are not the command's output: diagnostics, warnings, errors.
+/// The one writer for messages that are not the command's output (diagnostics, warnings, errors, summaries,
+/// `trace()`): each call writes one line to standard error, unbuffered, so it interleaves correctly with output.
 enum StandardError {
     static func write(_ line: String) {
         var text = line
         text.append("\n")
-        text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(2, buffer.baseAddress! + offset, buffer.count - offset)
-                if n <= 0 { return }
-                offset += n
-            }
-        }
+        text.withUTF8 { SystemIO.writeAll(2, UnsafeRawBufferPointer($0)) }
     }
 }

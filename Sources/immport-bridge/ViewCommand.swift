@@ -3,23 +3,44 @@ import FHIRModel
 import FHIRViews
 import Foundation
 
+extension ViewOutputFormat: ExpressibleByArgument {}
+
 /// `immport-bridge view`: runs SQL-on-FHIR v2 ViewDefinitions over FHIR files and writes tables.
 struct ViewCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "view",
         abstract: "Flatten FHIR resources into tables with SQL-on-FHIR v2 ViewDefinitions.",
         discussion: """
-            INPUT files are NDJSON, a single resource, a Bundle (its entries) or a JSON array of resources; \
-            `-` reads standard input. With --views DIR every *.json ViewDefinition in DIR runs in one pass over the \
-            input: OUT is then a directory (csv, tsv, ndjson: one <view>.<ext> file per view) or one SQLite file \
-            with a table per view. Outputs appear only when the whole run succeeds.
+            Runs one ViewDefinition (VIEW.json, the first argument) or every *.json ViewDefinition in a directory \
+            (--views DIR) over the INPUT files in one pass. Each view sees the resources of its `resource` type, \
+            so a `resource: Bundle` view runs on Bundle files and Bundle lines unless --entries unpacks the files.
+
+            \(InputHelp.formats)
+
+            \(InputHelp.bundles) JSON resources are built only as far as the views read them.
+
+            OUTPUT (--format, default csv): csv, tsv and ndjson write one view to -o FILE (or standard output), or \
+            with --views one <table>.<ext> per view into the directory -o DIR; sqlite writes -o FILE.sqlite with a \
+            table per view in one transaction; postgres loads a table per view in one transaction (--postgres URL, \
+            else the PG* variables). Outputs appear only when the whole run succeeds. A summary line (resources \
+            read, rows per table) goes to standard error.
+
+            \(InputHelp.errors)
+
+            EXIT STATUS: 0 tables written; 1 an input, a ViewDefinition or an evaluation failed, or the output \
+            could not be written (nothing is published); 64 a mistake in the command line.
+
+            EXAMPLES:
+              immport-bridge view patients-view.json patients.ndjson -o patients.csv
+              immport-bridge view --views Mappings/views *.json --format sqlite -o out.sqlite
+              immport-bridge view --entries bundle-view.json searchset.json
             """)
 
     @Argument(help: "VIEW.json then INPUT files (with --views: INPUT files only).")
     var arguments: [String] = []
 
-    @Option(name: .long, help: "Output format: csv, tsv, ndjson, sqlite or postgres.")
-    var format: String = "csv"
+    @Option(name: .long, help: "Output format.")
+    var format: ViewOutputFormat = .csv
 
     @Option(name: .shortAndLong, help: "Output file (directory with --views for csv/tsv/ndjson); `-` or absent: stdout.")
     var output: String?
@@ -30,74 +51,79 @@ struct ViewCommand: AsyncParsableCommand {
     @Option(name: .long, help: "PostgreSQL URL (postgres://user:password@host:port/db); default: the PG* variables.")
     var postgres: String?
 
-    @Option(name: .long, help: "FHIR release the paths are checked against and XML input is read with (r4 or r5); default: the view's fhirVersion, else r4.")
-    var fhirVersion: String?
+    @Flag(name: .long, help: "Read a Bundle file as its entries' resources instead of as one resource.")
+    var entries = false
+
+    @Option(name: .long, help: "Input format (default: detected).")
+    var from: FHIRFormat?
+
+    @Option(name: .customLong("fhir-version"), help: "FHIR release the paths are checked against and XML input is read with; default: the view's fhirVersion, else r4.")
+    var fhirVersion: FHIRVersion?
+
+    func validate() throws {
+        if views == nil && arguments.count < 2 { throw ValidationError("give a VIEW.json (or --views DIR) and INPUT files") }
+        if views != nil && arguments.isEmpty { throw ValidationError("no INPUT files given") }
+        switch format {
+        case .csv, .tsv, .ndjson:
+            if views != nil, output == nil || output == "-" {
+                throw ValidationError("with --views, -o must name a directory for the \(format.rawValue) files")
+            }
+        case .sqlite:
+            if output == nil || output == "-" { throw ValidationError("--format sqlite needs -o DATABASE.sqlite") }
+        case .postgres:
+            if output != nil { throw ValidationError("--format postgres writes to the database: use --postgres URL, not -o") }
+        }
+    }
 
     func run() async throws {
-        guard let outputFormat = ViewOutputFormat(rawValue: format.lowercased()) else {
-            throw ValidationError("--format must be one of csv, tsv, ndjson, sqlite, postgres (got \"\(format)\")")
+        let (compiled, statistics) = try await CommandFailure.reporting {
+            var inputs = arguments
+            let viewFiles = try views.map(Self.viewFiles(in:)) ?? [inputs.removeFirst()]
+            let compiled = try compileViews(viewFiles)
+            let target = try makeTarget(tables: compiled.map(\.table), manyViews: views != nil)
+            let runner = ViewRunner(views: compiled)
+            let statistics = try await runner.run(inputs: inputs, entries: entries, format: from, into: target)
+            return (compiled, statistics)
         }
-        var version: FHIRVersion?
-        if let fhirVersion {
-            guard let parsed = FHIRVersion(rawValue: fhirVersion.lowercased()) else {
-                throw ValidationError("--fhir-version must be r4 or r5 (got \"\(fhirVersion)\")")
-            }
-            version = parsed
-        }
-        var viewFiles: [String]
-        var inputs = arguments
-        if let views {
-            viewFiles = try Self.viewFiles(in: views)
-        } else {
-            guard !inputs.isEmpty else { throw ValidationError("give a VIEW.json (or --views DIR) and INPUT files") }
-            viewFiles = [inputs.removeFirst()]
-        }
-        guard !inputs.isEmpty else { throw ValidationError("no INPUT files given") }
+        var summary = "view: \(statistics.resourcesRead) resources read"
+        for (view, rows) in zip(compiled, statistics.rowsWritten) { summary += ", \(view.table.name): \(rows) rows" }
+        StandardError.write(summary)
+    }
 
+    func compileViews(_ files: [String]) throws -> [CompiledView] {
         var compiled: [CompiledView] = []
         var tableNames = Set<String>()
-        for file in viewFiles {
+        for file in files {
             let definition = try ViewDefinition(contentsOf: file)
             let tableName = definition.name ?? Self.tableName(forFile: file)
             let view: CompiledView
             do {
-                view = try CompiledView(definition, options: ViewCompileOptions(version: version, tableName: tableName))
+                view = try CompiledView(definition, options: ViewCompileOptions(version: fhirVersion, tableName: tableName))
             } catch let error as ViewDefinitionError {
                 var located = error
                 located.source = file
                 throw located
             }
             guard tableNames.insert(view.table.name).inserted else {
-                throw ValidationError("\(file): another view already writes the table \"\(view.table.name)\"")
+                throw CommandFailure.Message("\(file): error: another view already writes the table \"\(view.table.name)\"")
             }
             compiled.append(view)
         }
-
-        let target = try makeTarget(outputFormat, tables: compiled.map(\.table), manyViews: views != nil)
-        let runner = ViewRunner(views: compiled)
-        let statistics = try await runner.run(inputs: inputs, into: target)
-        var summary = "view: \(statistics.resourcesRead) resources read"
-        for (view, rows) in zip(compiled, statistics.rowsWritten) { summary += ", \(view.table.name): \(rows) rows" }
-        FileHandle.standardError.write(Data((summary + "\n").utf8))
+        return compiled
     }
 
-    func makeTarget(_ format: ViewOutputFormat, tables: [ViewTable], manyViews: Bool) throws -> any ViewOutputTarget {
+    func makeTarget(tables: [ViewTable], manyViews: Bool) throws -> any ViewOutputTarget {
         switch format {
         case .csv, .tsv, .ndjson:
-            if manyViews {
-                guard let output, output != "-" else {
-                    throw ValidationError("with --views, -o must name a directory for the \(format.rawValue) files")
-                }
+            if manyViews, let output {
                 try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
                 return FileOutputTarget(
                     format: format, paths: tables.map { "\(output)/\($0.name).\(format.fileExtension)" })
             }
             return FileOutputTarget(format: format, paths: [output ?? "-"])
         case .sqlite:
-            guard let output, output != "-" else { throw ValidationError("--format sqlite needs -o DATABASE.sqlite") }
-            return SQLiteOutputTarget(path: output)
+            return SQLiteOutputTarget(path: output ?? "-")
         case .postgres:
-            if output != nil { throw ValidationError("--format postgres writes to the database: use --postgres URL, not -o") }
             return PostgresOutputTarget(settings: try PostgresSettings(url: postgres))
         }
     }
@@ -108,10 +134,10 @@ struct ViewCommand: AsyncParsableCommand {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
-            throw ValidationError("--views: cannot read the directory \(directory)")
+            throw CommandFailure.Message("\(directory): error: cannot read the --views directory")
         }
         let files = names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map { "\(directory)/\($0)" }
-        guard !files.isEmpty else { throw ValidationError("--views: no *.json ViewDefinition in \(directory)") }
+        guard !files.isEmpty else { throw CommandFailure.Message("\(directory): error: no *.json ViewDefinition in the --views directory") }
         return files
     }
 

@@ -6,25 +6,24 @@ import TestSupport
 @Suite struct OfficialExamplesTests {
     static let folders = ["fhir/r4/examples/json", "fhir/r4/examples/pristine-fhir-test-cases/json"]
 
-    /// (folder-relative name, absolute path) of every example, or nil when shared/ is missing (skipped loudly).
-    static func examples() throws -> [(name: String, path: String)]? {
+    /// (folder-relative name, absolute path) of every example; the tests carry `.sharedData(folders)`.
+    static func examples() throws -> [(name: String, path: String)] {
         var result: [(String, String)] = []
         for folder in folders {
-            guard let names = try SharedData.files(in: folder, withSuffix: ".json"),
-                let directory = try SharedData.path(folder)
-            else { return nil }
+            let names = try SharedData.requireFiles(in: folder, withSuffix: ".json")
+            let directory = try SharedData.require(folder)
             result += names.map { ("\(folder)/\($0)", "\(directory)/\($0)") }
         }
         return result
     }
 
-    @Test func thereAre201Examples() throws {
-        guard let examples = try Self.examples() else { return }
+    @Test(.sharedData("fhir/r4/examples/json", "fhir/r4/examples/pristine-fhir-test-cases/json")) func thereAre201Examples() throws {
+        let examples = try Self.examples()
         #expect(examples.count == 201)
     }
 
-    @Test func readWriteReadGivesTheSameTreeAndCompactOutputIsStable() throws {
-        guard let examples = try Self.examples() else { return }
+    @Test(.sharedData("fhir/r4/examples/json", "fhir/r4/examples/pristine-fhir-test-cases/json")) func readWriteReadGivesTheSameTreeAndCompactOutputIsStable() throws {
+        let examples = try Self.examples()
         for example in examples {
             let bytes = try FileBytes.read(path: example.path)
             let tree = try FHIRJSONReader(options: .init(source: example.name)).read(bytes)
@@ -39,8 +38,8 @@ import TestSupport
         }
     }
 
-    @Test func canonicalOutputIsInDefinitionOrderAndKeepsEveryValue() throws {
-        guard let examples = try Self.examples() else { return }
+    @Test(.sharedData("fhir/r4/examples/json", "fhir/r4/examples/pristine-fhir-test-cases/json")) func canonicalOutputIsInDefinitionOrderAndKeepsEveryValue() throws {
+        let examples = try Self.examples()
         let order = FHIRCanonicalOrder(definitions: .r4)
         for example in examples {
             let tree = try FHIRJSONReader().read(try FileBytes.read(path: example.path))
@@ -54,8 +53,8 @@ import TestSupport
         }
     }
 
-    @Test func validatorReportsEveryExampleValid() throws {
-        guard let examples = try Self.examples() else { return }
+    @Test(.sharedData("fhir/r4/examples/json", "fhir/r4/examples/pristine-fhir-test-cases/json")) func validatorReportsEveryExampleValid() throws {
+        let examples = try Self.examples()
         let validator = FHIRValidator(definitions: .r4)
         var invalid: [String] = []
         for example in examples {

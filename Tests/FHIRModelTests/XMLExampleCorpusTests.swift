@@ -11,10 +11,9 @@ import TestSupport
         let xml: String
     }
 
-    static func pairs() throws -> [Pair]? {
-        guard let index = try SharedData.path("fhir/r4/examples/INDEX.tsv"),
-            let pristine = try SharedData.files(in: "fhir/r4/examples/pristine-fhir-test-cases/json", withSuffix: ".json")
-        else { return nil }
+    static func pairs() throws -> [Pair] {
+        let index = try SharedData.require("fhir/r4/examples/INDEX.tsv")
+        let pristine = try SharedData.requireFiles(in: "fhir/r4/examples/pristine-fhir-test-cases/json", withSuffix: ".json")
         let folder = String(index.dropLast("/INDEX.tsv".count))
         var pairs: [Pair] = []
         let lines = String(decoding: try FileBytes.read(path: index), as: UTF8.self).split(separator: "\n").dropFirst()
@@ -31,8 +30,8 @@ import TestSupport
         return pairs
     }
 
-    @Test func corpusHasTheExpectedPairs() throws {
-        guard let pairs = try Self.pairs() else { return }
+    @Test(.sharedData("fhir/r4/examples/INDEX.tsv", "fhir/r4/examples/pristine-fhir-test-cases/json")) func corpusHasTheExpectedPairs() throws {
+        let pairs = try Self.pairs()
         #expect(pairs.count == 194 + 7)
     }
 
@@ -108,8 +107,8 @@ import TestSupport
         return current
     }
 
-    @Test func xmlReadsAsTheOfficialJSON() throws {
-        guard let pairs = try Self.pairs() else { return }
+    @Test(.sharedData("fhir/r4/examples/INDEX.tsv", "fhir/r4/examples/pristine-fhir-test-cases/json")) func xmlReadsAsTheOfficialJSON() throws {
+        let pairs = try Self.pairs()
         var failures: [String] = []
         var exact = 0
         var accepted = 0
@@ -146,8 +145,9 @@ import TestSupport
         #expect(failures.isEmpty)
     }
 
-    @Test func jsonWritesSchemaValidXMLThatReadsBack() throws {
-        guard let pairs = try Self.pairs(), let schema = try SharedData.path("fhir/r4/xsd/fhir-single.xsd") else { return }
+    @Test(.sharedData("fhir/r4/examples/INDEX.tsv", "fhir/r4/examples/pristine-fhir-test-cases/json", "fhir/r4/xsd/fhir-single.xsd")) func jsonWritesSchemaValidXMLThatReadsBack() throws {
+        let pairs = try Self.pairs()
+        let schema = try SharedData.require("fhir/r4/xsd/fhir-single.xsd")
         let directory = try XMLTestSupport.temporaryDirectory("corpus")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var failures: [String] = []
@@ -184,8 +184,9 @@ import TestSupport
 
     /// Official XML -> tree -> XML -> tree -> XML: the two written XML documents are byte-identical, the two trees
     /// equal (key order included), and the written XML validates against the XSD.
-    @Test func xmlToJSONToXMLIsStable() throws {
-        guard let pairs = try Self.pairs(), let schema = try SharedData.path("fhir/r4/xsd/fhir-single.xsd") else { return }
+    @Test(.sharedData("fhir/r4/examples/INDEX.tsv", "fhir/r4/examples/pristine-fhir-test-cases/json", "fhir/r4/xsd/fhir-single.xsd")) func xmlToJSONToXMLIsStable() throws {
+        let pairs = try Self.pairs()
+        let schema = try SharedData.require("fhir/r4/xsd/fhir-single.xsd")
         let directory = try XMLTestSupport.temporaryDirectory("xml-roundtrip")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         var failures: [String] = []
@@ -220,11 +221,10 @@ import TestSupport
 
     /// The synthetic R5 examples: JSON -> XML validates against the R5 XSD, and reads back as the same JSON; their
     /// XML (made by another tool from the same JSON) reads as that JSON too.
-    @Test func syntheticR5ExamplesValidateAgainstTheR5Schema() throws {
-        guard let names = try SharedData.files(in: "fhir/r5/examples-synthetic/json", withSuffix: ".json"),
-            let folder = try SharedData.path("fhir/r5/examples-synthetic"),
-            let schema = try SharedData.path("fhir/r5/xsd/fhir-single.xsd")
-        else { return }
+    @Test(.sharedData("fhir/r5/examples-synthetic/json", "fhir/r5/xsd/fhir-single.xsd")) func syntheticR5ExamplesValidateAgainstTheR5Schema() throws {
+        let names = try SharedData.requireFiles(in: "fhir/r5/examples-synthetic/json", withSuffix: ".json")
+        let folder = try SharedData.require("fhir/r5/examples-synthetic")
+        let schema = try SharedData.require("fhir/r5/xsd/fhir-single.xsd")
         #expect(names.count == 2)
         let directory = try XMLTestSupport.temporaryDirectory("r5")
         defer { try? FileManager.default.removeItem(atPath: directory) }

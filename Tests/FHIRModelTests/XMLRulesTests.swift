@@ -114,14 +114,4 @@ import Testing
         #expect(prettyText == FHIRJSONWriter(pretty: true).string(try FHIRJSONReader().read(source)) + "\n")
         bytes = []
     }
-
-    @Test func formatDetection() {
-        #expect(FHIRContentSniffer.detect(Array("\u{FEFF}  <Patient/>".utf8)) == .xml)
-        #expect(FHIRContentSniffer.detect(Array(" {\"a\":1}".utf8)) == .json)
-        #expect(FHIRContentSniffer.detect(Array("[1]".utf8)) == .json)
-        #expect(FHIRContentSniffer.detect(Array("{\"a\":\"}\"}\n{\"b\":2}\n".utf8)) == .ndjson)
-        #expect(FHIRContentSniffer.detect(Array("{\"a\":{\"b\":2}}\n".utf8)) == .json)
-        #expect(FHIRContentSniffer.detect(Array("hello".utf8)) == nil)
-        #expect(FHIRContentSniffer.detect(Array("  ".utf8)) == nil)
-    }
 }

@@ -28,6 +28,8 @@ struct FHIRPathConformanceSuite {
         var name: String
         var passed: Bool
         var detail: String
+        /// The result (or error) as text, to compare ways with each other.
+        var result: String
     }
 
     let cases: [Case]
@@ -66,18 +68,19 @@ struct FHIRPathConformanceSuite {
         return element
     }
 
-    func run() -> [Outcome] {
+    func run(_ way: FHIRPathWay = .typed) -> [Outcome] {
         var cache: [String: FHIRElement] = [:]
         let trace = getenv("FHIRPATH_TRACE") != nil
         return cases.map {
-            if trace { print("TRACE \($0.group)/\($0.name): \($0.expression)"); fflush(nil) }
-            return run($0, cache: &cache)
+            if trace { print("TRACE \(way) \($0.group)/\($0.name): \($0.expression)"); fflush(nil) }
+            return run($0, way, cache: &cache)
         }
     }
 
-    private func run(_ test: Case, cache: inout [String: FHIRElement]) -> Outcome {
+    private func run(_ test: Case, _ way: FHIRPathWay, cache: inout [String: FHIRElement]) -> Outcome {
+        var rendered = ""
         func outcome(_ passed: Bool, _ detail: String) -> Outcome {
-            Outcome(group: test.group, name: test.name, passed: passed, detail: detail)
+            Outcome(group: test.group, name: test.name, passed: passed, detail: detail, result: rendered)
         }
         let resource: FHIRElement
         do {
@@ -87,14 +90,16 @@ struct FHIRPathConformanceSuite {
         }
         var result: [FHIRPathItem]
         do {
-            var options = FHIRPathCompileOptions(version: version, rootType: resource.resourceType)
+            var options = way.options(version: version, rootType: resource.resourceType)
             options.checksOrderedFunctions = test.checksOrderedFunctions
             let expression = try FHIRPathExpression(test.expression, options: options)
             result = try expression.evaluate(FHIRPathEvaluationInput(resource: resource))
         } catch {
+            rendered = "error: \(error)"
             if test.invalid != nil { return outcome(true, "error as expected: \(error)") }
             return outcome(false, "unexpected error: \(error)")
         }
+        rendered = render(result)
         if let invalid = test.invalid {
             return outcome(false, "expected a \(invalid) error, got \(render(result))")
         }

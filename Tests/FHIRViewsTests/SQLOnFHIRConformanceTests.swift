@@ -11,10 +11,9 @@ import Testing
 @Suite struct SQLOnFHIRConformanceTests {
     static let folder = "conformance/sql-on-fhir-v2"
 
-    @Test func officialSuite() throws {
-        guard let files = try SharedData.files(in: Self.folder, withSuffix: ".json"),
-            let folder = try SharedData.path(Self.folder)
-        else { return }
+    @Test(.sharedData(SQLOnFHIRConformanceTests.folder)) func officialSuite() throws {
+        let files = try SharedData.requireFiles(in: Self.folder, withSuffix: ".json")
+        let folder = try SharedData.require(Self.folder)
         #expect(files.count >= 22, "the suite has 22 files")
         var report = FHIRObject()
         var passed = 0

@@ -118,8 +118,8 @@ import Testing
         #expect(leftovers.isEmpty, "no temporary database left behind: \(leftovers)")
     }
 
-    @Test func postgresEqualsCSV() async throws {
-        guard let cluster = try PostgresTestCluster.start() else { return }
+    @Test(.postgresInstalled) func postgresEqualsCSV() async throws {
+        let cluster = try PostgresTestCluster.start()
         defer { cluster.stop() }
         let directory = try TemporaryDirectory()
         let views = try Self.views()
@@ -134,27 +134,33 @@ import Testing
             configuration: .init(host: "127.0.0.1", port: cluster.port, username: "postgres", password: nil,
                 database: "postgres", tls: .disable),
             id: 1, logger: logger)
-        for (index, view) in views.enumerated() {
-            let columns = view.table.columnNames.map { "\"\($0)\"::text" }.joined(separator: ", ")
-            let sequence = try await connection.query(
-                PostgresQuery(unsafeSQL: "SELECT \(columns) FROM \"\(view.table.name)\""), logger: logger)
-            var rows: [[String?]] = []
-            for try await row in sequence {
-                rows.append(try row.map { try $0.decode(String?.self) })
+        // Closed whether or not the checks throw (`defer` cannot await).
+        do {
+            for (index, view) in views.enumerated() {
+                let columns = view.table.columnNames.map { "\"\($0)\"::text" }.joined(separator: ", ")
+                let sequence = try await connection.query(
+                    PostgresQuery(unsafeSQL: "SELECT \(columns) FROM \"\(view.table.name)\""), logger: logger)
+                var rows: [[String?]] = []
+                for try await row in sequence {
+                    rows.append(try row.map { try $0.decode(String?.self) })
+                }
+                Self.expectSameTable(rows, csv[index], kinds: view.table.kinds, what: "PostgreSQL \(view.table.name)")
             }
-            Self.expectSameTable(rows, csv[index], kinds: view.table.kinds, what: "PostgreSQL \(view.table.name)")
-        }
 
-        // A failing run rolls back: the tables keep the previous run's rows.
-        let failing = try CompiledView(ViewDefinition(parsing: [
-            "name": "patient_flat", "resource": "Patient",
-            "select": [["column": [["name": "given", "path": "name.given"]]]],
-        ]))
-        await #expect(throws: ViewRuntimeError.self) {
-            try await ViewRunner(views: [failing]).run(resources: try Self.resources(), into: PostgresOutputTarget(settings: settings))
+            // A failing run rolls back: the tables keep the previous run's rows.
+            let failing = try CompiledView(ViewDefinition(parsing: [
+                "name": "patient_flat", "resource": "Patient",
+                "select": [["column": [["name": "given", "path": "name.given"]]]],
+            ]))
+            await #expect(throws: ViewRuntimeError.self) {
+                try await ViewRunner(views: [failing]).run(resources: try Self.resources(), into: PostgresOutputTarget(settings: settings))
+            }
+            let count = try await connection.query("SELECT count(*)::text FROM patient_flat", logger: logger)
+            for try await row in count { #expect(try row.decode(String.self) == "4") }
+        } catch {
+            try? await connection.close()
+            throw error
         }
-        let count = try await connection.query("SELECT count(*)::text FROM patient_flat", logger: logger)
-        for try await row in count { #expect(try row.decode(String.self) == "4") }
         try await connection.close()
     }
 
@@ -200,16 +206,6 @@ import Testing
         default: return element
         }
     }
-}
-
-/// A temporary directory removed when the value goes away.
-final class TemporaryDirectory {
-    let path: String
-    init() throws {
-        path = NSTemporaryDirectory() + "fhirviews-test-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
 /// Reads RFC 4180 CSV: quoted fields with doubled quotes, CRLF records. An empty unquoted field is nil.

@@ -1,6 +1,7 @@
 import FHIRModel
 import FHIRViews
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct TextSinkTests {

@@ -5,12 +5,12 @@ import TestSupport
 import Testing
 
 @Suite struct SharedDataClientTests {
-    @Test func catalogHasEveryEndpointOfTheSharedList() throws {
+    @Test(.sharedData("immport/shared-data-api.endpoints.json")) func catalogHasEveryEndpointOfTheSharedList() throws {
         let all = SharedDataEndpointCatalog.all
         #expect(all.count == 86)
         #expect(SharedDataEndpointCatalog.resultEndpoints.count == 11)
         #expect(SharedDataEndpointCatalog.lookupEndpoints.count == 45)
-        guard let path = try SharedData.path("immport/shared-data-api.endpoints.json") else { return }
+        let path = try SharedData.require("immport/shared-data-api.endpoints.json")
         let source = try FHIRJSONReader().read(FileBytes.read(path: path)).arrayValue ?? []
         #expect(Set(source.compactMap { $0["path"]?.stringValue }) == Set(all.map(\.pathTemplate)))
         for entry in source {

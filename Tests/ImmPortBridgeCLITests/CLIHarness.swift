@@ -15,7 +15,22 @@ final class CLIHarness: Sendable {
     /// A fresh directory for the command's output files.
     let directory: String
 
-    static func start(configure: (inout ImmPortTestServer.Configuration) -> Void = { _ in }) async throws -> CLIHarness {
+    /// Starts a harness, runs `body` with it, and stops it (server and scratch directory) whether `body` returns or
+    /// throws: the structured cleanup every test uses (`defer` cannot await).
+    static func with(
+        configure: (inout ImmPortTestServer.Configuration) -> Void = { _ in }, _ body: (CLIHarness) async throws -> Void
+    ) async throws {
+        let harness = try await start(configure: configure)
+        do {
+            try await body(harness)
+        } catch {
+            try? await harness.stop()
+            throw error
+        }
+        try await harness.stop()
+    }
+
+    private static func start(configure: (inout ImmPortTestServer.Configuration) -> Void) async throws -> CLIHarness {
         var configuration = try ImmPortTestServer.Configuration.fixtures()
         configure(&configuration)
         let server = ImmPortTestServer(configuration: configuration)

@@ -1,34 +1,49 @@
 /// Converts a file of FHIR resources between formats (JSON, NDJSON, XML), optionally into canonical (definition)
-/// order (XML is always in definition order).
+/// order (XML is always in definition order). The input is read by `FHIRResourceInput`, so its rules hold: a Bundle
+/// file is one resource unless `entries` asks for its entries' resources, an NDJSON line is one resource, and a top
+/// level that is not a resource is refused with its place.
 ///
-/// Shapes: `--to json` writes a resource, Bundle or array as it came; NDJSON input becomes a `collection` Bundle
-/// (one entry per line). `--to ndjson` writes one resource a line: a Bundle's entries' resources, an array's items,
-/// a single resource, or NDJSON's lines (streamed, so memory stays flat whatever the size).
-/// Output goes through `AtomicFileWriter`: a failed conversion leaves no output file.
+/// What is written: `--to ndjson` one resource a line. `--to json` the one resource as it came (a Bundle
+/// included), an array's items as an array, and several resources from NDJSON or entries as a `collection` Bundle.
+/// `--to xml` the one resource, or a `collection` Bundle of several (XML holds one document per file).
+/// Streams wherever the shapes allow: NDJSON line by line, Bundle entries one at a time, XML Bundles to JSON entry
+/// by entry, large JSON Bundles to XML entry by entry. Output goes through `AtomicFileWriter`: a failed conversion
+/// leaves no output file.
 public struct FHIRConverter: Sendable {
     public struct Options: Sendable {
         public var to: FHIRFormat
-        /// The input format; nil detects it from the file name, then from the content.
+        /// The input format; nil detects it (`FHIRFormat.detect`).
         public var from: FHIRFormat?
         public var canonical: Bool
         public var pretty: Bool
         public var version: FHIRVersion
+        /// Read a Bundle file as its entries' resources (as `fhirpath --entries` and `view --entries` do).
+        public var entries: Bool
 
         public init(to: FHIRFormat, from: FHIRFormat? = nil, canonical: Bool = false, pretty: Bool = false,
-                    version: FHIRVersion = .r4) {
+                    version: FHIRVersion = .r4, entries: Bool = false) {
             self.to = to
             self.from = from
             self.canonical = canonical
             self.pretty = pretty
             self.version = version
+            self.entries = entries
         }
     }
 
     public struct Summary: Sendable, Equatable {
-        public var inputShape: FHIRDocument.Shape
+        public var inputFormat: FHIRFormat
+        public var inputShape: FHIRResourceInput.Shape
         public var resourcesWritten: Int
-        /// Bundle entries without a resource (deletions in a history Bundle), which NDJSON cannot carry.
+        /// Bundle entries without a resource (deletions in a history Bundle), left out when entries are read.
         public var entriesWithoutResource: Int
+
+        public init(inputFormat: FHIRFormat, inputShape: FHIRResourceInput.Shape, resourcesWritten: Int, entriesWithoutResource: Int) {
+            self.inputFormat = inputFormat
+            self.inputShape = inputShape
+            self.resourcesWritten = resourcesWritten
+            self.entriesWithoutResource = entriesWithoutResource
+        }
     }
 
     public struct Failure: Error, Sendable, CustomStringConvertible {
@@ -52,138 +67,132 @@ public struct FHIRConverter: Sendable {
     /// `-` is standard input / standard output.
     @discardableResult
     public func convert(inputPath: String, outputPath: String) throws -> Summary {
-        let source = inputPath == "-" ? "<stdin>" : inputPath
-        let inputFormat = options.from ?? FHIRFormat.guess(fromPath: inputPath)
+        let input = try FHIRResourceInput(
+            path: inputPath, options: .init(format: options.from, version: options.version, entries: options.entries))
         let output = try AtomicFileWriter(path: outputPath)
-        if inputFormat == .ndjson && options.to == .ndjson {
-            let summary = try streamNDJSON(inputPath: inputPath, to: output)
-            try output.commit()
-            return summary
+        let summary: Summary
+        switch (input.format, options.to) {
+        case (.xml, .json) where !options.entries && inputPath != "-" && !options.canonical:
+            // A Bundle streams through entry by entry (XML is in definition order already).
+            try FHIRXMLConverter.xmlToJSON(
+                inputPath: inputPath, output: output, version: options.version, pretty: options.pretty)
+            summary = Summary(inputFormat: .xml, inputShape: .resource, resourcesWritten: 1, entriesWithoutResource: 0)
+        case (.json, .xml) where !options.entries:
+            summary = try jsonDocumentToXML(input, to: output)
+        case (_, .xml):
+            summary = try toXML(input, to: output)
+        case (_, .json), (_, .ndjson):
+            summary = try toJSON(input, to: output)
         }
-        if let summary = try convertStreamingXML(inputPath: inputPath, format: inputFormat, source: source, to: output) {
-            try output.commit()
-            return summary
-        }
-        let document = try FHIRDocument.read(
-            FileBytes.read(path: inputPath), source: source, format: inputFormat, version: options.version)
-        let summary = try write(document, source: source, to: output)
         try output.commit()
         return summary
     }
 
-    /// The XML conversions that stream (a Bundle's entries one at a time): XML to JSON or NDJSON, NDJSON to an XML
-    /// collection Bundle, and a JSON resource or Bundle to XML. Nil when the input takes the general path.
-    func convertStreamingXML(
-        inputPath: String, format: FHIRFormat?, source: String, to output: AtomicFileWriter
-    ) throws -> Summary? {
-        guard inputPath != "-" else { return nil }  // standard input cannot be looked at twice
-        var format = format
-        if format == nil { format = try FHIRContentSniffer.detect(path: inputPath).flatMap { FHIRFormat(rawValue: $0.rawValue) } }
-        switch (format, options.to) {
-        case (.xml, .json), (.xml, .ndjson):
-            let counts = try FHIRXMLConverter.xmlToJSON(
-                inputPath: inputPath, output: output, format: options.to == .ndjson ? .ndjson : .json,
-                version: options.version, pretty: options.pretty)
-            return Summary(
-                inputShape: counts.isBundle ? .bundle : .resource, resourcesWritten: counts.resources,
-                entriesWithoutResource: counts.entriesWithoutResource)
-        case (.ndjson, .xml):
-            let count = try FHIRXMLConverter.ndjsonToXML(
-                inputPath: inputPath, output: output, version: options.version, pretty: options.pretty)
-            return Summary(inputShape: .ndjson, resourcesWritten: count, entriesWithoutResource: 0)
-        case (.json, .xml):
-            let bytes = try FileBytes.read(path: inputPath)
-            // An array of resources has no XML form of its own: the general path wraps it in a Bundle.
-            guard bytes.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) == UInt8(ascii: "{") else { return nil }
-            try bytes.withUnsafeBytes { raw in
-                try FHIRXMLConverter.jsonToXML(
-                    raw, source: source, output: output, version: options.version, pretty: options.pretty)
-            }
-            return Summary(inputShape: .resource, resourcesWritten: 1, entriesWithoutResource: 0)
-        default:
-            return nil
-        }
+    func summary(of input: FHIRResourceInput, written: Int) -> Summary {
+        Summary(
+            inputFormat: input.format, inputShape: input.shape ?? .resource, resourcesWritten: written,
+            entriesWithoutResource: input.entriesWithoutResource)
     }
 
-    func streamNDJSON(inputPath: String, to output: AtomicFileWriter) throws -> Summary {
-        var reader = try NDJSONReader(path: inputPath)
-        let writer = FHIRJSONWriter()
+    /// JSON or NDJSON out, streamed: the output's shape is settled by the first resource's.
+    func toJSON(_ input: FHIRResourceInput, to output: AtomicFileWriter) throws -> Summary {
         let order = self.order
-        var count = 0
-        while let resource = try reader.next() {
+        var stream = JSONObjectStream(pretty: options.pretty)
+        let ndjson = options.to == .ndjson
+        var written = 0
+        var opened: FHIRResourceInput.Shape?
+        func open(_ shape: FHIRResourceInput.Shape, into out: inout [UInt8]) {
+            opened = shape
+            switch shape {
+            case .resource: break
+            case .array: out.append(UInt8(ascii: "["))
+            case .ndjson, .bundleEntries:
+                stream.begin(into: &out)
+                stream.member("resourceType", "Bundle", into: &out)
+                stream.member("type", "collection", into: &out)
+                stream.beginArray("entry", into: &out)
+            }
+        }
+        try input.forEachResource { resource, _ in
             let ordered = order?.reorder(resource) ?? resource
-            try output.append { buffer in
-                writer.write(ordered, into: &buffer)
-                buffer.append(0x0A)
+            let shape = input.shape ?? .resource
+            try output.append { out in
+                if ndjson {
+                    stream.writer.write(ordered, into: &out)
+                    out.append(0x0A)
+                    return
+                }
+                if opened == nil { open(shape, into: &out) }
+                switch shape {
+                case .resource:
+                    stream.writer.write(ordered, into: &out)
+                    out.append(0x0A)
+                case .array:
+                    if written > 0 { out.append(UInt8(ascii: ",")) }
+                    if options.pretty { out.append(contentsOf: Array("\n  ".utf8)) }
+                    stream.writer.write(ordered, indent: 1, into: &out)
+                case .ndjson, .bundleEntries:
+                    stream.item(.object(FHIRObject(members: [.init(key: "resource", value: ordered)])), into: &out)
+                }
             }
-            count += 1
+            written += 1
         }
-        return Summary(inputShape: .ndjson, resourcesWritten: count, entriesWithoutResource: 0)
+        if !ndjson {
+            try output.append { out in
+                let shape = opened ?? input.shape ?? .resource
+                if opened == nil { open(shape, into: &out) }
+                switch shape {
+                case .resource: break
+                case .array:
+                    if options.pretty && written > 0 { out.append(0x0A) }
+                    out.append(contentsOf: [UInt8(ascii: "]"), 0x0A])
+                case .ndjson, .bundleEntries:
+                    stream.endArray(into: &out)
+                    stream.end(into: &out)
+                }
+            }
+        }
+        return summary(of: input, written: written)
     }
 
-    /// Writes `document` in the target format.
-    public func write(_ document: FHIRDocument, source: String, to output: AtomicFileWriter) throws -> Summary {
-        let writer = FHIRJSONWriter(pretty: options.pretty)
-        let order = self.order
-        switch options.to {
-        case .json:
-            let tree: FHIRElement
-            var count = 1
-            if let root = document.root {
-                tree = root
-                if case .array(let items) = root { count = items.count }
-                if document.shape == .bundle { count = document.resources.count }
-            } else {
-                let entries = document.lines.map { FHIRElement.object(FHIRObject(members: [.init(key: "resource", value: $0.resource)])) }
-                tree = .object(FHIRObject(members: [
-                    .init(key: "resourceType", value: "Bundle"), .init(key: "type", value: "collection"),
-                    .init(key: "entry", value: .array(entries)),
-                ]))
-                count = entries.count
-            }
-            let ordered = order?.reorder(tree) ?? tree
-            try output.append { buffer in
-                writer.write(ordered, into: &buffer)
-                buffer.append(0x0A)
-            }
-            return Summary(inputShape: document.shape, resourcesWritten: count, entriesWithoutResource: 0)
-        case .xml:
-            // XML holds one resource: an array or NDJSON becomes a `collection` Bundle.
-            var tree: FHIRElement
-            var count = 1
-            switch document.root {
-            case .object(let object)?:
-                tree = .object(object)
-                if document.shape == .bundle { count = document.resources.count }
-            default:
-                let items = document.resources
-                tree = .object(FHIRObject(members: [
-                    .init(key: "resourceType", value: "Bundle"), .init(key: "type", value: "collection"),
-                    .init(key: "entry", value: .array(items.map { FHIRElement.object(FHIRObject(members: [.init(key: "resource", value: $0.resource)])) })),
-                ]))
-                count = items.count
-            }
-            try FHIRXMLWriter(version: options.version, pretty: options.pretty).write(tree, to: output)
-            return Summary(inputShape: document.shape, resourcesWritten: count, entriesWithoutResource: 0)
-        case .ndjson:
-            let items = document.resources
-            for item in items {
-                guard case .object = item.resource else {
-                    let place = item.line.map { "\(source):\($0)" } ?? source
-                    throw Failure("\(place): expected a resource (a JSON object), found \(item.resource.kindName)")
+    /// XML out: one resource as itself; several (NDJSON, an array, entries) as a `collection` Bundle. NDJSON is
+    /// streamed entry by entry; the other shapes are gathered first, as whether there will be one resource or
+    /// several is known only once a second one arrives.
+    func toXML(_ input: FHIRResourceInput, to output: AtomicFileWriter) throws -> Summary {
+        let writer = FHIRXMLWriter(version: options.version, pretty: options.pretty)
+        let header: FHIRElement = ["resourceType": "Bundle", "type": "collection"]
+        var written = 0
+        if input.format == .ndjson {
+            try writer.writeBundle(header: header, to: output) { emit in
+                try input.forEachResource { resource, _ in
+                    try emit(["resource": resource])
+                    written += 1
                 }
             }
-            for item in items {
-                let ordered = order?.reorder(item.resource) ?? item.resource
-                try output.append { buffer in
-                    writer.write(ordered, into: &buffer)
-                    buffer.append(0x0A)
-                }
-            }
-            let entries = document.shape == .bundle ? (document.root?["entry"]?.arrayValue?.count ?? 0) : items.count
-            return Summary(
-                inputShape: document.shape, resourcesWritten: items.count,
-                entriesWithoutResource: entries - items.count)
+            return summary(of: input, written: written)
         }
+        var resources: [FHIRElement] = []
+        try input.forEachResource { resource, _ in resources.append(resource) }
+        if input.shape == .resource, resources.count == 1 {
+            try writer.write(resources[0], to: output)
+            return summary(of: input, written: 1)
+        }
+        try writer.writeBundle(header: header, to: output) { emit in
+            for resource in resources { try emit(["resource": resource]) }
+        }
+        return summary(of: input, written: resources.count)
+    }
+
+    /// One JSON document to XML: a large Bundle is written entry by entry (`FHIRXMLConverter.jsonToXML`); an array
+    /// takes the general path (a `collection` Bundle).
+    func jsonDocumentToXML(_ input: FHIRResourceInput, to output: AtomicFileWriter) throws -> Summary {
+        let bytes = try input.readDocumentBytes()
+        let start = bytes.withUnsafeBytes { FHIRResourceInput.firstValueOffset($0) }
+        if start < bytes.count, bytes[start] == UInt8(ascii: "[") { return try toXML(input, to: output) }
+        try bytes.withUnsafeBytes { raw in
+            try FHIRXMLConverter.jsonToXML(
+                raw, source: input.source, output: output, version: options.version, pretty: options.pretty)
+        }
+        return Summary(inputFormat: .json, inputShape: .resource, resourcesWritten: 1, entriesWithoutResource: 0)
     }
 }

@@ -1,12 +1,12 @@
-/// The wire formats `convert` reads and writes.
+/// The wire formats the tool reads and writes.
 ///
-/// Adding a format (the XML layer adds `xml`): add the case here and its `fileExtensions`, then a branch in
-/// `FHIRDocument.read(_:source:format:)` (reading) and in `FHIRDocumentWriter` (writing); the command line picks the
-/// new case up through `allCases`.
+/// Adding a format: add the case here and its `fileExtensions`, a branch in `FHIRFormat.detect` if its content can
+/// be told apart, a reading branch in `FHIRResourceInput` and a writing branch in `FHIRConverter`; the command line
+/// picks the new case up through `allCases`.
 public enum FHIRFormat: String, Sendable, CaseIterable, CustomStringConvertible {
     /// One JSON document: a resource, a Bundle, or a JSON array of resources.
     case json
-    /// Newline-delimited JSON: one resource a line (FHIR bulk data).
+    /// Newline-delimited JSON: one resource a line (FHIR Bulk Data).
     case ndjson
     /// FHIR XML: one resource or Bundle (see `FHIRXMLReader`, `FHIRXMLWriter`).
     case xml
@@ -19,12 +19,5 @@ public enum FHIRFormat: String, Sendable, CaseIterable, CustomStringConvertible 
         case .ndjson: return ["ndjson", "jsonl"]
         case .xml: return ["xml"]
         }
-    }
-
-    /// The format a file name's extension names, or nil (stdin, unknown extension).
-    public static func guess(fromPath path: String) -> FHIRFormat? {
-        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
-        let fileExtension = path[path.index(after: dot)...].lowercased()
-        return allCases.first { $0.fileExtensions.contains(fileExtension) }
     }
 }

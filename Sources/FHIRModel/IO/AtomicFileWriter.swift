@@ -56,15 +56,8 @@ public final class AtomicFileWriter {
     }
 
     public func flush() throws {
-        var offset = 0
-        while offset < buffer.count {
-            let n = buffer.withUnsafeBytes { raw in Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileIOError(path: path, operation: "write", code: errno)
-            }
-            offset += n
-        }
+        let code = buffer.withUnsafeBytes { SystemIO.writeAll(fd, $0) }
+        if code != 0 { throw FileIOError(path: path, operation: "write", code: code) }
         buffer.removeAll(keepingCapacity: true)
     }
 

@@ -21,31 +21,50 @@ public struct FileIOError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, without the path: `cannot open: No such file or directory`.
     public var message: String { "cannot \(operation): \(String(cString: strerror(code)))" }
 
-    public var description: String { "\(path): \(message)" }
+    /// `FILE: cannot open: reason`, placed like every other error.
+    public var description: String { "\(SourceLocation(source: path == "-" ? "<stdin>" : path)): \(message)" }
 }
 
 /// Whole-file and stream reading without Foundation: the readers work on bytes, and `-` means standard input.
 public enum FileBytes {
     /// Reads a whole file (or standard input for `-`).
     public static func read(path: String) throws -> [UInt8] {
-        let fd: Int32 = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw FileIOError(path: path, operation: "open", code: errno) }
+        let fd = try openForReading(path: path)
         defer { if fd != 0 { close(fd) } }
+        return try readRest(of: fd, path: path, after: [])
+    }
+
+    /// Opens `path` for reading (`-`: standard input, descriptor 0), refusing a directory.
+    public static func openForReading(path: String) throws -> Int32 {
+        let fd: Int32 = path == "-" ? 0 : openFile(path)
+        if fd < 0 { throw FileIOError(path: path, operation: "open", code: errno) }
+        var info = stat()
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            if fd != 0 { close(fd) }
+            throw FileIOError(path: path, operation: "read (it is a directory)", code: EISDIR)
+        }
+        return fd
+    }
+
+    /// Closes a descriptor `openForReading` gave (standard input is left open).
+    public static func closeDescriptor(_ fd: Int32) {
+        if fd > 0 { closeFile(fd) }
+    }
+
+    /// `prefix` (bytes already read from `fd`) followed by everything left to read.
+    static func readRest(of fd: Int32, path: String, after prefix: [UInt8]) throws -> [UInt8] {
         var info = stat()
         var expected = 0
         if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG { expected = Int(info.st_size) }
-        if (info.st_mode & S_IFMT) == S_IFDIR { throw FileIOError(path: path, operation: "read (it is a directory)", code: EISDIR) }
-        var bytes = [UInt8](repeating: 0, count: max(expected, 65536))
-        var filled = 0
+        var bytes = prefix
+        var filled = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: max(expected - filled, 65536)))
         while true {
             if filled == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
             let n = bytes.withUnsafeMutableBytes { buffer in
-                Glibc.read(fd, buffer.baseAddress! + filled, buffer.count - filled)
+                SystemIO.read(fd, into: buffer.baseAddress! + filled, count: buffer.count - filled)
             }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileIOError(path: path, operation: "read", code: errno)
-            }
+            if n < 0 { throw FileIOError(path: path, operation: "read", code: errno) }
             if n == 0 { break }
             filled += n
         }
@@ -53,6 +72,9 @@ public enum FileBytes {
         return bytes
     }
 }
+
+@inline(__always) private func openFile(_ path: String) -> Int32 { open(path, O_RDONLY | O_CLOEXEC) }
+@inline(__always) private func closeFile(_ fd: Int32) { close(fd) }
 
 /// Reads a file or stream in fixed-size chunks and hands out its lines, so memory stays flat whatever the size.
 public struct LineReader: ~Copyable {
@@ -66,10 +88,17 @@ public struct LineReader: ~Copyable {
     public private(set) var lineNumber = 0
 
     public init(path: String, chunkSize: Int = 1 << 20) throws {
+        self.init(taking: try FileBytes.openForReading(path: path), path: path, startingWith: [], chunkSize: chunkSize)
+    }
+
+    /// Reads from an open descriptor (closed when done, unless it is standard input) whose first bytes, `prefix`,
+    /// were already read (to detect the format): standard input is then still read as a stream.
+    init(taking fd: Int32, path: String, startingWith prefix: [UInt8], chunkSize: Int = 1 << 20) {
         self.path = path
-        fd = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw FileIOError(path: path, operation: "open", code: errno) }
-        buffer = [UInt8](repeating: 0, count: chunkSize)
+        self.fd = fd
+        buffer = prefix
+        buffer.append(contentsOf: repeatElement(0, count: max(chunkSize, 1)))
+        end = prefix.count
     }
 
     deinit { if fd > 0 { close(fd) } }
@@ -124,12 +153,9 @@ public struct LineReader: ~Copyable {
         if end == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
         while true {
             let n = buffer.withUnsafeMutableBytes { raw in
-                Glibc.read(fd, raw.baseAddress! + end, raw.count - end)
+                SystemIO.read(fd, into: raw.baseAddress! + end, count: raw.count - end)
             }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileIOError(path: path, operation: "read", code: errno)
-            }
+            if n < 0 { throw FileIOError(path: path, operation: "read", code: errno) }
             if n == 0 { eof = true } else { end += n }
             return
         }

@@ -1,14 +1,19 @@
 /// Reads NDJSON one line at a time: each non-blank line is one JSON document. Errors name the file and the line.
+/// (`FHIRResourceInput` reads files of resources through it; use that unless you want raw JSON values.)
 public struct NDJSONReader: ~Copyable {
     var lines: LineReader
-    let path: String
+    let source: String
     public var maxDepth = 512
     /// Members of each document's top-level object to build (nil: all); see `FHIRJSONReader.Options`.
     public var topLevelKeys: FHIRJSONKeyFilter?
 
     public init(path: String, chunkSize: Int = 1 << 20) throws {
-        self.path = path
-        lines = try LineReader(path: path, chunkSize: chunkSize)
+        self.init(lines: try LineReader(path: path, chunkSize: chunkSize), source: path == "-" ? "<stdin>" : path)
+    }
+
+    init(lines: consuming LineReader, source: String) {
+        self.lines = lines
+        self.source = source
     }
 
     /// The one-based line number of the document last returned.
@@ -17,7 +22,7 @@ public struct NDJSONReader: ~Copyable {
     /// The next document, or nil at the end of the stream. Blank lines are skipped.
     public mutating func next() throws -> FHIRElement? {
         var result: FHIRElement?
-        let source = path == "-" ? "<stdin>" : path
+        let source = self.source
         let depth = maxDepth
         let keys = topLevelKeys
         while result == nil {

@@ -52,10 +52,16 @@ public struct FHIRJSONError: Error, Sendable, Equatable, CustomStringConvertible
         }
     }
 
+    /// Where the error is, when the reader was given a source name.
+    public var location: SourceLocation? {
+        source.map { SourceLocation(source: $0, line: line, column: column) }
+    }
+
+    /// `FILE:LINE:COLUMN: reason` (`LINE:COLUMN: reason` without a source). The byte offset is left out: the
+    /// column already counts bytes, and an offset into one NDJSON line would mislead.
     public var description: String {
-        let place = "\(line):\(column) (byte \(offset))"
-        if let source { return "\(source):\(place): \(reasonText)" }
-        return "\(place): \(reasonText)"
+        if let location { return "\(location): \(reasonText)" }
+        return "\(line):\(column): \(reasonText)"
     }
 
     static func describe(_ byte: UInt8) -> String {

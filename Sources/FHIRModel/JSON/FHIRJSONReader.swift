@@ -59,12 +59,20 @@ public struct FHIRJSONReader: Sendable {
     public func readArrayStreamingItems(_ bytes: UnsafeRawBufferPointer, _ body: (FHIRElement) throws -> Void) throws
         -> Bool
     {
+        try readArrayStreamingItems(bytes, withOffsets: { item, _ in try body(item) })
+    }
+
+    /// Like `readArrayStreamingItems`, also passing the byte offset where each item starts (to place an error about
+    /// the item without keeping positions in the tree).
+    public func readArrayStreamingItems(
+        _ bytes: UnsafeRawBufferPointer, withOffsets body: (FHIRElement, Int) throws -> Void
+    ) throws -> Bool {
         var parser = JSONByteParser(bytes: bytes, maxDepth: options.maxDepth)
         parser.skipByteOrderMark()
         parser.skipWhitespace()
         guard parser.position < parser.count, parser.base[parser.position] == UInt8(ascii: "[") else { return false }
         do {
-            try parser.streamArray { item, _ in try body(item) }
+            try parser.streamArray { item, _, start in try body(item, start) }
             parser.skipWhitespace()
             if parser.position < parser.count { throw parser.fail(.trailingContent, at: parser.position) }
             return true
@@ -103,9 +111,17 @@ public struct FHIRJSONReader: Sendable {
     }
 
     func locate(_ failure: JSONByteParser.Failure, in bytes: UnsafeRawBufferPointer) -> FHIRJSONError {
+        let place = FHIRJSONReader.lineAndColumn(of: failure.offset, in: bytes)
+        return FHIRJSONError(
+            reason: failure.reason, offset: failure.offset, line: place.line + options.lineOffset,
+            column: place.column, source: options.source)
+    }
+
+    /// The one-based line and column (in bytes) of `offset` in `bytes`: counted only when an error needs a place.
+    public static func lineAndColumn(of offset: Int, in bytes: UnsafeRawBufferPointer) -> (line: Int, column: Int) {
         var line = 1
         var lineStart = 0
-        let end = min(failure.offset, bytes.count)
+        let end = min(offset, bytes.count)
         var i = 0
         while i < end {
             if bytes[i] == 0x0A {
@@ -114,11 +130,8 @@ public struct FHIRJSONReader: Sendable {
             }
             i += 1
         }
-        return FHIRJSONError(
-            reason: failure.reason, offset: failure.offset, line: line + options.lineOffset,
-            column: failure.offset - lineStart + 1, source: options.source)
+        return (line, offset - lineStart + 1)
     }
-
 }
 
 /// The parser proper. Kept apart from the public reader so that line:column is computed only on failure.
@@ -341,7 +354,7 @@ struct JSONByteParser: ~Copyable {
                     try headerHandler(.object(FHIRObject(members: soFar)))
                 }
                 insideStreamedEntries = true
-                try streamArray(to: handler)
+                try streamArray { entry, span, _ in try handler(entry, span) }
                 insideStreamedEntries = false
             } else if depth == 1, let filter = topLevelKeys, !filter.keeps(key) {
                 try skipValue()
@@ -488,15 +501,19 @@ struct JSONByteParser: ~Copyable {
     }
 
     /// Like `parseArray`, handing each item (and its `resource` span, if any) to `handler` instead of keeping it.
-    mutating func streamArray(to handler: (FHIRElement, Range<Int>?) throws -> Void) throws {
+    /// Hands each item of the array at `position` to `handler` with its resource span (streamed Bundle entries)
+    /// and the offset where the item starts.
+    mutating func streamArray(to handler: (FHIRElement, Range<Int>?, Int) throws -> Void) throws {
         _ = containerSize(scanning: false)
         try enter()
         defer { depth -= 1 }
         if try openContainer(closing: UInt8(ascii: "]"), expecting: "a value or ']'") { return }
         while true {
             entryResourceSpan = nil
+            skipWhitespace()
+            let start = position
             let item = try parseValue()
-            try handler(item, entryResourceSpan)
+            try handler(item, entryResourceSpan, start)
             if try moreFollow(closing: UInt8(ascii: "]"), expecting: "',' or ']'") { continue }
             return
         }

@@ -1,9 +1,10 @@
-/// Validates every resource in a file (a resource, a Bundle, a JSON array of resources or NDJSON) against the
-/// definition tables, turning read failures and validation problems into one report per file.
+/// Validates every resource of a file (read by `FHIRResourceInput`: a resource, a Bundle, a JSON array of
+/// resources, NDJSON or XML) against the definition tables, turning read failures and validation problems into one
+/// report per file. A Bundle is one resource; the validator checks its entries' resources as their own types.
 public struct FHIRFileValidator: Sendable {
     public struct Report: Sendable {
         public var path: String
-        /// Validation problems, each with the file as `source` and the line it concerns.
+        /// Validation problems, each with the file as `source`, the line it concerns and the array item it is in.
         public var diagnostics: [Diagnostic] = []
         /// Files or lines that could not be read or parsed, as `file:line:column: error: reason` texts.
         public var readFailures: [String] = []
@@ -17,83 +18,45 @@ public struct FHIRFileValidator: Sendable {
     }
 
     public let validator: FHIRValidator
+    public let version: FHIRVersion
     public let format: FHIRFormat?
 
     public init(version: FHIRVersion, format: FHIRFormat? = nil) {
         validator = FHIRValidator(definitions: .forVersion(version))
+        self.version = version
         self.format = format
     }
 
     public func validate(path: String) -> Report {
         let source = path == "-" ? "<stdin>" : path
         var report = Report(path: source)
-        if (format ?? FHIRFormat.guess(fromPath: path)) == .ndjson {
-            streamNDJSON(path: path, source: source, into: &report)
-            return report
-        }
-        let bytes: [UInt8]
-        let document: FHIRDocument
+        // Problems in a JSON document wait for its lines, found only when there are problems.
+        var unplaced: [(diagnostic: Diagnostic, entry: Int?)] = []
         do {
-            bytes = try FileBytes.read(path: path)
-            document = try FHIRDocument.read(bytes, source: source, format: format)
-        } catch {
-            report.readFailures.append(FHIRFileValidator.describe(error, source: source))
-            return report
-        }
-        if let root = document.root {
-            let locator = JSONLineLocator(bytes: bytes)
-            let resources: [(FHIRElement, Int?)]
-            if case .array(let items) = root {
-                resources = items.enumerated().map { ($0.element, $0.offset) }
-            } else {
-                resources = [(root, nil)]
-            }
-            for (resource, arrayItem) in resources {
+            let input = try FHIRResourceInput(path: path, options: .init(format: format, version: version))
+            try input.forEachResource(badLine: { report.readFailures.append(Self.describe($0, source: source)) }) {
+                resource, place in
                 report.resourcesChecked += 1
-                for var diagnostic in validator.validate(resource, source: source) {
-                    diagnostic.line = locator.line(of: diagnostic.location ?? "", inArrayItem: arrayItem)
-                    if let arrayItem {
-                        diagnostic.location = "[\(arrayItem)]" + (diagnostic.location.map { "." + $0 } ?? "")
-                    }
+                for var diagnostic in validator.validate(resource, source: source, line: place.line) {
+                    diagnostic.entry = place.entry
+                    if input.format == .json { unplaced.append((diagnostic, place.entry)) } else { report.diagnostics.append(diagnostic) }
+                }
+            }
+            if !unplaced.isEmpty, let bytes = input.documentBytes {
+                let locator = JSONLineLocator(bytes: bytes)
+                for (var diagnostic, entry) in unplaced {
+                    diagnostic.line = locator.line(of: diagnostic.location ?? "", inArrayItem: entry.map { $0 - 1 })
                     report.diagnostics.append(diagnostic)
                 }
             }
-        } else {
-            for item in document.lines {
-                report.resourcesChecked += 1
-                report.diagnostics += validator.validate(item.resource, source: source, line: item.line)
-            }
+        } catch {
+            report.readFailures.append(Self.describe(error, source: source))
         }
         return report
     }
 
-    func streamNDJSON(path: String, source: String, into report: inout Report) {
-        do {
-            var reader = try NDJSONReader(path: path)
-            while true {
-                do {
-                    guard let resource = try reader.next() else { return }
-                    report.resourcesChecked += 1
-                    report.diagnostics += validator.validate(resource, source: source, line: reader.lineNumber)
-                } catch let error as FHIRJSONError {
-                    // The reader has moved past the bad line: report it and go on with the next.
-                    report.readFailures.append(FHIRFileValidator.describe(error, source: source))
-                }
-            }
-        } catch {
-            report.readFailures.append(FHIRFileValidator.describe(error, source: source))
-        }
-    }
-
-    /// `file:line:column: error: reason (byte N)` for a parse error, `file: error: message` for the rest.
+    /// `FILE:LINE:COLUMN: error: reason` for an input that cannot be read, placed as far as it is known.
     public static func describe(_ error: any Error, source: String) -> String {
-        switch error {
-        case let error as FHIRJSONError:
-            return "\(error.source ?? source):\(error.line):\(error.column): error: \(error.reasonText) (byte \(error.offset))"
-        case let error as FileIOError:
-            return "\(source): error: \(error.message)"
-        default:
-            return "\(source): error: \(error)"
-        }
+        Diagnostic(readFailure: error, source: source).description
     }
 }

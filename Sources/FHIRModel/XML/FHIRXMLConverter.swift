@@ -4,43 +4,27 @@ public enum FHIRXMLConverter {
     /// JSON inputs at least this large that are Bundles are written entry by entry instead of as one tree.
     public static let streamingThreshold = 16 << 20
 
-    public enum JSONOutput: Sendable {
-        /// One JSON document.
-        case json
-        /// One resource a line: a Bundle's entries' resources, or the one resource.
-        case ndjson
-    }
-
-    /// Reads FHIR XML from `inputPath` (`-` = stdin) and writes JSON (one document) or NDJSON (a Bundle's entry
-    /// resources one per line, or the one resource) to `output`. Does not commit `output`.
     public struct Counts: Sendable {
         public var isBundle: Bool
-        /// Resources written (NDJSON lines, or the Bundle's entries with a resource, or 1).
+        /// The Bundle's entries with a resource, or 1.
         public var resources: Int
         public var entriesWithoutResource: Int
     }
 
+    /// Reads FHIR XML from `inputPath` (`-` = stdin) and writes it as one JSON document to `output`, a Bundle entry
+    /// by entry. Does not commit `output`. (Other shapes and NDJSON go through `FHIRConverter`.)
     @discardableResult
     public static func xmlToJSON(
-        inputPath: String, output: AtomicFileWriter, format: JSONOutput = .json, version: FHIRVersion = .r4,
+        inputPath: String, output: AtomicFileWriter, version: FHIRVersion = .r4,
         pretty: Bool = false, diagnostics: DiagnosticsCollector? = nil
     ) throws -> Counts {
         var resources = 0
         var withoutResource = 0
         let reader = FHIRXMLReader(options: .init(version: version, diagnostics: diagnostics))
-        var stream = JSONObjectStream(pretty: pretty && format == .json)
+        var stream = JSONObjectStream(pretty: pretty)
         var headerCount: Int?
-        let source = inputPath == "-" ? "<stdin>" : inputPath
         let bundle = try reader.readBundleStreamingEntries(path: inputPath) { header, entry in
             if entry["resource"] != nil { resources += 1 } else { withoutResource += 1 }
-            if format == .ndjson {
-                if let resource = entry["resource"] {
-                    try output.append { stream.writer.write(resource, into: &$0); $0.append(0x0A) }
-                } else {
-                    diagnostics?.warning("a Bundle entry without a resource has no NDJSON line", source: source)
-                }
-                return
-            }
             try output.append { out in
                 if headerCount == nil {
                     headerCount = header.count
@@ -53,11 +37,6 @@ public enum FHIRXMLConverter {
         }
         let isBundle = bundle.resourceType == "Bundle"
         let counts = Counts(isBundle: isBundle, resources: isBundle ? resources : 1, entriesWithoutResource: withoutResource)
-        if format == .ndjson {
-            // A Bundle's entries are out already; its own members (type, link) have no place in NDJSON.
-            if !isBundle { try output.append { stream.writer.write(bundle, into: &$0); $0.append(0x0A) } }
-            return counts
-        }
         guard let headerCount, case .object(let object) = bundle else {
             try output.append { stream.writer.write(bundle, into: &$0); $0.append(0x0A) }
             return counts
@@ -88,25 +67,14 @@ public enum FHIRXMLConverter {
                 return
             }
         }
-        try writer.write(try reader.read(bytes), to: output)
-    }
-
-    /// Writes NDJSON resources as one XML Bundle of type `collection` (XML holds one document per file), entry by
-    /// entry. Does not commit `output`.
-    @discardableResult
-    public static func ndjsonToXML(
-        inputPath: String, output: AtomicFileWriter, version: FHIRVersion = .r4, pretty: Bool = true
-    ) throws -> Int {
-        var reader = try NDJSONReader(path: inputPath)
-        var count = 0
-        let header: FHIRElement = ["resourceType": "Bundle", "type": "collection"]
-        try FHIRXMLWriter(version: version, pretty: pretty).writeBundle(header: header, to: output) { emit in
-            while let resource = try reader.next() {
-                try emit(["resource": resource])
-                count += 1
-            }
+        let resource = try reader.read(bytes)
+        if !FHIRResourceInput.isResource(resource) {
+            try FHIRResourceInput.requireResource(
+                resource,
+                at: FHIRResourceInput.place(
+                    of: FHIRResourceInput.firstValueOffset(bytes), in: bytes, source: source ?? "<input>", entry: nil))
         }
-        return count
+        try writer.write(resource, to: output)
     }
 }
 

@@ -69,9 +69,21 @@ public struct FHIRXMLError: Error, Sendable, Equatable, CustomStringConvertible 
         }
     }
 
+    /// Where the error is, when its source is known (line and column 0 mean unknown and are left out).
+    public var sourceLocation: SourceLocation? {
+        source.map { SourceLocation(source: $0, line: line > 0 ? line : nil, column: line > 0 && column > 0 ? column : nil) }
+    }
+
+    /// `FILE:LINE:COLUMN: location: reason`, leaving out what is not known.
     public var description: String {
-        var prefix = source.map { "\($0):" } ?? ""
-        if line > 0 { prefix += column > 0 ? "\(line):\(column):" : "\(line):" }
+        var prefix: String
+        if let sourceLocation {
+            prefix = "\(sourceLocation):"
+        } else if line > 0 {
+            prefix = column > 0 ? "\(line):\(column):" : "\(line):"
+        } else {
+            prefix = ""
+        }
         if let location { prefix += (prefix.isEmpty ? "" : " ") + location + ":" }
         return prefix.isEmpty ? reasonText : prefix + " " + reasonText
     }

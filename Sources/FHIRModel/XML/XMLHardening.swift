@@ -2,6 +2,8 @@ import CLibXML2
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// The one place that decides how libxml2 may read untrusted XML.

@@ -42,8 +42,7 @@ final class XMLInputSource {
     /// libxml2's read callback: fills `buffer`, returns the count, 0 at the end, -1 to stop with an error.
     func read(into buffer: UnsafeMutableRawPointer, count: Int) -> Int32 {
         guard refusal == nil, count > 0 else { return -1 }
-        var n: Int
-        repeat { n = Glibc.read(fd, buffer, count) } while n < 0 && errno == EINTR
+        let n = SystemIO.read(fd, into: buffer, count: count)
         if n < 0 {
             readError = errno
             refusal = .io("read failed: \(String(cString: strerror(errno)))")

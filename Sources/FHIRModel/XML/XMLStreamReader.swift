@@ -2,6 +2,8 @@ import CLibXML2
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Reads XML as a stream of nodes (start tag, end tag, text) through libxml2's SAX2 push parser, over memory or

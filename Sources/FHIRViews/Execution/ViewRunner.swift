@@ -24,18 +24,22 @@ public struct ViewRunner {
         public var totalRows: Int { rowsWritten.reduce(0, +) }
     }
 
-    /// Reads every input (see `ResourceInput`) and writes the tables to `target`. On any error nothing is published.
+    /// Reads every input through `FHIRResourceInput` (its rules: an NDJSON line is one resource, a Bundle file is
+    /// one resource unless `entries`) and writes the tables to `target`. On any error nothing is published.
     /// XML input is read with the views' FHIR release (R4 when they differ).
     @discardableResult
-    public func run(inputs: [String], into target: any ViewOutputTarget) async throws -> Statistics {
+    public func run(
+        inputs: [String], entries: Bool = false, format: FHIRFormat? = nil, into target: any ViewOutputTarget
+    ) async throws -> Statistics {
         let releases = Set(views.map(\.version))
         let version = releases.count == 1 ? releases.first! : .r4
         var statistics = Statistics(rowsWritten: Array(repeating: 0, count: views.count))
         let byType = viewsByResourceType()
         try await target.withSinks(for: tables) { sinks in
-            for input in inputs {
-                try ResourceInput.forEachResource(path: input, version: version, topLevelKeys: topLevelKeys) {
-                    resource, location in
+            let options = FHIRResourceInput.Options(
+                format: format, version: version, entries: entries, topLevelKeys: topLevelKeys)
+            for path in inputs {
+                try FHIRResourceInput(path: path, options: options).forEachResource { resource, location in
                     statistics.resourcesRead += 1
                     try feed(resource, to: byType[resource.resourceType ?? ""] ?? [], sinks: sinks, at: location,
                         statistics: &statistics)
@@ -55,7 +59,7 @@ public struct ViewRunner {
                 statistics.resourcesRead += 1
                 try feed(
                     resource, to: byType[resource.resourceType ?? ""] ?? [], sinks: sinks,
-                    at: ResourceInput.Location(path: "resource", entry: index + 1), statistics: &statistics)
+                    at: SourceLocation(source: "<resources>", entry: index + 1), statistics: &statistics)
             }
         }
         return statistics
@@ -68,7 +72,7 @@ public struct ViewRunner {
     }
 
     func feed(
-        _ resource: FHIRElement, to indices: [Int], sinks: [any ViewRowSink], at location: ResourceInput.Location,
+        _ resource: FHIRElement, to indices: [Int], sinks: [any ViewRowSink], at location: SourceLocation,
         statistics: inout Statistics
     ) throws {
         for index in indices {
@@ -80,7 +84,7 @@ public struct ViewRunner {
                     count += 1
                 }
             } catch var error as ViewRuntimeError {
-                error.location = location.description
+                error.location = location
                 throw error
             }
             statistics.rowsWritten[index] += count

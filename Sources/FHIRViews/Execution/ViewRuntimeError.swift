@@ -1,3 +1,5 @@
+import FHIRModel
+
 /// A view failed on one resource: a non-collection column got several values, a `where` path returned something
 /// other than a boolean, or FHIRPath evaluation failed. `location` names the input file and line when known.
 public struct ViewRuntimeError: Error, Sendable, CustomStringConvertible {
@@ -7,10 +9,10 @@ public struct ViewRuntimeError: Error, Sendable, CustomStringConvertible {
     /// Where in the view, e.g. `column "last_name"` or `where[0]`.
     public var element: String
     public var message: String
-    /// `file.ndjson:12`, `bundle.json entry 3`.
-    public var location: String?
+    /// `file.ndjson:12`, `bundle.json: entry 3`.
+    public var location: SourceLocation?
 
-    public init(view: String, resource: String, element: String, message: String, location: String? = nil) {
+    public init(view: String, resource: String, element: String, message: String, location: SourceLocation? = nil) {
         self.view = view
         self.resource = resource
         self.element = element

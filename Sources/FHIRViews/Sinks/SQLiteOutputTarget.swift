@@ -3,6 +3,8 @@ import GRDB
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// One SQLite database file with one table per view. Tables are created and filled in a single transaction in a

@@ -2,6 +2,10 @@ import FHIRModel
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// An anonymous temporary file: rows are staged here while the input is read, then streamed to a server. It is
@@ -32,15 +36,8 @@ final class SpoolFile: @unchecked Sendable {
     }
 
     func flush() throws {
-        var offset = 0
-        while offset < buffer.count {
-            let n = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw FileIOError(path: "spool file", operation: "write", code: errno)
-            }
-            offset += n
-        }
+        let code = buffer.withUnsafeBytes { SystemIO.writeAll(fd, $0) }
+        if code != 0 { throw FileIOError(path: "spool file", operation: "write", code: code) }
         size += buffer.count
         buffer.removeAll(keepingCapacity: true)
     }

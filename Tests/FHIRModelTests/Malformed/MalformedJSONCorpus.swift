@@ -1,6 +1,6 @@
 // Malformed JSON corpus. SYNTHETIC: every input here was hand-written for these tests (not taken from any source),
 // each with the exact error FHIRJSONReader must report: reason, byte offset, line and column.
-// MalformedJSONTests runs them through the reader, the NDJSON path and FHIRDocument detection.
+// MalformedJSONTests runs them through the reader, and the NDJSON path of FHIRResourceInput.
 
 @testable import FHIRModel
 

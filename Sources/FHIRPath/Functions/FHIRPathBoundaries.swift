@@ -91,7 +91,7 @@ enum FHIRPathBoundaries {
             return []
         }
         switch v {
-        case .decimal(let d): return [FHIRPathItem(.integer(d.scale))]
+        case .decimal(let d): return [FHIRPathItem(.integer(max(0, d.scale)))]
         case .integer, .long: return [FHIRPathItem(.integer(0))]
         case .temporal(let t):
             let digits: Int

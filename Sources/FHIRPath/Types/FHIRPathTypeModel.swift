@@ -54,4 +54,10 @@ protocol FHIRPathTypeModel: Sendable {
     func isResource(_ name: String) -> Bool
     /// True when `name` is `ancestor` or derives from it (`Patient` from `DomainResource`, `Age` from `Quantity`).
     func isSubtype(_ name: String, of ancestor: String) -> Bool
+    /// The types deriving from `ancestor` (an abstract `Resource`, `DomainResource`) that have the member `name`,
+    /// `ancestor` itself excluded: a path through `ancestor` may reach `name` on items of these types.
+    func subtypes(of ancestor: String, havingMember name: String) -> [String]
+    /// False when no type the model knows has the member `name`, so that on a focus of unknown type (which may
+    /// be of any type) the name can only ever give nothing; true when some type has it or the model cannot tell.
+    func someTypeHasMember(_ name: String) -> Bool
 }

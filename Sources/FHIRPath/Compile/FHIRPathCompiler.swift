@@ -12,7 +12,8 @@ struct FHIRPathCompiler {
     }
 
     mutating func compileRoot(_ tree: FHIRPathSyntaxTree) throws -> FHIRPathCompiled {
-        let root = options.rootType.map { [$0] }
+        var root = options.rootType.map { [$0] }
+        if root == nil && options.focusMayBeOtherJSON { root = [FHIRPathBuiltinTypes.anything] }
         return try compile(tree, focus: root, this: root)
     }
 
@@ -98,7 +99,9 @@ struct FHIRPathCompiler {
                         throw e.range == nil ? FHIRPathEvaluationError(e.message, range: range) : e
                     }
                 }
-                guard let comparison = FHIRPathConstantComparison(op, l, r, general: general, range: range) else {
+                guard !options.generalEvaluationOnly,
+                    let comparison = FHIRPathConstantComparison(op, l, r, general: general, range: range)
+                else {
                     return FHIRPathCompiled(general)
                 }
                 let onOneItem = comparison.itemEvaluator
@@ -133,14 +136,55 @@ struct FHIRPathCompiler {
         case .function(let base, let name, let arguments, let range):
             let input = try base.map { try compile($0, focus: focus, this: this) } ?? identity(focus)
             if Self.orderDependentFunctions.contains(name) { try checkOrdered(input, "\(name)()", range) }
-            if let step = try chainStep(name, input: input, arguments: arguments, range: range) {
-                return step
+            var compiled: FHIRPathCompiled
+            if !options.generalEvaluationOnly,
+                let step = try chainStep(name, input: input, arguments: arguments, range: range)
+            {
+                compiled = step
+            } else {
+                compiled = try FHIRPathFunctionTable.compile(
+                    name, input: input, arguments: arguments, this: this, range: range, compiler: self)
+                compiled.unordered = Self.unorderedResults.contains(name)
+                    || (input.unordered && Self.itemsFromInput.contains(name))
             }
-            var compiled = try FHIRPathFunctionTable.compile(
-                name, input: input, arguments: arguments, this: this, range: range, compiler: self)
-            compiled.unordered = Self.unorderedResults.contains(name)
-                || (input.unordered && Self.itemsFromInput.contains(name))
+            if name == "where", arguments.count == 1,
+                let narrowed = try narrowedTypes(input.staticTypes, byCriterion: arguments[0])
+            {
+                compiled.staticTypes = narrowed
+            }
             return compiled
+        }
+    }
+
+    /// The types of what passes `where($this is T)` (or `is(T)`, or either side of an `and`): T where the input
+    /// may hold it, so that `entry.resource.where($this is MedicationRequest).subject` is checked and resolved
+    /// as a MedicationRequest's. Nil when the criterion tests no FHIR type, or narrows nothing.
+    private func narrowedTypes(_ input: [String]?, byCriterion criterion: FHIRPathSyntaxTree) throws -> [String]? {
+        guard let specifier = Self.typeTested(by: criterion) else { return nil }
+        let type = try FHIRPathResolvedType.resolve(specifier, model: model)
+        guard type.namespace == .fhir, model.knowsType(type.name) else { return nil }
+        guard let input, !input.contains(FHIRPathBuiltinTypes.anything) else { return [type.name] }
+        // An input type already as narrow stays; one that T derives from becomes T; others cannot pass.
+        var narrowed: [String] = []
+        for t in input {
+            let kept = model.isSubtype(t, of: type.name) ? t : (model.isSubtype(type.name, of: t) ? type.name : nil)
+            if let kept, !narrowed.contains(kept) { narrowed.append(kept) }
+        }
+        if narrowed == input { return nil }
+        return narrowed.isEmpty ? [type.name] : narrowed
+    }
+
+    /// T in a criterion `$this is T`, `is(T)`, `$this.is(T)`, or in one side of an `and` of them.
+    private static func typeTested(by criterion: FHIRPathSyntaxTree) -> FHIRPathTypeSpecifier? {
+        switch criterion {
+        case .typeOperator("is", .special("this", _), let specifier, _):
+            return specifier
+        case .function(nil, "is", let arguments, _), .function(.special("this", _)?, "is", let arguments, _):
+            return arguments.count == 1 ? FHIRPathFunctionTable.typeSpecifier(arguments[0]) : nil
+        case .binary("and", let lhs, let rhs, _):
+            return typeTested(by: lhs) ?? typeTested(by: rhs)
+        default:
+            return nil
         }
     }
 
@@ -206,7 +250,7 @@ struct FHIRPathCompiler {
     /// `Patient` at the start of a path: the focus when it is a Patient.
     private func typeFilter(_ name: String, focus: [String]?, range: FHIRPathSourceRange) throws -> FHIRPathCompiled {
         let model = self.model
-        if let focus, !focus.isEmpty, model.isResource(name) {
+        if let focus, !focus.isEmpty, !focus.contains(FHIRPathBuiltinTypes.anything), model.isResource(name) {
             var related = false
             for t in focus where model.isSubtype(t, of: name) || model.isSubtype(name, of: t) { related = true }
             if !related {
@@ -214,7 +258,13 @@ struct FHIRPathCompiler {
                     message: "the input is \(focus.joined(separator: " or ")), not \(name)", range: range)
             }
         }
-        return extend(identity(focus), with: .typeName(name), staticTypes: [name])
+        let base = identity(focus)
+        guard options.generalEvaluationOnly else {
+            return extend(base, with: .typeName(name), staticTypes: [name])
+        }
+        return generalStep(base, staticTypes: [name]) { item, model, body in
+            try FHIRPathNavigation.forEachItem(ofTypeName: name, from: item, model: model, body)
+        }
     }
 
     private func member(_ base: FHIRPathCompiled, _ name: String, _ range: FHIRPathSourceRange) throws
@@ -222,32 +272,73 @@ struct FHIRPathCompiler {
     {
         var resolved: [(type: String, member: FHIRPathMember)] = []
         var resultTypes: [String]? = nil
-        if let types = base.staticTypes {
+        if let types = base.staticTypes, types.contains(FHIRPathBuiltinTypes.anything) {
+            // Any JSON: nothing to check, and its members are any JSON too.
+            resultTypes = [FHIRPathBuiltinTypes.anything]
+        } else if let types = base.staticTypes {
             var missing: [String] = []
             var all: [String] = []
             var complete = true
+            // Found on subtypes of a type that has no such element itself (`subject` on `Resource`): allowed, since
+            // the items may be of those subtypes (as in fhirpath.js and HAPI); navigation looks the member up on
+            // each item's own type.
+            var throughSubtypes = false
             for t in types {
                 if let m = model.member(name, of: t) {
                     resolved.append((t, m))
                     all.append(contentsOf: m.types)
                 } else if model.knowsType(t) {
-                    missing.append(t)
+                    let subtypes = model.subtypes(of: t, havingMember: name)
+                    if subtypes.isEmpty { missing.append(t) }
+                    for s in subtypes {
+                        guard let m = model.member(name, of: s) else { continue }
+                        throughSubtypes = true
+                        for type in m.types where !all.contains(type) { all.append(type) }
+                    }
                 } else {
                     complete = false
                 }
             }
-            if complete && resolved.isEmpty && !missing.isEmpty {
+            if complete && resolved.isEmpty && !throughSubtypes && !missing.isEmpty {
                 throw FHIRPathCompileError(
                     message: "\(missing.joined(separator: " or ")) has no element '\(name)'", range: range)
             }
-            if complete && !resolved.isEmpty { resultTypes = all }
+            if complete && (!resolved.isEmpty || throughSubtypes) { resultTypes = all }
+        } else if !model.someTypeHasMember(name) {
+            // A focus of unknown type may be of any type, but of none with this element: the step could only ever
+            // give nothing, which is a mistake in the expression (`name.given1`).
+            throw FHIRPathCompileError(message: "no FHIR type has an element '\(name)'", range: range)
         }
-        return extend(base, with: .member(name: name, resolved: resolved), staticTypes: resultTypes)
+        guard options.generalEvaluationOnly else {
+            return extend(base, with: .member(name: name, resolved: resolved), staticTypes: resultTypes)
+        }
+        // The member is looked up again for each item's own type: what was resolved here only typed the result.
+        return generalStep(base, staticTypes: resultTypes) { item, model, body in
+            try FHIRPathNavigation.forEachChild(item, name: name, member: nil, model: model, body)
+        }
     }
 
-    /// The focus itself, as the empty chain that paths starting from it extend.
+    /// The focus itself, as the empty chain that paths starting from it extend (under `generalEvaluationOnly`,
+    /// simply the focus).
     private func identity(_ focus: [String]?) -> FHIRPathCompiled {
-        FHIRPathCompiled(chain: FHIRPathChain(source: nil, steps: [], model: model), staticTypes: focus)
+        if options.generalEvaluationOnly { return FHIRPathCompiled(staticTypes: focus) { focus, _ in focus } }
+        return FHIRPathCompiled(chain: FHIRPathChain(source: nil, steps: [], model: model), staticTypes: focus)
+    }
+
+    /// A path step in the general evaluator: `step` applied to each item of `base`'s whole result, collected.
+    private func generalStep(
+        _ base: FHIRPathCompiled, staticTypes: [String]?,
+        _ step: @escaping @Sendable (FHIRPathItem, any FHIRPathTypeModel, (FHIRPathItem) throws -> Void) throws -> Void
+    ) -> FHIRPathCompiled {
+        let input = base.evaluate
+        let model = self.model
+        var compiled = FHIRPathCompiled(staticTypes: staticTypes) { focus, env in
+            var out: [FHIRPathItem] = []
+            for item in try input(focus, env) { try step(item, model) { out.append($0) } }
+            return out
+        }
+        compiled.unordered = base.unordered
+        return compiled
     }
 
     private func extend(_ base: FHIRPathCompiled, with step: FHIRPathChain.Step, staticTypes: [String]?)
@@ -329,7 +420,8 @@ struct FHIRPathCompiler {
             if name.hasPrefix("ext-") {
                 return constant("http://hl7.org/fhir/StructureDefinition/" + name.dropFirst(4))
             }
-            return FHIRPathCompiled { _, env in
+            // The caller's items, which may be any JSON.
+            return FHIRPathCompiled(staticTypes: [FHIRPathBuiltinTypes.anything]) { _, env in
                 guard let value = env.variables[name] else {
                     throw FHIRPathEvaluationError("undefined variable %\(name)", range: range)
                 }

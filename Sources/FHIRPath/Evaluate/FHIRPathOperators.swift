@@ -122,6 +122,7 @@ enum FHIRPathOperators {
         default:
             guard let a = try singleton(lhs, "'\(op)'"), let b = try singleton(rhs, "'\(op)'") else { return [] }
             guard let x = a.systemValue, let y = b.systemValue else {
+                if let error = a.numberOutOfRange ?? b.numberOutOfRange { throw error }
                 throw FHIRPathEvaluationError("'\(op)' cannot apply to \(a.typeName) and \(b.typeName)")
             }
             return try FHIRPathArithmetic.apply(op, x, y).map { [$0.item] } ?? []
@@ -135,6 +136,7 @@ enum FHIRPathOperators {
 
     static func negate(_ items: [FHIRPathItem]) throws -> [FHIRPathItem] {
         guard let item = try singleton(items, "unary '-'") else { return [] }
+        if let error = item.numberOutOfRange { throw error }
         switch item.systemValue {
         case .integer(let i)?: return [FHIRPathItem(.integer(-i))]
         case .long(let i)?: return [FHIRPathItem(.long(-i))]

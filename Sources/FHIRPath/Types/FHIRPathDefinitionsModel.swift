@@ -53,6 +53,18 @@ final class FHIRPathDefinitionsModel: FHIRPathTypeModel {
 
     func knowsType(_ type: String) -> Bool { members[type] != nil }
 
+    // These two scan every type's members (a lookup each): they are asked only at compile time, for steps through
+    // an abstract type or from an unknown focus, and an index of member names would cost every process's start.
+
+    func subtypes(of ancestor: String, havingMember name: String) -> [String] {
+        // The tables alone: `isSubtype`'s fallback would take a backbone path (`Patient.contact`) for a resource.
+        members.compactMap { type, table in
+            table[name] != nil && type != ancestor && definitions.isSubtype(type, of: ancestor) ? type : nil
+        }.sorted()
+    }
+
+    func someTypeHasMember(_ name: String) -> Bool { members.values.contains { $0[name] != nil } }
+
     func isResource(_ name: String) -> Bool { definitions.isResource(name) }
 
     func isSubtype(_ name: String, of ancestor: String) -> Bool {

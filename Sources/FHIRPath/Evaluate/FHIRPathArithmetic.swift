@@ -1,14 +1,6 @@
 /// `+ - * / div mod` on System values: numbers, string concatenation, date/time plus or minus a duration, and
 /// quantities.
 enum FHIRPathArithmetic {
-    private static func number(_ v: FHIRPathSystemValue) -> FHIRPathDecimal? {
-        switch v {
-        case .integer(let i), .long(let i): return FHIRPathDecimal(i)
-        case .decimal(let d): return d
-        default: return nil
-        }
-    }
-
     /// nil when the result is empty (division by zero, overflow).
     static func apply(_ op: String, _ x: FHIRPathSystemValue, _ y: FHIRPathSystemValue) throws -> FHIRPathSystemValue? {
         switch (x, y) {
@@ -23,17 +15,17 @@ enum FHIRPathArithmetic {
         case (.quantity(let p), .quantity(let q)):
             return try quantityOp(op, p, q)
         case (.quantity(let p), _):
-            guard let n = number(y) else { break }
+            guard let n = y.number else { break }
             switch op {
             case "*": return (p.value * n).map { .quantity(FHIRPathQuantity(value: $0, unit: p.unit)) }
             case "/": return (p.value / n).map { .quantity(FHIRPathQuantity(value: $0, unit: p.unit)) }
             default: break
             }
         case (_, .quantity(let q)):
-            guard let n = number(x), op == "*" else { break }
+            guard let n = x.number, op == "*" else { break }
             return (n * q.value).map { .quantity(FHIRPathQuantity(value: $0, unit: q.unit)) }
         default:
-            if let a = number(x), let b = number(y) { return decimalResult(op, a, b) }
+            if let a = x.number, let b = y.number { return decimalResult(op, a, b) }
         }
         throw FHIRPathEvaluationError("'\(op)' cannot apply to \(x.typeLabel) and \(y.typeLabel)")
     }

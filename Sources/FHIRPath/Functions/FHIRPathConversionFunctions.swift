@@ -124,9 +124,9 @@ enum FHIRPathConversionFunctions {
         -> [(String, Entry)]
     {
         let to = Entry(arity: 0...0, kind: .eager { input, _, _ in
-            guard let item = try FHIRPathOperators.singleton(input, "to\(name)()"), let v = item.systemValue else {
-                return []
-            }
+            guard let item = try FHIRPathOperators.singleton(input, "to\(name)()") else { return [] }
+            if let error = item.numberOutOfRange { throw error }
+            guard let v = item.systemValue else { return [] }
             return convert(v).map { [$0.item] } ?? []
         })
         let converts = Entry(arity: 0...0, kind: .eager { input, _, _ in
@@ -151,9 +151,9 @@ enum FHIRPathConversionFunctions {
         ]
         for p in pairs { for (k, v) in p { all[k] = v } }
         all["toQuantity"] = Entry(arity: 0...1, kind: .eager { input, args, _ in
-            guard let item = try FHIRPathOperators.singleton(input, "toQuantity()"), let v = item.systemValue,
-                let q = toQuantity(v)
-            else { return [] }
+            guard let item = try FHIRPathOperators.singleton(input, "toQuantity()") else { return [] }
+            if let error = item.numberOutOfRange { throw error }
+            guard let v = item.systemValue, let q = toQuantity(v) else { return [] }
             if let target = try args.first.flatMap({ try FHIRPathArguments.string($0, "toQuantity()") }) {
                 return q.converted(to: target).map { [FHIRPathItem(.quantity($0))] } ?? []
             }

@@ -1,6 +1,11 @@
 /// Type knowledge that needs no definition tables: the primitive and complex data type names (to read choice
 /// elements such as `valueQuantity`), and the fixed parts of the type hierarchy.
 enum FHIRPathBuiltinTypes {
+    /// The static type of items that may be any JSON at all, not only FHIR (a caller's `%variable`, `type()`'s
+    /// TypeInfo, a focus declared non-FHIR): names on them are taken as they come, never checked against the
+    /// definitions. (Static only: no item has it as its type.)
+    static let anything = "System.Any"
+
     static let primitiveTypes: Set<String> = [
         "base64Binary", "boolean", "canonical", "code", "date", "dateTime", "decimal", "id", "instant", "integer",
         "integer64", "markdown", "oid", "positiveInt", "string", "time", "unsignedInt", "uri", "url", "uuid", "xhtml",
@@ -77,6 +82,8 @@ struct FHIRPathUntypedModel: FHIRPathTypeModel {
     func member(_ name: String, of type: String) -> FHIRPathMember? { nil }
     func typeOfJSONMember(_ jsonName: String, of type: String) -> String? { nil }
     func knowsType(_ type: String) -> Bool { false }
+    func subtypes(of ancestor: String, havingMember name: String) -> [String] { [] }
+    func someTypeHasMember(_ name: String) -> Bool { true }
     func isResource(_ name: String) -> Bool {
         guard let first = name.first, first.isUppercase else { return false }
         return FHIRPathBuiltinTypes.complexTypes.contains(name) == false

@@ -8,7 +8,7 @@ typealias FHIRPathItemTest = @Sendable (FHIRPathItem, FHIRPathEnvironment) throw
 struct FHIRPathCompiled: Sendable {
     let evaluate: FHIRPathEvaluator
     /// FHIR type codes the result may have (nil when unknown).
-    let staticTypes: [String]?
+    var staticTypes: [String]?
     /// The value, when it is a constant that does not depend on the focus (`1`, `'a'`, `%ucum`).
     var constant: [FHIRPathItem]? = nil
     /// Set when the expression is a path of member steps and filters, so that a path continuing it extends the

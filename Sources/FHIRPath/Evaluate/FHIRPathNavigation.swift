@@ -209,6 +209,23 @@ enum FHIRPathNavigation {
         for child in untyped { try body(child) }
     }
 
+    /// Calls `body` with what a type name at the start of a path (`Patient.name`) gives on `item`: the item when
+    /// it is of that type (or a subtype), else, for an element named like a type (rare), that member.
+    @inline(__always)
+    static func forEachItem(
+        ofTypeName name: String, from item: FHIRPathItem, model: any FHIRPathTypeModel,
+        _ body: (FHIRPathItem) throws -> Void
+    ) rethrows {
+        guard let n = item.value.node else { return }
+        if let type = n.type, FHIRObject.sameKey(type, name) || model.isSubtype(type, of: name) {
+            try body(item)
+        } else if case .object(let object) = n.element {
+            var children: [FHIRPathItem] = []
+            navigateUntyped(object, name: name, into: &children)
+            for child in children { try body(child) }
+        }
+    }
+
     static func navigateUntyped(_ object: FHIRObject, name: String, into out: inout [FHIRPathItem]) {
         if let value = object[name] {
             let x = mayBePrimitive(value) ? object["_" + name] : nil

@@ -2,15 +2,6 @@ import FHIRModel
 
 /// Equality (`=`), equivalence (`~`) and ordering of items, per FHIRPath's rules for each type.
 enum FHIRPathEquality {
-    /// Numeric view of a System value, for mixing Integer, Long and Decimal.
-    private static func decimal(_ v: FHIRPathSystemValue) -> FHIRPathDecimal? {
-        switch v {
-        case .integer(let i), .long(let i): return FHIRPathDecimal(i)
-        case .decimal(let d): return d
-        default: return nil
-        }
-    }
-
     /// Item equality: true, false, or nil when it cannot be decided (dates of different precision).
     static func equal(_ a: FHIRPathItem, _ b: FHIRPathItem) -> Bool? {
         if a.isComplexNode || b.isComplexNode {
@@ -44,7 +35,7 @@ enum FHIRPathEquality {
             if let c = FHIRPathQuantity.compare(p, q) { return c == 0 }
             return p.isCalendarDuration || q.isCalendarDuration ? nil : false
         default:
-            if let p = decimal(x), let q = decimal(y) { return FHIRPathDecimal.compare(p, q) == 0 }
+            if let p = x.number, let q = y.number { return FHIRPathDecimal.compare(p, q) == 0 }
             return false
         }
     }
@@ -113,6 +104,7 @@ enum FHIRPathEquality {
     /// Throws when the operands cannot be compared (a string with a number).
     static func compare(_ a: FHIRPathItem, _ b: FHIRPathItem) throws -> Int? {
         guard let x = a.systemValue, let y = b.systemValue else {
+            if let error = a.numberOutOfRange ?? b.numberOutOfRange { throw error }
             throw FHIRPathEvaluationError("cannot compare \(a.typeName) with \(b.typeName)")
         }
         switch (x, y) {
@@ -140,7 +132,7 @@ enum FHIRPathEquality {
         case (.boolean(let p), .boolean(let q)):
             return p == q ? 0 : (!p ? -1 : 1)
         default:
-            if let p = decimal(x), let q = decimal(y) { return FHIRPathDecimal.compare(p, q) }
+            if let p = x.number, let q = y.number { return FHIRPathDecimal.compare(p, q) }
             throw FHIRPathEvaluationError("cannot compare \(a.typeName) with \(b.typeName)")
         }
     }

@@ -1,13 +1,20 @@
 /// FHIRPath's Decimal: an exact base-10 number that remembers how many fraction digits it was written with
-/// (`1.50` has scale 2), because precision is part of a FHIR decimal's value. Arithmetic is exact up to 38 digits.
+/// (`1.50` has scale 2), because precision is part of a FHIR decimal's value. Arithmetic is exact up to 38 digits;
+/// numbers beyond (`-1.0e245`, `1e-300`) are held exactly too, and compare, convert and print exactly.
 struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
+    /// The value is `mantissa` / 10^`scale`.
     var mantissa: Int128
-    /// Digits after the decimal point; never negative.
+    /// Digits after the decimal point. Negative only for a whole number too large for the mantissa alone, written
+    /// with an exponent: `-1.0e245` is mantissa -10, scale -244.
     var scale: Int
 
     static let maxScale = 28
-    /// The largest scale a parsed text may have.
-    static let maxParsedScale = 1000
+    /// The largest magnitude of a scale. FHIR writes exponents of at most nine digits, so every FHIR decimal is
+    /// inside; a number beyond is outside the range FHIRPath computes in (an error, see `FHIRPathItem`).
+    static let scaleLimit = 1_000_000_100
+    /// Up to this many zeros (before the digits, or after them) `description` writes plain digits; beyond, it
+    /// writes an exponent rather than a text of a billion characters.
+    static let plainTextLimit = 1000
 
     init(mantissa: Int128, scale: Int) {
         self.mantissa = mantissa
@@ -82,7 +89,9 @@ struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
                 let (m, o1) = mantissa.multipliedReportingOverflow(by: 10)
                 let (n, o2) = m.addingReportingOverflow(Int128(b - 0x30))
                 if o1 || o2 {
-                    // Beyond 38 digits: drop the rest of the fraction, keep the magnitude of the integer part.
+                    // Beyond 38 digits: zeros of the fraction are dropped, those of the integer part kept as its
+                    // magnitude; any other digit would be lost, so the number is out of range.
+                    guard b == UInt8(ascii: "0") else { return nil }
                     if !inFraction { overflowDigits += 1 }
                 } else {
                     mantissa = n
@@ -103,17 +112,12 @@ struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
         // Exponents far out of range are not numbers FHIRPath can hold, and must not overflow here.
         let (shifted, o1) = exponent.addingReportingOverflow(overflowDigits)
         let (newScale, o2) = scale.subtractingReportingOverflow(shifted)
-        // A scale in the thousands (`1e-5000`) is no FHIR decimal, and aligning or printing it would take as many
-        // steps as its scale.
-        if o1 || o2 || newScale > FHIRPathDecimal.maxParsedScale { return nil }
-        scale = newScale
-        while scale < 0 {
-            let (m, o) = mantissa.multipliedReportingOverflow(by: 10)
-            if o { return nil }
-            mantissa = m
-            scale += 1
-        }
-        return FHIRPathDecimal(mantissa: negative ? -mantissa : mantissa, scale: scale)
+        if o1 || o2 || abs(newScale) > FHIRPathDecimal.scaleLimit { return nil }
+        // Zero keeps the fraction digits it was written with, never a negative scale (`0e5` is 0).
+        if mantissa == 0 { return FHIRPathDecimal(mantissa: 0, scale: max(0, newScale)) }
+        let parsed = FHIRPathDecimal(mantissa: negative ? -mantissa : mantissa, scale: newScale)
+        // A whole number is held with scale 0 when the mantissa can hold it (`1e3` is 1000).
+        return newScale < 0 ? (parsed.withScale(0) ?? parsed) : parsed
     }
 
     /// An exponent's digits, with an optional sign, to the end of the text (as `Int(_:)` reads them).
@@ -151,6 +155,7 @@ struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
     var isInteger: Bool { fractionalPart == 0 }
     /// Beyond 38 fraction digits every mantissa is all fraction (it is below 10^39).
     private var fractionalPart: Int128 {
+        if scale <= 0 { return 0 }
         guard let unit = FHIRPathDecimal.power(scale) else { return mantissa }
         return mantissa % unit
     }
@@ -171,14 +176,21 @@ struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
 
     /// The integer part, truncated toward zero, when it fits an Int.
     var truncatedInt: Int? {
+        if scale < 0 { return withScale(0).flatMap { Int(exactly: $0.mantissa) } }
         guard let unit = FHIRPathDecimal.power(scale) else { return 0 }
         return Int(exactly: mantissa / unit)
     }
 
+    /// Plain digits (`-12.50`, `0.0000001`, `-1` and 245 zeros), as FHIRPath writes a decimal; with an exponent
+    /// (`1e-5000`, valid JSON) only beyond `plainTextLimit` zeros.
     var description: String {
         let negative = mantissa < 0
-        var digits = String(negative ? -mantissa : mantissa)
-        if scale > 0 {
+        var digits = String(mantissa.magnitude)
+        if scale < 0 && mantissa != 0 {
+            digits += -scale <= FHIRPathDecimal.plainTextLimit ? String(repeating: "0", count: -scale) : "e\(-scale)"
+        } else if scale > FHIRPathDecimal.plainTextLimit {
+            digits += "e-\(scale)"
+        } else if scale > 0 {
             if digits.count <= scale { digits = String(repeating: "0", count: scale - digits.count + 1) + digits }
             digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale))
         }
@@ -187,6 +199,8 @@ struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
 
     /// Drops trailing fraction zeros (computed results are shown without artificial precision).
     func trimmed(minimumScale: Int = 0) -> FHIRPathDecimal {
+        // Zero at once: its scale may be large, and it ends in zeros however far it is trimmed.
+        if mantissa == 0 { return scale > minimumScale ? FHIRPathDecimal(mantissa: 0, scale: minimumScale) : self }
         var d = self
         while d.scale > minimumScale && d.mantissa % 10 == 0 {
             d.mantissa /= 10
@@ -216,11 +230,13 @@ struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
         }
         var q = mantissa / divisor
         let r = mantissa % divisor
-        if (r < 0 ? -r : r) * 2 >= divisor { q += mantissa < 0 ? -1 : 1 }
+        // In unsigned 128 bits: twice a remainder near 10^38 does not fit a signed one.
+        if r.magnitude * 2 >= divisor.magnitude { q += mantissa < 0 ? -1 : 1 }
         return FHIRPathDecimal(mantissa: q, scale: places)
     }
 
     func truncated() -> FHIRPathDecimal {
+        if scale < 0 { return self }
         guard let unit = FHIRPathDecimal.power(scale) else { return FHIRPathDecimal(mantissa: 0, scale: 0) }
         return FHIRPathDecimal(mantissa: mantissa / unit, scale: 0)
     }
@@ -247,11 +263,33 @@ struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
     }
 
     static func compare(_ a: FHIRPathDecimal, _ b: FHIRPathDecimal) -> Int {
-        guard let (x, y, _) = aligned(a, b) else {
-            let (p, q) = (a.doubleValue, b.doubleValue)
-            return p < q ? -1 : (p > q ? 1 : 0)
-        }
+        guard let (x, y, _) = aligned(a, b) else { return compareUnaligned(a, b) }
         return x < y ? -1 : (x > y ? 1 : 0)
+    }
+
+    /// Exact ordering of numbers too far apart to align in 128 bits (`-1e245` and `0`, `1e-300` and `1`): by sign,
+    /// then by where the leading digit is, then digit by digit.
+    private static func compareUnaligned(_ a: FHIRPathDecimal, _ b: FHIRPathDecimal) -> Int {
+        let (signA, signB) = (a.mantissa.signum(), b.mantissa.signum())
+        if signA != signB { return signA < signB ? -1 : 1 }
+        if signA == 0 { return 0 }
+        let x = Array(String(a.mantissa.magnitude).utf8)
+        let y = Array(String(b.mantissa.magnitude).utf8)
+        // The value is 0.d1d2... x 10^(digits - scale): a leading digit further left is the larger magnitude.
+        let (leadA, leadB) = (x.count - a.scale, y.count - b.scale)
+        var magnitude = 0
+        if leadA != leadB {
+            magnitude = leadA < leadB ? -1 : 1
+        } else {
+            for i in 0..<max(x.count, y.count) {
+                let (p, q) = (i < x.count ? x[i] : UInt8(ascii: "0"), i < y.count ? y[i] : UInt8(ascii: "0"))
+                if p != q {
+                    magnitude = p < q ? -1 : 1
+                    break
+                }
+            }
+        }
+        return signA > 0 ? magnitude : -magnitude
     }
 
     static func + (a: FHIRPathDecimal, b: FHIRPathDecimal) -> FHIRPathDecimal? {
@@ -267,7 +305,9 @@ struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
     static func * (a: FHIRPathDecimal, b: FHIRPathDecimal) -> FHIRPathDecimal? {
         let (r, o) = a.mantissa.multipliedReportingOverflow(by: b.mantissa)
         if o { return FHIRPathDecimal(a.doubleValue * b.doubleValue) }
-        var d = FHIRPathDecimal(mantissa: r, scale: a.scale + b.scale)
+        let scale = a.scale + b.scale
+        guard abs(scale) <= scaleLimit else { return nil }
+        var d = FHIRPathDecimal(mantissa: r, scale: scale)
         if d.scale > maxScale { d = d.rounded(to: maxScale) }
         return d
     }
@@ -275,6 +315,8 @@ struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
     /// Division to at most `maxScale` digits, trailing zeros removed; nil when dividing by zero.
     static func / (a: FHIRPathDecimal, b: FHIRPathDecimal) -> FHIRPathDecimal? {
         if b.mantissa == 0 { return nil }
+        // Zero at once: scaling it up below would never overflow, and so never stop.
+        if a.mantissa == 0 { return FHIRPathDecimal(0) }
         // a/b = (ma / 10^sa) / (mb / 10^sb) = ma * 10^(sb - sa) / mb. Scale the numerator up as far as it fits.
         var numerator = a.mantissa
         var scale = a.scale - b.scale
@@ -286,13 +328,14 @@ struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
         }
         var q = numerator / b.mantissa
         let r = numerator % b.mantissa
-        if (r < 0 ? -r : r) * 2 >= (b.mantissa < 0 ? -b.mantissa : b.mantissa) {
+        if r.magnitude * 2 >= b.mantissa.magnitude {
             q += (numerator < 0) != (b.mantissa < 0) ? -1 : 1
         }
         var result = FHIRPathDecimal(mantissa: q, scale: scale)
-        while result.scale < 0 {
-            result.mantissa *= 10
-            result.scale += 1
+        if result.scale < 0 {
+            // A whole number, held with scale 0 when the mantissa can hold it.
+            guard result.scale >= -scaleLimit else { return nil }
+            result = result.withScale(0) ?? result
         }
         if result.scale > 8 {
             // Keep 8 digits for results that do not terminate sooner, as the FHIRPath spec's minimum precision.

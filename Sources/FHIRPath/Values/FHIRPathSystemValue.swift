@@ -23,6 +23,15 @@ enum FHIRPathSystemValue {
         }
     }
 
+    /// An Integer, Long or Decimal as a Decimal, for operations that mix them; nil for anything else.
+    var number: FHIRPathDecimal? {
+        switch self {
+        case .integer(let i), .long(let i): return FHIRPathDecimal(i)
+        case .decimal(let d): return d
+        default: return nil
+        }
+    }
+
     var typeLabel: String {
         switch self {
         case .boolean: return "Boolean"
@@ -87,6 +96,14 @@ extension FHIRPathItem {
             }
             return .quantity(FHIRPathQuantity(value: value, unit: unit))
         }
+    }
+
+    /// For a number node no Decimal can hold (an exponent beyond nine digits, `1e-9000000000`), the error that
+    /// says so, for operations that would otherwise report a mere type mismatch; nil for every other item.
+    var numberOutOfRange: FHIRPathEvaluationError? {
+        guard let node = value.node, case .number(let number) = node.element, FHIRPathDecimal(number.text) == nil
+        else { return nil }
+        return FHIRPathEvaluationError("decimal \(number.text) is outside the range FHIRPath computes in")
     }
 
     /// Whether this is a tree node holding an object (a complex type or resource).

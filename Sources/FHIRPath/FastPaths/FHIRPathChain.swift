@@ -166,17 +166,7 @@ struct FHIRPathChain: Sendable {
             }
         case .typeName(let name):
             return { item, env, sink in
-                guard let n = item.value.node else { return }
-                let element = n.element
-                let type = n.type
-                if let type, FHIRObject.sameKey(type, name) || model.isSubtype(type, of: name) {
-                    try next(item, env, sink)
-                } else if case .object(let object) = element {
-                    // An element named like a type (rare): member access.
-                    var children: [FHIRPathItem] = []
-                    FHIRPathNavigation.navigateUntyped(object, name: name, into: &children)
-                    for child in children { try next(child, env, sink) }
-                }
+                try FHIRPathNavigation.forEachItem(ofTypeName: name, from: item, model: model) { try next($0, env, sink) }
             }
         case .ofType(let type):
             return { item, env, sink in

@@ -10,6 +10,7 @@ enum FHIRPathMathFunctions {
 
     static func number(_ input: [FHIRPathItem], _ name: String) throws -> FHIRPathSystemValue? {
         guard let item = try FHIRPathOperators.singleton(input, "\(name)()") else { return nil }
+        if let error = item.numberOutOfRange { throw error }
         switch item.systemValue {
         case let v? where isNumeric(v): return v
         default: throw FHIRPathEvaluationError("\(name)() expects a number but got \(item.typeName)")
@@ -23,13 +24,10 @@ enum FHIRPathMathFunctions {
         }
     }
 
+    /// A number, or a quantity's value, as a Decimal.
     static func decimal(_ v: FHIRPathSystemValue) -> FHIRPathDecimal? {
-        switch v {
-        case .integer(let i), .long(let i): return FHIRPathDecimal(i)
-        case .decimal(let d): return d
-        case .quantity(let q): return q.value
-        default: return nil
-        }
+        if case .quantity(let q) = v { return q.value }
+        return v.number
     }
 
     /// A function computed through Double (exp, ln, sqrt, ...): empty when the result is not a finite number.

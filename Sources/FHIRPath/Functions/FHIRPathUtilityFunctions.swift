@@ -108,6 +108,8 @@ enum FHIRPathUtilityFunctions {
             guard let b = try FHIRPathOperators.boolean(input, "not()") else { return [] }
             return FHIRPathArguments.boolean(!b)
         }, resultTypes: ["boolean"]),
-        "type": Entry(arity: 0...0, kind: .eager { input, _, _ in input.map(typeInfo) }),
+        // TypeInfo objects are no FHIR type: their members (`namespace`, `name`) are read as they come.
+        "type": Entry(arity: 0...0, kind: .eager { input, _, _ in input.map(typeInfo) },
+            resultTypes: [FHIRPathBuiltinTypes.anything]),
     ]
 }
