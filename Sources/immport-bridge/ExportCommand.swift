@@ -96,6 +96,7 @@ struct ExportCommand: AsyncParsableCommand {
                 let emitted = summary.emitted.values.reduce(0, +)
                 StandardError.write(
                     "export \(bundle.accession): \(summary.pulled) FHIR resources (\(summary.merged) merged), \(emitted) emitted from Shared Data, \(bundle.resources.count) in all")
+                for line in bundle.linkSummaries { StandardError.write("  \(line)") }
             }
             StandardError.write("export: wrote \(files.joined(separator: ", "))")
         } catch let failure as BridgeFailure {

@@ -92,7 +92,9 @@ public enum MergeStage {
             resources.append(
                 provenance(id: "\(linked.pulled.accession)-provenance-shared-data", targets: sharedDataTargets, source: options.sharedDataSource, recorded: recorded))
         }
-        return StudyBundle(accession: linked.pulled.accession, version: mapping.fhirVersion, resources: resources, summary: summary)
+        return StudyBundle(
+            accession: linked.pulled.accession, version: mapping.fhirVersion, resources: resources, summary: summary,
+            linkSummaries: linked.links.map(\.summary))
     }
 
     /// `Type/id` of the resource `link` joined under `key` (normalised as that link's first key part is).

@@ -12,6 +12,8 @@ public struct StudyBundle: Sendable {
     public var resources: [FHIRElement]
     /// What the merge did, for the run's summary.
     public var summary: MergeSummary
+    /// One line per link (`LinkResult.summary`): what joined and what did not.
+    public var linkSummaries: [String] = []
 
     /// The resources as one Bundle. `transaction` entries are `PUT Type/id`: an update that creates the resource
     /// when it is missing, so loading the Bundle twice creates nothing twice (every id is the server's or derived
