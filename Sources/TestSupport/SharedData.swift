@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import FHIRModel
 import Testing
 
 /// Locates the read-only reference data in `../shared/` (conformance suites, FHIR definitions and examples).
@@ -54,25 +55,8 @@ public enum SharedData {
     /// File names in a shared/ folder (sorted); throws when it is missing (see `require(_:)`).
     public static func requireFiles(in relative: String, withSuffix suffix: String = "") throws -> [String] {
         let folder = try require(relative)
-        guard let names = list(folder, withSuffix: suffix) else { throw Unavailable.missing(folder) }
+        guard let names = DirectoryListing.names(in: folder, withSuffix: suffix) else { throw Unavailable.missing(folder) }
         return names
-    }
-
-    /// The names in `folder` (sorted, hidden ones left out) ending in `suffix`, or nil when it cannot be read.
-    static func list(_ folder: String, withSuffix suffix: String) -> [String]? {
-        guard let dir = opendir(folder) else { return nil }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) {
-                    String(cString: $0)
-                }
-            }
-            if name.hasPrefix(".") { continue }
-            if suffix.isEmpty || name.hasSuffix(suffix) { names.append(name) }
-        }
-        return names.sorted()
     }
 }
 

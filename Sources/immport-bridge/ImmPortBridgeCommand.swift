@@ -14,6 +14,8 @@ struct ImmPortBridgeCommand: AsyncParsableCommand {
             ViewCommand.self,
             FHIRCommand.self,
             SharedDataCommand.self,
+            MappingsCommand.self,
+            ExportCommand.self,
         ]
     )
 }

@@ -1,0 +1,84 @@
+import FHIRModel
+import ImmPortAPI
+
+/// The bridge's stages chained, each handing the next a typed value, as in swift-openapi-generator's
+/// `GeneratorPipeline`: mapping files -> `CompiledMapping`; for each study, `StudySource` -> `PulledStudy` (Pull) ->
+/// `LinkedStudy` (Link) -> `StudyBundle` (Merge); the bundles -> files (Export). One `DiagnosticsCollector` travels
+/// with the run; a stage that cannot go on throws `BridgeFailure` naming what failed.
+public struct BridgePipeline: Sendable {
+    public var mappingPaths: [String]
+    public var source: StudySource
+    public let diagnostics: DiagnosticsCollector
+
+    public init(mappingPaths: [String], source: StudySource, diagnostics: DiagnosticsCollector) {
+        self.mappingPaths = mappingPaths
+        self.source = source
+        self.diagnostics = diagnostics
+    }
+
+    /// Mapping and plan, compiled once for every study of the run.
+    public func prepare() throws(BridgeFailure) -> (CompiledMapping, PullPlan) {
+        guard let mapping = MappingStage.run(paths: mappingPaths, diagnostics: diagnostics) else {
+            throw BridgeFailure(stage: .mapping, message: "the mapping has errors (listed above); nothing was pulled")
+        }
+        guard let planPath = mapping.spec.fhirPlan?.value else {
+            throw BridgeFailure(stage: .mapping, message: "the mapping names no FHIR pull plan (sources: fhir: plan:)")
+        }
+        do {
+            return (mapping, try PullPlan.load(path: planPath))
+        } catch {
+            for diagnostic in error.diagnostics { diagnostics.emit(diagnostic) }
+            throw BridgeFailure(stage: .mapping, message: "the pull plan \(planPath) has errors (listed above)")
+        }
+    }
+
+    /// Pull, link and merge every study, in the order given.
+    public func merge(studies: [String]) async throws(BridgeFailure) -> [StudyBundle] {
+        let (mapping, plan) = try prepare()
+        let pull = PullStage(plan: plan, mapping: mapping, source: source, diagnostics: diagnostics)
+        var directoryResources: FHIRResourceCollection?
+        if case .directory(let root) = source {
+            do { directoryResources = try PullStage.readDirectory(root) } catch {
+                throw BridgeFailure(stage: .pull, message: "\(error)")
+            }
+        }
+        let options = MergeStage.Options(fhirSource: source.fhirOrigin, sharedDataSource: source.sharedDataOrigin)
+        var bundles: [StudyBundle] = []
+        for study in studies {
+            let pulled: PulledStudy
+            do {
+                pulled = try await pull.run(accession: study, directoryResources: directoryResources)
+            } catch let error as ImmPortAPIError {
+                throw BridgeFailure(stage: .pull, message: "\(study): \(error)", isNetwork: true)
+            } catch {
+                throw BridgeFailure(stage: .pull, message: "\(study): \(error)")
+            }
+            let linked: LinkedStudy
+            do { linked = try LinkStage.run(pulled, mapping: mapping, diagnostics: diagnostics) } catch {
+                throw BridgeFailure(stage: .link, message: "\(study): \(error)")
+            }
+            bundles.append(MergeStage.run(linked, options: options, diagnostics: diagnostics))
+        }
+        return bundles
+    }
+}
+
+/// A stage could not go on.
+public struct BridgeFailure: Error, Sendable, CustomStringConvertible {
+    public enum Stage: String, Sendable {
+        case mapping, pull, link, merge, export
+    }
+
+    public var stage: Stage
+    public var message: String
+    /// A network or authentication failure (the CLI's exit code 3).
+    public var isNetwork = false
+
+    public init(stage: Stage, message: String, isNetwork: Bool = false) {
+        self.stage = stage
+        self.message = message
+        self.isNetwork = isNetwork
+    }
+
+    public var description: String { "\(stage.rawValue): \(message)" }
+}

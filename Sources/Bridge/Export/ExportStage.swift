@@ -1,0 +1,80 @@
+import FHIRModel
+import Foundation
+
+/// The export stage: merged studies to files. Every file is written to a temporary file first and all of them are
+/// renamed into place only when every one was written, so a failed run leaves the previous output as it was.
+public struct ExportStage: Sendable {
+    public var format: ExportFormat
+    /// A file for one study's Bundle; a directory for several studies or for `ndjson`.
+    public var output: String
+    public var bundleType: StudyBundle.BundleType
+    /// The base of the entries' `fullUrl`s (the FHIR server the resources belong to).
+    public var base: String
+
+    public init(format: ExportFormat, output: String, bundleType: StudyBundle.BundleType, base: String) {
+        self.format = format
+        self.output = output
+        self.bundleType = bundleType
+        self.base = base
+    }
+
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    func makeDirectory() throws(Failure) {
+        do {
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        } catch {
+            throw Failure(description: "\(output): cannot create the output directory: \(error.localizedDescription)")
+        }
+    }
+
+    /// The files written, in order.
+    @discardableResult
+    public func write(_ studies: [StudyBundle]) throws -> [String] {
+        var writers: [AtomicFileWriter] = []
+        switch format {
+        case .fhirJSON, .fhirXML:
+            let oneFile = studies.count == 1 && !output.hasSuffix("/")
+            if !oneFile { try makeDirectory() }
+            for study in studies {
+                let path = oneFile ? output : "\(output)/\(study.accession).\(format.fileExtension)"
+                let writer = try AtomicFileWriter(path: path)
+                let bundle = study.bundle(type: bundleType, base: base)
+                if format == .fhirJSON {
+                    try writer.write(FHIRJSONWriter(pretty: true).write(bundle))
+                    try writer.write([0x0A])
+                } else {
+                    try FHIRXMLWriter(version: study.version, pretty: true).write(bundle, to: writer)
+                }
+                writers.append(writer)
+            }
+        case .ndjson:
+            try makeDirectory()
+            // One file per type, types in name order, resources in the studies' order; a resource two studies share
+            // (a Practitioner, an Organization) is written once.
+            var byType: [String: [FHIRElement]] = [:]
+            var seen = Set<FHIRResourceKey>()
+            for study in studies {
+                for resource in study.resources {
+                    if let key = FHIRResourceKey(resource: resource), !seen.insert(key).inserted { continue }
+                    byType[resource.resourceType ?? "Resource", default: []].append(resource)
+                }
+            }
+            let writer = FHIRJSONWriter()
+            for type in byType.keys.sorted() {
+                let file = try AtomicFileWriter(path: "\(output)/\(type).ndjson")
+                for resource in byType[type]! {
+                    try file.append { buffer in
+                        writer.write(resource, into: &buffer)
+                        buffer.append(0x0A)
+                    }
+                }
+                writers.append(file)
+            }
+        }
+        for writer in writers { try writer.commit() }
+        return writers.map(\.path)
+    }
+}

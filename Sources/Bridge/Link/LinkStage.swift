@@ -1,0 +1,246 @@
+import FHIRModel
+import FHIRPath
+import ImmPortAPI
+
+/// The link stage: hash joins of each link's FHIR resources and Shared Data records on their normalised keys
+/// (docs/mappings.md, "Links"). The tables hold keys and positions, not copies of resources or records.
+public enum LinkStage {
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Links every link of `mapping` in order. A duplicate under `duplicates: error` stops the stage; everything
+    /// else that does not join is a result, not an error. Which key convention linked is reported as a note.
+    public static func run(
+        _ pulled: PulledStudy, mapping: CompiledMapping, diagnostics: DiagnosticsCollector
+    ) throws(Failure) -> LinkedStudy {
+        var study = LinkedStudy(pulled: pulled, mapping: mapping, links: [])
+        let accessionSuffix: Regex<AnyRegexOutput>
+        do { accessionSuffix = try Regex("(?:\(mapping.accessionPattern))$") } catch {
+            throw Failure(description: "accessionPattern \(mapping.accessionPattern): \(error)")
+        }
+        for link in mapping.links {
+            var joiner = Joiner(
+                link: link, study: study, accessionSuffix: accessionSuffix, diagnostics: diagnostics)
+            let result = try joiner.run()
+            reportConventions(result, accession: pulled.accession, diagnostics: diagnostics)
+            study.links.append(result)
+        }
+        return study
+    }
+
+    static func reportConventions(_ result: LinkResult, accession: String, diagnostics: DiagnosticsCollector) {
+        let linked = result.pairs.count
+        for (part, counts) in result.conventions.enumerated() where !counts.isEmpty {
+            let alternatives = result.link.declaration.key[part].alternatives
+            let described = counts.sorted { $0.key < $1.key }.map { index, count in
+                "\(MappingExplanation.alternativeText(alternatives[index].value)) for \(count) of \(linked)"
+            }
+            diagnostics.emit(
+                Diagnostic(
+                    .note,
+                    "study \(accession): \(result.link.declaration.resourceType.value) keyed by "
+                        + described.joined(separator: ", ") + (counts.count > 1 ? " (mixed conventions)" : ""),
+                    at: result.link.declaration.name.location))
+        }
+    }
+
+    /// One link's join.
+    struct Joiner {
+        let link: CompiledLink
+        let study: LinkedStudy
+        let accessionSuffix: Regex<AnyRegexOutput>
+        let diagnostics: DiagnosticsCollector
+        var result: LinkResult
+
+        init(link: CompiledLink, study: LinkedStudy, accessionSuffix: Regex<AnyRegexOutput>, diagnostics: DiagnosticsCollector) {
+            self.link = link
+            self.study = study
+            self.accessionSuffix = accessionSuffix
+            self.diagnostics = diagnostics
+            result = LinkResult(link: link)
+        }
+
+        var declaration: LinkDeclaration { link.declaration }
+
+        mutating func run() throws(Failure) -> LinkResult {
+            let records = study.pulled.sharedData[declaration.endpoint.value]?.records ?? []
+            let parts = link.keyParts
+
+            // Shared Data side: key -> record positions, and each part's values for the FHIR side's look-ups.
+            var recordsByKey: [[String]: [Int]] = [:]
+            var keyOrder: [[String]] = []
+            var partValues = Array(repeating: Set<String>(), count: parts.count)
+            for (index, record) in records.enumerated() where matchesWhere(record) {
+                var key: [String] = []
+                for part in parts {
+                    let normalise = part.declaration.normalise.map(\.value)
+                    guard let value = RecordValues.values(of: record, path: part.declaration.sharedData.value).first
+                        .map({ KeyNormaliser.apply(normalise, to: $0) }), !value.isEmpty
+                    else { break }
+                    key.append(value)
+                }
+                guard key.count == parts.count else {
+                    result.unlinkedSharedData.append(UnlinkedRecord(record: index, key: nil))
+                    continue
+                }
+                for (part, value) in key.enumerated() { partValues[part].insert(value) }
+                if recordsByKey[key] == nil { keyOrder.append(key) }
+                recordsByKey[key, default: []].append(index)
+            }
+            if declaration.cardinality.value == .oneToOne {
+                for key in keyOrder {
+                    guard let positions = recordsByKey[key], positions.count > 1 else { continue }
+                    try handleDuplicate(side: .sharedData, key: key, resources: [], records: positions)
+                    switch declaration.duplicates.value {
+                    case .report: recordsByKey[key] = nil
+                    case .first: recordsByKey[key] = [positions[0]]
+                    case .error: break
+                    }
+                }
+            }
+
+            // FHIR side: each resource's key from the first alternative, per part, that names a record's key.
+            var resourcesByKey: [[String]: [FHIRResourceKey]] = [:]
+            var resourceKeyOrder: [[String]] = []
+            var conventionByResource: [FHIRResourceKey: [Int]] = [:]
+            let type = declaration.resourceType.value
+            for resourceKey in study.pulled.fhir.keys(ofType: type) {
+                guard let resource = study.pulled.fhir[resourceKey], matchesWhere(resource, key: resourceKey) else { continue }
+                var key: [String] = []
+                var used: [Int] = []
+                for (partIndex, part) in parts.enumerated() {
+                    guard let (value, alternative) = keyValue(of: resource, resourceKey: resourceKey, part: part, known: partValues[partIndex]) else { break }
+                    key.append(value)
+                    used.append(alternative)
+                }
+                guard key.count == parts.count, recordsByKey[key] != nil || keyIsDuplicateOnSharedData(key) else {
+                    result.unlinkedFHIR.append(UnlinkedResource(resource: resourceKey, key: key.count == parts.count ? key : nil))
+                    continue
+                }
+                if resourcesByKey[key] == nil { resourceKeyOrder.append(key) }
+                resourcesByKey[key, default: []].append(resourceKey)
+                conventionByResource[resourceKey] = used
+            }
+
+            var claimed = Set<Int>()
+            for key in resourceKeyOrder {
+                var resources = resourcesByKey[key]!
+                if let duplicate = result.duplicates.first(where: { $0.side == .sharedData && $0.key == key }),
+                    recordsByKey[key] == nil
+                {
+                    // The records are ambiguous: the resource that would join them is part of the same duplicate.
+                    let index = result.duplicates.firstIndex { $0.side == .sharedData && $0.key == duplicate.key }!
+                    result.duplicates[index].resources.append(contentsOf: resources)
+                    continue
+                }
+                if resources.count > 1 {
+                    try handleDuplicate(side: .fhir, key: key, resources: resources, records: recordsByKey[key] ?? [])
+                    switch declaration.duplicates.value {
+                    case .report:
+                        for record in recordsByKey[key] ?? [] { claimed.insert(record) }
+                        continue
+                    case .first, .error:
+                        resources = [resources[0]]
+                    }
+                }
+                guard let positions = recordsByKey[key] else { continue }
+                let resource = resources[0]
+                result.pairs.append(LinkedPair(resource: resource, records: positions, key: key))
+                for position in positions { claimed.insert(position) }
+                result.accessionByResource[resource] = key[0]
+                result.resourceByAccession[key[0]] = resource
+                for (part, alternative) in (conventionByResource[resource] ?? []).enumerated() {
+                    result.conventions[part][alternative, default: 0] += 1
+                }
+            }
+            let inDuplicates = Set(result.duplicates.flatMap(\.records))
+            for key in keyOrder {
+                for position in recordsByKey[key] ?? [] where !claimed.contains(position) && !inDuplicates.contains(position) {
+                    result.unlinkedSharedData.append(UnlinkedRecord(record: position, key: key))
+                }
+            }
+            result.unlinkedSharedData.sort { $0.record < $1.record }
+            return result
+        }
+
+        func keyIsDuplicateOnSharedData(_ key: [String]) -> Bool {
+            result.duplicates.contains { $0.side == .sharedData && $0.key == key }
+        }
+
+        mutating func handleDuplicate(side: LinkDuplicate.Side, key: [String], resources: [FHIRResourceKey], records: [Int]) throws(Failure) {
+            let what = side == .fhir ? "\(resources.count) \(declaration.resourceType.value) resources" : "\(records.count) records"
+            if declaration.duplicates.value == .error {
+                throw Failure(
+                    description: "\(declaration.name.location): link \(declaration.name.value): \(what) share the key \(key.joined(separator: " + ")) (duplicates: error)")
+            }
+            var duplicate = LinkDuplicate(side: side, key: key, resources: resources, records: [])
+            if side == .sharedData {
+                duplicate.records = declaration.duplicates.value == .first ? Array(records.dropFirst()) : records
+            } else if declaration.duplicates.value == .first {
+                duplicate.resources = Array(resources.dropFirst())
+            }
+            result.duplicates.append(duplicate)
+        }
+
+        /// The part's value for a resource and which alternative gave it: the first alternative one of whose values
+        /// is among the Shared Data side's values for that part.
+        func keyValue(of resource: FHIRElement, resourceKey: FHIRResourceKey, part: CompiledKeyPart, known: Set<String>) -> (String, Int)? {
+            let normalise = part.declaration.normalise.map(\.value)
+            for (index, alternative) in part.declaration.alternatives.enumerated() {
+                var candidates: [String]
+                switch alternative.value {
+                case .reference(_, let linkName):
+                    candidates = evaluate(part.alternatives[index], on: resource, resourceKey: resourceKey).compactMap { reference in
+                        guard let target = FHIRReference(parsing: reference).resourceKey else { return nil }
+                        return study[link: linkName.value]?.accession(of: target)
+                    }
+                case .idAccessionSuffix:
+                    let ids = evaluate(part.alternatives[index], on: resource, resourceKey: resourceKey)
+                    candidates = ids.compactMap { id in id.firstMatch(of: accessionSuffix).map { String(id[$0.range]) } }
+                default:
+                    candidates = evaluate(part.alternatives[index], on: resource, resourceKey: resourceKey)
+                }
+                for candidate in candidates {
+                    let value = KeyNormaliser.apply(normalise, to: candidate)
+                    if known.contains(value) { return (value, index) }
+                }
+            }
+            return nil
+        }
+
+        /// The text values of an expression on a resource; an evaluation error is a warning naming the resource.
+        func evaluate(_ expression: FHIRPathExpression?, on resource: FHIRElement, resourceKey: FHIRResourceKey) -> [String] {
+            guard let expression else { return [] }
+            do {
+                return try expression.evaluate(FHIRPathEvaluationInput(resource: resource)).compactMap { item in
+                    let value = item.jsonValue
+                    if case .object = value { return value["reference"]?.stringValue }
+                    return RecordValues.text(value)
+                }
+            } catch {
+                diagnostics.emit(
+                    Diagnostic(.warning, "link \(declaration.name.value): \(resourceKey): \(error)", at: declaration.name.location))
+                return []
+            }
+        }
+
+        func matchesWhere(_ record: FHIRElement) -> Bool {
+            declaration.sharedDataWhere.allSatisfy { condition in
+                RecordValues.values(of: record, path: condition.field.value).contains(condition.value.value)
+            }
+        }
+
+        func matchesWhere(_ resource: FHIRElement, key: FHIRResourceKey) -> Bool {
+            guard let condition = link.fhirWhere else { return true }
+            do {
+                let items = try condition.evaluate(FHIRPathEvaluationInput(resource: resource))
+                return items.count == 1 && items[0].jsonValue.boolValue == true
+            } catch {
+                diagnostics.emit(
+                    Diagnostic(.warning, "link \(declaration.name.value) fhir where: \(key): \(error)", at: declaration.name.location))
+                return false
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import FHIRModel
+
+/// Values as the link and compare stages see them: text. A JSON number keeps its literal text ("15.10"), a string
+/// its characters, a boolean `true`/`false`; null and missing are no value.
+enum RecordValues {
+    /// The values at a dotted record field path (`subject.accession`); arrays on the way are walked.
+    static func values(of record: FHIRElement, path: String) -> [String] {
+        var nodes = [record]
+        for name in path.split(separator: ".") {
+            nodes = nodes.flatMap { node -> [FHIRElement] in
+                guard let child = node[String(name)] else { return [] }
+                return child.arrayValue ?? [child]
+            }
+        }
+        return nodes.compactMap(text)
+    }
+
+    static func text(_ element: FHIRElement) -> String? {
+        switch element {
+        case .string(let text): return text
+        case .number(let number): return number.text
+        case .boolean(let flag): return flag ? "true" : "false"
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import FHIRModel
+import FHIRPath
+import ImmPortAPI
+
+/// A mapping ready to run: every FHIRPath expression compiled against its resource type, every endpoint matched to
+/// the Shared Data API's catalog, every code map read. What the link, merge and reconcile stages take.
+public struct CompiledMapping: Sendable {
+    public var spec: MappingSpec
+    public var endpoints: [String: CompiledEndpoint]
+    public var codeMaps: [String: CompiledCodeMap]
+    /// Links in an order where a link comes after every link its key references (`reference` + `link`).
+    public var links: [CompiledLink]
+    public var accessionPattern: String
+
+    public var name: String { spec.name }
+    public var fhirVersion: FHIRVersion { spec.fhirVersion }
+}
+
+public struct CompiledEndpoint: Sendable {
+    public var declaration: EndpointDeclaration
+    public var catalogEntry: SharedDataEndpoint
+    /// The record fields the catalog knows for this endpoint's records; nil when it does not describe them.
+    public var recordFields: Set<String>?
+}
+
+public struct CompiledCodeMap: Sendable {
+    public var declaration: CodeMapDeclaration
+    /// Keys folded by `CodeMapKey.fold`; empty for a lookup map, which is filled when the lookup endpoint is read.
+    public var values: [String: String]
+    public var defaultValue: String?
+}
+
+public struct CompiledLink: Sendable {
+    public var declaration: LinkDeclaration
+    public var fhirWhere: FHIRPathExpression?
+    public var keyParts: [CompiledKeyPart]
+    public var fields: [CompiledField]
+    /// Links this link's key reads the results of.
+    public var dependsOn: [String]
+
+    public var name: String { declaration.name.value }
+}
+
+public struct CompiledKeyPart: Sendable {
+    public var declaration: KeyPartDeclaration
+    /// One expression per alternative, in order; for `reference` alternatives, the reference's expression.
+    public var alternatives: [FHIRPathExpression?]
+}
+
+public struct CompiledField: Sendable {
+    public var declaration: FieldDeclaration
+    public var fhir: FHIRPathExpression
+}

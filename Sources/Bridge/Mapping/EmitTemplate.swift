@@ -1,0 +1,246 @@
+import FHIRModel
+
+/// An `emit` template (docs/mappings.md, "Emitted resources"): the resource written in YAML, with `{field}`
+/// placeholders in strings, `{$number field}` for a number kept as its literal text, and `$reference` objects for
+/// references to linked resources. Checked here; filled per record by the merge with the same walk.
+struct EmitTemplate {
+    let declaration: EmitDeclaration
+    let extensionBase: String
+
+    struct Problem {
+        var message: String
+        var location: SourceLocation
+    }
+
+    /// The record fields the template reads, with where each is written.
+    var fields: [Located<String>] {
+        var found: [Located<String>] = []
+        collectFields(declaration.template, into: &found)
+        return found
+    }
+
+    private func collectFields(_ node: MappingNode, into found: inout [Located<String>]) {
+        switch node.value {
+        case .scalar(let text):
+            guard !node.isNull, node.style != .plain || text.contains("{") else { return }
+            for placeholder in MappingTemplateText.placeholders(in: text) {
+                let field = placeholder.hasPrefix("$number ") ? String(placeholder.dropFirst(8)) : placeholder
+                if field != "study" { found.append(Located(field, at: node.location)) }
+            }
+        case .sequence(let items):
+            for item in items { collectFields(item, into: &found) }
+        case .mapping(let pairs):
+            for pair in pairs {
+                if pair.key.scalar == "$reference" {
+                    if case .mapping(let inner) = pair.value.value,
+                        let key = inner.first(where: { $0.key.scalar == "key" })?.value.scalar
+                    {
+                        found.append(Located(key, at: pair.value.location))
+                    }
+                } else {
+                    collectFields(pair.value, into: &found)
+                }
+            }
+        }
+    }
+
+    /// Directives that are not understood: an unknown `$` key, a `$reference` without its link or key, a link
+    /// that does not exist, a `{$...}` other than `$number`, `resourceType` or `id` set by hand.
+    func problems(links: NamedDeclarations<LinkDeclaration>) -> [Problem] {
+        var problems: [Problem] = []
+        if case .mapping(let pairs) = declaration.template.value {
+            for pair in pairs where pair.key.scalar == "resourceType" || pair.key.scalar == "id" {
+                problems.append(Problem(message: "'\(pair.key.scalar!)' comes from the emit's resourceType and id, not the template", location: pair.key.location))
+            }
+        }
+        collectProblems(declaration.template, links: links, into: &problems)
+        return problems
+    }
+
+    private func collectProblems(_ node: MappingNode, links: NamedDeclarations<LinkDeclaration>, into problems: inout [Problem]) {
+        switch node.value {
+        case .scalar(let text):
+            for placeholder in MappingTemplateText.placeholders(in: text) where placeholder.hasPrefix("$") {
+                if !placeholder.hasPrefix("$number ") {
+                    problems.append(Problem(message: "unknown placeholder {\(placeholder)}; only {$number FIELD} starts with $", location: node.location))
+                } else if text != "{\(placeholder)}" {
+                    problems.append(Problem(message: "{\(placeholder)} must be the whole value, a number is not part of a text", location: node.location))
+                }
+            }
+        case .sequence(let items):
+            for item in items { collectProblems(item, links: links, into: &problems) }
+        case .mapping(let pairs):
+            for pair in pairs {
+                guard let key = pair.key.scalar else { continue }
+                if key == "$reference" {
+                    guard pairs.count == 1 else {
+                        problems.append(Problem(message: "$reference must be the only key of its object", location: pair.key.location))
+                        continue
+                    }
+                    guard case .mapping(let inner) = pair.value.value,
+                        let link = inner.first(where: { $0.key.scalar == "link" })?.value,
+                        inner.contains(where: { $0.key.scalar == "key" }),
+                        inner.count == 2
+                    else {
+                        problems.append(Problem(message: "$reference needs exactly link and key", location: pair.value.location))
+                        continue
+                    }
+                    if let name = link.scalar, links[name] == nil {
+                        problems.append(Problem(message: "$reference: no link '\(name)'\(NearestName.hint(for: name, among: links.names))", location: link.location))
+                    }
+                } else if key.hasPrefix("$") {
+                    problems.append(Problem(message: "unknown directive '\(key)'; templates know $reference", location: pair.key.location))
+                } else {
+                    collectProblems(pair.value, links: links, into: &problems)
+                }
+            }
+        }
+    }
+
+    /// The template node written for an element the validator names (`Observation.code.coding[0].system`): the
+    /// deepest node of that path the template has, so a bad element is reported where it is written.
+    func location(ofElement path: String) -> SourceLocation {
+        var node = declaration.template
+        var place = node.location
+        for step in path.split(separator: ".").dropFirst() {
+            let parts = step.split(separator: "[")
+            let name = String(parts[0])
+            guard case .mapping(let pairs) = node.value, let pair = pairs.first(where: { $0.key.scalar == name }) else { break }
+            place = pair.key.location
+            node = pair.value
+            if parts.count > 1, let index = Int(parts[1].dropLast()) {
+                guard case .sequence(let items) = node.value, items.indices.contains(index) else { break }
+                node = items[index]
+                place = node.location
+            }
+        }
+        return place
+    }
+
+    /// The resource one record gives: placeholders filled from the record (`{study}` with the accession),
+    /// `{$number f}` as a JSON number with the field's literal text, `$reference` through `reference(link, key)`.
+    /// Elements whose placeholders all came out empty, and references that `reference` cannot resolve, are left
+    /// out (counted in `missingReferences`), so a record with a null value gives no empty element.
+    func instantiate(
+        record: FHIRElement, study: String, id: String, reference: (String, String) -> String?,
+        missingReferences: inout Int
+    ) -> FHIRElement {
+        var object = FHIRObject()
+        object.appendUnchecked(key: "resourceType", value: .string(declaration.resourceType.value))
+        object.appendUnchecked(key: "id", value: .string(id))
+        let body = withoutActuallyEscaping(reference) { reference in
+            Fill(record: record, study: study, reference: reference).build(declaration.template, missingReferences: &missingReferences)
+        }
+        if case .object(let members)? = body {
+            for member in members { object.appendUnchecked(key: member.key, value: member.value) }
+        }
+        return .object(object)
+    }
+
+    /// The id one record gives: the `id` template filled, with characters FHIR ids do not allow turned into `-`
+    /// and cut to 64.
+    func id(for record: FHIRElement, study: String) -> String {
+        let text = MappingTemplateText.fill(declaration.id.value) { name in
+            name == "study" ? study : (RecordValues.values(of: record, path: name).first ?? "")
+        }
+        let allowed = text.unicodeScalars.map { scalar -> Character in
+            ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
+                || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "." ? Character(scalar) : "-"
+        }
+        return String(String(allowed).prefix(64))
+    }
+
+    struct Fill {
+        let record: FHIRElement
+        let study: String
+        let reference: (String, String) -> String?
+
+        func value(_ name: String) -> String? {
+            name == "study" ? study : RecordValues.values(of: record, path: name).first
+        }
+
+        /// Nil for an element to leave out.
+        func build(_ node: MappingNode, missingReferences: inout Int) -> FHIRElement? {
+            switch node.value {
+            case .scalar(let text):
+                if node.isNull { return nil }
+                if node.style == .plain {
+                    if text == "true" { return .boolean(true) }
+                    if text == "false" { return .boolean(false) }
+                    if let number = FHIRNumber(text) { return .number(number) }
+                }
+                let placeholders = MappingTemplateText.placeholders(in: text)
+                if placeholders.count == 1, placeholders[0].hasPrefix("$number "), text == "{\(placeholders[0])}" {
+                    guard let literal = value(String(placeholders[0].dropFirst(8))), let number = FHIRNumber(literal) else { return nil }
+                    return .number(number)
+                }
+                guard placeholders.isEmpty || placeholders.contains(where: { !(value($0) ?? "").isEmpty }) else { return nil }
+                return .string(MappingTemplateText.fill(text) { value($0) ?? "" })
+            case .sequence(let items):
+                let built = items.compactMap { build($0, missingReferences: &missingReferences) }
+                return built.isEmpty ? nil : .array(built)
+            case .mapping(let pairs):
+                if pairs.count == 1, pairs[0].key.scalar == "$reference", case .mapping(let inner) = pairs[0].value.value,
+                    let link = inner.first(where: { $0.key.scalar == "link" })?.value.scalar,
+                    let keyField = inner.first(where: { $0.key.scalar == "key" })?.value.scalar
+                {
+                    guard let key = value(keyField), let target = reference(link, key) else {
+                        missingReferences += 1
+                        return nil
+                    }
+                    var object = FHIRObject()
+                    object.appendUnchecked(key: "reference", value: .string(target))
+                    return .object(object)
+                }
+                var object = FHIRObject()
+                for pair in pairs {
+                    guard let key = pair.key.scalar, let value = build(pair.value, missingReferences: &missingReferences) else { continue }
+                    object.appendUnchecked(key: key, value: value)
+                }
+                return object.isEmpty ? nil : .object(object)
+            }
+        }
+    }
+
+    /// The resource the template gives for a record whose every field is "1" (a valid string, code, id, integer64 text and number alike), with
+    /// references to `Type/check`: what `mappings check` validates.
+    func instantiateForCheck(resourceType: String) -> FHIRElement {
+        var object = FHIRObject()
+        object.appendUnchecked(key: "resourceType", value: .string(resourceType))
+        object.appendUnchecked(key: "id", value: .string("check"))
+        if case .object(let body) = build(declaration.template, sample: true) {
+            for member in body { object.appendUnchecked(key: member.key, value: member.value) }
+        }
+        return .object(object)
+    }
+
+    private func build(_ node: MappingNode, sample: Bool) -> FHIRElement {
+        switch node.value {
+        case .scalar(let text):
+            if node.isNull { return .null }
+            if node.style == .plain {
+                if text == "true" { return .boolean(true) }
+                if text == "false" { return .boolean(false) }
+                if let number = FHIRNumber(text) { return .number(number) }
+            }
+            if text.hasPrefix("{$number ") && text.hasSuffix("}") {
+                return .number(FHIRNumber(1))
+            }
+            return .string(MappingTemplateText.fill(text) { _ in "1" })
+        case .sequence(let items):
+            return .array(items.map { build($0, sample: sample) })
+        case .mapping(let pairs):
+            if pairs.count == 1, pairs[0].key.scalar == "$reference" {
+                var reference = FHIRObject()
+                reference.appendUnchecked(key: "reference", value: .string("Resource/check"))
+                return .object(reference)
+            }
+            var object = FHIRObject()
+            for pair in pairs {
+                guard let key = pair.key.scalar else { continue }
+                object.appendUnchecked(key: key, value: build(pair.value, sample: sample))
+            }
+            return .object(object)
+        }
+    }
+}

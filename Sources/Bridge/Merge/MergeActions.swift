@@ -1,0 +1,95 @@
+import FHIRModel
+
+/// Applies one merge action (docs/mappings.md, "Merge actions") to a linked resource. Each action only adds what
+/// is missing, so FHIR's values are never overwritten by one.
+enum MergeActions {
+    /// True when the resource changed.
+    static func apply(
+        _ action: MergeActionDeclaration, record: FHIRElement, to resource: inout FHIRElement, extensionBase: String,
+        definitions: FHIRDefinitions
+    ) -> Bool {
+        guard case .object(var object) = resource else { return false }
+        defer { resource = .object(object) }
+        switch action {
+        case .fill(let element, let from):
+            guard let text = RecordValues.values(of: record, path: from.value).first, !text.isEmpty,
+                let type = resource.resourceType
+            else { return false }
+            let path = element.value.split(separator: ".").map(String.init)
+            guard let value = primitive(text, at: path, in: type, definitions: definitions) else { return false }
+            return fill(&object, path: path[...], value: value)
+        case .identifier(let system, let field):
+            guard let value = RecordValues.values(of: record, path: field.value).first, !value.isEmpty else { return false }
+            var identifiers = object.first(where: { $0.key == "identifier" })?.value.arrayValue ?? []
+            if identifiers.contains(where: { $0["system"]?.stringValue == system.value && $0["value"]?.stringValue == value }) {
+                return false
+            }
+            var identifier = FHIRObject()
+            identifier.appendUnchecked(key: "system", value: .string(system.value))
+            identifier.appendUnchecked(key: "value", value: .string(value))
+            identifiers.append(.object(identifier))
+            set(&object, "identifier", .array(identifiers))
+            return true
+        case .extension(let name, let from, let type):
+            guard let text = RecordValues.values(of: record, path: from.value).first, !text.isEmpty else { return false }
+            let url = "\(extensionBase)/\(name.value)"
+            var extensions = object.first(where: { $0.key == "extension" })?.value.arrayValue ?? []
+            if extensions.contains(where: { $0["url"]?.stringValue == url }) { return false }
+            guard let value = extensionValue(text, type: type.value) else { return false }
+            var item = FHIRObject()
+            item.appendUnchecked(key: "url", value: .string(url))
+            item.appendUnchecked(key: value.key, value: value.value)
+            extensions.append(.object(item))
+            set(&object, "extension", .array(extensions))
+            return true
+        }
+    }
+
+    static func set(_ object: inout FHIRObject, _ key: String, _ value: FHIRElement) {
+        if let index = object.index(forKey: key) { object.replaceValue(at: index, with: value) } else {
+            object.appendUnchecked(key: key, value: value)
+        }
+    }
+
+    /// Sets the leaf of `path` when it is absent, creating the objects on the way.
+    static func fill(_ object: inout FHIRObject, path: ArraySlice<String>, value: FHIRElement) -> Bool {
+        guard let first = path.first else { return false }
+        if path.count == 1 {
+            if object.index(forKey: first) != nil { return false }
+            object.appendUnchecked(key: first, value: value)
+            return true
+        }
+        var child = object.first(where: { $0.key == first })?.value.objectValue ?? FHIRObject()
+        guard object.first(where: { $0.key == first }).map({ $0.value.objectValue != nil }) ?? true else { return false }
+        let changed = fill(&child, path: path.dropFirst(), value: value)
+        if changed { set(&object, first, .object(child)) }
+        return changed
+    }
+
+    /// The record's text as the JSON the element's primitive type wants, or nil when it does not fit.
+    static func primitive(_ text: String, at path: [String], in resourceType: String, definitions: FHIRDefinitions) -> FHIRElement? {
+        var typeName = resourceType
+        for name in path {
+            guard let (_, typeCode) = definitions.type(named: typeName)?.element(named: name) else { return nil }
+            typeName = typeCode
+        }
+        switch definitions.primitiveKind(typeName) {
+        case .boolean?: return text == "true" || text == "false" ? .boolean(text == "true") : nil
+        case .integer?: return Int(text).map { .number(FHIRNumber($0)) }
+        case .decimal?: return FHIRNumber(text).map { .number($0) }
+        case .string?, .integer64?: return .string(text)
+        case nil: return nil
+        }
+    }
+
+    static func extensionValue(_ text: String, type: MergeActionDeclaration.ExtensionValueType) -> (key: String, value: FHIRElement)? {
+        switch type {
+        case .string: return ("valueString", .string(text))
+        case .code: return ("valueCode", .string(text))
+        case .date: return ("valueDate", .string(text))
+        case .boolean: return text == "true" || text == "false" ? ("valueBoolean", .boolean(text == "true")) : nil
+        case .integer: return Int(text).map { ("valueInteger", .number(FHIRNumber($0))) }
+        case .decimal: return FHIRNumber(text).map { ("valueDecimal", .number($0)) }
+        }
+    }
+}

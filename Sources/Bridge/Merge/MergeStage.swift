@@ -1,0 +1,161 @@
+import FHIRModel
+import ImmPortAPI
+
+/// The merge stage: the pulled FHIR resources with the mapping's merge actions applied to the linked ones, the
+/// resources its `emit` templates make from Shared Data records, and one Provenance per source. Deterministic:
+/// the same input gives the same resources in the same order, so two runs write the same bytes.
+public enum MergeStage {
+    public struct Options: Sendable {
+        /// Where the FHIR side came from: the server's base URL, or the `--from` directory.
+        public var fhirSource: String
+        /// Where the Shared Data side came from.
+        public var sharedDataSource: String
+
+        public init(fhirSource: String, sharedDataSource: String) {
+            self.fhirSource = fhirSource
+            self.sharedDataSource = sharedDataSource
+        }
+    }
+
+    /// The tag system that says where each resource of a merged Bundle came from: `fhir` (as pulled), `merged`
+    /// (pulled, then changed by a merge action), `shared-data` (made from a record).
+    public static let sourceTagSystem = "https://github.com/immport-bridge/fhir/CodeSystem/source"
+
+    public static func run(_ linked: LinkedStudy, options: Options, diagnostics: DiagnosticsCollector) -> StudyBundle {
+        let mapping = linked.mapping
+        let definitions = FHIRDefinitions.forVersion(mapping.fhirVersion)
+        let order = FHIRCanonicalOrder(definitions: definitions)
+        var summary = MergeSummary()
+        var resources: [FHIRElement] = []
+        var sharedDataTargets: [String] = []
+        var fhirTargets: [String] = []
+
+        // Which records each pulled resource is linked with, per link.
+        var pairsByResource: [FHIRResourceKey: [(LinkResult, LinkedPair)]] = [:]
+        for result in linked.links {
+            for pair in result.pairs { pairsByResource[pair.resource, default: []].append((result, pair)) }
+        }
+
+        let keys = linked.pulled.fhir.keys.sorted()
+        for key in keys {
+            guard var resource = linked.pulled.fhir[key] else { continue }
+            summary.pulled += 1
+            fhirTargets.append(key.description)
+            var changed = false
+            for (result, pair) in pairsByResource[key] ?? [] {
+                let records = linked.pulled.sharedData[result.link.declaration.endpoint.value]?.records ?? []
+                guard let record = pair.records.first.map({ records[$0] }) else { continue }
+                for action in result.link.declaration.merge {
+                    if MergeActions.apply(action.value, record: record, to: &resource, extensionBase: mapping.spec.extensionBase, definitions: definitions) {
+                        changed = true
+                    }
+                }
+            }
+            if changed {
+                summary.merged += 1
+                sharedDataTargets.append(key.description)
+                resource = order.reorder(resource)
+            }
+            resources.append(tagged(resource, source: options.fhirSource, code: changed ? "merged" : "fhir"))
+        }
+
+        for emit in mapping.spec.emits.all {
+            let template = EmitTemplate(declaration: emit, extensionBase: mapping.spec.extensionBase)
+            let records = linked.pulled.sharedData[emit.endpoint.value]?.records ?? []
+            var seenIds: Set<String> = []
+            var missing = 0
+            for record in records {
+                let id = template.id(for: record, study: linked.pulled.accession)
+                guard seenIds.insert(id).inserted else {
+                    diagnostics.emit(Diagnostic(.warning, "emit \(emit.name.value): two records give the id \(id); the second is left out", at: emit.id.location))
+                    continue
+                }
+                let resource = template.instantiate(
+                    record: record, study: linked.pulled.accession, id: id,
+                    reference: { link, key in reference(link: link, key: key, in: linked) }, missingReferences: &missing)
+                resources.append(tagged(order.reorder(resource), source: options.sharedDataSource, code: "shared-data"))
+                sharedDataTargets.append("\(emit.resourceType.value)/\(id)")
+                summary.emitted[emit.name.value, default: 0] += 1
+            }
+            if missing > 0 {
+                summary.referencesLeftOut += missing
+                diagnostics.emit(
+                    Diagnostic(
+                        .note, "study \(linked.pulled.accession): emit \(emit.name.value): \(missing) reference(s) left out: their records name entities that are not linked",
+                        at: emit.name.location))
+            }
+        }
+
+        let recorded = newestLastUpdated(linked.pulled.fhir) ?? "1970-01-01T00:00:00Z"
+        resources.append(provenance(id: "\(linked.pulled.accession)-provenance-fhir", targets: fhirTargets, source: options.fhirSource, recorded: recorded))
+        if !sharedDataTargets.isEmpty {
+            resources.append(
+                provenance(id: "\(linked.pulled.accession)-provenance-shared-data", targets: sharedDataTargets, source: options.sharedDataSource, recorded: recorded))
+        }
+        return StudyBundle(
+            accession: linked.pulled.accession, version: mapping.fhirVersion, resources: resources, summary: summary,
+            linkSummaries: linked.links.map(\.summary))
+    }
+
+    /// `Type/id` of the resource `link` joined under `key` (normalised as that link's first key part is).
+    static func reference(link name: String, key: String, in linked: LinkedStudy) -> String? {
+        guard let result = linked[link: name], let part = result.link.declaration.key.first else { return nil }
+        let normalised = KeyNormaliser.apply(part.normalise.map(\.value), to: key)
+        return result.resource(forAccession: normalised)?.description
+    }
+
+    static func tagged(_ resource: FHIRElement, source: String, code: String) -> FHIRElement {
+        guard case .object(var object) = resource else { return resource }
+        var meta = object.first(where: { $0.key == "meta" })?.value.objectValue ?? FHIRObject()
+        if let index = meta.index(forKey: "source") {
+            meta.replaceValue(at: index, with: .string(source))
+        } else {
+            meta.appendUnchecked(key: "source", value: .string(source))
+        }
+        var tags = meta.first(where: { $0.key == "tag" })?.value.arrayValue ?? []
+        var tag = FHIRObject()
+        tag.appendUnchecked(key: "system", value: .string(sourceTagSystem))
+        tag.appendUnchecked(key: "code", value: .string(code))
+        tags.append(.object(tag))
+        if let index = meta.index(forKey: "tag") { meta.replaceValue(at: index, with: .array(tags)) } else {
+            meta.appendUnchecked(key: "tag", value: .array(tags))
+        }
+        if let index = object.index(forKey: "meta") {
+            object.replaceValue(at: index, with: .object(meta))
+        } else {
+            // meta goes after id, where FHIR's definition order puts it.
+            let at = object.index(forKey: "id").map { $0 + 1 } ?? object.count
+            object.insertUnchecked(key: "meta", value: .object(meta), at: at)
+        }
+        return .object(object)
+    }
+
+    static func newestLastUpdated(_ collection: FHIRResourceCollection) -> String? {
+        collection.keys.compactMap { collection[$0]?["meta"]?["lastUpdated"]?.stringValue }.max()
+    }
+
+    static func provenance(id: String, targets: [String], source: String, recorded: String) -> FHIRElement {
+        func object(_ pairs: [(String, FHIRElement)]) -> FHIRElement {
+            var o = FHIRObject()
+            for (key, value) in pairs { o.appendUnchecked(key: key, value: value) }
+            return .object(o)
+        }
+        return object([
+            ("resourceType", .string("Provenance")),
+            ("id", .string(id)),
+            ("target", .array(targets.map { object([("reference", .string($0))]) })),
+            ("recorded", .string(recorded)),
+            ("agent", .array([object([
+                ("type", object([("coding", .array([object([
+                    ("system", .string("http://terminology.hl7.org/CodeSystem/provenance-participant-type")),
+                    ("code", .string("assembler")),
+                ])]))])),
+                ("who", object([("display", .string("immport-bridge \(ToolVersion.current)"))])),
+            ])])),
+            ("entity", .array([object([
+                ("role", .string("source")),
+                ("what", object([("display", .string(source))])),
+            ])])),
+        ])
+    }
+}

@@ -1,0 +1,54 @@
+import FHIRModel
+
+/// The merge stage's result for one study: every resource in a deterministic order (pulled resources by type and
+/// id, then emitted ones in mapping and record order, then the Provenance), ready to be written as a Bundle.
+public struct StudyBundle: Sendable {
+    public enum BundleType: String, Sendable, CaseIterable {
+        case collection, transaction
+    }
+
+    public var accession: String
+    public var version: FHIRVersion
+    public var resources: [FHIRElement]
+    /// What the merge did, for the run's summary.
+    public var summary: MergeSummary
+    /// One line per link (`LinkResult.summary`): what joined and what did not.
+    public var linkSummaries: [String] = []
+
+    /// The resources as one Bundle. `transaction` entries are `PUT Type/id`: an update that creates the resource
+    /// when it is missing, so loading the Bundle twice creates nothing twice (every id is the server's or derived
+    /// from study, source and accession).
+    public func bundle(type: BundleType, base: String) -> FHIRElement {
+        var entries: [FHIRElement] = []
+        entries.reserveCapacity(resources.count)
+        for resource in resources {
+            let path = "\(resource.resourceType ?? "Resource")/\(resource["id"]?.stringValue ?? "")"
+            var entry = FHIRObject()
+            entry.appendUnchecked(key: "fullUrl", value: .string("\(base)/\(path)"))
+            entry.appendUnchecked(key: "resource", value: resource)
+            if type == .transaction {
+                var request = FHIRObject()
+                request.appendUnchecked(key: "method", value: .string("PUT"))
+                request.appendUnchecked(key: "url", value: .string(path))
+                entry.appendUnchecked(key: "request", value: .object(request))
+            }
+            entries.append(.object(entry))
+        }
+        var bundle = FHIRObject()
+        bundle.appendUnchecked(key: "resourceType", value: .string("Bundle"))
+        bundle.appendUnchecked(key: "id", value: .string("\(accession)-\(type.rawValue)"))
+        bundle.appendUnchecked(key: "type", value: .string(type.rawValue))
+        bundle.appendUnchecked(key: "entry", value: .array(entries))
+        return .object(bundle)
+    }
+}
+
+public struct MergeSummary: Sendable {
+    public var pulled = 0
+    /// Pulled resources the merge changed (filled, identifier or extension added).
+    public var merged = 0
+    /// Resources made from records, by emit name.
+    public var emitted: [String: Int] = [:]
+    /// References an emitted resource could not make because the record's subject, specimen... is not linked.
+    public var referencesLeftOut = 0
+}

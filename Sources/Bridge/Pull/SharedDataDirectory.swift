@@ -1,0 +1,68 @@
+import FHIRModel
+
+/// Shared Data answers read from a directory laid out like `Fixtures/shared-data/` (`--from DIR`): the answer to
+/// `/api/study/arm/SDY1` is `api/study/arm/SDY1.json`; a query (`/result/elisa?studyAccession=SDY1`) reads
+/// `result/elisa.json` and keeps the records whose fields equal the query's values, compared case-insensitively as
+/// the API does. A missing file is an endpoint that answered nothing.
+public struct SharedDataDirectory: Sendable {
+    public var root: String
+
+    public init(root: String) {
+        self.root = root
+    }
+
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The records `endpoint` answers for `study`, and the file they came from (nil when there is none).
+    public func records(of endpoint: CompiledEndpoint, study: String) throws(Failure) -> PulledRecords {
+        let declaration = endpoint.declaration
+        let path = MappingTemplateText.fill(declaration.path.value) { _ in study }
+        let file = root + (path.hasPrefix("/") ? "" : "/") + path + ".json"
+        guard let bytes = try? FileBytes.read(path: file) else {
+            return PulledRecords(source: file, records: [])
+        }
+        let answer: FHIRElement
+        do {
+            answer = try FHIRJSONReader(options: .init(source: file)).read(bytes)
+        } catch {
+            throw Failure(description: "\(error)")
+        }
+        var records = try Self.records(in: answer, at: declaration.records.value, source: file)
+        let query = declaration.query.map { ($0.name.value, MappingTemplateText.fill($0.value.value) { _ in study }) }
+        if !query.isEmpty {
+            records = records.filter { record in
+                query.allSatisfy { name, value in
+                    RecordValues.values(of: record, path: name).contains { $0.lowercased() == value.lowercased() }
+                }
+            }
+        }
+        return PulledRecords(source: file, records: records)
+    }
+
+    /// The records inside an answer, where the endpoint declaration says they are.
+    static func records(in answer: FHIRElement, at location: EndpointDeclaration.Records, source: String) throws(Failure) -> [FHIRElement] {
+        switch location {
+        case .array:
+            guard let items = answer.arrayValue else {
+                throw Failure(description: "\(source): expected an array of records, found a JSON \(answer.kindName)")
+            }
+            return items
+        case .object:
+            guard case .object = answer else {
+                throw Failure(description: "\(source): expected one record (an object), found a JSON \(answer.kindName)")
+            }
+            return [answer]
+        case .path(let steps):
+            var nodes = [answer]
+            for step in steps {
+                nodes = nodes.flatMap { node -> [FHIRElement] in
+                    guard let child = node[step.name] else { return [] }
+                    return step.isArray ? (child.arrayValue ?? []) : [child]
+                }
+            }
+            return nodes
+        }
+    }
+}

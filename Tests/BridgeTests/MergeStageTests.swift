@@ -1,0 +1,64 @@
+import Bridge
+import FHIRModel
+import Testing
+import TestSupport
+
+@Suite struct MergeStageTests {
+    static func merged() throws -> (StudyBundle, DiagnosticsCollector) {
+        let (linked, diagnostics) = try LinkStageTests.linked()
+        let options = MergeStage.Options(fhirSource: "Fixtures/fhir", sharedDataSource: "Fixtures/shared-data")
+        return (MergeStage.run(linked, options: options, diagnostics: diagnostics), diagnostics)
+    }
+
+    @Test func theMergedBundleIsValidR5() throws {
+        let (study, _) = try Self.merged()
+        let bundle = study.bundle(type: .collection, base: "https://fhir.immport.org/fhir")
+        let problems = FHIRValidator(definitions: .r5).validate(bundle).filter { $0.severity == .error }
+        #expect(problems.isEmpty, "\(problems.prefix(10).map(\.description))")
+        let transaction = study.bundle(type: .transaction, base: "https://fhir.immport.org/fhir")
+        #expect(FHIRValidator(definitions: .r5).validate(transaction).filter { $0.severity == .error }.isEmpty)
+    }
+
+    @Test func twoRunsGiveTheSameBytes() throws {
+        let writer = FHIRJSONWriter()
+        var first: [UInt8] = []
+        var second: [UInt8] = []
+        writer.write(try Self.merged().0.bundle(type: .collection, base: "b"), into: &first)
+        writer.write(try Self.merged().0.bundle(type: .collection, base: "b"), into: &second)
+        #expect(first == second)
+        #expect(first.count > 10_000)
+    }
+
+    @Test func linkedResourcesGainWhatTheMappingAddsAndSayWhereTheyCameFrom() throws {
+        let (study, _) = try Self.merged()
+        let patient = try #require(study.resources.first { $0.resourceType == "Patient" && $0["id"]?.stringValue == "subject-SUB9990101" })
+        let identifiers = patient["identifier"]?.arrayValue ?? []
+        #expect(identifiers.contains { $0["system"]?.stringValue == "https://www.immport.org/subject" && $0["value"]?.stringValue == "SUB9990101" })
+        let species = (patient["extension"]?.arrayValue ?? []).first { $0["url"]?.stringValue == "https://github.com/immport-bridge/fhir/StructureDefinition/species" }
+        #expect(species?["valueString"]?.stringValue == "Homo sapiens")
+        let tags = patient["meta"]?["tag"]?.arrayValue ?? []
+        #expect(tags.contains { $0["system"]?.stringValue == MergeStage.sourceTagSystem && $0["code"]?.stringValue == "merged" })
+        #expect(patient["meta"]?["source"]?.stringValue == "Fixtures/fhir")
+        // The unlinked Patient is kept as pulled.
+        let alone = try #require(study.resources.first { $0["id"]?.stringValue == "subject-SUB9990106" })
+        #expect((alone["meta"]?["tag"]?.arrayValue ?? []).contains { $0["code"]?.stringValue == "fhir" })
+    }
+
+    @Test func assayResultsAndFilesAreEmittedWithReferencesToLinkedResources() throws {
+        let (study, _) = try Self.merged()
+        let elisa = study.resources.filter { ($0["id"]?.stringValue ?? "").hasPrefix("SDY99901-elisa-") }
+        #expect(elisa.count == 6)
+        let first = try #require(elisa.first { $0["id"]?.stringValue == "SDY99901-elisa-9990001" })
+        #expect(first["subject"]?["reference"]?.stringValue == "Patient/subject-SUB9990101")
+        #expect(first["specimen"]?["reference"]?.stringValue == "Specimen/specimen-BS99901012")
+        #expect(first["valueQuantity"]?["value"]?.numberValue?.text == "0.50")  // the literal text, as the API sent it
+        // SUB9990107 exists only in the Shared Data API: its result is emitted without a subject.
+        #expect(study.summary.referencesLeftOut > 0)
+        let file = try #require(study.resources.first { $0.resourceType == "DocumentReference" })
+        let attachment = file["content"]?[0]?["attachment"]
+        #expect(attachment?["url"]?.stringValue == "drs://www.immport.org/00000000-0000-4000-8000-000000099901")
+        #expect(attachment?["size"]?.stringValue == "2048")
+        let provenance = study.resources.filter { $0.resourceType == "Provenance" }
+        #expect(provenance.count == 2)
+    }
+}
