@@ -32,8 +32,11 @@ public struct BridgePipeline: Sendable {
         }
     }
 
-    /// Pull, link and merge every study, in the order given.
-    public func merge(studies: [String]) async throws(BridgeFailure) -> [StudyBundle] {
+    /// Pull and link every study, in the order given, handing each `LinkedStudy` to `body` before the next is
+    /// pulled (so a run over many studies holds one at a time).
+    public func forEachLinkedStudy(
+        studies: [String], _ body: (CompiledMapping, LinkedStudy) throws -> Void
+    ) async throws(BridgeFailure) {
         let (mapping, plan) = try prepare()
         let pull = PullStage(plan: plan, mapping: mapping, source: source, diagnostics: diagnostics)
         var directoryResources: FHIRResourceCollection?
@@ -42,8 +45,6 @@ public struct BridgePipeline: Sendable {
                 throw BridgeFailure(stage: .pull, message: "\(error)")
             }
         }
-        let options = MergeStage.Options(fhirSource: source.fhirOrigin, sharedDataSource: source.sharedDataOrigin)
-        var bundles: [StudyBundle] = []
         for study in studies {
             let pulled: PulledStudy
             do {
@@ -57,6 +58,17 @@ public struct BridgePipeline: Sendable {
             do { linked = try LinkStage.run(pulled, mapping: mapping, diagnostics: diagnostics) } catch {
                 throw BridgeFailure(stage: .link, message: "\(study): \(error)")
             }
+            do { try body(mapping, linked) } catch let failure as BridgeFailure { throw failure } catch {
+                throw BridgeFailure(stage: .export, message: "\(study): \(error)")
+            }
+        }
+    }
+
+    /// Pull, link and merge every study, in the order given.
+    public func merge(studies: [String]) async throws(BridgeFailure) -> [StudyBundle] {
+        let options = MergeStage.Options(fhirSource: source.fhirOrigin, sharedDataSource: source.sharedDataOrigin)
+        var bundles: [StudyBundle] = []
+        try await forEachLinkedStudy(studies: studies) { _, linked in
             bundles.append(MergeStage.run(linked, options: options, diagnostics: diagnostics))
         }
         return bundles

@@ -109,13 +109,18 @@ public enum LinkStage {
                 guard let resource = study.pulled.fhir[resourceKey], matchesWhere(resource, key: resourceKey) else { continue }
                 var key: [String] = []
                 var used: [Int] = []
+                var guess: [String]?
                 for (partIndex, part) in parts.enumerated() {
-                    guard let (value, alternative) = keyValue(of: resource, resourceKey: resourceKey, part: part, known: partValues[partIndex]) else { break }
-                    key.append(value)
+                    let found = keyValue(of: resource, resourceKey: resourceKey, part: part, known: partValues[partIndex])
+                    guard let alternative = found.alternative else {
+                        guess = found.value.map { key + [$0] }
+                        break
+                    }
+                    key.append(found.value!)
                     used.append(alternative)
                 }
                 guard key.count == parts.count, recordsByKey[key] != nil || keyIsDuplicateOnSharedData(key) else {
-                    result.unlinkedFHIR.append(UnlinkedResource(resource: resourceKey, key: key.count == parts.count ? key : nil))
+                    result.unlinkedFHIR.append(UnlinkedResource(resource: resourceKey, key: key.count == parts.count ? key : guess))
                     continue
                 }
                 if resourcesByKey[key] == nil { resourceKeyOrder.append(key) }
@@ -184,9 +189,14 @@ public enum LinkStage {
         }
 
         /// The part's value for a resource and which alternative gave it: the first alternative one of whose values
-        /// is among the Shared Data side's values for that part.
-        func keyValue(of resource: FHIRElement, resourceKey: FHIRResourceKey, part: CompiledKeyPart, known: Set<String>) -> (String, Int)? {
+        /// is among the Shared Data side's values for that part. When none is, `alternative` is nil and `value` the
+        /// candidate a steward would recognise as the resource's key (one shaped like an accession, else the first),
+        /// for reports to show.
+        func keyValue(
+            of resource: FHIRElement, resourceKey: FHIRResourceKey, part: CompiledKeyPart, known: Set<String>
+        ) -> (value: String?, alternative: Int?) {
             let normalise = part.declaration.normalise.map(\.value)
+            var seen: [String] = []
             for (index, alternative) in part.declaration.alternatives.enumerated() {
                 var candidates: [String]
                 switch alternative.value {
@@ -204,9 +214,10 @@ public enum LinkStage {
                 for candidate in candidates {
                     let value = KeyNormaliser.apply(normalise, to: candidate)
                     if known.contains(value) { return (value, index) }
+                    seen.append(value)
                 }
             }
-            return nil
+            return (seen.first { (try? accessionSuffix.wholeMatch(in: $0)) != nil } ?? seen.first, nil)
         }
 
         /// The text values of an expression on a resource; an evaluation error is a warning naming the resource.

@@ -51,7 +51,8 @@ public struct LinkedPair: Sendable {
 
 public struct UnlinkedResource: Sendable {
     public var resource: FHIRResourceKey
-    /// The key values it had, when it had any (it may have had none).
+    /// The key it had (when no Shared Data record has it), or the value that looked most like its key (when a part
+    /// found no match: the candidate shaped like an accession); nil when it had no candidate at all.
     public var key: [String]?
 }
 

@@ -220,6 +220,7 @@ public struct MappingCompiler: Sendable {
                 case .codeMap(let name): checkCodeMapReference(name, at: transform.location, codeMaps: codeMaps, what: what)
                 case .ucum(let unit):
                     if unit.isEmpty || unit.contains(" ") { error("\(what): '\(unit)' is not a UCUM unit", at: transform.location) }
+                    warning("\(what): ucum conversion is not implemented yet; values are compared as they are", at: transform.location)
                 default: break
                 }
             }

@@ -11,10 +11,12 @@ public struct LinkDeclaration: Sendable {
     public var key: [KeyPartDeclaration]
     public var cardinality: Located<MappingCardinality>
     public var duplicates: Located<MappingDuplicatePolicy>
+    /// How bad an entity on one side only (or a duplicate) is, in reports.
+    public var unlinkedSeverity: Located<MappingSeverity>
     public var fields: [FieldDeclaration]
     public var merge: [Located<MergeActionDeclaration>]
 
-    static let keys = ["fhir", "sharedData", "key", "cardinality", "duplicates", "fields", "merge", "disabled"]
+    static let keys = ["fhir", "sharedData", "key", "cardinality", "duplicates", "unlinked", "fields", "merge", "disabled"]
 
     init?(name: Located<String>, node: MappingNode, _ decoder: MappingDecoder) {
         let what = "link \(name.value)"
@@ -52,6 +54,8 @@ public struct LinkDeclaration: Sendable {
             ?? Located(.oneToOne, at: node.location)
         duplicates = object["duplicates"].flatMap { decoder.choice($0, MappingDuplicatePolicy.self, what: "\(what) duplicates") }
             ?? Located(.report, at: node.location)
+        unlinkedSeverity = object["unlinked"].flatMap { decoder.choice($0, MappingSeverity.self, what: "\(what) unlinked") }
+            ?? Located(.error, at: node.location)
         fields = []
         if let fieldsNode = object["fields"] {
             for entry in decoder.entries(fieldsNode, what: "\(what) fields") where !MappingDisabled.isDisabled(entry.value) {

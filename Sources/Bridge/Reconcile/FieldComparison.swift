@@ -1,0 +1,29 @@
+import Foundation
+
+/// Compares a field's normalised values as the mapping says (docs/mappings.md, "Comparisons"). Values are lists
+/// (a FHIRPath may give several); `set` ignores order and repeats, every other comparison takes them in order.
+enum FieldComparison {
+    static func equal(_ fhir: [String], _ sharedData: [String], by comparison: MappingComparison) -> Bool {
+        switch comparison {
+        case .exact, .code, .date:
+            return fhir == sharedData
+        case .text:
+            return fhir.map(folded) == sharedData.map(folded)
+        case .set:
+            return Set(fhir.map(folded)) == Set(sharedData.map(folded))
+        case .number(let tolerance):
+            guard fhir.count == sharedData.count else { return false }
+            for (a, b) in zip(fhir, sharedData) {
+                guard let x = Decimal(string: a), let y = Decimal(string: b) else { return false }
+                var difference = x - y
+                if difference < 0 { difference = -difference }
+                if difference > Decimal(tolerance) { return false }
+            }
+            return true
+        }
+    }
+
+    static func folded(_ text: String) -> String {
+        KeyNormaliser.trimmed(text).split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased()
+    }
+}

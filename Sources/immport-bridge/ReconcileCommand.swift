@@ -1,0 +1,115 @@
+import ArgumentParser
+import Bridge
+import FHIRModel
+import ImmPortAPI
+
+/// `immport-bridge reconcile STUDY...`: where ImmPort's FHIR server and its Shared Data API disagree.
+struct ReconcileCommand: AsyncParsableCommand {
+    enum FailOn: String, ExpressibleByArgument, CaseIterable {
+        case error, warning, none
+    }
+
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Report where a study's FHIR resources and Shared Data records disagree, as the mapping compares them.",
+        discussion: """
+            Pulls and links each STUDY as `export` does, then compares every field the mapping's links declare \
+            (docs/mappings.md). Findings: matched, mismatched, missing-in-fhir, missing-in-shared-data, \
+            not-compared, unlinked-fhir, unlinked-shared-data, duplicate, each with both values, the comparison, its \
+            severity and the mapping rule (FILE:LINE) that produced it. Reports: --report FILE, one or more; the \
+            format comes from the extension (.md, .html, .csv, .json; docs/reports.md). Without --report the \
+            Markdown goes to standard output. Matched fields are counted; --include-matched lists them too.
+
+            Exit status: 0 nothing reaches --fail-on; 1 something does; 2 a usage or input error (a bad mapping \
+            included); 3 a network or authentication error.
+
+            Example: immport-bridge reconcile SDY99901 --from Fixtures --report SDY99901.html --report SDY99901.csv
+            """
+    )
+
+    @Argument(help: "Study accessions, e.g. SDY1.")
+    var studies: [String]
+
+    @Option(name: .customLong("mapping"), help: "Mapping files, later ones overriding earlier ones (default: Mappings/immport.yaml).")
+    var mappings: [String] = []
+
+    @Option(help: "Read both sides from this directory (laid out like Fixtures/) instead of the servers.")
+    var from: String?
+
+    @Option(name: .customLong("report"), help: "A report to write: .md, .html, .csv or .json (repeatable).")
+    var reports: [String] = []
+
+    @Option(help: "The lowest severity that makes the exit status 1.")
+    var failOn: FailOn = .error
+
+    @Flag(help: "List matched fields too (they are always counted).")
+    var includeMatched = false
+
+    @Option(name: .long, help: ArgumentHelp("FHIR server base URL (default: $\(ImmPortService.fhir.environmentVariable), else \(ImmPortService.fhir.defaultBase)).", valueName: "url"))
+    var fhirBase: String?
+
+    @Option(name: .long, help: ArgumentHelp("Shared Data API base URL (default: $\(ImmPortService.sharedData.environmentVariable), else \(ImmPortService.sharedData.defaultBase)).", valueName: "url"))
+    var sharedDataBase: String?
+
+    @OptionGroup var client: ClientOptions
+
+    func validate() throws {
+        guard !studies.isEmpty else { throw ValidationError("name at least one study accession") }
+        for report in reports where ReportFormat(path: report) == nil {
+            throw ValidationError("--report \(report): the extension must be one of .md, .html, .csv, .json")
+        }
+    }
+
+    func run() async throws {
+        let mappingPaths = mappings.isEmpty ? ["Mappings/immport.yaml"] : mappings
+        if let from {
+            try await reconcile(source: .directory(from), mappingPaths: mappingPaths, diagnostics: DiagnosticsCollector())
+            return
+        }
+        do {
+            try await client.run { session in
+                let fhir = try session.fhirClient(baseFlag: fhirBase)
+                let sharedData = try session.sharedDataClient(baseFlag: sharedDataBase)
+                try await reconcile(source: .servers(fhir: fhir, sharedData: sharedData), mappingPaths: mappingPaths, diagnostics: session.diagnostics)
+            }
+        } catch let exit as ExitCode where exit == ExitCode(1) {
+            // ClientOptions reports set-up failures (key, base URL) as 1; for reconcile they are input errors.
+            throw ExitCode(2)
+        }
+    }
+
+    func reconcile(source: StudySource, mappingPaths: [String], diagnostics: DiagnosticsCollector) async throws {
+        let pipeline = BridgePipeline(mappingPaths: mappingPaths, source: source, diagnostics: diagnostics)
+        let targets = reports.isEmpty ? [("-", ReportFormat.markdown)] : reports.map { ($0, ReportFormat(path: $0)!) }
+        var summary = ReconcileSummary()
+        let stage = ReconcileStage(includeMatched: includeMatched)
+        var writers: [ReportWriter] = []
+        do {
+            try await pipeline.forEachLinkedStudy(studies: studies) { mapping, linked in
+                if writers.isEmpty {
+                    let header = ReportHeader(mapping: mapping, source: source, studies: studies)
+                    writers = try targets.map { try $0.1.writer(path: $0.0) }
+                    for writer in writers { try writer.begin(header) }
+                }
+                try stage.run(linked, summary: &summary) { finding in
+                    for writer in writers { try writer.write(finding) }
+                }
+            }
+            for writer in writers { try writer.finish(summary) }
+        } catch let failure as BridgeFailure {
+            for diagnostic in MappingStage.sorted(diagnostics.diagnostics) where diagnostic.severity == .error {
+                StandardError.write(diagnostic.description)
+            }
+            StandardError.write("immport-bridge reconcile: error: \(failure)")
+            throw ExitCode(failure.isNetwork ? 3 : failure.stage == .export ? 1 : 2)
+        }
+        let errors = summary.problemsBySeverity[.error] ?? 0
+        let warnings = summary.problemsBySeverity[.warning] ?? 0
+        StandardError.write("reconcile \(studies.joined(separator: ", ")): \(summary.findings) findings; \(errors) at error, \(warnings) at warning")
+        switch failOn {
+        case .error where errors > 0: throw ExitCode(1)
+        case .warning where errors + warnings > 0: throw ExitCode(1)
+        default: return
+        }
+    }
+}
