@@ -9,6 +9,12 @@ public struct ReconcileSummary: Sendable {
         /// Nil: the entity row (linked, unlinked, duplicate).
         public var field: String?
 
+        public init(study: String, link: String, field: String?) {
+            self.study = study
+            self.link = link
+            self.field = field
+        }
+
         public static func < (a: Key, b: Key) -> Bool {
             (a.study, a.link, a.field ?? "") < (b.study, b.link, b.field ?? "")
         }
