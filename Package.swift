@@ -110,7 +110,8 @@ let package = Package(
         ),
         .testTarget(
             name: "BridgeTests",
-            dependencies: ["Bridge", "FHIRModel", "FHIRPath", "ImmPortAPI", "TestSupport"],
+            // SyntheticFHIR: the large generated study (SyntheticImmPortStudy) the fixture tests write and check.
+            dependencies: ["Bridge", "FHIRModel", "FHIRPath", "ImmPortAPI", "SyntheticFHIR", "TestSupport"],
             // Broken mapping files, read by the tests from the source tree (not bundled).
             exclude: ["MappingCorpus"]
         ),

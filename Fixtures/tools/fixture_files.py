@@ -7,6 +7,18 @@ TAG = {"system": "https://github.com/immport-bridge/fixtures", "code": "syntheti
 def ref(t, i): return {"reference": f"{t}/{i}"}
 
 
+def party(role, t, i):
+    """A ResearchStudy.associatedParty of a research-study-party-role code."""
+    return {"role": {"coding": [{"system": "http://hl7.org/fhir/research-study-party-role", "code": role}]}, "party": ref(t, i)}
+
+
+SPECIES_CHARACTERISTIC = {
+    "code": {"text": "species"},
+    "valueCodeableConcept": {"coding": [{"system": "http://snomed.info/sct", "code": "337915000", "display": "Homo sapiens"}]},
+    "exclude": False}
+LABORATORY = [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "laboratory"}]}]
+
+
 def num(text):
     """A JSON number written exactly as `text` (13.50 stays 13.50): a marker string replaced after dumping."""
     return f"@@NUM:{text}@@"

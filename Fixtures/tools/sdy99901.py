@@ -2,7 +2,7 @@
 SDY99902, a small unrelated study on the same FHIR server. Its deliberate disagreements are listed in
 Fixtures/README.md and, for the default mapping, by discrepancies() below (written to Fixtures/discrepancies.json).
 """
-from fixture_files import TAG, finding, num, ref
+from fixture_files import LABORATORY, SPECIES_CHARACTERISTIC, TAG, finding, num, party, ref
 
 STUDY = "SDY99901"
 OTHER = "SDY99902"
@@ -45,10 +45,7 @@ def fhir_resources():
             "identifier": [{"system": f"{SYS}/arm", "value": acc}],
             "type": "person", "membership": "enumerated", "name": name,
             "description": f"{typ} arm of {STUDY} (synthetic)",
-            "characteristic": [{
-                "code": {"text": "species"},
-                "valueCodeableConcept": {"coding": [{"system": "http://snomed.info/sct", "code": "337915000", "display": "Homo sapiens"}]},
-                "exclude": False}],
+            "characteristic": [SPECIES_CHARACTERISTIC],
             "quantity": len(members),
             "member": [{"entity": m} for m in members],
         })
@@ -62,12 +59,9 @@ def fhir_resources():
         "period": {"start": "2021-03-01", "end": "2022-06-30"},
         "recruitment": {"targetNumber": 6, "actualNumber": 6},
         "associatedParty": [
-            {"role": {"coding": [{"system": "http://hl7.org/fhir/research-study-party-role", "code": "primary-investigator"}]},
-             "party": ref("PractitionerRole", "role-pi-1")},
-            {"role": {"coding": [{"system": "http://hl7.org/fhir/research-study-party-role", "code": "sponsor"}]},
-             "party": ref("Organization", "org-sponsor-1")},
-            {"role": {"coding": [{"system": "http://hl7.org/fhir/research-study-party-role", "code": "general-contact"}]},
-             "party": ref("Practitioner", "prac-contact-1")},
+            party("primary-investigator", "PractitionerRole", "role-pi-1"),
+            party("sponsor", "Organization", "org-sponsor-1"),
+            party("general-contact", "Practitioner", "prac-contact-1"),
         ],
         "comparisonGroup": [
             {"linkId": acc, "name": name, "type": {"text": typ}, "observedGroup": ref("Group", f"arm-{acc}")}
@@ -123,7 +117,7 @@ def fhir_resources():
             out.append({
                 "resourceType": "Observation", "id": oid, "meta": meta(),
                 "status": "final",
-                "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "laboratory"}]}],
+                "category": LABORATORY,
                 "code": {"coding": [{"system": "http://loinc.org", "code": loinc, "display": test}], "text": test},
                 "subject": ref("Patient", pid),
                 "specimen": ref("Specimen", f"specimen-BS99901{n:02d}1"),

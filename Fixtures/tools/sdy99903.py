@@ -6,7 +6,7 @@ file manifest. discrepancies() lists what the default mapping must report, and n
 """
 import hashlib
 
-from fixture_files import TAG, finding, num, ref
+from fixture_files import LABORATORY, SPECIES_CHARACTERISTIC, TAG, finding, num, party, ref
 
 STUDY = "SDY99903"
 BRIEF_TITLE = "Synthetic fixture: influenza cohort A"
@@ -131,12 +131,9 @@ def fhir_resources():
         "period": {"start": "2019-10-01T09:00:00-05:00"},  # still open on the FHIR side
         "recruitment": {"targetNumber": 10, "actualNumber": FHIR_ENROLLMENT},
         "associatedParty": [
-            {"role": {"coding": [{"system": "http://hl7.org/fhir/research-study-party-role", "code": "primary-investigator"}]},
-             "party": ref("PractitionerRole", "PER9990301-PI")},
-            {"role": {"coding": [{"system": "http://hl7.org/fhir/research-study-party-role", "code": "collaborator"}]},
-             "party": ref("PractitionerRole", "PER9990302-COI")},
-            {"role": {"coding": [{"system": "http://hl7.org/fhir/research-study-party-role", "code": "sponsor"}]},
-             "party": ref("Organization", "ORG9990302")},
+            party("primary-investigator", "PractitionerRole", "PER9990301-PI"),
+            party("collaborator", "PractitionerRole", "PER9990302-COI"),
+            party("sponsor", "Organization", "ORG9990302"),
         ],
         "comparisonGroup": [
             {"linkId": acc, "name": name, "type": {"text": typ}, "observedGroup": ref("Group", acc)}
@@ -149,10 +146,7 @@ def fhir_resources():
             "identifier": [{"system": "urn:immport:arm", "value": acc}] if has_identifier else None,
             "type": "person", "membership": "enumerated", "name": name,
             "description": f"{typ} arm of {STUDY} (synthetic)",
-            "characteristic": [{
-                "code": {"text": "species"},
-                "valueCodeableConcept": {"coding": [{"system": "http://snomed.info/sct", "code": "337915000", "display": "Homo sapiens"}]},
-                "exclude": False}],
+            "characteristic": [SPECIES_CHARACTERISTIC],
             "quantity": len(members),
             "member": [{"entity": ref("Patient", m)} for m in members],
         }))
@@ -222,7 +216,7 @@ def fhir_resources():
             out.append({
                 "resourceType": "Observation", "id": lt, "meta": meta(),
                 "status": "final",
-                "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "laboratory"}]}],
+                "category": LABORATORY,
                 "code": {"coding": [{"system": "http://loinc.org", "code": loinc, "display": test}], "text": test},
                 "subject": ref("Patient", acc),
                 "effectiveDateTime": f"2019-10-{7 + n:02d}",
