@@ -115,6 +115,8 @@ let package = Package(
             name: "BridgeTests",
             dependencies: [
                 "FHIRModel", "FHIRPath", "ImmPortAPI", "Bridge", "ImmPortTestServer", "TestSupport",
+                // SyntheticFHIR: the large generated study (SyntheticImmPortStudy) the fixture tests write and check.
+                "SyntheticFHIR",
                 .product(name: "Logging", package: "swift-log"),
             ],
             // Broken mapping files, read by the tests from the source tree (not bundled).

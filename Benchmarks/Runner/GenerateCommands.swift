@@ -4,7 +4,8 @@ import Glibc
 import FHIRModel
 import SyntheticFHIR
 
-/// `generate`: writes the synthetic NDJSON files the other benchmarks read.
+/// `generate`: writes the synthetic NDJSON files the other benchmarks read; `generate-study`: a synthetic ImmPort
+/// study with both sources and its discrepancy list, for the link, merge and reconcile benchmarks.
 enum GenerateCommands: BenchmarkFamily {
     static var commands: [BenchmarkCommand] {
         [
@@ -12,8 +13,20 @@ enum GenerateCommands: BenchmarkFamily {
             name: "generate",
             usage: "--out DIR [--patients N] [--observations N] [--studies N] [--specimens N] [--seed N] [--fhir-version r4|r5]",
             summary: "Write synthetic FHIR NDJSON (one file per resource type; R4 by default, deterministic for a seed).",
-            run: generate)
+            run: generate),
+        BenchmarkCommand(
+            name: "generate-study",
+            usage: "--subjects N --out DIR [--seed N] [--study SDY99990] [--fhir-layout files|ndjson]",
+            summary: "Write a SYNTHETIC ImmPort study laid out like Fixtures/ (fhir/, shared-data/, discrepancies.json; "
+                + "the same bytes for a seed). DIR must not exist or be empty.",
+            run: generateStudy),
     ]
+    }
+
+    static func seed(_ arguments: inout BenchmarkArguments) throws -> UInt64 {
+        guard let text = arguments.string("seed") else { return SyntheticFHIR.defaultSeed }
+        guard let value = UInt64(text) else { throw BenchmarkFailure(message: "--seed needs a whole number") }
+        return value
     }
 
     static func generate(_ arguments: inout BenchmarkArguments) throws -> [Measurement] {
@@ -22,14 +35,7 @@ enum GenerateCommands: BenchmarkFamily {
         let observations = try arguments.int("observations", default: 100_000)
         let studies = arguments.string("studies") == nil ? nil : try arguments.int("studies", default: 1)
         let specimens = arguments.string("specimens") == nil ? nil : try arguments.int("specimens", default: 0)
-        let seedText = arguments.string("seed")
-        let seed: UInt64
-        if let seedText {
-            guard let value = UInt64(seedText) else { throw BenchmarkFailure(message: "--seed needs a whole number") }
-            seed = value
-        } else {
-            seed = SyntheticFHIR.defaultSeed
-        }
+        let seed = try seed(&arguments)
         let versionText = arguments.string("fhir-version") ?? "r4"
         guard let version = FHIRVersion(rawValue: versionText.lowercased()) else {
             throw BenchmarkFailure(message: "--fhir-version must be r4 or r5, not '\(versionText)'")
@@ -54,5 +60,33 @@ enum GenerateCommands: BenchmarkFamily {
             measurements.append(m)
         }
         return measurements
+    }
+
+    static func generateStudy(_ arguments: inout BenchmarkArguments) throws -> [Measurement] {
+        guard let directory = arguments.string("out") else { throw BenchmarkFailure(message: "missing --out DIR") }
+        guard arguments.string("subjects") != nil else { throw BenchmarkFailure(message: "missing --subjects N") }
+        let subjects = try arguments.int("subjects", default: 0)
+        guard (1...999_999).contains(subjects) else { throw BenchmarkFailure(message: "--subjects must be from 1 to 999999") }
+        let seed = try seed(&arguments)
+        let study = arguments.string("study") ?? SyntheticImmPortStudy.defaultAccession
+        guard study.wholeMatch(of: /[A-Z]{2,}[0-9]+/) != nil else {
+            throw BenchmarkFailure(message: "--study must be an accession such as SDY99990, not '\(study)'")
+        }
+        let layoutText = arguments.string("fhir-layout") ?? "files"
+        guard let layout = SyntheticImmPortStudy.FHIRLayout(rawValue: layoutText) else {
+            throw BenchmarkFailure(message: "--fhir-layout must be files or ndjson, not '\(layoutText)'")
+        }
+        let start = Stopwatch.now()
+        let written = try SyntheticImmPortStudy(subjects: subjects, seed: seed, accession: study, fhirLayout: layout)
+            .write(to: directory)
+        var m = Measurement(name: "generate-study", file: directory)
+        m.bytes = written.bytes
+        m.documents = written.fhirResourceCount + written.sharedDataRecords.values.reduce(0, +)
+        m.runSeconds = [Stopwatch.now() - start]
+        m.notes = [
+            ("subjects", String(subjects)), ("seed", String(seed)), ("fhir-resources", String(written.fhirResourceCount)),
+            ("files", String(written.files)), ("discrepancies", String(written.discrepancies)),
+        ]
+        return [m]
     }
 }

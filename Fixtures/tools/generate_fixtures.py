@@ -1,287 +1,26 @@
 #!/usr/bin/env python3
-"""Writes the SYNTHETIC ImmPort study fixtures (Fixtures/fhir/ and Fixtures/shared-data/).
+"""Writes the SYNTHETIC ImmPort study fixtures: Fixtures/fhir/, Fixtures/shared-data/ and Fixtures/discrepancies.json.
 
-Everything here is invented: accessions SDY99901/SDY99902 are outside ImmPort's real range, names and values are
-made up. Field names follow ../shared/immport/shared-data-api.models.json and the real samples; FHIR resources are R5
-as HAPI serves them. The deliberate disagreements between the two sources are listed in Fixtures/README.md.
+Everything here is invented: accessions SDY99901/SDY99902/SDY99903 are outside ImmPort's real range, names and
+values are made up. Field names follow ../shared/immport/shared-data-api.models.json and the real samples; FHIR
+resources are R5 as HAPI serves them. Each study lives in its own module (sdy99901.py, sdy99903.py) with the list of
+its deliberate disagreements; Fixtures/README.md describes them.
 Run from the repository root: python3 Fixtures/tools/generate_fixtures.py
 """
-import json, os, re, shutil
+import json, os, shutil
+
+import sdy99901, sdy99903
+from fixture_files import write
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 FHIR = os.path.join(ROOT, "fhir")
 SDA = os.path.join(ROOT, "shared-data")
-STUDY = "SDY99901"
-OTHER = "SDY99902"
-SYS = "https://www.immport.org/fixture-synthetic"  # invented identifier system root
-UPDATED = "2026-01-15T10:00:00.000+00:00"
-TAG = {"system": "https://github.com/immport-bridge/fixtures", "code": "synthetic", "display": "Synthetic test fixture"}
+DISCREPANCIES = os.path.join(ROOT, "discrepancies.json")
 
-def meta(version="1"):
-    return {"versionId": version, "lastUpdated": UPDATED, "tag": [TAG]}
 
-ARMS = [
-    # accession, FHIR Group name, Shared Data arm name (deliberately spelled differently for the first arm), type
-    ("ARM9990101", "High dose vaccine", "High-dose vaccine", "Experimental"),
-    ("ARM9990102", "Placebo", "Placebo", "Placebo Comparator"),
-]
-# subject accession, arm index, FHIR gender, Shared Data gender, birth year, race, ethnicity
-SUBJECTS = [
-    ("SUB9990101", 0, "female", "Female", 1980, "White", "Not Hispanic or Latino"),
-    ("SUB9990102", 0, "male", "Male", 1975, "Asian", "Not Hispanic or Latino"),
-    ("SUB9990103", 0, "male", "Female", 1990, "White", "Hispanic or Latino"),  # gender differs between sources
-    ("SUB9990104", 1, "female", "Female", 1968, "Black or African American", "Not Hispanic or Latino"),
-    ("SUB9990105", 1, "male", "Male", 1988, "White", "Not Specified"),
-    ("SUB9990106", 1, "female", "Female", 1972, "Not Specified", "Unknown"),  # only in FHIR
-]
-SDA_ONLY_SUBJECT = ("SUB9990107", 1, None, "Male", 1985, "White", "Not Hispanic or Latino")  # only in Shared Data
-HEMOGLOBIN = {"SUB9990101": "13.5", "SUB9990102": "15.10", "SUB9990103": "12.3", "SUB9990104": "12.9",
-              "SUB9990105": "14.2", "SUB9990106": "13.0", "SUB9990107": "14.8"}
-SDA_HEMOGLOBIN_OVERRIDE = {"SUB9990103": "13.2"}  # lab value differs between sources
-WBC = {"SUB9990101": "6.1", "SUB9990102": "7.4", "SUB9990103": "5.9", "SUB9990104": "8.0",
-       "SUB9990105": "6.6", "SUB9990106": "4.9", "SUB9990107": "7.0"}
-
-def ref(t, i): return {"reference": f"{t}/{i}"}
-
-def write(path, obj):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        text = json.dumps(obj, indent=2, ensure_ascii=False)
-        text = re.sub(r'"@@NUM:([-0-9.eE+]+)@@"', r"\1", text)
-        f.write(text + "\n")
-
-def num(text):
-    """A JSON number written exactly as `text` (13.50 stays 13.50): a marker string replaced after dumping."""
-    return f"@@NUM:{text}@@"
-
-def fhir_resources():
-    out = []
-    study_id = f"study-{STUDY}"
-    groups = []
-    for acc, name, _, typ in ARMS:
-        members = [ref("Patient", f"subject-{s[0]}") for s in SUBJECTS if ARMS[s[1]][0] == acc]
-        groups.append({
-            "resourceType": "Group", "id": f"arm-{acc}", "meta": meta(),
-            "identifier": [{"system": f"{SYS}/arm", "value": acc}],
-            "type": "person", "membership": "enumerated", "name": name,
-            "description": f"{typ} arm of {STUDY} (synthetic)",
-            "characteristic": [{
-                "code": {"text": "species"},
-                "valueCodeableConcept": {"coding": [{"system": "http://snomed.info/sct", "code": "337915000", "display": "Homo sapiens"}]},
-                "exclude": False}],
-            "quantity": len(members),
-            "member": [{"entity": m} for m in members],
-        })
-    out.append({
-        "resourceType": "ResearchStudy", "id": study_id, "meta": meta("2"),
-        "identifier": [{"system": f"{SYS}/study", "value": STUDY}],
-        "title": "Synthetic fixture: immune response to a two-dose vaccine in healthy adults",
-        "status": "completed",
-        "primaryPurposeType": {"coding": [{"system": "http://hl7.org/fhir/research-study-prim-purp-type", "code": "basic-science"}]},
-        "description": "SYNTHETIC study for immport-bridge tests. Not ImmPort data.",
-        "period": {"start": "2021-03-01", "end": "2022-06-30"},
-        "recruitment": {"targetNumber": 6, "actualNumber": 6},
-        "associatedParty": [
-            {"role": {"coding": [{"system": "http://hl7.org/fhir/research-study-party-role", "code": "primary-investigator"}]},
-             "party": ref("PractitionerRole", "role-pi-1")},
-            {"role": {"coding": [{"system": "http://hl7.org/fhir/research-study-party-role", "code": "sponsor"}]},
-             "party": ref("Organization", "org-sponsor-1")},
-            {"role": {"coding": [{"system": "http://hl7.org/fhir/research-study-party-role", "code": "general-contact"}]},
-             "party": ref("Practitioner", "prac-contact-1")},
-        ],
-        "comparisonGroup": [
-            {"linkId": acc, "name": name, "type": {"text": typ}, "observedGroup": ref("Group", f"arm-{acc}")}
-            for acc, name, _, typ in ARMS],
-    })
-    out.extend(groups)
-    out.append({"resourceType": "Organization", "id": "org-site-1", "meta": meta(), "name": "Example University (synthetic)"})
-    out.append({"resourceType": "Organization", "id": "org-sponsor-1", "meta": meta(), "name": "Example Institute of Allergy (synthetic)"})
-    out.append({"resourceType": "Practitioner", "id": "prac-pi-1", "meta": meta(),
-                "identifier": [{"system": f"{SYS}/person", "value": "PER9990101"}],
-                "name": [{"family": "Doe", "given": ["Alex"], "prefix": ["Dr."]}]})
-    out.append({"resourceType": "Practitioner", "id": "prac-contact-1", "meta": meta(),
-                "identifier": [{"system": f"{SYS}/person", "value": "PER9990102"}],
-                "name": [{"family": "Roe", "given": ["Sam"]}]})
-    out.append({"resourceType": "PractitionerRole", "id": "role-pi-1", "meta": meta(),
-                "practitioner": ref("Practitioner", "prac-pi-1"), "organization": ref("Organization", "org-site-1"),
-                "code": [{"text": "Principal Investigator"}]})
-    for n, (sub, arm, gender, _, year, race, eth) in enumerate(SUBJECTS, start=1):
-        pid = f"subject-{sub}"
-        out.append({
-            "resourceType": "Patient", "id": pid, "meta": meta(),
-            "extension": [
-                {"url": "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race",
-                 "extension": [{"url": "text", "valueString": race}]},
-                {"url": "http://hl7.org/fhir/us/core/StructureDefinition/us-core-ethnicity",
-                 "extension": [{"url": "text", "valueString": eth}]}],
-            "identifier": [{"system": f"{SYS}/subject", "value": sub}],
-            "gender": gender, "birthDate": str(year),
-        })
-        out.append({
-            "resourceType": "ResearchSubject", "id": f"rs-{sub}", "meta": meta(),
-            "extension": [{"url": "https://www.immport.org/fixture-synthetic/StructureDefinition/arm",
-                           "valueReference": ref("Group", f"arm-{ARMS[arm][0]}")}],
-            "identifier": [{"system": f"{SYS}/subject", "value": sub}],
-            "status": "active",
-            "study": ref("ResearchStudy", study_id),
-            "subject": ref("Patient", pid),
-            "assignedComparisonGroup": ARMS[arm][0], "actualComparisonGroup": ARMS[arm][0],
-        })
-        obs_ids = []
-        for k, (stype, code) in enumerate([("Whole blood", "119297000"), ("Serum", "119364003")], start=1):
-            bs = f"BS99901{n:02d}{k}"
-            out.append({
-                "resourceType": "Specimen", "id": f"specimen-{bs}", "meta": meta(),
-                "identifier": [{"system": f"{SYS}/biosample", "value": bs}],
-                "type": {"coding": [{"system": "http://snomed.info/sct", "code": code, "display": stype}], "text": stype},
-                "subject": ref("Patient", pid),
-                "collection": {"collectedDateTime": f"2021-0{3 + k}-1{n}"},
-            })
-        for k, (test, loinc, unit, values) in enumerate([("Hemoglobin", "718-7", "g/dL", HEMOGLOBIN), ("Leukocytes", "6690-2", "10*3/uL", WBC)], start=1):
-            oid = f"lab-{sub}-{k}"
-            obs_ids.append(oid)
-            out.append({
-                "resourceType": "Observation", "id": oid, "meta": meta(),
-                "status": "final",
-                "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "laboratory"}]}],
-                "code": {"coding": [{"system": "http://loinc.org", "code": loinc, "display": test}], "text": test},
-                "subject": ref("Patient", pid),
-                "specimen": ref("Specimen", f"specimen-BS99901{n:02d}1"),
-                "effectiveDateTime": f"2021-04-1{n}",
-                "valueQuantity": {"value": num(values[sub]), "unit": unit, "system": "http://unitsofmeasure.org", "code": unit},
-            })
-        out.append({
-            "resourceType": "DiagnosticReport", "id": f"panel-{sub}", "meta": meta(),
-            "status": "final",
-            "code": {"text": "Complete blood count panel"},
-            "subject": ref("Patient", pid),
-            "effectiveDateTime": f"2021-04-1{n}",
-            "result": [ref("Observation", o) for o in obs_ids],
-        })
-    # An unrelated study on the same server: a pull of SDY99901 must not bring any of it.
-    out.append({"resourceType": "ResearchStudy", "id": f"study-{OTHER}", "meta": meta(),
-                "identifier": [{"system": f"{SYS}/study", "value": OTHER}],
-                "title": "Synthetic fixture: an unrelated study", "status": "active"})
-    out.append({"resourceType": "Patient", "id": "subject-SUB9990201", "meta": meta(),
-                "identifier": [{"system": f"{SYS}/subject", "value": "SUB9990201"}], "gender": "unknown"})
-    out.append({"resourceType": "ResearchSubject", "id": "rs-SUB9990201", "meta": meta(), "status": "active",
-                "study": ref("ResearchStudy", f"study-{OTHER}"), "subject": ref("Patient", "subject-SUB9990201")})
-    out.append({"resourceType": "Specimen", "id": "specimen-BS9990201", "meta": meta(),
-                "type": {"text": "Serum"}, "subject": ref("Patient", "subject-SUB9990201")})
-    return out
-
-def subject_block(sub, arm, gender, year, race, eth):
-    acc, _, sda_name, typ = ARMS[arm]
-    return {
-        "studyAccession": STUDY, "briefTitle": "Synthetic fixture: two-dose vaccine response",
-        "armAccession": acc, "armName": sda_name, "armDescription": f"{typ} arm (synthetic)",
-        "armTypeReported": typ, "armTypePreferred": typ,
-        "subjectAccession": sub, "ageEvent": "Age at enrollment", "ageEventSpecify": None, "ageUnit": "Years",
-        "maxSubjectAge": num(f"{2021 - year}.00"), "minSubjectAge": num(f"{2021 - year}.00"),
-        "subjectPhenotype": "Healthy", "subjectLocation": "Not Specified",
-        "max_subject_age_in_years": num(f"{2021 - year}.0"), "min_subject_age_in_years": num(f"{2021 - year}.0"),
-        "ancestral_population": None, "subjectDescription": None,
-        "ethnicity": eth, "gender": gender, "race": race, "raceSpecify": None,
-        "species": "Homo sapiens", "strain": None, "strain_characteristics": None,
-    }
-
-def shared_data():
+def lookups_and_search():
+    """Endpoints that are not one study's: two lookups and the paged study search."""
     files = {}
-    sda_subjects = [s for s in SUBJECTS if s[0] != "SUB9990106"] + [SDA_ONLY_SUBJECT]
-    files[f"api/study/{STUDY}"] = [{
-        "studyAccession": STUDY, "actualCompletionDate": "2022-06-30", "actualEnrollment": 6,
-        "actualStartDate": "2021-03-01", "ageUnit": "Years",
-        "briefDescription": "SYNTHETIC study for immport-bridge tests. Not ImmPort data.",
-        "briefTitle": "Synthetic fixture: two-dose vaccine response",
-        "clinicalTrial": "N", "description": "SYNTHETIC. Healthy adults received a high-dose vaccine or placebo.",
-        "dclId": 0, "doi": "10.99999/SYNTHETIC.SDY99901", "endpoints": "Antibody titres at day 28",
-        "genderIncluded": "Female, Male", "hypothesis": None, "initialDataReleaseDate": "2023-01-10",
-        "initialDataReleaseVersion": "DR48", "interventionAgent": "Synthetic vaccine",
-        "latestDataReleaseDate": "2025-07-01", "latestDataReleaseVersion": "DR55",
-        "maximumAge": "65", "minimumAge": "18",  # numbers as strings, as in real payloads
-        "objectives": "Not Specified", "officialTitle": "Synthetic fixture: immune response to a two-dose vaccine in healthy adults",
-        "sharedStudy": "Y", "sponsoringOrganization": "Example Institute of Allergy (synthetic)", "targetEnrollment": 6,
-    }]
-    files[f"api/study/summary/{STUDY}"] = {
-        "studyAccession": STUDY, "doi": "10.99999/SYNTHETIC.SDY99901",
-        "title": "Synthetic fixture: immune response to a two-dose vaccine in healthy adults",
-        "pi": "Alex Doe - Example University (synthetic)", "conditionStudied": "Healthy", "researchFocus": "Vaccine Response",
-        "briefDescription": "SYNTHETIC study for immport-bridge tests.", "startDate": "2021-03-01",
-        "detailedDescription": "SYNTHETIC.", "objectives": "Not Specified", "endpoints": "Antibody titres at day 28",
-        "genderIncluded": "Female, Male", "sexIncluded": None, "subjectsNumber": 6, "downloadPackages": None,
-        "contractGrant": "Synthetic grant", "program": "Synthetic program", "dataCompleteness": "0 - Descriptive data",
-        "hypothesis": None, "sharedStudy": "Y", "interventionAgent": "Synthetic vaccine",
-        "initialDataReleaseDate": "2023-01-10", "initialDataReleaseVersion": "DR48",
-        "latestDataReleaseDate": "2025-07-01", "latestDataReleaseVersion": "DR55",
-        "studyLinks": [{"studyLinkId": 1, "name": "Fixture notes", "type": None, "value": "https://example.org/synthetic"}],
-        "studyPubmeds": [{"id": {"pubmedId": "TBD", "studyAccession": STUDY}, "authors": "Doe A, Roe S", "doi": None,
-                          "issue": None, "journal": "Synthetic Journal", "month": "Jan", "pages": None,
-                          "title": "Not a real paper", "year": "2024"}],
-        "studyPersonnel": [
-            {"personAccession": "PER9990101", "roleInStudy": "Principal Investigator", "siteName": "Example University",
-             "email": None, "firstName": "Alex", "honorific": "Dr.", "lastName": "Doe",
-             "organization": "Example University (synthetic)", "suffixes": None, "titleInStudy": "PI"},
-            {"personAccession": "PER9990102", "roleInStudy": "Study Contact", "siteName": None,
-             "email": None, "firstName": "Sam", "honorific": None, "lastName": "Roe",
-             "organization": "Example University (synthetic)", "suffixes": None, "titleInStudy": None}],
-    }
-    files[f"api/study/arm/{STUDY}"] = [
-        {"armAccession": acc, "studyAccession": STUDY, "description": f"{typ} arm (synthetic)", "name": sda_name,
-         "typeReported": typ, "typePreferred": typ} for acc, _, sda_name, typ in ARMS]
-    files[f"api/study/personnel/{STUDY}"] = [
-        {"personAccession": p["personAccession"], "studyAccession": STUDY, "roleInStudy": p["roleInStudy"],
-         "siteName": p["siteName"], "email": p["email"], "firstName": p["firstName"], "honorific": p["honorific"],
-         "lastName": p["lastName"], "organization": p["organization"], "suffixes": p["suffixes"],
-         "titleInStudy": p["titleInStudy"]} for p in files[f"api/study/summary/{STUDY}"]["studyPersonnel"]]
-    demo, bio, lab, elisa = [], [], [], []
-    result_id = 9990001
-    for n, (sub, arm, _, gender, year, race, eth) in enumerate(sda_subjects, start=1):
-        block = subject_block(sub, arm, gender, year, race, eth)
-        demo.append(dict(block))
-        index = int(sub[-2:])
-        for k, stype in enumerate(["Whole blood", "Serum"], start=1):
-            bs = f"BS99901{index:02d}{k}"
-            row = dict(block); row.update({"biosampleAccession": bs, "plannedVisitAccession": "PV9990101",
-                                           "biosampleName": f"{sub} visit 1 {stype.lower()}", "type": stype, "subtype": None})
-            bio.append(row)
-        for k, (test, unit, values) in enumerate([("Hemoglobin", "g/dL", HEMOGLOBIN), ("Leukocytes", "10^3/uL", WBC)], start=1):
-            value = SDA_HEMOGLOBIN_OVERRIDE.get(sub, values[sub]) if test == "Hemoglobin" else values[sub]
-            row = dict(block); row.update({
-                "labTestPanelAccession": f"LTP99901{index:02d}", "labTestPanelNamePreferred": "Complete blood count",
-                "labTestPanelNameReported": "CBC", "labTestAccession": f"LT99901{index:02d}{k}",
-                "biosampleAccession": f"BS99901{index:02d}1", "labTestNamePreferred": test,
-                "labTestNameReported": test.upper(), "resultUnitPreferred": unit, "resultUnitReported": unit,
-                "resultValuePreferred": num(value), "resultValueReported": value, "plannedVisitAccession": "PV9990101"})
-            lab.append(row)
-        elisa.append({
-            "resultId": result_id, "ageEvent": "Age at enrollment", "ageEventSpecify": None, "ageUnit": "Years",
-            "ancestralPopulation": None, "analyteAccession": "ANA9990101", "analytePreferred": None,
-            "analyteReported": "Anti-fixture IgG", "armAccession": ARMS[arm][0], "armName": ARMS[arm][2],
-            "biosampleAccession": f"BS99901{index:02d}2", "biosampleType": "Serum", "biosampleSubtype": None,
-            "clinical": "N", "comments": None, "ethnicity": eth, "experimentAccession": "EXP9990101",
-            "expsampleAccession": f"ES99901{index:02d}", "gender": gender, "maxSubjectAge": num(f"{2021 - year}.00"),
-            "measurementTechnique": "ELISA", "minSubjectAge": num(f"{2021 - year}.00"), "plannedVisitAccession": "PV9990101",
-            "race": race, "raceSpecify": None, "repositoryAccession": None, "repositoryName": None,
-            "species": "Homo sapiens", "strain": None, "studyAccession": STUDY,
-            "studyTitle": "Synthetic fixture: two-dose vaccine response", "studyTimeCollected": num("28.00"),
-            "studyTimeCollectedUnit": "Days", "subjectAccession": sub, "subjectPhenotype": "Healthy",
-            "unitPreferred": None, "unitReported": "OD", "valuePreferred": None if index == 5 else num(f"{0.4 + index / 10:.2f}"),
-            "valueReported": "below detection" if index == 5 else f"{0.4 + index / 10:.2f}",
-            "treatmentAccession": None, "studyTimeT0EventSpecify": None, "studyTimeT0Event": "Time of initial vaccine administration"})
-        result_id += 1
-    elisa.append(dict(elisa[0], resultId=9990999, studyAccession=OTHER, subjectAccession="SUB9990201", armAccession="ARM9990201",
-                      armName="Single arm", biosampleAccession="BS9990201", expsampleAccession="ES9990201",
-                      studyTitle="Synthetic fixture: an unrelated study"))
-    files[f"api/study/demographic/{STUDY}"] = demo
-    files[f"api/study/biosample/{STUDY}"] = bio
-    files[f"api/study/labtest/{STUDY}"] = lab
-    files["result/elisa"] = elisa
-    files[f"api/study/manifest/{STUDY}"] = [{
-        "fileDetailsId": 9990001, "reportedMD5": None, "generatedMD5": "0123456789abcdef0123456789abcdef",
-        "studyAccession": STUDY, "filesizeBytes": 2048, "fileType": "Study Protocol", "fileAccession": "FILE9990101",
-        "fileName": "synthetic_protocol.pdf", "path": f"/{STUDY}/protocols/synthetic_protocol.pdf",
-        "dateFileUpdated": "2025-07-01T00:00:00.000+00:00", "fileUUID": "00000000-0000-4000-8000-000000099901",
-        "drsObjectCreated": "Y", "workspaceId": 99901, "aigeneratedKeywords": None, "aigeneratedSummary": None}]
     files["api/lookup/lkSpecies"] = [
         {"name": "Homo sapiens", "commonName": "Human", "link": None, "taxonomyId": "9606"},
         {"name": "Mus musculus", "commonName": "Mouse", "link": None, "taxonomyId": "10090"}]
@@ -290,9 +29,9 @@ def shared_data():
         {"name": "Not Specified", "description": "Not specified", "link": None}]
     hits = []
     for i, (acc, title, enrol, cond) in enumerate([
-            (STUDY, "Synthetic fixture: two-dose vaccine response", "6", ["Healthy"]),
-            (OTHER, "Synthetic fixture: an unrelated study", "1", ["Influenza"]),
-            ("SDY99903", "Synthetic fixture: influenza cohort A", "40", ["Influenza"]),
+            (sdy99901.STUDY, "Synthetic fixture: two-dose vaccine response", "6", ["Healthy"]),
+            (sdy99901.OTHER, "Synthetic fixture: an unrelated study", "1", ["Influenza"]),
+            (sdy99903.STUDY, sdy99903.BRIEF_TITLE, str(sdy99903.SHARED_DATA_ENROLLMENT), ["Influenza"]),
             ("SDY99904", "Synthetic fixture: influenza cohort B", "38", ["Influenza"]),
             ("SDY99905", "Synthetic fixture: allergy panel", "12", ["Allergy"])]):
         hits.append({"_index": "study", "_id": acc, "_score": 1.0, "_source": {
@@ -302,16 +41,47 @@ def shared_data():
                                  "hits": {"total": {"value": len(hits), "relation": "eq"}, "max_score": 1.0, "hits": hits}}
     return files
 
+
+def shared_data():
+    """Every Shared Data file; result files hold the rows of every study (the server filters them)."""
+    files = {}
+    for study_files in (sdy99901.shared_data(), sdy99903.shared_data(), lookups_and_search()):
+        for path, content in study_files.items():
+            if path.startswith("result/") and path in files:
+                files[path] = files[path] + content
+            else:
+                assert path not in files, path
+                files[path] = content
+    return files
+
+
+def discrepancy_list():
+    return {
+        "description": "Every deliberate disagreement between the FHIR and Shared Data sides of the Fixtures studies, as "
+                       "the default mapping sees it (Fixtures/README.md, 'The discrepancy list'). SYNTHETIC.",
+        "mapping": "Mappings/immport.yaml",
+        "studies": [sdy99901.STUDY, sdy99903.STUDY],
+        "discrepancies": sdy99901.discrepancies() + sdy99903.discrepancies(),
+    }
+
+
 def main():
     for d in (FHIR, SDA):
         if os.path.isdir(d): shutil.rmtree(d)
-    resources = fhir_resources()
+    resources = sdy99901.fhir_resources() + sdy99903.fhir_resources()
+    names = set()
     for r in resources:
-        name = "ResearchStudy-SDY-fixture" if r["id"] == f"study-{STUDY}" else f"{r['resourceType']}-{r['id']}"
+        name = "ResearchStudy-SDY-fixture" if r["id"] == f"study-{sdy99901.STUDY}" else f"{r['resourceType']}-{r['id']}"
+        assert name not in names, name
+        names.add(name)
         write(os.path.join(FHIR, name + ".json"), r)
-    for path, obj in shared_data().items():
+    files = shared_data()
+    for path, obj in files.items():
         write(os.path.join(SDA, path + ".json"), obj)
-    print(f"{len(resources)} FHIR resources, {len(shared_data())} Shared Data files")
+    listed = discrepancy_list()
+    write(DISCREPANCIES, listed)
+    print(f"{len(resources)} FHIR resources, {len(files)} Shared Data files, {len(listed['discrepancies'])} discrepancies")
+
 
 if __name__ == "__main__":
     main()

@@ -67,7 +67,10 @@ final class PullHarness: Sendable {
     static func expectedStudyKeys() throws -> Set<FHIRResourceKey> {
         let store = try FHIRFixtureStore(directory: ImmPortTestServer.fixturesDirectory + "/fhir")
         let unrelated: Set<String> = ["ResearchStudy/study-SDY99902", "Patient/subject-SUB9990201", "ResearchSubject/rs-SUB9990201", "Specimen/specimen-BS9990201"]
-        return Set(store.resources.compactMap(FHIRResourceKey.init(resource:)).filter { !unrelated.contains($0.description) })
+        // The second study's resources say where they came from (Fixtures/tools/sdy99903.py).
+        let secondStudy = store.resources.filter { $0["meta"]?["source"]?.stringValue == "#syntheticSDY99903" }
+        let excluded = unrelated.union(secondStudy.compactMap(FHIRResourceKey.init(resource:)).map(\.description))
+        return Set(store.resources.compactMap(FHIRResourceKey.init(resource:)).filter { !excluded.contains($0.description) })
     }
 }
 

@@ -19,20 +19,20 @@ import Testing
         try await Harness.with { h in
             var pages: [FHIRSearchPage] = []
             for try await page in h.fhir.search("Specimen", [("_count", "5")]) { pages.append(page) }
-            #expect(pages.count == 3)  // 13 specimens in pages of 5
-            #expect(pages.flatMap(\.entries).count == 13)
-            #expect(Set(pages.flatMap(\.entries).map(\.key)).count == 13)
+            #expect(pages.count == 6)  // 27 specimens (13 of SDY99901 and SDY99902, 14 of SDY99903) in pages of 5
+            #expect(pages.flatMap(\.entries).count == 27)
+            #expect(Set(pages.flatMap(\.entries).map(\.key)).count == 27)
             #expect(pages.allSatisfy { $0.total == nil }, "the server sends no total; paging must not need it")
             let nextRequests = h.server.state.requests.filter { $0.uri.contains("_getpages=") }
-            #expect(nextRequests.count == 2)
+            #expect(nextRequests.count == 5)
         }
     }
 
     @Test func oversizedCountIsCappedByTheServerAndStillComplete() async throws {
         try await Harness.with(configure: { $0.maxPageSize = 4 }) { h in
             let all = try await h.fhir.searchAll("Observation", [("_count", "500")])
-            #expect(all.count == 12)
-            #expect(h.fhir.pagesFetched == 3)
+            #expect(all.count == 27)
+            #expect(h.fhir.pagesFetched == 7)
         }
     }
 
@@ -68,8 +68,8 @@ import Testing
                 restarted = restarted || page.restartedAfterExpiry
             }
             #expect(restarted)
-            #expect(keys.count == 12)
-            #expect(Set(keys).count == 12, "a restarted search handed out duplicates")
+            #expect(keys.count == 27)
+            #expect(Set(keys).count == 27, "a restarted search handed out duplicates")
         }
     }
 
@@ -82,7 +82,7 @@ import Testing
                 keys += page.entries.map(\.key)
                 dropped += page.duplicatesDropped
             }
-            #expect(keys.count == 12 && Set(keys).count == 12)
+            #expect(keys.count == 27 && Set(keys).count == 27)
             #expect(dropped == 5)
         }
     }
@@ -95,7 +95,7 @@ import Testing
             for try await page in h.fhir.search("Observation", [("_count", "3")], options: .init(prefetch: true)) {
                 prefetched += page.entries.map(\.key)
             }
-            #expect(plain == prefetched && plain.count == 12)
+            #expect(plain == prefetched && plain.count == 27)
         }
     }
 
@@ -185,7 +185,7 @@ import Testing
                     #expect(entry.replacedSequence == nil)
                 }
             }
-            #expect(sequences == Array(0..<12))
+            #expect(sequences == Array(0..<27))
         }
     }
 }

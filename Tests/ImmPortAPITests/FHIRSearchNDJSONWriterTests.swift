@@ -32,10 +32,10 @@ import Testing
             }
             try writer.commit()
             #expect(duplicates == 5)
-            #expect(writer.resourceCount == 12 && writer.linesCopied == 12 && writer.unremovedSupersededLines == 0)
+            #expect(writer.resourceCount == 27 && writer.linesCopied == 27 && writer.unremovedSupersededLines == 0)
             let written = try lines(path)
-            #expect(written.count == 12)
-            #expect(Set(written.compactMap(FHIRResourceKey.init(resource:))).count == 12)
+            #expect(written.count == 27)
+            #expect(Set(written.compactMap(FHIRResourceKey.init(resource:))).count == 27)
             // Copied bytes are the fixture's compact JSON, which the writer would also produce from the tree.
             let text = try String(contentsOfFile: path, encoding: .utf8)
             #expect(text == written.map { FHIRJSONWriter().string($0) + "\n" }.joined())
@@ -57,11 +57,11 @@ import Testing
             }
             try writer.commit()
             #expect(replaced.count == 4, "page 3 repeats page 2's four resources, one version newer")
-            #expect(writer.linesWritten == 16 && writer.resourceCount == 12)
+            #expect(writer.linesWritten == 31 && writer.resourceCount == 27)
             let written = try lines(path)
-            #expect(written.count == 12)
+            #expect(written.count == 27)
             let keys = written.compactMap(FHIRResourceKey.init(resource:))
-            #expect(Set(keys).count == 12)
+            #expect(Set(keys).count == 27)
             for resource in written {
                 let key = try #require(FHIRResourceKey(resource: resource))
                 let original = try await h.fhir.read(key.type, id: key.id)

@@ -15,7 +15,7 @@ import Testing
             #expect(result.status == 0, "\(result.standardError)")
             let written = try h.ndjson("subjects.ndjson")
             let keys = written.map { "\($0.resourceType ?? "?")/\($0["id"]?.stringValue ?? "?")" }
-            #expect(keys.count == 12 && Set(keys).count == 12)
+            #expect(keys.count == 27 && Set(keys).count == 27)
             #expect(keys.filter { $0.hasPrefix("ResearchSubject/") }.count == 6 && keys.filter { $0.hasPrefix("Patient/") }.count == 6)
             #expect(
                 CLIHarness.line("fhir search", in: result.standardError)
@@ -34,7 +34,7 @@ import Testing
                 #expect(result.status == 0, "\(flags): \(result.standardError)")
                 #expect(
                     CLIHarness.line("fhir search", in: result.standardError)
-                        == "fhir search Observation: 3 pages, 12 resources (12 matches, 0 included), 5 duplicates dropped, 0 replaced by a newer version, 3 requests, 0 retries",
+                        == "fhir search Observation: 6 pages, 27 resources (27 matches, 0 included), 5 duplicates dropped, 0 replaced by a newer version, 6 requests, 0 retries",
                     "\(flags)")
                 outputs.append(try #require(FileManager.default.contents(atPath: h.path(name))).map { $0 })
             }
@@ -47,14 +47,14 @@ import Testing
             h.server.inject(.newerVersions, on: .searchPage(3))
             let toFile = try await h.run(["fhir", "search", "Observation", "_count=4", "--fhir-base", h.server.fhirBase, "-o", h.path("obs.ndjson")])
             #expect(toFile.status == 0, "\(toFile.standardError)")
-            #expect(try h.ndjson("obs.ndjson").count == 12)
-            #expect(CLIHarness.line("fhir search", in: toFile.standardError)?.contains("12 resources (12 matches, 0 included), 0 duplicates dropped, 4 replaced by a newer version") == true)
+            #expect(try h.ndjson("obs.ndjson").count == 27)
+            #expect(CLIHarness.line("fhir search", in: toFile.standardError)?.contains("27 resources (27 matches, 0 included), 0 duplicates dropped, 4 replaced by a newer version") == true)
 
             h.server.inject(.newerVersions, on: .searchPage(3))
             let toStdout = try await h.run(["fhir", "search", "Observation", "_count=4", "--fhir-base", h.server.fhirBase])
             #expect(toStdout.status == 0)
             let lines = toStdout.standardOutputText.split(separator: "\n")
-            #expect(lines.count == 16, "standard output cannot take lines back")
+            #expect(lines.count == 31, "standard output cannot take lines back")
             #expect(toStdout.standardError.contains("4 resources were received again in a newer version"))
         }
     }
