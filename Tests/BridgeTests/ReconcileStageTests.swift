@@ -49,7 +49,7 @@ import TestSupport
         let arm = try #require(findings.first { $0.link == "arms" && $0.field == "name" })
         #expect(arm.fhirValue == "High dose vaccine" && arm.sharedDataValue == "High-dose vaccine" && arm.severity == .warning)
         // 15.10 on both sides stays 15.10 as written, and matches.
-        #expect(!findings.contains { $0.accession == "BS99901021 + hemoglobin" })
+        #expect(!findings.contains { $0.accession == "BS99901021|hemoglobin" })
         #expect(findings.contains { $0.status == .unlinkedSharedData && $0.link == "patients" && $0.accession == "SUB9990107" })
         #expect(findings.contains { $0.status == .unlinkedFHIR && $0.link == "patients" && $0.fhirId == "subject-SUB9990106" })
     }

@@ -107,20 +107,25 @@ public enum LinkStage {
             let type = declaration.resourceType.value
             for resourceKey in study.pulled.fhir.keys(ofType: type) {
                 guard let resource = study.pulled.fhir[resourceKey], matchesWhere(resource, key: resourceKey) else { continue }
+                // Every part is read even after one fails, so a resource that does not link is reported with the
+                // whole key it appears to have.
                 var key: [String] = []
                 var used: [Int] = []
-                var guess: [String]?
+                var shown: [String] = []
+                var linkable = true
                 for (partIndex, part) in parts.enumerated() {
                     let found = keyValue(of: resource, resourceKey: resourceKey, part: part, known: partValues[partIndex])
-                    guard let alternative = found.alternative else {
-                        guess = found.value.map { key + [$0] }
-                        break
+                    if let value = found.value { shown.append(value) }
+                    guard let alternative = found.alternative, let value = found.value else {
+                        linkable = false
+                        continue
                     }
-                    key.append(found.value!)
+                    key.append(value)
                     used.append(alternative)
                 }
-                guard key.count == parts.count, recordsByKey[key] != nil || keyIsDuplicateOnSharedData(key) else {
-                    result.unlinkedFHIR.append(UnlinkedResource(resource: resourceKey, key: key.count == parts.count ? key : guess))
+                guard linkable, recordsByKey[key] != nil || keyIsDuplicateOnSharedData(key) else {
+                    result.unlinkedFHIR.append(UnlinkedResource(resource: resourceKey, key: shown.isEmpty ? nil : shown))
+                    result.shownKeyByResource[resourceKey] = shown.first
                     continue
                 }
                 if resourcesByKey[key] == nil { resourceKeyOrder.append(key) }
@@ -143,7 +148,7 @@ public enum LinkStage {
                     try handleDuplicate(side: .fhir, key: key, resources: resources, records: recordsByKey[key] ?? [])
                     switch declaration.duplicates.value {
                     case .report:
-                        for record in recordsByKey[key] ?? [] { claimed.insert(record) }
+                        for record in recordsByKey[key] ?? [] { claimed.insert(record) }  // in the duplicate now
                         continue
                     case .first, .error:
                         resources = [resources[0]]
@@ -184,6 +189,10 @@ public enum LinkStage {
                 duplicate.records = declaration.duplicates.value == .first ? Array(records.dropFirst()) : records
             } else if declaration.duplicates.value == .first {
                 duplicate.resources = Array(resources.dropFirst())
+            } else {
+                // Under `report` none of the resources links, so the records they share a key with are part of the
+                // same ambiguity: each entity must end in exactly one state.
+                duplicate.records = records
             }
             result.duplicates.append(duplicate)
         }
@@ -201,9 +210,11 @@ public enum LinkStage {
                 var candidates: [String]
                 switch alternative.value {
                 case .reference(_, let linkName):
+                    // The target's key in that link; for a target that did not link, the key it appeared to have
+                    // (never in `known`, so it only shows in reports).
                     candidates = evaluate(part.alternatives[index], on: resource, resourceKey: resourceKey).compactMap { reference in
-                        guard let target = FHIRReference(parsing: reference).resourceKey else { return nil }
-                        return study[link: linkName.value]?.accession(of: target)
+                        guard let target = FHIRReference(parsing: reference).resourceKey, let other = study[link: linkName.value] else { return nil }
+                        return other.accession(of: target) ?? other.shownKeyByResource[target]
                     }
                 case .idAccessionSuffix:
                     let ids = evaluate(part.alternatives[index], on: resource, resourceKey: resourceKey)

@@ -33,6 +33,8 @@ public struct LinkResult: Sendable {
     public func resource(forAccession accession: String) -> FHIRResourceKey? { resourceByAccession[accession] }
 
     var accessionByResource: [FHIRResourceKey: String] = [:]
+    /// For resources that did not link: the first part of the key they appeared to have.
+    var shownKeyByResource: [FHIRResourceKey: String] = [:]
     var resourceByAccession: [String: FHIRResourceKey] = [:]
 
     init(link: CompiledLink) {

@@ -5,8 +5,10 @@ import Foundation
 enum FieldComparison {
     static func equal(_ fhir: [String], _ sharedData: [String], by comparison: MappingComparison) -> Bool {
         switch comparison {
-        case .exact, .code, .date:
+        case .exact, .code:
             return fhir == sharedData
+        case .date(let precision):
+            return fhir.map { FieldValues.truncate($0, to: precision) } == sharedData.map { FieldValues.truncate($0, to: precision) }
         case .text:
             return fhir.map(folded) == sharedData.map(folded)
         case .set:

@@ -26,22 +26,20 @@ public struct ReconcileStage: Sendable {
             }
             summary.countLinked(study: accession, link: result.name, resourceType: type, severity: entitySeverity, result.pairs.count)
             for unlinked in result.unlinkedFHIR {
-                let finding = entity(.unlinkedFHIR, fhirId: unlinked.resource.id, accession: unlinked.key?.joined(separator: " + "),
+                let finding = entity(.unlinkedFHIR, fhirId: unlinked.resource.id, accession: unlinked.key?.joined(separator: "|"),
                     reason: unlinked.key == nil ? "no key value on the resource" : "no Shared Data record has this key")
                 summary.count(finding)
                 try sink(finding)
             }
-            // Under one-to-many, several records share a key: the entity is the key, reported once.
-            var reportedKeys = Set<[String]>()
+            // Each record is an entity, also under one-to-many (two lab results of a subject FHIR lacks are two).
             for unlinked in result.unlinkedSharedData {
-                if declaration.cardinality.value == .oneToMany, let key = unlinked.key, !reportedKeys.insert(key).inserted { continue }
-                let finding = entity(.unlinkedSharedData, fhirId: nil, accession: unlinked.key?.joined(separator: " + ") ?? "record \(unlinked.record)",
+                let finding = entity(.unlinkedSharedData, fhirId: nil, accession: unlinked.key?.joined(separator: "|") ?? "record \(unlinked.record)",
                     reason: unlinked.key == nil ? "the record has no key" : "no FHIR \(type) has this key")
                 summary.count(finding)
                 try sink(finding)
             }
             for duplicate in result.duplicates {
-                let key = duplicate.key.joined(separator: " + ")
+                let key = duplicate.key.joined(separator: "|")
                 for resource in duplicate.resources {
                     let finding = entity(.duplicate, fhirId: resource.id, accession: key, reason: "\(duplicate.side.rawValue) has this key more than once")
                     summary.count(finding)
@@ -72,7 +70,7 @@ public struct ReconcileStage: Sendable {
         let declaration = field.declaration
         var finding = Finding(
             study: study, status: .matched, link: link.name, resourceType: link.link.declaration.resourceType.value,
-            fhirId: pair.resource.id, accession: pair.key.joined(separator: " + "), field: declaration.name.value,
+            fhirId: pair.resource.id, accession: pair.key.joined(separator: "|"), field: declaration.name.value,
             comparison: declaration.comparison.value.description, severity: declaration.severity.value,
             rule: Self.rule(declaration.name.location))
         var sharedData = FieldValues.sharedData(declaration, record: record, codeMaps: codeMaps)
