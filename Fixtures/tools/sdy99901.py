@@ -53,7 +53,10 @@ def fhir_resources():
         "resourceType": "ResearchStudy", "id": study_id, "meta": meta("2"),
         "identifier": [{"system": f"{SYS}/study", "value": STUDY}],
         "title": "Synthetic fixture: immune response to a two-dose vaccine in healthy adults",
-        "status": "completed",
+        # R5's status is the record's publication status; how far the study got is progressStatus (R4's status).
+        "status": "active",
+        "progressStatus": [{"state": {"coding": [{"system": "http://hl7.org/fhir/research-study-status", "code": "completed"}]},
+                            "actual": True, "period": {"start": "2021-03-01", "end": "2022-06-30"}}],
         "primaryPurposeType": {"coding": [{"system": "http://hl7.org/fhir/research-study-prim-purp-type", "code": "basic-science"}]},
         "description": "SYNTHETIC study for immport-bridge tests. Not ImmPort data.",
         "period": {"start": "2021-03-01", "end": "2022-06-30"},

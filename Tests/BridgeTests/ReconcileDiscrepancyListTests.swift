@@ -19,8 +19,8 @@ import TestSupport
         }
     }
 
-    static func listed() throws -> [Entry] {
-        let list = try FHIRJSONReader().read(FileBytes.read(path: root + "/Fixtures/discrepancies.json"))
+    static func listed(from path: String = root + "/Fixtures/discrepancies.json") throws -> [Entry] {
+        let list = try FHIRJSONReader().read(FileBytes.read(path: path))
         return (list["discrepancies"]?.arrayValue ?? []).map { item in
             Entry(
                 study: item["study"]?.stringValue ?? "", link: item["link"]?.stringValue ?? "", field: item["field"]?.stringValue,
@@ -30,9 +30,9 @@ import TestSupport
         }
     }
 
-    static func found(study: String) async throws -> [Entry] {
+    static func found(study: String, root directory: String = root + "/Fixtures") async throws -> [Entry] {
         let diagnostics = DiagnosticsCollector()
-        let pipeline = BridgePipeline(mappingPaths: [root + "/Mappings/immport.yaml"], source: .directory(root + "/Fixtures"), diagnostics: diagnostics)
+        let pipeline = BridgePipeline(mappingPaths: [root + "/Mappings/immport.yaml"], source: .directory(directory), diagnostics: diagnostics)
         var entries: [Entry] = []
         var summary = ReconcileSummary()
         try await pipeline.forEachLinkedStudy(studies: [study]) { _, linked in
@@ -53,12 +53,19 @@ import TestSupport
         let expected = try Self.listed().filter { $0.study == study }
         #expect(!expected.isEmpty)
         let found = try await Self.found(study: study)
-        var unmatched = found
+        #expect(Self.difference(expected: expected, found: found) == nil)
+    }
+
+    /// Nil when both hold the same entries as many times each; else what differs, for the failure message.
+    static func difference(expected: [Entry], found: [Entry]) -> String? {
+        var unmatched: [Entry: Int] = [:]
+        for entry in found { unmatched[entry, default: 0] += 1 }
         var missing: [Entry] = []
         for entry in expected {
-            if let index = unmatched.firstIndex(of: entry) { unmatched.remove(at: index) } else { missing.append(entry) }
+            if let n = unmatched[entry], n > 0 { unmatched[entry] = n - 1 } else { missing.append(entry) }
         }
-        #expect(missing.isEmpty, "listed but not found:\n\(missing.map(\.description).joined(separator: "\n"))")
-        #expect(unmatched.isEmpty, "found but not listed:\n\(unmatched.map(\.description).joined(separator: "\n"))")
+        let extra = unmatched.flatMap { entry, n in Array(repeating: entry, count: n) }
+        guard !missing.isEmpty || !extra.isEmpty else { return nil }
+        return "listed but not found:\n\(missing.map(\.description).joined(separator: "\n"))\nfound but not listed:\n\(extra.map(\.description).joined(separator: "\n"))"
     }
 }

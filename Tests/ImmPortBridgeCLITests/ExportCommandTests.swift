@@ -9,6 +9,24 @@ import TestSupport
     static let root = SharedData.packageRoot
     static let mapping = root + "/Mappings/immport.yaml"
 
+    @Test func exportsTheSecondFixtureStudyWithItsAssayResultsAdverseEventsAndFiles() async throws {
+        try await CLIHarness.with { h in
+            let run = try await h.run(["export", "SDY99903", "--from", Self.root + "/Fixtures", "--mapping", Self.mapping, "-o", h.path("s.json")])
+            #expect(run.status == 0, "\(run.standardError)")
+            let bundle = try FHIRJSONReader().read(FileBytes.read(path: h.path("s.json")))
+            #expect(FHIRValidator(definitions: .r5).validate(bundle).filter { $0.severity == .error }.isEmpty)
+            let resources = (bundle["entry"]?.arrayValue ?? []).compactMap { $0["resource"] }
+            let types = Dictionary(grouping: resources, by: { $0.resourceType ?? "" }).mapValues(\.count)
+            #expect((types["AdverseEvent"] ?? 0) > 0 && (types["DocumentReference"] ?? 0) > 0)
+            for prefix in ["SDY99903-elisa-", "SDY99903-hai-", "SDY99903-neutabtiter-", "SDY99903-mbaa-", "SDY99903-elispot-"] {
+                #expect(resources.contains { ($0["id"]?.stringValue ?? "").hasPrefix(prefix) }, "no \(prefix) resource")
+            }
+            #expect(resources.filter { $0.resourceType == "DocumentReference" }.allSatisfy {
+                ($0["content"]?[0]?["attachment"]?["url"]?.stringValue ?? "").hasPrefix("drs://")
+            })
+        }
+    }
+
     @Test func exportsAFixtureStudyOfflineAsValidR5TwiceTheSame() async throws {
         try await CLIHarness.with { h in
             let first = try await h.run(["export", "SDY99901", "--from", Self.root + "/Fixtures", "--mapping", Self.mapping, "-o", h.path("a.json")])
@@ -34,6 +52,22 @@ import TestSupport
             #expect(run.standardError.contains("link patients: 5 linked, 1 only in FHIR (subject-SUB9990106), 1 only in Shared Data (SUB9990107)"), "\(run.standardError)")
             #expect(run.standardError.contains("link arms: 2 linked"))
             #expect(run.standardError.contains("link specimens: 10 linked, 2 only in FHIR"))
+        }
+    }
+
+    @Test(.sharedData("fhir/r5/xsd/fhir-single.xsd"), arguments: ["SDY99901", "SDY99903"])
+    func writesXMLValidAgainstTheR5Schema(study: String) async throws {
+        try await CLIHarness.with { h in
+            let xml = try await h.run(["export", study, "--from", Self.root + "/Fixtures", "--mapping", Self.mapping, "--format", "fhir-xml", "-o", h.path("s.xml")])
+            #expect(xml.status == 0, "\(xml.standardError)")
+            let xmllint = "/usr/bin/xmllint"
+            guard FileManager.default.isExecutableFile(atPath: xmllint) else {
+                if SharedData.isCI { Issue.record("xmllint (Debian libxml2-utils) is missing under CI") }
+                return
+            }
+            let schema = try SharedData.require("fhir/r5/xsd/fhir-single.xsd")
+            let check = try await ChildProcess.run(xmllint, ["--noout", "--schema", schema, h.path("s.xml")])
+            #expect(check.status == 0, "\(check.standardError.suffix(2000))")
         }
     }
 

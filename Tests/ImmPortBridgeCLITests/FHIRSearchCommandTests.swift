@@ -15,7 +15,7 @@ import Testing
             #expect(result.status == 0, "\(result.standardError)")
             let written = try h.ndjson("subjects.ndjson")
             let keys = written.map { "\($0.resourceType ?? "?")/\($0["id"]?.stringValue ?? "?")" }
-            #expect(keys.count == 27 && Set(keys).count == 27)
+            #expect(keys.count == 12 && Set(keys).count == 12)
             #expect(keys.filter { $0.hasPrefix("ResearchSubject/") }.count == 6 && keys.filter { $0.hasPrefix("Patient/") }.count == 6)
             #expect(
                 CLIHarness.line("fhir search", in: result.standardError)

@@ -100,13 +100,13 @@ public final class FHIRResourceInput {
 
     /// Reads until the detection rule has an answer (one line, usually a few bytes).
     static func detectFormat(fd: Int32, path: String, head: inout [UInt8]) throws -> FHIRFormat {
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        // One 64 KiB chunk at a time: the rule rarely needs more than the first line.
+        var chunk = FileBytes.zeroPage
         while true {
             let n = chunk.withUnsafeMutableBytes { SystemIO.read(fd, into: $0.baseAddress!, count: $0.count) }
             if n < 0 { throw FileIOError(path: path, operation: "read", code: SystemIO.lastError) }
             head.append(contentsOf: chunk[..<n])
             if let format = FHIRFormat.detect(head: head, atEnd: n == 0, path: path) { return format }
-            if chunk.count < 1 << 24 { chunk.append(contentsOf: repeatElement(0, count: chunk.count)) }
         }
     }
 

@@ -1,0 +1,51 @@
+import FHIRModel
+import Foundation
+import Testing
+import TestSupport
+
+/// The HTML reconciliation report opened in real headless Chromium (Debian's `chromium`; `.ci/run` installs it):
+/// no console error, no request for anything but the file itself, and a screenshot a person can look at
+/// (docs/reports.md shows it).
+@Suite struct HTMLReportInChromiumTests {
+    static let root = SharedData.packageRoot
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test func opensWithoutErrorsOrRequestsAndScreenshots() async throws {
+        guard let chromium = Self.chromium else {
+            if SharedData.isCI { Issue.record("chromium is missing under CI (.ci/run installs Debian's chromium)") }
+            return
+        }
+        try await CLIHarness.with { h in
+            let report = h.path("report.html")
+            let run = try await h.run(["reconcile", "SDY99901", "SDY99903", "--from", Self.root + "/Fixtures",
+                "--mapping", Self.root + "/Mappings/immport.yaml", "--include-matched", "--report", report, "--fail-on", "none"])
+            #expect(run.status == 0, "\(run.standardError)")
+            let netLog = h.path("net.json")
+            let screenshot = h.path("report.png")
+            let common = [
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=\(h.path("profile"))", "--enable-logging=stderr", "--v=0", "--log-net-log=\(netLog)",
+            ]
+            let dom = try await ChildProcess.run(chromium, common + ["--dump-dom", "file://\(report)"])
+            #expect(dom.status == 0, "\(dom.standardError.suffix(2000))")
+            // The script ran: it wrote how many rows are shown.
+            #expect(dom.standardOutputText.contains(" shown</span>"), "the page's script did not run")
+            let consoleErrors = dom.standardError.split(separator: "\n").filter {
+                $0.contains("CONSOLE") && ($0.contains("ERROR") || $0.contains("Uncaught"))
+            }
+            #expect(consoleErrors.isEmpty, "\(consoleErrors)")
+            let log = (try? String(contentsOfFile: netLog, encoding: .utf8)) ?? ""
+            for scheme in ["\"http://", "\"https://", "\"ws://", "\"wss://"] {
+                #expect(!log.contains("\"url\":\(scheme)"), "the report made a \(scheme) request")
+            }
+            let shot = try await ChildProcess.run(chromium, common + ["--screenshot=\(screenshot)", "--window-size=1280,900", "file://\(report)"])
+            #expect(shot.status == 0)
+            let png = try FileBytes.read(path: screenshot)
+            #expect(png.count > 10_000 && png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "no screenshot")
+            if let keep = ProcessInfo.processInfo.environment["IMMPORT_REPORT_SCREENSHOT"] {
+                try Data(png).write(to: URL(fileURLWithPath: keep))
+            }
+        }
+    }
+}
