@@ -220,7 +220,7 @@ struct FHIRTransactionProcessor: Sendable {
                     diagnostics: "HAPI-0960: Can not create resource with ID[\(key.id)], no resource with this ID exists and clients may only assign IDs which contain at least one non-numeric character")
             }
             if let ifMatch {
-                let wanted = Self.version(ofETag: ifMatch)
+                let wanted = FHIRETag.versionId(ifMatch)
                 guard existing?.versionId == wanted else {
                     throw FHIRRequestFailure(
                         status: 409, diagnostics: "Trying to update \(key)/_history/\(wanted) but this is not the current version", code: "conflict")
@@ -296,14 +296,6 @@ struct FHIRTransactionProcessor: Sendable {
         return try engine.matches(type: type, query: TestRequest.parseQuery(Substring(query)))
     }
 
-    /// `3` from `W/"3"`, `"3"` or `3`.
-    static func version(ofETag etag: String) -> String {
-        var text = Substring(etag)
-        if text.hasPrefix("W/") { text = text.dropFirst(2) }
-        if text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 { text = text.dropFirst().dropLast() }
-        return String(text)
-    }
-
     func responseEntry(_ result: EntryResult) -> FHIRElement {
         let location = "\(result.key)/_history/\(result.versionId)"
         let display = Self.storageResponseDisplays[result.code] ?? ""
@@ -318,7 +310,7 @@ struct FHIRTransactionProcessor: Sendable {
         return [
             "response": [
                 "status": .string("\(result.status) \(HTTPResponseStatus(statusCode: result.status).reasonPhrase)"),
-                "location": .string(location), "etag": .string("W/\"\(result.versionId)\""),
+                "location": .string(location), "etag": .string(FHIRETag.weak(versionId: result.versionId)),
                 "lastModified": .string(result.lastModified), "outcome": outcome,
             ]
         ]
