@@ -26,12 +26,16 @@ struct FHIRTransactionProcessor: Sendable {
     static let storageResponseCodeSystem = "https://hapifhir.io/fhir/CodeSystem/hapi-fhir-storage-response-code"
 
     let configuration: ImmPortTestServer.Configuration
-    let definitions: FHIRDefinitions
+    let version: FHIRVersion
 
     init(configuration: ImmPortTestServer.Configuration) {
         self.configuration = configuration
-        definitions = .forVersion(FHIRVersion.detect(fhirVersion: configuration.fhirVersion)?.version ?? .r5)
+        version = FHIRVersion.detect(fhirVersion: configuration.fhirVersion)?.version ?? .r5
     }
+
+    /// Asked for at the first transaction, not when the server starts: the tables take a moment to load, and most
+    /// servers (the pull benchmark's) never see a transaction.
+    var definitions: FHIRDefinitions { .forVersion(version) }
 
     /// What one request entry did.
     struct EntryResult: Sendable {
