@@ -136,7 +136,12 @@ struct FHIRRoutes: Sendable {
     }
 
     func outcome(_ status: Int, _ diagnostics: String, code: String = "processing") -> TestResponse {
-        json(HTTPResponseStatus(statusCode: status), Self.operationOutcome(diagnostics, code: code))
+        Self.outcome(status, diagnostics, code: code)
+    }
+
+    /// An error answer: `status` with an OperationOutcome of one issue.
+    static func outcome(_ status: Int, _ diagnostics: String, code: String = "processing") -> TestResponse {
+        TestResponse.json(HTTPResponseStatus(statusCode: status), FHIRJSONWriter().write(operationOutcome(diagnostics, code: code)), fhir: true)
     }
 
     static func operationOutcome(_ diagnostics: String, code: String = "processing") -> FHIRElement {

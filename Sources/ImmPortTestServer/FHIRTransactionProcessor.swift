@@ -80,9 +80,7 @@ struct FHIRTransactionProcessor: Sendable {
                 throw FHIRRequestFailure(status: 400, diagnostics: "HAPI-0527: Unable to process transaction where incoming Bundle.type = \(other)")
             }
         } catch {
-            return TestResponse.json(
-                HTTPResponseStatus(statusCode: error.status),
-                FHIRJSONWriter().write(FHIRRoutes.operationOutcome(error.diagnostics, code: error.code)), fhir: true)
+            return FHIRRoutes.outcome(error.status, error.diagnostics, code: error.code)
         }
     }
 
@@ -149,23 +147,13 @@ struct FHIRTransactionProcessor: Sendable {
 
         for entry in entries {
             guard case .create(let type, let ifNoneExist) = entry.operation else { continue }
-            if let ifNoneExist {
-                let found = try matches(type, ifNoneExist, in: store)
-                if found.count > 1 {
-                    throw FHIRRequestFailure(
-                        status: 412,
-                        diagnostics: "Failed to CREATE resource with match URL \"\(type)?\(ifNoneExist)\" because this search matched \(found.count) resources")
-                }
-                if let index = found.first {
-                    let existing = store.resources[index]
-                    let key = FHIRResourceKey(resource: existing)!
-                    results[entry.position] = EntryResult(
-                        status: 200, key: key, versionId: existing.versionId ?? "1",
-                        lastModified: existing["meta"]?["lastUpdated"]?.stringValue ?? lastUpdated,
-                        code: "SUCCESSFUL_CREATE_WITH_CONDITIONAL_MATCH")
-                    if let placeholder = entry.placeholder { substitutions[placeholder] = key.description }
-                    continue
-                }
+            if let ifNoneExist, let index = try match(type, ifNoneExist, for: "CREATE", in: store) {
+                let existing = store.resources[index]
+                let key = FHIRResourceKey(resource: existing)!
+                results[entry.position] = Self.unchanged(
+                    existing, key: key, code: "SUCCESSFUL_CREATE_WITH_CONDITIONAL_MATCH", lastUpdated: lastUpdated)
+                if let placeholder = entry.placeholder { substitutions[placeholder] = key.description }
+                continue
             }
             let key = FHIRResourceKey(type: type, id: store.assignID(forType: type))
             var resource = entry.resource
@@ -194,13 +182,7 @@ struct FHIRTransactionProcessor: Sendable {
                 ifMatch = condition
             case .conditionalUpdate(let type, let query):
                 conditional = true
-                let found = try matches(type, query, in: store)
-                if found.count > 1 {
-                    throw FHIRRequestFailure(
-                        status: 412,
-                        diagnostics: "Failed to UPDATE resource with match URL \"\(type)?\(query)\" because this search matched \(found.count) resources")
-                }
-                if let index = found.first {
+                if let index = try match(type, query, for: "UPDATE", in: store) {
                     key = FHIRResourceKey(resource: store.resources[index])!
                     if let bodyID = entry.bodyID, bodyID != key.id {
                         throw FHIRRequestFailure(
@@ -247,10 +229,10 @@ struct FHIRTransactionProcessor: Sendable {
             case .put(let existing?, let conditional):
                 status = 200
                 if content == self.content(of: existing.objectValue ?? FHIRObject()) {
-                    results[write.position] = EntryResult(
-                        status: 200, key: write.key, versionId: existing.versionId ?? "1",
-                        lastModified: existing["meta"]?["lastUpdated"]?.stringValue ?? lastUpdated,
-                        code: conditional ? "SUCCESSFUL_UPDATE_WITH_CONDITIONAL_MATCH_NO_CHANGE" : "SUCCESSFUL_UPDATE_NO_CHANGE")
+                    results[write.position] = Self.unchanged(
+                        existing, key: write.key,
+                        code: conditional ? "SUCCESSFUL_UPDATE_WITH_CONDITIONAL_MATCH_NO_CHANGE" : "SUCCESSFUL_UPDATE_NO_CHANGE",
+                        lastUpdated: lastUpdated)
                     continue
                 }
                 version = String((existing.versionId.flatMap { Int($0) } ?? 0) + 1)
@@ -292,12 +274,26 @@ struct FHIRTransactionProcessor: Sendable {
         return object
     }
 
-    /// Indexes of the resources of `type` that the search `query` finds, through the server's search engine. A type
+    /// The position of the one resource of `type` that the search `query` finds (through the server's search
+    /// engine), nil when none does; several fail the conditional `operation` (`CREATE`, `UPDATE`) with 412. A type
     /// the server holds nothing of and has no search parameters for matches nothing.
-    func matches(_ type: String, _ query: String, in store: FHIRFixtureStore) throws(FHIRRequestFailure) -> [Int] {
-        guard FHIRSearchEngine.referenceParameters[type] != nil || !store.indexes(ofType: type).isEmpty else { return [] }
+    func match(_ type: String, _ query: String, for operation: String, in store: FHIRFixtureStore) throws(FHIRRequestFailure) -> Int? {
+        guard FHIRSearchEngine.referenceParameters[type] != nil || !store.indexes(ofType: type).isEmpty else { return nil }
         let engine = FHIRSearchEngine(store: store, ignored: configuration.ignoredSearchParameters)
-        return try engine.matches(type: type, query: TestRequest.parseQuery(Substring(query)))
+        let found = try engine.matches(type: type, query: TestRequest.parseQuery(Substring(query)))
+        guard found.count <= 1 else {
+            throw FHIRRequestFailure(
+                status: 412,
+                diagnostics: "Failed to \(operation) resource with match URL \"\(type)?\(query)\" because this search matched \(found.count) resources")
+        }
+        return found.first
+    }
+
+    /// The answer for an entry that wrote nothing: the resource as it is.
+    static func unchanged(_ existing: FHIRElement, key: FHIRResourceKey, code: String, lastUpdated: String) -> EntryResult {
+        EntryResult(
+            status: 200, key: key, versionId: existing.versionId ?? "1",
+            lastModified: existing["meta"]?["lastUpdated"]?.stringValue ?? lastUpdated, code: code)
     }
 
     func responseEntry(_ result: EntryResult) -> FHIRElement {

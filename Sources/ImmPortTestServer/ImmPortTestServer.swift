@@ -136,10 +136,7 @@ final class Router: Sendable {
             // Answered as if the server never got to the request: a faulted transaction changes nothing.
             response = .text(.ok, "")
         } else if request.bodyTooLarge {
-            response = TestResponse.json(
-                .payloadTooLarge,
-                FHIRJSONWriter().write(FHIRRoutes.operationOutcome("request body larger than \(configuration.maxRequestBodyBytes) bytes", code: "too-costly")),
-                fhir: isFHIR)
+            response = FHIRRoutes.outcome(413, "request body larger than \(configuration.maxRequestBodyBytes) bytes", code: "too-costly")
         } else if request.method != .GET, !(isFHIR && request.method == .POST) {
             response = .text(.methodNotAllowed, "only GET is served, and POST of a transaction or batch to /fhir")
         } else if isFHIR {
@@ -160,7 +157,7 @@ final class Router: Sendable {
             if let retryAfter { response.headers.append(("Retry-After", retryAfter)) }
         case .status(let code)?:
             response = isFHIR
-                ? TestResponse.json(HTTPResponseStatus(statusCode: code), FHIRJSONWriter().write(FHIRRoutes.operationOutcome("HAPI-0389: injected failure \(code)")), fhir: true)
+                ? FHIRRoutes.outcome(code, "HAPI-0389: injected failure \(code)")
                 : sharedData?.springError(code, "Injected", message: "injected failure", path: request.path) ?? .text(HTTPResponseStatus(statusCode: code), "injected")
         case .truncatedJSON?:
             response.body = Array(response.body.prefix(response.body.count / 2))
