@@ -122,10 +122,11 @@ let package = Package(
             // Broken mapping files, read by the tests from the source tree (not bundled).
             exclude: ["MappingCorpus"]
         ),
-        // Runs the built immport-bridge executable (as users do: exit codes, stderr, files) against the test server.
+        // Runs the built immport-bridge executable (as users do: exit codes, stderr, files) against the test server;
+        // ImmPortAPI to load what it exports into that server.
         .testTarget(
             name: "ImmPortBridgeCLITests",
-            dependencies: ["FHIRModel", "ImmPortTestServer", "TestSupport"]
+            dependencies: ["FHIRModel", "ImmPortAPI", "ImmPortTestServer", "TestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

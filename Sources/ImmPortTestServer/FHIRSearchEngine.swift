@@ -18,17 +18,12 @@ struct FHIRSearchEngine: Sendable {
     /// Parameters that shape the result rather than filter it.
     static let resultParameters: Set<String> = ["_count", "_total", "_format", "_pretty", "_elements", "_summary", "_sort"]
 
-    struct Failure: Error {
-        var status: Int
-        var diagnostics: String
-    }
-
     let store: FHIRFixtureStore
     var ignored: Set<String> = []
 
-    func matches(type: String, query: [(String, String)]) throws(Failure) -> [Int] {
+    func matches(type: String, query: [(String, String)]) throws(FHIRRequestFailure) -> [Int] {
         guard Self.referenceParameters[type] != nil || !store.indexes(ofType: type).isEmpty else {
-            throw Failure(status: 404, diagnostics: "HAPI-0302: Unknown resource type '\(type)' - Server knows how to handle: \(store.types)")
+            throw FHIRRequestFailure(status: 404, diagnostics: "HAPI-0302: Unknown resource type '\(type)' - Server knows how to handle: \(store.types)")
         }
         var result = store.indexes(ofType: type)
         for (name, value) in query {
@@ -49,7 +44,7 @@ struct FHIRSearchEngine: Sendable {
                 }
             } else {
                 let known = ["_id", "identifier"] + (Self.referenceParameters[type]?.keys.sorted() ?? [])
-                throw Failure(
+                throw FHIRRequestFailure(
                     status: 400,
                     diagnostics: "HAPI-0524: Unknown search parameter \"\(name)\" for resource type \"\(type)\". Valid search parameters for this search are: \(known)")
             }
@@ -58,7 +53,7 @@ struct FHIRSearchEngine: Sendable {
     }
 
     /// Resources that `_include`/`_revinclude` add for `matches`, leaving out those already in `excluded`.
-    func included(for matches: [Int], query: [(String, String)], excluded: Set<Int>) throws(Failure) -> [Int] {
+    func included(for matches: [Int], query: [(String, String)], excluded: Set<Int>) throws(FHIRRequestFailure) -> [Int] {
         var seen = excluded
         var result: [Int] = []
         func add(_ index: Int) {
@@ -67,7 +62,7 @@ struct FHIRSearchEngine: Sendable {
         for (name, value) in query where name == "_include" || name == "_revinclude" {
             let parts = value.split(separator: ":").map(String.init)
             guard parts.count >= 2, let path = Self.referenceParameters[parts[0]]?[parts[1]] else {
-                throw Failure(status: 400, diagnostics: "HAPI-2015: Invalid \(name) parameter value: \"\(value)\"")
+                throw FHIRRequestFailure(status: 400, diagnostics: "HAPI-2015: Invalid \(name) parameter value: \"\(value)\"")
             }
             let targetType = parts.count > 2 ? parts[2] : nil
             if name == "_include" {

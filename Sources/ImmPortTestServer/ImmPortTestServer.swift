@@ -5,9 +5,12 @@ import NIOPosix
 import Synchronization
 
 /// A loopback HTTP server that serves Fixtures/ the way ImmPort's HAPI FHIR R5 server (`/fhir`) and its Shared Data
-/// API (`/data/query`) answer, with switchable faults. For tests and benchmarks only.
+/// API (`/data/query`) answer, with switchable faults; `POST /fhir` takes transaction and batch Bundles as HAPI
+/// does (`FHIRTransactionProcessor`). For tests and benchmarks only.
 public final class ImmPortTestServer: Sendable {
     public struct Configuration: Sendable {
+        /// The FHIR resources the server starts with (`FHIRFixtureStore(resources: [])` for an empty server);
+        /// transactions change the server's copy (`state.fhirStore`), not this one.
         public var fhir: FHIRFixtureStore
         /// Root of the Shared Data fixture files; nil serves no Shared Data API.
         public var sharedDataDirectory: String?
@@ -26,6 +29,8 @@ public final class ImmPortTestServer: Sendable {
         public var ignoredSearchParameters: Set<String> = []
         /// Study accessions whose Shared Data endpoints answer 403.
         public var restrictedStudies: [String] = []
+        /// Larger request bodies are answered 413 without being read into memory.
+        public var maxRequestBodyBytes = 64 << 20
 
         public init(fhir: FHIRFixtureStore, sharedDataDirectory: String? = nil) {
             self.fhir = fhir
@@ -50,12 +55,13 @@ public final class ImmPortTestServer: Sendable {
     }()
 
     public let configuration: Configuration
-    public let state = ServerState()
+    public let state: ServerState
     private let channel: Mutex<(any Channel)?> = Mutex(nil)
     private let boundPort = Mutex(0)
 
     public init(configuration: Configuration) {
         self.configuration = configuration
+        state = ServerState(fhir: configuration.fhir)
     }
 
     /// Starts listening on `host` (loopback) and `port` (0 = any free port); returns the port.
@@ -114,7 +120,7 @@ final class Router: Sendable {
     init(configuration: ImmPortTestServer.Configuration, state: ServerState) {
         self.configuration = configuration
         self.state = state
-        fhir = FHIRRoutes(store: configuration.fhir, configuration: configuration)
+        fhir = FHIRRoutes(configuration: configuration)
         sharedData = configuration.sharedDataDirectory.map { SharedDataRoutes(directory: $0, configuration: configuration) }
     }
 
@@ -126,8 +132,13 @@ final class Router: Sendable {
         let fault = state.takeFault(uri: request.uri, searchPage: searchPage)
 
         var response: TestResponse
-        if request.method != .GET {
-            response = .text(.methodNotAllowed, "only GET is served")
+        if fault?.replacesResponse == true {
+            // Answered as if the server never got to the request: a faulted transaction changes nothing.
+            response = .text(.ok, "")
+        } else if request.bodyTooLarge {
+            response = FHIRRoutes.outcome(413, "request body larger than \(configuration.maxRequestBodyBytes) bytes", code: "too-costly")
+        } else if request.method != .GET, !(isFHIR && request.method == .POST) {
+            response = .text(.methodNotAllowed, "only GET is served, and POST of a transaction or batch to /fhir")
         } else if isFHIR {
             let base = "http://127.0.0.1:\(port.withLock { $0 })\(fhirPrefix)"
             response = fhir.respond(to: request, path: String(request.path.dropFirst(fhirPrefix.count)), baseURL: base, state: state, fault: fault)
@@ -146,7 +157,7 @@ final class Router: Sendable {
             if let retryAfter { response.headers.append(("Retry-After", retryAfter)) }
         case .status(let code)?:
             response = isFHIR
-                ? TestResponse.json(HTTPResponseStatus(statusCode: code), FHIRJSONWriter().write(FHIRRoutes.operationOutcome("HAPI-0389: injected failure \(code)")), fhir: true)
+                ? FHIRRoutes.outcome(code, "HAPI-0389: injected failure \(code)")
                 : sharedData?.springError(code, "Injected", message: "injected failure", path: request.path) ?? .text(HTTPResponseStatus(statusCode: code), "injected")
         case .truncatedJSON?:
             response.body = Array(response.body.prefix(response.body.count / 2))
@@ -186,6 +197,8 @@ final class TestHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     let router: Router
     var head: HTTPRequestHead?
+    var body: [UInt8] = []
+    var bodyTooLarge = false
 
     init(router: Router) { self.router = router }
 
@@ -193,14 +206,25 @@ final class TestHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             self.head = head
+            body = []
+            bodyTooLarge = false
             router.state.record(head)
-        case .body:
-            break
+        case .body(let part):
+            // A body over the limit is read to its end and dropped, then answered 413 (the connection stays usable).
+            guard !bodyTooLarge else { return }
+            if body.count + part.readableBytes > router.configuration.maxRequestBodyBytes {
+                bodyTooLarge = true
+                body = []
+            } else {
+                body += part.readableBytesView
+            }
         case .end:
             guard let head else { return }
             self.head = nil
+            let request = TestRequest(head: head, body: body, bodyTooLarge: bodyTooLarge)
+            body = []
             router.state.beginResponse()
-            let response = router.respond(to: TestRequest(head: head))
+            let response = router.respond(to: request)
             if response.delay > 0 {
                 let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 context.eventLoop.scheduleTask(in: .milliseconds(Int64(response.delay * 1000))) {

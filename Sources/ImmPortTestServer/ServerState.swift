@@ -1,7 +1,8 @@
 import NIOHTTP1
 import Synchronization
 
-/// What the server remembers between requests: stored searches, armed faults, the requests it saw.
+/// What the server remembers between requests: the FHIR resources (which transactions change), stored searches,
+/// armed faults, the requests it saw.
 public final class ServerState: Sendable {
     struct Search: Sendable {
         var matches: [Int]
@@ -12,12 +13,14 @@ public final class ServerState: Sendable {
 
     /// One request as the server received it.
     public struct RecordedRequest: Sendable {
+        public var method: String
         public var uri: String
         public var headers: [(String, String)]
         public func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
     }
 
     private struct Storage {
+        var fhir: FHIRFixtureStore
         var searches: [String: Search] = [:]
         var nextSearch = 1
         var faults: [FaultRule] = []
@@ -27,7 +30,20 @@ public final class ServerState: Sendable {
         var maxInFlight = 0
     }
 
-    private let storage = Mutex(Storage())
+    private let storage: Mutex<Storage>
+
+    init(fhir: FHIRFixtureStore) {
+        storage = Mutex(Storage(fhir: fhir))
+    }
+
+    /// The FHIR resources as they are now (a copy: later writes do not change it).
+    public var fhirStore: FHIRFixtureStore { storage.withLock { $0.fhir } }
+
+    /// Runs `body` on the FHIR resources under the state's lock: no request sees a transaction half applied, and
+    /// transactions run one after another.
+    func updateFHIRStore<R>(_ body: (inout FHIRFixtureStore) -> R) -> R {
+        storage.withLock { body(&$0.fhir) }
+    }
 
     func storeSearch(_ search: Search) -> String {
         storage.withLock { state in
@@ -67,7 +83,8 @@ public final class ServerState: Sendable {
     }
 
     func record(_ head: HTTPRequestHead) {
-        let request = RecordedRequest(uri: head.uri, headers: head.headers.map { ($0.name, $0.value) })
+        let request = RecordedRequest(
+            method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) })
         storage.withLock { $0.requests.append(request) }
     }
 

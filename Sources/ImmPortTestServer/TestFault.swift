@@ -21,6 +21,16 @@ public enum TestFault: Sendable, Equatable {
     case status(Int)
 }
 
+extension TestFault {
+    /// The fault's answer takes the place of the real one, which is then not worked out at all.
+    var replacesResponse: Bool {
+        switch self {
+        case .tooManyRequests, .serviceUnavailable, .status: return true
+        case .resetMidBody, .truncatedJSON, .slow, .gone, .duplicateEntries, .newerVersions: return false
+        }
+    }
+}
+
 /// Which requests a fault hits.
 public enum FaultTarget: Sendable, Equatable {
     case any

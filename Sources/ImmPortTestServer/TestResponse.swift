@@ -39,19 +39,28 @@ struct TestRequest: Sendable {
     var query: [(String, String)]
     var uri: String
     var headers: HTTPHeaders
+    /// The request body, whole; empty when there was none or when it exceeded the server's limit.
+    var body: [UInt8]
+    /// The body was larger than `Configuration.maxRequestBodyBytes` and was dropped unread (answered 413).
+    var bodyTooLarge: Bool
 
-    init(head: HTTPRequestHead) {
+    init(head: HTTPRequestHead, body: [UInt8] = [], bodyTooLarge: Bool = false) {
         method = head.method
         uri = head.uri
         headers = head.headers
+        self.body = body
+        self.bodyTooLarge = bodyTooLarge
         let parts = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         path = Self.decode(String(parts[0]))
-        query = parts.count > 1
-            ? parts[1].split(separator: "&").map { pair in
-                let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                return (Self.decode(String(kv[0])), kv.count > 1 ? Self.decode(String(kv[1])) : "")
-            }
-            : []
+        query = parts.count > 1 ? Self.parseQuery(parts[1]) : []
+    }
+
+    /// `a=1&b=x%7Cy` as percent-decoded pairs in order (repeats kept).
+    static func parseQuery(_ text: Substring) -> [(String, String)] {
+        text.split(separator: "&").map { pair in
+            let kv = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            return (decode(String(kv[0])), kv.count > 1 ? decode(String(kv[1])) : "")
+        }
     }
 
     func values(_ name: String) -> [String] { query.filter { $0.0 == name }.map(\.1) }

@@ -2,7 +2,8 @@ import FHIRModel
 import Logging
 import Synchronization
 
-/// A client for a FHIR server (HAPI FHIR R5 at ImmPort): capabilities, searches that page, read and vread.
+/// A client for a FHIR server (HAPI FHIR R5 at ImmPort): capabilities, searches that page, read and vread, and
+/// transactions (loading what the bridge made into a server).
 public final class FHIRClient: Sendable {
     /// The service base, checked when it was made (and with the key, if one goes with it).
     public let base: ServiceBase
@@ -65,6 +66,59 @@ public final class FHIRClient: Sendable {
             for entry in page.entries { collection.add(entry.resource) }
         }
         return collection
+    }
+
+    /// `POST [base]` of a `transaction` or `batch` Bundle (`application/fhir+json`); returns the server's
+    /// `transaction-response` / `batch-response` Bundle, one entry per request entry (read it with
+    /// `FHIRTransactionResponse`). A failed transaction is an `ImmPortAPIError` carrying the server's
+    /// OperationOutcome texts. Retried after a failure only when sending it twice cannot do more than sending it
+    /// once (`isIdempotent`).
+    public func transaction(_ bundle: FHIRElement) async throws -> FHIRElement {
+        let type = bundle["type"]?.stringValue ?? ""
+        guard bundle.resourceType == "Bundle", type == "transaction" || type == "batch" else {
+            let what = bundle.resourceType == "Bundle" ? "a Bundle of type \(type.isEmpty ? "(none)" : type)" : bundle.resourceType.map { "a \($0)" } ?? "JSON \(bundle.kindName)"
+            throw ImmPortAPIError(
+                .invalidArgument, method: "POST", url: redact(base.url), message: "a transaction needs a Bundle of type transaction or batch, not \(what)")
+        }
+        let sent = bundle["entry"]?.arrayValue?.count ?? 0
+        let expected = type + "-response"
+        return try await transport.post(
+            base.url, body: FHIRJSONWriter().write(bundle), contentType: "application/fhir+json", accept: Self.accept,
+            bearerToken: apiKey?.value, idempotent: Self.isIdempotent(bundle)
+        ) { response in
+            let tree = try FHIRJSONReader().read(response.body)
+            guard tree.resourceType == "Bundle", tree["type"]?.stringValue == expected else {
+                let got = tree.resourceType == "Bundle" ? "a Bundle of type \(tree["type"]?.stringValue ?? "(none)")" : tree.resourceType ?? "JSON \(tree.kindName)"
+                throw ImmPortAPIError(
+                    .invalidResponse, url: response.redactedURL, status: response.status, message: "expected a \(expected) Bundle, got \(got)")
+            }
+            let answered = tree["entry"]?.arrayValue?.count ?? 0
+            guard answered == sent else {
+                throw ImmPortAPIError(
+                    .invalidResponse, url: response.redactedURL, status: response.status,
+                    message: "the \(expected) has \(answered) entries for the \(sent) sent")
+            }
+            return tree
+        }
+    }
+
+    /// Whether sending `bundle` again after a failure (a timeout, a lost connection, a 503) leaves the server as
+    /// sending it once would, so that it may be retried like a GET. True when every entry is a `PUT` without
+    /// `ifMatch` (update by id, which creates when missing, or conditional update), a conditional create (`POST`
+    /// with `ifNoneExist`) or a read: a repeat finds what the first send wrote and changes nothing, though its
+    /// answer may say `200 OK` where the lost one said `201 Created`. A plain `POST` would create a second
+    /// resource and an `ifMatch` fails once the first send moved the version on, so such a Bundle (and any
+    /// DELETE or PATCH) is sent once.
+    public static func isIdempotent(_ bundle: FHIRElement) -> Bool {
+        (bundle["entry"]?.arrayValue ?? []).allSatisfy { entry in
+            let request = entry["request"]
+            switch request?["method"]?.stringValue {
+            case "PUT"?: return request?["ifMatch"] == nil
+            case "POST"?: return !(request?["ifNoneExist"]?.stringValue ?? "").isEmpty
+            case "GET"?, "HEAD"?: return true
+            default: return false
+            }
+        }
     }
 
     func fetchResource(_ url: String, expecting type: String) async throws -> FHIRElement {

@@ -7,7 +7,8 @@ import NIOHTTP1
 import Synchronization
 
 /// The one HTTP transport of the tool: pooled connections, gzip, timeouts, bounded concurrency, retries of
-/// idempotent requests with backoff, and redaction of the API key from everything it logs or throws.
+/// idempotent requests with backoff, and redaction of the API key from everything it logs or throws. GET, and POST
+/// with a body (a FHIR transaction).
 public final class HTTPTransport: Sendable {
     public let configuration: HTTPTransportConfiguration
     public let redactor: SecretRedactor
@@ -63,6 +64,50 @@ public final class HTTPTransport: Sendable {
         _ url: String, accept: String = "application/json", bearerToken: String? = nil,
         decode: @Sendable (HTTPResponseData) throws -> T
     ) async throws -> T {
+        try await perform(
+            Outgoing(method: .GET, body: nil, contentType: nil, idempotent: true), url, accept: accept,
+            bearerToken: bearerToken, decode: decode)
+    }
+
+    /// POSTs `body` (of `contentType`) to `url` and hands the complete response to `decode`. Only the caller knows
+    /// whether sending it twice does the same as sending it once: with `idempotent` it is retried exactly like a
+    /// GET; without, it is sent once and any failure is thrown, a lost connection or a timeout included, because
+    /// the server may have acted on it. Redirects are followed only when they keep the method (307, 308).
+    /// The API key rules are those of `get`.
+    public func post<T: Sendable>(
+        _ url: String, body: [UInt8], contentType: String, accept: String = "application/json",
+        bearerToken: String? = nil, idempotent: Bool, decode: @Sendable (HTTPResponseData) throws -> T
+    ) async throws -> T {
+        try await perform(
+            Outgoing(method: .POST, body: body, contentType: contentType, idempotent: idempotent), url, accept: accept,
+            bearerToken: bearerToken, decode: decode)
+    }
+
+    /// What a request sends besides its URL and headers.
+    struct Outgoing: Sendable {
+        var method: HTTPMethod
+        var body: [UInt8]?
+        var contentType: String?
+        /// May be sent again after a failure.
+        var idempotent: Bool
+    }
+
+    func perform<T: Sendable>(
+        _ outgoing: Outgoing, _ url: String, accept: String, bearerToken: String?,
+        decode: @Sendable (HTTPResponseData) throws -> T
+    ) async throws -> T {
+        do {
+            return try await attempt(outgoing, url, accept: accept, bearerToken: bearerToken, decode: decode)
+        } catch var error as ImmPortAPIError {
+            error.method = outgoing.method.rawValue
+            throw error
+        }
+    }
+
+    private func attempt<T: Sendable>(
+        _ outgoing: Outgoing, _ url: String, accept: String, bearerToken: String?,
+        decode: @Sendable (HTTPResponseData) throws -> T
+    ) async throws -> T {
         let started = ContinuousClock.now
         let retry = configuration.retry
         var currentURL = url
@@ -89,7 +134,7 @@ public final class HTTPTransport: Sendable {
             do {
                 let (target, sentToken, attempt) = (currentURL, token, attempts)
                 outcome = try await limiter.withPermit { [self] in
-                    try await send(target, accept: accept, token: sentToken, attempt: attempt)
+                    try await send(outgoing, target, accept: accept, token: sentToken, attempt: attempt)
                 }
             } catch let error as CancellationError {
                 throw error
@@ -117,7 +162,9 @@ public final class HTTPTransport: Sendable {
                         error.attempts = attempts
                         throw error.redacted(by: redactor)
                     }
-                } else if (300..<400).contains(status), status != 304, let location = response.headers.first(name: "location") {
+                } else if (300..<400).contains(status), status != 304, let location = response.headers.first(name: "location"),
+                    outgoing.method == .GET || status == 307 || status == 308
+                {
                     redirects += 1
                     attempts -= 1
                     guard redirects <= 5 else {
@@ -141,6 +188,10 @@ public final class HTTPTransport: Sendable {
                 failure = error
             }
 
+            guard outgoing.idempotent else {
+                failure.message += "; not retried: the request is not idempotent and the server may have acted on it"
+                throw failure
+            }
             lastError = failure
             let elapsed = Self.seconds(ContinuousClock.now - started)
             let wait = retryAfter ?? retry.backoffSeconds(afterFailedAttempts: attempts)
@@ -165,19 +216,29 @@ public final class HTTPTransport: Sendable {
         case failed(ImmPortAPIError)
     }
 
-    private func send(_ url: String, accept: String, token: String?, attempt: Int) async throws -> AttemptOutcome {
+    private func send(_ outgoing: Outgoing, _ url: String, accept: String, token: String?, attempt: Int) async throws -> AttemptOutcome {
         var request = HTTPClientRequest(url: url)
-        request.method = .GET
+        request.method = outgoing.method
         request.headers.add(name: "User-Agent", value: configuration.userAgent)
         request.headers.add(name: "Accept", value: accept)
         request.headers.add(name: "Accept-Encoding", value: "gzip")
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body = outgoing.body {
+            if let contentType = outgoing.contentType { request.headers.add(name: "Content-Type", value: contentType) }
+            request.body = .bytes(ByteBuffer(bytes: body))
+            counters.withLock { $0.bytesSent += body.count }
+        }
         let shownURL = redactor.redact(url)
         if logger.logLevel <= .trace {
             let shownHeaders = request.headers.map { name, value in
                 name.lowercased() == "authorization" ? "\(name): Bearer \(SecretRedactor.placeholder)" : "\(name): \(value)"
             }
-            logger.trace("GET", metadata: ["url": "\(shownURL)", "attempt": "\(attempt)", "headers": "\(shownHeaders.joined(separator: ", "))"])
+            logger.trace(
+                "\(outgoing.method.rawValue)",
+                metadata: [
+                    "url": "\(shownURL)", "attempt": "\(attempt)", "headers": "\(shownHeaders.joined(separator: ", "))",
+                    "body_bytes": "\(outgoing.body?.count ?? 0)",
+                ])
         }
         let response = try await client.execute(
             request, timeout: .milliseconds(Int64(configuration.requestTimeoutSeconds * 1000)), logger: logger)

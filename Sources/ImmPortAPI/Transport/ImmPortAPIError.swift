@@ -23,7 +23,9 @@ public struct ImmPortAPIError: Error, Sendable, CustomStringConvertible {
     }
 
     public var kind: Kind
-    /// `GET <url>` with secrets removed; empty when no request was involved.
+    /// The request's method (`GET`, `POST`), shown before the URL.
+    public var method = "GET"
+    /// The request's URL with secrets removed; empty when no request was involved.
     public var url: String
     public var status: Int?
     public var message: String
@@ -33,9 +35,11 @@ public struct ImmPortAPIError: Error, Sendable, CustomStringConvertible {
     public var attempts: Int
 
     public init(
-        _ kind: Kind, url: String, status: Int? = nil, message: String, diagnostics: [String] = [], attempts: Int = 1
+        _ kind: Kind, method: String = "GET", url: String, status: Int? = nil, message: String, diagnostics: [String] = [],
+        attempts: Int = 1
     ) {
         self.kind = kind
+        self.method = method
         self.url = url
         self.status = status
         self.message = message
@@ -44,7 +48,7 @@ public struct ImmPortAPIError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        var text = url.isEmpty ? "" : "GET \(url): "
+        var text = url.isEmpty ? "" : "\(method) \(url): "
         if let status { text += "HTTP \(status): " }
         text += message
         if !diagnostics.isEmpty { text += " [" + diagnostics.joined(separator: "; ") + "]" }

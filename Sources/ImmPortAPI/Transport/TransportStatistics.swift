@@ -6,6 +6,8 @@ public struct TransportStatistics: Sendable, Equatable {
     public var retries = 0
     /// Body bytes after decompression.
     public var bytesReceived = 0
+    /// Request body bytes (POST), retries included.
+    public var bytesSent = 0
 
     public init() {}
 }
