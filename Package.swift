@@ -93,7 +93,7 @@ let package = Package(
         .executableTarget(name: "immport-test-server", dependencies: ["ImmPortTestServer"], path: "Benchmarks/TestServer"),
         .executableTarget(
             name: "immport-bridge-bench",
-            dependencies: ["FHIRModel", "FHIRPath", "FHIRViews", "SyntheticFHIR"],
+            dependencies: ["FHIRModel", "FHIRPath", "FHIRViews", "SyntheticFHIR", "Bridge", "ImmPortAPI"],
             path: "Benchmarks/Runner"
         ),
         .testTarget(name: "FHIRModelTests", dependencies: ["FHIRModel", "SyntheticFHIR", "TestSupport"]),

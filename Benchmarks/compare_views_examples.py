@@ -13,8 +13,8 @@ usage: python compare_views_examples.py [--binary PATH] [--shared DIR] [--keep D
   (pysof from PyPI in a venv, e.g. Benchmarks/.venv; the binary defaults to .build/debug/immport-bridge)
 Exits 0 when every view matches, 1 otherwise.
 
-Known difference (not an input question): for a contained reference (`#newborn`) `getReferenceKey()` gives the
-contained id here and nothing in pysof 0.2.6; `observation_reference_keys` shows it (5 apgar-score examples).
+All ten views give the same rows (2026-12-05). `getReferenceKey()` gives nothing for a contained reference
+(`#newborn`), as pysof 0.2.6 does, since the one reference model (FHIRModel/Identity) came in.
 pysof's wheel may need the system OpenSSL in place of its bundled copy: see run-peers.sh.
 """
 import argparse

@@ -25,6 +25,7 @@ enum BenchmarkRegistry {
         XMLBenchmarks.self,
         ViewBenchmarks.self,
         FHIRPathBenchmarks.self,
+        BridgeBenchmarks.self,
     ] }
 
     static var commands: [BenchmarkCommand] { families.flatMap { $0.commands } }

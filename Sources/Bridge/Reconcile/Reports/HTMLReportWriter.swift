@@ -33,6 +33,7 @@ final class HTMLReportWriter: ReportWriter {
         var html = """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
+            <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>Reconciliation report: \(Self.escape(header.studies.joined(separator: ", ")))</title>
             <style>\(Self.style)</style></head><body>
