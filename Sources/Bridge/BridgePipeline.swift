@@ -41,7 +41,7 @@ public struct BridgePipeline: Sendable {
         let pull = PullStage(plan: plan, mapping: mapping, source: source, diagnostics: diagnostics)
         var directoryResources: FHIRResourceCollection?
         if case .directory(let root) = source {
-            do { directoryResources = try PullStage.readDirectory(root) } catch {
+            do { directoryResources = try PullStage.readDirectory(root) } catch let failure as BridgeFailure { throw failure } catch {
                 throw BridgeFailure(stage: .pull, message: "\(error)")
             }
         }
@@ -49,6 +49,8 @@ public struct BridgePipeline: Sendable {
             let pulled: PulledStudy
             do {
                 pulled = try await pull.run(accession: study, directoryResources: directoryResources)
+            } catch let failure as BridgeFailure {
+                throw BridgeFailure(stage: failure.stage, message: "\(study): \(failure.message)")
             } catch let error as ImmPortAPIError {
                 throw BridgeFailure(stage: .pull, message: "\(study): \(error)", isNetwork: true)
             } catch {
@@ -56,7 +58,7 @@ public struct BridgePipeline: Sendable {
             }
             let linked: LinkedStudy
             do { linked = try LinkStage.run(pulled, mapping: mapping, diagnostics: diagnostics) } catch {
-                throw BridgeFailure(stage: .link, message: "\(study): \(error)")
+                throw BridgeFailure(stage: .link, message: "\(study): \(error.message)")
             }
             do { try body(mapping, linked) } catch let failure as BridgeFailure { throw failure } catch {
                 throw BridgeFailure(stage: .export, message: "\(study): \(error)")
@@ -73,24 +75,4 @@ public struct BridgePipeline: Sendable {
         }
         return bundles
     }
-}
-
-/// A stage could not go on.
-public struct BridgeFailure: Error, Sendable, CustomStringConvertible {
-    public enum Stage: String, Sendable {
-        case mapping, pull, link, merge, export
-    }
-
-    public var stage: Stage
-    public var message: String
-    /// A network or authentication failure (the CLI's exit code 3).
-    public var isNetwork = false
-
-    public init(stage: Stage, message: String, isNetwork: Bool = false) {
-        self.stage = stage
-        self.message = message
-        self.isNetwork = isNetwork
-    }
-
-    public var description: String { "\(stage.rawValue): \(message)" }
 }

@@ -18,15 +18,12 @@ public struct ExportStage: Sendable {
         self.base = base
     }
 
-    public struct Failure: Error, Sendable, CustomStringConvertible {
-        public var description: String
-    }
 
-    func makeDirectory() throws(Failure) {
+    func makeDirectory() throws(BridgeFailure) {
         do {
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         } catch {
-            throw Failure(description: "\(output): cannot create the output directory: \(error.localizedDescription)")
+            throw BridgeFailure(stage: .export, message: "\(output): cannot create the output directory: \(error.localizedDescription)")
         }
     }
 

@@ -5,19 +5,16 @@ import ImmPortAPI
 /// The link stage: hash joins of each link's FHIR resources and Shared Data records on their normalised keys
 /// (docs/mappings.md, "Links"). The tables hold keys and positions, not copies of resources or records.
 public enum LinkStage {
-    public struct Failure: Error, Sendable, CustomStringConvertible {
-        public var description: String
-    }
 
     /// Links every link of `mapping` in order. A duplicate under `duplicates: error` stops the stage; everything
     /// else that does not join is a result, not an error. Which key convention linked is reported as a note.
     public static func run(
         _ pulled: PulledStudy, mapping: CompiledMapping, diagnostics: DiagnosticsCollector
-    ) throws(Failure) -> LinkedStudy {
+    ) throws(BridgeFailure) -> LinkedStudy {
         var study = LinkedStudy(pulled: pulled, mapping: mapping, links: [])
         let accessionSuffix: Regex<AnyRegexOutput>
         do { accessionSuffix = try Regex("(?:\(mapping.accessionPattern))$") } catch {
-            throw Failure(description: "accessionPattern \(mapping.accessionPattern): \(error)")
+            throw BridgeFailure(stage: .link, message: "accessionPattern \(mapping.accessionPattern): \(error)")
         }
         for link in mapping.links {
             var joiner = Joiner(
@@ -63,7 +60,7 @@ public enum LinkStage {
 
         var declaration: LinkDeclaration { link.declaration }
 
-        mutating func run() throws(Failure) -> LinkResult {
+        mutating func run() throws(BridgeFailure) -> LinkResult {
             let records = study.pulled.sharedData[declaration.endpoint.value]?.records ?? []
             let parts = link.keyParts
 
@@ -178,11 +175,10 @@ public enum LinkStage {
             result.duplicates.contains { $0.side == .sharedData && $0.key == key }
         }
 
-        mutating func handleDuplicate(side: LinkDuplicate.Side, key: [String], resources: [FHIRResourceKey], records: [Int]) throws(Failure) {
+        mutating func handleDuplicate(side: LinkDuplicate.Side, key: [String], resources: [FHIRResourceKey], records: [Int]) throws(BridgeFailure) {
             let what = side == .fhir ? "\(resources.count) \(declaration.resourceType.value) resources" : "\(records.count) records"
             if declaration.duplicates.value == .error {
-                throw Failure(
-                    description: "\(declaration.name.location): link \(declaration.name.value): \(what) share the key \(key.joined(separator: " + ")) (duplicates: error)")
+                throw BridgeFailure(stage: .link, message: "\(declaration.name.location): link \(declaration.name.value): \(what) share the key \(key.joined(separator: " + ")) (duplicates: error)")
             }
             var duplicate = LinkDuplicate(side: side, key: key, resources: resources, records: [])
             if side == .sharedData {

@@ -11,19 +11,15 @@ public struct FHIRDirectoryPull: Sendable {
         self.plan = plan
     }
 
-    public struct Failure: Error, Sendable, CustomStringConvertible {
-        public var description: String
-    }
 
     /// The study's resources among `all`, in the order the plan's steps find them.
     public func select(
         accession: String, from all: FHIRResourceCollection, source: String, diagnostics: DiagnosticsCollector
-    ) throws(Failure) -> FHIRResourceCollection {
+    ) throws(BridgeFailure) -> FHIRResourceCollection {
         let studyType = plan.study.resourceType
         let studies = all.keys(ofType: studyType).filter { all[$0].map { StudyPuller.isStudy($0, accession) } ?? false }
         guard studies.count == 1, let studyKey = studies.first else {
-            throw Failure(
-                description: studies.isEmpty
+            throw BridgeFailure(stage: .pull, message: studies.isEmpty
                     ? "\(source): no \(studyType) has the id or an identifier value \(accession)"
                     : "\(source): \(studies.count) \(studyType) resources have the id or identifier \(accession): \(studies.map(\.description).joined(separator: ", "))")
         }
@@ -64,7 +60,7 @@ public struct FHIRDirectoryPull: Sendable {
                 keysByStep[step.id] = keys
             }
         } catch {
-            throw Failure(description: "\(source): evaluating the pull plan: \(error)")
+            throw BridgeFailure(stage: .pull, message: "\(source): evaluating the pull plan: \(error)")
         }
         return selected
     }

@@ -16,16 +16,13 @@ public struct PullStage: Sendable {
         self.diagnostics = diagnostics
     }
 
-    public struct Failure: Error, Sendable, CustomStringConvertible {
-        public var description: String
-    }
 
     /// The resources of a directory's `fhir/`, read once and shared by every study of a run.
     public static func readDirectory(_ root: String) throws -> FHIRResourceCollection {
         var all = FHIRResourceCollection()
         let folder = root + "/fhir"
         guard let names = DirectoryListing.names(in: folder) else {
-            throw Failure(description: "\(folder): cannot read the folder (expected a directory laid out like Fixtures/, with fhir/ and shared-data/)")
+            throw BridgeFailure(stage: .pull, message: "\(folder): cannot read the folder (expected a directory laid out like Fixtures/, with fhir/ and shared-data/)")
         }
         for name in names where name.hasSuffix(".json") || name.hasSuffix(".ndjson") || name.hasSuffix(".xml") {
             let input = try FHIRResourceInput(path: folder + "/" + name, options: .init(version: .r5))
@@ -73,13 +70,9 @@ public struct PullStage: Sendable {
         case .array where response.isArray:
             return PulledRecords(source: response.url, records: try response.records.all().map(\.element))
         default:
-            do {
-                return PulledRecords(
-                    source: response.url,
-                    records: try SharedDataDirectory.records(in: try response.tree(), at: declaration.records.value, source: response.url))
-            } catch let failure as SharedDataDirectory.Failure {
-                throw Failure(description: failure.description)
-            }
+            return PulledRecords(
+                source: response.url,
+                records: try SharedDataDirectory.records(in: try response.tree(), at: declaration.records.value, source: response.url))
         }
     }
 }

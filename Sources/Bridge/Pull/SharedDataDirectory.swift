@@ -11,12 +11,9 @@ public struct SharedDataDirectory: Sendable {
         self.root = root
     }
 
-    public struct Failure: Error, Sendable, CustomStringConvertible {
-        public var description: String
-    }
 
     /// The records `endpoint` answers for `study`, and the file they came from (nil when there is none).
-    public func records(of endpoint: CompiledEndpoint, study: String) throws(Failure) -> PulledRecords {
+    public func records(of endpoint: CompiledEndpoint, study: String) throws(BridgeFailure) -> PulledRecords {
         let declaration = endpoint.declaration
         let path = MappingTemplateText.fill(declaration.path.value) { _ in study }
         let file = root + (path.hasPrefix("/") ? "" : "/") + path + ".json"
@@ -27,7 +24,7 @@ public struct SharedDataDirectory: Sendable {
         do {
             answer = try FHIRJSONReader(options: .init(source: file)).read(bytes)
         } catch {
-            throw Failure(description: "\(error)")
+            throw BridgeFailure(stage: .pull, message: "\(error)")
         }
         var records = try Self.records(in: answer, at: declaration.records.value, source: file)
         let query = declaration.query.map { ($0.name.value, MappingTemplateText.fill($0.value.value) { _ in study }) }
@@ -42,16 +39,16 @@ public struct SharedDataDirectory: Sendable {
     }
 
     /// The records inside an answer, where the endpoint declaration says they are.
-    static func records(in answer: FHIRElement, at location: EndpointDeclaration.Records, source: String) throws(Failure) -> [FHIRElement] {
+    static func records(in answer: FHIRElement, at location: EndpointDeclaration.Records, source: String) throws(BridgeFailure) -> [FHIRElement] {
         switch location {
         case .array:
             guard let items = answer.arrayValue else {
-                throw Failure(description: "\(source): expected an array of records, found a JSON \(answer.kindName)")
+                throw BridgeFailure(stage: .pull, message: "\(source): expected an array of records, found a JSON \(answer.kindName)")
             }
             return items
         case .object:
             guard case .object = answer else {
-                throw Failure(description: "\(source): expected one record (an object), found a JSON \(answer.kindName)")
+                throw BridgeFailure(stage: .pull, message: "\(source): expected one record (an object), found a JSON \(answer.kindName)")
             }
             return [answer]
         case .path(let steps):
