@@ -308,6 +308,8 @@ def discrepancies():
         # Not in the README table, but seen by the default mapping all the same.
         finding(s, "roles", None, "unlinked-shared-data", "PER9990102", None, None, None, "error",
                 "the study contact has no PractitionerRole in FHIR (the ResearchStudy names the Practitioner directly)"),
+        finding(s, "organizations", None, "unlinked-fhir", "example institute of allergy (synthetic)", "org-sponsor-1",
+                None, None, "info", "the sponsor: no person of the study belongs to it (organizations link personnel by name)"),
     ]
     for n in range(1, 6):
         sub = f"SUB99901{n:02d}"

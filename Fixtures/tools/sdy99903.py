@@ -518,6 +518,8 @@ def discrepancies():
                 "arm names differ (ARM9990301's differ only in case and spaces, which text comparison folds)"),
         finding(s, "subjects", "arm", "mismatched", "SUB9990303", "SUB9990303", "ARM9990302", "ARM9990301", "error",
                 "FHIR's actualComparisonGroup is the placebo arm, Shared Data's armAccession the vaccine arm"),
+        finding(s, "organizations", None, "unlinked-fhir", "example foundation for influenza research (synthetic)", "ORG9990302",
+                None, None, "info", "the sponsor: no person of the study belongs to it (organizations link personnel by name)"),
         finding(s, "subjects", None, "unlinked-fhir", "SUB9990308", "SUB9990308", None, None, "error",
                 "withdrawn subject only in FHIR"),
         finding(s, "subjects", None, "unlinked-shared-data", "SUB9990309", None, None, None, "error",

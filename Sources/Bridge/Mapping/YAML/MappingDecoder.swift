@@ -66,11 +66,12 @@ struct MappingDecoder {
     static let nameCharacters: Set<Unicode.Scalar> = Set(
         "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.".unicodeScalars)
 
-    /// A list; a single scalar is accepted as a list of one (`include: base.yaml`).
+    /// A list; a single value is accepted as a list of one (`include: base.yaml`, a key with one part).
     func list(_ node: MappingNode, what: String) -> [MappingNode] {
         switch node.value {
         case .sequence(let items): return items
         case .scalar where !node.isNull: return [node]
+        case .mapping: return [node]
         default:
             if node.isNull { return [] }
             error("\(what) must be a list, not \(node.kindName)", at: node)
