@@ -39,7 +39,7 @@ def benchmarks(data):
         ["xml-read", patients, "--limit", "20000", "--runs", "2"],
     ]
 
-METRICS = ["mb_per_s", "resources_per_s", "rows_per_s"]
+METRICS = ["mb_per_s", "resources/s", "resources_per_s", "rows_per_s"]
 
 def run(bench, arguments):
     out = subprocess.run([bench] + arguments + ["--json"], capture_output=True, text=True, check=True).stdout
