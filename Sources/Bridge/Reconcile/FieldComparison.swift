@@ -26,6 +26,6 @@ enum FieldComparison {
     }
 
     static func folded(_ text: String) -> String {
-        KeyNormaliser.trimmed(text).split(whereSeparator: \.isWhitespace).joined(separator: " ").lowercased()
+        KeyNormaliser.collapsed(text).lowercased()
     }
 }
