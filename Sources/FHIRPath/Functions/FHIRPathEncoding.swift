@@ -1,3 +1,4 @@
+import FHIRModel
 /// `encode`/`decode` (base64, urlbase64, hex) and `escape`/`unescape` (html, json).
 enum FHIRPathEncoding {
     private static let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
@@ -78,18 +79,7 @@ enum FHIRPathEncoding {
     static func escape(_ s: String, _ format: String) throws -> String {
         switch format {
         case "html":
-            var out = ""
-            for c in s {
-                switch c {
-                case "<": out += "&lt;"
-                case ">": out += "&gt;"
-                case "&": out += "&amp;"
-                case "\"": out += "&quot;"
-                case "'": out += "&#39;"
-                default: out.append(c)
-                }
-            }
-            return out
+            return HTMLText.escaped(s)
         case "json":
             var out = ""
             for c in s {
