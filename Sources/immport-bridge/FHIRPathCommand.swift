@@ -19,7 +19,7 @@ struct FHIRPathCommand: ParsableCommand {
             item is {"type": ..., "value": ...}. trace() writes `trace FILE:LINE: entry N NAME: [...]` lines to \
             standard error.
 
-            \(InputHelp.errors) An expression that does not compile is shown with a caret under the column.
+            \(InputHelp.errors) An expression that does not compile is one line naming the column (on a terminal, with the expression and a caret under it).
 
             EXIT STATUS: 0 evaluated on every resource; 1 an input could not be read or an evaluation failed (the \
             resources before it have been printed); 2 the expression does not parse or compile; 64 a mistake in \
@@ -88,7 +88,8 @@ struct FHIRPathCommand: ParsableCommand {
         try output.commit()
     }
 
-    /// The compiled expression; a syntax or compile error is printed with a caret under its column (exit 2).
+    /// The compiled expression; a syntax or compile error is one line naming its column (exit 2), and on a terminal
+    /// the expression follows with a caret under that column (scripts and logs get the one line alone).
     func compile() throws -> FHIRPathExpression {
         do {
             return try FHIRPathExpression(expression, options: FHIRPathCompileOptions(version: fhirVersion))
@@ -97,7 +98,7 @@ struct FHIRPathCommand: ParsableCommand {
             if let error = error as? FHIRPathSyntaxError, error.line == 1 { column = error.column }
             if let error = error as? FHIRPathCompileError, error.range.line == 1 { column = error.range.column }
             var message = "error: \(error)"
-            if let column, !expression.contains("\n") {
+            if let column, !expression.contains("\n"), StandardError.isTerminal {
                 message += "\n  \(expression)\n  \(String(repeating: " ", count: max(0, column - 1)))^"
             }
             StandardError.write(message)
