@@ -5,6 +5,12 @@ import FHIRModel
 enum RecordValues {
     /// The values at a dotted record field path (`subject.accession`); arrays on the way are walked.
     static func values(of record: FHIRElement, path: String) -> [String] {
+        // Most record fields are one name: no split, no arrays of nodes.
+        if !path.utf8.contains(UInt8(ascii: ".")) {
+            guard let child = record[path] else { return [] }
+            if case .array(let items) = child { return items.compactMap(text) }
+            return text(child).map { [$0] } ?? []
+        }
         var nodes = [record]
         for name in path.split(separator: ".") {
             nodes = nodes.flatMap { node -> [FHIRElement] in

@@ -6,6 +6,13 @@ import FHIRModel
 struct EmitTemplate {
     let declaration: EmitDeclaration
     let extensionBase: String
+    let compiled: Part
+
+    init(declaration: EmitDeclaration, extensionBase: String) {
+        self.declaration = declaration
+        self.extensionBase = extensionBase
+        compiled = Self.compile(declaration.template)
+    }
 
     struct Problem {
         var message: String
@@ -129,12 +136,76 @@ struct EmitTemplate {
         object.appendUnchecked(key: "resourceType", value: .string(declaration.resourceType.value))
         object.appendUnchecked(key: "id", value: .string(id))
         let body = withoutActuallyEscaping(reference) { reference in
-            Fill(record: record, study: study, reference: reference).build(declaration.template, missingReferences: &missingReferences)
+            Fill(record: record, study: study, reference: reference).build(compiled, missingReferences: &missingReferences)
         }
         if case .object(let members)? = body {
             for member in members { object.appendUnchecked(key: member.key, value: member.value) }
         }
         return .object(object)
+    }
+
+    /// The template read once into parts, so that filling it for each record parses no placeholder again.
+    indirect enum Part {
+        case constant(FHIRElement)
+        /// Text with placeholders: literal pieces and record fields, in order.
+        case text([Piece])
+        case number(field: String)
+        case reference(link: String, keyField: String)
+        case array([Part])
+        case object([(key: String, part: Part)])
+        case absent
+    }
+
+    enum Piece {
+        case literal(String)
+        case field(String)
+    }
+
+    static func compile(_ node: MappingNode) -> Part {
+        switch node.value {
+        case .scalar(let text):
+            if node.isNull { return .absent }
+            if node.style == .plain {
+                if text == "true" { return .constant(.boolean(true)) }
+                if text == "false" { return .constant(.boolean(false)) }
+                if let number = FHIRNumber(text) { return .constant(.number(number)) }
+            }
+            let placeholders = MappingTemplateText.placeholders(in: text)
+            if placeholders.isEmpty { return .constant(.string(text)) }
+            if placeholders.count == 1, placeholders[0].hasPrefix("$number "), text == "{\(placeholders[0])}" {
+                return .number(field: String(placeholders[0].dropFirst(8)))
+            }
+            var pieces: [Piece] = []
+            var literal = ""
+            var field: String?
+            for character in text {
+                if character == "{" {
+                    if let open = field { literal += "{" + open }
+                    field = ""
+                } else if character == "}", let name = field {
+                    if !literal.isEmpty { pieces.append(.literal(literal)); literal = "" }
+                    pieces.append(.field(name))
+                    field = nil
+                } else if field != nil {
+                    field!.append(character)
+                } else {
+                    literal.append(character)
+                }
+            }
+            if let open = field { literal += "{" + open }
+            if !literal.isEmpty { pieces.append(.literal(literal)) }
+            return .text(pieces)
+        case .sequence(let items):
+            return .array(items.map(compile))
+        case .mapping(let pairs):
+            if pairs.count == 1, pairs[0].key.scalar == "$reference", case .mapping(let inner) = pairs[0].value.value,
+                let link = inner.first(where: { $0.key.scalar == "link" })?.value.scalar,
+                let keyField = inner.first(where: { $0.key.scalar == "key" })?.value.scalar
+            {
+                return .reference(link: link, keyField: keyField)
+            }
+            return .object(pairs.compactMap { pair in pair.key.scalar.map { (key: $0, part: compile(pair.value)) } })
+        }
     }
 
     /// The id one record gives: the `id` template filled, with characters FHIR ids do not allow turned into `-`
@@ -160,42 +231,44 @@ struct EmitTemplate {
         }
 
         /// Nil for an element to leave out.
-        func build(_ node: MappingNode, missingReferences: inout Int) -> FHIRElement? {
-            switch node.value {
-            case .scalar(let text):
-                if node.isNull { return nil }
-                if node.style == .plain {
-                    if text == "true" { return .boolean(true) }
-                    if text == "false" { return .boolean(false) }
-                    if let number = FHIRNumber(text) { return .number(number) }
-                }
-                let placeholders = MappingTemplateText.placeholders(in: text)
-                if placeholders.count == 1, placeholders[0].hasPrefix("$number "), text == "{\(placeholders[0])}" {
-                    guard let literal = value(String(placeholders[0].dropFirst(8))), let number = FHIRNumber(literal) else { return nil }
-                    return .number(number)
-                }
-                guard placeholders.isEmpty || placeholders.contains(where: { !(value($0) ?? "").isEmpty }) else { return nil }
-                return .string(MappingTemplateText.fill(text) { value($0) ?? "" })
-            case .sequence(let items):
-                let built = items.compactMap { build($0, missingReferences: &missingReferences) }
-                return built.isEmpty ? nil : .array(built)
-            case .mapping(let pairs):
-                if pairs.count == 1, pairs[0].key.scalar == "$reference", case .mapping(let inner) = pairs[0].value.value,
-                    let link = inner.first(where: { $0.key.scalar == "link" })?.value.scalar,
-                    let keyField = inner.first(where: { $0.key.scalar == "key" })?.value.scalar
-                {
-                    guard let key = value(keyField), let target = reference(link, key) else {
-                        missingReferences += 1
-                        return nil
+        func build(_ part: Part, missingReferences: inout Int) -> FHIRElement? {
+            switch part {
+            case .absent:
+                return nil
+            case .constant(let element):
+                return element
+            case .number(let field):
+                guard let literal = value(field), let number = FHIRNumber(literal) else { return nil }
+                return .number(number)
+            case .text(let pieces):
+                var text = ""
+                var anyValue = false
+                for piece in pieces {
+                    switch piece {
+                    case .literal(let literal): text += literal
+                    case .field(let name):
+                        let filled = value(name) ?? ""
+                        if !filled.isEmpty { anyValue = true }
+                        text += filled
                     }
-                    var object = FHIRObject()
-                    object.appendUnchecked(key: "reference", value: .string(target))
-                    return .object(object)
+                }
+                return anyValue ? .string(text) : nil
+            case .reference(let link, let keyField):
+                guard let key = value(keyField), let target = reference(link, key) else {
+                    missingReferences += 1
+                    return nil
                 }
                 var object = FHIRObject()
-                for pair in pairs {
-                    guard let key = pair.key.scalar, let value = build(pair.value, missingReferences: &missingReferences) else { continue }
-                    object.appendUnchecked(key: key, value: value)
+                object.appendUnchecked(key: "reference", value: .string(target))
+                return .object(object)
+            case .array(let items):
+                let built = items.compactMap { build($0, missingReferences: &missingReferences) }
+                return built.isEmpty ? nil : .array(built)
+            case .object(let members):
+                var object = FHIRObject()
+                for member in members {
+                    guard let value = build(member.part, missingReferences: &missingReferences) else { continue }
+                    object.appendUnchecked(key: member.key, value: value)
                 }
                 return object.isEmpty ? nil : .object(object)
             }
