@@ -38,56 +38,27 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "Output file (one study, fhir-json/fhir-xml) or directory.")
     var output: String
 
-    @Option(name: .customLong("mapping"), help: "Mapping files, later ones overriding earlier ones (default: Mappings/immport.yaml).")
-    var mappings: [String] = []
-
-    @Option(help: "Read both sides from this directory (laid out like Fixtures/) instead of the servers.")
-    var from: String?
-
     @Option(help: "collection, or transaction (PUT Type/id entries: loading it twice creates nothing twice).")
     var bundleType: StudyBundle.BundleType = .collection
 
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "FHIR server base URL (default: $\(ImmPortService.fhir.environmentVariable), else \(ImmPortService.fhir.defaultBase)).",
-            valueName: "url"))
-    var fhirBase: String?
-
-    @Option(
-        name: .long,
-        help: ArgumentHelp(
-            "Shared Data API base URL (default: $\(ImmPortService.sharedData.environmentVariable), else \(ImmPortService.sharedData.defaultBase)).",
-            valueName: "url"))
-    var sharedDataBase: String?
-
-    @OptionGroup var client: ClientOptions
+    @OptionGroup var bridge: BridgeSourceOptions
 
     func validate() throws {
         guard !studies.isEmpty else { throw ValidationError("name at least one study accession") }
     }
 
     func run() async throws {
-        let mappingPaths = mappings.isEmpty ? ["Mappings/immport.yaml"] : mappings
-        if let from {
-            let diagnostics = DiagnosticsCollector()
-            try await export(source: .directory(from), mappingPaths: mappingPaths, base: ImmPortService.fhir.defaultBase, diagnostics: diagnostics)
-            return
-        }
-        try await client.run { session in
-            let fhir = try session.fhirClient(baseFlag: fhirBase)
-            let sharedData = try session.sharedDataClient(baseFlag: sharedDataBase)
-            try await export(
-                source: .servers(fhir: fhir, sharedData: sharedData), mappingPaths: mappingPaths, base: fhir.base.url,
-                diagnostics: session.diagnostics)
-        }
+        // A set-up failure (key, base URL) is the run failing (1).
+        try await bridge.run(setUpFailure: 1) { run in try await export(run) }
     }
 
-    func export(source: StudySource, mappingPaths: [String], base: String, diagnostics: DiagnosticsCollector) async throws {
-        let pipeline = BridgePipeline(mappingPaths: mappingPaths, source: source, diagnostics: diagnostics)
+    /// The exit status.
+    func export(_ run: BridgeSourceOptions.Run) async throws -> Int32 {
+        let diagnostics = run.diagnostics
+        let pipeline = BridgePipeline(mappingPaths: bridge.mappingPaths, source: run.source, diagnostics: diagnostics)
         do {
             let bundles = try await pipeline.merge(studies: studies)
-            let files = try ExportStage(format: format, output: output, bundleType: bundleType, base: base).write(bundles)
+            let files = try ExportStage(format: format, output: output, bundleType: bundleType, base: run.fhirBase).write(bundles)
             for diagnostic in diagnostics.diagnostics where diagnostic.severity != .note {
                 StandardError.write("immport-bridge: \(diagnostic)")
             }
@@ -99,15 +70,13 @@ struct ExportCommand: AsyncParsableCommand {
                 for line in bundle.linkSummaries { StandardError.write("  \(line)") }
             }
             StandardError.write("export: wrote \(files.joined(separator: ", "))")
+            return 0
         } catch let failure as BridgeFailure {
-            for diagnostic in MappingStage.sorted(diagnostics.diagnostics) where diagnostic.severity == .error {
-                StandardError.write(diagnostic.description)
-            }
-            StandardError.write("immport-bridge export: error: \(failure)")
-            throw ExitCode(failure.stage == .mapping ? 2 : failure.isNetwork ? 3 : 1)
+            BridgeSourceOptions.report(failure, command: "export", diagnostics: diagnostics)
+            return failure.stage == .mapping ? 2 : failure.isNetwork ? 3 : 1
         } catch {
             StandardError.write("immport-bridge export: error: \(error)")
-            throw ExitCode(1)
+            return 1
         }
     }
 }

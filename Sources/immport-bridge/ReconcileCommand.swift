@@ -30,12 +30,6 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Argument(help: "Study accessions, e.g. SDY1.")
     var studies: [String]
 
-    @Option(name: .customLong("mapping"), help: "Mapping files, later ones overriding earlier ones (default: Mappings/immport.yaml).")
-    var mappings: [String] = []
-
-    @Option(help: "Read both sides from this directory (laid out like Fixtures/) instead of the servers.")
-    var from: String?
-
     @Option(name: .customLong("report"), help: "A report to write: .md, .html, .csv or .json (repeatable).")
     var reports: [String] = []
 
@@ -45,13 +39,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Flag(help: "List matched fields too (they are always counted).")
     var includeMatched = false
 
-    @Option(name: .long, help: ArgumentHelp("FHIR server base URL (default: $\(ImmPortService.fhir.environmentVariable), else \(ImmPortService.fhir.defaultBase)).", valueName: "url"))
-    var fhirBase: String?
-
-    @Option(name: .long, help: ArgumentHelp("Shared Data API base URL (default: $\(ImmPortService.sharedData.environmentVariable), else \(ImmPortService.sharedData.defaultBase)).", valueName: "url"))
-    var sharedDataBase: String?
-
-    @OptionGroup var client: ClientOptions
+    @OptionGroup var bridge: BridgeSourceOptions
 
     func validate() throws {
         guard !studies.isEmpty else { throw ValidationError("name at least one study accession") }
@@ -61,25 +49,14 @@ struct ReconcileCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let mappingPaths = mappings.isEmpty ? ["Mappings/immport.yaml"] : mappings
-        if let from {
-            try await reconcile(source: .directory(from), mappingPaths: mappingPaths, diagnostics: DiagnosticsCollector())
-            return
-        }
-        do {
-            try await client.run { session in
-                let fhir = try session.fhirClient(baseFlag: fhirBase)
-                let sharedData = try session.sharedDataClient(baseFlag: sharedDataBase)
-                try await reconcile(source: .servers(fhir: fhir, sharedData: sharedData), mappingPaths: mappingPaths, diagnostics: session.diagnostics)
-            }
-        } catch let exit as ExitCode where exit == ExitCode(1) {
-            // ClientOptions reports set-up failures (key, base URL) as 1; for reconcile they are input errors.
-            throw ExitCode(2)
-        }
+        // A set-up failure (key, base URL) is an input error (2) for reconcile.
+        try await bridge.run(setUpFailure: 2) { run in try await reconcile(run) }
     }
 
-    func reconcile(source: StudySource, mappingPaths: [String], diagnostics: DiagnosticsCollector) async throws {
-        let pipeline = BridgePipeline(mappingPaths: mappingPaths, source: source, diagnostics: diagnostics)
+    /// The exit status: 0 nothing reaches --fail-on, 1 something does, 2 input, 3 network.
+    func reconcile(_ run: BridgeSourceOptions.Run) async throws -> Int32 {
+        let diagnostics = run.diagnostics
+        let pipeline = BridgePipeline(mappingPaths: bridge.mappingPaths, source: run.source, diagnostics: diagnostics)
         let targets = reports.isEmpty ? [("-", ReportFormat.markdown)] : reports.map { ($0, ReportFormat(path: $0)!) }
         var summary = ReconcileSummary()
         let stage = ReconcileStage(includeMatched: includeMatched)
@@ -87,7 +64,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         do {
             try await pipeline.forEachLinkedStudy(studies: studies) { mapping, linked in
                 if writers.isEmpty {
-                    let header = ReportHeader(mapping: mapping, source: source, studies: studies)
+                    let header = ReportHeader(mapping: mapping, source: run.source, studies: studies)
                     writers = try targets.map { try $0.1.writer(path: $0.0) }
                     for writer in writers { try writer.begin(header) }
                 }
@@ -97,19 +74,19 @@ struct ReconcileCommand: AsyncParsableCommand {
             }
             for writer in writers { try writer.finish(summary) }
         } catch let failure as BridgeFailure {
-            for diagnostic in MappingStage.sorted(diagnostics.diagnostics) where diagnostic.severity == .error {
-                StandardError.write(diagnostic.description)
-            }
-            StandardError.write("immport-bridge reconcile: error: \(failure)")
-            throw ExitCode(failure.isNetwork ? 3 : failure.stage == .export ? 1 : 2)
+            BridgeSourceOptions.report(failure, command: "reconcile", diagnostics: diagnostics)
+            return failure.isNetwork ? 3 : failure.stage == .export ? 1 : 2
+        } catch {
+            StandardError.write("immport-bridge reconcile: error: \(error)")
+            return 1
         }
         let errors = summary.problemsBySeverity[.error] ?? 0
         let warnings = summary.problemsBySeverity[.warning] ?? 0
         StandardError.write("reconcile \(studies.joined(separator: ", ")): \(summary.findings) findings; \(errors) at error, \(warnings) at warning")
         switch failOn {
-        case .error where errors > 0: throw ExitCode(1)
-        case .warning where errors + warnings > 0: throw ExitCode(1)
-        default: return
+        case .error where errors > 0: return 1
+        case .warning where errors + warnings > 0: return 1
+        default: return 0
         }
     }
 }

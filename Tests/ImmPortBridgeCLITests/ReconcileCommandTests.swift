@@ -35,6 +35,21 @@ import TestSupport
         }
     }
 
+    /// Through the servers, errors among the findings still exit 1: the status is not mistaken for a set-up failure.
+    @Test func throughTheServersErrorFindingsExitOneAndABadBaseExitsTwo() async throws {
+        try await CLIHarness.with { h in
+            let online = try await h.run(
+                ["reconcile", "SDY99901", "--mapping", Self.root + "/Mappings/immport.yaml", "--report", h.path("r.json"),
+                 "--fhir-base", h.server.fhirBase, "--shared-data-base", h.server.sharedDataBase],
+                key: CLIHarness.secretKey)
+            #expect(online.status == 1, "\(online.standardError)")
+            #expect(online.standardError.contains("reconcile SDY99901: "), "\(online.standardError)")
+            let badBase = try await h.run(
+                ["reconcile", "SDY99901", "--mapping", Self.root + "/Mappings/immport.yaml", "--fhir-base", "ftp://example.org/fhir"])
+            #expect(badBase.status == 2, "\(badBase.standardError)")
+        }
+    }
+
     /// Same input, same report, except the one line that says when it was made.
     @Test func twoRunsDifferOnlyInTheirTimestamp() async throws {
         try await CLIHarness.with { h in

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Bridge
+import FHIRModel
+import ImmPortAPI
+
+/// The options of the commands that run the bridge (`export`, `reconcile`): the mapping, and where both sides come
+/// from (a Fixtures-shaped directory, or the servers through the one client set-up of `ClientOptions`).
+struct BridgeSourceOptions: ParsableArguments {
+    @Option(name: .customLong("mapping"), help: "Mapping files, later ones overriding earlier ones (default: Mappings/immport.yaml).")
+    var mappings: [String] = []
+
+    @Option(help: "Read both sides from this directory (laid out like Fixtures/) instead of the servers.")
+    var from: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "FHIR server base URL (default: $\(ImmPortService.fhir.environmentVariable), else \(ImmPortService.fhir.defaultBase)).",
+            valueName: "url"))
+    var fhirBase: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Shared Data API base URL (default: $\(ImmPortService.sharedData.environmentVariable), else \(ImmPortService.sharedData.defaultBase)).",
+            valueName: "url"))
+    var sharedDataBase: String?
+
+    @OptionGroup var client: ClientOptions
+
+    var mappingPaths: [String] { mappings.isEmpty ? ["Mappings/immport.yaml"] : mappings }
+
+    /// What a bridge command works with: the source, the run's diagnostics, and the FHIR base its resources belong to.
+    struct Run {
+        var source: StudySource
+        var diagnostics: DiagnosticsCollector
+        var fhirBase: String
+    }
+
+    /// Runs `body` with the source and ends the process with the exit status it returns (0: return normally).
+    /// A set-up failure (key, base URL) exits with `setUpFailure`, printed as one line by `ClientOptions`. The status
+    /// is carried out of the client session, not thrown inside it, so the session cannot mistake it for its own.
+    func run(setUpFailure: Int32, _ body: (Run) async throws -> Int32) async throws {
+        var status: Int32 = 0
+        if let from {
+            status = try await body(Run(source: .directory(from), diagnostics: DiagnosticsCollector(), fhirBase: ImmPortService.fhir.defaultBase))
+        } else {
+            do {
+                try await client.run { session in
+                    let fhir = try session.fhirClient(baseFlag: fhirBase)
+                    let sharedData = try session.sharedDataClient(baseFlag: sharedDataBase)
+                    status = try await body(
+                        Run(source: .servers(fhir: fhir, sharedData: sharedData), diagnostics: session.diagnostics, fhirBase: fhir.base.url))
+                }
+            } catch let exit as ExitCode where exit == ExitCode(1) {
+                throw ExitCode(setUpFailure)
+            }
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Prints a stage failure the way every bridge command does: the mapping's errors, then one line.
+    static func report(_ failure: BridgeFailure, command: String, diagnostics: DiagnosticsCollector) {
+        for diagnostic in MappingStage.sorted(diagnostics.diagnostics) where diagnostic.severity == .error {
+            StandardError.write(diagnostic.description)
+        }
+        StandardError.write("immport-bridge \(command): error: \(failure)")
+    }
+}
