@@ -136,7 +136,8 @@ struct EmitTemplate {
         object.appendUnchecked(key: "resourceType", value: .string(declaration.resourceType.value))
         object.appendUnchecked(key: "id", value: .string(id))
         let body = withoutActuallyEscaping(reference) { reference in
-            Fill(record: record, study: study, reference: reference).build(compiled, missingReferences: &missingReferences)
+            Fill(value: { name in name == "study" ? study : RecordValues.values(of: record, path: name).first }, reference: reference)
+                .build(compiled, missingReferences: &missingReferences)
         }
         if case .object(let members)? = body {
             for member in members { object.appendUnchecked(key: member.key, value: member.value) }
@@ -148,17 +149,12 @@ struct EmitTemplate {
     indirect enum Part {
         case constant(FHIRElement)
         /// Text with placeholders: literal pieces and record fields, in order.
-        case text([Piece])
+        case text([MappingTemplateText.Piece])
         case number(field: String)
         case reference(link: String, keyField: String)
         case array([Part])
         case object([(key: String, part: Part)])
         case absent
-    }
-
-    enum Piece {
-        case literal(String)
-        case field(String)
     }
 
     static func compile(_ node: MappingNode) -> Part {
@@ -170,30 +166,13 @@ struct EmitTemplate {
                 if text == "false" { return .constant(.boolean(false)) }
                 if let number = FHIRNumber(text) { return .constant(.number(number)) }
             }
-            let placeholders = MappingTemplateText.placeholders(in: text)
-            if placeholders.isEmpty { return .constant(.string(text)) }
-            if placeholders.count == 1, placeholders[0].hasPrefix("$number "), text == "{\(placeholders[0])}" {
-                return .number(field: String(placeholders[0].dropFirst(8)))
+            let pieces = MappingTemplateText.pieces(in: text)
+            guard pieces.contains(where: { if case .placeholder = $0 { return true } else { return false } }) else {
+                return .constant(.string(text))
             }
-            var pieces: [Piece] = []
-            var literal = ""
-            var field: String?
-            for character in text {
-                if character == "{" {
-                    if let open = field { literal += "{" + open }
-                    field = ""
-                } else if character == "}", let name = field {
-                    if !literal.isEmpty { pieces.append(.literal(literal)); literal = "" }
-                    pieces.append(.field(name))
-                    field = nil
-                } else if field != nil {
-                    field!.append(character)
-                } else {
-                    literal.append(character)
-                }
+            if pieces.count == 1, case .placeholder(let name) = pieces[0], name.hasPrefix("$number ") {
+                return .number(field: String(name.dropFirst(8)))
             }
-            if let open = field { literal += "{" + open }
-            if !literal.isEmpty { pieces.append(.literal(literal)) }
             return .text(pieces)
         case .sequence(let items):
             return .array(items.map(compile))
@@ -221,14 +200,11 @@ struct EmitTemplate {
         return String(String(allowed).prefix(64))
     }
 
+    /// Fills the compiled parts: `value` gives a placeholder's text (nil or empty: none), `reference` the
+    /// `Type/id` a link found for a key.
     struct Fill {
-        let record: FHIRElement
-        let study: String
+        let value: (String) -> String?
         let reference: (String, String) -> String?
-
-        func value(_ name: String) -> String? {
-            name == "study" ? study : RecordValues.values(of: record, path: name).first
-        }
 
         /// Nil for an element to leave out.
         func build(_ part: Part, missingReferences: inout Int) -> FHIRElement? {
@@ -246,7 +222,7 @@ struct EmitTemplate {
                 for piece in pieces {
                     switch piece {
                     case .literal(let literal): text += literal
-                    case .field(let name):
+                    case .placeholder(let name):
                         let filled = value(name) ?? ""
                         if !filled.isEmpty { anyValue = true }
                         text += filled
@@ -275,45 +251,18 @@ struct EmitTemplate {
         }
     }
 
-    /// The resource the template gives for a record whose every field is "1" (a valid string, code, id, integer64 text and number alike), with
-    /// references to `Type/check`: what `mappings check` validates.
+    /// The resource the template gives for a record whose every field is "1" (a valid string, code, id, integer64
+    /// text and number alike), with references to `Resource/check`: what `mappings check` validates, built by the
+    /// same fill as a real record.
     func instantiateForCheck(resourceType: String) -> FHIRElement {
         var object = FHIRObject()
         object.appendUnchecked(key: "resourceType", value: .string(resourceType))
         object.appendUnchecked(key: "id", value: .string("check"))
-        if case .object(let body) = build(declaration.template, sample: true) {
-            for member in body { object.appendUnchecked(key: member.key, value: member.value) }
+        var missing = 0
+        let body = Fill(value: { _ in "1" }, reference: { _, _ in "Resource/check" }).build(compiled, missingReferences: &missing)
+        if case .object(let members)? = body {
+            for member in members { object.appendUnchecked(key: member.key, value: member.value) }
         }
         return .object(object)
-    }
-
-    private func build(_ node: MappingNode, sample: Bool) -> FHIRElement {
-        switch node.value {
-        case .scalar(let text):
-            if node.isNull { return .null }
-            if node.style == .plain {
-                if text == "true" { return .boolean(true) }
-                if text == "false" { return .boolean(false) }
-                if let number = FHIRNumber(text) { return .number(number) }
-            }
-            if text.hasPrefix("{$number ") && text.hasSuffix("}") {
-                return .number(FHIRNumber(1))
-            }
-            return .string(MappingTemplateText.fill(text) { _ in "1" })
-        case .sequence(let items):
-            return .array(items.map { build($0, sample: sample) })
-        case .mapping(let pairs):
-            if pairs.count == 1, pairs[0].key.scalar == "$reference" {
-                var reference = FHIRObject()
-                reference.appendUnchecked(key: "reference", value: .string("Resource/check"))
-                return .object(reference)
-            }
-            var object = FHIRObject()
-            for pair in pairs {
-                guard let key = pair.key.scalar else { continue }
-                object.appendUnchecked(key: key, value: build(pair.value, sample: sample))
-            }
-            return .object(object)
-        }
     }
 }

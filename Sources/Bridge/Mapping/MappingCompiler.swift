@@ -129,7 +129,8 @@ public struct MappingCompiler: Sendable {
             }
             let samplePath = MappingTemplateText.fill(declaration.path.value) { _ in "SDY1" }
             guard let (entry, _) = SharedDataEndpointCatalog.match(path: samplePath) else {
-                let templates = SharedDataEndpointCatalog.all.map { $0.pathTemplate.replacingTemplateParameters() }
+                // Written as a mapping writes them (`{study}`), for the hint.
+                let templates = SharedDataEndpointCatalog.all.map { MappingTemplateText.fill($0.pathTemplate) { _ in "{study}" } }
                 error(
                     "\(what) path: the Shared Data API has no endpoint \(declaration.path.value)"
                         + NearestName.hint(for: declaration.path.value, among: templates),
@@ -383,19 +384,5 @@ public struct MappingCompiler: Sendable {
         static func escape(_ text: String) -> String {
             text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
         }
-    }
-}
-
-extension String {
-    /// `/api/study/arm/{studyAccession}` -> `/api/study/arm/{study}`: how a mapping writes it, for hints.
-    fileprivate func replacingTemplateParameters() -> String {
-        var result = ""
-        var inside = false
-        for character in self {
-            if character == "{" { inside = true; result += "{study}"; continue }
-            if character == "}" { inside = false; continue }
-            if !inside { result.append(character) }
-        }
-        return result
     }
 }

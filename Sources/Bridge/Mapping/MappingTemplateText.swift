@@ -1,40 +1,49 @@
-/// `{name}` placeholders in the strings of a mapping (endpoint paths, emitted ids, template values).
+/// `{name}` placeholders in the strings of a mapping (endpoint paths, emitted ids, template values): the one reader
+/// of the brace syntax, which everything that fills or checks a template goes through.
 enum MappingTemplateText {
-    /// The names between braces, in order. `{$number x}` gives `$number x`.
-    static func placeholders(in text: String) -> [String] {
-        var names: [String] = []
-        var current: String?
+    enum Piece: Equatable {
+        case literal(String)
+        /// The text between braces: a record field, `study`, or `$number FIELD`.
+        case placeholder(String)
+    }
+
+    /// The text as literal pieces and placeholders, in order. An unclosed `{` is literal text.
+    static func pieces(in text: String) -> [Piece] {
+        var pieces: [Piece] = []
+        var literal = ""
+        var open: String?
         for character in text {
             if character == "{" {
-                current = ""
-            } else if character == "}", let name = current {
-                names.append(name)
-                current = nil
-            } else if current != nil {
-                current!.append(character)
+                if let pending = open { literal += "{" + pending }
+                open = ""
+            } else if character == "}", let name = open {
+                if !literal.isEmpty { pieces.append(.literal(literal)) }
+                literal = ""
+                pieces.append(.placeholder(name))
+                open = nil
+            } else if open != nil {
+                open!.append(character)
+            } else {
+                literal.append(character)
             }
         }
-        return names
+        if let pending = open { literal += "{" + pending }
+        if !literal.isEmpty { pieces.append(.literal(literal)) }
+        return pieces
+    }
+
+    /// The names between braces, in order. `{$number x}` gives `$number x`.
+    static func placeholders(in text: String) -> [String] {
+        pieces(in: text).compactMap { if case .placeholder(let name) = $0 { return name } else { return nil } }
     }
 
     /// `text` with every `{name}` replaced by `value(name)`; text outside braces is kept.
     static func fill(_ text: String, _ value: (String) -> String) -> String {
-        var result = ""
-        var current: String?
-        for character in text {
-            if character == "{" {
-                if let open = current { result += "{" + open }
-                current = ""
-            } else if character == "}", let name = current {
-                result += value(name)
-                current = nil
-            } else if current != nil {
-                current!.append(character)
-            } else {
-                result.append(character)
+        pieces(in: text).map { piece in
+            switch piece {
+            case .literal(let literal): return literal
+            case .placeholder(let name): return value(name)
             }
-        }
-        if let open = current { result += "{" + open }
-        return result
+        }.joined()
     }
 }

@@ -42,7 +42,7 @@ public struct FHIRDirectoryPull: Sendable {
                     var seen = Set<FHIRResourceKey>()
                     for origin in step.referencedFrom ?? [] {
                         for holder in keysByStep[origin.step] ?? [] {
-                            guard let resource = all[holder] ?? selected[holder] else { continue }
+                            guard let resource = all[holder] else { continue }
                             for path in origin.paths {
                                 for reference in try path.references(in: resource) {
                                     guard let key = reference.resourceKey, key.type == step.resourceType, seen.insert(key).inserted else { continue }

@@ -12,13 +12,13 @@ public struct ReconcileStage: Sendable {
 
     public func run(_ study: LinkedStudy, summary: inout ReconcileSummary, sink: (Finding) throws -> Void) rethrows {
         let accession = study.pulled.accession
+        let codeMaps = Self.codeMaps(study)
         for result in study.links {
             let declaration = result.link.declaration
             let type = declaration.resourceType.value
             let records = study.pulled.sharedData[declaration.endpoint.value]?.records ?? []
             let entitySeverity = declaration.unlinkedSeverity.value
             let linkRule = Self.rule(declaration.name.location)
-            let codeMaps = Self.codeMaps(study)
             func entity(_ status: Finding.Status, fhirId: String?, accession key: String?, reason: String? = nil) -> Finding {
                 Finding(
                     study: accession, status: status, link: result.name, resourceType: type, fhirId: fhirId, accession: key,
