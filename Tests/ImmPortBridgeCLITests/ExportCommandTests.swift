@@ -118,6 +118,15 @@ import TestSupport
         }
     }
 
+    @Test func oneStudyIntoAnExistingDirectoryIsWrittenAsStudyJSONInIt() async throws {
+        try await CLIHarness.with { h in
+            try FileManager.default.createDirectory(atPath: h.path("out"), withIntermediateDirectories: true)
+            let run = try await h.run(["export", "SDY99901", "--from", Self.root + "/Fixtures", "--mapping", Self.mapping, "-o", h.path("out")])
+            #expect(run.status == 0, "\(run.standardError)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: h.path("out")) == ["SDY99901.json"])
+        }
+    }
+
     @Test func anUnknownStudyFailsWithoutOutput() async throws {
         try await CLIHarness.with { h in
             let run = try await h.run(["export", "SDY00000", "--from", Self.root + "/Fixtures", "--mapping", Self.mapping, "-o", h.path("x.json")])

@@ -5,7 +5,8 @@ import Foundation
 /// renamed into place only when every one was written, so a failed run leaves the previous output as it was.
 public struct ExportStage: Sendable {
     public var format: ExportFormat
-    /// A file for one study's Bundle; a directory for several studies or for `ndjson`.
+    /// A file for one study's Bundle (or a directory, then `STUDY.json` in it); a directory for several studies or
+    /// for `ndjson`.
     public var output: String
     public var bundleType: StudyBundle.BundleType
     /// The base of the entries' `fullUrl`s (the FHIR server the resources belong to).
@@ -33,7 +34,11 @@ public struct ExportStage: Sendable {
         var writers: [AtomicFileWriter] = []
         switch format {
         case .fhirJSON, .fhirXML:
-            let oneFile = studies.count == 1 && !output.hasSuffix("/")
+            // One study goes to the file named, unless that names a directory (existing, or written with a `/`).
+            var isDirectory: ObjCBool = false
+            let namesDirectory = output.hasSuffix("/")
+                || (FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory) && isDirectory.boolValue)
+            let oneFile = studies.count == 1 && !namesDirectory
             if !oneFile { try makeDirectory() }
             for study in studies {
                 let path = oneFile ? output : "\(output)/\(study.accession).\(format.fileExtension)"
