@@ -126,7 +126,12 @@ let package = Package(
         // ImmPortAPI to load what it exports into that server.
         .testTarget(
             name: "ImmPortBridgeCLITests",
-            dependencies: ["FHIRModel", "ImmPortAPI", "ImmPortTestServer", "TestSupport"]
+            dependencies: [
+                "FHIRModel", "ImmPortAPI", "ImmPortTestServer", "TestSupport",
+                // To read export's SQLite and PostgreSQL tables back.
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -2,7 +2,8 @@
 /// URL at fault. Recoverable problems are diagnostics instead (`DiagnosticsCollector`).
 public struct BridgeFailure: Error, Sendable, CustomStringConvertible {
     public enum Stage: String, Sendable {
-        case mapping, pull, link, merge, export
+        /// `input`: what the command was given besides the mapping (a --studies file).
+        case input, mapping, pull, link, merge, export
     }
 
     public var stage: Stage

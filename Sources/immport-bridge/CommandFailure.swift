@@ -38,6 +38,8 @@ enum CommandFailure {
             return error
         case let error as Message:
             StandardError.write(error.description)
+        case let error as ViewSet.LoadError:
+            StandardError.write(error.description)
         case let error as ViewRuntimeError:
             let message = "view \(error.view), \(error.resource), \(error.element): \(error.message)"
             StandardError.write(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Bridge
 import FHIRModel
+import FHIRViews
 import ImmPortAPI
 
 extension ExportFormat: ExpressibleByArgument {}
@@ -17,10 +18,17 @@ struct ExportCommand: AsyncParsableCommand {
             them through the mapping's links (docs/mappings.md); merges them into one Bundle with the records FHIR \
             lacks emitted as resources and one Provenance per source; writes the result.
 
+            Studies: accessions, --studies FILE (one a line) or --all (every ResearchStudy the source holds).
             --from DIR reads both sides from a directory laid out like Fixtures/ instead (no network, no key).
             -o: a file for one study's Bundle; a directory for several studies (STUDY.json or .xml) and for \
             --format ndjson (one Type.ndjson per resource type, the FHIR Bulk Data layout). Files are written to \
             temporary files and renamed into place only when all are written.
+
+            Tables: --format csv or tsv writes one <table>.csv per view into the directory -o; sqlite one database \
+            file -o with a table per view; postgres loads the tables into --postgres URL (else the PG* variables) in \
+            one transaction. The views are the SQL-on-FHIR v2 ViewDefinitions of --views DIR (default \
+            Mappings/views: studies, arms, subjects, patients, specimens, observations, assay results, adverse \
+            events, files), run over every study's merged resources together.
 
             Exit status: 0 written; 1 the run failed; 2 a bad mapping, plan or input; 3 a network or \
             authentication failure.
@@ -29,14 +37,19 @@ struct ExportCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "Study accessions, e.g. SDY1.")
-    var studies: [String]
+    @OptionGroup var selection: StudySelection
 
     @Option(help: "What to write.")
     var format: ExportFormat = .fhirJSON
 
-    @Option(name: [.short, .customLong("output")], help: "Output file (one study, fhir-json/fhir-xml) or directory.")
-    var output: String
+    @Option(name: [.short, .customLong("output")], help: "Output file (one study, fhir-json/fhir-xml; sqlite) or directory.")
+    var output: String?
+
+    @Option(help: ArgumentHelp("The ViewDefinitions of the table formats (every *.json in the directory).", valueName: "dir"))
+    var views: String = "Mappings/views"
+
+    @Option(help: ArgumentHelp("PostgreSQL URL for --format postgres (default: the PG* variables).", valueName: "url"))
+    var postgres: String?
 
     @Option(help: "collection, or transaction (PUT Type/id entries: loading it twice creates nothing twice).")
     var bundleType: StudyBundle.BundleType = .collection
@@ -44,7 +57,12 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup var bridge: BridgeSourceOptions
 
     func validate() throws {
-        guard !studies.isEmpty else { throw ValidationError("name at least one study accession") }
+        if format == .postgres {
+            if output != nil { throw ValidationError("--format postgres writes to the database: use --postgres URL, not -o") }
+        } else if output == nil || output == "-" {
+            throw ValidationError("-o must name the output \(format == .fhirJSON || format == .fhirXML || format == .sqlite ? "file or directory" : "directory")")
+        }
+        if postgres != nil && format != .postgres { throw ValidationError("--postgres is for --format postgres") }
     }
 
     func run() async throws {
@@ -57,8 +75,21 @@ struct ExportCommand: AsyncParsableCommand {
         let diagnostics = run.diagnostics
         let pipeline = BridgePipeline(mappingPaths: bridge.mappingPaths, source: run.source, diagnostics: diagnostics)
         do {
+            let studies = try await selection.resolve(in: run.source)
+            // Views are compiled before anything is pulled: a bad view costs no pull.
+            let tableExport = try format.tableFormat.map { tableFormat throws(BridgeFailure) in
+                TableExport(views: try loadViews(), format: tableFormat, output: output, postgresURL: postgres)
+            }
             let bundles = try await pipeline.merge(studies: studies)
-            let files = try ExportStage(format: format, output: output, bundleType: bundleType, base: run.fhirBase).write(bundles)
+            var written: String
+            if let tableExport {
+                let tables = try await tableExport.write(bundles)
+                let rows = tables.map { "\($0.table) \($0.rows)" }.joined(separator: ", ")
+                written = "\(format == .postgres ? "the database" : output!) (rows: \(rows))"
+            } else {
+                let files = try ExportStage(format: format, output: output!, bundleType: bundleType, base: run.fhirBase).write(bundles)
+                written = files.joined(separator: ", ")
+            }
             for diagnostic in diagnostics.diagnostics where diagnostic.severity != .note {
                 StandardError.write("immport-bridge: \(diagnostic)")
             }
@@ -69,14 +100,23 @@ struct ExportCommand: AsyncParsableCommand {
                     "export \(bundle.accession): \(summary.pulled) FHIR resources (\(summary.merged) merged), \(emitted) emitted from Shared Data, \(bundle.resources.count) in all")
                 for line in bundle.linkSummaries { StandardError.write("  \(line)") }
             }
-            StandardError.write("export: wrote \(files.joined(separator: ", "))")
+            StandardError.write("export: wrote \(written)")
             return 0
         } catch let failure as BridgeFailure {
             BridgeSourceOptions.report(failure, command: "export", diagnostics: diagnostics)
-            return failure.stage == .mapping ? 2 : failure.isNetwork ? 3 : 1
+            return failure.stage == .mapping || failure.stage == .input ? 2 : failure.isNetwork ? 3 : 1
         } catch {
             StandardError.write("immport-bridge export: error: \(error)")
             return 1
+        }
+    }
+
+    /// The views of the table formats, compiled for R5 (the merge's release); a bad view is an input error.
+    func loadViews() throws(BridgeFailure) -> ViewSet {
+        do { return try ViewSet(directory: views, version: .r5) } catch let error as ViewSet.LoadError {
+            throw BridgeFailure(stage: .input, message: "\(error.path): \(error.message)")
+        } catch {
+            throw BridgeFailure(stage: .input, message: "\(error)")
         }
     }
 }

@@ -27,8 +27,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "Study accessions, e.g. SDY1.")
-    var studies: [String]
+    @OptionGroup var selection: StudySelection
 
     @Option(name: .customLong("report"), help: "A report to write: .md, .html, .csv or .json (repeatable).")
     var reports: [String] = []
@@ -42,7 +41,6 @@ struct ReconcileCommand: AsyncParsableCommand {
     @OptionGroup var bridge: BridgeSourceOptions
 
     func validate() throws {
-        guard !studies.isEmpty else { throw ValidationError("name at least one study accession") }
         for report in reports where ReportFormat(path: report) == nil {
             throw ValidationError("--report \(report): the extension must be one of .md, .html, .csv, .json")
         }
@@ -61,7 +59,9 @@ struct ReconcileCommand: AsyncParsableCommand {
         var summary = ReconcileSummary()
         let stage = ReconcileStage(includeMatched: includeMatched)
         var writers: [ReportWriter] = []
+        var studies: [String] = []
         do {
+            studies = try await selection.resolve(in: run.source)
             try await pipeline.forEachLinkedStudy(studies: studies) { mapping, linked in
                 if writers.isEmpty {
                     let header = ReportHeader(mapping: mapping, source: run.source, studies: studies)

@@ -78,9 +78,10 @@ struct ViewCommand: AsyncParsableCommand {
     func run() async throws {
         let (compiled, statistics) = try await CommandFailure.reporting {
             var inputs = arguments
-            let viewFiles = try views.map(Self.viewFiles(in:)) ?? [inputs.removeFirst()]
-            let compiled = try compileViews(viewFiles)
-            let target = try makeTarget(tables: compiled.map(\.table), manyViews: views != nil)
+            let viewFiles = try views.map(ViewSet.files(in:)) ?? [inputs.removeFirst()]
+            let compiled = try ViewSet(files: viewFiles, version: fhirVersion).views
+            let target = try format.target(
+                output: output, tables: compiled.map(\.table), filePerTable: views != nil, postgresURL: postgres)
             let runner = ViewRunner(views: compiled)
             let statistics = try await runner.run(inputs: inputs, entries: entries, format: from, into: target)
             return (compiled, statistics)
@@ -88,66 +89,5 @@ struct ViewCommand: AsyncParsableCommand {
         var summary = "view: \(statistics.resourcesRead) resources read"
         for (view, rows) in zip(compiled, statistics.rowsWritten) { summary += ", \(view.table.name): \(rows) rows" }
         StandardError.write(summary)
-    }
-
-    func compileViews(_ files: [String]) throws -> [CompiledView] {
-        var compiled: [CompiledView] = []
-        var tableNames = Set<String>()
-        for file in files {
-            let definition = try ViewDefinition(contentsOf: file)
-            let tableName = definition.name ?? Self.tableName(forFile: file)
-            let view: CompiledView
-            do {
-                view = try CompiledView(definition, options: ViewCompileOptions(version: fhirVersion, tableName: tableName))
-            } catch let error as ViewDefinitionError {
-                var located = error
-                located.source = file
-                throw located
-            }
-            guard tableNames.insert(view.table.name).inserted else {
-                throw CommandFailure.Message("\(file): error: another view already writes the table \"\(view.table.name)\"")
-            }
-            compiled.append(view)
-        }
-        return compiled
-    }
-
-    func makeTarget(tables: [ViewTable], manyViews: Bool) throws -> any ViewOutputTarget {
-        switch format {
-        case .csv, .tsv, .ndjson:
-            if manyViews, let output {
-                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-                return FileOutputTarget(
-                    format: format, paths: tables.map { "\(output)/\($0.name).\(format.fileExtension)" })
-            }
-            return FileOutputTarget(format: format, paths: [output ?? "-"])
-        case .sqlite:
-            return SQLiteOutputTarget(path: output ?? "-")
-        case .postgres:
-            return PostgresOutputTarget(settings: try PostgresSettings(url: postgres))
-        }
-    }
-
-    /// The *.json files of a directory, sorted, so the table order is stable.
-    static func viewFiles(in directory: String) throws -> [String] {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory)
-        } catch {
-            throw CommandFailure.Message("\(directory): error: cannot read the --views directory")
-        }
-        let files = names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map { "\(directory)/\($0)" }
-        guard !files.isEmpty else { throw CommandFailure.Message("\(directory): error: no *.json ViewDefinition in the --views directory") }
-        return files
-    }
-
-    /// A table name from a view file without `name`: the file's base name with anything but letters, digits and
-    /// underscores replaced by `_`.
-    static func tableName(forFile path: String) -> String {
-        var base = (path as NSString).lastPathComponent
-        if let dot = base.lastIndex(of: ".") { base = String(base[..<dot]) }
-        var name = String(base.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") ? $0 : "_" })
-        if !(name.first?.isLetter ?? false) { name = "view_" + name }
-        return name
     }
 }

@@ -57,12 +57,8 @@ public struct ExportStage: Sendable {
             // One file per type, types in name order, resources in the studies' order; a resource two studies share
             // (a Practitioner, an Organization) is written once.
             var byType: [String: [FHIRElement]] = [:]
-            var seen = Set<FHIRResourceKey>()
-            for study in studies {
-                for resource in study.resources {
-                    if let key = FHIRResourceKey(resource: resource), !seen.insert(key).inserted { continue }
-                    byType[resource.resourceType ?? "Resource", default: []].append(resource)
-                }
+            for resource in TableExport.distinctResources(studies) {
+                byType[resource.resourceType ?? "Resource", default: []].append(resource)
             }
             let writer = FHIRJSONWriter()
             for type in byType.keys.sorted() {
@@ -75,6 +71,9 @@ public struct ExportStage: Sendable {
                 }
                 writers.append(file)
             }
+        case .csv, .tsv, .sqlite, .postgres:
+            // The tables need the views and an async target: `TableExport` writes them.
+            throw BridgeFailure(stage: .export, message: "--format \(format.rawValue) is written through TableExport, not as FHIR files")
         }
         for writer in writers { try writer.commit() }
         return writers.map(\.path)
