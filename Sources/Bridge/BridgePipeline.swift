@@ -9,11 +9,17 @@ public struct BridgePipeline: Sendable {
     public var mappingPaths: [String]
     public var source: StudySource
     public let diagnostics: DiagnosticsCollector
+    /// Told as each study reaches each stage (a progress line; nothing when nil).
+    public var progress: (@Sendable (BridgeProgress) -> Void)?
 
-    public init(mappingPaths: [String], source: StudySource, diagnostics: DiagnosticsCollector) {
+    public init(
+        mappingPaths: [String], source: StudySource, diagnostics: DiagnosticsCollector,
+        progress: (@Sendable (BridgeProgress) -> Void)? = nil
+    ) {
         self.mappingPaths = mappingPaths
         self.source = source
         self.diagnostics = diagnostics
+        self.progress = progress
     }
 
     /// Mapping and plan, compiled once for every study of the run.
@@ -45,7 +51,12 @@ public struct BridgePipeline: Sendable {
                 throw BridgeFailure(stage: .pull, message: "\(error)")
             }
         }
-        for study in studies {
+        var resources = 0
+        for (index, study) in studies.enumerated() {
+            func report(_ step: BridgeProgress.Step) {
+                progress?(BridgeProgress(step: step, study: study, index: index, count: studies.count, resources: resources))
+            }
+            report(.pulling)
             let pulled: PulledStudy
             do {
                 pulled = try await pull.run(accession: study, directoryResources: directoryResources)
@@ -56,13 +67,17 @@ public struct BridgePipeline: Sendable {
             } catch {
                 throw BridgeFailure(stage: .pull, message: "\(study): \(error)")
             }
+            report(.linking)
             let linked: LinkedStudy
             do { linked = try LinkStage.run(pulled, mapping: mapping, diagnostics: diagnostics) } catch {
                 throw BridgeFailure(stage: .link, message: "\(study): \(error.message)")
             }
+            report(.merging)
             do { try body(mapping, linked) } catch let failure as BridgeFailure { throw failure } catch {
                 throw BridgeFailure(stage: .export, message: "\(study): \(error)")
             }
+            resources += pulled.fhir.count
+            report(.done)
         }
     }
 

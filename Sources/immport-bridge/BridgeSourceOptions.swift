@@ -28,6 +28,8 @@ struct BridgeSourceOptions: ParsableArguments {
 
     @OptionGroup var client: ClientOptions
 
+    @OptionGroup var output: OutputOptions
+
     var mappingPaths: [String] { mappings.isEmpty ? ["Mappings/immport.yaml"] : mappings }
 
     /// What a bridge command works with: the source, the run's diagnostics, and the FHIR base its resources belong to.
@@ -41,6 +43,9 @@ struct BridgeSourceOptions: ParsableArguments {
     /// A set-up failure (key, base URL) exits with `setUpFailure`, printed as one line by `ClientOptions`. The status
     /// is carried out of the client session, not thrown inside it, so the session cannot mistake it for its own.
     func run(setUpFailure: Int32, _ body: (Run) async throws -> Int32) async throws {
+        output.apply()
+        var client = client
+        if output.verbose && client.logLevel == .warning { client.logLevel = .info }
         var status: Int32 = 0
         if let from {
             status = try await body(Run(source: .directory(from), diagnostics: DiagnosticsCollector(), fhirBase: ImmPortService.fhir.defaultBase))
@@ -57,6 +62,15 @@ struct BridgeSourceOptions: ParsableArguments {
             }
         }
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// A progress line for `command` fed by the pipeline: the study and stage, studies done, resources so far.
+    static func progress(_ command: String) -> (line: ProgressLine, report: @Sendable (BridgeProgress) -> Void) {
+        let line = ProgressLine(label: command)
+        return (line, { event in
+            let where_ = event.count > 1 ? "study \(event.index + 1)/\(event.count) " : ""
+            line.update("\(where_)\(event.study) \(event.step.rawValue), \(event.resources) resources so far")
+        })
     }
 
     /// Prints a stage failure the way every bridge command does: the mapping's errors, then one line.

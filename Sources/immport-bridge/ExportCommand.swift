@@ -73,7 +73,10 @@ struct ExportCommand: AsyncParsableCommand {
     /// The exit status.
     func export(_ run: BridgeSourceOptions.Run) async throws -> Int32 {
         let diagnostics = run.diagnostics
-        let pipeline = BridgePipeline(mappingPaths: bridge.mappingPaths, source: run.source, diagnostics: diagnostics)
+        let progress = BridgeSourceOptions.progress("export")
+        defer { progress.line.finish() }
+        let pipeline = BridgePipeline(
+            mappingPaths: bridge.mappingPaths, source: run.source, diagnostics: diagnostics, progress: progress.report)
         do {
             let studies = try await selection.resolve(in: run.source)
             // Views are compiled before anything is pulled: a bad view costs no pull.
@@ -81,6 +84,7 @@ struct ExportCommand: AsyncParsableCommand {
                 TableExport(views: try loadViews(), format: tableFormat, output: output, postgresURL: postgres)
             }
             let bundles = try await pipeline.merge(studies: studies)
+            progress.line.update("writing \(bundles.reduce(0) { $0 + $1.resources.count }) resources")
             var written: String
             if let tableExport {
                 let tables = try await tableExport.write(bundles)
@@ -98,7 +102,7 @@ struct ExportCommand: AsyncParsableCommand {
                 let emitted = summary.emitted.values.reduce(0, +)
                 StandardError.write(
                     "export \(bundle.accession): \(summary.pulled) FHIR resources (\(summary.merged) merged), \(emitted) emitted from Shared Data, \(bundle.resources.count) in all")
-                for line in bundle.linkSummaries { StandardError.write("  \(line)") }
+                for line in bundle.linkSummaries { StandardError.detail("  \(line)") }
             }
             StandardError.write("export: wrote \(written)")
             return 0

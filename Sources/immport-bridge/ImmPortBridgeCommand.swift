@@ -16,6 +16,7 @@ struct ImmPortBridgeCommand: AsyncParsableCommand {
             SharedDataCommand.self,
             MappingsCommand.self,
             ExportCommand.self,
+            PushCommand.self,
             ReconcileCommand.self,
         ]
     )

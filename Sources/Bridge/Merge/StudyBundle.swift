@@ -19,6 +19,12 @@ public struct StudyBundle: Sendable {
     /// when it is missing, so loading the Bundle twice creates nothing twice (every id is the server's or derived
     /// from study, source and accession).
     public func bundle(type: BundleType, base: String) -> FHIRElement {
+        Self.bundle(of: resources, type: type, base: base, id: "\(accession)-\(type.rawValue)")
+    }
+
+    /// A Bundle of `resources`, each entry's `fullUrl` on `base`; a transaction's entries are `PUT Type/id` (push
+    /// sends its chunks this way too).
+    public static func bundle(of resources: [FHIRElement], type: BundleType, base: String, id: String?) -> FHIRElement {
         var entries: [FHIRElement] = []
         entries.reserveCapacity(resources.count)
         for resource in resources {
@@ -36,7 +42,7 @@ public struct StudyBundle: Sendable {
         }
         var bundle = FHIRObject()
         bundle.appendUnchecked(key: "resourceType", value: .string("Bundle"))
-        bundle.appendUnchecked(key: "id", value: .string("\(accession)-\(type.rawValue)"))
+        if let id { bundle.appendUnchecked(key: "id", value: .string(id)) }
         bundle.appendUnchecked(key: "type", value: .string(type.rawValue))
         bundle.appendUnchecked(key: "entry", value: .array(entries))
         return .object(bundle)
