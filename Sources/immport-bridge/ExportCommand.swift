@@ -25,6 +25,10 @@ struct ExportCommand: AsyncParsableCommand {
             Exit status: 0 written; 1 the run failed; 2 a bad mapping, plan or input; 3 a network or \
             authentication failure.
 
+            --fhir-version r4 converts the merged study to FHIR R4 (docs/r4.md): what R4 cannot hold is carried in \
+            HL7's cross-version extensions where one can hold it and listed either way (notes and warnings, and a \
+            summary line per study).
+
             Example: immport-bridge export SDY99901 --from Fixtures --format fhir-json -o SDY99901.json
             """
     )
@@ -40,6 +44,12 @@ struct ExportCommand: AsyncParsableCommand {
 
     @Option(help: "collection, or transaction (PUT Type/id entries: loading it twice creates nothing twice).")
     var bundleType: StudyBundle.BundleType = .collection
+
+    @Option(help: "FHIR release to write: r5 (as ImmPort serves it) or r4 (converted; docs/r4.md).")
+    var fhirVersion: FHIRVersion = .r5
+
+    @Flag(inversion: .prefixedNo, help: "With --fhir-version r4: carry what R4 cannot hold in HL7's cross-version extensions (else it is only listed).")
+    var crossVersionExtensions = true
 
     @OptionGroup var bridge: BridgeSourceOptions
 
@@ -57,7 +67,13 @@ struct ExportCommand: AsyncParsableCommand {
         let diagnostics = run.diagnostics
         let pipeline = BridgePipeline(mappingPaths: bridge.mappingPaths, source: run.source, diagnostics: diagnostics)
         do {
-            let bundles = try await pipeline.merge(studies: studies)
+            var bundles = try await pipeline.merge(studies: studies)
+            var conversions: [ConvertStage.ConvertedStudy] = []
+            if fhirVersion == .r4 {
+                let convert = ConvertStage(carriesCrossVersionExtensions: crossVersionExtensions)
+                conversions = bundles.map { convert.run($0, diagnostics: diagnostics) }
+                bundles = conversions.map(\.study)
+            }
             let files = try ExportStage(format: format, output: output, bundleType: bundleType, base: run.fhirBase).write(bundles)
             for diagnostic in diagnostics.diagnostics where diagnostic.severity != .note {
                 StandardError.write("immport-bridge: \(diagnostic)")
@@ -68,6 +84,9 @@ struct ExportCommand: AsyncParsableCommand {
                 StandardError.write(
                     "export \(bundle.accession): \(summary.pulled) FHIR resources (\(summary.merged) merged), \(emitted) emitted from Shared Data, \(bundle.resources.count) in all")
                 for line in bundle.linkSummaries { StandardError.write("  \(line)") }
+            }
+            for conversion in conversions {
+                StandardError.write("convert \(conversion.study.accession) to R4: \(conversion.summary.line)")
             }
             StandardError.write("export: wrote \(files.joined(separator: ", "))")
             return 0
