@@ -24,30 +24,39 @@ public struct ConvertStage: Sendable {
 
     public func run(_ study: StudyBundle, diagnostics: DiagnosticsCollector) -> ConvertedStudy {
         guard study.version == .r5 else { return ConvertedStudy(study: study, summary: ConversionSummary(), lost: []) }
+        let result = convert(study.resources, diagnostics: diagnostics)
+        var converted = study
+        converted.version = .r4
+        converted.resources = result.resources
+        return ConvertedStudy(study: converted, summary: result.summary, lost: result.lost)
+    }
+
+    /// R5 resources (one study's: a ResearchSubject's arms are found in its ResearchStudy among them) in R4, in the
+    /// same order; a resource whose type R4 lacks is left out and reported.
+    public func convert(
+        _ resources: [FHIRElement], diagnostics: DiagnosticsCollector
+    ) -> (resources: [FHIRElement], summary: ConversionSummary, lost: [LostElement]) {
         let converter = R5ToR4Converter(
-            carriesExtensions: carriesCrossVersionExtensions, comparisonGroups: ComparisonGroupNames(resources: study.resources))
+            carriesExtensions: carriesCrossVersionExtensions, comparisonGroups: ComparisonGroupNames(resources: resources))
         var summary = ConversionSummary()
-        var resources: [FHIRElement] = []
-        resources.reserveCapacity(study.resources.count)
-        for resource in study.resources {
-            if let converted = converter.convertResource(resource) {
-                resources.append(converted)
+        var converted: [FHIRElement] = []
+        converted.reserveCapacity(resources.count)
+        for resource in resources {
+            if let r4 = converter.convertResource(resource) {
+                converted.append(r4)
             } else {
                 summary.resourcesLeftOut += 1
                 diagnostics.emit(Diagnostic(
                     .warning, "R4 has no resource type \(resource.resourceType ?? "(none)"); the resource is left out of the R4 export",
-                    source: FHIRResourceKey(resource: resource).map { "\($0)" } ?? study.accession))
+                    source: FHIRResourceKey(resource: resource).map { "\($0)" }))
             }
         }
-        summary.resources = resources.count
+        summary.resources = converted.count
         for lost in converter.losses {
             summary.count(lost)
             diagnostics.emit(lost.diagnostic)
         }
         for note in converter.notes { diagnostics.emit(note) }
-        var converted = study
-        converted.version = .r4
-        converted.resources = resources
-        return ConvertedStudy(study: converted, summary: summary, lost: converter.losses)
+        return (converted, summary, converter.losses)
     }
 }
