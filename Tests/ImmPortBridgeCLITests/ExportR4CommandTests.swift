@@ -45,14 +45,9 @@ import TestSupport
             for version in ["r4", "r5"] {
                 let run = try await export(h, ["--fhir-version", version, "--format", "fhir-xml", "-o", h.path(version)])
                 #expect(run.status == 0, "\(run.standardError)")
-                let xmllint = "/usr/bin/xmllint"
-                guard FileManager.default.isExecutableFile(atPath: xmllint) else {
-                    if SharedData.isCI { Issue.record("xmllint (Debian libxml2-utils) is missing under CI") }
-                    return
-                }
                 let schema = try SharedData.require("fhir/\(version)/xsd/fhir-single.xsd")
                 let files = Self.studies.map { h.path("\(version)/\($0).xml") }
-                let check = try await ChildProcess.run(xmllint, ["--noout", "--nonet", "--schema", schema] + files)
+                guard let check = try await XMLSchemaCheck.validate(files, schema: schema) else { return }
                 #expect(check.status == 0, "\(version): \(check.standardError.suffix(2000))")
                 let validate = try await h.run(["validate", "--fhir-version", version] + files)
                 #expect(validate.status == 0, "\(validate.standardError)")
