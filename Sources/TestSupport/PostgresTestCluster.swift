@@ -65,7 +65,7 @@ public final class PostgresTestCluster: @unchecked Sendable {
             throw Failure.command("mkdtemp", errno, "cannot create a temporary directory")
         }
         directory = String(cString: template)
-        port = try Self.freeLoopbackPort()
+        port = try LoopbackPort.free()
         if let runAs {
             guard let account = getpwnam(runAs) else { throw Failure.missing("no \(runAs) user to run initdb as") }
             chown(directory, account.pointee.pw_uid, account.pointee.pw_gid)
@@ -132,26 +132,6 @@ public final class PostgresTestCluster: @unchecked Sendable {
         }
     }
 
-    /// A port the kernel just handed out on 127.0.0.1 (bound, read, released).
-    static func freeLoopbackPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure.command("socket", errno, "cannot create a socket") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
-        }
-        guard bound == 0 else { throw Failure.command("bind", errno, "cannot bind 127.0.0.1:0") }
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        guard named == 0 else { throw Failure.command("getsockname", errno, "cannot read the bound port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }
 
 extension Trait where Self == ConditionTrait {

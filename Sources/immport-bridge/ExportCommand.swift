@@ -33,6 +33,10 @@ struct ExportCommand: AsyncParsableCommand {
             Exit status: 0 written; 1 the run failed; 2 a bad mapping, plan or input; 3 a network or \
             authentication failure.
 
+            --fhir-version r4 converts the merged study to FHIR R4 (docs/r4.md): what R4 cannot hold is carried in \
+            HL7's cross-version extensions where one can hold it and listed either way (notes and warnings, and a \
+            summary line per study).
+
             Example: immport-bridge export SDY99901 --from Fixtures --format fhir-json -o SDY99901.json
             """
     )
@@ -54,6 +58,12 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "collection, or transaction (PUT Type/id entries: loading it twice creates nothing twice).")
     var bundleType: StudyBundle.BundleType = .collection
 
+    @Option(help: "FHIR release to write: r5 (as ImmPort serves it) or r4 (converted; docs/r4.md).")
+    var fhirVersion: FHIRVersion = .r5
+
+    @Flag(inversion: .prefixedNo, help: "With --fhir-version r4: carry what R4 cannot hold in HL7's cross-version extensions (else it is only listed).")
+    var crossVersionExtensions = true
+
     @OptionGroup var bridge: BridgeSourceOptions
 
     func validate() throws {
@@ -63,6 +73,9 @@ struct ExportCommand: AsyncParsableCommand {
             throw ValidationError("-o must name the output \(format == .fhirJSON || format == .fhirXML || format == .sqlite ? "file or directory" : "directory")")
         }
         if postgres != nil && format != .postgres { throw ValidationError("--postgres is for --format postgres") }
+        if format.tableFormat != nil && fhirVersion == .r4 {
+            throw ValidationError("the tables are made from the merged R5 resources (the views are R5): --fhir-version r4 is for the FHIR formats")
+        }
     }
 
     func run() async throws {
@@ -83,7 +96,14 @@ struct ExportCommand: AsyncParsableCommand {
             let tableExport = try format.tableFormat.map { tableFormat throws(BridgeFailure) in
                 TableExport(views: try loadViews(), format: tableFormat, output: output, postgresURL: postgres)
             }
-            let bundles = try await pipeline.merge(studies: studies)
+            var bundles = try await pipeline.merge(studies: studies)
+            var conversions: [ConvertStage.ConvertedStudy] = []
+            if fhirVersion == .r4 {
+                progress.line.update("converting to R4")
+                let convert = ConvertStage(carriesCrossVersionExtensions: crossVersionExtensions)
+                conversions = bundles.map { convert.run($0, diagnostics: diagnostics) }
+                bundles = conversions.map(\.study)
+            }
             progress.line.update("writing \(bundles.reduce(0) { $0 + $1.resources.count }) resources")
             var written: String
             if let tableExport {
@@ -103,6 +123,9 @@ struct ExportCommand: AsyncParsableCommand {
                 StandardError.write(
                     "export \(bundle.accession): \(summary.pulled) FHIR resources (\(summary.merged) merged), \(emitted) emitted from Shared Data, \(bundle.resources.count) in all")
                 for line in bundle.linkSummaries { StandardError.detail("  \(line)") }
+            }
+            for conversion in conversions {
+                StandardError.write("convert \(conversion.study.accession) to R4: \(conversion.summary.line)")
             }
             StandardError.write("export: wrote \(written)")
             return 0

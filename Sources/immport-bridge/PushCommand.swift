@@ -41,7 +41,7 @@ struct PushCommand: AsyncParsableCommand {
     @Option(help: "Resources per transaction.")
     var chunkSize: Int = 200
 
-    @Option(name: .customLong("fhir-version"), help: "The release of the files (for reading XML and comparing with the server's copies).")
+    @Option(name: .customLong("fhir-version"), help: "r5, or r4: merged studies are converted to R4 (as `export --fhir-version r4`); files are read as this release.")
     var fhirVersion: FHIRVersion = .r5
 
     @OptionGroup var bridge: BridgeSourceOptions
@@ -78,8 +78,12 @@ struct PushCommand: AsyncParsableCommand {
             let pipeline = BridgePipeline(
                 mappingPaths: bridge.mappingPaths, source: run.source, diagnostics: run.diagnostics, progress: progress.report)
             do {
-                let bundles = try await pipeline.merge(studies: studies)
+                var bundles = try await pipeline.merge(studies: studies)
                 progress.line.finish()
+                if fhirVersion == .r4 {
+                    let convert = ConvertStage()
+                    bundles = bundles.map { convert.run($0, diagnostics: run.diagnostics).study }
+                }
                 for bundle in bundles { resources += bundle.resources }
             } catch let failure as BridgeFailure {
                 progress.line.finish()

@@ -6,16 +6,7 @@ import TestSupport
 /// tree diff that names the first difference.
 enum XMLTestSupport {
     /// xmllint's path, or nil after a loud skip message (a failure under CI=true).
-    static func xmllint() throws -> String? {
-        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-            let candidate = "\(directory)/xmllint"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        if SharedData.isCI { throw SharedData.Unavailable.missing("xmllint (Debian package libxml2-utils)") }
-        let banner = String(repeating: "!", count: 78)
-        print("\(banner)\n!! SKIPPED: xmllint is missing (apt-get install libxml2-utils); XSD validation not run.\n\(banner)")
-        return nil
-    }
+    static func xmllint() throws -> String? { try XMLSchemaCheck.xmllint() }
 
     /// Validates all `files` against `schema` with ONE xmllint call (compiling the schema is most of the cost).
     /// Returns the files that failed, with xmllint's messages about them.

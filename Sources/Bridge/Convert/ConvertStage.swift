@@ -1,0 +1,62 @@
+import FHIRModel
+
+/// The convert stage: a merged study in R5 to the same study in R4 (docs/r4.md), between merge and export.
+/// Everything R4 cannot hold where R5 had it is carried in HL7's cross-version extensions when
+/// `carriesCrossVersionExtensions` (the default) and one can hold it, and is always reported: one diagnostic per
+/// element (a note when carried, a warning when left out) and a count in `ConvertedStudy.summary`.
+public struct ConvertStage: Sendable {
+    /// HL7's cross-version extensions for R5 elements: this prefix and the R5 element path.
+    public static let crossVersionExtensionBase = R5ToR4Converter.extensionBase
+
+    public var carriesCrossVersionExtensions: Bool
+
+    public init(carriesCrossVersionExtensions: Bool = true) {
+        self.carriesCrossVersionExtensions = carriesCrossVersionExtensions
+    }
+
+    public struct ConvertedStudy: Sendable {
+        /// The study in R4 (`version` .r4), for the export stage.
+        public var study: StudyBundle
+        public var summary: ConversionSummary
+        /// What R4 could not hold, in the order found (also emitted as diagnostics).
+        public var lost: [LostElement]
+    }
+
+    public func run(_ study: StudyBundle, diagnostics: DiagnosticsCollector) -> ConvertedStudy {
+        guard study.version == .r5 else { return ConvertedStudy(study: study, summary: ConversionSummary(), lost: []) }
+        let result = convert(study.resources, diagnostics: diagnostics)
+        var converted = study
+        converted.version = .r4
+        converted.resources = result.resources
+        return ConvertedStudy(study: converted, summary: result.summary, lost: result.lost)
+    }
+
+    /// R5 resources (one study's: a ResearchSubject's arms are found in its ResearchStudy among them) in R4, in the
+    /// same order; a resource whose type R4 lacks is left out and reported.
+    public func convert(
+        _ resources: [FHIRElement], diagnostics: DiagnosticsCollector
+    ) -> (resources: [FHIRElement], summary: ConversionSummary, lost: [LostElement]) {
+        let converter = R5ToR4Converter(
+            carriesExtensions: carriesCrossVersionExtensions, comparisonGroups: ComparisonGroupNames(resources: resources))
+        var summary = ConversionSummary()
+        var converted: [FHIRElement] = []
+        converted.reserveCapacity(resources.count)
+        for resource in resources {
+            if let r4 = converter.convertResource(resource) {
+                converted.append(r4)
+            } else {
+                summary.resourcesLeftOut += 1
+                diagnostics.emit(Diagnostic(
+                    .warning, "R4 has no resource type \(resource.resourceType ?? "(none)"); the resource is left out of the R4 export",
+                    source: FHIRResourceKey(resource: resource).map { "\($0)" }))
+            }
+        }
+        summary.resources = converted.count
+        for lost in converter.losses {
+            summary.count(lost)
+            diagnostics.emit(lost.diagnostic)
+        }
+        for note in converter.notes { diagnostics.emit(note) }
+        return (converted, summary, converter.losses)
+    }
+}
