@@ -65,6 +65,8 @@ let package = Package(
                 // Mapping files are YAML; Yams keeps each node's line and column for located errors.
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // The local store of pulled studies (Store/).
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .executableTarget(
