@@ -128,7 +128,11 @@ let package = Package(
         // ImmPortAPI to load what it exports into that server.
         .testTarget(
             name: "ImmPortBridgeCLITests",
-            dependencies: ["FHIRModel", "ImmPortAPI", "ImmPortTestServer", "TestSupport"]
+            dependencies: [
+                "FHIRModel", "ImmPortAPI", "ImmPortTestServer", "TestSupport",
+                // To read the store `pull` fills.
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]
