@@ -130,6 +130,8 @@ let package = Package(
             name: "ImmPortBridgeCLITests",
             dependencies: [
                 "FHIRModel", "ImmPortAPI", "ImmPortTestServer", "TestSupport",
+                // SplitMix64: the seeded moments at which a pull is killed.
+                "SyntheticFHIR",
                 // To read the store `pull` fills.
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

@@ -2,6 +2,7 @@ import FHIRModel
 import Foundation
 import GRDB
 import ImmPortTestServer
+import SyntheticFHIR
 import Testing
 import TestSupport
 
@@ -137,7 +138,7 @@ import TestSupport
             // Moments fall within the first 70% of a whole pull. A run that finishes before its moment (the machine
             // was busier when the reference ran) before any kill starts again on an empty store, timed anew.
             for _ in 0..<12 {
-                let moment = 0.05 + random.nextUnit() * scale * 0.7
+                let moment = 0.05 + Double.random(in: 0..<1, using: &random) * scale * 0.7
                 let started = ContinuousClock.now
                 let run = try await pull(h, store: store, killAfter: moment)
                 if run.status == 137 {
@@ -206,18 +207,4 @@ import TestSupport
             #expect(FileManager.default.fileExists(atPath: h.cacheDirectory + "/immport-bridge/store.sqlite"))
         }
     }
-}
-
-/// A small seeded generator, so that each seed kills at the same moments on every run.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func nextUnit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
