@@ -65,6 +65,8 @@ let package = Package(
                 // Mapping files are YAML; Yams keeps each node's line and column for located errors.
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // The local store of pulled studies (Store/).
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .executableTarget(
@@ -128,7 +130,9 @@ let package = Package(
             name: "ImmPortBridgeCLITests",
             dependencies: [
                 "FHIRModel", "ImmPortAPI", "ImmPortTestServer", "TestSupport",
-                // To read export's SQLite and PostgreSQL tables back.
+                // SplitMix64: the seeded moments at which a pull is killed.
+                "SyntheticFHIR",
+                // To read back the store `pull` fills and export's SQLite and PostgreSQL tables.
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]

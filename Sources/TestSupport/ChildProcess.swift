@@ -30,9 +30,10 @@ public enum ChildProcess {
     }
 
     /// Runs `program` with `arguments`, in this process's environment without `IMMPORT_*` variables (a developer's
-    /// settings must not leak into a test) plus `environment`, with standard input from /dev/null.
+    /// settings must not leak into a test) plus `environment`, with standard input from /dev/null. With `killAfter`,
+    /// a child still running that many seconds after it started is sent SIGKILL (status 137), as a user's `kill -9`.
     public static func run(
-        _ program: String, _ arguments: [String], environment: [String: String] = [:]
+        _ program: String, _ arguments: [String], environment: [String: String] = [:], killAfter: Double? = nil
     ) async throws -> Result {
         let directory = NSTemporaryDirectory() + "child-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -64,8 +65,24 @@ public enum ChildProcess {
         guard spawned == 0 else { throw Failure.spawn(program, spawned) }
         let child = pid
 
+        // The killer signals only while the child is not yet reaped, so it can never hit a reused pid.
+        let reaped = ReapedFlag()
+        if let killAfter {
+            let killer = Thread {
+                Thread.sleep(forTimeInterval: killAfter)
+                reaped.lock.lock()
+                if !reaped.isReaped { kill(child, SIGKILL) }
+                reaped.lock.unlock()
+            }
+            killer.start()
+        }
         let status = await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
             let waiter = Thread {
+                var info = siginfo_t()
+                while waitid(P_PID, id_t(child), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
+                reaped.lock.lock()
+                reaped.isReaped = true
+                defer { reaped.lock.unlock() }
                 var raw: Int32 = 0
                 while waitpid(child, &raw, 0) < 0 && errno == EINTR {}
                 let signal = raw & 0x7f
@@ -77,4 +94,10 @@ public enum ChildProcess {
         let errors = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
         return Result(status: status, standardOutput: output, standardError: errors)
     }
+}
+
+/// Whether the child was reaped, behind a lock the killer holds while it signals.
+private final class ReapedFlag: @unchecked Sendable {
+    let lock = NSLock()
+    var isReaped = false
 }

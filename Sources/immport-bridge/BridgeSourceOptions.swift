@@ -26,6 +26,18 @@ struct BridgeSourceOptions: ParsableArguments {
             valueName: "url"))
     var sharedDataBase: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "The local store of pulled studies (default: $XDG_CACHE_HOME/immport-bridge/store.sqlite, else ~/.cache/immport-bridge/store.sqlite). Not used with --from.",
+            valueName: "path"))
+    var store: String?
+
+    @Flag(help: "Fetch everything again instead of taking it from the store.")
+    var refresh = false
+
+    @Option(help: ArgumentHelp("Fetch again what the store got longer ago than this: 45s, 30m, 12h, 7d, 2w.", valueName: "duration"))
+    var maxAge: StoreMaxAge?
+
     @OptionGroup var client: ClientOptions
 
     @OptionGroup var output: OutputOptions
@@ -37,6 +49,14 @@ struct BridgeSourceOptions: ParsableArguments {
         var source: StudySource
         var diagnostics: DiagnosticsCollector
         var fhirBase: String
+        /// The store the servers are read through (nil with --from).
+        var store: StoreAccess?
+    }
+
+    /// Opens the store (`--store`, else the default under the user's cache directory); a file that is not a store
+    /// fails here, naming it, before anything is fetched.
+    func openStore() throws -> StoreAccess {
+        StoreAccess(store: try StudyStore(path: store ?? StudyStore.defaultPath()), freshness: StoreFreshness(refresh: refresh, maxAge: maxAge?.seconds))
     }
 
     /// Runs `body` with the source and ends the process with the exit status it returns (0: return normally).
@@ -54,8 +74,11 @@ struct BridgeSourceOptions: ParsableArguments {
                 try await client.run { session in
                     let fhir = try session.fhirClient(baseFlag: fhirBase)
                     let sharedData = try session.sharedDataClient(baseFlag: sharedDataBase)
+                    let store = try openStore()
                     status = try await body(
-                        Run(source: .servers(fhir: fhir, sharedData: sharedData), diagnostics: session.diagnostics, fhirBase: fhir.base.url))
+                        Run(
+                            source: .servers(fhir: fhir, sharedData: sharedData, store: store), diagnostics: session.diagnostics,
+                            fhirBase: fhir.base.url, store: store))
                 }
             } catch let exit as ExitCode where exit == ExitCode(1) {
                 throw ExitCode(setUpFailure)
@@ -79,5 +102,15 @@ struct BridgeSourceOptions: ParsableArguments {
             StandardError.write(diagnostic.description)
         }
         StandardError.write("immport-bridge \(command): error: \(failure)")
+    }
+}
+
+/// `--max-age`: a duration such as `12h` or `7d`.
+struct StoreMaxAge: ExpressibleByArgument {
+    var seconds: Double
+
+    init?(argument: String) {
+        guard let seconds = StoreFreshness.parseDuration(argument) else { return nil }
+        self.seconds = seconds
     }
 }

@@ -15,6 +15,7 @@ struct ImmPortBridgeCommand: AsyncParsableCommand {
             FHIRCommand.self,
             SharedDataCommand.self,
             MappingsCommand.self,
+            PullCommand.self,
             ExportCommand.self,
             PushCommand.self,
             ReconcileCommand.self,

@@ -48,7 +48,12 @@ final class CLIHarness: Sendable {
     func stop() async throws {
         try await server.stop()
         try? FileManager.default.removeItem(atPath: directory)
+        try? FileManager.default.removeItem(atPath: cacheDirectory)
     }
+
+    /// The child's `XDG_CACHE_HOME`, beside the scratch directory: a command that talks to the servers keeps its
+    /// default store there, never in the user's cache, and leaves no file among the outputs a test lists.
+    var cacheDirectory: String { directory + "-cache" }
 
     /// `immport-bridge` next to the test runner: `swift build` / `swift test` build every product into that folder.
     static let executable: String = {
@@ -58,13 +63,15 @@ final class CLIHarness: Sendable {
 
     /// Runs the CLI with `arguments` (a key only when `key` is given) and checks that the key appears in none of its
     /// output, whatever the test is about.
-    func run(_ arguments: [String], key: String? = nil, environment: [String: String] = [:]) async throws -> ChildProcess.Result {
+    func run(
+        _ arguments: [String], key: String? = nil, environment: [String: String] = [:], killAfter: Double? = nil
+    ) async throws -> ChildProcess.Result {
         try #require(
             FileManager.default.isExecutableFile(atPath: Self.executable),
             "no built CLI at \(Self.executable): run `swift build` first")
-        var variables = environment
+        var variables = ["XDG_CACHE_HOME": cacheDirectory].merging(environment) { $1 }
         if let key { variables["IMMPORT_API_KEY"] = key }
-        let result = try await ChildProcess.run(Self.executable, arguments, environment: variables)
+        let result = try await ChildProcess.run(Self.executable, arguments, environment: variables, killAfter: killAfter)
         #expect(!result.standardError.contains(Self.secretKey), "the API key appeared on stderr")
         #expect(!result.standardOutputText.contains(Self.secretKey), "the API key appeared on stdout")
         return result

@@ -56,7 +56,7 @@ struct PullRun {
     }
 
     /// A page at HAPI's include limit may have lost included resources: its revincludes no longer count as complete.
-    mutating func notePiggybackPage(_ page: FHIRSearchPage, searchedStep: String, limit: Int) {
+    mutating func notePiggybackPage(_ page: PullPage, searchedStep: String, limit: Int) {
         if page.includedCount >= limit { truncatedRevincludes.formUnion(activeRevincludes[searchedStep] ?? []) }
     }
 

@@ -37,11 +37,15 @@ public struct PullStage: Sendable {
         let fhir: FHIRResourceCollection
         var sharedData: [String: PulledRecords] = [:]
         switch source {
-        case .servers(let fhirClient, let sharedDataClient):
+        case .servers(let fhirClient, let sharedDataClient, let access?):
+            _ = try await fill(accession: accession, fhir: fhirClient, sharedData: sharedDataClient, access: access)
+            return try await load(accession: accession, fhir: fhirClient, sharedData: sharedDataClient, store: access.store)
+        case .servers(let fhirClient, let sharedDataClient, nil):
             let puller = StudyPuller(client: fhirClient, plan: plan, diagnostics: diagnostics)
             (fhir, _) = try await puller.pullAll(accession: accession)
             for (name, endpoint) in mapping.endpoints.sorted(by: { $0.key < $1.key }) {
-                sharedData[name] = try await Self.records(of: endpoint, study: accession, client: sharedDataClient)
+                let (path, query) = Self.request(of: endpoint, study: accession)
+                sharedData[name] = try Self.records(from: try await Self.fetch(path: path, query: query, client: sharedDataClient), of: endpoint)
             }
         case .directory(let root):
             let all = try directoryResources ?? Self.readDirectory(root)
@@ -54,25 +58,35 @@ public struct PullStage: Sendable {
         return PulledStudy(accession: accession, fhir: fhir, sharedData: sharedData)
     }
 
-    /// One endpoint's records for a study from the Shared Data API. A 404 is an endpoint with nothing for the
-    /// study (ImmPort answers so for studies without, say, adverse events).
-    static func records(of endpoint: CompiledEndpoint, study: String, client: SharedDataClient) async throws -> PulledRecords {
+    /// The Shared Data request an endpoint makes for a study: its path and query, filled in.
+    static func request(of endpoint: CompiledEndpoint, study: String) -> (path: String, query: [(String, String)]) {
         let declaration = endpoint.declaration
         let path = MappingTemplateText.fill(declaration.path.value) { _ in study }
         let query = declaration.query.map { ($0.name.value, MappingTemplateText.fill($0.value.value) { _ in study }) }
-        let response: SharedDataResponse
+        return (path, query)
+    }
+
+    /// One Shared Data answer as served. A 404 is an endpoint with nothing for the study (ImmPort answers so for
+    /// studies without, say, adverse events): kept with its status and no body.
+    static func fetch(path: String, query: [(String, String)], client: SharedDataClient) async throws -> StoredSharedDataResponse {
         do {
-            response = try await client.request(path: path, query: query)
+            let response = try await client.request(path: path, query: query)
+            return StoredSharedDataResponse(url: response.url, status: 200, body: response.body)
         } catch let error as ImmPortAPIError where error.kind == .notFound {
-            return PulledRecords(source: error.url, records: [])
+            return StoredSharedDataResponse(url: error.url, status: 404, body: [])
         }
-        switch declaration.records.value {
-        case .array where response.isArray:
-            return PulledRecords(source: response.url, records: try response.records.all().map(\.element))
-        default:
-            return PulledRecords(
-                source: response.url,
-                records: try SharedDataDirectory.records(in: try response.tree(), at: declaration.records.value, source: response.url))
+    }
+
+    /// The records of an answer, where the endpoint declaration says they are.
+    static func records(from response: StoredSharedDataResponse, of endpoint: CompiledEndpoint) throws -> PulledRecords {
+        guard response.status == 200 else { return PulledRecords(source: response.url, records: []) }
+        let tree: FHIRElement
+        do {
+            tree = try FHIRJSONReader(options: .init(source: response.url)).read(response.body)
+        } catch let error as FHIRJSONError {
+            throw ImmPortAPIError(.invalidResponse, url: response.url, message: "invalid JSON: \(error.line):\(error.column): \(error.reasonText)")
         }
+        return PulledRecords(
+            source: response.url, records: try SharedDataDirectory.records(in: tree, at: endpoint.declaration.records.value, source: response.url))
     }
 }

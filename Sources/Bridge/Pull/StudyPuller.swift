@@ -12,11 +12,16 @@ public final class StudyPuller: Sendable {
     public let client: FHIRClient
     public let plan: PullPlan
     let diagnostics: DiagnosticsCollector?
+    /// Where the answers go as they arrive and come from on a rerun (nil: straight from the server).
+    public let journal: PullJournal?
+    let requests: PullRequests
 
-    public init(client: FHIRClient, plan: PullPlan, diagnostics: DiagnosticsCollector? = nil) {
+    public init(client: FHIRClient, plan: PullPlan, diagnostics: DiagnosticsCollector? = nil, journal: PullJournal? = nil) {
         self.client = client
         self.plan = plan
         self.diagnostics = diagnostics
+        self.journal = journal
+        requests = PullRequests(client: client, journal: journal)
     }
 
     public typealias Sink = @Sendable (_ resource: FHIRElement, _ step: String) async throws -> Void
@@ -25,7 +30,7 @@ public final class StudyPuller: Sendable {
     public func pull(accession: String, sink: Sink) async throws -> StudyPullSummary {
         let startStats = client.transportStatistics
         let startPages = client.pagesFetched
-        let capabilities = try await client.capabilities()
+        let capabilities = try await requests.capabilities()
         try checkVersion(capabilities)
         var run = PullRun(plan: plan, capabilities: capabilities)
         var summary = StudyPullSummary(accession: accession)
@@ -99,7 +104,7 @@ public final class StudyPuller: Sendable {
             tried.append(client.redact(client.searchURL(type, parameters)))
             var found: [FHIRResourceKey: FHIRElement] = [:]
             do {
-                for try await page in client.search(type, query) {
+                for try await page in requests.search(type, query) {
                     for entry in page.entries {
                         if entry.mode == .match, entry.resource.resourceType == type, Self.isStudy(entry.resource, accession) {
                             found[entry.key] = entry.resource
@@ -165,7 +170,7 @@ public final class StudyPuller: Sendable {
             let query = [(search.parameter, values)] + run.piggybacks(forStep: step.id, type: step.resourceType, plan: plan)
                 + [("_count", String(plan.pageSize))]
             var accepted: [FHIRResourceKey] = []
-            for try await page in client.search(step.resourceType, query) {
+            for try await page in requests.search(step.resourceType, query) {
                 for entry in page.entries {
                     if entry.mode == .include {
                         run.pool(entry.resource)
@@ -214,7 +219,7 @@ public final class StudyPuller: Sendable {
                 + run.piggybacks(forStep: step.id, type: step.resourceType, plan: plan) + [("_count", String(plan.pageSize))]
             var accepted: [FHIRResourceKey] = []
             do {
-                for try await page in client.search(step.resourceType, query) {
+                for try await page in requests.search(step.resourceType, query) {
                     for entry in page.entries {
                         if entry.mode == .include {
                             run.pool(entry.resource)
@@ -234,7 +239,7 @@ public final class StudyPuller: Sendable {
         if !stillMissing.isEmpty { strategies.append("read") }
         for key in missing where stillMissing.contains(key) {
             do {
-                let resource = try await client.read(key.type, id: key.id)
+                let resource = try await requests.read(key.type, id: key.id)
                 try await accept(resource, step: step.id, run: &run, sink: sink)
             } catch let error as ImmPortAPIError where error.kind == .notFound || error.kind == .gone {
                 diagnostics?.warning("\(key) is referenced by the study's resources but the server does not have it", source: error.url)

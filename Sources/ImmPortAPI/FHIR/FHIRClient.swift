@@ -57,6 +57,13 @@ public final class FHIRClient: Sendable {
         FHIRSearch(client: self, initialURL: searchURL(type, parameters), options: options)
     }
 
+    /// The search `type?parameters` going on from `next`, the next link of a page an earlier run received.
+    public func search(
+        _ type: String, _ parameters: [(String, String)], resumingAt next: String, options: FHIRSearch.Options = FHIRSearch.Options()
+    ) -> FHIRSearch {
+        FHIRSearch(client: self, initialURL: searchURL(type, parameters), options: options, resumeURL: next)
+    }
+
     /// Every resource of a search (matches and includes), de-duplicated, in first-seen order.
     public func searchAll(
         _ type: String, _ parameters: [(String, String)] = [], options: FHIRSearch.Options = FHIRSearch.Options()

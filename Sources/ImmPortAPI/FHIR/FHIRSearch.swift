@@ -29,6 +29,9 @@ public struct FHIRSearch: AsyncSequence, Sendable {
     let client: FHIRClient
     public let initialURL: String
     let options: Options
+    /// Where to start instead of `initialURL`: a next link kept from an earlier run. When it has expired (410) the
+    /// search starts again from `initialURL`, as for any expired page.
+    var resumeURL: String? = nil
 
     public func makeAsyncIterator() -> Iterator { Iterator(search: self) }
 
@@ -49,7 +52,7 @@ public struct FHIRSearch: AsyncSequence, Sendable {
 
         init(search: FHIRSearch) {
             self.search = search
-            nextURL = search.initialURL
+            nextURL = search.resumeURL ?? search.initialURL
             prefetcher = search.options.prefetch ? FHIRSearchPrefetcher(client: search.client) : nil
         }
 
@@ -146,7 +149,7 @@ public struct FHIRSearch: AsyncSequence, Sendable {
             defer { restartPending = false }
             return FHIRSearchPage(
                 number: pageNumber, url: bundle.redactedURL, total: bundle.total, entries: entries, outcomes: outcomes,
-                duplicatesDropped: duplicates, restartedAfterExpiry: restartPending, includedCount: included)
+                duplicatesDropped: duplicates, restartedAfterExpiry: restartPending, includedCount: included, nextURL: nextURL)
         }
     }
 }

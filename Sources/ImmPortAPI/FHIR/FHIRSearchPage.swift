@@ -39,6 +39,9 @@ public struct FHIRSearchPage: Sendable {
     public var restartedAfterExpiry: Bool
     /// How many `include` entries the page carried, duplicates included (HAPI caps them per page).
     public var includedCount: Int
+    /// The next page's URL (resolved, as it will be requested), nil on the last page: where a search interrupted
+    /// after this page goes on (`FHIRClient.search(_:_:resumingAt:)`).
+    public var nextURL: String?
 
     public var matches: [FHIRSearchEntry] { entries.filter { $0.mode == .match } }
     public var includes: [FHIRSearchEntry] { entries.filter { $0.mode == .include } }

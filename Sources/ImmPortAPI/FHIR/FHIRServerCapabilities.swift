@@ -15,8 +15,11 @@ public struct FHIRServerCapabilities: Sendable {
     public var resources: [String: ResourceSupport]
     /// Search parameters the server declares for every type (`rest.searchParam`).
     public var commonSearchParameters: Set<String>
+    /// The statement these were read from (a pull's store keeps it to replay the pull).
+    public var capabilityStatement: FHIRElement
 
     public init(capabilityStatement: FHIRElement) {
+        self.capabilityStatement = capabilityStatement
         fhirVersion = capabilityStatement["fhirVersion"]?.stringValue
         detection = FHIRVersion.detect(capabilityStatement: capabilityStatement)
         software = capabilityStatement["software"]?["name"]?.stringValue
