@@ -10,7 +10,7 @@ public enum StudyCatalog {
     public static func accessions(in source: StudySource) async throws -> [String] {
         var studies: [FHIRElement] = []
         switch source {
-        case .servers(let fhir, _):
+        case .servers(let fhir, _, _):
             // Only what names the study: a page of 1,200 ResearchStudies stays small.
             let found = try await fhir.searchAll("ResearchStudy", [("_elements", "identifier"), ("_count", "200")])
             studies = found.ordered.filter { $0.resourceType == "ResearchStudy" }
