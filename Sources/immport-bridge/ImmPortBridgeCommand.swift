@@ -17,6 +17,7 @@ struct ImmPortBridgeCommand: AsyncParsableCommand {
             MappingsCommand.self,
             ExportCommand.self,
             ReconcileCommand.self,
+            FilesCommand.self, GeneListsCommand.self,
         ]
     )
 }

@@ -114,10 +114,16 @@ public final class DRSClient: Sendable {
             url: accessURL, headers: Self.headerPairs(headers), sendsKey: mayCarryKey(accessURL), method: "DRS \(accessID)", object: object)
     }
 
-    /// The key goes only to ImmPort's own servers (the Shared Data API's or the DRS server's origin), never to a
-    /// bucket: a signed URL is its own credential (and S3 refuses a request that carries both).
+    /// The key goes only to ImmPort's own servers (the Shared Data API's or the DRS server's origin), and never with
+    /// a presigned URL: that is its own credential (and S3 refuses a request that carries both).
     func mayCarryKey(_ url: String) -> Bool {
-        sharedData.base.apiKey != nil && (sharedData.base.isSameOrigin(as: url) || base.isSameOrigin(as: url))
+        sharedData.base.apiKey != nil && !Self.isPresigned(url) && (sharedData.base.isSameOrigin(as: url) || base.isSameOrigin(as: url))
+    }
+
+    /// The URL carries a signature in its query (S3 SigV4 `X-Amz-Signature`, SigV2 `Signature`, GCS `X-Goog-Signature`).
+    static func isPresigned(_ url: String) -> Bool {
+        guard let query = URLComponents(string: url)?.queryItems else { return false }
+        return query.contains { ["x-amz-signature", "signature", "x-goog-signature"].contains($0.name.lowercased()) }
     }
 
     var apiKey: APIKey? { sharedData.base.apiKey }

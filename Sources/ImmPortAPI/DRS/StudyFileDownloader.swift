@@ -124,8 +124,19 @@ public final class StudyFileDownloader: Sendable {
     }
 
     func fetch(_ file: StudyFile, as name: String) async throws -> StudyFileDownload.Outcome {
+        let partial = directory + "/" + name + ".part"
+        do {
+            return try await fetch(file, as: name, partial: partial)
+        } catch {
+            // A part with bytes is kept for the next run to resume; an empty one is only clutter.
+            var info = stat()
+            if stat(partial, &info) == 0, info.st_size == 0 { unlink(partial) }
+            throw error
+        }
+    }
+
+    func fetch(_ file: StudyFile, as name: String, partial: String) async throws -> StudyFileDownload.Outcome {
         let target = directory + "/" + name
-        let partial = target + ".part"
         if let size = file.size, size < 0 { throw ImmPortAPIError(.invalidResponse, url: "", message: "negative size in the manifest") }
         let fromManifest = Expectation(file: file, object: nil)
         if fromManifest.canVerify, try isVerified(target, fromManifest) { return .skipped }
