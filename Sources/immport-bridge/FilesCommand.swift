@@ -58,11 +58,11 @@ struct FilesCommand: AsyncParsableCommand {
         func run() async throws {
             try await client.run { session in
                 let files = try await servers.client(session).manifest(study: study).filter { type == nil || $0.kind == type }
-                var text = "file_accession\tfile_name\tfile_type\tsize_bytes\treported_md5\tgenerated_md5\tdrs_id\n"
-                for file in files {
-                    let cells = [file.accession, file.name, file.fileType, file.size.map(String.init) ?? "", file.reportedMD5 ?? "", file.generatedMD5 ?? "", file.drsID ?? ""]
-                    text += cells.map { String($0.map { $0 == "\t" || $0 == "\n" ? " " : $0 }) }.joined(separator: "\t") + "\n"
-                }
+                let text = TabSeparatedTable.text(
+                    header: ["file_accession", "file_name", "file_type", "size_bytes", "reported_md5", "generated_md5", "drs_id"],
+                    rows: files.map { file in
+                        [file.accession, file.name, file.fileType, file.size.map(String.init) ?? "", file.reportedMD5 ?? "", file.generatedMD5 ?? "", file.drsID ?? ""]
+                    })
                 let writer = try AtomicFileWriter(path: output)
                 try writer.write(text)
                 try writer.commit()

@@ -44,10 +44,9 @@ struct GeneListsCommand: AsyncParsableCommand {
         func run() async throws {
             try await client.run { session in
                 let result = try await source.client(session).all()
-                var text = "list_id\tname\tgenes\tdescription\n"
-                for list in result.lists {
-                    text += [list.id, list.name ?? "", String(list.symbols.count), list.description ?? ""].map(\.flattenedForTable).joined(separator: "\t") + "\n"
-                }
+                let text = TabSeparatedTable.text(
+                    header: ["list_id", "name", "genes", "description"],
+                    rows: result.lists.map { [$0.id, $0.name ?? "", String($0.symbols.count), $0.description ?? ""] })
                 let writer = try AtomicFileWriter(path: output)
                 try writer.write(text)
                 try writer.commit()
@@ -97,8 +96,4 @@ struct GeneListsCommand: AsyncParsableCommand {
             }
         }
     }
-}
-
-extension String {
-    fileprivate var flattenedForTable: String { String(map { $0 == "\t" || $0 == "\n" || $0 == "\r\n" ? " " : $0 }) }
 }

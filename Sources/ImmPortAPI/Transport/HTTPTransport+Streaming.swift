@@ -49,14 +49,7 @@ extension HTTPTransport {
         var token = bearerToken
         var redirects = 0
         while true {
-            guard EndpointSecurity.origin(of: currentURL) != nil else {
-                throw ImmPortAPIError(.refusedRequest, url: shownURL, message: "not an absolute http(s) URL")
-            }
-            if token != nil, !EndpointSecurity.mayCarryKey(currentURL) {
-                throw ImmPortAPIError(
-                    .refusedRequest, url: shownURL,
-                    message: "refusing to send the API key over plain http to a host that is not this machine; use https")
-            }
+            try Self.checkDestination(currentURL, shownURL: shownURL, carriesKey: token != nil)
             var request = HTTPClientRequest(url: currentURL)
             request.method = .GET
             request.headers.add(name: "User-Agent", value: configuration.userAgent)
