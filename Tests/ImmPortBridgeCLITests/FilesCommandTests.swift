@@ -1,6 +1,7 @@
 import FHIRModel
 import Foundation
 import ImmPortTestServer
+import TestSupport
 import Testing
 
 /// `files list|get` and `genelists list|get` as users run them, against the loopback DRS server, bucket and
@@ -67,6 +68,27 @@ import Testing
             #expect(CLIHarness.line("files get", in: result.standardError)?.hasPrefix("files get SDY99903: 2 fetched (9551 bytes, 1 resumed), 0 skipped") == true, "\(result.standardError)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["sdy99903_hai_results.txt", "sdy99903_readme.txt"])
             #expect(try FileBytes.read(path: out + "/sdy99903_readme.txt") == readme)
+        }
+    }
+
+    @Test func aKilledRunLeavesOnlyAPartAndTheRerunResumesIt() async throws {
+        try await CLIHarness.with(configure: { $0.requiredAPIKey = CLIHarness.secretKey }) { h in
+            let out = h.path("files")
+            // About 10 s for the protocol's 12345 bytes; the first run is killed (SIGKILL) after 4 s.
+            h.server.inject(.slowBody(chunkBytes: 256, pauseSeconds: 0.2), on: .pathContains("sdy99903_protocol.pdf"), times: 1)
+            let arguments = ["files", "get", "SDY99903", "--match", "*.pdf", "-o", out] + Self.servers(h)
+            let killed = try await ChildProcess.run(
+                "/usr/bin/timeout", ["-s", "KILL", "4", CLIHarness.executable] + arguments, environment: ["IMMPORT_API_KEY": CLIHarness.secretKey])
+            #expect(killed.status == 137, "\(killed.standardError)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["sdy99903_protocol.pdf.part"])
+            let kept = try FileBytes.read(path: out + "/sdy99903_protocol.pdf.part").count
+            #expect(kept > 0 && kept < 12345)
+
+            let rerun = try await h.run(arguments, key: CLIHarness.secretKey)
+            #expect(rerun.status == 0, "\(rerun.standardError)")
+            #expect(CLIHarness.line("files get", in: rerun.standardError)?.hasPrefix("files get SDY99903: 1 fetched (\(12345 - kept) bytes, 1 resumed)") == true, "\(rerun.standardError)")
+            #expect(h.server.state.requests.last { $0.uri.hasPrefix("/s3/") }?.header("range") == "bytes=\(kept)-")
+            #expect(try FileBytes.read(path: out + "/sdy99903_protocol.pdf") == FileBytes.read(path: ImmPortTestServer.fixturesDirectory + "/files/SDY99903/protocols/sdy99903_protocol.pdf"))
         }
     }
 
