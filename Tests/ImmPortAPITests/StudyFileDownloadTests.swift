@@ -187,6 +187,18 @@ import Testing
         }
     }
 
+    @Test func theDRSBaseFollowsTheFlagTheEnvironmentOrTheSharedDataHost() throws {
+        let key = APIKey(value: Harness.secretKey, source: "test")
+        let immport = try ServiceBase(ImmPortService.sharedData.defaultBase, apiKey: key)
+        #expect(try DRSClient.resolveBase(flag: nil, environment: [:], sharedData: immport).url == "https://www.immport.org")
+        let loopback = try ServiceBase("http://127.0.0.1:8080/data/query", apiKey: key)
+        #expect(try DRSClient.resolveBase(flag: nil, environment: [:], sharedData: loopback).url == "http://127.0.0.1:8080")
+        #expect(try DRSClient.resolveBase(flag: nil, environment: ["IMMPORT_DRS_BASE": "https://drs.example.org/"], sharedData: loopback).url == "https://drs.example.org")
+        #expect(try DRSClient.resolveBase(flag: "https://a.example.org", environment: ["IMMPORT_DRS_BASE": "https://b.example.org"], sharedData: loopback).url == "https://a.example.org")
+        // The key goes with the DRS base, so plain http to another machine is refused, naming the flag.
+        #expect(throws: ImmPortAPIError.self) { try DRSClient.resolveBase(flag: "http://drs.example.org", environment: [:], sharedData: immport) }
+    }
+
     @Test func localNamesStayInTheFolder() {
         func file(_ accession: String, _ name: String) -> StudyFile {
             StudyFile(accession: accession, name: name, fileType: "", size: nil, reportedMD5: nil, generatedMD5: nil, drsID: nil, path: nil)
