@@ -74,11 +74,14 @@ import Testing
     @Test func aKilledRunLeavesOnlyAPartAndTheRerunResumesIt() async throws {
         try await CLIHarness.with(configure: { $0.requiredAPIKey = CLIHarness.secretKey }) { h in
             let out = h.path("files")
-            // About 10 s for the protocol's 12345 bytes; the first run is killed (SIGKILL) after 4 s.
+            // About 10 s for the protocol's 12345 bytes; the first run is killed (SIGKILL) once its part holds bytes.
             h.server.inject(.slowBody(chunkBytes: 256, pauseSeconds: 0.2), on: .pathContains("sdy99903_protocol.pdf"), times: 1)
             let arguments = ["files", "get", "SDY99903", "--match", "*.pdf", "-o", out] + Self.servers(h)
+            let part = out + "/sdy99903_protocol.pdf.part"
+            let quoted = ([CLIHarness.executable] + arguments).map { "'\($0)'" }.joined(separator: " ")
+            let script = "\(quoted) & pid=$!; while [ ! -s '\(part)' ]; do sleep 0.05; done; sleep 0.5; kill -9 $pid; wait $pid"
             let killed = try await ChildProcess.run(
-                "/usr/bin/timeout", ["-s", "KILL", "4", CLIHarness.executable] + arguments, environment: ["IMMPORT_API_KEY": CLIHarness.secretKey])
+                "/usr/bin/timeout", ["60", "/bin/sh", "-c", script], environment: ["IMMPORT_API_KEY": CLIHarness.secretKey])
             #expect(killed.status == 137, "\(killed.standardError)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["sdy99903_protocol.pdf.part"])
             let kept = try FileBytes.read(path: out + "/sdy99903_protocol.pdf.part").count
