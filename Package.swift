@@ -54,6 +54,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),  // MD5 of downloaded study files (DRS/)
             ],
             // The generator of SharedData/SharedDataEndpointTable.swift; its output is committed.
             exclude: ["SharedData/Generator"]

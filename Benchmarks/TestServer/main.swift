@@ -10,7 +10,9 @@ func option(_ name: String) -> String? {
     return arguments[index + 1]
 }
 if arguments.contains("--help") {
-    print("usage: immport-test-server [--synthetic N] [--max-page-size N] [--port P] [--gzip]")
+    print("usage: immport-test-server [--synthetic N] [--max-page-size N] [--port P] [--gzip] [--shared-data DIR] [--files DIR]")
+    print("  --shared-data DIR, --files DIR: serve another Shared Data folder and the study files its manifests name")
+    print("  (Benchmarks/compare_files_download.sh makes such a pair)")
     exit(0)
 }
 var configuration: ImmPortTestServer.Configuration
@@ -24,6 +26,8 @@ if let text = option("--synthetic") {
     configuration = try ImmPortTestServer.Configuration.fixtures()
 }
 if let text = option("--max-page-size"), let size = Int(text) { configuration.maxPageSize = size }
+if let directory = option("--shared-data") { configuration.sharedDataDirectory = directory }
+if let directory = option("--files") { configuration.filesDirectory = directory }
 let server = ImmPortTestServer(configuration: configuration)
 let port = try await server.start(port: Int(option("--port") ?? "0") ?? 0)
 if arguments.contains("--gzip") { server.setGzip(true) }

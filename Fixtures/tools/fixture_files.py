@@ -1,5 +1,5 @@
 """What every fixture study shares: the synthetic tag, exact decimals and the JSON writer (2-space indent, UTF-8)."""
-import json, os, re
+import hashlib, json, os, re
 
 TAG = {"system": "https://github.com/immport-bridge/fixtures", "code": "synthetic", "display": "Synthetic test fixture"}
 
@@ -43,3 +43,21 @@ def finding(study, link, field, status, accession, fhir_id, fhir_value, shared_d
     """One entry of Fixtures/discrepancies.json (documented in Fixtures/README.md)."""
     return {"study": study, "link": link, "field": field, "status": status, "accession": accession, "fhirId": fhir_id,
             "fhirValue": fhir_value, "sharedDataValue": shared_data_value, "severity": severity, "note": note}
+
+
+def synthetic_file(study, name, size):
+    """The bytes of a SYNTHETIC study file served through DRS: numbered text lines of a deterministic hash chain, cut
+    to `size` bytes (whatever the file's extension says, it is text). The manifest's sizes and MD5s are taken from
+    these bytes, so a download can be verified."""
+    lines, seed, n = [], f"{study}/{name}".encode(), 0
+    total = 0
+    while total < size:
+        seed = hashlib.sha256(seed).hexdigest().encode()
+        line = f"SYNTHETIC immport-bridge fixture {study} {name} line {n:05d} {seed.decode()}\n".encode()
+        lines.append(line)
+        total += len(line)
+        n += 1
+    return b"".join(lines)[:size]
+
+
+def md5_hex(data): return hashlib.md5(data).hexdigest()

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the SYNTHETIC ImmPort study fixtures: Fixtures/fhir/, Fixtures/shared-data/ and Fixtures/discrepancies.json.
+"""Writes the SYNTHETIC ImmPort study fixtures: Fixtures/fhir/, Fixtures/shared-data/, Fixtures/files/ (study files
+served through DRS), Fixtures/genelists/ and Fixtures/discrepancies.json.
 
 Everything here is invented: accessions SDY99901/SDY99902/SDY99903 are outside ImmPort's real range, names and
 values are made up. Field names follow ../shared/immport/shared-data-api.models.json and the real samples; FHIR
@@ -9,13 +10,15 @@ Run from the repository root: python3 Fixtures/tools/generate_fixtures.py
 """
 import json, os, shutil
 
-import sdy99901, sdy99903
+import genelists, sdy99901, sdy99903
 from fixture_files import write
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 FHIR = os.path.join(ROOT, "fhir")
 SDA = os.path.join(ROOT, "shared-data")
 DISCREPANCIES = os.path.join(ROOT, "discrepancies.json")
+FILES = os.path.join(ROOT, "files")  # study files served through DRS, at the manifest's `path`
+GENELISTS = os.path.join(ROOT, "genelists")
 
 
 def lookups_and_search():
@@ -66,7 +69,7 @@ def discrepancy_list():
 
 
 def main():
-    for d in (FHIR, SDA):
+    for d in (FHIR, SDA, FILES, GENELISTS):
         if os.path.isdir(d): shutil.rmtree(d)
     resources = sdy99901.fhir_resources() + sdy99903.fhir_resources()
     names = set()
@@ -78,9 +81,24 @@ def main():
     files = shared_data()
     for path, obj in files.items():
         write(os.path.join(SDA, path + ".json"), obj)
+    study_files = {**sdy99901.study_files(), **sdy99903.study_files()}
+    for path, data in study_files.items():
+        target = os.path.join(FILES, path.lstrip("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "wb") as f:
+            f.write(data)
+    lists = genelists.files()
+    for name, content in lists.items():
+        if isinstance(content, str):
+            os.makedirs(GENELISTS, exist_ok=True)
+            with open(os.path.join(GENELISTS, name), "w") as f:
+                f.write(content)
+        else:
+            write(os.path.join(GENELISTS, name), content)
     listed = discrepancy_list()
     write(DISCREPANCIES, listed)
-    print(f"{len(resources)} FHIR resources, {len(files)} Shared Data files, {len(listed['discrepancies'])} discrepancies")
+    print(f"{len(resources)} FHIR resources, {len(files)} Shared Data files, {len(study_files)} study files, "
+          f"{len(lists)} gene-list files, {len(listed['discrepancies'])} discrepancies")
 
 
 if __name__ == "__main__":

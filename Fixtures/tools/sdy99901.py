@@ -2,7 +2,7 @@
 SDY99902, a small unrelated study on the same FHIR server. Its deliberate disagreements are listed in
 Fixtures/README.md and, for the default mapping, by discrepancies() below (written to Fixtures/discrepancies.json).
 """
-from fixture_files import LABORATORY, SPECIES_CHARACTERISTIC, TAG, finding, num, party, ref
+from fixture_files import LABORATORY, SPECIES_CHARACTERISTIC, TAG, finding, md5_hex, num, party, ref, synthetic_file
 
 STUDY = "SDY99901"
 OTHER = "SDY99902"
@@ -254,12 +254,21 @@ def shared_data():
     files[f"api/study/labtest/{STUDY}"] = lab
     files["result/elisa"] = elisa
     files[f"api/study/manifest/{STUDY}"] = [{
-        "fileDetailsId": 9990001, "reportedMD5": None, "generatedMD5": "0123456789abcdef0123456789abcdef",
-        "studyAccession": STUDY, "filesizeBytes": 2048, "fileType": "Study Protocol", "fileAccession": "FILE9990101",
-        "fileName": "synthetic_protocol.pdf", "path": f"/{STUDY}/protocols/synthetic_protocol.pdf",
+        "fileDetailsId": 9990001, "reportedMD5": None, "generatedMD5": md5_hex(study_files()[PROTOCOL_PATH]),
+        "studyAccession": STUDY, "filesizeBytes": PROTOCOL_SIZE, "fileType": "Study Protocol", "fileAccession": "FILE9990101",
+        "fileName": "synthetic_protocol.pdf", "path": PROTOCOL_PATH,
         "dateFileUpdated": "2025-07-01T00:00:00.000+00:00", "fileUUID": "00000000-0000-4000-8000-000000099901",
         "drsObjectCreated": "Y", "workspaceId": 99901, "aigeneratedKeywords": None, "aigeneratedSummary": None}]
     return files
+
+
+PROTOCOL_PATH = f"/{STUDY}/protocols/synthetic_protocol.pdf"
+PROTOCOL_SIZE = 2048
+
+
+def study_files():
+    """Fixtures/files/ paths (the manifest's `path`) and bytes of the study's one SYNTHETIC file."""
+    return {PROTOCOL_PATH: synthetic_file(STUDY, "synthetic_protocol.pdf", PROTOCOL_SIZE)}
 
 
 def discrepancies():

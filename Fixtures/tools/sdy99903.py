@@ -4,9 +4,8 @@
 Shared Data side with assay results (ELISA, HAI, neutralizing antibody titer, MBAA, ELISPOT), adverse events and a
 file manifest. discrepancies() lists what the default mapping must report, and nothing else may differ.
 """
-import hashlib
 
-from fixture_files import LABORATORY, SPECIES_CHARACTERISTIC, TAG, finding, num, party, ref
+from fixture_files import LABORATORY, SPECIES_CHARACTERISTIC, TAG, finding, md5_hex, num, party, ref, synthetic_file
 
 STUDY = "SDY99903"
 BRIEF_TITLE = "Synthetic fixture: influenza cohort A"
@@ -358,7 +357,18 @@ def result_row(model, s, result_id, biosample, biosample_type, **values):
     return record(model, **common)
 
 
-def md5(text): return hashlib.md5(text.encode()).hexdigest()
+# The study's files (Fixtures/files/, served through DRS): accession, name, type, size, reportedMD5 given.
+FILES = [("FILE9990301", "sdy99903_protocol.pdf", "Study Protocol", 12345, True),
+         ("FILE9990302", "sdy99903_hai_results.txt", "Experiment Data", 9120, True),
+         ("FILE9990303", "sdy99903_readme.txt", "Study Data", 731, False)]
+
+
+def file_path(name, ftype): return f"/{STUDY}/{'protocols' if ftype == 'Study Protocol' else 'files'}/{name}"
+
+
+def study_files():
+    """Fixtures/files/ paths (the manifest's `path`) and bytes of the study's SYNTHETIC files."""
+    return {file_path(name, ftype): synthetic_file(STUDY, name, size) for _, name, ftype, size, _ in FILES}
 
 
 def shared_data():
@@ -440,15 +450,12 @@ def shared_data():
             ("AE9990303", "SUB9990304", "Fatigue", None, "General disorders", "Mild", "1.00", "4.00")]]
 
     manifest = []
-    for i, (acc, name, ftype, size, reported_same) in enumerate([
-            ("FILE9990301", "sdy99903_protocol.pdf", "Study Protocol", 48213, True),
-            ("FILE9990302", "sdy99903_hai_results.txt", "Experiment Data", 9120, True),
-            ("FILE9990303", "sdy99903_readme.txt", "Study Data", 731, False)], start=1):
-        generated = md5(f"synthetic {STUDY} {name}")
+    for i, (acc, name, ftype, size, reported_same) in enumerate(FILES, start=1):
+        generated = md5_hex(synthetic_file(STUDY, name, size))
         manifest.append(record(
             "FileDetails", fileDetailsId=9990300 + i, reportedMD5=generated if reported_same else None,
             generatedMD5=generated, studyAccession=STUDY, filesizeBytes=size, fileType=ftype, fileAccession=acc,
-            fileName=name, path=f"/{STUDY}/{'protocols' if ftype == 'Study Protocol' else 'files'}/{name}",
+            fileName=name, path=file_path(name, ftype),
             dateFileUpdated="2025-07-01T00:00:00.000+00:00", fileUUID=f"00000000-0000-4000-8000-{99903000 + i:012d}",
             drsObjectCreated="Y", workspaceId=99903))
     files[f"api/study/manifest/{STUDY}"] = manifest

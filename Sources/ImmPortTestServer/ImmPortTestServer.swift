@@ -31,6 +31,12 @@ public final class ImmPortTestServer: Sendable {
         public var restrictedStudies: [String] = []
         /// Larger request bodies are answered 413 without being read into memory.
         public var maxRequestBodyBytes = 64 << 20
+        /// Root of the study files served through DRS, laid out as the manifests' `path`s (Fixtures/files).
+        public var filesDirectory: String?
+        /// The gene-list folder served under `/release/genelists/current/` (Fixtures/genelists); nil serves none.
+        public var geneListDirectory: String?
+        /// How long the bucket's signed URLs stay valid (S3 presigned URLs of ImmPort: 7 days).
+        public var signedURLLifetimeSeconds = 604_800
 
         public init(fhir: FHIRFixtureStore, sharedDataDirectory: String? = nil) {
             self.fhir = fhir
@@ -39,9 +45,12 @@ public final class ImmPortTestServer: Sendable {
 
         /// Fixtures/fhir and Fixtures/shared-data of this package.
         public static func fixtures() throws -> Configuration {
-            Configuration(
+            var configuration = Configuration(
                 fhir: try FHIRFixtureStore(directory: ImmPortTestServer.fixturesDirectory + "/fhir"),
                 sharedDataDirectory: ImmPortTestServer.fixturesDirectory + "/shared-data")
+            configuration.filesDirectory = ImmPortTestServer.fixturesDirectory + "/files"
+            configuration.geneListDirectory = ImmPortTestServer.fixturesDirectory + "/genelists"
+            return configuration
         }
     }
 
@@ -97,6 +106,9 @@ public final class ImmPortTestServer: Sendable {
     public var baseURL: String { "http://127.0.0.1:\(port)" }
     public var fhirBase: String { baseURL + "/fhir" }
     public var sharedDataBase: String { baseURL + "/data/query" }
+    /// The GA4GH DRS server root (before `/ga4gh/drs/v1`).
+    public var drsBase: String { baseURL }
+    public var geneListBase: String { baseURL + "/release/genelists/current" }
 
     /// Arms `fault` for the next `times` requests that `target` selects.
     public func inject(_ fault: TestFault, on target: FaultTarget = .any, times: Int = 1) {
@@ -116,12 +128,17 @@ final class Router: Sendable {
     let port = Mutex(0)
     let fhir: FHIRRoutes
     let sharedData: SharedDataRoutes?
+    let drs: DRSRoutes
+    let geneLists: GeneListRoutes?
 
     init(configuration: ImmPortTestServer.Configuration, state: ServerState) {
         self.configuration = configuration
         self.state = state
         fhir = FHIRRoutes(configuration: configuration)
-        sharedData = configuration.sharedDataDirectory.map { SharedDataRoutes(directory: $0, configuration: configuration) }
+        let drs = DRSRoutes(configuration: configuration)
+        self.drs = drs
+        sharedData = configuration.sharedDataDirectory.map { SharedDataRoutes(directory: $0, configuration: configuration, drs: drs) }
+        geneLists = configuration.geneListDirectory.map { GeneListRoutes(directory: $0) }
     }
 
     func respond(to request: TestRequest) -> TestResponse {
@@ -143,7 +160,14 @@ final class Router: Sendable {
             let base = "http://127.0.0.1:\(port.withLock { $0 })\(fhirPrefix)"
             response = fhir.respond(to: request, path: String(request.path.dropFirst(fhirPrefix.count)), baseURL: base, state: state, fault: fault)
         } else if let sharedData, request.path.hasPrefix(sharedPrefix + "/") {
-            response = sharedData.respond(to: request, path: String(request.path.dropFirst(sharedPrefix.count)))
+            let base = "http://127.0.0.1:\(port.withLock { $0 })"
+            response = sharedData.respond(to: request, path: String(request.path.dropFirst(sharedPrefix.count)), baseURL: base)
+        } else if request.path.hasPrefix(DRSRoutes.objectsPrefix) {
+            response = drs.objects(request, baseURL: "http://127.0.0.1:\(port.withLock { $0 })")
+        } else if request.path.hasPrefix(DRSRoutes.bucketPrefix) {
+            response = drs.bucket(request)
+        } else if let geneLists, request.path.hasPrefix(GeneListRoutes.prefix) {
+            response = geneLists.respond(to: request)
         } else {
             response = .text(.notFound, "no such path: \(request.path)")
         }
@@ -165,6 +189,10 @@ final class Router: Sendable {
             response.delay = seconds
         case .resetMidBody?:
             response.delivery = .resetAfter(bytes: response.body.count / 2)
+        case .corruptBody?:
+            if !response.body.isEmpty { response.body[response.body.count / 2] ^= 0x20 }
+        case .slowBody(let chunkBytes, let pauseSeconds)?:
+            response.delivery = .trickle(chunkBytes: max(1, chunkBytes), pauseSeconds: pauseSeconds)
         case .gone?, .duplicateEntries?, .newerVersions?, nil:
             break  // applied by the FHIR routes, or nothing to do
         }
@@ -257,6 +285,27 @@ final class TestHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             let part = context.channel.allocator.buffer(bytes: response.body.prefix(bytes))
             context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(part))), promise: nil)
             context.close(promise: nil)
+        case .trickle(let chunkBytes, let pauseSeconds):
+            trickle(response.body[...], chunkBytes: chunkBytes, pauseSeconds: pauseSeconds, keepAlive: keepAlive, context: context)
+        }
+    }
+
+    /// Sends `rest` a chunk at a time with a pause after each: a slow body, not a late one.
+    func trickle(_ rest: ArraySlice<UInt8>, chunkBytes: Int, pauseSeconds: Double, keepAlive: Bool, context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
+        if rest.isEmpty {
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in
+                if !keepAlive { channel.close(promise: nil) }
+            }
+            return
+        }
+        let chunk = context.channel.allocator.buffer(bytes: rest.prefix(chunkBytes))
+        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(chunk))), promise: nil)
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let remaining = rest.dropFirst(chunkBytes)
+        context.eventLoop.scheduleTask(in: .milliseconds(Int64(pauseSeconds * 1000))) {
+            let (handler, context) = loopBound.value
+            handler.trickle(remaining, chunkBytes: chunkBytes, pauseSeconds: pauseSeconds, keepAlive: keepAlive, context: context)
         }
     }
 

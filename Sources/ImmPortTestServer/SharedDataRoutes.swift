@@ -7,9 +7,10 @@ import NIOHTTP1
 struct SharedDataRoutes: Sendable {
     let directory: String
     let configuration: ImmPortTestServer.Configuration
+    let drs: DRSRoutes
 
-    /// `path` is what follows `/data/query`.
-    func respond(to request: TestRequest, path: String) -> TestResponse {
+    /// `path` is what follows `/data/query`; `baseURL` is the server's (for the download URLs DRS answers give).
+    func respond(to request: TestRequest, path: String, baseURL: String) -> TestResponse {
         if needsKey(path), let required = configuration.requiredAPIKey {
             let sent = request.headers.first(name: "authorization")
             guard let sent, sent == "Bearer \(required)" else {
@@ -25,7 +26,9 @@ struct SharedDataRoutes: Sendable {
             return springError(400, "Bad Request", message: "this test server serves format=json only", path: path)
         }
         if path.hasPrefix("/api/search/") { return search(request, path: path) }
-        if path.hasPrefix("/drs/download/") { return drs(path) }
+        if path.hasPrefix("/drs/") {
+            return drs.sharedData(request, path: path, baseURL: baseURL) { springError($0, $1, message: $2, path: path) }
+        }
         guard let bytes = try? FileBytes.read(path: directory + path + ".json") else {
             return springError(404, "Not Found", message: "No static resource \(path.dropFirst()).", path: path)
         }
@@ -91,26 +94,6 @@ struct SharedDataRoutes: Sendable {
             "total": ["value": .number(FHIRNumber(hits.count)), "relation": "eq"], "max_score": 1, "hits": .array(page),
         ]
         return TestResponse.json(.ok, FHIRJSONWriter().write(.object(response)), fhir: false)
-    }
-
-    func drs(_ path: String) -> TestResponse {
-        let parts = path.split(separator: "/").map(String.init)  // drs, download, method, uuid
-        guard parts.count == 4, parts[2] == "s3" || parts[2] == "stream" else {
-            return springError(400, "Bad Request", message: "expected /drs/download/{s3|stream}/{fileUUID}", path: path)
-        }
-        let known = (try? FileManager.default.subpathsOfDirectory(atPath: directory + "/api/study/manifest")) ?? []
-        let found = known.contains { name in
-            (try? String(contentsOfFile: directory + "/api/study/manifest/" + name, encoding: .utf8))?.contains("\"\(parts[3])\"") == true
-        }
-        guard found else {
-            return springError(404, "Not Found", message: "No DRS object \(parts[3])", path: path)
-        }
-        let body: FHIRElement = [
-            "message": "Success",
-            "url": .string("https://s3.example.invalid/immport-synthetic/\(parts[3])?X-Amz-Expires=604800&X-Amz-Signature=synthetic"),
-            "status": 200,
-        ]
-        return TestResponse.json(.ok, FHIRJSONWriter().write(body), fhir: false)
     }
 
     func springError(_ status: Int, _ error: String, message: String, path: String) -> TestResponse {

@@ -19,6 +19,10 @@ public enum TestFault: Sendable, Equatable {
     case newerVersions
     /// Answers with this status and an OperationOutcome (FHIR) or a Spring-style error (Shared Data).
     case status(Int)
+    /// A complete response with one byte of its body changed: a file whose checksum is wrong.
+    case corruptBody
+    /// The whole body, but `chunkBytes` at a time with `pauseSeconds` after each (a slow download).
+    case slowBody(chunkBytes: Int, pauseSeconds: Double)
 }
 
 extension TestFault {
@@ -26,7 +30,7 @@ extension TestFault {
     var replacesResponse: Bool {
         switch self {
         case .tooManyRequests, .serviceUnavailable, .status: return true
-        case .resetMidBody, .truncatedJSON, .slow, .gone, .duplicateEntries, .newerVersions: return false
+        case .resetMidBody, .truncatedJSON, .slow, .gone, .duplicateEntries, .newerVersions, .corruptBody, .slowBody: return false
         }
     }
 }

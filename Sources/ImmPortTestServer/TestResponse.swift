@@ -6,6 +6,8 @@ struct TestResponse: Sendable {
         case normal
         /// Announces the whole body, sends part of it, then closes the connection.
         case resetAfter(bytes: Int)
+        /// Sends the body a chunk at a time, pausing after each.
+        case trickle(chunkBytes: Int, pauseSeconds: Double)
     }
 
     var status: HTTPResponseStatus

@@ -19,6 +19,7 @@ struct ImmPortBridgeCommand: AsyncParsableCommand {
             ExportCommand.self,
             PushCommand.self,
             ReconcileCommand.self,
+            FilesCommand.self, GeneListsCommand.self,
         ]
     )
 }

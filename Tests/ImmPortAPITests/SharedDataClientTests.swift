@@ -83,10 +83,12 @@ import Testing
     @Test func drsDownloadURL() async throws {
         try await Harness.with { h in
             let download = try await h.sharedData.downloadURL(fileUUID: "00000000-0000-4000-8000-000000099901")
-            #expect(download.url.hasPrefix("https://s3.example.invalid/"))
+            #expect(download.url.hasPrefix(h.server.baseURL + "/s3/immport-synthetic/00000000-0000-4000-8000-000000099901/"))
+            #expect(download.url.contains("X-Amz-Signature="))
             #expect(download.status == 200)
             await #expect(throws: ImmPortAPIError.self) { _ = try await h.sharedData.downloadURL(fileUUID: "missing") }
-            #expect(!h.log.text.contains("X-Amz-Signature=synthetic"))
+            #expect(!h.log.text.contains(download.url))
+            #expect(!h.log.text.contains(String(download.url.split(separator: "X-Amz-Signature=").last ?? "")))
         }
     }
 

@@ -118,14 +118,7 @@ public final class HTTPTransport: Sendable {
 
         while true {
             let shownURL = redactor.redact(currentURL)
-            guard EndpointSecurity.origin(of: currentURL) != nil else {
-                throw ImmPortAPIError(.refusedRequest, url: shownURL, message: "not an absolute http(s) URL")
-            }
-            if token != nil, !EndpointSecurity.mayCarryKey(currentURL) {
-                throw ImmPortAPIError(
-                    .refusedRequest, url: shownURL,
-                    message: "refusing to send the API key over plain http to a host that is not this machine; use https")
-            }
+            try Self.checkDestination(currentURL, shownURL: shownURL, carriesKey: token != nil)
             attempts += 1
             if attempts > 1 { counters.withLock { $0.retries += 1 } }
             counters.withLock { $0.requests += 1 }
@@ -292,6 +285,19 @@ public final class HTTPTransport: Sendable {
             text = String(describing: error)
         }
         return redactor.redact(text)
+    }
+
+    /// Refuses a request to anything but an absolute http(s) URL, and one that would carry the key over plain http
+    /// to another machine (checked again at every redirect).
+    static func checkDestination(_ url: String, shownURL: String, carriesKey: Bool) throws {
+        guard EndpointSecurity.origin(of: url) != nil else {
+            throw ImmPortAPIError(.refusedRequest, url: shownURL, message: "not an absolute http(s) URL")
+        }
+        if carriesKey, !EndpointSecurity.mayCarryKey(url) {
+            throw ImmPortAPIError(
+                .refusedRequest, url: shownURL,
+                message: "refusing to send the API key over plain http to a host that is not this machine; use https")
+        }
     }
 
     static func resolve(_ location: String, against base: String) -> String {
