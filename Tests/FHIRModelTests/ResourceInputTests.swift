@@ -44,7 +44,9 @@ import Testing
     }
 
     @Test func readsEveryShapeWithItsPlace() throws {
-        #expect(try read(Self.a + "\n\n" + Self.b + "\n").map(\.1) == ["input.json:1", "input.json:3"])
+        // Lines of objects are NDJSON when the name does not say otherwise (a `.json` file is one document).
+        #expect(try read(Self.a + "\n\n" + Self.b + "\n", name: "input.txt").map(\.1) == ["input.txt:1", "input.txt:3"])
+        #expect(throws: FHIRJSONError.self) { try read(Self.a + "\n\n" + Self.b + "\n") }
         #expect(try read("[" + Self.a + ",\n" + Self.b + "]").map { "\($0.0) \($0.1)" } == ["a input.json: entry 1", "b input.json: entry 2"])
         #expect(try read("{\n  \"resourceType\": \"Patient\",\n  \"id\": \"a\"\n}\n").map { "\($0.0) \($0.1)" } == ["a input.json"])
         #expect(try ids(Self.a, name: "one.ndjson") == ["a"])
@@ -69,7 +71,7 @@ import Testing
         #expect(try ids(lines, name: "bulk.ndjson") == ["a", "bu"])
         #expect(try ids(lines, name: "bulk.ndjson", entries: true) == ["a", "bu"])
         // Detected from the content too, and an array item that is a Bundle stays one resource.
-        #expect(try ids(lines, name: "bulk.json", entries: true) == ["a", "bu"])
+        #expect(try ids(lines, name: "bulk.txt", entries: true) == ["a", "bu"])
         #expect(try ids("[" + Self.bundle + "]", entries: true) == ["bu"])
     }
 
@@ -89,14 +91,14 @@ import Testing
         #expect(try refusal("[1, 2]") == ":1:2: entry 1: expected a resource (a JSON object with resourceType), found a JSON number")
         #expect(try refusal("[\n" + Self.a + ",\n \"x\"]") == ":3:2: entry 2: expected a resource (a JSON object with resourceType), found a JSON string")
         #expect(try refusal(#"{"id": "x"}"#) == ":1:1: expected a resource (a JSON object with resourceType), found a JSON object without resourceType")
-        #expect(try refusal(Self.a + "\n[1]\n") == ":2: expected a resource (a JSON object with resourceType), found a JSON array")
+        #expect(try refusal(Self.a + "\n[1]\n", name: "input.txt") == ":2: expected a resource (a JSON object with resourceType), found a JSON array")
         #expect(try refusal(#"{"resourceType":"Bundle","entry":[{"resource":"no"}]}"#, entries: true) == ":1:47: entry 1: expected a resource (a JSON object with resourceType), found a JSON string")
     }
 
     @Test func malformedJSONIsPlacedByLineAndColumn() throws {
-        let error = #expect(throws: FHIRJSONError.self) { try ids(Self.a + "\n{\"resourceType\": \"Patient\", \"id\": }\n") }
+        let error = #expect(throws: FHIRJSONError.self) { try ids(Self.a + "\n{\"resourceType\": \"Patient\", \"id\": }\n", name: "input.txt") }
         #expect(error?.line == 2 && error?.column == 35)
-        #expect(try refusal(Self.a + "\n{\"resourceType\": \"Patient\", \"id\": }\n") == ":2:35: unexpected '}', expecting a value")
+        #expect(try refusal(Self.a + "\n{\"resourceType\": \"Patient\", \"id\": }\n", name: "input.txt") == ":2:35: unexpected '}', expecting a value")
     }
 
     @Test func badNDJSONLinesCanBeReportedAndSkipped() throws {
@@ -136,6 +138,8 @@ import Testing
         #expect(detect("{\"a\":{\"b\":2}}\n") == .json)
         #expect(detect("{\"a\":{\"b\":2}}\n", path: "x.ndjson") == .ndjson)
         #expect(detect("{\"a\":{\"b\":2}}\n", path: "x.JSONL") == .ndjson)
+        #expect(detect("{\"a\":\"}\"}\n{\"b\":2}\n", path: "two-values.json") == .json)  // named a document: one value
+        #expect(detect("<Patient/>", path: "x.json") == .xml)
         #expect(detect("{\n  \"a\": 1\n}\n{\"b\":2}") == .json)  // a document spanning lines is not a line of NDJSON
         #expect(detect("{\"a\":1} {\"b\":2}") == .json)  // two values on one line: a document with trailing content
         #expect(detect("42") == .json)

@@ -37,8 +37,9 @@ import Testing
         for special in ["&", "<", ">", "\"", "\n", "\r", "\t", "\\", "é"] {
             for position in 0..<20 {
                 let text = String(repeating: "x", count: position) + special + String(repeating: "y", count: 19 - position)
-                let out = try xml(#"{"resourceType":"Patient","gender":"# + FHIRJSONWriter().string(.string(text)) + "}")
-                #expect(out.contains(#"<gender value=""# + Self.reference(text) + #""/>"#), "\(special) at \(position)")
+                // A string element: a code may not start or end with whitespace (FHIRLexicalForm).
+                let out = try xml(#"{"resourceType":"Patient","name":[{"family":"# + FHIRJSONWriter().string(.string(text)) + "}]}")
+                #expect(out.contains(#"<family value=""# + Self.reference(text) + #""/>"#), "\(special) at \(position)")
             }
         }
     }

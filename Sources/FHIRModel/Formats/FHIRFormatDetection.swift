@@ -3,6 +3,7 @@ extension FHIRFormat {
     ///
     /// - `<` (after a byte-order mark and white space) is XML;
     /// - a file named `.ndjson` or `.jsonl` is NDJSON (a file of one line is then one resource, not a document);
+    /// - a file named `.json` is one JSON document (RFC 8259: a second top-level value is an error, not a line);
     /// - a first line that holds exactly one complete JSON object or array, followed by another non-blank line, is
     ///   NDJSON: one value a line;
     /// - anything else is one JSON document (a resource, a Bundle, an array of resources; what is not a resource is
@@ -19,7 +20,7 @@ extension FHIRFormat {
         guard i < n else { return atEnd ? .json : nil }
         let first = head[i]
         if first == UInt8(ascii: "<") { return .xml }
-        if let path, FHIRFormat.named(byPath: path) == .ndjson { return .ndjson }
+        if let path, let named = FHIRFormat.named(byPath: path), named == .ndjson || named == .json { return named }
         guard first == UInt8(ascii: "{") || first == UInt8(ascii: "[") else { return .json }
         // Scan the first value; a line break inside it means a document, not a line of NDJSON.
         var depth = 0

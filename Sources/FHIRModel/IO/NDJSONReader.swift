@@ -30,7 +30,9 @@ public struct NDJSONReader: ~Copyable {
             let more = try lines.nextLine { line in
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
                 let reader = FHIRJSONReader(
-                    options: .init(maxDepth: depth, source: source, lineOffset: lineNumber - 1, topLevelKeys: keys))
+                    options: .init(
+                        maxDepth: depth, source: source, lineOffset: lineNumber - 1, topLevelKeys: keys,
+                        allowsByteOrderMark: lineNumber == 1))
                 result = try reader.read(line)
             }
             if !more { return nil }

@@ -11,17 +11,22 @@ public struct FHIRJSONReader: Sendable {
         /// Added to reported line numbers: an NDJSON line is read as its own document.
         public var lineOffset: Int
         /// When set, only these members of the top-level object are built; the others are still checked as JSON
-        /// (strings, escapes, UTF-8, numbers, literals, empty keys, nesting) but not kept, so a duplicate key among
-        /// them is the one malformation not reported.
+        /// (strings, escapes, UTF-8, numbers, literals, empty and duplicate keys, nesting) but not kept, so every
+        /// malformed document gets the same error as when it is read whole.
         public var topLevelKeys: FHIRJSONKeyFilter?
+        /// Whether a UTF-8 byte order mark may open the document (false for NDJSON lines after the first: a BOM
+        /// belongs at the start of a file, not of a line).
+        public var allowsByteOrderMark: Bool
 
         public init(
-            maxDepth: Int = 512, source: String? = nil, lineOffset: Int = 0, topLevelKeys: FHIRJSONKeyFilter? = nil
+            maxDepth: Int = 512, source: String? = nil, lineOffset: Int = 0, topLevelKeys: FHIRJSONKeyFilter? = nil,
+            allowsByteOrderMark: Bool = true
         ) {
             self.maxDepth = maxDepth
             self.source = source
             self.lineOffset = lineOffset
             self.topLevelKeys = topLevelKeys
+            self.allowsByteOrderMark = allowsByteOrderMark
         }
     }
 
@@ -33,6 +38,7 @@ public struct FHIRJSONReader: Sendable {
     public func read(_ bytes: UnsafeRawBufferPointer) throws -> FHIRElement {
         var parser = JSONByteParser(bytes: bytes, maxDepth: options.maxDepth)
         parser.topLevelKeys = options.topLevelKeys
+        parser.allowsByteOrderMark = options.allowsByteOrderMark
         do {
             return try parser.parseDocument()
         } catch let failure as JSONByteParser.Failure {
@@ -162,6 +168,12 @@ struct JSONByteParser: ~Copyable {
     var streamedEntries = false
     /// Members of the top-level object to build (nil: all); see `FHIRJSONReader.Options.topLevelKeys`.
     var topLevelKeys: FHIRJSONKeyFilter?
+    var allowsByteOrderMark = true
+    /// Keys of the objects being skipped (and of a filtered top-level object), innermost last, checked for
+    /// duplicates as a built object's are: see `noteKey`.
+    var skippedKeys: ScratchStack<SkippedKey>
+    /// Skipped keys that had escapes, decoded (rare: kept apart so that `SkippedKey` stays a few words).
+    var escapedKeys: [String] = []
     /// True while the streamed `entry` array is read: its items' members are at depth 3 (Bundle 1, array 2).
     var insideStreamedEntries = false
     /// Where the current streamed entry's `resource` value starts and ends.
@@ -194,6 +206,7 @@ struct JSONByteParser: ~Copyable {
         containerSizes = scratch.containerSizes
         openContainers = scratch.openContainers
         stringSpans = scratch.stringSpans
+        skippedKeys = scratch.skippedKeys
         if let address = bytes.baseAddress, bytes.count > 0 {
             base = address.assumingMemoryBound(to: UInt8.self)
         } else {
@@ -205,7 +218,8 @@ struct JSONByteParser: ~Copyable {
         JSONParserScratch.giveBack(
             JSONParserScratch(
                 members: members, keyFingerprints: keyFingerprints, items: items, strings: strings,
-                containerSizes: containerSizes, stringSpans: stringSpans, openContainers: openContainers))
+                containerSizes: containerSizes, stringSpans: stringSpans, openContainers: openContainers,
+                skippedKeys: skippedKeys))
     }
 
     /// A valid address for an empty input, never read (`count` is 0).
@@ -226,7 +240,7 @@ struct JSONByteParser: ~Copyable {
     }
 
     mutating func skipByteOrderMark() {
-        if count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { position = 3 }
+        if allowsByteOrderMark, count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { position = 3 }
     }
 
     @inline(__always) mutating func skipWhitespace() {
@@ -328,6 +342,11 @@ struct JSONByteParser: ~Copyable {
         // stacks' deinit releases what is left.
         var seen: Set<String>? = nil
         var underscored = false
+        // A filtered top-level object keeps only some members: all its keys are checked here instead.
+        let checksAllKeys = depth == 1 && topLevelKeys != nil
+        let firstSkipped = skippedKeys.count
+        var seenSkipped: Set<String>? = nil
+        defer { if checksAllKeys { skippedKeys.pop(firstSkipped) } }
         while true {
             guard position < count else { throw fail(.unexpectedEnd(expecting: "a key"), at: position) }
             guard base[position] == UInt8(ascii: "\"") else {
@@ -338,8 +357,10 @@ struct JSONByteParser: ~Copyable {
             if keyStart + 1 < count, base[keyStart + 1] == UInt8(ascii: "_") || base[keyStart + 1] == UInt8(ascii: "\\") {
                 underscored = true
             }
-            let (key, fingerprint) = try parseKey()
-            if try isDuplicate(key, fingerprint, since: first, seen: &seen) {
+            let (key, fingerprint, simpleKey) = try parseKey()
+            if checksAllKeys {
+                try noteKey(keyStart + 1, position - 1, simple: simpleKey, since: firstSkipped, seen: &seenSkipped)
+            } else if try isDuplicate(key, fingerprint, since: first, seen: &seen) {
                 throw fail(.duplicateKey(key), at: keyStart)
             }
             try expectColon()
@@ -430,16 +451,19 @@ struct JSONByteParser: ~Copyable {
             try enter()
             defer { depth -= 1 }
             if try openContainer(closing: UInt8(ascii: "}"), expecting: "a key or '}'") { return }
+            let firstKey = skippedKeys.count
+            var seen: Set<String>? = nil
+            defer { skippedKeys.pop(firstKey) }
             while true {
                 guard position < count else { throw fail(.unexpectedEnd(expecting: "a key"), at: position) }
                 guard base[position] == UInt8(ascii: "\"") else {
                     throw fail(.unexpectedByte(base[position], expecting: "a key in double quotes"), at: position)
                 }
-                // Scanned and checked like a kept key, but not made into a String.
+                // Scanned and checked like a kept key (duplicates included), but not made into a String.
                 let keyStart = position
                 let (keyEnd, simple) = try scanString()
                 if keyEnd == keyStart + 1 { throw fail(.emptyKey, at: keyStart) }
-                if !simple { _ = try decodeEscapes(keyStart + 1, keyEnd) }
+                try noteKey(keyStart + 1, keyEnd, simple: simple, since: firstKey, seen: &seen)
                 try expectColon()
                 try skipValue()
                 if try moreFollow(closing: UInt8(ascii: "}"), expecting: "',' or '}'") { continue }
@@ -562,17 +586,66 @@ struct JSONByteParser: ~Copyable {
     /// Reads a key and a fingerprint of its UTF-8 (length and first and last eight bytes): keys whose
     /// fingerprints differ are different, so most duplicate checks never compare strings.
     @inline(__always)
-    mutating func parseKey() throws -> (String, UInt64) {
+    mutating func parseKey() throws -> (String, UInt64, simple: Bool) {
         let start = position + 1
         let (end, simple) = try scanString()
         if simple {
             if end == start { throw fail(.emptyKey, at: start - 1) }
-            return (strings.string(base + start, end - start), JSONByteParser.fingerprint(base + start, end - start))
+            return (
+                strings.string(base + start, end - start), JSONByteParser.fingerprint(base + start, end - start), true
+            )
         }
         let key = try decodeEscapes(start, end)
         if key.isEmpty { throw fail(.emptyKey, at: start - 1) }
         let print = scratch.withUnsafeBufferPointer { JSONByteParser.fingerprint($0.baseAddress!, $0.count) }
-        return (key, print)
+        return (key, print, false)
+    }
+
+    /// A key of an object that is not built (skipped, or filtered at the top): its quotes' span, the fingerprint
+    /// of its decoded UTF-8, and for a key with escapes its index in `escapedKeys` (-1 otherwise).
+    struct SkippedKey {
+        var start: Int
+        var end: Int
+        var print: UInt64
+        var escaped: Int
+    }
+
+    /// Checks the key between `start` and `end` (its quotes excluded) against the keys of its object noted since
+    /// `first`, and notes it; a duplicate is an error, as in a built object. Fingerprints are compared first (no
+    /// `String` is made); an object of more than 32 keys switches to a set, so no input makes the check quadratic.
+    mutating func noteKey(_ start: Int, _ end: Int, simple: Bool, since first: Int, seen: inout Set<String>?) throws {
+        var key = SkippedKey(start: start, end: end, print: 0, escaped: -1)
+        if simple {
+            key.print = JSONByteParser.fingerprint(base + start, end - start)
+        } else {
+            let decoded = try decodeEscapes(start, end)
+            key.print = scratch.withUnsafeBufferPointer { JSONByteParser.fingerprint($0.baseAddress!, $0.count) }
+            key.escaped = escapedKeys.count
+            escapedKeys.append(decoded)
+        }
+        if seen == nil && skippedKeys.count - first >= 32 {
+            var keys = Set<String>(minimumCapacity: 64)
+            for i in first..<skippedKeys.count { keys.insert(keyText(skippedKeys[i])) }
+            seen = keys
+        }
+        if seen != nil {
+            let text = keyText(key)
+            if !seen!.insert(text).inserted { throw fail(.duplicateKey(text), at: start - 1) }
+        } else {
+            var i = first
+            while i < skippedKeys.count {
+                let other = skippedKeys[i]
+                if other.print == key.print && keyText(other) == keyText(key) {
+                    throw fail(.duplicateKey(keyText(key)), at: start - 1)
+                }
+                i += 1
+            }
+        }
+        skippedKeys.push(key)
+    }
+
+    func keyText(_ key: SkippedKey) -> String {
+        key.escaped >= 0 ? escapedKeys[key.escaped] : text(key.start, key.end)
     }
 
     @inline(__always)

@@ -14,12 +14,15 @@ struct JSONParserScratch: @unchecked Sendable {
     var containerSizes: ScratchStack<Int32>
     var stringSpans: ScratchStack<JSONContainerSizes.StringSpan>
     var openContainers: ScratchStack<JSONContainerSizes.Open>
+    /// Keys of skipped objects, for their duplicate check (see `JSONByteParser.noteKey`).
+    var skippedKeys: ScratchStack<JSONByteParser.SkippedKey>
 
     static func make() -> JSONParserScratch {
         JSONParserScratch(
             members: ScratchStack(capacity: 64), keyFingerprints: ScratchStack(capacity: 64),
             items: ScratchStack(capacity: 64), strings: JSONStringTable(), containerSizes: ScratchStack(capacity: 64),
-            stringSpans: ScratchStack(capacity: 128), openContainers: ScratchStack(capacity: 16))
+            stringSpans: ScratchStack(capacity: 128), openContainers: ScratchStack(capacity: 16),
+            skippedKeys: ScratchStack(capacity: 32))
     }
 
     func deallocate() {
@@ -30,6 +33,7 @@ struct JSONParserScratch: @unchecked Sendable {
         containerSizes.deallocate()
         stringSpans.deallocate()
         openContainers.deallocate()
+        skippedKeys.deallocate()
     }
 
     /// At most this many sets are kept (each about 100 KB with its strings); more are freed when given back.
@@ -48,6 +52,7 @@ struct JSONParserScratch: @unchecked Sendable {
         scratch.containerSizes.removeAll()
         scratch.stringSpans.removeAll()
         scratch.openContainers.removeAll()
+        scratch.skippedKeys.removeAll()
         let kept = pool.withLock { parked -> Bool in
             guard parked.count < poolLimit else { return false }
             parked.append(scratch)

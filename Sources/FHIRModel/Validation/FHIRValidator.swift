@@ -128,6 +128,8 @@ public struct FHIRValidator: Sendable {
                 error("\(key) is not allowed here (maximum cardinality 0)", at: path)
                 return
             }
+            // `Extension.url` is a URI, though its definition types it as a plain System.String attribute.
+            let typeCode = definition.representation == .xmlAttr && key == "url" ? "uri" : typeCode
             let isPrimitive = definitions.isPrimitive(typeCode)
             if definition.isArray {
                 guard case .array(let items) = value else {
@@ -191,7 +193,9 @@ public struct FHIRValidator: Sendable {
         ) {
             switch (kind, value) {
             case (.boolean, .boolean): return
-            case (.decimal, .number): return
+            case (.decimal, .number(let number)):
+                checkLexicalForm(number.text, typeCode: typeCode, location: location)
+                return
             case (.integer, .number(let number)):
                 guard number.isInteger, let integer = Int(number.text) else {
                     error("\(typeCode) must be an integer, found \(number.text)", at: location)
@@ -203,6 +207,8 @@ public struct FHIRValidator: Sendable {
                     error("positiveInt must be at least 1, found \(number.text)", at: location)
                 } else if typeCode == "unsignedInt" && integer < 0 {
                     error("unsignedInt must not be negative, found \(number.text)", at: location)
+                } else {
+                    checkLexicalForm(number.text, typeCode: typeCode, location: location)
                 }
                 return
             case (.integer64, .string(let text)):
@@ -211,7 +217,11 @@ public struct FHIRValidator: Sendable {
                 }
                 return
             case (.string, .string(let text)):
-                if text.isEmpty { error("empty string: FHIR JSON leaves out elements without content", at: location) }
+                if text.isEmpty {
+                    error("empty string: FHIR JSON leaves out elements without content", at: location)
+                } else {
+                    checkLexicalForm(text, typeCode: typeCode, location: location)
+                }
                 return
             default:
                 let expected: String
@@ -227,6 +237,14 @@ public struct FHIRValidator: Sendable {
                 if case .number(let number) = value { found += " \(number.text)" }
                 error("\(typeCode) must be \(expected), found \(found)", at: location)
             }
+        }
+
+        /// The value's text against its type's lexical form (`FHIRLexicalForm`): `2020-13-45` is no date.
+        mutating func checkLexicalForm(_ text: String, typeCode: String, location: String) {
+            let form = FHIRLexicalForm(typeCode: typeCode)
+            guard let problem = form.problem(in: text) else { return }
+            let shown = text.count > 60 ? "\(text.prefix(60))..." : text
+            error("\(typeCode) value \"\(shown)\" is not valid: \(problem) (expected \(form.expected))", at: location)
         }
 
         /// `_name`: the id and extensions of the primitive `name` (an object), or of each item of the array `name`

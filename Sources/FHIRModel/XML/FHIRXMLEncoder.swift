@@ -225,6 +225,7 @@ struct FHIRXMLEncoder: ~Copyable {
                 guard case .string(let text) = value else {
                     throw XMLWriteFailure("\"\(member.name)\" must be a string, found \(value.kindName)")
                 }
+                try Self.checkLexicalForm(text, of: member)
                 try out.attribute(member.utf8, text)
             }
         }
@@ -348,7 +349,10 @@ struct FHIRXMLEncoder: ~Copyable {
             guard case .string(let id) = id else { throw XMLWriteFailure("_\(name).id must be a string") }
             try out.attribute("id", id)
         }
-        if let text { try out.attribute("value", text) }
+        if let text {
+            try Self.checkLexicalForm(text, of: member)
+            try out.attribute("value", text)
+        }
         if let partner {
             for item in partner where item.key != "id" && item.key != "extension" {
                 throw XMLWriteFailure("unknown element \"\(item.key)\" in _\(name) (only id and extension)")
@@ -361,6 +365,23 @@ struct FHIRXMLEncoder: ~Copyable {
             }
         }
         try out.endElement(member.utf8)
+    }
+
+    /// Refuses a value the official XSD would reject (`2020-13-45` as a date, `%zz` in a URI, an empty string):
+    /// written, it would make a file that does not validate. Control characters are refused as they are escaped.
+    @inline(__always)
+    static func checkLexicalForm(_ text: String, of member: FHIRXMLLayout.Member) throws {
+        let form = member.lexical
+        if text.isEmpty {
+            throw XMLWriteFailure("\(member.name) is an empty string, which FHIR does not allow (leave the element out)")
+        }
+        // Strings: control characters are refused as they are written (XMLByteWriter); only U+FFFE/U+FFFF remain.
+        let problem = form == .string ? nil : form.problem(in: text)
+        if let problem = problem ?? form.xmlSchemaProblem(in: text) {
+            let shown = text.count > 60 ? "\(text.prefix(60))..." : text
+            throw XMLWriteFailure(
+                "\(member.name) value \"\(shown)\" cannot be written as FHIR XML: \(problem) (expected \(form.expected))")
+        }
     }
 
     static func kindName(_ kind: FHIRPrimitiveKind) -> String {

@@ -42,6 +42,8 @@ final class FHIRXMLLayout: @unchecked Sendable {
         let order: Int
         let isArray: Bool
         let form: Form
+        /// The lexical form a primitive's or an attribute's value must have (`unchecked` for other members).
+        let lexical: FHIRLexicalForm
     }
 
     /// One type's members, immutable once made; read through raw buffers so that a lookup touches no reference
@@ -152,10 +154,18 @@ final class FHIRXMLLayout: @unchecked Sendable {
                 } else {
                     form = .complex(typeNames.find(code) ?? -1)
                 }
+                let lexical: FHIRLexicalForm
+                switch form {
+                case .primitive: lexical = FHIRLexicalForm(typeCode: code)
+                // `Extension.url` is an anyURI attribute in the XSD; ids are strings.
+                case .attribute: lexical = element.name == "url" ? .uri : .string
+                default: lexical = .unchecked
+                }
                 let strings = Names(name)
                 names.append(strings)
                 members.append(Member(
-                    names: strings, utf8: keep(name), order: entry.index, isArray: element.isArray, form: form))
+                    names: strings, utf8: keep(name), order: entry.index, isArray: element.isArray, form: form,
+                    lexical: lexical))
             }
             types.append(TypeLayout(
                 name: definition.name, utf8: keep(definition.name), index: index, definition: definition,

@@ -134,7 +134,8 @@ public final class HTTPTransport: Sendable {
             } catch {
                 outcome = .failed(
                     ImmPortAPIError(
-                        .transport, url: shownURL, message: describeTransportError(error), attempts: attempts))
+                        .transport, url: shownURL, message: describeTransportError(error, url: currentURL),
+                        attempts: attempts))
             }
 
             var failure: ImmPortAPIError
@@ -191,10 +192,9 @@ public final class HTTPTransport: Sendable {
             if attempts >= retry.maxAttempts || elapsed + wait > retry.maxTotalSeconds {
                 var final = lastError ?? failure
                 final.attempts = attempts
-                let why = attempts >= retry.maxAttempts
+                final.retrySummary = attempts >= retry.maxAttempts
                     ? "giving up after \(attempts) attempts"
-                    : "giving up: waiting \(Self.format(wait)) s more would exceed the \(Self.format(retry.maxTotalSeconds)) s retry budget"
-                final.message += "; \(why)"
+                    : "giving up after \(attempts) attempts: waiting \(Self.format(wait)) s more would exceed the \(Self.format(retry.maxTotalSeconds)) s retry budget"
                 logger.notice("\(final.description)")  // the caller reports the error itself
                 throw final
             }
@@ -269,22 +269,10 @@ public final class HTTPTransport: Sendable {
         }
     }
 
-    func describeTransportError(_ error: any Error) -> String {
-        let text: String
-        if let error = error as? HTTPClientError {
-            switch error {
-            case .readTimeout: text = "no data for \(Self.format(configuration.readTimeoutSeconds)) s (read timeout)"
-            case .connectTimeout: text = "could not connect within \(Self.format(configuration.connectTimeoutSeconds)) s"
-            case .deadlineExceeded: text = "the response took longer than \(Self.format(configuration.requestTimeoutSeconds)) s"
-            case .remoteConnectionClosed: text = "the server closed the connection before the response was complete"
-            default: text = String(describing: error)
-            }
-        } else if let error = error as? NIOTooManyBytesError {
-            text = "response larger than \(configuration.maxResponseBytes) bytes: \(error)"
-        } else {
-            text = String(describing: error)
-        }
-        return redactor.redact(text)
+    /// What went wrong, in words a person reads (`the connection was refused (nothing is listening at
+    /// 127.0.0.1:8080)`), never a library's debug description; `url` names the host and port.
+    func describeTransportError(_ error: any Error, url: String = "") -> String {
+        redactor.redact(TransportErrorText.describe(error, url: url, configuration: configuration))
     }
 
     /// Refuses a request to anything but an absolute http(s) URL, and one that would carry the key over plain http

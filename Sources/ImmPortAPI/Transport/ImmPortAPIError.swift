@@ -33,6 +33,8 @@ public struct ImmPortAPIError: Error, Sendable, CustomStringConvertible {
     public var diagnostics: [String]
     /// How many times the request was sent (1 when it was not retried).
     public var attempts: Int
+    /// Why the retries stopped (`giving up after 5 attempts`), when they ran out; shown once, after the message.
+    public var retrySummary: String?
 
     public init(
         _ kind: Kind, method: String = "GET", url: String, status: Int? = nil, message: String, diagnostics: [String] = [],
@@ -52,7 +54,11 @@ public struct ImmPortAPIError: Error, Sendable, CustomStringConvertible {
         if let status { text += "HTTP \(status): " }
         text += message
         if !diagnostics.isEmpty { text += " [" + diagnostics.joined(separator: "; ") + "]" }
-        if attempts > 1 { text += " (after \(attempts) attempts)" }
+        if let retrySummary {
+            text += "; \(retrySummary)"
+        } else if attempts > 1 {
+            text += " (after \(attempts) attempts)"
+        }
         return text
     }
 

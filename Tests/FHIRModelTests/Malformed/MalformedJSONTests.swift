@@ -111,11 +111,10 @@ struct MutationRandom {
 }
 
 /// Reading only some top-level members (`topLevelKeys`, what `immport-bridge view` does) still checks the skipped
-/// ones: every malformed input gets the same error, except a duplicate key, which only built objects detect.
+/// ones: every malformed input gets the same error, a duplicate key among skipped members included.
 @Suite struct SkippedMembersTests {
     @Test(arguments: MalformedJSONCorpus.cases)
     func skippedMembersGetTheSameError(_ malformed: MalformedCase) {
-        if case .duplicateKey = malformed.reason { return }
         let reader = FHIRJSONReader(options: .init(source: "case.json", topLevelKeys: FHIRJSONKeyFilter()))
         do {
             _ = try reader.read(malformed.bytes)
@@ -136,6 +135,31 @@ struct MutationRandom {
         #expect(tree["valueQuantity"] == full["valueQuantity"] && tree["code"] == full["code"])
         // Nested objects are never filtered: only the document's own members are.
         #expect(tree["code"]?["text"] == "t")
+    }
+
+    @Test func duplicatesAmongSkippedAndKeptMembersAreErrorsAtTheSecondKey() throws {
+        let keep = FHIRJSONKeyFilter(keys: ["resourceType", "id"])
+        let cases: [(String, String, Int)] = [
+            (#"{"resourceType":"Patient","meta":{},"meta":{}}"#, "meta", 36),
+            (#"{"resourceType":"Patient","meta":{},"id":"a","\u006deta":{}}"#, "meta", 45),
+            (#"{"resourceType":"Patient","meta":{"tag":[{"code":"a","code":"b"}]}}"#, "code", 53),
+            (#"{"id":"a","meta":{},"id":"b"}"#, "id", 20),
+        ]
+        for (text, key, offset) in cases {
+            for filter in [keep, FHIRJSONKeyFilter()] {
+                let error = try #require(throws: FHIRJSONError.self) {
+                    try FHIRJSONReader(options: .init(topLevelKeys: filter)).read(Array(text.utf8))
+                }
+                #expect(error.reason == .duplicateKey(key) && error.offset == offset, "\(text): \(error)")
+            }
+            let whole = try #require(throws: FHIRJSONError.self) { try FHIRJSONReader().read(Array(text.utf8)) }
+            #expect(whole.reason == .duplicateKey(key) && whole.offset == offset, "\(text): \(whole)")
+        }
+        // Forty skipped keys, the last a repeat: the set the check switches to finds it.
+        let many = "{" + (0..<40).map { "\"k\($0)\":{\"a\":1}" }.joined(separator: ",") + ",\"k3\":0}"
+        #expect(throws: FHIRJSONError.self) {
+            try FHIRJSONReader(options: .init(topLevelKeys: keep)).read(Array(many.utf8))
+        }
     }
 
     @Test func aDuplicateAmongKeptMembersIsStillAnError() {
