@@ -114,15 +114,16 @@ struct ExportCommand: AsyncParsableCommand {
                 let files = try ExportStage(format: format, output: output!, bundleType: bundleType, base: run.fhirBase).write(bundles)
                 written = files.joined(separator: ", ")
             }
-            for diagnostic in diagnostics.diagnostics where diagnostic.severity != .note {
-                StandardError.write("immport-bridge: \(diagnostic)")
+            for diagnostic in diagnostics.diagnostics {
+                // Notes (which key convention a link found, a fallback taken) are for --verbose.
+                if diagnostic.severity == .note { StandardError.detail("immport-bridge: \(diagnostic)") } else { StandardError.write("immport-bridge: \(diagnostic)") }
             }
             for bundle in bundles {
                 let summary = bundle.summary
                 let emitted = summary.emitted.values.reduce(0, +)
                 StandardError.write(
                     "export \(bundle.accession): \(summary.pulled) FHIR resources (\(summary.merged) merged), \(emitted) emitted from Shared Data, \(bundle.resources.count) in all")
-                for line in bundle.linkSummaries { StandardError.detail("  \(line)") }
+                for line in bundle.linkSummaries { StandardError.write("  \(line)") }
             }
             for conversion in conversions {
                 StandardError.write("convert \(conversion.study.accession) to R4: \(conversion.summary.line)")

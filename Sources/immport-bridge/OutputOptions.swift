@@ -9,7 +9,7 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: [.short, .long], help: "Only warnings and errors on standard error: no summary, no progress.")
     var quiet = false
 
-    @Flag(name: [.short, .long], help: "Details too (every diagnostic, per-link lines; the HTTP client at info).")
+    @Flag(name: [.short, .long], help: "Details too (notes among the diagnostics; the HTTP client at info).")
     var verbose = false
 
     @Option(help: "text, or json: one JSON object a line ({\"level\", \"message\"}) for log collectors.")
