@@ -9,8 +9,8 @@ import Testing
 final class PullHarness: Sendable {
     static let secretKey = "BridgePullTestKey-1a2b3c4d5e6f-DO-NOT-LEAK"
     static let patientReadTimeout = 10.0
-    static let impatientReadTimeout = 1.0
-    static let slowFaultSeconds = 4.0
+    static let impatientReadTimeout = 2.5
+    static let slowFaultSeconds = 8.0
 
     let server: ImmPortTestServer
     let transport: HTTPTransport

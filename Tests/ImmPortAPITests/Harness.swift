@@ -34,9 +34,10 @@ final class Harness: Sendable {
     static let secretKey = "ImmPortTestKey-9f8e7d6c5b4a-DO-NOT-LEAK"
     /// Read timeout of tests that expect no timeout: generous, because tests share a loaded machine.
     static let patientReadTimeout = 10.0
-    /// Read timeout of tests that arm a `.slow` fault, which answers after `slowFaultSeconds`.
-    static let impatientReadTimeout = 1.0
-    static let slowFaultSeconds = 4.0
+    /// Read timeout of tests that arm a `.slow` fault, which answers after `slowFaultSeconds`: every request of such a
+    /// test has it, so it leaves room for a machine loaded by the tests running beside it.
+    static let impatientReadTimeout = 2.5
+    static let slowFaultSeconds = 8.0
 
     let server: ImmPortTestServer
     let transport: HTTPTransport
