@@ -76,6 +76,8 @@ let package = Package(
                 "FHIRModel", "FHIRPath", "FHIRViews", "ImmPortAPI", "Bridge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                // The configuration file (config.yaml); already built for the mapping files.
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // Test support: locating ../shared/ (skip loudly, fail under CI=true).

@@ -53,10 +53,12 @@ struct BridgeSourceOptions: ParsableArguments {
         var store: StoreAccess?
     }
 
-    /// Opens the store (`--store`, else the default under the user's cache directory); a file that is not a store
-    /// fails here, naming it, before anything is fetched.
-    func openStore() throws -> StoreAccess {
-        StoreAccess(store: try StudyStore(path: store ?? StudyStore.defaultPath()), freshness: StoreFreshness(refresh: refresh, maxAge: maxAge?.seconds))
+    /// Opens the store (`--store`, else the configuration file's `store`, else the default under the user's cache
+    /// directory); a file that is not a store fails here, naming it, before anything is fetched.
+    func openStore(_ configuration: ConfigFile) throws -> StoreAccess {
+        StoreAccess(
+            store: try StudyStore(path: store ?? configuration.store ?? StudyStore.defaultPath()),
+            freshness: StoreFreshness(refresh: refresh, maxAge: maxAge?.seconds))
     }
 
     /// Runs `body` with the source and ends the process with the exit status it returns (0: return normally).
@@ -74,7 +76,7 @@ struct BridgeSourceOptions: ParsableArguments {
                 try await client.run { session in
                     let fhir = try session.fhirClient(baseFlag: fhirBase)
                     let sharedData = try session.sharedDataClient(baseFlag: sharedDataBase)
-                    let store = try openStore()
+                    let store = try openStore(session.configuration)
                     status = try await body(
                         Run(
                             source: .servers(fhir: fhir, sharedData: sharedData, store: store), diagnostics: session.diagnostics,

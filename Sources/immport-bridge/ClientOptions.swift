@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import FHIRModel
 import ImmPortAPI
@@ -7,6 +8,9 @@ import Logging
 struct ClientOptions: ParsableArguments {
     @Option(name: .long, help: "ImmPort key file (JSON {id, api_key, expires_at}); else IMMPORT_API_KEY, then IMMPORT_API_KEY_FILE.")
     var apiKeyFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Configuration file (default: $IMMPORT_BRIDGE_CONFIG, else ~/.config/immport-bridge/config.yaml when it exists).", valueName: "file"))
+    var config: String?
 
     @Option(name: .long, help: "Seconds without data before a response is given up (and retried).")
     var readTimeout: Double = 90
@@ -32,9 +36,10 @@ struct ClientOptions: ParsableArguments {
     func run(_ body: (ClientSession) async throws -> Void) async throws {
         let diagnostics = DiagnosticsCollector()
         do {
-            let key = try APIKey.resolve(keyFile: apiKeyFile, diagnostics: diagnostics)
+            let configuration = try configurationFile()
+            let key = try APIKey.resolve(keyFile: keyFile(configuration), diagnostics: diagnostics)
             let transport = makeTransport(key: key)
-            let session = ClientSession(apiKey: key, transport: transport, diagnostics: diagnostics)
+            let session = ClientSession(apiKey: key, transport: transport, diagnostics: diagnostics, configuration: configuration)
             do {
                 try await body(session)
             } catch {
@@ -45,11 +50,26 @@ struct ClientOptions: ParsableArguments {
             Self.print(diagnostics)
         } catch let error as ExitCode {
             throw error
+        } catch let error as ConfigFile.Failure {
+            StandardError.write(error.description)
+            throw ExitCode(1)
         } catch {
             Self.print(diagnostics)
             StandardError.write("immport-bridge: error: \(error)")
             throw ExitCode(1)
         }
+    }
+
+    /// The configuration file (`--config`, `$IMMPORT_BRIDGE_CONFIG`, the default place), or none.
+    func configurationFile() throws -> ConfigFile {
+        try ConfigFile.load(flag: config)
+    }
+
+    /// `--api-key-file`, else the environment's key or key file (`APIKey.resolve` reads them), else the configuration's.
+    func keyFile(_ configuration: ConfigFile, environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let apiKeyFile { return apiKeyFile }
+        let fromEnvironment = ["IMMPORT_API_KEY", "IMMPORT_API_KEY_FILE"].contains { !(environment[$0] ?? "").isEmpty }
+        return fromEnvironment ? nil : configuration.apiKeyFile
     }
 
     func makeTransport(key: APIKey?) -> HTTPTransport {
@@ -71,15 +91,21 @@ struct ClientSession {
     let apiKey: APIKey?
     let transport: HTTPTransport
     let diagnostics: DiagnosticsCollector
+    let configuration: ConfigFile
 
-    /// A FHIR client on `--fhir-base`, else `IMMPORT_FHIR_BASE`, else ImmPort's server.
+    /// A FHIR client on `--fhir-base`, else `IMMPORT_FHIR_BASE`, else the configuration file, else ImmPort's server.
     func fhirClient(baseFlag: String?) throws -> FHIRClient {
-        FHIRClient(base: try ServiceBase.resolve(.fhir, flag: baseFlag, apiKey: apiKey), transport: transport)
+        FHIRClient(
+            base: try ServiceBase.resolve(.fhir, flag: baseFlag, configured: configuration.base(for: .fhir), apiKey: apiKey),
+            transport: transport)
     }
 
-    /// A Shared Data client on `--shared-data-base`, else `IMMPORT_SHARED_DATA_BASE`, else ImmPort's server.
+    /// A Shared Data client on `--shared-data-base`, else `IMMPORT_SHARED_DATA_BASE`, else the configuration file,
+    /// else ImmPort's server.
     func sharedDataClient(baseFlag: String?) throws -> SharedDataClient {
-        SharedDataClient(base: try ServiceBase.resolve(.sharedData, flag: baseFlag, apiKey: apiKey), transport: transport)
+        SharedDataClient(
+            base: try ServiceBase.resolve(.sharedData, flag: baseFlag, configured: configuration.base(for: .sharedData), apiKey: apiKey),
+            transport: transport)
     }
 
     /// `N requests, M retries`, the end of every client command's summary line.

@@ -39,7 +39,7 @@ struct FilesCommand: AsyncParsableCommand {
 
         func client(_ session: ClientSession) throws -> DRSClient {
             let sharedData = try session.sharedDataClient(baseFlag: sharedDataBase)
-            return DRSClient(base: try DRSClient.resolveBase(flag: drsBase, sharedData: sharedData.base), sharedData: sharedData, transport: session.transport)
+            return DRSClient(base: try DRSClient.resolveBase(flag: drsBase, configured: session.configuration.base(for: .drs), sharedData: sharedData.base), sharedData: sharedData, transport: session.transport)
         }
     }
 

@@ -25,7 +25,7 @@ struct GeneListsCommand: AsyncParsableCommand {
 
         func client(_ session: ClientSession) throws -> GeneListClient {
             // Public files: the key never goes with them.
-            GeneListClient(base: try ServiceBase.resolve(.geneLists, flag: genelistBase, apiKey: nil), transport: session.transport)
+            GeneListClient(base: try ServiceBase.resolve(.geneLists, flag: genelistBase, configured: session.configuration.base(for: .geneLists), apiKey: nil), transport: session.transport)
         }
 
         static func report(_ result: GeneListClient.Result, to session: ClientSession) {

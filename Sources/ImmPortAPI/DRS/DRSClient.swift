@@ -21,11 +21,17 @@ public final class DRSClient: Sendable {
         self.transport = transport
     }
 
-    /// The DRS base from `flag` (`--drs-base`), else `IMMPORT_DRS_BASE`, else the Shared Data API's host (scheme,
-    /// host and port of `sharedData`), which is where ImmPort serves DRS.
+    /// The DRS base from `flag` (`--drs-base`), else `IMMPORT_DRS_BASE`, else a configuration file, else the Shared
+    /// Data API's host (scheme, host and port of `sharedData`), which is where ImmPort serves DRS.
     public static func resolveBase(
-        flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment, sharedData: ServiceBase
+        flag: String?, configured: ServiceBase.Configured? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment, sharedData: ServiceBase
     ) throws -> ServiceBase {
+        if (flag ?? "").isEmpty && (environment[ImmPortService.drs.environmentVariable] ?? "").isEmpty,
+            let configured, !configured.value.isEmpty
+        {
+            return try ServiceBase(configured.value, apiKey: sharedData.apiKey, service: .drs, origin: configured.origin)
+        }
         if let flag, !flag.isEmpty { return try ServiceBase(flag, apiKey: sharedData.apiKey, service: .drs, origin: ImmPortService.drs.flag) }
         if let value = environment[ImmPortService.drs.environmentVariable], !value.isEmpty {
             return try ServiceBase(value, apiKey: sharedData.apiKey, service: .drs, origin: ImmPortService.drs.environmentVariable)

@@ -40,15 +40,28 @@ public struct ServiceBase: Sendable, CustomStringConvertible {
         self.apiKey = apiKey
     }
 
+    /// A base named in a configuration file, with where it was written (`config.yaml:3`).
+    public struct Configured: Sendable {
+        public var value: String
+        public var origin: String
+        public init(value: String, origin: String) {
+            self.value = value
+            self.origin = origin
+        }
+    }
+
     /// The base for `service` from, in this order, `flag` (the command line), the service's environment variable,
-    /// and ImmPort's public server. Empty values count as not given.
+    /// a configuration file, and ImmPort's public server. Empty values count as not given.
     public static func resolve(
-        _ service: ImmPortService, flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
-        apiKey: APIKey?
+        _ service: ImmPortService, flag: String?, configured: Configured? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment, apiKey: APIKey?
     ) throws -> ServiceBase {
         if let flag, !flag.isEmpty { return try ServiceBase(flag, apiKey: apiKey, service: service, origin: service.flag) }
         if let value = environment[service.environmentVariable], !value.isEmpty {
             return try ServiceBase(value, apiKey: apiKey, service: service, origin: service.environmentVariable)
+        }
+        if let configured, !configured.value.isEmpty {
+            return try ServiceBase(configured.value, apiKey: apiKey, service: service, origin: configured.origin)
         }
         return try ServiceBase(service.defaultBase, apiKey: apiKey, service: service)
     }
