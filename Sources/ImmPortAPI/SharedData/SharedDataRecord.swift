@@ -79,3 +79,23 @@ public struct SharedDataRecords: Sequence, Sendable {
         return result
     }
 }
+
+extension SharedDataResponse {
+    /// Checks an answer as it arrives: an array is split into its items (a truncated one fails), anything else is
+    /// read whole (a truncated object fails), so that a broken answer is retried by the transport. Throws
+    /// `FHIRJSONError`.
+    init(checking response: HTTPResponseData, endpoint: SharedDataEndpoint) throws {
+        var ranges: [Range<Int>]?
+        let first = JSONArraySplitter.skipWhitespace(response.body, 0)
+        if first < response.body.count, response.body[first] == UInt8(ascii: "[") {
+            do {
+                ranges = try JSONArraySplitter.itemRanges(response.body)
+            } catch let error as JSONArraySplitter.Malformed {
+                throw FHIRJSONError(reason: .unexpectedEnd(expecting: error.reason), offset: error.offset, line: 0, column: 0, source: nil)
+            }
+        } else {
+            _ = try FHIRJSONReader().read(response.body)
+        }
+        self.init(endpoint: endpoint, url: response.redactedURL, body: response.body, itemRanges: ranges)
+    }
+}
