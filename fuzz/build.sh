@@ -49,10 +49,12 @@ dependency_flags() {
   python3 fuzz/swiftpm-flags.py "$root" compile "$1"
 }
 
+# build_module NAME [LOWER_OBJECT...]: rebuilt when one of its sources, or a module it imports, changed.
 build_module() {
-  local name="$1" object="$out/obj/$1.o"
+  local name="$1" object="$out/obj/$1.o"; shift
   local sources; sources=$(module_sources "$name")
-  if [ -f "$object" ] && [ -z "$(find $sources -newer "$object" | head -1)" ]; then return 0; fi
+  # shellcheck disable=SC2086
+  if [ -f "$object" ] && [ -z "$(find $sources "$@" -newer "$object" | head -1)" ]; then return 0; fi
   local extra=()
   if uses_dependencies "$name"; then mapfile -t extra < <(dependency_flags "$name"); fi
   echo "fuzz: compiling $name (instrumented)"
@@ -73,7 +75,7 @@ for target in "${targets[@]}"; do
   extra=()
   link=()
   for module in $modules; do
-    case "$built" in *" $module "*) ;; *) build_module "$module"; built="$built$module " ;; esac
+    case "$built" in *" $module "*) ;; *) build_module "$module" "${objects[@]}"; built="$built$module " ;; esac
     objects+=("$out/obj/$module.o")
     [ -d "fuzz/Support/$module" ] && support+=(fuzz/Support/"$module"/*.swift)
     if uses_dependencies "$module"; then

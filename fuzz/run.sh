@@ -39,6 +39,8 @@ dictionary() {
 
 # ASan's leak check stays on; a deep recursion limit is the product's own (maxDepth), not the fuzzer's business.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}"
+# libFuzzer reports crashes itself; Swift's backtracer would attach to every crashing input and can hang there.
+export SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=no}"
 status=0
 for target in "${targets[@]}"; do
   findings="$out/findings/$target"

@@ -53,4 +53,5 @@ elif mode == "link":
         build = next((p for p in path.split("/") if p.endswith(".build") and p != ".build"), "")
         if build[: -len(".build")] in own:
             continue
-        print(path)
+        # Quoted as SwiftPM quotes them: some object names have spaces.
+        print("'" + path.replace("'", "'\\''") + "'")

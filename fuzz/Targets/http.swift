@@ -19,8 +19,10 @@ public func fuzzHTTPResponse(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt
         let line = String(decoding: rest[..<newline], as: UTF8.self)
         rest = rest[(newline + 1)...]
         if line.isEmpty || line == "\r" { break }
-        if let colon = line.firstIndex(of: ":") {
-            headers.add(name: String(line[..<colon]), value: String(line[line.index(after: colon)...]).trimmingSpaces)
+        // Only what NIO's parser lets through reaches the transport: a token name, a value without CR or LF.
+        if let colon = line.firstIndex(of: ":"), isToken(line[..<colon]) {
+            let value = String(line[line.index(after: colon)...]).trimmingSpaces
+            if !value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) { headers.add(name: String(line[..<colon]), value: value) }
         }
     }
     let fullBody = Array(rest)
@@ -55,7 +57,7 @@ func handle(_ response: HTTPResponseData) {
         messages.append(transport.redactor.redact("\(error)"))
     }
     do {
-        let answer = try SharedDataResponse(checking: response, endpoint: SharedDataEndpoint.all[0])
+        let answer = try SharedDataResponse(checking: response, endpoint: SharedDataEndpointCatalog.all[0])
         if case .failure(let error) = Result(catching: { () throws(ImmPortAPIError) in try answer.records.all() }) {
             messages.append(error.description)
         }
@@ -64,6 +66,14 @@ func handle(_ response: HTTPResponseData) {
     }
     for message in messages {
         require(!message.contains(apiKey), "a message shows the API key: \(message)")
+    }
+}
+
+/// An HTTP field name (RFC 9110 token).
+func isToken(_ name: Substring) -> Bool {
+    !name.isEmpty && name.utf8.allSatisfy { byte in
+        (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+            || "!#$%&'*+-.^_`|~".utf8.contains(byte)
     }
 }
 

@@ -10,7 +10,7 @@ public func fuzzJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         let written = FHIRJSONWriter(pretty: pretty).write(tree)
         do {
             let again = try FHIRJSONReader().read(written)
-            require(again == tree, "JSON written (pretty: \(pretty)) reads back to another tree:\n\(shown(tree))\n\(shown(again))")
+            require(again == tree, "JSON written (pretty: \(pretty)) reads back to another tree at \(firstDifference(tree, again) ?? "?")")
         } catch {
             require(false, "the reader refuses what the writer wrote (pretty: \(pretty)): \(error)\n\(String(decoding: written, as: UTF8.self))")
         }

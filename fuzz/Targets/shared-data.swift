@@ -8,7 +8,7 @@ import NIOHTTP1
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSharedData(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let body = Array(fuzzBytes(data, size))
-    let endpoint = SharedDataEndpoint.all[body.count % SharedDataEndpoint.all.count]
+    let endpoint = SharedDataEndpointCatalog.all[body.count % SharedDataEndpointCatalog.all.count]
     let answer = HTTPResponseData(
         url: "https://www.immport.org/data/query/api/x", redactedURL: "https://www.immport.org/data/query/api/x",
         status: 200, headers: HTTPHeaders(), body: body, attempts: 1)
@@ -26,9 +26,9 @@ public func fuzzSharedData(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     }
     if case .array(let items) = whole {
         require(response.isArray, "an array body is not read as an array")
-        require(all.map(\.element) == items, "the records differ from the array's items")
+        require(all.map { $0.element } == items, "the records differ from the array's items")
     } else {
-        require(all.map(\.element) == [whole], "the one record differs from the body")
+        require(all.map { $0.element } == [whole], "the one record differs from the body")
     }
     for record in all {
         require((try? FHIRJSONReader().read(record.rawJSON)) == record.element, "a record's raw JSON does not read as the record")

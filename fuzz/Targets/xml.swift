@@ -28,7 +28,7 @@ public func fuzzXML(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let written = try? FHIRXMLWriter(version: version, pretty: input[0] & 4 == 0).write(whole) else { return 0 }
     do {
         let again = try FHIRXMLReader(options: .init(version: version)).read(written)
-        require(again == whole, "XML written reads back to another tree:\n\(shown(whole))\n\(shown(again))")
+        require(again == whole, "XML written reads back to another tree at \(firstDifference(whole, again) ?? "?")\n\(String(decoding: written, as: UTF8.self))")
     } catch {
         require(false, "the reader refuses what the XML writer wrote: \(error)\n\(String(decoding: written, as: UTF8.self))")
     }
