@@ -96,7 +96,11 @@ let package = Package(
             dependencies: ["FHIRModel", "FHIRPath", "FHIRViews", "SyntheticFHIR", "Bridge", "ImmPortAPI"],
             path: "Benchmarks/Runner"
         ),
-        .testTarget(name: "FHIRModelTests", dependencies: ["FHIRModel", "SyntheticFHIR", "TestSupport"]),
+        .testTarget(
+            name: "FHIRModelTests", dependencies: ["FHIRModel", "SyntheticFHIR", "TestSupport"],
+            // Inputs the fuzzers found (fuzz/), read by FuzzRegressionTests from the source tree.
+            exclude: ["Regressions"]
+        ),
         .testTarget(name: "FHIRPathTests", dependencies: ["FHIRModel", "FHIRPath", "TestSupport"]),
         .testTarget(
             name: "FHIRViewsTests",

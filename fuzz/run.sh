@@ -19,11 +19,13 @@ elif [[ "${1:-}" =~ ^[0-9]+$ ]]; then seconds="$1"; shift; fi
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || mapfile -t targets < <(for f in fuzz/Targets/*.swift; do basename "$f" .swift; done)
 
-"$root/fuzz/build.sh" "${targets[@]}" || exit 2
+# FUZZ_SKIP_BUILD=1 runs the binaries already in .build-fuzz/bin (cached in CI, or kept while sources change).
+if [ "${FUZZ_SKIP_BUILD:-0}" != 1 ]; then "$root/fuzz/build.sh" "${targets[@]}" || exit 2; fi
 
 if ! $smoke; then
-  rm -rf "$out/seeds"
-  if [ -d "$shared" ]; then python3 fuzz/seeds.py "$shared" "$out/seeds"
+  # Made aside and swapped in whole, so that a run started meanwhile never reads a half-written folder.
+  if [ -d "$shared" ]; then
+    python3 fuzz/seeds.py "$shared" "$out/seeds.$$" && rm -rf "$out/seeds" && mv "$out/seeds.$$" "$out/seeds"
   else echo "fuzz: no reference data at $shared; seeding from the committed corpora only"; fi
 fi
 
@@ -51,6 +53,7 @@ for target in "${targets[@]}"; do
   args=(-timeout=10 -rss_limit_mb=2048 -max_len=65536 -artifact_prefix="$findings/" -print_final_stats=1)
   [ -n "$dict" ] && [ -f "$dict" ] && args+=(-dict="$dict")
   log="$out/logs/$target.log"
+  $smoke && log="$out/logs/smoke-$target.log"
   if $smoke; then
     # -runs=0: execute the given inputs once each and stop.
     echo "fuzz: $target over ${inputs[*]:-nothing}"
@@ -64,12 +67,12 @@ for target in "${targets[@]}"; do
       >"$log" 2>&1
   fi
   rc=$?
-  summary=$(grep -E "^#[0-9]+.*(DONE|INITED)" "$log" | tail -1)
-  execs=$(grep -E "stat::number_of_executed_units" "$log" | awk '{print $2}')
+  summary=$(grep -aE "^#[0-9]+.*(DONE|INITED)" "$log" | tail -1)
+  execs=$(grep -aE "stat::number_of_executed_units" "$log" | awk '{print $2}')
   echo "fuzz: $target exit $rc, ${execs:-?} runs; ${summary:-}"
   if [ $rc -ne 0 ]; then
     status=1
-    grep -E "ERROR|SUMMARY|fuzz property broken|Fatal error|Test unit written" "$log" | head -8
+    grep -aE "ERROR|SUMMARY|fuzz property broken|Fatal error|Test unit written" "$log" | head -8
   fi
 done
 exit $status

@@ -15,5 +15,7 @@ export IMMPORT_SHARED_DIR="${IMMPORT_SHARED_DIR:-$(cd .. && pwd)/shared}"
 # The suppressions are TSan's false reports on Synchronization.Mutex (fuzz/tsan-suppressions.txt says why).
 export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=0 second_deadlock_stack=1 suppressions=$PWD/fuzz/tsan-suppressions.txt}"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
+# Leaks inside XCTest, swift-argument-parser and Foundation.Process (fuzz/lsan-suppressions.txt says which).
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$PWD/fuzz/lsan-suppressions.txt}"
 swift build --build-tests --sanitize="$sanitizer" --scratch-path "$scratch"
 swift test --skip-build --sanitize="$sanitizer" --scratch-path "$scratch" "$@"

@@ -30,3 +30,21 @@ func shown(_ value: Any) -> String {
     let text = String(describing: value)
     return text.count > 2000 ? String(text.prefix(2000)) + "..." : text
 }
+
+/// Writes `bytes` to `name` in a scratch folder of this process and returns its path: for the readers that read
+/// files (NDJSON, mapping files with their includes).
+func scratchFile(_ bytes: UnsafeRawBufferPointer, named name: String) -> String {
+    let folder = "/tmp/immport-fuzz-\(getpid())"
+    mkdir(folder, 0o700)
+    let path = folder + "/" + name
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    precondition(fd >= 0, "cannot create \(path)")
+    var written = 0
+    while written < bytes.count {
+        let n = write(fd, bytes.baseAddress! + written, bytes.count - written)
+        precondition(n > 0, "cannot write \(path)")
+        written += n
+    }
+    close(fd)
+    return path
+}

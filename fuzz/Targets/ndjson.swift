@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 @testable import FHIRModel
 
 /// The NDJSON reader over a file read in small chunks (the first input byte picks the chunk size, so lines cross
@@ -12,7 +9,7 @@ public func fuzzNDJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard input.count > 0 else { return 0 }
     let chunkSize = 1 + Int(input[0]) % 64
     let bytes = UnsafeRawBufferPointer(rebasing: input[1...])
-    let path = scratchFile(bytes)
+    let path = scratchFile(bytes, named: "input.ndjson")
 
     var expected: [(line: Int, element: FHIRElement?)] = []
     var lineNumber = 0
@@ -53,19 +50,4 @@ public func fuzzNDJSON(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         }
     }
     return 0
-}
-
-/// Writes the input to one file per process (NDJSON is read from files and standard input).
-func scratchFile(_ bytes: UnsafeRawBufferPointer) -> String {
-    let path = "/tmp/immport-fuzz-ndjson-\(getpid())"
-    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    precondition(fd >= 0, "cannot create \(path)")
-    var written = 0
-    while written < bytes.count {
-        let n = write(fd, bytes.baseAddress! + written, bytes.count - written)
-        precondition(n > 0)
-        written += n
-    }
-    close(fd)
-    return path
 }
