@@ -113,7 +113,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ImmPortAPITests",
-            dependencies: ["FHIRModel", "ImmPortAPI", "ImmPortTestServer", "TestSupport"]
+            dependencies: ["FHIRModel", "ImmPortAPI", "ImmPortTestServer", "TestSupport"],
+            // Inputs the fuzzers found (fuzz/), read by FuzzRegressionTests from the source tree.
+            exclude: ["Regressions"]
         ),
         .testTarget(
             name: "BridgeTests",

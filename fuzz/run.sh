@@ -50,7 +50,7 @@ for target in "${targets[@]}"; do
   inputs=()
   for dir in "fuzz/corpus/$target" Tests/*/Regressions/"$target"; do [ -d "$dir" ] && inputs+=("$dir"); done
   dict=$(dictionary "$target")
-  args=(-timeout=10 -rss_limit_mb=2048 -max_len=65536 -artifact_prefix="$findings/" -print_final_stats=1)
+  args=(-timeout=25 -rss_limit_mb=2048 -max_len=65536 -artifact_prefix="$findings/" -print_final_stats=1)
   [ -n "$dict" ] && [ -f "$dict" ] && args+=(-dict="$dict")
   log="$out/logs/$target.log"
   $smoke && log="$out/logs/smoke-$target.log"
