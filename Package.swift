@@ -125,8 +125,8 @@ let package = Package(
                 "SyntheticFHIR",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            // Broken mapping files, read by the tests from the source tree (not bundled).
-            exclude: ["MappingCorpus"]
+            // Broken mapping files and inputs the fuzzers found, read by the tests from the source tree (not bundled).
+            exclude: ["MappingCorpus", "Regressions"]
         ),
         // Runs the built immport-bridge executable (as users do: exit codes, stderr, files) against the test server;
         // ImmPortAPI to load what it exports into that server.
