@@ -103,8 +103,10 @@ let package = Package(
         ),
         .testTarget(
             name: "FHIRModelTests", dependencies: ["FHIRModel", "SyntheticFHIR", "TestSupport"],
-            // Malformed-input files and their generator, read by the tests from the source tree.
-            exclude: ["Corpus"]),
+            // Malformed-input files and their generator, and inputs the fuzzers found (fuzz/), read by the tests
+            // (CorpusRefusalTests, FuzzRegressionTests) from the source tree.
+            exclude: ["Corpus", "Regressions"]
+        ),
         .testTarget(name: "FHIRPathTests", dependencies: ["FHIRModel", "FHIRPath", "TestSupport"]),
         .testTarget(
             name: "FHIRViewsTests",
@@ -117,7 +119,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ImmPortAPITests",
-            dependencies: ["FHIRModel", "ImmPortAPI", "ImmPortTestServer", "TestSupport"]
+            dependencies: ["FHIRModel", "ImmPortAPI", "ImmPortTestServer", "TestSupport"],
+            // Inputs the fuzzers found (fuzz/), read by FuzzRegressionTests from the source tree.
+            exclude: ["Regressions"]
         ),
         .testTarget(
             name: "BridgeTests",
@@ -127,8 +131,8 @@ let package = Package(
                 "SyntheticFHIR",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            // Broken mapping files, read by the tests from the source tree (not bundled).
-            exclude: ["MappingCorpus"]
+            // Broken mapping files and inputs the fuzzers found, read by the tests from the source tree (not bundled).
+            exclude: ["MappingCorpus", "Regressions"]
         ),
         // Runs the built immport-bridge executable (as users do: exit codes, stderr, files) against the test server;
         // ImmPortAPI to load what it exports into that server.

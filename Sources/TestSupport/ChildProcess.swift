@@ -1,3 +1,4 @@
+import FHIRModel
 import Foundation
 
 #if canImport(Glibc)
@@ -90,8 +91,9 @@ public enum ChildProcess {
             }
             waiter.start()
         }
-        let output = FileManager.default.contents(atPath: outPath).map { [UInt8]($0) } ?? []
-        let errors = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        // FileBytes, not Foundation: FileManager.contents(atPath:) leaks its buffer (AddressSanitizer's leak check).
+        let output = (try? FileBytes.read(path: outPath)) ?? []
+        let errors = String(decoding: (try? FileBytes.read(path: errPath)) ?? [], as: UTF8.self)
         return Result(status: status, standardOutput: output, standardError: errors)
     }
 }

@@ -11,10 +11,11 @@ public enum DirectoryListing {
         guard let dir = opendir(directory) else { return nil }
         defer { closedir(dir) }
         var names: [String] = []
+        // The name is read in place: an entry is only as long as its name (d_reclen), so copying the whole
+        // 256-byte d_name out of the last entry of readdir's buffer reads past that buffer (AddressSanitizer).
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
         while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
+            let name = String(cString: (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))
             if name.hasPrefix(".") { continue }
             if suffix.isEmpty || name.hasSuffix(suffix) { names.append(name) }
         }

@@ -120,19 +120,23 @@ struct XMLByteWriter: ~Copyable {
     }
 
     /// High bit set in a byte of `word` that an attribute value cannot hold as it is: the JSON writer's classifier
-    /// (`"`, `\`, below 0x20) plus `&`, `<` and `>`. A backslash is flagged needlessly; the byte loop passes it
-    /// through. Exact for the lowest flagged byte.
+    /// (`"`, `\`, below 0x20) plus `&`, `<`, `>` and 0xEF (the lead byte of U+FFFE and U+FFFF, which are not XML
+    /// characters). A backslash, and 0xEF leading any other character, are flagged needlessly; the byte loop passes
+    /// them through. Exact for the lowest flagged byte.
     @inline(__always) static func needsEscape(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let ampersand = word ^ (ones &* 0x26)
         let less = word ^ (ones &* 0x3C)
         let greater = word ^ (ones &* 0x3E)
+        let lead = word ^ (ones &* 0xEF)
         let zeros = ((ampersand &- ones) & ~ampersand) | ((less &- ones) & ~less) | ((greater &- ones) & ~greater)
+            | ((lead &- ones) & ~lead)
         return FHIRJSONWriter.needsEscape(word) | (zeros & 0x8080_8080_8080_8080)
     }
 
     @inline(__always) static func needsEscape(_ b: UInt8) -> Bool {
         b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "&") || b == UInt8(ascii: "<") || b == UInt8(ascii: ">")
+            || b == 0xEF
     }
 
     private mutating func appendEscaped(_ value: UnsafeBufferPointer<UInt8>) throws {
@@ -144,6 +148,16 @@ struct XMLByteWriter: ~Copyable {
         while i < count {
             let b = bytes[i]
             guard XMLByteWriter.needsEscape(b) else {
+                i += 1
+                continue
+            }
+            if b == 0xEF {
+                // U+FFFE and U+FFFF (EF BF BE, EF BF BF) are outside XML 1.0's characters; the rest of U+F000-U+FFFD
+                // is written as it is.
+                if i + 2 < count, bytes[i + 1] == 0xBF, bytes[i + 2] & 0xFE == 0xBE {
+                    throw XMLWriteFailure(
+                        "a value contains the noncharacter U+FFF\(bytes[i + 2] == 0xBE ? "E" : "F"), which XML 1.0 cannot carry")
+                }
                 i += 1
                 continue
             }

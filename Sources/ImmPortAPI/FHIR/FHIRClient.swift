@@ -170,28 +170,35 @@ public final class FHIRClient: Sendable {
         _ url: String, onNextLink: (@Sendable (_ next: String, _ pageURL: String) -> Void)? = nil
     ) async throws -> FetchedBundle {
         let fetched = try await transport.get(url, accept: Self.accept, bearerToken: apiKey?.value) { response in
-            var entries: [FetchedEntry] = []
-            let body = response.body
-            let header: ((FHIRElement) -> Void)? = onNextLink.map { report in
-                { bundle in if let next = Self.nextLink(of: bundle) { report(next, response.url) } }
-            }
-            let bundle = try body.withUnsafeBytes { bytes in
-                try FHIRJSONReader().readBundleStreamingEntries(bytes, header: header) { entry, span in
-                    entries.append(Self.digest(entry, span: span, in: body))
-                }
-            }
-            guard bundle.resourceType == "Bundle" else {
-                throw ImmPortAPIError(
-                    .invalidResponse, url: response.redactedURL, status: response.status,
-                    message: "expected a searchset Bundle, got \(bundle.resourceType ?? "JSON \(bundle.kindName)")")
-            }
-            let next = Self.nextLink(of: bundle)
-            return FetchedBundle(
-                url: response.url, redactedURL: response.redactedURL, total: bundle["total"]?.numberValue?.intValue,
-                entries: entries, next: next)
+            try Self.searchPage(from: response, onNextLink: onNextLink)
         }
         pageCounter.withLock { $0 += 1 }
         return fetched
+    }
+
+    /// Parses a searchset page as it arrives (entries streamed, the next link reported before them).
+    static func searchPage(
+        from response: HTTPResponseData, onNextLink: (@Sendable (_ next: String, _ pageURL: String) -> Void)?
+    ) throws -> FetchedBundle {
+        var entries: [FetchedEntry] = []
+        let body = response.body
+        let header: ((FHIRElement) -> Void)? = onNextLink.map { report in
+            { bundle in if let next = Self.nextLink(of: bundle) { report(next, response.url) } }
+        }
+        let bundle = try body.withUnsafeBytes { bytes in
+            try FHIRJSONReader().readBundleStreamingEntries(bytes, header: header) { entry, span in
+                entries.append(Self.digest(entry, span: span, in: body))
+            }
+        }
+        guard bundle.resourceType == "Bundle" else {
+            throw ImmPortAPIError(
+                .invalidResponse, url: response.redactedURL, status: response.status,
+                message: "expected a searchset Bundle, got \(bundle.resourceType ?? "JSON \(bundle.kindName)")")
+        }
+        let next = Self.nextLink(of: bundle)
+        return FetchedBundle(
+            url: response.url, redactedURL: response.redactedURL, total: bundle["total"]?.numberValue?.intValue,
+            entries: entries, next: next)
     }
 
     static func nextLink(of bundle: FHIRElement) -> String? {

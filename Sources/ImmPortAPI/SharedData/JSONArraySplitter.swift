@@ -11,7 +11,7 @@ struct JSONArraySplitter {
 
     /// Ranges of the array's items; throws when the body is not an array or ends early (truncated).
     static func itemRanges(_ bytes: [UInt8]) throws(Malformed) -> [Range<Int>] {
-        var i = skipWhitespace(bytes, 0)
+        var i = firstValueOffset(bytes)
         guard i < bytes.count, bytes[i] == UInt8(ascii: "[") else {
             throw Malformed(offset: i, reason: "expected a JSON array")
         }
@@ -59,6 +59,12 @@ struct JSONArraySplitter {
     }
 
     static func isWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+
+    /// Where the document's value starts: after a byte order mark, as the JSON reader skips one, and whitespace.
+    static func firstValueOffset(_ bytes: [UInt8]) -> Int {
+        let bom = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+        return skipWhitespace(bytes, bom ? 3 : 0)
+    }
 
     static func skipWhitespace(_ bytes: [UInt8], _ start: Int) -> Int {
         var i = start

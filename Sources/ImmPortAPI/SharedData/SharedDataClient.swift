@@ -33,18 +33,7 @@ public final class SharedDataClient: Sendable {
             token = apiKey.value
         }
         return try await transport.get(url, accept: "application/json", bearerToken: token) { response in
-            var ranges: [Range<Int>]?
-            let first = JSONArraySplitter.skipWhitespace(response.body, 0)
-            if first < response.body.count, response.body[first] == UInt8(ascii: "[") {
-                do {
-                    ranges = try JSONArraySplitter.itemRanges(response.body)
-                } catch let error as JSONArraySplitter.Malformed {
-                    throw FHIRJSONError(reason: .unexpectedEnd(expecting: error.reason), offset: error.offset, line: 0, column: 0, source: nil)
-                }
-            } else {
-                _ = try FHIRJSONReader().read(response.body)  // a truncated object must fail here, where it is retried
-            }
-            return SharedDataResponse(endpoint: endpoint, url: response.redactedURL, body: response.body, itemRanges: ranges)
+            try SharedDataResponse(checking: response, endpoint: endpoint)
         }
     }
 

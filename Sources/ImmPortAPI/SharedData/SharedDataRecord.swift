@@ -79,3 +79,27 @@ public struct SharedDataRecords: Sequence, Sendable {
         return result
     }
 }
+
+extension SharedDataResponse {
+    /// Checks an answer as it arrives: an array is split into its items (a truncated one fails), anything else is
+    /// read whole (a truncated object fails), so that a broken answer is retried by the transport. Throws
+    /// `FHIRJSONError`.
+    init(checking response: HTTPResponseData, endpoint: SharedDataEndpoint) throws {
+        try self.init(checking: response.body, from: response.redactedURL, endpoint: endpoint)
+    }
+
+    init(checking body: [UInt8], from url: String, endpoint: SharedDataEndpoint) throws {
+        var ranges: [Range<Int>]?
+        let first = JSONArraySplitter.firstValueOffset(body)
+        if first < body.count, body[first] == UInt8(ascii: "[") {
+            do {
+                ranges = try JSONArraySplitter.itemRanges(body)
+            } catch let error as JSONArraySplitter.Malformed {
+                throw FHIRJSONError(reason: .unexpectedEnd(expecting: error.reason), offset: error.offset, line: 0, column: 0, source: nil)
+            }
+        } else {
+            _ = try FHIRJSONReader().read(body)
+        }
+        self.init(endpoint: endpoint, url: url, body: body, itemRanges: ranges)
+    }
+}

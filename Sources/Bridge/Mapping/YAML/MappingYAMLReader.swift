@@ -53,6 +53,9 @@ enum MappingYAMLReader {
     /// mapping is written otherwise.
     static func secondOccurrence(of key: String, inMappingAt mark: Mark, text: String) -> (Int, Int)? {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // libyaml also counts CR, NEL and the Unicode line separators as line breaks, so its line may lie past the
+        // last "\n" line: then the repeat cannot be found this way.
+        guard mark.line >= 1, mark.line <= lines.count, mark.column >= 1 else { return nil }
         let indent = String(repeating: " ", count: mark.column - 1)
         var seen = 0
         for index in (mark.line - 1)..<lines.count {
