@@ -48,7 +48,7 @@ for target in "${targets[@]}"; do
   findings="$out/findings/$target"
   mkdir -p "$findings" "$out/corpus/$target" "$out/logs"
   inputs=()
-  for dir in "fuzz/corpus/$target" Tests/*/Regressions/"$target"; do [ -d "$dir" ] && inputs+=("$dir"); done
+  for dir in "fuzz/corpus/$target" Tests/*/Regressions/"$target" Tests/*/Regressions/"$target"-*; do [ -d "$dir" ] && inputs+=("$dir"); done
   dict=$(dictionary "$target")
   args=(-timeout=25 -rss_limit_mb=2048 -max_len=65536 -artifact_prefix="$findings/" -print_final_stats=1)
   [ -n "$dict" ] && [ -f "$dict" ] && args+=(-dict="$dict")
