@@ -81,13 +81,24 @@ public struct BridgePipeline: Sendable {
         }
     }
 
-    /// Pull, link and merge every study, in the order given.
-    public func merge(studies: [String]) async throws(BridgeFailure) -> [StudyBundle] {
+    /// Pull, link and merge every study, in the order given, then (for `version` R4) convert each: the studies as
+    /// export and push write them, and what each conversion could not hold.
+    public func merge(
+        studies: [String], version: FHIRVersion = .r5, convert: ConvertStage = ConvertStage()
+    ) async throws(BridgeFailure) -> (studies: [StudyBundle], conversions: [ConvertStage.ConvertedStudy]) {
         let options = MergeStage.Options(fhirSource: source.fhirOrigin, sharedDataSource: source.sharedDataOrigin)
         var bundles: [StudyBundle] = []
+        var conversions: [ConvertStage.ConvertedStudy] = []
         try await forEachLinkedStudy(studies: studies) { _, linked in
-            bundles.append(MergeStage.run(linked, options: options, diagnostics: diagnostics))
+            let merged = MergeStage.run(linked, options: options, diagnostics: diagnostics)
+            if version == .r4 {
+                let converted = convert.run(merged, diagnostics: diagnostics)
+                conversions.append(converted)
+                bundles.append(converted.study)
+            } else {
+                bundles.append(merged)
+            }
         }
-        return bundles
+        return (bundles, conversions)
     }
 }

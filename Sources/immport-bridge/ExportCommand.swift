@@ -96,14 +96,8 @@ struct ExportCommand: AsyncParsableCommand {
             let tableExport = try format.tableFormat.map { tableFormat throws(BridgeFailure) in
                 TableExport(views: try loadViews(), format: tableFormat, output: output, postgresURL: postgres)
             }
-            var bundles = try await pipeline.merge(studies: studies)
-            var conversions: [ConvertStage.ConvertedStudy] = []
-            if fhirVersion == .r4 {
-                progress.line.update("converting to R4")
-                let convert = ConvertStage(carriesCrossVersionExtensions: crossVersionExtensions)
-                conversions = bundles.map { convert.run($0, diagnostics: diagnostics) }
-                bundles = conversions.map(\.study)
-            }
+            let (bundles, conversions) = try await pipeline.merge(
+                studies: studies, version: fhirVersion, convert: ConvertStage(carriesCrossVersionExtensions: crossVersionExtensions))
             progress.line.update("writing \(bundles.reduce(0) { $0 + $1.resources.count }) resources")
             var written: String
             if let tableExport {

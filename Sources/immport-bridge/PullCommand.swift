@@ -22,13 +22,11 @@ struct PullCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "Study accessions, e.g. SDY1.")
-    var studies: [String]
+    @OptionGroup var selection: StudySelection
 
     @OptionGroup var bridge: BridgeSourceOptions
 
     func validate() throws {
-        guard !studies.isEmpty else { throw ValidationError("name at least one study accession") }
         guard bridge.from == nil else { throw ValidationError("--from reads a directory and needs no store; pull fills the store from the servers") }
     }
 
@@ -44,14 +42,18 @@ struct PullCommand: AsyncParsableCommand {
         do {
             let (mapping, plan) = try pipeline.prepare()
             let stage = PullStage(plan: plan, mapping: mapping, source: run.source, diagnostics: diagnostics)
-            for study in studies {
+            let studies = try await selection.resolve(in: run.source)
+            let progress = ProgressLine(label: "pull")
+            defer { progress.finish() }
+            for (index, study) in studies.enumerated() {
+                progress.update("studies", done: index, total: studies.count)
                 let report = try await stage.fill(accession: study, fhir: fhir, sharedData: sharedData, access: access)
                 StandardError.write("pull \(report)")
             }
             return 0
         } catch let failure as BridgeFailure {
             BridgeSourceOptions.report(failure, command: "pull", diagnostics: diagnostics)
-            return failure.stage == .mapping ? 2 : failure.isNetwork ? 3 : 1
+            return failure.stage == .mapping || failure.stage == .input ? 2 : failure.isNetwork ? 3 : 1
         } catch let error as ImmPortAPIError {
             StandardError.write("immport-bridge pull: error: \(error)")
             return 3

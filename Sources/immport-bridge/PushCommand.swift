@@ -78,12 +78,8 @@ struct PushCommand: AsyncParsableCommand {
             let pipeline = BridgePipeline(
                 mappingPaths: bridge.mappingPaths, source: run.source, diagnostics: run.diagnostics, progress: progress.report)
             do {
-                var bundles = try await pipeline.merge(studies: studies)
+                let bundles = try await pipeline.merge(studies: studies, version: fhirVersion).studies
                 progress.line.finish()
-                if fhirVersion == .r4 {
-                    let convert = ConvertStage()
-                    bundles = bundles.map { convert.run($0, diagnostics: run.diagnostics).study }
-                }
                 for bundle in bundles { resources += bundle.resources }
             } catch let failure as BridgeFailure {
                 progress.line.finish()

@@ -116,7 +116,9 @@ import Testing
                 }
                 try await group.waitForAll()
             }
-            #expect(h.transport.statistics.requests == 6)
+            // A retry (a connection the loaded machine dropped) is a request too; six reads were asked for.
+            let statistics = h.transport.statistics
+            #expect(statistics.requests - statistics.retries == 6, "\(statistics.requests) requests, \(statistics.retries) retries")
             #expect(h.server.state.maxConcurrentRequests <= 4, "more requests in flight than maxConcurrentRequests")
             #expect(h.server.state.maxConcurrentRequests >= 2, "requests were not run concurrently at all")
         }
