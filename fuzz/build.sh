@@ -16,13 +16,13 @@ mkdir -p "$out/obj" "$out/bin"
 flags=(-O -g -sanitize=fuzzer,address -swift-version 6 -parse-as-library -I "$out/obj")
 xml_flags=(-I "$root/Sources/CLibXML2" $(pkg-config --cflags libxml-2.0 | sed 's/-I/-Xcc -I/g'))
 
-# The package modules and the sources of each (FHIRViews without its SQLite and PostgreSQL sinks, which would
-# bring GRDB and PostgresNIO into the view target).
+# The package modules and the sources of each (FHIRViews without its SQLite and PostgreSQL sinks and the format's
+# target factory that names them, which would bring GRDB and PostgresNIO into the view target).
 module_sources() {
   case "$1" in
     FHIRModel) find Sources/FHIRModel -name '*.swift' -not -path '*/Generator/*' ;;
     FHIRPath) find Sources/FHIRPath -name '*.swift' ;;
-    FHIRViews) find Sources/FHIRViews -name '*.swift' -not -name 'SQLite*' -not -name 'Postgres*' ;;
+    FHIRViews) find Sources/FHIRViews -name '*.swift' -not -name 'SQLite*' -not -name 'Postgres*' -not -name '*+Target.swift' ;;
     ImmPortAPI) find Sources/ImmPortAPI -name '*.swift' -not -path '*/Generator/*' ;;
     Bridge) find Sources/Bridge -name '*.swift' ;;
     *) echo "unknown module $1" >&2; return 1 ;;

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The table formats a view run can write.
 public enum ViewOutputFormat: String, Sendable, CaseIterable {
     case csv, tsv, ndjson, sqlite, postgres
@@ -12,28 +10,6 @@ public enum ViewOutputFormat: String, Sendable, CaseIterable {
         case .ndjson: return "ndjson"
         case .sqlite: return "sqlite"
         case .postgres: return ""
-        }
-    }
-}
-
-extension ViewOutputFormat {
-    /// Where a run of `tables` in this format goes: csv, tsv and ndjson to `output` (one file, `-` or nil for
-    /// standard output), or with `filePerTable` one `<table>.<ext>` per table in the directory `output`; sqlite to
-    /// the database file `output`; postgres to the database `postgresURL` names (else the PG* variables).
-    public func target(
-        output: String?, tables: [ViewTable], filePerTable: Bool, postgresURL: String?
-    ) throws -> any ViewOutputTarget {
-        switch self {
-        case .csv, .tsv, .ndjson:
-            if filePerTable, let output {
-                try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-                return FileOutputTarget(format: self, paths: tables.map { "\(output)/\($0.name).\(fileExtension)" })
-            }
-            return FileOutputTarget(format: self, paths: [output ?? "-"])
-        case .sqlite:
-            return SQLiteOutputTarget(path: output ?? "-")
-        case .postgres:
-            return PostgresOutputTarget(settings: try PostgresSettings(url: postgresURL))
         }
     }
 }
