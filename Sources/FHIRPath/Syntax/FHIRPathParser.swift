@@ -3,6 +3,13 @@
 struct FHIRPathParser {
     private let tokens: [FHIRPathToken]
     private var index = 0
+    /// Sub-expressions (parentheses, arguments, indexes) and signs open around the current token.
+    private var nesting = 0
+
+    /// The deepest expression accepted: the parser, the compiler and the evaluator recurse once per level, so an
+    /// expression nested deeper (thousands of `-` or `(`, or a chain of thousands of `.` or `+`, found by fuzzing)
+    /// would overflow the stack instead of being refused. Real expressions stay far below it.
+    static let maxNesting = 256
 
     static let calendarUnits: Set<String> = [
         "year", "years", "month", "months", "week", "weeks", "day", "days",
@@ -14,6 +21,12 @@ struct FHIRPathParser {
         let tree = try parser.parseExpression()
         guard parser.current.kind == .end else {
             throw parser.error("unexpected \(parser.describe(parser.current))", at: parser.current)
+        }
+        // Left-deep chains (`a.b.c...`, `1 + 1 + ...`) are built by loops, not by the parser's recursion.
+        if tree.depth > maxNesting {
+            throw FHIRPathSyntaxError(
+                message: "the expression is nested more than \(maxNesting) levels deep",
+                line: tree.range.line, column: tree.range.column, offset: tree.range.start)
         }
         return tree
     }
@@ -57,7 +70,19 @@ struct FHIRPathParser {
 
     private func isWord(_ word: String) -> Bool { current.word == word }
 
-    mutating func parseExpression() throws -> FHIRPathSyntaxTree { try parseImplies() }
+    mutating func parseExpression() throws -> FHIRPathSyntaxTree {
+        try nested { try $0.parseImplies() }
+    }
+
+    /// Runs `body` one level deeper, refusing to go past `maxNesting` before the recursion could exhaust the stack.
+    private mutating func nested(_ body: (inout FHIRPathParser) throws -> FHIRPathSyntaxTree) throws -> FHIRPathSyntaxTree {
+        guard nesting < Self.maxNesting else {
+            throw error("the expression is nested more than \(Self.maxNesting) levels deep", at: current)
+        }
+        nesting += 1
+        defer { nesting -= 1 }
+        return try body(&self)
+    }
 
     private mutating func binaryLevel(
         _ ops: Set<String>, next: (inout FHIRPathParser) throws -> FHIRPathSyntaxTree
@@ -113,7 +138,7 @@ struct FHIRPathParser {
     private mutating func parsePolarity() throws -> FHIRPathSyntaxTree {
         if let op = current.symbol, op == "+" || op == "-" {
             let token = advance()
-            let operand = try parsePolarity()
+            let operand = try nested { try $0.parsePolarity() }
             return .unary(op: op, operand: operand, token.range.union(operand.range))
         }
         return try parsePostfix()

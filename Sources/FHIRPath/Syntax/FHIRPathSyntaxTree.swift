@@ -29,6 +29,27 @@ indirect enum FHIRPathSyntaxTree: Sendable {
     /// `operand is Type` / `operand as Type`
     case typeOperator(op: String, operand: FHIRPathSyntaxTree, type: FHIRPathTypeSpecifier, FHIRPathSourceRange)
 
+    /// The number of nodes on the longest path from the root to a leaf, counted without recursion (the tree may be
+    /// too deep for that: this is what refuses it).
+    var depth: Int {
+        var deepest = 0
+        var stack: [(FHIRPathSyntaxTree, Int)] = [(self, 1)]
+        while let (node, level) = stack.popLast() {
+            deepest = max(deepest, level)
+            switch node {
+            case .literal, .identifier, .externalConstant, .special: break
+            case .member(let base, _, _): stack.append((base, level + 1))
+            case .function(let base, _, let arguments, _):
+                if let base { stack.append((base, level + 1)) }
+                for argument in arguments { stack.append((argument, level + 1)) }
+            case .indexer(let base, let index, _): stack.append((base, level + 1)); stack.append((index, level + 1))
+            case .unary(_, let operand, _), .typeOperator(_, let operand, _, _): stack.append((operand, level + 1))
+            case .binary(_, let lhs, let rhs, _): stack.append((lhs, level + 1)); stack.append((rhs, level + 1))
+            }
+        }
+        return deepest
+    }
+
     /// True when the expression reads `$this`, `$index` or `$total`, or calls a function (whose arguments may be
     /// evaluated on `$this`): only such a criterion needs them set for each item it tests.
     var readsIterationState: Bool {
