@@ -1,3 +1,4 @@
+import Foundation
 @testable import FHIRModel
 import Testing
 import TestSupport
@@ -46,5 +47,25 @@ import TestSupport
     /// which the XML reader (and the XSD) refuse: the writer now refuses it, naming the element.
     @Test func wholeNumbersWrittenAsDecimalsAreRefusedByTheXMLWriter() throws {
         try Self.expectXMLWriterRefuses("json-xml-roundtrip-whole-numbers", saying: "whole number")
+    }
+
+    /// NDJSON lines after the first starting with a byte order mark: the reader refuses them (a BOM belongs at the
+    /// start of a file), at their line; the fuzz target first took that for a disagreement with the JSON reader,
+    /// which accepts a BOM opening a whole document. The first input byte is the target's chunk-size byte.
+    @Test func aByteOrderMarkOpeningALaterNDJSONLineIsRefusedAtItsLine() throws {
+        let files = Self.inputs("ndjson")
+        #expect(files.count >= 2)
+        for path in files {
+            let input = try FileBytes.read(path: path)
+            let lines = Array(input.dropFirst()).split(separator: 0x0A, omittingEmptySubsequences: false)
+            let bomLine = try #require(lines.firstIndex { $0.starts(with: [0xEF, 0xBB, 0xBF]) }, "\(path)") + 1
+            let scratch = try TemporaryDirectory()
+            let file = scratch.path + "/input.ndjson"
+            try Data(input.dropFirst()).write(to: URL(fileURLWithPath: file))
+            var reader = try NDJSONReader(path: file)
+            var refusedAt: Int?
+            do { while try reader.next() != nil {} } catch let error as FHIRJSONError { refusedAt = error.line }
+            #expect(refusedAt != nil && refusedAt! <= bomLine, "\(path): refused at \(String(describing: refusedAt)), BOM on line \(bomLine)")
+        }
     }
 }
