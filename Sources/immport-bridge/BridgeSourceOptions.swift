@@ -98,6 +98,19 @@ struct BridgeSourceOptions: ParsableArguments {
         })
     }
 
+    /// The exit status of a stage failure for export, pull and push: 2 a bad mapping or input, 3 network, 1 else.
+    static func exitStatus(_ failure: BridgeFailure) -> Int32 {
+        failure.stage == .mapping || failure.stage == .input ? 2 : failure.isNetwork ? 3 : 1
+    }
+
+    /// A pipeline for `run` that tells its progress on a line labelled `command` (finish the line when done).
+    func pipeline(_ run: Run, command: String) -> (pipeline: BridgePipeline, progress: ProgressLine) {
+        let progress = Self.progress(command)
+        let pipeline = BridgePipeline(
+            mappingPaths: mappingPaths, source: run.source, diagnostics: run.diagnostics, progress: progress.report)
+        return (pipeline, progress.line)
+    }
+
     /// Prints a stage failure the way every bridge command does: the mapping's errors, then one line.
     static func report(_ failure: BridgeFailure, command: String, diagnostics: DiagnosticsCollector) {
         for diagnostic in MappingStage.sorted(diagnostics.diagnostics) where diagnostic.severity == .error {

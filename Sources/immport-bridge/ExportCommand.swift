@@ -86,10 +86,8 @@ struct ExportCommand: AsyncParsableCommand {
     /// The exit status.
     func export(_ run: BridgeSourceOptions.Run) async throws -> Int32 {
         let diagnostics = run.diagnostics
-        let progress = BridgeSourceOptions.progress("export")
-        defer { progress.line.finish() }
-        let pipeline = BridgePipeline(
-            mappingPaths: bridge.mappingPaths, source: run.source, diagnostics: diagnostics, progress: progress.report)
+        let (pipeline, progressLine) = bridge.pipeline(run, command: "export")
+        defer { progressLine.finish() }
         do {
             let studies = try await selection.resolve(in: run.source)
             // Views are compiled before anything is pulled: a bad view costs no pull.
@@ -98,7 +96,7 @@ struct ExportCommand: AsyncParsableCommand {
             }
             let (bundles, conversions) = try await pipeline.merge(
                 studies: studies, version: fhirVersion, convert: ConvertStage(carriesCrossVersionExtensions: crossVersionExtensions))
-            progress.line.update("writing \(bundles.reduce(0) { $0 + $1.resources.count }) resources")
+            progressLine.update("writing \(bundles.reduce(0) { $0 + $1.resources.count }) resources")
             var written: String
             if let tableExport {
                 let tables = try await tableExport.write(bundles)
@@ -126,7 +124,7 @@ struct ExportCommand: AsyncParsableCommand {
             return 0
         } catch let failure as BridgeFailure {
             BridgeSourceOptions.report(failure, command: "export", diagnostics: diagnostics)
-            return failure.stage == .mapping || failure.stage == .input ? 2 : failure.isNetwork ? 3 : 1
+            return BridgeSourceOptions.exitStatus(failure)
         } catch {
             StandardError.write("immport-bridge export: error: \(error)")
             return 1

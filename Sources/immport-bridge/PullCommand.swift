@@ -53,7 +53,7 @@ struct PullCommand: AsyncParsableCommand {
             return 0
         } catch let failure as BridgeFailure {
             BridgeSourceOptions.report(failure, command: "pull", diagnostics: diagnostics)
-            return failure.stage == .mapping || failure.stage == .input ? 2 : failure.isNetwork ? 3 : 1
+            return BridgeSourceOptions.exitStatus(failure)
         } catch let error as ImmPortAPIError {
             StandardError.write("immport-bridge pull: error: \(error)")
             return 3

@@ -74,17 +74,15 @@ struct PushCommand: AsyncParsableCommand {
             return
         }
         try await bridge.run(setUpFailure: 1) { run in
-            let progress = BridgeSourceOptions.progress("push")
-            let pipeline = BridgePipeline(
-                mappingPaths: bridge.mappingPaths, source: run.source, diagnostics: run.diagnostics, progress: progress.report)
+            let (pipeline, progressLine) = bridge.pipeline(run, command: "push")
             do {
                 let bundles = try await pipeline.merge(studies: studies, version: fhirVersion).studies
-                progress.line.finish()
+                progressLine.finish()
                 for bundle in bundles { resources += bundle.resources }
             } catch let failure as BridgeFailure {
-                progress.line.finish()
+                progressLine.finish()
                 BridgeSourceOptions.report(failure, command: "push", diagnostics: run.diagnostics)
-                return failure.stage == .mapping || failure.stage == .input ? 2 : failure.isNetwork ? 3 : 1
+                return BridgeSourceOptions.exitStatus(failure)
             }
             return try await push(resources)
         }

@@ -54,10 +54,8 @@ struct ReconcileCommand: AsyncParsableCommand {
     /// The exit status: 0 nothing reaches --fail-on, 1 something does, 2 input, 3 network.
     func reconcile(_ run: BridgeSourceOptions.Run) async throws -> Int32 {
         let diagnostics = run.diagnostics
-        let progress = BridgeSourceOptions.progress("reconcile")
-        defer { progress.line.finish() }
-        let pipeline = BridgePipeline(
-            mappingPaths: bridge.mappingPaths, source: run.source, diagnostics: diagnostics, progress: progress.report)
+        let (pipeline, progressLine) = bridge.pipeline(run, command: "reconcile")
+        defer { progressLine.finish() }
         let targets = reports.isEmpty ? [("-", ReportFormat.markdown)] : reports.map { ($0, ReportFormat(path: $0)!) }
         var summary = ReconcileSummary()
         let stage = ReconcileStage(includeMatched: includeMatched)

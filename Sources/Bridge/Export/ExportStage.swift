@@ -57,7 +57,7 @@ public struct ExportStage: Sendable {
             // One file per type, types in name order, resources in the studies' order; a resource two studies share
             // (a Practitioner, an Organization) is written once.
             var byType: [String: [FHIRElement]] = [:]
-            for resource in TableExport.distinctResources(studies) {
+            for resource in StudyBundle.distinctResources(studies) {
                 byType[resource.resourceType ?? "Resource", default: []].append(resource)
             }
             let writer = FHIRJSONWriter()

@@ -31,20 +31,7 @@ public struct TableExport: Sendable {
         }
         let target = try format.target(
             output: output, tables: views.tables, filePerTable: format != .sqlite, postgresURL: postgresURL)
-        let statistics = try await ViewRunner(views: views.views).run(resources: Self.distinctResources(studies), into: target)
+        let statistics = try await ViewRunner(views: views.views).run(resources: StudyBundle.distinctResources(studies), into: target)
         return zip(views.tables, statistics.rowsWritten).map { ($0.name, $1) }
-    }
-
-    /// Every study's resources in order, a resource with the same type and id as an earlier one left out.
-    static func distinctResources(_ studies: [StudyBundle]) -> [FHIRElement] {
-        var seen = Set<FHIRResourceKey>()
-        var result: [FHIRElement] = []
-        for study in studies {
-            for resource in study.resources {
-                if let key = FHIRResourceKey(resource: resource), !seen.insert(key).inserted { continue }
-                result.append(resource)
-            }
-        }
-        return result
     }
 }

@@ -22,6 +22,20 @@ public struct StudyBundle: Sendable {
         Self.bundle(of: resources, type: type, base: base, id: "\(accession)-\(type.rawValue)")
     }
 
+    /// Every study's resources in order, a resource with the same type and id as an earlier one left out (a
+    /// Practitioner two studies share): what the NDJSON and table exports write.
+    public static func distinctResources(_ studies: [StudyBundle]) -> [FHIRElement] {
+        var seen = Set<FHIRResourceKey>()
+        var result: [FHIRElement] = []
+        for study in studies {
+            for resource in study.resources {
+                if let key = FHIRResourceKey(resource: resource), !seen.insert(key).inserted { continue }
+                result.append(resource)
+            }
+        }
+        return result
+    }
+
     /// A Bundle of `resources`, each entry's `fullUrl` on `base`; a transaction's entries are `PUT Type/id` (push
     /// sends its chunks this way too).
     public static func bundle(of resources: [FHIRElement], type: BundleType, base: String, id: String?) -> FHIRElement {
