@@ -102,8 +102,8 @@ public enum LinkStage {
             var resourceKeyOrder: [[String]] = []
             var conventionByResource: [FHIRResourceKey: [Int]] = [:]
             let type = declaration.resourceType.value
-            for resourceKey in study.pulled.fhir.keys(ofType: type) {
-                guard let resource = study.pulled.fhir[resourceKey], matchesWhere(resource, key: resourceKey) else { continue }
+            for (resourceKey, resource) in study.pulled.fhir.resources(ofType: type) {
+                guard matchesWhere(resource, key: resourceKey) else { continue }
                 // Every part is read even after one fails, so a resource that does not link is reported with the
                 // whole key it appears to have.
                 var key: [String] = []

@@ -131,7 +131,7 @@ public enum MergeStage {
     }
 
     static func newestLastUpdated(_ collection: FHIRResourceCollection) -> String? {
-        collection.keys.compactMap { collection[$0]?["meta"]?["lastUpdated"]?.stringValue }.max()
+        collection.ordered.compactMap { $0["meta"]?["lastUpdated"]?.stringValue }.max()
     }
 
     static func provenance(id: String, targets: [String], source: String, recorded: String) -> FHIRElement {

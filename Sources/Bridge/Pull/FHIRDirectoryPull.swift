@@ -17,7 +17,7 @@ public struct FHIRDirectoryPull: Sendable {
         accession: String, from all: FHIRResourceCollection, source: String, diagnostics: DiagnosticsCollector
     ) throws(BridgeFailure) -> FHIRResourceCollection {
         let studyType = plan.study.resourceType
-        let studies = all.keys(ofType: studyType).filter { all[$0].map { StudyPuller.isStudy($0, accession) } ?? false }
+        let studies = all.resources(ofType: studyType).filter { StudyPuller.isStudy($0.resource, accession) }.map(\.key)
         guard studies.count == 1, let studyKey = studies.first else {
             throw BridgeFailure(stage: .pull, message: studies.isEmpty
                     ? "\(source): no \(studyType) has the id or an identifier value \(accession)"
@@ -31,8 +31,7 @@ public struct FHIRDirectoryPull: Sendable {
                 var keys: [FHIRResourceKey] = []
                 if let search = step.search {
                     let targets = Set(search.targets.flatMap { keysByStep[$0] ?? [] })
-                    for key in all.keys(ofType: step.resourceType) {
-                        guard let resource = all[key] else { continue }
+                    for (key, resource) in all.resources(ofType: step.resourceType) {
                         let points = try search.referencePaths.contains { path in
                             try path.references(in: resource).contains { $0.resourceKey.map(targets.contains) ?? false }
                         }

@@ -4,7 +4,8 @@
 /// Extension's definition, backbone elements by theirs.
 ///
 /// Only member order changes: values (number texts, strings, nulls) are untouched, so the result reads back as the
-/// same tree with its objects sorted.
+/// same tree with its objects sorted. A tree already in order comes back as it was, without being copied: the walk
+/// only checks it (the merge and the converters reorder every resource they touch, most of them already ordered).
 public struct FHIRCanonicalOrder: Sendable {
     public let definitions: FHIRDefinitions
 
@@ -31,14 +32,7 @@ public struct FHIRCanonicalOrder: Sendable {
 
     func reorder(_ object: FHIRObject, asType typeName: String) -> FHIRObject {
         guard let type = definitions.type(named: typeName) else { return object }
-        var result = object
-        result.sortMembers { key in FHIRCanonicalOrder.rank(of: key, in: type) }
-        for index in result.indices {
-            let member = result[index]
-            let ordered = reorderValue(member.value, key: member.key, in: type)
-            result.replaceValue(at: index, with: ordered)
-        }
-        return result
+        return reordered(object, type: type) ?? object
     }
 
     /// `resourceType` first, then `name` before `_name` at the element's position; unknown members last.
@@ -47,27 +41,65 @@ public struct FHIRCanonicalOrder: Sendable {
         return index * 2 + (key.utf8.first == UInt8(ascii: "_") ? 1 : 0)
     }
 
-    func reorderValue(_ value: FHIRElement, key: String, in type: FHIRTypeDefinition) -> FHIRElement {
-        let childType: String
+    /// The object in order, or nil when it (and everything under it) already is.
+    func reordered(_ object: FHIRObject, type: FHIRTypeDefinition) -> FHIRObject? {
+        var result: FHIRObject?
+        var previousRank = Int.min
+        var inOrder = true
+        for index in object.indices {
+            let member = object[index]
+            let rank = Self.rank(of: member.key, in: type)
+            if rank < previousRank { inOrder = false }
+            previousRank = rank
+            if let ordered = reorderedValue(member.value, key: member.key, in: type) {
+                if result == nil { result = object }
+                result!.replaceValue(at: index, with: ordered)
+            }
+        }
+        if !inOrder {
+            if result == nil { result = object }
+            result!.sortMembers { key in Self.rank(of: key, in: type) }
+        }
+        return result
+    }
+
+    /// A member's value in order, or nil when it already is. Scalars never need ordering, so only objects and
+    /// arrays look up their element's type.
+    func reorderedValue(_ value: FHIRElement, key: String, in type: FHIRTypeDefinition) -> FHIRElement? {
+        switch value {
+        case .object, .array: break
+        default: return nil
+        }
+        let childTypeName: String
         if key.utf8.first == UInt8(ascii: "_") {
             // A primitive's id and extensions: ordered as Element.
-            childType = "Element"
+            childTypeName = "Element"
         } else if let (_, typeCode) = type.element(named: key) {
-            if definitions.isPrimitive(typeCode) { return value }
-            childType = typeCode
+            childTypeName = typeCode
         } else {
-            return value
+            return nil
         }
-        let isResource = definitions.isResource(childType)
-        func one(_ item: FHIRElement) -> FHIRElement {
-            guard case .object(let object) = item else { return item }
+        // System types (`System.String` of `Element.id`) have no definition: scalars, like primitive types.
+        guard let childType = definitions.type(named: childTypeName) else { return nil }
+        if childType.kind == .primitiveType { return nil }
+        let isResource = childType.kind == .resource
+        func one(_ item: FHIRElement) -> FHIRElement? {
+            guard case .object(let object) = item else { return nil }
             if isResource {
-                guard let resourceType = object["resourceType"]?.stringValue else { return item }
-                return .object(reorder(object, asType: resourceType))
+                guard let resourceType = object["resourceType"]?.stringValue, let itemType = definitions.type(named: resourceType)
+                else { return nil }
+                return reordered(object, type: itemType).map(FHIRElement.object)
             }
-            return .object(reorder(object, asType: childType))
+            return reordered(object, type: childType).map(FHIRElement.object)
         }
-        if case .array(let items) = value { return .array(items.map(one)) }
-        return one(value)
+        guard case .array(let items) = value else { return one(value) }
+        var result: [FHIRElement]?
+        for index in items.indices {
+            if let ordered = one(items[index]) {
+                if result == nil { result = items }
+                result![index] = ordered
+            }
+        }
+        return result.map(FHIRElement.array)
     }
 }

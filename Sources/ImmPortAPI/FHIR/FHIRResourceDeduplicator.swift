@@ -58,6 +58,17 @@ public struct FHIRResourceDeduplicator: Sendable {
         }
     }
 
+    /// The tag remembered with the copy kept of `key`, or nil when the key was never admitted.
+    public func tag(of key: FHIRResourceKey) -> Int? {
+        if case .found(let position) = seen.lookup(HashedResourceKey(key)) { return seen[position].tag }
+        return nil
+    }
+
+    /// Changes the tag remembered for an admitted key (its version stays).
+    public mutating func retag(_ key: FHIRResourceKey, _ tag: Int) {
+        if case .found(let position) = seen.lookup(HashedResourceKey(key)) { seen[position].tag = tag }
+    }
+
     /// Version ids are opaque in FHIR, but HAPI's are integers: compare numerically when both are.
     public static func isNewer(_ candidate: String, than known: String?) -> Bool {
         guard let known else { return true }
