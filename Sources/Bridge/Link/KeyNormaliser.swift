@@ -6,8 +6,8 @@ enum KeyNormaliser {
         for transform in transforms {
             switch transform {
             case .trim: value = trimmed(value)
-            case .upper: value = value.uppercased()
-            case .lower: value = value.lowercased()
+            case .upper: value = hasASCII(value, in: UInt8(ascii: "a")...UInt8(ascii: "z")) ? value.uppercased() : value
+            case .lower: value = hasASCII(value, in: UInt8(ascii: "A")...UInt8(ascii: "Z")) ? value.lowercased() : value
             case .collapseSpace: value = collapsed(value)
             default: break
             }
@@ -15,17 +15,27 @@ enum KeyNormaliser {
         return value
     }
 
+    /// Whether a case change could change the text: it has a letter of `range`, or is not all ASCII. Keys are
+    /// mostly accessions already in upper case, and `uppercased()` copies even when nothing changes.
+    static func hasASCII(_ text: String, in range: ClosedRange<UInt8>) -> Bool {
+        text.utf8.contains { range.contains($0) || $0 >= 0x80 }
+    }
+
     /// Without white space at either end. Most values have none, and then the text is returned as it is: trimming
     /// by Characters (grapheme breaking, reversed views) was a third of a reconcile's time.
     static func trimmed(_ text: String) -> String {
         let scalars = text.unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return text }
+        if isPlainASCII(first) && isPlainASCII(last) { return text }
         if !first.properties.isWhitespace && !last.properties.isWhitespace { return text }
         guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
             let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })
         else { return "" }
         return String(scalars[start...end])
     }
+
+    /// A printable ASCII character other than space: never white space, answered without Unicode's tables.
+    static func isPlainASCII(_ scalar: Unicode.Scalar) -> Bool { scalar.value > 0x20 && scalar.value < 0x7F }
 
     /// Trimmed, with every run of white space inside made one space; returned as it is when already so.
     static func collapsed(_ text: String) -> String {

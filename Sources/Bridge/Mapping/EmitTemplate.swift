@@ -7,11 +7,14 @@ struct EmitTemplate {
     let declaration: EmitDeclaration
     let extensionBase: String
     let compiled: Part
+    /// The `id` template read once into pieces.
+    let idPieces: [MappingTemplateText.Piece]
 
     init(declaration: EmitDeclaration, extensionBase: String) {
         self.declaration = declaration
         self.extensionBase = extensionBase
         compiled = Self.compile(declaration.template)
+        idPieces = MappingTemplateText.pieces(in: declaration.id.value)
     }
 
     struct Problem {
@@ -190,14 +193,24 @@ struct EmitTemplate {
     /// The id one record gives: the `id` template filled, with characters FHIR ids do not allow turned into `-`
     /// and cut to 64.
     func id(for record: FHIRElement, study: String) -> String {
-        let text = MappingTemplateText.fill(declaration.id.value) { name in
-            name == "study" ? study : (RecordValues.values(of: record, path: name).first ?? "")
+        var text = ""
+        for piece in idPieces {
+            switch piece {
+            case .literal(let literal): text += literal
+            case .placeholder(let name): text += name == "study" ? study : (RecordValues.values(of: record, path: name).first ?? "")
+            }
         }
-        let allowed = text.unicodeScalars.map { scalar -> Character in
-            ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
-                || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "." ? Character(scalar) : "-"
+        // Every Unicode scalar gives one character of the id, so a non-ASCII letter becomes one `-`.
+        var allowed: [UInt8] = []
+        allowed.reserveCapacity(min(text.utf8.count, 64))
+        for scalar in text.unicodeScalars {
+            guard allowed.count < 64 else { break }
+            let value = scalar.value
+            let ok = (0x61...0x7A).contains(value) || (0x41...0x5A).contains(value) || (0x30...0x39).contains(value)
+                || value == 0x2D || value == 0x2E
+            allowed.append(ok ? UInt8(value) : UInt8(ascii: "-"))
         }
-        return String(String(allowed).prefix(64))
+        return String(decoding: allowed, as: UTF8.self)
     }
 
     /// Fills the compiled parts: `value` gives a placeholder's text (nil or empty: none), `reference` the

@@ -29,11 +29,20 @@ public enum MergeStage {
         var resources: [FHIRElement] = []
         var sharedDataTargets: [String] = []
         var fhirTargets: [String] = []
+        let tags = SourceTags()
+        let fhirSource = FHIRElement.string(options.fhirSource)
+        let sharedDataSource = FHIRElement.string(options.sharedDataSource)
 
-        // Which records each pulled resource is linked with, per link.
-        var pairsByResource: [FHIRResourceKey: [(LinkResult, LinkedPair)]] = [:]
-        for result in linked.links {
-            for pair in result.pairs { pairsByResource[pair.resource, default: []].append((result, pair)) }
+        // For the links that have merge actions: which record each pulled resource is linked with. Only positions
+        // are kept, and a link without merge actions is not looked at again.
+        let mergingLinks = linked.links.filter { !$0.link.declaration.merge.isEmpty }
+        let recordsByLink = mergingLinks.map { linked.pulled.sharedData[$0.link.declaration.endpoint.value]?.records ?? [] }
+        var recordsByResource: [FHIRResourceKey: [(link: Int, record: Int)]] = [:]
+        for (linkIndex, result) in mergingLinks.enumerated() {
+            for pair in result.pairs {
+                guard let record = pair.records.first else { continue }
+                recordsByResource[pair.resource, default: []].append((linkIndex, record))
+            }
         }
 
         let keys = linked.pulled.fhir.keys.sorted()
@@ -42,10 +51,9 @@ public enum MergeStage {
             summary.pulled += 1
             fhirTargets.append(key.description)
             var changed = false
-            for (result, pair) in pairsByResource[key] ?? [] {
-                let records = linked.pulled.sharedData[result.link.declaration.endpoint.value]?.records ?? []
-                guard let record = pair.records.first.map({ records[$0] }) else { continue }
-                for action in result.link.declaration.merge {
+            for (linkIndex, recordIndex) in recordsByResource[key] ?? [] {
+                let record = recordsByLink[linkIndex][recordIndex]
+                for action in mergingLinks[linkIndex].link.declaration.merge {
                     if MergeActions.apply(action.value, record: record, to: &resource, extensionBase: mapping.spec.extensionBase, definitions: definitions) {
                         changed = true
                     }
@@ -56,7 +64,7 @@ public enum MergeStage {
                 sharedDataTargets.append(key.description)
                 resource = order.reorder(resource)
             }
-            resources.append(tagged(resource, source: options.fhirSource, code: changed ? "merged" : "fhir"))
+            resources.append(tagged(resource, source: fhirSource, tag: changed ? tags.merged : tags.fhir))
         }
 
         for emit in mapping.spec.emits.all {
@@ -73,7 +81,7 @@ public enum MergeStage {
                 let resource = template.instantiate(
                     record: record, study: linked.pulled.accession, id: id,
                     reference: { link, key in reference(link: link, key: key, in: linked) }, missingReferences: &missing)
-                resources.append(tagged(order.reorder(resource), source: options.sharedDataSource, code: "shared-data"))
+                resources.append(tagged(order.reorder(resource), source: sharedDataSource, tag: tags.sharedData))
                 sharedDataTargets.append("\(emit.resourceType.value)/\(id)")
                 summary.emitted[emit.name.value, default: 0] += 1
             }
@@ -104,24 +112,38 @@ public enum MergeStage {
         return result.resource(forAccession: normalised)?.description
     }
 
-    static func tagged(_ resource: FHIRElement, source: String, code: String) -> FHIRElement {
+    /// The source tags, built once per run and shared by every resource (a tree's parts are copied on write).
+    struct SourceTags {
+        let fhir = SourceTags.tag("fhir")
+        let merged = SourceTags.tag("merged")
+        let sharedData = SourceTags.tag("shared-data")
+
+        static func tag(_ code: String) -> FHIRElement {
+            var tag = FHIRObject()
+            tag.appendUnchecked(key: "system", value: .string(sourceTagSystem))
+            tag.appendUnchecked(key: "code", value: .string(code))
+            return .object(tag)
+        }
+    }
+
+    static func tagged(_ resource: FHIRElement, source: FHIRElement, tag: FHIRElement) -> FHIRElement {
         guard case .object(var object) = resource else { return resource }
-        var meta = object.first(where: { $0.key == "meta" })?.value.objectValue ?? FHIRObject()
+        let metaIndex = object.index(forKey: "meta")
+        var meta = metaIndex.flatMap { object[$0].value.objectValue } ?? FHIRObject()
         if let index = meta.index(forKey: "source") {
-            meta.replaceValue(at: index, with: .string(source))
+            meta.replaceValue(at: index, with: source)
         } else {
-            meta.appendUnchecked(key: "source", value: .string(source))
+            meta.appendUnchecked(key: "source", value: source)
         }
-        var tags = meta.first(where: { $0.key == "tag" })?.value.arrayValue ?? []
-        var tag = FHIRObject()
-        tag.appendUnchecked(key: "system", value: .string(sourceTagSystem))
-        tag.appendUnchecked(key: "code", value: .string(code))
-        tags.append(.object(tag))
-        if let index = meta.index(forKey: "tag") { meta.replaceValue(at: index, with: .array(tags)) } else {
-            meta.appendUnchecked(key: "tag", value: .array(tags))
+        if let index = meta.index(forKey: "tag") {
+            var tags = meta[index].value.arrayValue ?? []
+            tags.append(tag)
+            meta.replaceValue(at: index, with: .array(tags))
+        } else {
+            meta.appendUnchecked(key: "tag", value: .array([tag]))
         }
-        if let index = object.index(forKey: "meta") {
-            object.replaceValue(at: index, with: .object(meta))
+        if let metaIndex {
+            object.replaceValue(at: metaIndex, with: .object(meta))
         } else {
             // meta goes after id, where FHIR's definition order puts it.
             let at = object.index(forKey: "id").map { $0 + 1 } ?? object.count

@@ -41,19 +41,34 @@ public struct FHIRCanonicalOrder: Sendable {
         return index * 2 + (key.utf8.first == UInt8(ascii: "_") ? 1 : 0)
     }
 
-    /// The object in order, or nil when it (and everything under it) already is.
+    /// The object in order, or nil when it (and everything under it) already is. Each member's definition is
+    /// looked up once, for its rank and, when its value is an object or an array, its type.
     func reordered(_ object: FHIRObject, type: FHIRTypeDefinition) -> FHIRObject? {
         var result: FHIRObject?
         var previousRank = Int.min
         var inOrder = true
         for index in object.indices {
             let member = object[index]
-            let rank = Self.rank(of: member.key, in: type)
+            let underscored = member.key.utf8.first == UInt8(ascii: "_")
+            let entry = underscored ? type.jsonNames[String(member.key.dropFirst())] : type.jsonNames[member.key]
+            let rank: Int
+            if let entry {
+                rank = entry.index * 2 + (underscored ? 1 : 0)
+            } else {
+                rank = type.kind == .resource && member.key == "resourceType" ? -2 : Int.max
+            }
             if rank < previousRank { inOrder = false }
             previousRank = rank
-            if let ordered = reorderedValue(member.value, key: member.key, in: type) {
+            switch member.value {
+            case .object, .array:
+                // A primitive's id and extensions (`_name`) are ordered as Element.
+                guard let childType = underscored ? "Element" : entry?.typeCode,
+                    let ordered = reorderedValue(member.value, childTypeName: childType)
+                else { continue }
                 if result == nil { result = object }
                 result!.replaceValue(at: index, with: ordered)
+            default:
+                continue  // scalars need no ordering
             }
         }
         if !inOrder {
@@ -63,25 +78,10 @@ public struct FHIRCanonicalOrder: Sendable {
         return result
     }
 
-    /// A member's value in order, or nil when it already is. Scalars never need ordering, so only objects and
-    /// arrays look up their element's type.
-    func reorderedValue(_ value: FHIRElement, key: String, in type: FHIRTypeDefinition) -> FHIRElement? {
-        switch value {
-        case .object, .array: break
-        default: return nil
-        }
-        let childTypeName: String
-        if key.utf8.first == UInt8(ascii: "_") {
-            // A primitive's id and extensions: ordered as Element.
-            childTypeName = "Element"
-        } else if let (_, typeCode) = type.element(named: key) {
-            childTypeName = typeCode
-        } else {
-            return nil
-        }
+    /// An object or array value of the given element type in order, or nil when it already is.
+    func reorderedValue(_ value: FHIRElement, childTypeName: String) -> FHIRElement? {
         // System types (`System.String` of `Element.id`) have no definition: scalars, like primitive types.
-        guard let childType = definitions.type(named: childTypeName) else { return nil }
-        if childType.kind == .primitiveType { return nil }
+        guard let childType = definitions.type(named: childTypeName), childType.kind != .primitiveType else { return nil }
         let isResource = childType.kind == .resource
         func one(_ item: FHIRElement) -> FHIRElement? {
             guard case .object(let object) = item else { return nil }

@@ -1,6 +1,6 @@
 /// A FHIR type with its children in definition order: a resource, a datatype, a primitive type or a backbone
 /// element (named by its path, `Patient.contact`).
-public struct FHIRTypeDefinition: Sendable {
+public final class FHIRTypeDefinition: Sendable {
     public enum Kind: String, Sendable, Hashable {
         case primitiveType, complexType, resource, backboneElement, logical
     }
