@@ -49,6 +49,8 @@ public enum LinkStage {
         let accessionSuffix: Regex<AnyRegexOutput>
         let diagnostics: DiagnosticsCollector
         var result: LinkResult
+        /// Where each key shared by several records is in `result.duplicates`.
+        var sharedDataDuplicates: [[String]: Int] = [:]
 
         init(link: CompiledLink, study: LinkedStudy, accessionSuffix: Regex<AnyRegexOutput>, diagnostics: DiagnosticsCollector) {
             self.link = link
@@ -60,20 +62,48 @@ public enum LinkStage {
 
         var declaration: LinkDeclaration { link.declaration }
 
+        /// What a key part needs for every record and resource, taken out of the declarations once: reading a
+        /// declaration copies it, and the loops below run once per record and resource.
+        struct PreparedPart {
+            var sharedDataPath: String
+            var normalise: [MappingTransform]
+            var alternatives: [PreparedAlternative]
+        }
+
+        struct PreparedAlternative {
+            var kind: KeyPartDeclaration.Alternative
+            var expression: FHIRPathExpression?
+            /// For a `reference` alternative: the earlier link whose keys it reads (nil when there is none).
+            var referencedLink: LinkResult?
+        }
+
+        func prepared(_ part: CompiledKeyPart) -> PreparedPart {
+            let alternatives = part.declaration.alternatives.indices.map { index in
+                let kind = part.declaration.alternatives[index].value
+                var referenced: LinkResult?
+                if case .reference(_, let linkName) = kind { referenced = study[link: linkName.value] }
+                return PreparedAlternative(kind: kind, expression: part.alternatives[index], referencedLink: referenced)
+            }
+            return PreparedPart(
+                sharedDataPath: part.declaration.sharedData.value, normalise: part.declaration.normalise.map(\.value),
+                alternatives: alternatives)
+        }
+
         mutating func run() throws(BridgeFailure) -> LinkResult {
             let records = study.pulled.sharedData[declaration.endpoint.value]?.records ?? []
-            let parts = link.keyParts
+            let parts = link.keyParts.map(prepared)
+            let oneToOne = declaration.cardinality.value == .oneToOne
 
             // Shared Data side: key -> record positions, and each part's values for the FHIR side's look-ups.
             var recordsByKey: [[String]: [Int]] = [:]
             var keyOrder: [[String]] = []
             var partValues = Array(repeating: Set<String>(), count: parts.count)
-            for (index, record) in records.enumerated() where matchesWhere(record) {
+            let conditions = declaration.sharedDataWhere.map { (field: $0.field.value, value: $0.value.value) }
+            for (index, record) in records.enumerated() where matchesWhere(record, conditions) {
                 var key: [String] = []
                 for part in parts {
-                    let normalise = part.declaration.normalise.map(\.value)
-                    guard let value = RecordValues.values(of: record, path: part.declaration.sharedData.value).first
-                        .map({ KeyNormaliser.apply(normalise, to: $0) }), !value.isEmpty
+                    guard let value = RecordValues.values(of: record, path: part.sharedDataPath).first
+                        .map({ KeyNormaliser.apply(part.normalise, to: $0) }), !value.isEmpty
                     else { break }
                     key.append(value)
                 }
@@ -85,7 +115,7 @@ public enum LinkStage {
                 if recordsByKey[key] == nil { keyOrder.append(key) }
                 recordsByKey[key, default: []].append(index)
             }
-            if declaration.cardinality.value == .oneToOne {
+            if oneToOne {
                 for key in keyOrder {
                     guard let positions = recordsByKey[key], positions.count > 1 else { continue }
                     try handleDuplicate(side: .sharedData, key: key, resources: [], records: positions)
@@ -110,8 +140,8 @@ public enum LinkStage {
                 var used: [Int] = []
                 var shown: [String] = []
                 var linkable = true
-                for (partIndex, part) in parts.enumerated() {
-                    let found = keyValue(of: resource, resourceKey: resourceKey, part: part, known: partValues[partIndex])
+                for partIndex in parts.indices {
+                    let found = keyValue(of: resource, resourceKey: resourceKey, part: parts[partIndex], known: partValues[partIndex])
                     if let value = found.value { shown.append(value) }
                     guard let alternative = found.alternative, let value = found.value else {
                         linkable = false
@@ -133,11 +163,8 @@ public enum LinkStage {
             var claimed = Set<Int>()
             for key in resourceKeyOrder {
                 var resources = resourcesByKey[key]!
-                if let duplicate = result.duplicates.first(where: { $0.side == .sharedData && $0.key == key }),
-                    recordsByKey[key] == nil
-                {
+                if let index = sharedDataDuplicates[key], recordsByKey[key] == nil {
                     // The records are ambiguous: the resource that would join them is part of the same duplicate.
-                    let index = result.duplicates.firstIndex { $0.side == .sharedData && $0.key == duplicate.key }!
                     result.duplicates[index].resources.append(contentsOf: resources)
                     continue
                 }
@@ -171,9 +198,7 @@ public enum LinkStage {
             return result
         }
 
-        func keyIsDuplicateOnSharedData(_ key: [String]) -> Bool {
-            result.duplicates.contains { $0.side == .sharedData && $0.key == key }
-        }
+        func keyIsDuplicateOnSharedData(_ key: [String]) -> Bool { sharedDataDuplicates[key] != nil }
 
         mutating func handleDuplicate(side: LinkDuplicate.Side, key: [String], resources: [FHIRResourceKey], records: [Int]) throws(BridgeFailure) {
             let what = side == .fhir ? "\(resources.count) \(declaration.resourceType.value) resources" : "\(records.count) records"
@@ -190,6 +215,7 @@ public enum LinkStage {
                 // same ambiguity: each entity must end in exactly one state.
                 duplicate.records = records
             }
+            if side == .sharedData, sharedDataDuplicates[key] == nil { sharedDataDuplicates[key] = result.duplicates.count }
             result.duplicates.append(duplicate)
         }
 
@@ -198,28 +224,29 @@ public enum LinkStage {
         /// candidate a steward would recognise as the resource's key (one shaped like an accession, else the first),
         /// for reports to show.
         func keyValue(
-            of resource: FHIRElement, resourceKey: FHIRResourceKey, part: CompiledKeyPart, known: Set<String>
+            of resource: FHIRElement, resourceKey: FHIRResourceKey, part: PreparedPart, known: Set<String>
         ) -> (value: String?, alternative: Int?) {
-            let normalise = part.declaration.normalise.map(\.value)
             var seen: [String] = []
-            for (index, alternative) in part.declaration.alternatives.enumerated() {
+            for index in part.alternatives.indices {
+                let alternative = part.alternatives[index]
                 var candidates: [String]
-                switch alternative.value {
-                case .reference(_, let linkName):
+                switch alternative.kind {
+                case .reference:
                     // The target's key in that link; for a target that did not link, the key it appeared to have
                     // (never in `known`, so it only shows in reports).
-                    candidates = evaluate(part.alternatives[index], on: resource, resourceKey: resourceKey).compactMap { reference in
-                        guard let target = FHIRReference(parsing: reference).resourceKey, let other = study[link: linkName.value] else { return nil }
+                    guard let other = alternative.referencedLink else { continue }
+                    candidates = evaluate(alternative.expression, on: resource, resourceKey: resourceKey).compactMap { reference in
+                        guard let target = FHIRReference(parsing: reference).resourceKey else { return nil }
                         return other.accession(of: target) ?? other.shownKeyByResource[target]
                     }
                 case .idAccessionSuffix:
-                    let ids = evaluate(part.alternatives[index], on: resource, resourceKey: resourceKey)
+                    let ids = evaluate(alternative.expression, on: resource, resourceKey: resourceKey)
                     candidates = ids.compactMap { id in id.firstMatch(of: accessionSuffix).map { String(id[$0.range]) } }
                 default:
-                    candidates = evaluate(part.alternatives[index], on: resource, resourceKey: resourceKey)
+                    candidates = evaluate(alternative.expression, on: resource, resourceKey: resourceKey)
                 }
                 for candidate in candidates {
-                    let value = KeyNormaliser.apply(normalise, to: candidate)
+                    let value = KeyNormaliser.apply(part.normalise, to: candidate)
                     if known.contains(value) { return (value, index) }
                     seen.append(value)
                 }
@@ -243,10 +270,8 @@ public enum LinkStage {
             }
         }
 
-        func matchesWhere(_ record: FHIRElement) -> Bool {
-            declaration.sharedDataWhere.allSatisfy { condition in
-                RecordValues.values(of: record, path: condition.field.value).contains(condition.value.value)
-            }
+        func matchesWhere(_ record: FHIRElement, _ conditions: [(field: String, value: String)]) -> Bool {
+            conditions.allSatisfy { condition in RecordValues.values(of: record, path: condition.field).contains(condition.value) }
         }
 
         func matchesWhere(_ resource: FHIRElement, key: FHIRResourceKey) -> Bool {
