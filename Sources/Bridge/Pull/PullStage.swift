@@ -24,9 +24,9 @@ public struct PullStage: Sendable {
         guard let names = DirectoryListing.names(in: folder) else {
             throw BridgeFailure(stage: .pull, message: "\(folder): cannot read the folder (expected a directory laid out like Fixtures/, with fhir/ and shared-data/)")
         }
-        for name in names where name.hasSuffix(".json") || name.hasSuffix(".ndjson") || name.hasSuffix(".xml") {
-            let input = try FHIRResourceInput(path: folder + "/" + name, options: .init(version: .r5))
-            try input.forEachResource { resource, _ in all.add(resource) }
+        let paths = names.filter { $0.hasSuffix(".json") || $0.hasSuffix(".ndjson") || $0.hasSuffix(".xml") }.map { folder + "/" + $0 }
+        for resources in try FHIRResourceFiles.read(paths: paths, options: .init(version: .r5)) {
+            for resource in resources { all.add(resource) }
         }
         return all
     }

@@ -36,6 +36,9 @@ public enum SystemIO {
 
     /// The current `errno`, for callers that do not import the platform module.
     public static var lastError: Int32 { errno }
+
+    /// The cores this process may run on (the online processors; at least 1).
+    public static var activeProcessorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }
 
 // At file scope `read` and `write` are the C functions, whatever members the callers' types have.
