@@ -50,10 +50,13 @@ public struct PullStage: Sendable {
         case .directory(let root):
             let all = try directoryResources ?? Self.readDirectory(root)
             fhir = try FHIRDirectoryPull(plan: plan).select(accession: accession, from: all, source: root + "/fhir", diagnostics: diagnostics)
+            // Each endpoint's answer is a file to parse, independent of the others: read on every core.
             let directory = SharedDataDirectory(root: root + "/shared-data")
-            for (name, endpoint) in mapping.endpoints {
-                sharedData[name] = try directory.records(of: endpoint, study: accession)
+            let endpoints = mapping.endpoints.sorted { $0.key < $1.key }
+            let answers = try ParallelMap.map(count: endpoints.count) { index in
+                try directory.records(of: endpoints[index].value, study: accession)
             }
+            for (index, (name, _)) in endpoints.enumerated() { sharedData[name] = answers[index] }
         }
         return PulledStudy(accession: accession, fhir: fhir, sharedData: sharedData)
     }

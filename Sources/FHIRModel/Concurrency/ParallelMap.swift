@@ -1,0 +1,56 @@
+import Dispatch
+import Synchronization
+
+/// Independent jobs run on every core, their results handed back in the jobs' order: the answer is the one a
+/// sequential loop gives, errors included (the error of the first failing job in order).
+///
+/// Jobs are dealt to workers one at a time (an atomic counter), so a slow job does not hold the others back;
+/// each result goes to its job's slot, which only the worker that ran the job writes.
+public enum ParallelMap {
+    /// Workers by default: the machine's cores, up to 8 (beyond that tree allocations contend).
+    public static var defaultWorkers: Int { max(1, min(8, SystemIO.activeProcessorCount)) }
+
+    public static func map<T>(
+        count: Int, workers: Int = defaultWorkers, _ job: @Sendable (Int) throws -> T
+    ) throws -> [T] {
+        let slots = Slots<T>(count: count)
+        defer { slots.deallocate() }
+        @Sendable func run(_ index: Int) {
+            do { slots.set(index, .success(try job(index))) } catch { slots.set(index, .failure(error)) }
+        }
+        let workerCount = max(1, min(workers, count))
+        if workerCount == 1 {
+            for index in 0..<count { run(index) }
+        } else {
+            let next = Atomic<Int>(0)
+            DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
+                while true {
+                    let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard index < count else { return }
+                    run(index)
+                }
+            }
+        }
+        return try (0..<count).map { try slots.take($0).get() }
+    }
+
+    /// Written once per slot by the worker that ran its job, read after every worker is done
+    /// (`concurrentPerform` returns only then), so no two threads touch a slot at the same time.
+    private final class Slots<T>: @unchecked Sendable {
+        let buffer: UnsafeMutableBufferPointer<Result<T, any Error>?>
+
+        init(count: Int) {
+            buffer = .allocate(capacity: count)
+            buffer.initialize(repeating: nil)
+        }
+
+        func set(_ index: Int, _ result: Result<T, any Error>) { buffer[index] = result }
+
+        func take(_ index: Int) -> Result<T, any Error> { buffer[index]! }
+
+        func deallocate() {
+            _ = buffer.deinitialize()
+            buffer.deallocate()
+        }
+    }
+}
