@@ -83,13 +83,11 @@ public struct PullStage: Sendable {
     /// The records of an answer, where the endpoint declaration says they are.
     static func records(from response: StoredSharedDataResponse, of endpoint: CompiledEndpoint) throws -> PulledRecords {
         guard response.status == 200 else { return PulledRecords(source: response.url, records: []) }
-        let tree: FHIRElement
         do {
-            tree = try FHIRJSONReader(options: .init(source: response.url)).read(response.body)
+            return PulledRecords(
+                source: response.url, records: try SharedDataAnswer.records(response.body, source: response.url, at: endpoint.declaration.records.value))
         } catch let error as FHIRJSONError {
             throw ImmPortAPIError(.invalidResponse, url: response.url, message: "invalid JSON: \(error.line):\(error.column): \(error.reasonText)")
         }
-        return PulledRecords(
-            source: response.url, records: try SharedDataDirectory.records(in: tree, at: endpoint.declaration.records.value, source: response.url))
     }
 }

@@ -20,13 +20,14 @@ public struct SharedDataDirectory: Sendable {
         guard let bytes = try? FileBytes.read(path: file) else {
             return PulledRecords(source: file, records: [])
         }
-        let answer: FHIRElement
+        var records: [FHIRElement]
         do {
-            answer = try FHIRJSONReader(options: .init(source: file)).read(bytes)
+            records = try SharedDataAnswer.records(bytes, source: file, at: declaration.records.value)
+        } catch let failure as BridgeFailure {
+            throw failure
         } catch {
             throw BridgeFailure(stage: .pull, message: "\(error)")
         }
-        var records = try Self.records(in: answer, at: declaration.records.value, source: file)
         let query = declaration.query.map { ($0.name.value, MappingTemplateText.fill($0.value.value) { _ in study }) }
         if !query.isEmpty {
             records = records.filter { record in

@@ -3,14 +3,14 @@ import FHIRModel
 /// Finds the byte ranges of the items of a top-level JSON array without building trees, so that records can be
 /// parsed one at a time and each keeps its exact source text. Strings, escapes and nesting are tracked; anything
 /// else is left to the JSON reader that parses each item.
-struct JSONArraySplitter {
-    struct Malformed: Error {
-        var offset: Int
-        var reason: String
+public struct JSONArraySplitter {
+    public struct Malformed: Error {
+        public var offset: Int
+        public var reason: String
     }
 
     /// Ranges of the array's items; throws when the body is not an array or ends early (truncated).
-    static func itemRanges(_ bytes: [UInt8]) throws(Malformed) -> [Range<Int>] {
+    public static func itemRanges(_ bytes: [UInt8]) throws(Malformed) -> [Range<Int>] {
         var i = firstValueOffset(bytes)
         guard i < bytes.count, bytes[i] == UInt8(ascii: "[") else {
             throw Malformed(offset: i, reason: "expected a JSON array")
