@@ -12,6 +12,20 @@ public struct Finding: Sendable {
         case unlinkedFHIR = "unlinked-fhir"
         case unlinkedSharedData = "unlinked-shared-data"
         case duplicate
+
+        /// The status's place in `allCases`, for tallies kept in arrays.
+        var tallyIndex: Int {
+            switch self {
+            case .matched: 0
+            case .mismatched: 1
+            case .missingInFHIR: 2
+            case .missingInSharedData: 3
+            case .notCompared: 4
+            case .unlinkedFHIR: 5
+            case .unlinkedSharedData: 6
+            case .duplicate: 7
+            }
+        }
     }
 
     public var study: String

@@ -51,57 +51,97 @@ public struct ReconcileStage: Sendable {
                     try sink(finding)
                 }
             }
+            // Fields are compared for every pair: what each needs is taken out of its declaration once, matches
+            // are tallied per field and added to the summary after the link, and a finding is only built for the
+            // sink.
+            let fields = result.link.fields.map(PreparedField.init)
+            var tallies = Array(repeating: [Int](repeating: 0, count: Finding.Status.allCases.count), count: fields.count)
             for pair in result.pairs {
                 guard let resource = study.pulled.fhir[pair.resource] else { continue }
                 let record = pair.records.first.map { records[$0] } ?? .null
-                for field in result.link.fields {
-                    let finding = compare(field, resource: resource, record: record, pair: pair, link: result, study: accession, codeMaps: codeMaps)
-                    summary.count(finding)
-                    if finding.status != .matched || includeMatched { try sink(finding) }
+                for index in fields.indices {
+                    let outcome = compare(fields[index], resource: resource, record: record, codeMaps: codeMaps)
+                    tallies[index][outcome.status.tallyIndex] += 1
+                    if outcome.status != .matched || includeMatched {
+                        try sink(finding(outcome, field: fields[index], pair: pair, link: result, study: accession))
+                    }
+                }
+            }
+            for index in fields.indices {
+                for status in Finding.Status.allCases where tallies[index][status.tallyIndex] > 0 {
+                    summary.count(
+                        status, times: tallies[index][status.tallyIndex], study: accession, link: result.name, field: fields[index].name,
+                        resourceType: type, severity: fields[index].severity)
                 }
             }
         }
     }
 
-    func compare(
-        _ field: CompiledField, resource: FHIRElement, record: FHIRElement, pair: LinkedPair, link: LinkResult, study: String,
-        codeMaps: [String: CompiledCodeMap]
-    ) -> Finding {
-        let declaration = field.declaration
-        var finding = Finding(
-            study: study, status: .matched, link: link.name, resourceType: link.link.declaration.resourceType.value,
-            fhirId: pair.resource.id, accession: pair.key.joined(separator: "|"), field: declaration.name.value,
-            comparison: declaration.comparison.value.description, severity: declaration.severity.value,
-            rule: Self.rule(declaration.name.location))
+    /// A field rule with the texts every finding of it carries, made once per run.
+    struct PreparedField {
+        let field: CompiledField
+        let name: String
+        let comparison: MappingComparison
+        let comparisonText: String
+        let severity: MappingSeverity
+        let rule: String
+
+        init(_ field: CompiledField) {
+            self.field = field
+            name = field.declaration.name.value
+            comparison = field.declaration.comparison.value
+            comparisonText = comparison.description
+            severity = field.declaration.severity.value
+            rule = ReconcileStage.rule(field.declaration.name.location)
+        }
+    }
+
+    /// One field of one pair compared: the status and the values both sides gave.
+    struct Outcome {
+        var status: Finding.Status
+        var reason: String?
+        var fhir: FieldValues?
+        var sharedData: FieldValues
+    }
+
+    func compare(_ prepared: PreparedField, resource: FHIRElement, record: FHIRElement, codeMaps: [String: CompiledCodeMap]) -> Outcome {
+        let declaration = prepared.field.declaration
         var sharedData = FieldValues.sharedData(declaration, record: record, codeMaps: codeMaps)
-        if case .code(let map) = declaration.comparison.value {
+        if case .code(let map) = prepared.comparison {
             sharedData = FieldValues.normalise(sharedData.normalised, [.codeMap(map)], codeMaps: codeMaps).withRaw(sharedData.raw)
         }
-        finding.sharedDataValue = Self.text(sharedData.raw)
-        finding.sharedDataNormalised = Self.text(sharedData.normalised)
         let fhir: FieldValues
         do {
-            fhir = try FieldValues.fhir(field, resource: resource, codeMaps: codeMaps)
+            fhir = try FieldValues.fhir(prepared.field, resource: resource, codeMaps: codeMaps)
         } catch {
-            finding.status = .notCompared
-            finding.reason = "the FHIRPath expression failed: \(error)"
-            return finding
+            return Outcome(status: .notCompared, reason: "the FHIRPath expression failed: \(error)", fhir: nil, sharedData: sharedData)
         }
-        finding.fhirValue = Self.text(fhir.raw)
-        finding.fhirNormalised = Self.text(fhir.normalised)
+        var outcome = Outcome(status: .matched, reason: nil, fhir: fhir, sharedData: sharedData)
         switch (fhir.normalised.isEmpty, sharedData.normalised.isEmpty) {
         case (true, true):
-            finding.status = .notCompared
-            finding.reason = "no value on either side"
+            outcome.status = .notCompared
+            outcome.reason = "no value on either side"
         case (true, false):
-            finding.status = .missingInFHIR
+            outcome.status = .missingInFHIR
         case (false, true):
-            finding.status = .missingInSharedData
+            outcome.status = .missingInSharedData
         case (false, false):
-            let equal = FieldComparison.equal(fhir.normalised, sharedData.normalised, by: declaration.comparison.value)
-            finding.status = equal ? .matched : .mismatched
-            if !equal { finding.reason = sharedData.problem ?? fhir.problem }
+            let equal = FieldComparison.equal(fhir.normalised, sharedData.normalised, by: prepared.comparison)
+            outcome.status = equal ? .matched : .mismatched
+            if !equal { outcome.reason = sharedData.problem ?? fhir.problem }
         }
+        return outcome
+    }
+
+    func finding(_ outcome: Outcome, field: PreparedField, pair: LinkedPair, link: LinkResult, study: String) -> Finding {
+        var finding = Finding(
+            study: study, status: outcome.status, link: link.name, resourceType: link.link.declaration.resourceType.value,
+            fhirId: pair.resource.id, accession: pair.key.joined(separator: "|"), field: field.name,
+            comparison: field.comparisonText, reason: outcome.reason, severity: field.severity, rule: field.rule)
+        finding.sharedDataValue = Self.text(outcome.sharedData.raw)
+        finding.sharedDataNormalised = Self.text(outcome.sharedData.normalised)
+        finding.fhirValue = outcome.fhir.flatMap { Self.text($0.raw) }
+        finding.fhirNormalised = outcome.fhir.flatMap { Self.text($0.normalised) }
         return finding
     }
 

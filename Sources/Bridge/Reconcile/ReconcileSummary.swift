@@ -39,11 +39,21 @@ public struct ReconcileSummary: Sendable {
     public init() {}
 
     mutating func count(_ finding: Finding) {
-        let key = Key(study: finding.study, link: finding.link, field: finding.field)
-        rows[key, default: Row(resourceType: finding.resourceType, severity: finding.severity)].counts[finding.status, default: 0] += 1
-        findings += 1
-        if finding.status != .matched && finding.status != .notCompared {
-            problemsBySeverity[finding.severity, default: 0] += 1
+        count(
+            finding.status, times: 1, study: finding.study, link: finding.link, field: finding.field,
+            resourceType: finding.resourceType, severity: finding.severity)
+    }
+
+    /// `times` findings of one status (a field's comparisons over a link are tallied, then counted at once).
+    mutating func count(
+        _ status: Finding.Status, times: Int, study: String, link: String, field: String?, resourceType: String,
+        severity: MappingSeverity
+    ) {
+        let key = Key(study: study, link: link, field: field)
+        rows[key, default: Row(resourceType: resourceType, severity: severity)].counts[status, default: 0] += times
+        findings += times
+        if status != .matched && status != .notCompared {
+            problemsBySeverity[severity, default: 0] += times
         }
     }
 
