@@ -29,13 +29,17 @@ public struct FHIRDirectoryPull: Sendable {
         do {
             for step in plan.steps {
                 var keys: [FHIRResourceKey] = []
+                var found: [FHIRElement] = []
                 if let search = step.search {
                     let targets = Set(search.targets.flatMap { keysByStep[$0] ?? [] })
                     for (key, resource) in all.resources(ofType: step.resourceType) {
                         let points = try search.referencePaths.contains { path in
                             try path.references(in: resource).contains { $0.resourceKey.map(targets.contains) ?? false }
                         }
-                        if points { keys.append(key) }
+                        if points {
+                            keys.append(key)
+                            found.append(resource)
+                        }
                     }
                 } else {
                     var seen = Set<FHIRResourceKey>()
@@ -45,8 +49,9 @@ public struct FHIRDirectoryPull: Sendable {
                             for path in origin.paths {
                                 for reference in try path.references(in: resource) {
                                     guard let key = reference.resourceKey, key.type == step.resourceType, seen.insert(key).inserted else { continue }
-                                    if all[key] != nil {
+                                    if let resource = all[key] {
                                         keys.append(key)
+                                        found.append(resource)
                                     } else {
                                         diagnostics.warning("\(key) is referenced by \(holder) but the directory does not have it", source: source)
                                     }
@@ -55,7 +60,7 @@ public struct FHIRDirectoryPull: Sendable {
                         }
                     }
                 }
-                for key in keys { if let resource = all[key] { selected.add(resource) } }
+                for resource in found { selected.add(resource) }
                 keysByStep[step.id] = keys
             }
         } catch {
