@@ -29,6 +29,23 @@ import TestSupport
         #expect(first.count > 10_000)
     }
 
+    /// The merge spreads resources and emitted records over every core in chunks: one resource per chunk (many
+    /// jobs, dealt to several workers) gives the bytes of one chunk for everything (the plain loop).
+    @Test func anyChunkSizeGivesTheSameBytes() throws {
+        let (linked, _) = try LinkStageTests.linked()
+        var bytes: [[UInt8]] = []
+        for chunkSize in [1, 3, 1_000_000] {
+            var options = MergeStage.Options(fhirSource: "Fixtures/fhir", sharedDataSource: "Fixtures/shared-data")
+            options.chunkSize = chunkSize
+            var out: [UInt8] = []
+            FHIRJSONWriter().write(MergeStage.run(linked, options: options, diagnostics: DiagnosticsCollector()).bundle(type: .collection, base: "b"), into: &out)
+            bytes.append(out)
+        }
+        #expect(bytes[0] == bytes[2])
+        #expect(bytes[1] == bytes[2])
+        #expect(bytes[2].count > 10_000)
+    }
+
     @Test func linkedResourcesGainWhatTheMappingAddsAndSayWhereTheyCameFrom() throws {
         let (study, _) = try Self.merged()
         let patient = try #require(study.resources.first { $0.resourceType == "Patient" && $0["id"]?.stringValue == "subject-SUB9990101" })

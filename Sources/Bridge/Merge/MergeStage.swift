@@ -10,6 +10,8 @@ public enum MergeStage {
         public var fhirSource: String
         /// Where the Shared Data side came from.
         public var sharedDataSource: String
+        /// Resources (and emitted records) per job of the parallel merge: any size gives the same output.
+        public var chunkSize = 512
 
         public init(fhirSource: String, sharedDataSource: String) {
             self.fhirSource = fhirSource
@@ -45,44 +47,69 @@ public enum MergeStage {
             }
         }
 
+        // Each pulled resource is merged on its own, so the work is spread over every core in chunks; the results
+        // come back in key order, and the counts and targets are taken from them in that order.
         let keys = linked.pulled.fhir.keys.sorted()
-        for key in keys {
-            guard var resource = linked.pulled.fhir[key] else { continue }
-            summary.pulled += 1
-            fhirTargets.append(key.description)
-            var changed = false
-            for (linkIndex, recordIndex) in recordsByResource[key] ?? [] {
-                let record = recordsByLink[linkIndex][recordIndex]
-                for action in mergingLinks[linkIndex].link.declaration.merge {
-                    if MergeActions.apply(action.value, record: record, to: &resource, extensionBase: mapping.spec.extensionBase, definitions: definitions) {
-                        changed = true
+        let extensionBase = mapping.spec.extensionBase
+        let recordsOf = recordsByResource
+        let chunkSize = max(1, options.chunkSize)
+        let mergedChunks = ParallelMap.map(count: (keys.count + chunkSize - 1) / chunkSize) { chunk in
+            keys[(chunk * chunkSize)..<min(keys.count, (chunk + 1) * chunkSize)].compactMap { key -> (FHIRResourceKey, FHIRElement, Bool)? in
+                guard var resource = linked.pulled.fhir[key] else { return nil }
+                var changed = false
+                for (linkIndex, recordIndex) in recordsOf[key] ?? [] {
+                    let record = recordsByLink[linkIndex][recordIndex]
+                    for action in mergingLinks[linkIndex].link.declaration.merge {
+                        if MergeActions.apply(action.value, record: record, to: &resource, extensionBase: extensionBase, definitions: definitions) {
+                            changed = true
+                        }
                     }
                 }
+                if changed { resource = order.reorder(resource) }
+                return (key, tagged(resource, source: fhirSource, tag: changed ? tags.merged : tags.fhir), changed)
             }
+        }
+        for (key, resource, changed) in mergedChunks.joined() {
+            summary.pulled += 1
+            fhirTargets.append(key.description)
             if changed {
                 summary.merged += 1
                 sharedDataTargets.append(key.description)
-                resource = order.reorder(resource)
             }
-            resources.append(tagged(resource, source: fhirSource, tag: changed ? tags.merged : tags.fhir))
+            resources.append(resource)
         }
 
         for emit in mapping.spec.emits.all {
             let template = EmitTemplate(declaration: emit, extensionBase: mapping.spec.extensionBase)
             let records = linked.pulled.sharedData[emit.endpoint.value]?.records ?? []
+            // Ids first, in record order, so that the first of two records giving one id is the one kept; then the
+            // kept records are filled on every core, in chunks, and come back in record order.
             var seenIds: Set<String> = []
-            var missing = 0
-            for record in records {
+            var kept: [(record: Int, id: String)] = []
+            for (index, record) in records.enumerated() {
                 let id = template.id(for: record, study: linked.pulled.accession)
                 guard seenIds.insert(id).inserted else {
                     diagnostics.emit(Diagnostic(.warning, "emit \(emit.name.value): two records give the id \(id); the second is left out", at: emit.id.location))
                     continue
                 }
-                let resource = template.instantiate(
-                    record: record, study: linked.pulled.accession, id: id,
-                    reference: { link, key in reference(link: link, key: key, in: linked) }, missingReferences: &missing)
-                resources.append(tagged(order.reorder(resource), source: sharedDataSource, tag: tags.sharedData))
-                sharedDataTargets.append("\(emit.resourceType.value)/\(id)")
+                kept.append((index, id))
+            }
+            let chunkSize = max(1, options.chunkSize)
+            let toFill = kept
+            let filled = ParallelMap.map(count: (toFill.count + chunkSize - 1) / chunkSize) { chunk in
+                toFill[(chunk * chunkSize)..<min(toFill.count, (chunk + 1) * chunkSize)].map { item -> (FHIRElement, Int) in
+                    var missing = 0
+                    let resource = template.instantiate(
+                        record: records[item.record], study: linked.pulled.accession, id: item.id,
+                        reference: { link, key in reference(link: link, key: key, in: linked) }, missingReferences: &missing)
+                    return (tagged(order.reorder(resource), source: sharedDataSource, tag: tags.sharedData), missing)
+                }
+            }
+            var missing = 0
+            for ((resource, missingHere), item) in zip(filled.joined(), kept) {
+                resources.append(resource)
+                missing += missingHere
+                sharedDataTargets.append("\(emit.resourceType.value)/\(item.id)")
                 summary.emitted[emit.name.value, default: 0] += 1
             }
             if missing > 0 {
@@ -113,7 +140,7 @@ public enum MergeStage {
     }
 
     /// The source tags, built once per run and shared by every resource (a tree's parts are copied on write).
-    struct SourceTags {
+    struct SourceTags: Sendable {
         let fhir = SourceTags.tag("fhir")
         let merged = SourceTags.tag("merged")
         let sharedData = SourceTags.tag("shared-data")

@@ -10,13 +10,14 @@ public enum ParallelMap {
     /// Workers by default: the machine's cores, up to 8 (beyond that tree allocations contend).
     public static var defaultWorkers: Int { max(1, min(8, SystemIO.activeProcessorCount)) }
 
-    public static func map<T>(
-        count: Int, workers: Int = defaultWorkers, _ job: @Sendable (Int) throws -> T
-    ) throws -> [T] {
-        let slots = Slots<T>(count: count)
+    /// The jobs' results in order; a job that cannot fail (`E` is `Never`) makes a call that cannot either.
+    public static func map<T, E: Error>(
+        count: Int, workers: Int = defaultWorkers, _ job: @Sendable (Int) throws(E) -> T
+    ) throws(E) -> [T] {
+        let slots = Slots<T, E>(count: count)
         defer { slots.deallocate() }
         @Sendable func run(_ index: Int) {
-            do { slots.set(index, .success(try job(index))) } catch { slots.set(index, .failure(error)) }
+            do throws(E) { slots.set(index, .success(try job(index))) } catch { slots.set(index, .failure(error)) }
         }
         let workerCount = max(1, min(workers, count))
         if workerCount == 1 {
@@ -31,22 +32,25 @@ public enum ParallelMap {
                 }
             }
         }
-        return try (0..<count).map { try slots.take($0).get() }
+        var results: [T] = []
+        results.reserveCapacity(count)
+        for index in 0..<count { results.append(try slots.take(index).get()) }
+        return results
     }
 
     /// Written once per slot by the worker that ran its job, read after every worker is done
     /// (`concurrentPerform` returns only then), so no two threads touch a slot at the same time.
-    private final class Slots<T>: @unchecked Sendable {
-        let buffer: UnsafeMutableBufferPointer<Result<T, any Error>?>
+    private final class Slots<T, E: Error>: @unchecked Sendable {
+        let buffer: UnsafeMutableBufferPointer<Result<T, E>?>
 
         init(count: Int) {
             buffer = .allocate(capacity: count)
             buffer.initialize(repeating: nil)
         }
 
-        func set(_ index: Int, _ result: Result<T, any Error>) { buffer[index] = result }
+        func set(_ index: Int, _ result: Result<T, E>) { buffer[index] = result }
 
-        func take(_ index: Int) -> Result<T, any Error> { buffer[index]! }
+        func take(_ index: Int) -> Result<T, E> { buffer[index]! }
 
         func deallocate() {
             _ = buffer.deinitialize()
