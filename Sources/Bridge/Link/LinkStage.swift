@@ -8,22 +8,29 @@ public enum LinkStage {
 
     /// Links every link of `mapping` in order. A duplicate under `duplicates: error` stops the stage; everything
     /// else that does not join is a result, not an error. Which key convention linked is reported as a note.
+    /// `chunkSize` is how many resources one job of the parallel key reading takes: any size gives the same result.
     public static func run(
-        _ pulled: PulledStudy, mapping: CompiledMapping, diagnostics: DiagnosticsCollector
+        _ pulled: PulledStudy, mapping: CompiledMapping, diagnostics: DiagnosticsCollector, chunkSize: Int = 256
     ) throws(BridgeFailure) -> LinkedStudy {
         var study = LinkedStudy(pulled: pulled, mapping: mapping, links: [])
-        let accessionSuffix: Regex<AnyRegexOutput>
-        do { accessionSuffix = try Regex("(?:\(mapping.accessionPattern))$") } catch {
-            throw BridgeFailure(stage: .link, message: "accessionPattern \(mapping.accessionPattern): \(error)")
-        }
+        _ = try accessionSuffixMatcher(mapping.accessionPattern)  // a bad pattern stops the stage before any link
         for link in mapping.links {
             var joiner = Joiner(
-                link: link, study: study, accessionSuffix: accessionSuffix, diagnostics: diagnostics)
+                link: link, study: study, accessionPattern: mapping.accessionPattern, diagnostics: diagnostics)
+            joiner.chunkSize = max(1, chunkSize)
             let result = try joiner.run()
             reportConventions(result, accession: pulled.accession, diagnostics: diagnostics)
             study.links.append(result)
         }
         return study
+    }
+
+    /// The accession pattern at the end of a text (an id that ends in an accession). A Regex is not Sendable:
+    /// each worker of the link makes its own.
+    static func accessionSuffixMatcher(_ pattern: String) throws(BridgeFailure) -> Regex<AnyRegexOutput> {
+        do { return try Regex("(?:\(pattern))$") } catch {
+            throw BridgeFailure(stage: .link, message: "accessionPattern \(pattern): \(error)")
+        }
     }
 
     static func reportConventions(_ result: LinkResult, accession: String, diagnostics: DiagnosticsCollector) {
@@ -43,19 +50,20 @@ public enum LinkStage {
     }
 
     /// One link's join.
-    struct Joiner {
+    struct Joiner: Sendable {
         let link: CompiledLink
         let study: LinkedStudy
-        let accessionSuffix: Regex<AnyRegexOutput>
-        let diagnostics: DiagnosticsCollector
+        let accessionPattern: String
+        var chunkSize = 256
+        var diagnostics: DiagnosticsCollector
         var result: LinkResult
         /// Where each key shared by several records is in `result.duplicates`.
         var sharedDataDuplicates: [[String]: Int] = [:]
 
-        init(link: CompiledLink, study: LinkedStudy, accessionSuffix: Regex<AnyRegexOutput>, diagnostics: DiagnosticsCollector) {
+        init(link: CompiledLink, study: LinkedStudy, accessionPattern: String, diagnostics: DiagnosticsCollector) {
             self.link = link
             self.study = study
-            self.accessionSuffix = accessionSuffix
+            self.accessionPattern = accessionPattern
             self.diagnostics = diagnostics
             result = LinkResult(link: link)
         }
@@ -64,13 +72,13 @@ public enum LinkStage {
 
         /// What a key part needs for every record and resource, taken out of the declarations once: reading a
         /// declaration copies it, and the loops below run once per record and resource.
-        struct PreparedPart {
+        struct PreparedPart: Sendable {
             var sharedDataPath: String
             var normalise: [MappingTransform]
             var alternatives: [PreparedAlternative]
         }
 
-        struct PreparedAlternative {
+        struct PreparedAlternative: Sendable {
             var kind: KeyPartDeclaration.Alternative
             var expression: FHIRPathExpression?
             /// For a `reference` alternative: the earlier link whose keys it reads (nil when there is none).
@@ -132,24 +140,26 @@ public enum LinkStage {
             var resourceKeyOrder: [[String]] = []
             var conventionByResource: [FHIRResourceKey: [Int]] = [:]
             let type = declaration.resourceType.value
-            for (resourceKey, resource) in study.pulled.fhir.resources(ofType: type) {
-                guard matchesWhere(resource, key: resourceKey) else { continue }
-                // Every part is read even after one fails, so a resource that does not link is reported with the
-                // whole key it appears to have.
-                var key: [String] = []
-                var used: [Int] = []
-                var shown: [String] = []
-                var linkable = true
-                for partIndex in parts.indices {
-                    let found = keyValue(of: resource, resourceKey: resourceKey, part: parts[partIndex], known: partValues[partIndex])
-                    if let value = found.value { shown.append(value) }
-                    guard let alternative = found.alternative, let value = found.value else {
-                        linkable = false
-                        continue
-                    }
-                    key.append(value)
-                    used.append(alternative)
+            // Keys are read from each resource on its own (FHIRPath), so that work is spread over every core in
+            // chunks, each with its own diagnostics; the joining below takes the results, and the diagnostics, in
+            // resource order, as a plain loop would.
+            let resources = study.pulled.fhir.resources(ofType: type)
+            let worker = self
+            let knownValues = partValues
+            let chunkSize = self.chunkSize
+            let chunks = try ParallelMap.map(count: (resources.count + chunkSize - 1) / chunkSize) { chunk throws(BridgeFailure) -> ([Keying], [Diagnostic]) in
+                var joiner = worker
+                joiner.diagnostics = DiagnosticsCollector()
+                let suffix = try LinkStage.accessionSuffixMatcher(joiner.accessionPattern)
+                let keyings = resources[(chunk * chunkSize)..<min(resources.count, (chunk + 1) * chunkSize)].compactMap {
+                    joiner.keying(of: $0.resource, resourceKey: $0.key, parts: parts, known: knownValues, accessionSuffix: suffix)
                 }
+                return (keyings, joiner.diagnostics.diagnostics)
+            }
+            for (keyings, problems) in chunks {
+                for problem in problems { diagnostics.emit(problem) }
+                for keying in keyings {
+                let (resourceKey, key, used, shown, linkable) = (keying.resourceKey, keying.key, keying.used, keying.shown, keying.linkable)
                 guard linkable, recordsByKey[key] != nil || keyIsDuplicateOnSharedData(key) else {
                     result.unlinkedFHIR.append(UnlinkedResource(resource: resourceKey, key: shown.isEmpty ? nil : shown))
                     result.shownKeyByResource[resourceKey] = shown.first
@@ -158,6 +168,7 @@ public enum LinkStage {
                 if resourcesByKey[key] == nil { resourceKeyOrder.append(key) }
                 resourcesByKey[key, default: []].append(resourceKey)
                 conventionByResource[resourceKey] = used
+                }
             }
 
             var claimed = Set<Int>()
@@ -200,6 +211,39 @@ public enum LinkStage {
 
         func keyIsDuplicateOnSharedData(_ key: [String]) -> Bool { sharedDataDuplicates[key] != nil }
 
+        /// What one resource's key parts give, before joining.
+        struct Keying: Sendable {
+            var resourceKey: FHIRResourceKey
+            /// The parts that found a Shared Data value, and which alternative found each.
+            var key: [String]
+            var used: [Int]
+            /// The value each part appeared to have, for reports.
+            var shown: [String]
+            var linkable: Bool
+        }
+
+        /// Nil for a resource the link's `where` leaves out. Every part is read even after one fails, so a resource
+        /// that does not link is reported with the whole key it appears to have.
+        func keying(
+            of resource: FHIRElement, resourceKey: FHIRResourceKey, parts: [PreparedPart], known: [Set<String>],
+            accessionSuffix: Regex<AnyRegexOutput>
+        ) -> Keying? {
+            guard matchesWhere(resource, key: resourceKey) else { return nil }
+            var keying = Keying(resourceKey: resourceKey, key: [], used: [], shown: [], linkable: true)
+            for partIndex in parts.indices {
+                let found = keyValue(
+                    of: resource, resourceKey: resourceKey, part: parts[partIndex], known: known[partIndex], accessionSuffix: accessionSuffix)
+                if let value = found.value { keying.shown.append(value) }
+                guard let alternative = found.alternative, let value = found.value else {
+                    keying.linkable = false
+                    continue
+                }
+                keying.key.append(value)
+                keying.used.append(alternative)
+            }
+            return keying
+        }
+
         mutating func handleDuplicate(side: LinkDuplicate.Side, key: [String], resources: [FHIRResourceKey], records: [Int]) throws(BridgeFailure) {
             let what = side == .fhir ? "\(resources.count) \(declaration.resourceType.value) resources" : "\(records.count) records"
             if declaration.duplicates.value == .error {
@@ -224,7 +268,8 @@ public enum LinkStage {
         /// candidate a steward would recognise as the resource's key (one shaped like an accession, else the first),
         /// for reports to show.
         func keyValue(
-            of resource: FHIRElement, resourceKey: FHIRResourceKey, part: PreparedPart, known: Set<String>
+            of resource: FHIRElement, resourceKey: FHIRResourceKey, part: PreparedPart, known: Set<String>,
+            accessionSuffix: Regex<AnyRegexOutput>
         ) -> (value: String?, alternative: Int?) {
             var seen: [String] = []
             for index in part.alternatives.indices {
