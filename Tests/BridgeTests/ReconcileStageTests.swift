@@ -29,6 +29,28 @@ import TestSupport
         #expect(summary.findings == findings.count)
     }
 
+    /// Pairs are compared on every core in chunks: one pair per chunk (many jobs, several windows) hands the sink
+    /// the plain loop's findings in the same order, and counts the same summary.
+    @Test func anyChunkSizeGivesTheSameFindingsInOrder() throws {
+        let (linked, _) = try LinkStageTests.linked()
+        func run(chunkSize: Int, includeMatched: Bool) -> ([String], [String]) {
+            var stage = ReconcileStage(includeMatched: includeMatched)
+            stage.chunkSize = chunkSize
+            var summary = ReconcileSummary()
+            var findings: [String] = []
+            stage.run(linked, summary: &summary) { findings.append("\($0)") }
+            let rows = summary.sortedKeys.map { "\($0): \(summary.rows[$0]!.counts.sorted { $0.key.rawValue < $1.key.rawValue })" }
+            return (findings, rows + ["\(summary.findings)", "\(summary.problemsBySeverity.sorted { $0.key.rawValue < $1.key.rawValue })"])
+        }
+        for includeMatched in [true, false] {
+            let plain = run(chunkSize: 1_000_000, includeMatched: includeMatched)
+            let chunked = run(chunkSize: 1, includeMatched: includeMatched)
+            #expect(chunked.0 == plain.0)
+            #expect(chunked.1 == plain.1)
+            #expect(plain.0.count > 20)
+        }
+    }
+
     @Test func matchedFieldsAreCountedButNotListedByDefault() throws {
         let (all, full) = try Self.findings(includeMatched: true)
         let (listed, summary) = try Self.findings(includeMatched: false)

@@ -5,6 +5,8 @@ import FHIRModel
 /// Matched fields are counted always and handed to the sink only when `includeMatched`.
 public struct ReconcileStage: Sendable {
     public var includeMatched: Bool
+    /// Pairs per job of the parallel comparison: any size gives the same findings in the same order.
+    public var chunkSize = 256
 
     public init(includeMatched: Bool) {
         self.includeMatched = includeMatched
@@ -56,15 +58,32 @@ public struct ReconcileStage: Sendable {
             // sink.
             let fields = result.link.fields.map(PreparedField.init)
             var tallies = Array(repeating: [Int](repeating: 0, count: Finding.Status.allCases.count), count: fields.count)
-            for pair in result.pairs {
-                guard let resource = study.pulled.fhir[pair.resource] else { continue }
-                let record = pair.records.first.map { records[$0] } ?? .null
-                for index in fields.indices {
-                    let outcome = compare(fields[index], resource: resource, record: record, codeMaps: codeMaps)
-                    tallies[index][outcome.status.tallyIndex] += 1
-                    if outcome.status != .matched || includeMatched {
-                        try sink(finding(outcome, field: fields[index], pair: pair, link: result, study: accession))
+            // Pairs are compared on every core in chunks, a window of chunks at a time, so that what waits for the
+            // sink stays bounded; each job keeps only the statuses of matches it does not hand on. The sink gets
+            // the findings in pair and field order, as from a plain loop.
+            let pairs = result.pairs
+            let chunkSize = max(1, self.chunkSize)
+            let chunkCount = (pairs.count + chunkSize - 1) / chunkSize
+            let window = 64
+            let includeMatched = self.includeMatched
+            for windowStart in stride(from: 0, to: chunkCount, by: window) {
+                let compared = ParallelMap.map(count: min(window, chunkCount - windowStart)) { offset -> [(field: Int, status: Finding.Status, finding: Finding?)] in
+                    let chunk = windowStart + offset
+                    var results: [(field: Int, status: Finding.Status, finding: Finding?)] = []
+                    for pair in pairs[(chunk * chunkSize)..<min(pairs.count, (chunk + 1) * chunkSize)] {
+                        guard let resource = study.pulled.fhir[pair.resource] else { continue }
+                        let record = pair.records.first.map { records[$0] } ?? .null
+                        for index in fields.indices {
+                            let outcome = compare(fields[index], resource: resource, record: record, codeMaps: codeMaps)
+                            let handedOn = outcome.status != .matched || includeMatched
+                            results.append((index, outcome.status, handedOn ? finding(outcome, field: fields[index], pair: pair, link: result, study: accession) : nil))
+                        }
                     }
+                    return results
+                }
+                for (index, status, finding) in compared.joined() {
+                    tallies[index][status.tallyIndex] += 1
+                    if let finding { try sink(finding) }
                 }
             }
             for index in fields.indices {
