@@ -28,6 +28,26 @@ public struct ExportStage: Sendable {
         }
     }
 
+    /// Resources as NDJSON lines, in order. Serialising is most of the work and each resource is independent, so
+    /// chunks are written to bytes on every core, a bounded window at a time, and appended in order.
+    static func writeLines(_ resources: [FHIRElement], to file: AtomicFileWriter, chunkSize: Int = 512) throws {
+        let chunkCount = (resources.count + chunkSize - 1) / chunkSize
+        let window = 32
+        for windowStart in stride(from: 0, to: chunkCount, by: window) {
+            let chunks = ParallelMap.map(count: min(window, chunkCount - windowStart)) { offset -> [UInt8] in
+                let chunk = windowStart + offset
+                let writer = FHIRJSONWriter()
+                var bytes: [UInt8] = []
+                for resource in resources[(chunk * chunkSize)..<min(resources.count, (chunk + 1) * chunkSize)] {
+                    writer.write(resource, into: &bytes)
+                    bytes.append(0x0A)
+                }
+                return bytes
+            }
+            for bytes in chunks { try file.write(bytes) }
+        }
+    }
+
     /// The files written, in order.
     @discardableResult
     public func write(_ studies: [StudyBundle]) throws -> [String] {
@@ -60,15 +80,9 @@ public struct ExportStage: Sendable {
             for resource in StudyBundle.distinctResources(studies) {
                 byType[resource.resourceType ?? "Resource", default: []].append(resource)
             }
-            let writer = FHIRJSONWriter()
             for type in byType.keys.sorted() {
                 let file = try AtomicFileWriter(path: "\(output)/\(type).ndjson")
-                for resource in byType[type]! {
-                    try file.append { buffer in
-                        writer.write(resource, into: &buffer)
-                        buffer.append(0x0A)
-                    }
-                }
+                try Self.writeLines(byType[type]!, to: file)
                 writers.append(file)
             }
         case .csv, .tsv, .sqlite, .postgres:
