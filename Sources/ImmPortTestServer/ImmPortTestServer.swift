@@ -67,6 +67,11 @@ public final class ImmPortTestServer: Sendable {
     public let state: ServerState
     private let channel: Mutex<(any Channel)?> = Mutex(nil)
     private let boundPort = Mutex(0)
+    /// The server's own event loops, not NIO's shared singleton. Answers are computed on the loop that received the
+    /// request (searches, transactions, gzip), and async-http-client's clients, the tool's included, run on the
+    /// singleton: sharing it let a busy server (far slower under a sanitizer, on a loaded machine) hold up the
+    /// connects and reads of every client in the test process, until their timeouts fired.
+    private let loops: Mutex<MultiThreadedEventLoopGroup?> = Mutex(nil)
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -77,7 +82,8 @@ public final class ImmPortTestServer: Sendable {
     @discardableResult
     public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> Int {
         let router = Router(configuration: configuration, state: state)
-        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -86,10 +92,17 @@ public final class ImmPortTestServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(TestHTTPHandler(router: router))
                 }
             }
-        let bound = try await bootstrap.bind(host: host, port: port).get()
+        let bound: any Channel
+        do {
+            bound = try await bootstrap.bind(host: host, port: port).get()
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
         let actual = bound.localAddress?.port ?? port
         router.port.withLock { $0 = actual }
         channel.withLock { $0 = bound }
+        loops.withLock { $0 = group }
         boundPort.withLock { $0 = actual }
         return actual
     }
@@ -99,7 +112,18 @@ public final class ImmPortTestServer: Sendable {
             defer { current = nil }
             return current
         }
-        try await bound?.close()
+        let group = loops.withLock { current -> MultiThreadedEventLoopGroup? in
+            defer { current = nil }
+            return current
+        }
+        // Closing the loops closes every connection still open and drops answers still waiting (`.slow`).
+        do {
+            try await bound?.close()
+        } catch {
+            try? await group?.shutdownGracefully()
+            throw error
+        }
+        try await group?.shutdownGracefully()
     }
 
     public var port: Int { boundPort.withLock { $0 } }
