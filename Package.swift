@@ -123,7 +123,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ImmPortAPITests",
-            dependencies: ["FHIRModel", "ImmPortAPI", "ImmPortTestServer", "TestSupport"],
+            dependencies: [
+                "FHIRModel", "ImmPortAPI", "ImmPortTestServer", "TestSupport",
+                // To keep NIO's shared event loops busy (TestServerEventLoopTests).
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             // Inputs the fuzzers found (fuzz/), read by FuzzRegressionTests from the source tree.
             exclude: ["Regressions"]
         ),
