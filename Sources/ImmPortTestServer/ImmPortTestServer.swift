@@ -1,8 +1,8 @@
 import FHIRModel
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import Synchronization
 
 /// A loopback HTTP server that serves Fixtures/ the way ImmPort's HAPI FHIR R5 server (`/fhir`) and its Shared Data
 /// API (`/data/query`) answer, with switchable faults; `POST /fhir` takes transaction and batch Bundles as HAPI
@@ -65,13 +65,13 @@ public final class ImmPortTestServer: Sendable {
 
     public let configuration: Configuration
     public let state: ServerState
-    private let channel: Mutex<(any Channel)?> = Mutex(nil)
-    private let boundPort = Mutex(0)
+    private let channel: NIOLockedValueBox<(any Channel)?> = NIOLockedValueBox(nil)
+    private let boundPort = NIOLockedValueBox(0)
     /// The server's own event loops, not NIO's shared singleton. Answers are computed on the loop that received the
     /// request (searches, transactions, gzip), and async-http-client's clients, the tool's included, run on the
     /// singleton: sharing it let a busy server (far slower under a sanitizer, on a loaded machine) hold up the
     /// connects and reads of every client in the test process, until their timeouts fired.
-    private let loops: Mutex<MultiThreadedEventLoopGroup?> = Mutex(nil)
+    private let loops: NIOLockedValueBox<MultiThreadedEventLoopGroup?> = NIOLockedValueBox(nil)
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -100,19 +100,19 @@ public final class ImmPortTestServer: Sendable {
             throw error
         }
         let actual = bound.localAddress?.port ?? port
-        router.port.withLock { $0 = actual }
-        channel.withLock { $0 = bound }
-        loops.withLock { $0 = group }
-        boundPort.withLock { $0 = actual }
+        router.port.withLockedValue { $0 = actual }
+        channel.withLockedValue { $0 = bound }
+        loops.withLockedValue { $0 = group }
+        boundPort.withLockedValue { $0 = actual }
         return actual
     }
 
     public func stop() async throws {
-        let bound = channel.withLock { current -> (any Channel)? in
+        let bound = channel.withLockedValue { current -> (any Channel)? in
             defer { current = nil }
             return current
         }
-        let group = loops.withLock { current -> MultiThreadedEventLoopGroup? in
+        let group = loops.withLockedValue { current -> MultiThreadedEventLoopGroup? in
             defer { current = nil }
             return current
         }
@@ -126,7 +126,7 @@ public final class ImmPortTestServer: Sendable {
         try await group?.shutdownGracefully()
     }
 
-    public var port: Int { boundPort.withLock { $0 } }
+    public var port: Int { boundPort.withLockedValue { $0 } }
     public var baseURL: String { "http://127.0.0.1:\(port)" }
     public var fhirBase: String { baseURL + "/fhir" }
     public var sharedDataBase: String { baseURL + "/data/query" }
@@ -149,7 +149,7 @@ public final class ImmPortTestServer: Sendable {
 final class Router: Sendable {
     let configuration: ImmPortTestServer.Configuration
     let state: ServerState
-    let port = Mutex(0)
+    let port = NIOLockedValueBox(0)
     let fhir: FHIRRoutes
     let sharedData: SharedDataRoutes?
     let drs: DRSRoutes
@@ -181,13 +181,13 @@ final class Router: Sendable {
         } else if request.method != .GET, !(isFHIR && request.method == .POST) {
             response = .text(.methodNotAllowed, "only GET is served, and POST of a transaction or batch to /fhir")
         } else if isFHIR {
-            let base = "http://127.0.0.1:\(port.withLock { $0 })\(fhirPrefix)"
+            let base = "http://127.0.0.1:\(port.withLockedValue { $0 })\(fhirPrefix)"
             response = fhir.respond(to: request, path: String(request.path.dropFirst(fhirPrefix.count)), baseURL: base, state: state, fault: fault)
         } else if let sharedData, request.path.hasPrefix(sharedPrefix + "/") {
-            let base = "http://127.0.0.1:\(port.withLock { $0 })"
+            let base = "http://127.0.0.1:\(port.withLockedValue { $0 })"
             response = sharedData.respond(to: request, path: String(request.path.dropFirst(sharedPrefix.count)), baseURL: base)
         } else if request.path.hasPrefix(DRSRoutes.objectsPrefix) {
-            response = drs.objects(request, baseURL: "http://127.0.0.1:\(port.withLock { $0 })")
+            response = drs.objects(request, baseURL: "http://127.0.0.1:\(port.withLockedValue { $0 })")
         } else if request.path.hasPrefix(DRSRoutes.bucketPrefix) {
             response = drs.bucket(request)
         } else if let geneLists, request.path.hasPrefix(GeneListRoutes.prefix) {

@@ -31,7 +31,7 @@ import Testing
         let transport = HTTPTransport(
             configuration: HTTPTransportConfiguration(
                 connectTimeoutSeconds: TestTimeScale.seconds(0.5),
-                retry: RetryPolicy(maxAttempts: 3, baseDelaySeconds: 0.01, maxDelaySeconds: 0.02)))
+                retry: RetryPolicy(maxAttempts: 3, maxTotalSeconds: TestTimeScale.seconds(120), baseDelaySeconds: 0.01, maxDelaySeconds: 0.02)))
         let url = "http://127.0.0.1:\(port)/fhir/Patient?_count=1"
         var text = ""
         do {
