@@ -90,6 +90,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                // NIOLockedValueBox: a lock ThreadSanitizer sees, for the state the server's threads and the tests share.
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         // Deterministic synthetic FHIR data for benchmarks and tests.
@@ -123,7 +125,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ImmPortAPITests",
-            dependencies: ["FHIRModel", "ImmPortAPI", "ImmPortTestServer", "TestSupport"],
+            dependencies: [
+                "FHIRModel", "ImmPortAPI", "ImmPortTestServer", "TestSupport",
+                // To keep NIO's shared event loops busy (TestServerEventLoopTests).
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             // Inputs the fuzzers found (fuzz/), read by FuzzRegressionTests from the source tree.
             exclude: ["Regressions"]
         ),

@@ -1,8 +1,8 @@
 import FHIRModel
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
-import Synchronization
 
 /// A loopback HTTP server that serves Fixtures/ the way ImmPort's HAPI FHIR R5 server (`/fhir`) and its Shared Data
 /// API (`/data/query`) answer, with switchable faults; `POST /fhir` takes transaction and batch Bundles as HAPI
@@ -65,8 +65,13 @@ public final class ImmPortTestServer: Sendable {
 
     public let configuration: Configuration
     public let state: ServerState
-    private let channel: Mutex<(any Channel)?> = Mutex(nil)
-    private let boundPort = Mutex(0)
+    private let channel: NIOLockedValueBox<(any Channel)?> = NIOLockedValueBox(nil)
+    private let boundPort = NIOLockedValueBox(0)
+    /// The server's own event loops, not NIO's shared singleton. Answers are computed on the loop that received the
+    /// request (searches, transactions, gzip), and async-http-client's clients, the tool's included, run on the
+    /// singleton: sharing it let a busy server (far slower under a sanitizer, on a loaded machine) hold up the
+    /// connects and reads of every client in the test process, until their timeouts fired.
+    private let loops: NIOLockedValueBox<MultiThreadedEventLoopGroup?> = NIOLockedValueBox(nil)
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -77,7 +82,8 @@ public final class ImmPortTestServer: Sendable {
     @discardableResult
     public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> Int {
         let router = Router(configuration: configuration, state: state)
-        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -86,23 +92,41 @@ public final class ImmPortTestServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(TestHTTPHandler(router: router))
                 }
             }
-        let bound = try await bootstrap.bind(host: host, port: port).get()
+        let bound: any Channel
+        do {
+            bound = try await bootstrap.bind(host: host, port: port).get()
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
         let actual = bound.localAddress?.port ?? port
-        router.port.withLock { $0 = actual }
-        channel.withLock { $0 = bound }
-        boundPort.withLock { $0 = actual }
+        router.port.withLockedValue { $0 = actual }
+        channel.withLockedValue { $0 = bound }
+        loops.withLockedValue { $0 = group }
+        boundPort.withLockedValue { $0 = actual }
         return actual
     }
 
     public func stop() async throws {
-        let bound = channel.withLock { current -> (any Channel)? in
+        let bound = channel.withLockedValue { current -> (any Channel)? in
             defer { current = nil }
             return current
         }
-        try await bound?.close()
+        let group = loops.withLockedValue { current -> MultiThreadedEventLoopGroup? in
+            defer { current = nil }
+            return current
+        }
+        // Closing the loops closes every connection still open and drops answers still waiting (`.slow`).
+        do {
+            try await bound?.close()
+        } catch {
+            try? await group?.shutdownGracefully()
+            throw error
+        }
+        try await group?.shutdownGracefully()
     }
 
-    public var port: Int { boundPort.withLock { $0 } }
+    public var port: Int { boundPort.withLockedValue { $0 } }
     public var baseURL: String { "http://127.0.0.1:\(port)" }
     public var fhirBase: String { baseURL + "/fhir" }
     public var sharedDataBase: String { baseURL + "/data/query" }
@@ -125,7 +149,7 @@ public final class ImmPortTestServer: Sendable {
 final class Router: Sendable {
     let configuration: ImmPortTestServer.Configuration
     let state: ServerState
-    let port = Mutex(0)
+    let port = NIOLockedValueBox(0)
     let fhir: FHIRRoutes
     let sharedData: SharedDataRoutes?
     let drs: DRSRoutes
@@ -157,13 +181,13 @@ final class Router: Sendable {
         } else if request.method != .GET, !(isFHIR && request.method == .POST) {
             response = .text(.methodNotAllowed, "only GET is served, and POST of a transaction or batch to /fhir")
         } else if isFHIR {
-            let base = "http://127.0.0.1:\(port.withLock { $0 })\(fhirPrefix)"
+            let base = "http://127.0.0.1:\(port.withLockedValue { $0 })\(fhirPrefix)"
             response = fhir.respond(to: request, path: String(request.path.dropFirst(fhirPrefix.count)), baseURL: base, state: state, fault: fault)
         } else if let sharedData, request.path.hasPrefix(sharedPrefix + "/") {
-            let base = "http://127.0.0.1:\(port.withLock { $0 })"
+            let base = "http://127.0.0.1:\(port.withLockedValue { $0 })"
             response = sharedData.respond(to: request, path: String(request.path.dropFirst(sharedPrefix.count)), baseURL: base)
         } else if request.path.hasPrefix(DRSRoutes.objectsPrefix) {
-            response = drs.objects(request, baseURL: "http://127.0.0.1:\(port.withLock { $0 })")
+            response = drs.objects(request, baseURL: "http://127.0.0.1:\(port.withLockedValue { $0 })")
         } else if request.path.hasPrefix(DRSRoutes.bucketPrefix) {
             response = drs.bucket(request)
         } else if let geneLists, request.path.hasPrefix(GeneListRoutes.prefix) {

@@ -1,5 +1,5 @@
+import NIOConcurrencyHelpers
 import NIOHTTP1
-import Synchronization
 
 /// What the server remembers between requests: the FHIR resources (which transactions change), stored searches,
 /// armed faults, the requests it saw.
@@ -19,7 +19,7 @@ public final class ServerState: Sendable {
         public func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
     }
 
-    private struct Storage {
+    private struct Storage: Sendable {
         var fhir: FHIRFixtureStore
         var searches: [String: Search] = [:]
         var nextSearch = 1
@@ -30,23 +30,26 @@ public final class ServerState: Sendable {
         var maxInFlight = 0
     }
 
-    private let storage: Mutex<Storage>
+    /// A pthread lock (NIOLockedValueBox), not `Synchronization.Mutex`: the server's event loop threads and the tests
+    /// share this state, and ThreadSanitizer sees this lock but not Mutex's futex (docs/fuzzing.md), so its runs
+    /// check every access here instead of reporting them all as races.
+    private let storage: NIOLockedValueBox<Storage>
 
     init(fhir: FHIRFixtureStore) {
-        storage = Mutex(Storage(fhir: fhir))
+        storage = NIOLockedValueBox(Storage(fhir: fhir))
     }
 
     /// The FHIR resources as they are now (a copy: later writes do not change it).
-    public var fhirStore: FHIRFixtureStore { storage.withLock { $0.fhir } }
+    public var fhirStore: FHIRFixtureStore { storage.withLockedValue { $0.fhir } }
 
     /// Runs `body` on the FHIR resources under the state's lock: no request sees a transaction half applied, and
     /// transactions run one after another.
     func updateFHIRStore<R>(_ body: (inout FHIRFixtureStore) -> R) -> R {
-        storage.withLock { body(&$0.fhir) }
+        storage.withLockedValue { body(&$0.fhir) }
     }
 
     func storeSearch(_ search: Search) -> String {
-        storage.withLock { state in
+        storage.withLockedValue { state in
             // HAPI's ids are UUIDs; a counter in UUID shape keeps runs reproducible.
             let id = "00000000-0000-4000-8000-\(String(state.nextSearch, radix: 16).leftPadded(to: 12))"
             state.nextSearch += 1
@@ -55,16 +58,16 @@ public final class ServerState: Sendable {
         }
     }
 
-    func search(_ id: String) -> Search? { storage.withLock { $0.searches[id] } }
-    func forgetSearch(_ id: String) { _ = storage.withLock { $0.searches.removeValue(forKey: id) } }
+    func search(_ id: String) -> Search? { storage.withLockedValue { $0.searches[id] } }
+    func forgetSearch(_ id: String) { _ = storage.withLockedValue { $0.searches.removeValue(forKey: id) } }
 
-    func inject(_ rule: FaultRule) { storage.withLock { $0.faults.append(rule) } }
-    func clearFaults() { storage.withLock { $0.faults.removeAll() } }
-    public var pendingFaults: Int { storage.withLock { $0.faults.reduce(0) { $0 + $1.remaining } } }
+    func inject(_ rule: FaultRule) { storage.withLockedValue { $0.faults.append(rule) } }
+    func clearFaults() { storage.withLockedValue { $0.faults.removeAll() } }
+    public var pendingFaults: Int { storage.withLockedValue { $0.faults.reduce(0) { $0 + $1.remaining } } }
 
     /// The first armed fault that hits this request, consumed by one.
     func takeFault(uri: String, searchPage: Int?) -> TestFault? {
-        storage.withLock { state in
+        storage.withLockedValue { state in
             for index in state.faults.indices where state.faults[index].remaining > 0 {
                 let rule = state.faults[index]
                 let hits: Bool
@@ -85,27 +88,27 @@ public final class ServerState: Sendable {
     func record(_ head: HTTPRequestHead) {
         let request = RecordedRequest(
             method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) })
-        storage.withLock { $0.requests.append(request) }
+        storage.withLockedValue { $0.requests.append(request) }
     }
 
     func beginResponse() {
-        storage.withLock { state in
+        storage.withLockedValue { state in
             state.inFlight += 1
             state.maxInFlight = max(state.maxInFlight, state.inFlight)
         }
     }
 
-    func endResponse() { storage.withLock { $0.inFlight -= 1 } }
+    func endResponse() { storage.withLockedValue { $0.inFlight -= 1 } }
 
     /// The most requests that were being answered at the same moment.
-    public var maxConcurrentRequests: Int { storage.withLock { $0.maxInFlight } }
+    public var maxConcurrentRequests: Int { storage.withLockedValue { $0.maxInFlight } }
 
-    public var requests: [RecordedRequest] { storage.withLock { $0.requests } }
-    public func clearRequests() { storage.withLock { $0.requests.removeAll() } }
+    public var requests: [RecordedRequest] { storage.withLockedValue { $0.requests } }
+    public func clearRequests() { storage.withLockedValue { $0.requests.removeAll() } }
 
     public var gzip: Bool {
-        get { storage.withLock { $0.gzip } }
-        set { storage.withLock { $0.gzip = newValue } }
+        get { storage.withLockedValue { $0.gzip } }
+        set { storage.withLockedValue { $0.gzip = newValue } }
     }
 }
 

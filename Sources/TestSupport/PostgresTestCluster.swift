@@ -75,7 +75,7 @@ public final class PostgresTestCluster: @unchecked Sendable {
             try run(
                 "pg_ctl",
                 [
-                    "-D", "\(directory)/data", "-l", "\(directory)/server.log", "-w", "-t", "60", "-o",
+                    "-D", "\(directory)/data", "-l", "\(directory)/server.log", "-w", "-t", String(Int(TestTimeScale.seconds(60))), "-o",
                     "-p \(port) -c listen_addresses=127.0.0.1 -c unix_socket_directories=\(directory) -c fsync=off",
                     "start",
                 ])

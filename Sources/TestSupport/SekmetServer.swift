@@ -66,7 +66,7 @@ public final class SekmetServer: @unchecked Sendable {
         guard spawned == 0 else { throw Failure.notReady("posix_spawn failed: \(spawned)") }
         let server = SekmetServer(base: base, pid: pid, directory: directory)
         // Ready when its port takes a connection (Foundation's blocking URL loading is no use in a test here).
-        for _ in 0..<150 {
+        for _ in 0..<Int(TestTimeScale.seconds(150)) {
             if LoopbackPort.accepts(port) { return server }
             try await Task.sleep(nanoseconds: 200_000_000)
         }

@@ -3,14 +3,17 @@ import FHIRModel
 import ImmPortAPI
 import ImmPortTestServer
 import Logging
+import TestSupport
 import Testing
 
 /// A test server on 127.0.0.1 and a FHIR client pointed at it (fast retries), for running pulls.
 final class PullHarness: Sendable {
     static let secretKey = "BridgePullTestKey-1a2b3c4d5e6f-DO-NOT-LEAK"
-    static let patientReadTimeout = 10.0
-    static let impatientReadTimeout = 2.5
-    static let slowFaultSeconds = 8.0
+    /// Client limits as ImmPortAPITests' Harness has them, scaled by `TestTimeScale` (the `.slow` fault together with
+    /// the impatient timeout it must outlast).
+    static let patientReadTimeout = TestTimeScale.seconds(10)
+    static let impatientReadTimeout = TestTimeScale.seconds(2.5)
+    static let slowFaultSeconds = TestTimeScale.seconds(8)
 
     let server: ImmPortTestServer
     let transport: HTTPTransport
@@ -29,8 +32,8 @@ final class PullHarness: Sendable {
         let key = APIKey(value: secretKey, source: "test")
         let transport = HTTPTransport(
             configuration: HTTPTransportConfiguration(
-                connectTimeoutSeconds: 2, readTimeoutSeconds: readTimeout, requestTimeoutSeconds: 10,
-                retry: RetryPolicy(maxAttempts: 4, maxTotalSeconds: 120, baseDelaySeconds: 0.01, maxDelaySeconds: 0.05)),
+                connectTimeoutSeconds: TestTimeScale.seconds(2), readTimeoutSeconds: readTimeout, requestTimeoutSeconds: TestTimeScale.seconds(10),
+                retry: RetryPolicy(maxAttempts: 4, maxTotalSeconds: TestTimeScale.seconds(120), baseDelaySeconds: 0.01, maxDelaySeconds: 0.05)),
             redactor: key.redactor, logger: Logger(label: "pull-test", factory: { _ in SwiftLogNoOpLogHandler() }))
         do {
             let h = PullHarness(server: server, transport: transport, fhir: FHIRClient(base: try ServiceBase(server.fhirBase, apiKey: key), transport: transport))

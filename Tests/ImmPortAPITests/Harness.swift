@@ -4,6 +4,7 @@ import ImmPortAPI
 import ImmPortTestServer
 import Logging
 import Synchronization
+import TestSupport
 import Testing
 
 /// Everything every log handler of a test saw, so a test can search it for the key.
@@ -33,11 +34,16 @@ struct CapturingLogHandler: LogHandler {
 final class Harness: Sendable {
     static let secretKey = "ImmPortTestKey-9f8e7d6c5b4a-DO-NOT-LEAK"
     /// Read timeout of tests that expect no timeout: generous, because tests share a loaded machine.
-    static let patientReadTimeout = 10.0
+    static let patientReadTimeout = TestTimeScale.seconds(10)
     /// Read timeout of tests that arm a `.slow` fault, which answers after `slowFaultSeconds`: every request of such a
-    /// test has it, so it leaves room for a machine loaded by the tests running beside it.
-    static let impatientReadTimeout = 2.5
-    static let slowFaultSeconds = 8.0
+    /// test has it, so it leaves room for a machine loaded by the tests running beside it. Both are scaled together,
+    /// so the slow answer still outlasts the timeout that is to give up on it.
+    static let impatientReadTimeout = TestTimeScale.seconds(2.5)
+    static let slowFaultSeconds = TestTimeScale.seconds(8)
+    static let connectTimeout = TestTimeScale.seconds(2)
+    static let requestTimeout = TestTimeScale.seconds(10)
+    /// Fast retries (the tests count them, not wait for them); the budget is slack, scaled.
+    static let fastRetry = RetryPolicy(maxAttempts: 4, maxTotalSeconds: TestTimeScale.seconds(120), baseDelaySeconds: 0.01, maxDelaySeconds: 0.05)
 
     let server: ImmPortTestServer
     let transport: HTTPTransport
@@ -48,7 +54,7 @@ final class Harness: Sendable {
 
     private static func start(
         configure: (inout ImmPortTestServer.Configuration) -> Void = { _ in },
-        retry: RetryPolicy = RetryPolicy(maxAttempts: 4, maxTotalSeconds: 120, baseDelaySeconds: 0.01, maxDelaySeconds: 0.05),
+        retry: RetryPolicy = Harness.fastRetry,
         readTimeout: Double = Harness.patientReadTimeout, key: APIKey? = APIKey(value: Harness.secretKey, source: "test")
     ) async throws -> Harness {
         var configuration = try ImmPortTestServer.Configuration.fixtures()
@@ -66,7 +72,7 @@ final class Harness: Sendable {
     /// Starts a harness, runs `body` with it and stops it whether or not `body` throws (every test's way in).
     static func with(
         configure: (inout ImmPortTestServer.Configuration) -> Void = { _ in },
-        retry: RetryPolicy = RetryPolicy(maxAttempts: 4, maxTotalSeconds: 120, baseDelaySeconds: 0.01, maxDelaySeconds: 0.05),
+        retry: RetryPolicy = Harness.fastRetry,
         readTimeout: Double = Harness.patientReadTimeout, key: APIKey? = APIKey(value: Harness.secretKey, source: "test"),
         _ body: (Harness) async throws -> Void
     ) async throws {
@@ -88,7 +94,8 @@ final class Harness: Sendable {
         logger.logLevel = .trace
         transport = HTTPTransport(
             configuration: HTTPTransportConfiguration(
-                connectTimeoutSeconds: 2, readTimeoutSeconds: readTimeout, requestTimeoutSeconds: 10, maxConcurrentRequests: 4,
+                connectTimeoutSeconds: Harness.connectTimeout, readTimeoutSeconds: readTimeout, requestTimeoutSeconds: Harness.requestTimeout,
+                maxConcurrentRequests: 4,
                 retry: retry),
             redactor: key?.redactor ?? SecretRedactor(), logger: logger)
         fhir = FHIRClient(base: try ServiceBase(server.fhirBase, apiKey: key), transport: transport)

@@ -1,5 +1,6 @@
 import Foundation
 @testable import ImmPortAPI
+import TestSupport
 import Testing
 
 /// Transport failures read as one sentence naming the URL and what happened (issue 16 item 7).
@@ -25,11 +26,12 @@ import Testing
 
     @Test func aRefusedConnectionIsOneSentence() async throws {
         let port = try Self.closedLoopbackPort()
-        // The HTTP client keeps trying a refused connection until the connect timeout: kept short here.
+        // The HTTP client keeps trying a refused connection until the connect timeout: kept short here (scaled, so
+        // that a slow run still sees the refusal before its connect timeout).
         let transport = HTTPTransport(
             configuration: HTTPTransportConfiguration(
-                connectTimeoutSeconds: 0.5,
-                retry: RetryPolicy(maxAttempts: 3, baseDelaySeconds: 0.01, maxDelaySeconds: 0.02)))
+                connectTimeoutSeconds: TestTimeScale.seconds(0.5),
+                retry: RetryPolicy(maxAttempts: 3, maxTotalSeconds: TestTimeScale.seconds(120), baseDelaySeconds: 0.01, maxDelaySeconds: 0.02)))
         let url = "http://127.0.0.1:\(port)/fhir/Patient?_count=1"
         var text = ""
         do {

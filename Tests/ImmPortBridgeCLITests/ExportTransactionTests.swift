@@ -41,7 +41,7 @@ import Testing
             #expect(h.server.state.fhirStore.count == 0)
 
             let transport = HTTPTransport(
-                configuration: HTTPTransportConfiguration(retry: RetryPolicy(maxAttempts: 3, maxTotalSeconds: 120, baseDelaySeconds: 0.05)))
+                configuration: HTTPTransportConfiguration(retry: RetryPolicy(maxAttempts: 3, maxTotalSeconds: TestTimeScale.seconds(120), baseDelaySeconds: 0.05)))
             do {
                 let client = FHIRClient(base: try ServiceBase(h.server.fhirBase), transport: transport)
 

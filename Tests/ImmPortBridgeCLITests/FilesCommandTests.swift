@@ -81,7 +81,7 @@ import Testing
             let quoted = ([CLIHarness.executable] + arguments).map { "'\($0)'" }.joined(separator: " ")
             let script = "\(quoted) & pid=$!; while [ ! -s '\(part)' ]; do sleep 0.05; done; sleep 0.5; kill -9 $pid; wait $pid"
             let killed = try await ChildProcess.run(
-                "/usr/bin/timeout", ["60", "/bin/sh", "-c", script], environment: ["IMMPORT_API_KEY": CLIHarness.secretKey])
+                "/usr/bin/timeout", [String(Int(TestTimeScale.seconds(60))), "/bin/sh", "-c", script], environment: ["IMMPORT_API_KEY": CLIHarness.secretKey])
             #expect(killed.status == 137, "\(killed.standardError)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: out) == ["sdy99903_protocol.pdf.part"])
             let kept = try FileBytes.read(path: out + "/sdy99903_protocol.pdf.part").count

@@ -109,7 +109,7 @@ import TestSupport
             #expect(Self.summary(second)?.contains("0 created, 0 updated, 93 unchanged (0 transactions)") == true, "\(second.standardError)")
 
             let bundle = try FHIRJSONReader().read(FileBytes.read(path: h.path("r4.json")))
-            let transport = HTTPTransport(configuration: HTTPTransportConfiguration(retry: RetryPolicy(maxAttempts: 2)))
+            let transport = HTTPTransport(configuration: HTTPTransportConfiguration(retry: RetryPolicy(maxAttempts: 2, maxTotalSeconds: TestTimeScale.seconds(120))))
             do {
                 let client = FHIRClient(base: try ServiceBase(server.base), transport: transport)
                 for entry in bundle["entry"]?.arrayValue ?? [] {
