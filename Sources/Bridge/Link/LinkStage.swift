@@ -10,7 +10,7 @@ public enum LinkStage {
     /// else that does not join is a result, not an error. Which key convention linked is reported as a note.
     /// `chunkSize` is how many resources one job of the parallel key reading takes: any size gives the same result.
     public static func run(
-        _ pulled: PulledStudy, mapping: CompiledMapping, diagnostics: DiagnosticsCollector, chunkSize: Int = 256
+        _ pulled: PulledStudy, mapping: CompiledMapping, diagnostics: DiagnosticsCollector, chunkSize: Int = 2048
     ) throws(BridgeFailure) -> LinkedStudy {
         var study = LinkedStudy(pulled: pulled, mapping: mapping, links: [])
         _ = try accessionSuffixMatcher(mapping.accessionPattern)  // a bad pattern stops the stage before any link
@@ -54,7 +54,7 @@ public enum LinkStage {
         let link: CompiledLink
         let study: LinkedStudy
         let accessionPattern: String
-        var chunkSize = 256
+        var chunkSize = 2048
         var diagnostics: DiagnosticsCollector
         var result: LinkResult
         /// Where each key shared by several records is in `result.duplicates`.
@@ -78,19 +78,40 @@ public enum LinkStage {
             var alternatives: [PreparedAlternative]
         }
 
+        /// Small and cheap to copy: the loops copy an alternative per resource.
         struct PreparedAlternative: Sendable {
-            var kind: KeyPartDeclaration.Alternative
+            enum Kind: Sendable { case values, idAccessionSuffix, reference }
+            var kind: Kind
             var expression: FHIRPathExpression?
-            /// For a `reference` alternative: the earlier link whose keys it reads (nil when there is none).
-            var referencedLink: LinkResult?
+            /// For a `reference` alternative: the keys of the earlier link it reads (nil when there is none).
+            var referencedKeys: ReferencedKeys?
+        }
+
+        /// What a `reference` alternative reads of an earlier link: the key each of its resources linked under, or
+        /// appeared to have. A class, so that it is shared, not copied, by every resource's look-up.
+        final class ReferencedKeys: Sendable {
+            let accessionByResource: [FHIRResourceKey: String]
+            let shownKeyByResource: [FHIRResourceKey: String]
+
+            init(_ result: LinkResult) {
+                accessionByResource = result.accessionByResource
+                shownKeyByResource = result.shownKeyByResource
+            }
+
+            func key(of target: FHIRResourceKey) -> String? { accessionByResource[target] ?? shownKeyByResource[target] }
         }
 
         func prepared(_ part: CompiledKeyPart) -> PreparedPart {
             let alternatives = part.declaration.alternatives.indices.map { index in
-                let kind = part.declaration.alternatives[index].value
-                var referenced: LinkResult?
-                if case .reference(_, let linkName) = kind { referenced = study[link: linkName.value] }
-                return PreparedAlternative(kind: kind, expression: part.alternatives[index], referencedLink: referenced)
+                switch part.declaration.alternatives[index].value {
+                case .reference(_, let linkName):
+                    return PreparedAlternative(
+                        kind: .reference, expression: part.alternatives[index], referencedKeys: study[link: linkName.value].map(ReferencedKeys.init))
+                case .idAccessionSuffix:
+                    return PreparedAlternative(kind: .idAccessionSuffix, expression: part.alternatives[index])
+                default:
+                    return PreparedAlternative(kind: .values, expression: part.alternatives[index])
+                }
             }
             return PreparedPart(
                 sharedDataPath: part.declaration.sharedData.value, normalise: part.declaration.normalise.map(\.value),
@@ -120,8 +141,9 @@ public enum LinkStage {
                     continue
                 }
                 for (part, value) in key.enumerated() { partValues[part].insert(value) }
-                if recordsByKey[key] == nil { keyOrder.append(key) }
-                recordsByKey[key, default: []].append(index)
+                let known = recordsByKey.count
+                recordsByKey[key, default: []].append(index)  // one look-up; a new key grows the table
+                if recordsByKey.count > known { keyOrder.append(key) }
             }
             if oneToOne {
                 for key in keyOrder {
@@ -165,8 +187,9 @@ public enum LinkStage {
                     result.shownKeyByResource[resourceKey] = shown.first
                     continue
                 }
-                if resourcesByKey[key] == nil { resourceKeyOrder.append(key) }
-                resourcesByKey[key, default: []].append(resourceKey)
+                let known = resourcesByKey.count
+                resourcesByKey[key, default: []].append(resourceKey)  // one look-up; a new key grows the table
+                if resourcesByKey.count > known { resourceKeyOrder.append(key) }
                 conventionByResource[resourceKey] = used
                 }
             }
@@ -279,15 +302,14 @@ public enum LinkStage {
                 case .reference:
                     // The target's key in that link; for a target that did not link, the key it appeared to have
                     // (never in `known`, so it only shows in reports).
-                    guard let other = alternative.referencedLink else { continue }
+                    guard let other = alternative.referencedKeys else { continue }
                     candidates = evaluate(alternative.expression, on: resource, resourceKey: resourceKey).compactMap { reference in
-                        guard let target = FHIRReference(parsing: reference).resourceKey else { return nil }
-                        return other.accession(of: target) ?? other.shownKeyByResource[target]
+                        FHIRReference(parsing: reference).resourceKey.flatMap(other.key(of:))
                     }
                 case .idAccessionSuffix:
                     let ids = evaluate(alternative.expression, on: resource, resourceKey: resourceKey)
                     candidates = ids.compactMap { id in id.firstMatch(of: accessionSuffix).map { String(id[$0.range]) } }
-                default:
+                case .values:
                     candidates = evaluate(alternative.expression, on: resource, resourceKey: resourceKey)
                 }
                 for candidate in candidates {
