@@ -46,6 +46,22 @@ import TestSupport
         #expect(bytes[2].count > 10_000)
     }
 
+    /// Merged and emitted resources come out in definition order, whether their template is written in order
+    /// (filled as it is) or not (ELISA's extension comes last: each resource reordered). Pulled resources the merge
+    /// did not change keep the server's order.
+    @Test func mergedAndEmittedResourcesAreInDefinitionOrder() throws {
+        let (study, _) = try Self.merged()
+        let order = FHIRCanonicalOrder(definitions: .r5)
+        let touched = study.resources.filter { resource in
+            (resource["meta"]?["tag"]?.arrayValue ?? []).contains { ["merged", "shared-data"].contains($0["code"]?.stringValue ?? "") }
+        }
+        let outOfOrder = touched.filter { order.reorder($0) != $0 }.map { "\($0.resourceType ?? "")/\($0["id"]?.stringValue ?? "")" }
+        #expect(outOfOrder.isEmpty)
+        let ids = touched.compactMap { $0["id"]?.stringValue }
+        #expect(ids.contains { $0.contains("-elisa-") })
+        #expect(touched.contains { $0.resourceType == "AdverseEvent" || $0.resourceType == "DocumentReference" })
+    }
+
     @Test func linkedResourcesGainWhatTheMappingAddsAndSayWhereTheyCameFrom() throws {
         let (study, _) = try Self.merged()
         let patient = try #require(study.resources.first { $0.resourceType == "Patient" && $0["id"]?.stringValue == "subject-SUB9990101" })

@@ -94,6 +94,11 @@ public enum MergeStage {
                 }
                 kept.append((index, id))
             }
+            // A template written in definition order fills every record in that order: what it gives with every
+            // placeholder filled (all its elements present; a record's absent ones only drop out) is checked once,
+            // and only a template out of order has each of its resources reordered.
+            let instance = template.instantiateForCheck(resourceType: emit.resourceType.value)
+            let inOrder = order.reorder(instance) == instance
             let chunkSize = max(1, options.chunkSize)
             let toFill = kept
             let filled = ParallelMap.map(count: (toFill.count + chunkSize - 1) / chunkSize) { chunk in
@@ -102,7 +107,7 @@ public enum MergeStage {
                     let resource = template.instantiate(
                         record: records[item.record], study: linked.pulled.accession, id: item.id,
                         reference: { link, key in reference(link: link, key: key, in: linked) }, missingReferences: &missing)
-                    return (tagged(order.reorder(resource), source: sharedDataSource, tag: tags.sharedData), missing)
+                    return (tagged(inOrder ? resource : order.reorder(resource), source: sharedDataSource, tag: tags.sharedData), missing)
                 }
             }
             var missing = 0
@@ -160,7 +165,9 @@ public enum MergeStage {
         if let index = meta.index(forKey: "source") {
             meta.replaceValue(at: index, with: source)
         } else {
-            meta.appendUnchecked(key: "source", value: source)
+            // Meta's order: ... versionId, lastUpdated, source, profile, security, tag.
+            let at = meta.firstIndex { ["profile", "security", "tag"].contains($0.key) } ?? meta.count
+            meta.insertUnchecked(key: "source", value: source, at: at)
         }
         if let index = meta.index(forKey: "tag") {
             var tags = meta[index].value.arrayValue ?? []
