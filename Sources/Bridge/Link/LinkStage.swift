@@ -125,17 +125,27 @@ public enum LinkStage {
 
             // Shared Data side: key -> record positions, and each part's values for the FHIR side's look-ups.
             var recordsByKey: [[String]: [Int]] = [:]
+            recordsByKey.reserveCapacity(records.count)
             var keyOrder: [[String]] = []
-            var partValues = Array(repeating: Set<String>(), count: parts.count)
+            var partValues = Array(repeating: Set<String>(minimumCapacity: records.count), count: parts.count)
             let conditions = declaration.sharedDataWhere.map { (field: $0.field.value, value: $0.value.value) }
-            for (index, record) in records.enumerated() where matchesWhere(record, conditions) {
-                var key: [String] = []
-                for part in parts {
-                    guard let value = RecordValues.values(of: record, path: part.sharedDataPath).first
-                        .map({ KeyNormaliser.apply(part.normalise, to: $0) }), !value.isEmpty
-                    else { break }
-                    key.append(value)
+            // Each record's key (nil: the link's `where` leaves it out) read on every core in chunks, taken in order.
+            let chunkSize = self.chunkSize
+            let recordKeys = ParallelMap.map(count: (records.count + chunkSize - 1) / chunkSize) { chunk -> [[String]?] in
+                records[(chunk * chunkSize)..<min(records.count, (chunk + 1) * chunkSize)].map { record -> [String]? in
+                    guard Self.matchesWhere(record, conditions) else { return nil }
+                    var key: [String] = []
+                    for part in parts {
+                        guard let value = RecordValues.values(of: record, path: part.sharedDataPath).first
+                            .map({ KeyNormaliser.apply(part.normalise, to: $0) }), !value.isEmpty
+                        else { break }
+                        key.append(value)
+                    }
+                    return key
                 }
+            }
+            for (index, key) in recordKeys.joined().enumerated() {
+                guard let key else { continue }
                 guard key.count == parts.count else {
                     result.unlinkedSharedData.append(UnlinkedRecord(record: index, key: nil))
                     continue
@@ -166,9 +176,12 @@ public enum LinkStage {
             // chunks, each with its own diagnostics; the joining below takes the results, and the diagnostics, in
             // resource order, as a plain loop would.
             let resources = study.pulled.fhir.resources(ofType: type)
+            resourcesByKey.reserveCapacity(resources.count)
+            conventionByResource.reserveCapacity(resources.count)
+            result.accessionByResource.reserveCapacity(resources.count)
+            result.resourceByAccession.reserveCapacity(resources.count)
             let worker = self
             let knownValues = partValues
-            let chunkSize = self.chunkSize
             let chunks = try ParallelMap.map(count: (resources.count + chunkSize - 1) / chunkSize) { chunk throws(BridgeFailure) -> ([Keying], [Diagnostic]) in
                 var joiner = worker
                 joiner.diagnostics = DiagnosticsCollector()
@@ -337,7 +350,7 @@ public enum LinkStage {
             }
         }
 
-        func matchesWhere(_ record: FHIRElement, _ conditions: [(field: String, value: String)]) -> Bool {
+        static func matchesWhere(_ record: FHIRElement, _ conditions: [(field: String, value: String)]) -> Bool {
             conditions.allSatisfy { condition in RecordValues.values(of: record, path: condition.field).contains(condition.value) }
         }
 
