@@ -7,8 +7,12 @@ import Synchronization
 /// Jobs are dealt to workers one at a time (an atomic counter), so a slow job does not hold the others back;
 /// each result goes to its job's slot, which only the worker that ran the job writes.
 public enum ParallelMap {
-    /// Workers by default: the machine's cores, up to 8 (beyond that tree allocations contend).
-    public static var defaultWorkers: Int { max(1, min(8, SystemIO.activeProcessorCount)) }
+    /// Workers by default: `IMMPORT_BRIDGE_WORKERS` when it is a number from 1 (a run on one core, as a plain loop)
+    /// up, else the machine's cores, up to 8 (beyond that tree allocations contend).
+    public static let defaultWorkers: Int = {
+        if let text = SystemIO.environment("IMMPORT_BRIDGE_WORKERS"), let workers = Int(text), workers >= 1 { return workers }
+        return max(1, min(8, SystemIO.activeProcessorCount))
+    }()
 
     /// The jobs' results in order; a job that cannot fail (`E` is `Never`) makes a call that cannot either.
     public static func map<T, E: Error>(

@@ -37,6 +37,9 @@ public enum SystemIO {
     /// The current `errno`, for callers that do not import the platform module.
     public static var lastError: Int32 { errno }
 
+    /// An environment variable's value, for code that does not import Foundation.
+    public static func environment(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
+
     /// The cores this process may run on (the online processors; at least 1).
     public static var activeProcessorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }
