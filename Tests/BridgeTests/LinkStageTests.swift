@@ -33,28 +33,6 @@ import TestSupport
         return (try LinkStage.run(pulled, mapping: mapping, diagnostics: diagnostics), diagnostics)
     }
 
-    /// Keys are read on every core in chunks of resources: one resource per chunk gives the plain loop's links and
-    /// diagnostics, in the same order.
-    @Test func anyChunkSizeGivesTheSameLinksAndDiagnostics() throws {
-        func described(chunkSize: Int) throws -> ([String], [String]) {
-            let diagnostics = DiagnosticsCollector()
-            let mapping = try #require(MappingStage.run(paths: [Self.root + "/Mappings/immport.yaml"], diagnostics: diagnostics))
-            let linked = try LinkStage.run(try Self.pulledStudy(mapping), mapping: mapping, diagnostics: diagnostics, chunkSize: chunkSize)
-            let links = linked.links.map { result in
-                "\(result.name): pairs \(result.pairs.map { "\($0.resource)=\($0.records)/\($0.key)" }) "
-                    + "fhir \(result.unlinkedFHIR.map { "\($0.resource)/\($0.key ?? [])" }) "
-                    + "sd \(result.unlinkedSharedData.map { "\($0.record)/\($0.key ?? [])" }) "
-                    + "dup \(result.duplicates.map { "\($0.side)/\($0.key)/\($0.resources)/\($0.records)" }) conv \(result.conventions.map { $0.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" } })"
-            }
-            return (links, diagnostics.diagnostics.map(\.description))
-        }
-        let plain = try described(chunkSize: 1_000_000)
-        let chunked = try described(chunkSize: 1)
-        #expect(chunked.0 == plain.0)
-        #expect(chunked.1 == plain.1)
-        #expect(plain.0.joined().contains("Patient/subject-SUB9990101="))
-    }
-
     /// The offline pull selects what the online pull of SDY99901 returns (StudyPullTests): its 50 resources, and
     /// none of the unrelated study SDY99902's.
     @Test func theDirectoryPullSelectsTheStudysResources() throws {

@@ -8,16 +8,18 @@ public enum LinkStage {
 
     /// Links every link of `mapping` in order. A duplicate under `duplicates: error` stops the stage; everything
     /// else that does not join is a result, not an error. Which key convention linked is reported as a note.
-    /// `chunkSize` is how many resources one job of the parallel key reading takes: any size gives the same result.
+    ///
+    /// The link runs on one core: spreading the key reading over two (chunks of resources, each with its own
+    /// diagnostics) measured slower than this loop, the workers contending for the shared compiled expressions'
+    /// reference counts (BENCHMARKS.md, sixth wave).
     public static func run(
-        _ pulled: PulledStudy, mapping: CompiledMapping, diagnostics: DiagnosticsCollector, chunkSize: Int = 2048
+        _ pulled: PulledStudy, mapping: CompiledMapping, diagnostics: DiagnosticsCollector
     ) throws(BridgeFailure) -> LinkedStudy {
         var study = LinkedStudy(pulled: pulled, mapping: mapping, links: [])
-        _ = try accessionSuffixMatcher(mapping.accessionPattern)  // a bad pattern stops the stage before any link
+        let accessionSuffix = try accessionSuffixMatcher(mapping.accessionPattern)
         for link in mapping.links {
             var joiner = Joiner(
-                link: link, study: study, accessionPattern: mapping.accessionPattern, diagnostics: diagnostics)
-            joiner.chunkSize = max(1, chunkSize)
+                link: link, study: study, accessionSuffix: accessionSuffix, diagnostics: diagnostics)
             let result = try joiner.run()
             reportConventions(result, accession: pulled.accession, diagnostics: diagnostics)
             study.links.append(result)
@@ -25,8 +27,7 @@ public enum LinkStage {
         return study
     }
 
-    /// The accession pattern at the end of a text (an id that ends in an accession). A Regex is not Sendable:
-    /// each worker of the link makes its own.
+    /// The accession pattern at the end of a text (an id that ends in an accession).
     static func accessionSuffixMatcher(_ pattern: String) throws(BridgeFailure) -> Regex<AnyRegexOutput> {
         do { return try Regex("(?:\(pattern))$") } catch {
             throw BridgeFailure(stage: .link, message: "accessionPattern \(pattern): \(error)")
@@ -50,20 +51,19 @@ public enum LinkStage {
     }
 
     /// One link's join.
-    struct Joiner: Sendable {
+    struct Joiner {
         let link: CompiledLink
         let study: LinkedStudy
-        let accessionPattern: String
-        var chunkSize = 2048
-        var diagnostics: DiagnosticsCollector
+        let accessionSuffix: Regex<AnyRegexOutput>
+        let diagnostics: DiagnosticsCollector
         var result: LinkResult
         /// Where each key shared by several records is in `result.duplicates`.
         var sharedDataDuplicates: [[String]: Int] = [:]
 
-        init(link: CompiledLink, study: LinkedStudy, accessionPattern: String, diagnostics: DiagnosticsCollector) {
+        init(link: CompiledLink, study: LinkedStudy, accessionSuffix: Regex<AnyRegexOutput>, diagnostics: DiagnosticsCollector) {
             self.link = link
             self.study = study
-            self.accessionPattern = accessionPattern
+            self.accessionSuffix = accessionSuffix
             self.diagnostics = diagnostics
             result = LinkResult(link: link)
         }
@@ -129,23 +129,14 @@ public enum LinkStage {
             var keyOrder: [[String]] = []
             var partValues = Array(repeating: Set<String>(minimumCapacity: records.count), count: parts.count)
             let conditions = declaration.sharedDataWhere.map { (field: $0.field.value, value: $0.value.value) }
-            // Each record's key (nil: the link's `where` leaves it out) read on every core in chunks, taken in order.
-            let chunkSize = self.chunkSize
-            let recordKeys = ParallelMap.map(count: (records.count + chunkSize - 1) / chunkSize) { chunk -> [[String]?] in
-                records[(chunk * chunkSize)..<min(records.count, (chunk + 1) * chunkSize)].map { record -> [String]? in
-                    guard Self.matchesWhere(record, conditions) else { return nil }
-                    var key: [String] = []
-                    for part in parts {
-                        guard let value = RecordValues.values(of: record, path: part.sharedDataPath).first
-                            .map({ KeyNormaliser.apply(part.normalise, to: $0) }), !value.isEmpty
-                        else { break }
-                        key.append(value)
-                    }
-                    return key
+            for (index, record) in records.enumerated() where Self.matchesWhere(record, conditions) {
+                var key: [String] = []
+                for part in parts {
+                    guard let value = RecordValues.values(of: record, path: part.sharedDataPath).first
+                        .map({ KeyNormaliser.apply(part.normalise, to: $0) }), !value.isEmpty
+                    else { break }
+                    key.append(value)
                 }
-            }
-            for (index, key) in recordKeys.joined().enumerated() {
-                guard let key else { continue }
                 guard key.count == parts.count else {
                     result.unlinkedSharedData.append(UnlinkedRecord(record: index, key: nil))
                     continue
@@ -172,29 +163,14 @@ public enum LinkStage {
             var resourceKeyOrder: [[String]] = []
             var conventionByResource: [FHIRResourceKey: [Int]] = [:]
             let type = declaration.resourceType.value
-            // Keys are read from each resource on its own (FHIRPath), so that work is spread over every core in
-            // chunks, each with its own diagnostics; the joining below takes the results, and the diagnostics, in
-            // resource order, as a plain loop would.
             let resources = study.pulled.fhir.resources(ofType: type)
             resourcesByKey.reserveCapacity(resources.count)
             conventionByResource.reserveCapacity(resources.count)
             result.accessionByResource.reserveCapacity(resources.count)
             result.resourceByAccession.reserveCapacity(resources.count)
-            let worker = self
-            let knownValues = partValues
-            let chunks = try ParallelMap.map(count: (resources.count + chunkSize - 1) / chunkSize) { chunk throws(BridgeFailure) -> ([Keying], [Diagnostic]) in
-                var joiner = worker
-                joiner.diagnostics = DiagnosticsCollector()
-                let suffix = try LinkStage.accessionSuffixMatcher(joiner.accessionPattern)
-                let keyings = resources[(chunk * chunkSize)..<min(resources.count, (chunk + 1) * chunkSize)].compactMap {
-                    joiner.keying(of: $0.resource, resourceKey: $0.key, parts: parts, known: knownValues, accessionSuffix: suffix)
-                }
-                return (keyings, joiner.diagnostics.diagnostics)
-            }
-            for (keyings, problems) in chunks {
-                for problem in problems { diagnostics.emit(problem) }
-                for keying in keyings {
-                let (resourceKey, key, used, shown, linkable) = (keying.resourceKey, keying.key, keying.used, keying.shown, keying.linkable)
+            for (resourceKey, resource) in resources {
+                guard let keying = keying(of: resource, resourceKey: resourceKey, parts: parts, known: partValues) else { continue }
+                let (key, used, shown, linkable) = (keying.key, keying.used, keying.shown, keying.linkable)
                 guard linkable, recordsByKey[key] != nil || keyIsDuplicateOnSharedData(key) else {
                     result.unlinkedFHIR.append(UnlinkedResource(resource: resourceKey, key: shown.isEmpty ? nil : shown))
                     result.shownKeyByResource[resourceKey] = shown.first
@@ -204,7 +180,6 @@ public enum LinkStage {
                 resourcesByKey[key, default: []].append(resourceKey)  // one look-up; a new key grows the table
                 if resourcesByKey.count > known { resourceKeyOrder.append(key) }
                 conventionByResource[resourceKey] = used
-                }
             }
 
             var claimed = Set<Int>()
@@ -248,7 +223,7 @@ public enum LinkStage {
         func keyIsDuplicateOnSharedData(_ key: [String]) -> Bool { sharedDataDuplicates[key] != nil }
 
         /// What one resource's key parts give, before joining.
-        struct Keying: Sendable {
+        struct Keying {
             var resourceKey: FHIRResourceKey
             /// The parts that found a Shared Data value, and which alternative found each.
             var key: [String]
@@ -260,15 +235,11 @@ public enum LinkStage {
 
         /// Nil for a resource the link's `where` leaves out. Every part is read even after one fails, so a resource
         /// that does not link is reported with the whole key it appears to have.
-        func keying(
-            of resource: FHIRElement, resourceKey: FHIRResourceKey, parts: [PreparedPart], known: [Set<String>],
-            accessionSuffix: Regex<AnyRegexOutput>
-        ) -> Keying? {
+        func keying(of resource: FHIRElement, resourceKey: FHIRResourceKey, parts: [PreparedPart], known: [Set<String>]) -> Keying? {
             guard matchesWhere(resource, key: resourceKey) else { return nil }
             var keying = Keying(resourceKey: resourceKey, key: [], used: [], shown: [], linkable: true)
             for partIndex in parts.indices {
-                let found = keyValue(
-                    of: resource, resourceKey: resourceKey, part: parts[partIndex], known: known[partIndex], accessionSuffix: accessionSuffix)
+                let found = keyValue(of: resource, resourceKey: resourceKey, part: parts[partIndex], known: known[partIndex])
                 if let value = found.value { keying.shown.append(value) }
                 guard let alternative = found.alternative, let value = found.value else {
                     keying.linkable = false
@@ -304,8 +275,7 @@ public enum LinkStage {
         /// candidate a steward would recognise as the resource's key (one shaped like an accession, else the first),
         /// for reports to show.
         func keyValue(
-            of resource: FHIRElement, resourceKey: FHIRResourceKey, part: PreparedPart, known: Set<String>,
-            accessionSuffix: Regex<AnyRegexOutput>
+            of resource: FHIRElement, resourceKey: FHIRResourceKey, part: PreparedPart, known: Set<String>
         ) -> (value: String?, alternative: Int?) {
             var seen: [String] = []
             for index in part.alternatives.indices {
