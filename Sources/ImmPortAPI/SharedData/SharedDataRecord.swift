@@ -94,7 +94,7 @@ extension SharedDataResponse {
         if first < body.count, body[first] == UInt8(ascii: "[") {
             do {
                 ranges = try JSONArraySplitter.itemRanges(body)
-            } catch let error as JSONArraySplitter.Malformed {
+            } catch {  // typed: a JSONArraySplitter.Malformed
                 throw FHIRJSONError(reason: .unexpectedEnd(expecting: error.reason), offset: error.offset, line: 0, column: 0, source: nil)
             }
         } else {
