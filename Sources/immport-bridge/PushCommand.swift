@@ -53,7 +53,8 @@ struct PushCommand: AsyncParsableCommand {
 
     func run() async throws {
         // A bad --to is found before anything is pulled.
-        do { _ = try ServiceBase(to, origin: "--to") } catch {
+        let target: ServiceBase
+        do { target = try ServiceBase(to, origin: "--to") } catch {
             throw CommandFailure.report(error, exitCode: 2, source: "--to")
         }
         let files = inputs.filter { FileManager.default.fileExists(atPath: $0) }
@@ -69,7 +70,7 @@ struct PushCommand: AsyncParsableCommand {
         }
         if studies.isEmpty {
             bridge.output.apply()
-            let status = try await push(resources)
+            let status = try await push(resources, to: target)
             if status != 0 { throw ExitCode(status) }
             return
         }
@@ -84,13 +85,12 @@ struct PushCommand: AsyncParsableCommand {
                 BridgeSourceOptions.report(failure, command: "push", diagnostics: run.diagnostics)
                 return BridgeSourceOptions.exitStatus(failure)
             }
-            return try await push(resources)
+            return try await push(resources, to: target)
         }
     }
 
     /// Pushes through a transport of its own, which holds no ImmPort key. The exit status.
-    func push(_ resources: [FHIRElement]) async throws -> Int32 {
-        let target = try ServiceBase(to, origin: "--to")
+    func push(_ resources: [FHIRElement], to target: ServiceBase) async throws -> Int32 {
         let transport = bridge.client.makeTransport(key: nil)
         let stage = PushStage(client: FHIRClient(base: target, transport: transport), chunkSize: chunkSize, version: fhirVersion)
         let progress = ProgressLine(label: "push")
