@@ -4,7 +4,8 @@ tables and compare them with datacompy, on the same keys and fields, from the sa
 
     Benchmarks/.venv/bin/python Benchmarks/compare_reconcile.py --bridge BIN --study DIR [--accession SDY99990] [--rounds 3]
 
-DIR is `immport-bridge-bench generate-study` output (SYNTHETIC). Both sides do the whole job from the files: read
+DIR is `immport-bridge-bench generate-study` output (SYNTHETIC), in either FHIR layout (`--fhir-layout files`, one
+resource per file, or `ndjson`, one file per type). Both sides do the whole job from the files: read
 them, find each entity's key, normalise as the default mapping does (Mappings/immport.yaml), compare. Ours is
 `immport-bridge reconcile ACC --from DIR --report out.json`, which also compares every other field of the mapping
 and writes the report; the peer compares five fields (patients.sex, subjects.arm, specimens.type, labResults.value,
@@ -31,8 +32,10 @@ def peer(study, accession):
     fhir_dir = os.path.join(study, "fhir")
     for name in os.listdir(fhir_dir):
         with open(os.path.join(fhir_dir, name)) as f:
-            resource = json.load(f)
-        resources.setdefault(resource["resourceType"], []).append(resource)
+            # One resource per file, or (`generate-study --fhir-layout ndjson`) one per line.
+            loaded = [json.loads(line) for line in f if line.strip()] if name.endswith(".ndjson") else [json.load(f)]
+        for resource in loaded:
+            resources.setdefault(resource["resourceType"], []).append(resource)
 
     def records(path):
         with open(os.path.join(study, "shared-data", path)) as f:
