@@ -15,14 +15,14 @@ struct BridgeSourceOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "FHIR server base URL (default: $\(ImmPortService.fhir.environmentVariable), else \(ImmPortService.fhir.defaultBase)).",
+            "FHIR server base URL \(ImmPortService.fhir.defaultsHelp()).",
             valueName: "url"))
     var fhirBase: String?
 
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Shared Data API base URL (default: $\(ImmPortService.sharedData.environmentVariable), else \(ImmPortService.sharedData.defaultBase)).",
+            "Shared Data API base URL \(ImmPortService.sharedData.defaultsHelp()).",
             valueName: "url"))
     var sharedDataBase: String?
 

@@ -11,7 +11,7 @@ struct FHIRCommand: AsyncParsableCommand {
     )
 
     static let baseHelp = ArgumentHelp(
-        "FHIR base URL (default: $\(ImmPortService.fhir.environmentVariable), else \(ImmPortService.fhir.defaultBase)); plain http only to this machine when a key is used.",
+        "FHIR base URL \(ImmPortService.fhir.defaultsHelp()); plain http only to this machine when a key is used.",
         valueName: "url")
 }
 

@@ -26,14 +26,14 @@ struct FilesCommand: AsyncParsableCommand {
         @Option(
             name: .long,
             help: ArgumentHelp(
-                "Shared Data API base URL (manifest, /drs/download) (default: $\(ImmPortService.sharedData.environmentVariable), else \(ImmPortService.sharedData.defaultBase)).",
+                "Shared Data API base URL (manifest, /drs/download) \(ImmPortService.sharedData.defaultsHelp()).",
                 valueName: "url"))
         var sharedDataBase: String?
 
         @Option(
             name: .long,
             help: ArgumentHelp(
-                "GA4GH DRS server root, before /ga4gh/drs/v1 (default: $\(ImmPortService.drs.environmentVariable), else the Shared Data API's host).",
+                "GA4GH DRS server root, before /ga4gh/drs/v1 \(ImmPortService.drs.defaultsHelp(fallback: "the Shared Data API's host")).",
                 valueName: "url"))
         var drsBase: String?
 

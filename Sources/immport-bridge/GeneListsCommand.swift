@@ -19,7 +19,7 @@ struct GeneListsCommand: AsyncParsableCommand {
         @Option(
             name: .long,
             help: ArgumentHelp(
-                "Gene-list folder URL (default: $\(ImmPortService.geneLists.environmentVariable), else \(ImmPortService.geneLists.defaultBase)).",
+                "Gene-list folder URL \(ImmPortService.geneLists.defaultsHelp()).",
                 valueName: "url"))
         var genelistBase: String?
 

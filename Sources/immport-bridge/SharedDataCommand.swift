@@ -19,7 +19,7 @@ struct SharedDataCommand: AsyncParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Shared Data API base URL (default: $\(ImmPortService.sharedData.environmentVariable), else \(ImmPortService.sharedData.defaultBase)); plain http only to this machine when a key is used.",
+            "Shared Data API base URL \(ImmPortService.sharedData.defaultsHelp()); plain http only to this machine when a key is used.",
             valueName: "url"))
     var sharedDataBase: String?
     @Option(name: [.short, .customLong("output")], help: "Output file; - for standard output.") var output = "-"

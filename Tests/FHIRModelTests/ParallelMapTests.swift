@@ -1,4 +1,4 @@
-import FHIRModel
+@testable import FHIRModel
 import Testing
 
 @Suite struct ParallelMapTests {
@@ -19,5 +19,25 @@ import Testing
                 }
             }
         }
+    }
+
+    @Test func chunksCoverEveryItemOnceInOrder() {
+        let items = Array(0..<1003)
+        for chunkSize in [1, 10, 1003, 5000] {
+            #expect(ParallelMap.mapChunks(of: items, chunkSize: chunkSize, workers: 4) { $0.map { $0 * 2 } } == items.map { $0 * 2 })
+        }
+        // A slice keeps its own indices: chunks are cut from its start, not from 0.
+        let slice = items[500..<623]
+        #expect(ParallelMap.mapChunks(of: slice, chunkSize: 7, workers: 3) { [$0.count] }.reduce(0, +) == 123)
+        #expect(ParallelMap.mapChunks(of: slice, chunkSize: 7, workers: 3) { Array($0) } == Array(slice))
+    }
+
+    @Test func workersComeFromTheSettingElseTheCores() {
+        #expect(ParallelMap.workers(setting: "1", cores: 16) == 1)
+        #expect(ParallelMap.workers(setting: "3", cores: 2) == 3)
+        #expect(ParallelMap.workers(setting: nil, cores: 2) == 2)
+        #expect(ParallelMap.workers(setting: nil, cores: 64) == 8)
+        #expect(ParallelMap.workers(setting: "0", cores: 2) == 2)
+        #expect(ParallelMap.workers(setting: "many", cores: 4) == 4)
     }
 }

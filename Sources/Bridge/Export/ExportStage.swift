@@ -31,18 +31,17 @@ public struct ExportStage: Sendable {
     /// Resources as NDJSON lines, in order. Serialising is most of the work and each resource is independent, so
     /// chunks are written to bytes on every core, a bounded window at a time, and appended in order.
     static func writeLines(_ resources: [FHIRElement], to file: AtomicFileWriter, chunkSize: Int = 512) throws {
-        let chunkCount = (resources.count + chunkSize - 1) / chunkSize
-        let window = 32
-        for windowStart in stride(from: 0, to: chunkCount, by: window) {
-            let chunks = ParallelMap.map(count: min(window, chunkCount - windowStart)) { offset -> [UInt8] in
-                let chunk = windowStart + offset
+        let window = 32 * max(1, chunkSize)
+        for windowStart in stride(from: 0, to: resources.count, by: window) {
+            let inWindow = resources[windowStart..<min(resources.count, windowStart + window)]
+            let chunks = ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk -> [[UInt8]] in
                 let writer = FHIRJSONWriter()
                 var bytes: [UInt8] = []
-                for resource in resources[(chunk * chunkSize)..<min(resources.count, (chunk + 1) * chunkSize)] {
+                for resource in chunk {
                     writer.write(resource, into: &bytes)
                     bytes.append(0x0A)
                 }
-                return bytes
+                return [bytes]
             }
             for bytes in chunks { try file.write(bytes) }
         }

@@ -39,25 +39,26 @@ public enum MergeStage {
         // are kept, and a link without merge actions is not looked at again.
         let mergingLinks = linked.links.filter { !$0.link.declaration.merge.isEmpty }
         let recordsByLink = mergingLinks.map { linked.pulled.sharedData[$0.link.declaration.endpoint.value]?.records ?? [] }
-        var recordsByResource: [FHIRResourceKey: [(link: Int, record: Int)]] = [:]
-        for (linkIndex, result) in mergingLinks.enumerated() {
-            for pair in result.pairs {
-                guard let record = pair.records.first else { continue }
-                recordsByResource[pair.resource, default: []].append((linkIndex, record))
+        let recordsByResource: [FHIRResourceKey: [(link: Int, record: Int)]] = {
+            var table: [FHIRResourceKey: [(link: Int, record: Int)]] = [:]
+            for (linkIndex, result) in mergingLinks.enumerated() {
+                for pair in result.pairs {
+                    guard let record = pair.records.first else { continue }
+                    table[pair.resource, default: []].append((linkIndex, record))
+                }
             }
-        }
+            return table
+        }()
 
         // Each pulled resource is merged on its own, so the work is spread over every core in chunks; the results
         // come back in key order, and the counts and targets are taken from them in that order.
         let keys = linked.pulled.fhir.keys.sorted()
         let extensionBase = mapping.spec.extensionBase
-        let recordsOf = recordsByResource
-        let chunkSize = max(1, options.chunkSize)
-        let mergedChunks = ParallelMap.map(count: (keys.count + chunkSize - 1) / chunkSize) { chunk in
-            keys[(chunk * chunkSize)..<min(keys.count, (chunk + 1) * chunkSize)].compactMap { key -> (FHIRResourceKey, FHIRElement, Bool)? in
+        let merged = ParallelMap.mapChunks(of: keys, chunkSize: options.chunkSize) { chunk in
+            chunk.compactMap { key -> (FHIRResourceKey, FHIRElement, Bool)? in
                 guard var resource = linked.pulled.fhir[key] else { return nil }
                 var changed = false
-                for (linkIndex, recordIndex) in recordsOf[key] ?? [] {
+                for (linkIndex, recordIndex) in recordsByResource[key] ?? [] {
                     let record = recordsByLink[linkIndex][recordIndex]
                     for action in mergingLinks[linkIndex].link.declaration.merge {
                         if MergeActions.apply(action.value, record: record, to: &resource, extensionBase: extensionBase, definitions: definitions) {
@@ -69,7 +70,7 @@ public enum MergeStage {
                 return (key, tagged(resource, source: fhirSource, tag: changed ? tags.merged : tags.fhir), changed)
             }
         }
-        for (key, resource, changed) in mergedChunks.joined() {
+        for (key, resource, changed) in merged {
             summary.pulled += 1
             fhirTargets.append(key.description)
             if changed {
@@ -99,10 +100,8 @@ public enum MergeStage {
             // and only a template out of order has each of its resources reordered.
             let instance = template.instantiateForCheck(resourceType: emit.resourceType.value)
             let inOrder = order.reorder(instance) == instance
-            let chunkSize = max(1, options.chunkSize)
-            let toFill = kept
-            let filled = ParallelMap.map(count: (toFill.count + chunkSize - 1) / chunkSize) { chunk in
-                toFill[(chunk * chunkSize)..<min(toFill.count, (chunk + 1) * chunkSize)].map { item -> (FHIRElement, Int) in
+            let filled = ParallelMap.mapChunks(of: kept, chunkSize: options.chunkSize) { chunk in
+                chunk.map { item -> (FHIRElement, Int) in
                     var missing = 0
                     let resource = template.instantiate(
                         record: records[item.record], study: linked.pulled.accession, id: item.id,
@@ -111,7 +110,7 @@ public enum MergeStage {
                 }
             }
             var missing = 0
-            for ((resource, missingHere), item) in zip(filled.joined(), kept) {
+            for ((resource, missingHere), item) in zip(filled, kept) {
                 resources.append(resource)
                 missing += missingHere
                 sharedDataTargets.append("\(emit.resourceType.value)/\(item.id)")

@@ -28,18 +28,13 @@ enum SharedDataAnswer {
     /// The array's items parsed in chunks on every core, or nil when the bytes are not a well-formed array.
     static func parsedItems(_ bytes: [UInt8], source: String) -> [FHIRElement]? {
         guard let ranges = try? JSONArraySplitter.itemRanges(bytes) else { return nil }
-        let chunkSize = 512
-        let chunks = (ranges.count + chunkSize - 1) / chunkSize
         let reader = FHIRJSONReader(options: .init(source: source))
-        let parsed = try? bytes.withUnsafeBytes { buffer in
+        return try? bytes.withUnsafeBytes { buffer in
             let whole = UnsafeRawBufferPointerBox(buffer)
-            return try ParallelMap.map(count: chunks) { chunk in
-                try ranges[(chunk * chunkSize)..<min(ranges.count, (chunk + 1) * chunkSize)].map { range in
-                    try reader.read(UnsafeRawBufferPointer(rebasing: whole.buffer[range]))
-                }
+            return try ParallelMap.mapChunks(of: ranges, chunkSize: 512) { chunk in
+                try chunk.map { range in try reader.read(UnsafeRawBufferPointer(rebasing: whole.buffer[range])) }
             }
         }
-        return parsed?.flatMap { $0 }
     }
 
     /// The answer's bytes, read (never written) by every worker while `withUnsafeBytes` keeps them alive.

@@ -63,14 +63,13 @@ public struct ReconcileStage: Sendable {
             // the findings in pair and field order, as from a plain loop.
             let pairs = result.pairs
             let chunkSize = max(1, self.chunkSize)
-            let chunkCount = (pairs.count + chunkSize - 1) / chunkSize
-            let window = 64
+            let window = 64 * chunkSize
             let includeMatched = self.includeMatched
-            for windowStart in stride(from: 0, to: chunkCount, by: window) {
-                let compared = ParallelMap.map(count: min(window, chunkCount - windowStart)) { offset -> [(field: Int, status: Finding.Status, finding: Finding?)] in
-                    let chunk = windowStart + offset
+            for windowStart in stride(from: 0, to: pairs.count, by: window) {
+                let inWindow = pairs[windowStart..<min(pairs.count, windowStart + window)]
+                let compared = ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk -> [(field: Int, status: Finding.Status, finding: Finding?)] in
                     var results: [(field: Int, status: Finding.Status, finding: Finding?)] = []
-                    for pair in pairs[(chunk * chunkSize)..<min(pairs.count, (chunk + 1) * chunkSize)] {
+                    for pair in chunk {
                         guard let resource = study.pulled.fhir[pair.resource] else { continue }
                         let record = pair.records.first.map { records[$0] } ?? .null
                         for index in fields.indices {
@@ -81,7 +80,7 @@ public struct ReconcileStage: Sendable {
                     }
                     return results
                 }
-                for (index, status, finding) in compared.joined() {
+                for (index, status, finding) in compared {
                     tallies[index][status.tallyIndex] += 1
                     if let finding { try sink(finding) }
                 }

@@ -9,10 +9,13 @@ import Synchronization
 public enum ParallelMap {
     /// Workers by default: `IMMPORT_BRIDGE_WORKERS` when it is a number from 1 (a run on one core, as a plain loop)
     /// up, else the machine's cores, up to 8 (beyond that tree allocations contend).
-    public static let defaultWorkers: Int = {
-        if let text = SystemIO.environment("IMMPORT_BRIDGE_WORKERS"), let workers = Int(text), workers >= 1 { return workers }
-        return max(1, min(8, SystemIO.activeProcessorCount))
-    }()
+    public static let defaultWorkers = workers(setting: SystemIO.environment("IMMPORT_BRIDGE_WORKERS"), cores: SystemIO.activeProcessorCount)
+
+    /// The workers a setting asks for; anything but a whole number from 1 up leaves the choice to the cores.
+    static func workers(setting: String?, cores: Int) -> Int {
+        if let setting, let workers = Int(setting), workers >= 1 { return workers }
+        return max(1, min(8, cores))
+    }
 
     /// The jobs' results in order; a job that cannot fail (`E` is `Never`) makes a call that cannot either.
     public static func map<T, E: Error>(
@@ -40,6 +43,21 @@ public enum ParallelMap {
         results.reserveCapacity(count)
         for index in 0..<count { results.append(try slots.take(index).get()) }
         return results
+    }
+
+    /// `items` cut into chunks of `chunkSize` (the last one shorter), each chunk a job; the jobs' results joined in
+    /// order: the answer of one pass over all of `items`.
+    public static func mapChunks<Items: RandomAccessCollection & Sendable, T, E: Error>(
+        of items: Items, chunkSize: Int, workers: Int = defaultWorkers,
+        _ job: @Sendable (Items.SubSequence) throws(E) -> [T]
+    ) throws(E) -> [T] {
+        let size = max(1, chunkSize)
+        let chunks = try map(count: (items.count + size - 1) / size, workers: workers) { (chunk: Int) throws(E) -> [T] in
+            let start = items.index(items.startIndex, offsetBy: chunk * size)
+            let end = items.index(start, offsetBy: min(size, items.distance(from: start, to: items.endIndex)))
+            return try job(items[start..<end])
+        }
+        return Array(chunks.joined())
     }
 
     /// Written once per slot by the worker that ran its job, read after every worker is done

@@ -35,10 +35,15 @@ public struct FHIRCanonicalOrder: Sendable {
         return reordered(object, type: type) ?? object
     }
 
-    /// `resourceType` first, then `name` before `_name` at the element's position; unknown members last.
-    static func rank(of key: String, in type: FHIRTypeDefinition) -> Int {
-        guard let index = type.orderIndex(ofJSONName: key) else { return Int.max }
-        return index * 2 + (key.utf8.first == UInt8(ascii: "_") ? 1 : 0)
+    /// Where a member goes and what type its value has, from one look-up of its definition: `resourceType`
+    /// first, then `name` before `_name` at the element's position, unknown members last; the type is the
+    /// element's (`Element` for `_name`, a primitive's id and extensions), nil for unknown members.
+    static func slot(of key: String, in type: FHIRTypeDefinition) -> (rank: Int, childType: String?) {
+        let underscored = key.utf8.first == UInt8(ascii: "_")
+        if let entry = underscored ? type.jsonNames[String(key.dropFirst())] : type.jsonNames[key] {
+            return underscored ? (entry.index * 2 + 1, "Element") : (entry.index * 2, entry.typeCode)
+        }
+        return (type.kind == .resource && key == "resourceType" ? -2 : Int.max, nil)
     }
 
     /// The object in order, or nil when it (and everything under it) already is. Each member's definition is
@@ -49,21 +54,12 @@ public struct FHIRCanonicalOrder: Sendable {
         var inOrder = true
         for index in object.indices {
             let member = object[index]
-            let underscored = member.key.utf8.first == UInt8(ascii: "_")
-            let entry = underscored ? type.jsonNames[String(member.key.dropFirst())] : type.jsonNames[member.key]
-            let rank: Int
-            if let entry {
-                rank = entry.index * 2 + (underscored ? 1 : 0)
-            } else {
-                rank = type.kind == .resource && member.key == "resourceType" ? -2 : Int.max
-            }
+            let (rank, childType) = Self.slot(of: member.key, in: type)
             if rank < previousRank { inOrder = false }
             previousRank = rank
             switch member.value {
             case .object, .array:
-                // A primitive's id and extensions (`_name`) are ordered as Element.
-                guard let childType = underscored ? "Element" : entry?.typeCode,
-                    let ordered = reorderedValue(member.value, childTypeName: childType)
+                guard let childType, let ordered = reorderedValue(member.value, childTypeName: childType)
                 else { continue }
                 if result == nil { result = object }
                 result!.replaceValue(at: index, with: ordered)
@@ -73,7 +69,7 @@ public struct FHIRCanonicalOrder: Sendable {
         }
         if !inOrder {
             if result == nil { result = object }
-            result!.sortMembers { key in Self.rank(of: key, in: type) }
+            result!.sortMembers { key in Self.slot(of: key, in: type).rank }
         }
         return result
     }
