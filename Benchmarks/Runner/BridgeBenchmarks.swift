@@ -40,7 +40,7 @@ enum BridgeBenchmarks: BenchmarkFamily {
         convert.record(try Stopwatch.times(runs: runs) {
             let resources = try PullStage.readDirectory(directory)
             var out: [UInt8] = []
-            for key in resources.keys { writer.write(resources[key]!, into: &out); out.append(0x0A) }
+            try resources.forEachResource { _, resource in writer.write(resource, into: &out); out.append(0x0A) }
             convert.bytes = out.count
             blackHole(out)
         })
@@ -65,14 +65,14 @@ enum BridgeBenchmarks: BenchmarkFamily {
         var merge = Measurement(name: "bridge merge", file: directory)
         let options = MergeStage.Options(fhirSource: directory, sharedDataSource: directory)
         var merged = 0
-        merge.record(Stopwatch.times(runs: runs) { merged = MergeStage.run(linked, options: options, diagnostics: DiagnosticsCollector()).resources.count })
+        merge.record(try Stopwatch.times(runs: runs) { merged = try MergeStage.run(linked, options: options, diagnostics: DiagnosticsCollector()).resources.count })
         merge.documents = merged
 
         var reconcile = Measurement(name: "bridge reconcile", file: directory)
         var findings = 0
-        reconcile.record(Stopwatch.times(runs: runs) {
+        reconcile.record(try Stopwatch.times(runs: runs) {
             var summary = ReconcileSummary()
-            ReconcileStage(includeMatched: false).run(linked, summary: &summary) { _ in }
+            try ReconcileStage(includeMatched: false).run(linked, summary: &summary) { _ in }
             findings = summary.findings
         })
         reconcile.documents = findings

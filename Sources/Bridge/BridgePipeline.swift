@@ -90,7 +90,7 @@ public struct BridgePipeline: Sendable {
         var bundles: [StudyBundle] = []
         var conversions: [ConvertStage.ConvertedStudy] = []
         try await forEachLinkedStudy(studies: studies) { _, linked in
-            let merged = MergeStage.run(linked, options: options, diagnostics: diagnostics)
+            let merged = try MergeStage.run(linked, options: options, diagnostics: diagnostics)
             if version == .r4 {
                 let converted = convert.run(merged, diagnostics: diagnostics)
                 conversions.append(converted)

@@ -48,7 +48,7 @@ import TestSupport
         for result in study.links {
             let type = result.link.declaration.resourceType.value
             let resources = study.pulled.fhir.keys(ofType: type).filter { key in
-                guard let condition = result.link.fhirWhere, let resource = study.pulled.fhir[key] else { return true }
+                guard let condition = result.link.fhirWhere, let resource = try? study.pulled.fhir.resource(key) else { return true }
                 return (try? condition.evaluate(.init(resource: resource)).first?.jsonValue.boolValue) == true
             }
             var seen: [FHIRResourceKey: Int] = [:]
@@ -74,7 +74,7 @@ import TestSupport
         #expect(Set(patients.pairs.map(\.key[0])) == ["SUB9990101", "SUB9990102", "SUB9990103", "SUB9990104", "SUB9990105"])
         #expect(patients.unlinkedFHIR.map(\.resource.id) == ["subject-SUB9990106"])
         let demographics = try #require(study.pulled.sharedData["demographics"])
-        #expect(patients.unlinkedSharedData.map { demographics.records[$0.record]["subjectAccession"]?.stringValue } == ["SUB9990107"])
+        #expect(patients.unlinkedSharedData.map { (try? demographics.records.record(at: $0.record))?["subjectAccession"]?.stringValue } == ["SUB9990107"])
         #expect(patients.duplicates.isEmpty)
         // The convention found is reported once: SDY99901 keys subjects by an identifier of an undeclared system.
         let notes = diagnostics.diagnostics.filter { $0.severity == .note && $0.message.contains("Patient keyed by") }

@@ -7,7 +7,7 @@ import TestSupport
     static func merged() throws -> (StudyBundle, DiagnosticsCollector) {
         let (linked, diagnostics) = try LinkStageTests.linked()
         let options = MergeStage.Options(fhirSource: "Fixtures/fhir", sharedDataSource: "Fixtures/shared-data")
-        return (MergeStage.run(linked, options: options, diagnostics: diagnostics), diagnostics)
+        return (try MergeStage.run(linked, options: options, diagnostics: diagnostics), diagnostics)
     }
 
     @Test func theMergedBundleIsValidR5() throws {
@@ -38,7 +38,7 @@ import TestSupport
             var options = MergeStage.Options(fhirSource: "Fixtures/fhir", sharedDataSource: "Fixtures/shared-data")
             options.chunkSize = chunkSize
             var out: [UInt8] = []
-            FHIRJSONWriter().write(MergeStage.run(linked, options: options, diagnostics: DiagnosticsCollector()).bundle(type: .collection, base: "b"), into: &out)
+            FHIRJSONWriter().write(try MergeStage.run(linked, options: options, diagnostics: DiagnosticsCollector()).bundle(type: .collection, base: "b"), into: &out)
             bytes.append(out)
         }
         #expect(bytes[0] == bytes[2])

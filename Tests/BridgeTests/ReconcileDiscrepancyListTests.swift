@@ -36,7 +36,7 @@ import TestSupport
         var entries: [Entry] = []
         var summary = ReconcileSummary()
         try await pipeline.forEachLinkedStudy(studies: [study]) { _, linked in
-            ReconcileStage(includeMatched: false).run(linked, summary: &summary) { finding in
+            try ReconcileStage(includeMatched: false).run(linked, summary: &summary) { finding in
                 guard finding.status != .matched, finding.status != .notCompared else { return }
                 entries.append(
                     Entry(

@@ -9,7 +9,7 @@ import TestSupport
         let (linked, _) = try LinkStageTests.linked()
         var summary = ReconcileSummary()
         var findings: [Finding] = []
-        ReconcileStage(includeMatched: includeMatched).run(linked, summary: &summary) { findings.append($0) }
+        try ReconcileStage(includeMatched: includeMatched).run(linked, summary: &summary) { findings.append($0) }
         return (findings, summary)
     }
 
@@ -33,18 +33,18 @@ import TestSupport
     /// the plain loop's findings in the same order, and counts the same summary.
     @Test func anyChunkSizeGivesTheSameFindingsInOrder() throws {
         let (linked, _) = try LinkStageTests.linked()
-        func run(chunkSize: Int, includeMatched: Bool) -> ([String], [String]) {
+        func run(chunkSize: Int, includeMatched: Bool) throws -> ([String], [String]) {
             var stage = ReconcileStage(includeMatched: includeMatched)
             stage.chunkSize = chunkSize
             var summary = ReconcileSummary()
             var findings: [String] = []
-            stage.run(linked, summary: &summary) { findings.append("\($0)") }
+            try stage.run(linked, summary: &summary) { findings.append("\($0)") }
             let rows = summary.sortedKeys.map { "\($0): \(summary.rows[$0]!.counts.sorted { $0.key.rawValue < $1.key.rawValue })" }
             return (findings, rows + ["\(summary.findings)", "\(summary.problemsBySeverity.sorted { $0.key.rawValue < $1.key.rawValue })"])
         }
         for includeMatched in [true, false] {
-            let plain = run(chunkSize: 1_000_000, includeMatched: includeMatched)
-            let chunked = run(chunkSize: 1, includeMatched: includeMatched)
+            let plain = try run(chunkSize: 1_000_000, includeMatched: includeMatched)
+            let chunked = try run(chunkSize: 1, includeMatched: includeMatched)
             #expect(chunked.0 == plain.0)
             #expect(chunked.1 == plain.1)
             #expect(plain.0.count > 20)

@@ -96,7 +96,7 @@ public struct PushStage: Sendable {
                 // HAPI with a restricted type list): nothing stored. The transaction then says whether it takes it.
                 continue
             }
-            for key in found.keys where key.type == type { result[key] = found[key] }
+            for key in found.keys where key.type == type { result[key] = try found.resource(key) }
         }
         return result
     }

@@ -119,7 +119,7 @@ public enum LinkStage {
         }
 
         mutating func run() throws(BridgeFailure) -> LinkResult {
-            let records = study.pulled.sharedData[declaration.endpoint.value]?.records ?? []
+            let records = study.pulled.sharedData[declaration.endpoint.value]?.records ?? RecordList()
             let parts = link.keyParts.map(prepared)
             let oneToOne = declaration.cardinality.value == .oneToOne
 
@@ -129,7 +129,9 @@ public enum LinkStage {
             var keyOrder: [[String]] = []
             var partValues = Array(repeating: Set<String>(minimumCapacity: records.count), count: parts.count)
             let conditions = declaration.sharedDataWhere.map { (field: $0.field.value, value: $0.value.value) }
-            for (index, record) in records.enumerated() where Self.matchesWhere(record, conditions) {
+            for index in 0..<records.count {
+                let record = try readBack { try records.record(at: index) }
+                guard Self.matchesWhere(record, conditions) else { continue }
                 var key: [String] = []
                 for part in parts {
                     guard let value = RecordValues.values(of: record, path: part.sharedDataPath).first
@@ -163,23 +165,25 @@ public enum LinkStage {
             var resourceKeyOrder: [[String]] = []
             var conventionByResource: [FHIRResourceKey: [Int]] = [:]
             let type = declaration.resourceType.value
-            let resources = study.pulled.fhir.resources(ofType: type)
-            resourcesByKey.reserveCapacity(resources.count)
-            conventionByResource.reserveCapacity(resources.count)
-            result.accessionByResource.reserveCapacity(resources.count)
-            result.resourceByAccession.reserveCapacity(resources.count)
-            for (resourceKey, resource) in resources {
-                guard let keying = keying(of: resource, resourceKey: resourceKey, parts: parts, known: partValues) else { continue }
-                let (key, used, shown, linkable) = (keying.key, keying.used, keying.shown, keying.linkable)
-                guard linkable, recordsByKey[key] != nil || keyIsDuplicateOnSharedData(key) else {
-                    result.unlinkedFHIR.append(UnlinkedResource(resource: resourceKey, key: shown.isEmpty ? nil : shown))
-                    result.shownKeyByResource[resourceKey] = shown.first
-                    continue
+            let resourceCount = study.pulled.fhir.keys(ofType: type).count
+            resourcesByKey.reserveCapacity(resourceCount)
+            conventionByResource.reserveCapacity(resourceCount)
+            result.accessionByResource.reserveCapacity(resourceCount)
+            result.resourceByAccession.reserveCapacity(resourceCount)
+            try readBack {
+                try study.pulled.fhir.forEachResource(ofType: type) { resourceKey, resource in
+                    guard let keying = keying(of: resource, resourceKey: resourceKey, parts: parts, known: partValues) else { return }
+                    let (key, used, shown, linkable) = (keying.key, keying.used, keying.shown, keying.linkable)
+                    guard linkable, recordsByKey[key] != nil || keyIsDuplicateOnSharedData(key) else {
+                        result.unlinkedFHIR.append(UnlinkedResource(resource: resourceKey, key: shown.isEmpty ? nil : shown))
+                        result.shownKeyByResource[resourceKey] = shown.first
+                        return
+                    }
+                    let known = resourcesByKey.count
+                    resourcesByKey[key, default: []].append(resourceKey)  // one look-up; a new key grows the table
+                    if resourcesByKey.count > known { resourceKeyOrder.append(key) }
+                    conventionByResource[resourceKey] = used
                 }
-                let known = resourcesByKey.count
-                resourcesByKey[key, default: []].append(resourceKey)  // one look-up; a new key grows the table
-                if resourcesByKey.count > known { resourceKeyOrder.append(key) }
-                conventionByResource[resourceKey] = used
             }
 
             var claimed = Set<Int>()
@@ -218,6 +222,13 @@ public enum LinkStage {
             }
             result.unlinkedSharedData.sort { $0.record < $1.record }
             return result
+        }
+
+        /// A spooled resource or record read back; the only failure is the spool's file failing under the run.
+        func readBack<T>(_ body: () throws -> T) throws(BridgeFailure) -> T {
+            do { return try body() } catch {
+                throw BridgeFailure(stage: .link, message: "link \(declaration.name.value): \(error)")
+            }
         }
 
         func keyIsDuplicateOnSharedData(_ key: [String]) -> Bool { sharedDataDuplicates[key] != nil }

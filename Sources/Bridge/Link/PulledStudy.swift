@@ -19,10 +19,58 @@ public struct PulledStudy: Sendable {
 public struct PulledRecords: Sendable {
     /// The URL (redacted) or file they were read from: where a finding about a record points.
     public var source: String
-    public var records: [FHIRElement]
+    public var records: RecordList
 
     public init(source: String, records: [FHIRElement]) {
         self.source = source
+        self.records = RecordList(records)
+    }
+
+    public init(source: String, records: RecordList) {
+        self.source = source
         self.records = records
+    }
+}
+
+/// An endpoint's records by position: held as trees, or as spans of their JSON in a `ByteSpool` (parsed again
+/// each time one is read) when the study is too large to hold. Reading gives the same trees either way.
+public struct RecordList: Sendable {
+    enum Storage: Sendable {
+        case trees([FHIRElement])
+        case spooled(ByteSpool, [ByteSpool.Span])
+    }
+
+    let storage: Storage
+
+    public init(_ records: [FHIRElement] = []) { storage = .trees(records) }
+
+    public init(spool: ByteSpool, spans: [ByteSpool.Span]) { storage = .spooled(spool, spans) }
+
+    public var count: Int {
+        switch storage {
+        case .trees(let records): records.count
+        case .spooled(_, let spans): spans.count
+        }
+    }
+
+    public var isEmpty: Bool { count == 0 }
+
+    /// The record at `index`; throws only when a spooled record cannot be read back.
+    public func record(at index: Int) throws -> FHIRElement {
+        switch storage {
+        case .trees(let records): records[index]
+        case .spooled(let spool, let spans): try spool.element(at: spans[index])
+        }
+    }
+
+    /// Every record in order, one at a time.
+    public func forEach(_ body: (Int, FHIRElement) throws -> Void) throws {
+        for index in 0..<count { try body(index, try record(at: index)) }
+    }
+
+    /// Every record at once (for small lists and tests: a spooled list is parsed whole).
+    public func all() throws -> [FHIRElement] {
+        if case .trees(let records) = storage { return records }
+        return try (0..<count).map { try record(at: $0) }
     }
 }

@@ -23,22 +23,57 @@ public enum MergeStage {
     /// (pulled, then changed by a merge action), `shared-data` (made from a record).
     public static let sourceTagSystem = "https://github.com/immport-bridge/fhir/CodeSystem/source"
 
-    public static func run(_ linked: LinkedStudy, options: Options, diagnostics: DiagnosticsCollector) -> StudyBundle {
+    /// The merged study whole, as a `StudyBundle` (the plain path: every resource held; `stream` is the same merge
+    /// handed out a window at a time).
+    public static func run(
+        _ linked: LinkedStudy, options: Options, diagnostics: DiagnosticsCollector
+    ) throws(BridgeFailure) -> StudyBundle {
+        var resources: [FHIRElement] = []
+        let summary = try stream(linked, options: options, diagnostics: diagnostics) { window in
+            resources.append(contentsOf: window)
+        }
+        return StudyBundle(
+            accession: linked.pulled.accession, version: linked.mapping.fhirVersion, resources: resources,
+            summary: summary, linkSummaries: linked.links.map(\.summary))
+    }
+
+    /// Merges a study and hands its resources to `sink` in order (pulled resources by key, emitted ones in mapping
+    /// and record order, then the Provenances), a window of chunks at a time, so that a study read from a spool is
+    /// never held whole: what is in memory is one window of merged trees and the link's keys.
+    public static func stream(
+        _ linked: LinkedStudy, options: Options, diagnostics: DiagnosticsCollector,
+        sink: ([FHIRElement]) throws -> Void
+    ) throws(BridgeFailure) -> MergeSummary {
+        do {
+            return try streamUntyped(linked, options: options, diagnostics: diagnostics, sink: sink)
+        } catch let failure as BridgeFailure {
+            throw failure
+        } catch {
+            throw BridgeFailure(stage: .merge, message: "\(linked.pulled.accession): \(error)")
+        }
+    }
+
+    static func streamUntyped(
+        _ linked: LinkedStudy, options: Options, diagnostics: DiagnosticsCollector,
+        sink: ([FHIRElement]) throws -> Void
+    ) throws -> MergeSummary {
         let mapping = linked.mapping
         let definitions = FHIRDefinitions.forVersion(mapping.fhirVersion)
         let order = FHIRCanonicalOrder(definitions: definitions)
         var summary = MergeSummary()
-        var resources: [FHIRElement] = []
         var sharedDataTargets: [String] = []
         var fhirTargets: [String] = []
+        var newestLastUpdated: String?
         let tags = SourceTags()
         let fhirSource = FHIRElement.string(options.fhirSource)
         let sharedDataSource = FHIRElement.string(options.sharedDataSource)
+        let chunkSize = max(1, options.chunkSize)
+        let window = 32 * chunkSize
 
         // For the links that have merge actions: which record each pulled resource is linked with. Only positions
         // are kept, and a link without merge actions is not looked at again.
         let mergingLinks = linked.links.filter { !$0.link.declaration.merge.isEmpty }
-        let recordsByLink = mergingLinks.map { linked.pulled.sharedData[$0.link.declaration.endpoint.value]?.records ?? [] }
+        let recordsByLink = mergingLinks.map { linked.pulled.sharedData[$0.link.declaration.endpoint.value]?.records ?? RecordList() }
         let recordsByResource: [FHIRResourceKey: [(link: Int, record: Int)]] = {
             var table: [FHIRResourceKey: [(link: Int, record: Int)]] = [:]
             for (linkIndex, result) in mergingLinks.enumerated() {
@@ -50,71 +85,83 @@ public enum MergeStage {
             return table
         }()
 
-        // Each pulled resource is merged on its own, so the work is spread over every core in chunks; the results
-        // come back in key order, and the counts and targets are taken from them in that order.
+        // Each pulled resource is merged on its own, so the work is spread over every core in chunks, a window of
+        // chunks at a time; the results come back in key order, and the counts and targets are taken from them in
+        // that order.
         let keys = linked.pulled.fhir.keys.sorted()
         let extensionBase = mapping.spec.extensionBase
-        let merged = ParallelMap.mapChunks(of: keys, chunkSize: options.chunkSize) { chunk in
-            chunk.compactMap { key -> (FHIRResourceKey, FHIRElement, Bool)? in
-                guard var resource = linked.pulled.fhir[key] else { return nil }
-                var changed = false
-                for (linkIndex, recordIndex) in recordsByResource[key] ?? [] {
-                    let record = recordsByLink[linkIndex][recordIndex]
-                    for action in mergingLinks[linkIndex].link.declaration.merge {
-                        if MergeActions.apply(action.value, record: record, to: &resource, extensionBase: extensionBase, definitions: definitions) {
-                            changed = true
+        for windowStart in stride(from: 0, to: keys.count, by: window) {
+            let inWindow = keys[windowStart..<min(keys.count, windowStart + window)]
+            let merged = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
+                try chunk.compactMap { key -> (FHIRResourceKey, FHIRElement, Bool, String?)? in
+                    guard var resource = try linked.pulled.fhir.resource(key) else { return nil }
+                    let lastUpdated = resource["meta"]?["lastUpdated"]?.stringValue
+                    var changed = false
+                    for (linkIndex, recordIndex) in recordsByResource[key] ?? [] {
+                        let record = try recordsByLink[linkIndex].record(at: recordIndex)
+                        for action in mergingLinks[linkIndex].link.declaration.merge {
+                            if MergeActions.apply(action.value, record: record, to: &resource, extensionBase: extensionBase, definitions: definitions) {
+                                changed = true
+                            }
                         }
                     }
+                    if changed { resource = order.reorder(resource) }
+                    return (key, tagged(resource, source: fhirSource, tag: changed ? tags.merged : tags.fhir), changed, lastUpdated)
                 }
-                if changed { resource = order.reorder(resource) }
-                return (key, tagged(resource, source: fhirSource, tag: changed ? tags.merged : tags.fhir), changed)
             }
-        }
-        for (key, resource, changed) in merged {
-            summary.pulled += 1
-            fhirTargets.append(key.description)
-            if changed {
-                summary.merged += 1
-                sharedDataTargets.append(key.description)
+            var resources: [FHIRElement] = []
+            resources.reserveCapacity(merged.count)
+            for (key, resource, changed, lastUpdated) in merged {
+                summary.pulled += 1
+                fhirTargets.append(key.description)
+                if changed {
+                    summary.merged += 1
+                    sharedDataTargets.append(key.description)
+                }
+                if let lastUpdated, newestLastUpdated.map({ lastUpdated > $0 }) ?? true { newestLastUpdated = lastUpdated }
+                resources.append(resource)
             }
-            resources.append(resource)
+            try sink(resources)
         }
 
         for emit in mapping.spec.emits.all {
             let template = EmitTemplate(declaration: emit, extensionBase: mapping.spec.extensionBase)
-            let records = linked.pulled.sharedData[emit.endpoint.value]?.records ?? []
-            // Ids first, in record order, so that the first of two records giving one id is the one kept; then the
-            // kept records are filled on every core, in chunks, and come back in record order.
-            var seenIds: Set<String> = []
-            var kept: [(record: Int, id: String)] = []
-            for (index, record) in records.enumerated() {
-                let id = template.id(for: record, study: linked.pulled.accession)
-                guard seenIds.insert(id).inserted else {
-                    diagnostics.emit(Diagnostic(.warning, "emit \(emit.name.value): two records give the id \(id); the second is left out", at: emit.id.location))
-                    continue
-                }
-                kept.append((index, id))
-            }
+            let records = linked.pulled.sharedData[emit.endpoint.value]?.records ?? RecordList()
             // A template written in definition order fills every record in that order: what it gives with every
             // placeholder filled (all its elements present; a record's absent ones only drop out) is checked once,
             // and only a template out of order has each of its resources reordered.
             let instance = template.instantiateForCheck(resourceType: emit.resourceType.value)
             let inOrder = order.reorder(instance) == instance
-            let filled = ParallelMap.mapChunks(of: kept, chunkSize: options.chunkSize) { chunk in
-                chunk.map { item -> (FHIRElement, Int) in
-                    var missing = 0
-                    let resource = template.instantiate(
-                        record: records[item.record], study: linked.pulled.accession, id: item.id,
-                        reference: { link, key in reference(link: link, key: key, in: linked) }, missingReferences: &missing)
-                    return (tagged(inOrder ? resource : order.reorder(resource), source: sharedDataSource, tag: tags.sharedData), missing)
-                }
-            }
+            // Records are filled on every core, in chunks, a window at a time, and come back in record order; of two
+            // records giving one id, the first is kept (a dropped one was filled for nothing: that is rare).
+            var seenIds: Set<String> = []
             var missing = 0
-            for ((resource, missingHere), item) in zip(filled, kept) {
-                resources.append(resource)
-                missing += missingHere
-                sharedDataTargets.append("\(emit.resourceType.value)/\(item.id)")
-                summary.emitted[emit.name.value, default: 0] += 1
+            for windowStart in stride(from: 0, to: records.count, by: window) {
+                let inWindow = windowStart..<min(records.count, windowStart + window)
+                let filled = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
+                    try chunk.map { index -> (id: String, resource: FHIRElement, missing: Int) in
+                        let record = try records.record(at: index)
+                        let id = template.id(for: record, study: linked.pulled.accession)
+                        var missing = 0
+                        let resource = template.instantiate(
+                            record: record, study: linked.pulled.accession, id: id,
+                            reference: { link, key in reference(link: link, key: key, in: linked) }, missingReferences: &missing)
+                        return (id, tagged(inOrder ? resource : order.reorder(resource), source: sharedDataSource, tag: tags.sharedData), missing)
+                    }
+                }
+                var resources: [FHIRElement] = []
+                resources.reserveCapacity(filled.count)
+                for item in filled {
+                    guard seenIds.insert(item.id).inserted else {
+                        diagnostics.emit(Diagnostic(.warning, "emit \(emit.name.value): two records give the id \(item.id); the second is left out", at: emit.id.location))
+                        continue
+                    }
+                    resources.append(item.resource)
+                    missing += item.missing
+                    sharedDataTargets.append("\(emit.resourceType.value)/\(item.id)")
+                    summary.emitted[emit.name.value, default: 0] += 1
+                }
+                try sink(resources)
             }
             if missing > 0 {
                 summary.referencesLeftOut += missing
@@ -125,15 +172,14 @@ public enum MergeStage {
             }
         }
 
-        let recorded = newestLastUpdated(linked.pulled.fhir) ?? "1970-01-01T00:00:00Z"
-        resources.append(provenance(id: "\(linked.pulled.accession)-provenance-fhir", targets: fhirTargets, source: options.fhirSource, recorded: recorded))
+        let recorded = newestLastUpdated ?? "1970-01-01T00:00:00Z"
+        var provenances = [provenance(id: "\(linked.pulled.accession)-provenance-fhir", targets: fhirTargets, source: options.fhirSource, recorded: recorded)]
         if !sharedDataTargets.isEmpty {
-            resources.append(
+            provenances.append(
                 provenance(id: "\(linked.pulled.accession)-provenance-shared-data", targets: sharedDataTargets, source: options.sharedDataSource, recorded: recorded))
         }
-        return StudyBundle(
-            accession: linked.pulled.accession, version: mapping.fhirVersion, resources: resources, summary: summary,
-            linkSummaries: linked.links.map(\.summary))
+        try sink(provenances)
+        return summary
     }
 
     /// `Type/id` of the resource `link` joined under `key` (normalised as that link's first key part is).
@@ -183,10 +229,6 @@ public enum MergeStage {
             object.insertUnchecked(key: "meta", value: .object(meta), at: at)
         }
         return .object(object)
-    }
-
-    static func newestLastUpdated(_ collection: FHIRResourceCollection) -> String? {
-        collection.ordered.compactMap { $0["meta"]?["lastUpdated"]?.stringValue }.max()
     }
 
     static func provenance(id: String, targets: [String], source: String, recorded: String) -> FHIRElement {

@@ -17,41 +17,49 @@ public struct FHIRDirectoryPull: Sendable {
         accession: String, from all: FHIRResourceCollection, source: String, diagnostics: DiagnosticsCollector
     ) throws(BridgeFailure) -> FHIRResourceCollection {
         let studyType = plan.study.resourceType
-        let studies = all.resources(ofType: studyType).filter { StudyPuller.isStudy($0.resource, accession) }.map(\.key)
+        var studies: [FHIRResourceKey] = []
+        do {
+            try all.forEachResource(ofType: studyType) { key, resource in
+                if StudyPuller.isStudy(resource, accession) { studies.append(key) }
+            }
+        } catch {
+            throw BridgeFailure(stage: .pull, message: "\(source): \(error)")
+        }
         guard studies.count == 1, let studyKey = studies.first else {
             throw BridgeFailure(stage: .pull, message: studies.isEmpty
                     ? "\(source): no \(studyType) has the id or an identifier value \(accession)"
                     : "\(source): \(studies.count) \(studyType) resources have the id or identifier \(accession): \(studies.map(\.description).joined(separator: ", "))")
         }
-        var selected = FHIRResourceCollection()
-        selected.add(all[studyKey]!)
+        // A selection of a spooled directory is spans of the same spool.
+        var selected = FHIRResourceCollection(spool: all.spool)
+        selected.add(studyKey, from: all)
         var keysByStep: [String: [FHIRResourceKey]] = [PullPlan.studyStepID: [studyKey]]
         do {
             for step in plan.steps {
                 var keys: [FHIRResourceKey] = []
-                var found: [FHIRElement] = []
+                var found: [FHIRResourceKey] = []
                 if let search = step.search {
                     let targets = Set(search.targets.flatMap { keysByStep[$0] ?? [] })
-                    for (key, resource) in all.resources(ofType: step.resourceType) {
+                    try all.forEachResource(ofType: step.resourceType) { key, resource in
                         let points = try search.referencePaths.contains { path in
                             try path.references(in: resource).contains { $0.resourceKey.map(targets.contains) ?? false }
                         }
                         if points {
                             keys.append(key)
-                            found.append(resource)
+                            found.append(key)
                         }
                     }
                 } else {
                     var seen = Set<FHIRResourceKey>()
                     for origin in step.referencedFrom ?? [] {
                         for holder in keysByStep[origin.step] ?? [] {
-                            guard let resource = all[holder] else { continue }
+                            guard let resource = try all.resource(holder) else { continue }
                             for path in origin.paths {
                                 for reference in try path.references(in: resource) {
                                     guard let key = reference.resourceKey, key.type == step.resourceType, seen.insert(key).inserted else { continue }
-                                    if let resource = all[key] {
+                                    if all.contains(key) {
                                         keys.append(key)
-                                        found.append(resource)
+                                        found.append(key)
                                     } else {
                                         diagnostics.warning("\(key) is referenced by \(holder) but the directory does not have it", source: source)
                                     }
@@ -60,7 +68,7 @@ public struct FHIRDirectoryPull: Sendable {
                         }
                     }
                 }
-                for resource in found { selected.add(resource) }
+                for key in found { selected.add(key, from: all) }
                 keysByStep[step.id] = keys
             }
         } catch {

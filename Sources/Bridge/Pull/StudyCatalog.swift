@@ -13,9 +13,9 @@ public enum StudyCatalog {
         case .servers(let fhir, _, _):
             // Only what names the study: a page of 1,200 ResearchStudies stays small.
             let found = try await fhir.searchAll("ResearchStudy", [("_elements", "identifier"), ("_count", "200")])
-            studies = found.ordered.filter { $0.resourceType == "ResearchStudy" }
+            studies = try found.ordered().filter { $0.resourceType == "ResearchStudy" }
         case .directory(let root):
-            studies = try PullStage.readDirectory(root).ordered.filter { $0.resourceType == "ResearchStudy" }
+            studies = try PullStage.readDirectory(root).ordered().filter { $0.resourceType == "ResearchStudy" }
         }
         var seen = Set<String>()
         return studies.compactMap(accession(of:)).filter { seen.insert($0).inserted }

@@ -12,13 +12,13 @@ public struct ReconcileStage: Sendable {
         self.includeMatched = includeMatched
     }
 
-    public func run(_ study: LinkedStudy, summary: inout ReconcileSummary, sink: (Finding) throws -> Void) rethrows {
+    public func run(_ study: LinkedStudy, summary: inout ReconcileSummary, sink: (Finding) throws -> Void) throws {
         let accession = study.pulled.accession
-        let codeMaps = Self.codeMaps(study)
+        let codeMaps = try Self.codeMaps(study)
         for result in study.links {
             let declaration = result.link.declaration
             let type = declaration.resourceType.value
-            let records = study.pulled.sharedData[declaration.endpoint.value]?.records ?? []
+            let records = study.pulled.sharedData[declaration.endpoint.value]?.records ?? RecordList()
             let entitySeverity = declaration.unlinkedSeverity.value
             let linkRule = Self.rule(declaration.name.location)
             func entity(_ status: Finding.Status, fhirId: String?, accession key: String?, reason: String? = nil) -> Finding {
@@ -67,11 +67,11 @@ public struct ReconcileStage: Sendable {
             let includeMatched = self.includeMatched
             for windowStart in stride(from: 0, to: pairs.count, by: window) {
                 let inWindow = pairs[windowStart..<min(pairs.count, windowStart + window)]
-                let compared = ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk -> [(field: Int, status: Finding.Status, finding: Finding?)] in
+                let compared = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk -> [(field: Int, status: Finding.Status, finding: Finding?)] in
                     var results: [(field: Int, status: Finding.Status, finding: Finding?)] = []
                     for pair in chunk {
-                        guard let resource = study.pulled.fhir[pair.resource] else { continue }
-                        let record = pair.records.first.map { records[$0] } ?? .null
+                        guard let resource = try study.pulled.fhir.resource(pair.resource) else { continue }
+                        let record = try pair.records.first.map { try records.record(at: $0) } ?? .null
                         for index in fields.indices {
                             let outcome = compare(fields[index], resource: resource, record: record, codeMaps: codeMaps)
                             let handedOn = outcome.status != .matched || includeMatched
@@ -164,12 +164,12 @@ public struct ReconcileStage: Sendable {
     }
 
     /// Code maps with lookup maps filled from the study's records of their endpoint.
-    static func codeMaps(_ study: LinkedStudy) -> [String: CompiledCodeMap] {
+    static func codeMaps(_ study: LinkedStudy) throws -> [String: CompiledCodeMap] {
         var maps = study.mapping.codeMaps
         for (name, map) in maps {
             guard case .lookup(let endpoint, let from, let to) = map.declaration.source else { continue }
             var values: [String: String] = [:]
-            for record in study.pulled.sharedData[endpoint.value]?.records ?? [] {
+            try (study.pulled.sharedData[endpoint.value]?.records ?? RecordList()).forEach { _, record in
                 if let key = RecordValues.values(of: record, path: from.value).first, let value = RecordValues.values(of: record, path: to.value).first {
                     values[CodeMapKey.fold(key)] = value
                 }

@@ -1,0 +1,111 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// Bytes kept in a temporary file instead of in memory, read back by span. A study too large to hold as trees is
+/// held as spans (16 bytes each) and each resource or record is parsed again when a stage needs it: the page cache
+/// keeps the bytes close, and they do not count against the process's memory.
+///
+/// The file is unlinked as soon as it is created, so nothing is left behind however the process ends. Appends are
+/// buffered (one `write` per megabyte, not per resource) and may come from several threads; reads use `pread` and
+/// take the lock only for bytes still in the buffer.
+public final class ByteSpool: Sendable {
+    /// Where one appended piece is: 16 bytes, whatever its size.
+    public struct Span: Sendable, Hashable {
+        public var offset: Int
+        public var length: Int
+    }
+
+    /// What the spool's file is called in errors (it has no name on disk once unlinked).
+    public let name: String
+    private let fd: Int32
+    private struct Pending {
+        /// Bytes appended but not yet written; they start at `written`.
+        var buffer: [UInt8] = []
+        var written = 0
+    }
+    private let pending = Mutex(Pending())
+    /// Bytes below this offset are in the file (read without the lock).
+    private let flushed = Atomic<Int>(0)
+    private static let flushThreshold = 1 << 20
+
+    /// A new, empty spool in `directory` (default: `TMPDIR`, else `/tmp`).
+    public init(directory: String? = nil) throws {
+        let folder = directory ?? SystemIO.environment("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array("\(folder)/immport-bridge-spool-XXXXXX".utf8CString)
+        let opened = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        let path = String(cString: template)
+        if opened < 0 { throw FileIOError(path: path, operation: "create a temporary file", code: errno) }
+        unlink(path)
+        fd = opened
+        name = path
+    }
+
+    deinit { close(fd) }
+
+    /// Appends `bytes` and says where they are.
+    public func append(_ bytes: UnsafeRawBufferPointer) throws -> Span {
+        try pending.withLock { state throws -> Span in
+            let span = Span(offset: state.written + state.buffer.count, length: bytes.count)
+            state.buffer.append(contentsOf: bytes)
+            if state.buffer.count >= Self.flushThreshold { try flush(&state) }
+            return span
+        }
+    }
+
+    public func append(_ bytes: [UInt8]) throws -> Span {
+        try bytes.withUnsafeBytes { try append($0) }
+    }
+
+    /// Writes what is buffered, so that later reads need no lock.
+    public func flush() throws {
+        try pending.withLock { state in try flush(&state) }
+    }
+
+    private func flush(_ state: inout Pending) throws {
+        guard !state.buffer.isEmpty else { return }
+        let code = state.buffer.withUnsafeBytes { SystemIO.writeAll(fd, $0) }
+        if code != 0 { throw FileIOError(path: name, operation: "write", code: code) }
+        state.written += state.buffer.count
+        state.buffer.removeAll(keepingCapacity: true)
+        flushed.store(state.written, ordering: .releasing)
+    }
+
+    /// The bytes of `span`, handed to `body` (valid only during the call).
+    public func withBytes<R>(of span: Span, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        if span.offset + span.length > flushed.load(ordering: .acquiring) {
+            let copy = pending.withLock { state -> [UInt8]? in
+                guard span.offset >= state.written else { return nil }
+                let start = span.offset - state.written
+                return Array(state.buffer[start..<start + span.length])
+            }
+            if let copy { return try copy.withUnsafeBytes(body) }
+        }
+        var bytes = [UInt8](repeating: 0, count: span.length)
+        try bytes.withUnsafeMutableBytes { buffer in
+            var done = 0
+            while done < span.length {
+                let got = pread(fd, buffer.baseAddress! + done, span.length - done, off_t(span.offset + done))
+                if got < 0 && errno == EINTR { continue }
+                if got <= 0 { throw FileIOError(path: name, operation: "read back", code: got < 0 ? errno : EIO) }
+                done += got
+            }
+        }
+        return try bytes.withUnsafeBytes(body)
+    }
+
+    /// The JSON value appended at `span`, parsed.
+    public func element(at span: Span) throws -> FHIRElement {
+        try withBytes(of: span) { try FHIRJSONReader(options: .init(source: name)).read($0) }
+    }
+
+    /// The JSON value at `span`, only the top-level members `keys` names built (the rest checked and skipped).
+    public func element(at span: Span, keys: FHIRJSONKeyFilter?) throws -> FHIRElement {
+        try withBytes(of: span) { try FHIRJSONReader(options: .init(source: name, topLevelKeys: keys)).read($0) }
+    }
+}
