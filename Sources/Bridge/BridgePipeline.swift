@@ -11,6 +11,9 @@ public struct BridgePipeline: Sendable {
     public let diagnostics: DiagnosticsCollector
     /// Told as each study reaches each stage (a progress line; nothing when nil).
     public var progress: (@Sendable (BridgeProgress) -> Void)?
+    /// Hold a `--from` directory's resources and large answers in a temporary `ByteSpool` (spans, parsed again
+    /// when read) instead of as trees: what makes a study larger than memory exportable. The answers are the same.
+    public var spooled = false
 
     public init(
         mappingPaths: [String], source: StudySource, diagnostics: DiagnosticsCollector,
@@ -44,10 +47,14 @@ public struct BridgePipeline: Sendable {
         studies: [String], _ body: (CompiledMapping, LinkedStudy) throws -> Void
     ) async throws(BridgeFailure) {
         let (mapping, plan) = try prepare()
-        let pull = PullStage(plan: plan, mapping: mapping, source: source, diagnostics: diagnostics)
+        var spool: ByteSpool?
+        if spooled {
+            do { spool = try ByteSpool() } catch { throw BridgeFailure(stage: .pull, message: "\(error)") }
+        }
+        let pull = PullStage(plan: plan, mapping: mapping, source: source, diagnostics: diagnostics, spool: spool)
         var directoryResources: FHIRResourceCollection?
         if case .directory(let root) = source {
-            do { directoryResources = try PullStage.readDirectory(root) } catch let failure as BridgeFailure { throw failure } catch {
+            do { directoryResources = try PullStage.readDirectory(root, spool: spool) } catch let failure as BridgeFailure { throw failure } catch {
                 throw BridgeFailure(stage: .pull, message: "\(error)")
             }
         }
@@ -79,6 +86,28 @@ public struct BridgePipeline: Sendable {
             resources += pulled.fhir.count
             report(.done)
         }
+    }
+
+    /// Pull, link and merge every study, in the order given, handing each study's merged R5 resources to `sink` a
+    /// window at a time (`MergeStage.stream`) instead of holding them: what a streaming writer needs. The reports
+    /// say what each study's merge did.
+    public func streamMerged(
+        studies: [String], sink: ([FHIRElement]) throws -> Void
+    ) async throws(BridgeFailure) -> [StudyMergeReport] {
+        let options = MergeStage.Options(fhirSource: source.fhirOrigin, sharedDataSource: source.sharedDataOrigin)
+        var reports: [StudyMergeReport] = []
+        try await forEachLinkedStudy(studies: studies) { _, linked in
+            var count = 0
+            let summary = try MergeStage.stream(linked, options: options, diagnostics: diagnostics) { window in
+                count += window.count
+                try sink(window)
+            }
+            reports.append(
+                StudyMergeReport(
+                    accession: linked.pulled.accession, summary: summary, linkSummaries: linked.links.map(\.summary),
+                    resourceCount: count))
+        }
+        return reports
     }
 
     /// Pull, link and merge every study, in the order given, then (for `version` R4) convert each: the studies as

@@ -86,10 +86,20 @@ struct ExportCommand: AsyncParsableCommand {
     /// The exit status.
     func export(_ run: BridgeSourceOptions.Run) async throws -> Int32 {
         let diagnostics = run.diagnostics
-        let (pipeline, progressLine) = bridge.pipeline(run, command: "export")
+        var (pipeline, progressLine) = bridge.pipeline(run, command: "export")
         defer { progressLine.finish() }
         do {
             let studies = try await selection.resolve(in: run.source)
+            if format == .ndjson && fhirVersion == .r5 {
+                // Streamed: the merge hands each window of resources to the files, and a --from directory is held
+                // in a spool, so memory does not grow with the study.
+                pipeline.spooled = true
+                let writer = try NDJSONExportWriter(directory: output!)
+                let reports = try await pipeline.streamMerged(studies: studies) { window in try writer.write(window) }
+                let files = try writer.commit()
+                report(diagnostics: diagnostics, studies: reports, conversions: [], written: files.joined(separator: ", "))
+                return 0
+            }
             // Views are compiled before anything is pulled: a bad view costs no pull.
             let tableExport = try format.tableFormat.map { tableFormat throws(BridgeFailure) in
                 TableExport(views: try loadViews(), format: tableFormat, output: output, postgresURL: postgres)
@@ -106,21 +116,7 @@ struct ExportCommand: AsyncParsableCommand {
                 let files = try ExportStage(format: format, output: output!, bundleType: bundleType, base: run.fhirBase).write(bundles)
                 written = files.joined(separator: ", ")
             }
-            for diagnostic in diagnostics.diagnostics {
-                // Notes (which key convention a link found, a fallback taken) are for --verbose.
-                if diagnostic.severity == .note { StandardError.detail("immport-bridge: \(diagnostic)") } else { StandardError.write("immport-bridge: \(diagnostic)") }
-            }
-            for bundle in bundles {
-                let summary = bundle.summary
-                let emitted = summary.emitted.values.reduce(0, +)
-                StandardError.write(
-                    "export \(bundle.accession): \(summary.pulled) FHIR resources (\(summary.merged) merged), \(emitted) emitted from Shared Data, \(bundle.resources.count) in all")
-                for line in bundle.linkSummaries { StandardError.write("  \(line)") }
-            }
-            for conversion in conversions {
-                StandardError.write("convert \(conversion.study.accession) to R4: \(conversion.summary.line)")
-            }
-            StandardError.write("export: wrote \(written)")
+            report(diagnostics: diagnostics, studies: bundles.map(\.report), conversions: conversions, written: written)
             return 0
         } catch let failure as BridgeFailure {
             BridgeSourceOptions.report(failure, command: "export", diagnostics: diagnostics)
@@ -129,6 +125,22 @@ struct ExportCommand: AsyncParsableCommand {
             StandardError.write("immport-bridge export: error: \(error)")
             return 1
         }
+    }
+
+    /// The run's summary on standard error: diagnostics, what each study's merge did, what was written.
+    func report(diagnostics: DiagnosticsCollector, studies: [StudyMergeReport], conversions: [ConvertStage.ConvertedStudy], written: String) {
+        for diagnostic in diagnostics.diagnostics {
+            // Notes (which key convention a link found, a fallback taken) are for --verbose.
+            if diagnostic.severity == .note { StandardError.detail("immport-bridge: \(diagnostic)") } else { StandardError.write("immport-bridge: \(diagnostic)") }
+        }
+        for study in studies {
+            StandardError.write("export \(study.line)")
+            for line in study.linkSummaries { StandardError.write("  \(line)") }
+        }
+        for conversion in conversions {
+            StandardError.write("convert \(conversion.study.accession) to R4: \(conversion.summary.line)")
+        }
+        StandardError.write("export: wrote \(written)")
     }
 
     /// The views of the table formats, compiled for R5 (the merge's release); a bad view is an input error.

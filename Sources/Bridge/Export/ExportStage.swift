@@ -20,11 +20,11 @@ public struct ExportStage: Sendable {
     }
 
 
-    func makeDirectory() throws(BridgeFailure) {
+    static func makeDirectory(_ path: String) throws(BridgeFailure) {
         do {
-            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw BridgeFailure(stage: .export, message: "\(output): cannot create the output directory: \(error.localizedDescription)")
+            throw BridgeFailure(stage: .export, message: "\(path): cannot create the output directory: \(error.localizedDescription)")
         }
     }
 
@@ -58,7 +58,7 @@ public struct ExportStage: Sendable {
             let namesDirectory = output.hasSuffix("/")
                 || (FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory) && isDirectory.boolValue)
             let oneFile = studies.count == 1 && !namesDirectory
-            if !oneFile { try makeDirectory() }
+            if !oneFile { try Self.makeDirectory(output) }
             for study in studies {
                 let path = oneFile ? output : "\(output)/\(study.accession).\(format.fileExtension)"
                 let writer = try AtomicFileWriter(path: path)
@@ -72,18 +72,11 @@ public struct ExportStage: Sendable {
                 writers.append(writer)
             }
         case .ndjson:
-            try makeDirectory()
-            // One file per type, types in name order, resources in the studies' order; a resource two studies share
-            // (a Practitioner, an Organization) is written once.
-            var byType: [String: [FHIRElement]] = [:]
-            for resource in StudyBundle.distinctResources(studies) {
-                byType[resource.resourceType ?? "Resource", default: []].append(resource)
-            }
-            for type in byType.keys.sorted() {
-                let file = try AtomicFileWriter(path: "\(output)/\(type).ndjson")
-                try Self.writeLines(byType[type]!, to: file)
-                writers.append(file)
-            }
+            // One file per type, resources in the studies' order; a resource two studies share (a Practitioner, an
+            // Organization) is written once. The same writer takes a streamed merge.
+            let writer = try NDJSONExportWriter(directory: output)
+            for study in studies { try writer.write(study.resources) }
+            return try writer.commit()
         case .csv, .tsv, .sqlite, .postgres:
             // The tables need the views and an async target: `TableExport` writes them.
             throw BridgeFailure(stage: .export, message: "--format \(format.rawValue) is written through TableExport, not as FHIR files")

@@ -15,6 +15,11 @@ public struct StudyBundle: Sendable {
     /// One line per link (`LinkResult.summary`): what joined and what did not.
     public var linkSummaries: [String] = []
 
+    /// What the merge did, as the run's summary tells it.
+    public var report: StudyMergeReport {
+        StudyMergeReport(accession: accession, summary: summary, linkSummaries: linkSummaries, resourceCount: resources.count)
+    }
+
     /// The resources as one Bundle. `transaction` entries are `PUT Type/id`: an update that creates the resource
     /// when it is missing, so loading the Bundle twice creates nothing twice (every id is the server's or derived
     /// from study, source and accession).

@@ -8,26 +8,42 @@ public struct PullStage: Sendable {
     public let mapping: CompiledMapping
     public let source: StudySource
     public let diagnostics: DiagnosticsCollector
+    /// Where a directory's resources and large answers are held as spans instead of trees (nil: in memory).
+    public var spool: ByteSpool?
 
-    public init(plan: PullPlan, mapping: CompiledMapping, source: StudySource, diagnostics: DiagnosticsCollector) {
+    public init(plan: PullPlan, mapping: CompiledMapping, source: StudySource, diagnostics: DiagnosticsCollector, spool: ByteSpool? = nil) {
         self.plan = plan
         self.mapping = mapping
         self.source = source
         self.diagnostics = diagnostics
+        self.spool = spool
     }
 
 
-    /// The resources of a directory's `fhir/`, read once and shared by every study of a run.
-    public static func readDirectory(_ root: String) throws -> FHIRResourceCollection {
-        var all = FHIRResourceCollection()
+    /// The resources of a directory's `fhir/`, read once and shared by every study of a run. With a `spool`, each
+    /// resource is written to it as it is read and kept as a span (a study larger than memory).
+    public static func readDirectory(_ root: String, spool: ByteSpool? = nil) throws -> FHIRResourceCollection {
+        var all = FHIRResourceCollection(spool: spool)
         let folder = root + "/fhir"
         guard let names = DirectoryListing.names(in: folder) else {
             throw BridgeFailure(stage: .pull, message: "\(folder): cannot read the folder (expected a directory laid out like Fixtures/, with fhir/ and shared-data/)")
         }
         let paths = names.filter { $0.hasSuffix(".json") || $0.hasSuffix(".ndjson") || $0.hasSuffix(".xml") }.map { folder + "/" + $0 }
-        for resources in try FHIRResourceFiles.read(paths: paths, options: .init(version: .r5)) {
-            for resource in resources { all.add(resource) }
+        guard let spool else {
+            for resources in try FHIRResourceFiles.read(paths: paths, options: .init(version: .r5)) {
+                for resource in resources { all.add(resource) }
+            }
+            return all
         }
+        // A window of files at a time, so that the spans waiting to be added stay few.
+        let window = 4096
+        for start in stride(from: 0, to: paths.count, by: window) {
+            let inWindow = Array(paths[start..<min(paths.count, start + window)])
+            for resources in try FHIRResourceFiles.spool(paths: inWindow, options: .init(version: .r5), into: spool) {
+                for resource in resources { all.add(spooled: resource) }
+            }
+        }
+        try spool.flush()
         return all
     }
 
@@ -48,13 +64,14 @@ public struct PullStage: Sendable {
                 sharedData[name] = try Self.records(from: try await Self.fetch(path: path, query: query, client: sharedDataClient), of: endpoint)
             }
         case .directory(let root):
-            let all = try directoryResources ?? Self.readDirectory(root)
+            let all = try directoryResources ?? Self.readDirectory(root, spool: spool)
             fhir = try FHIRDirectoryPull(plan: plan).select(accession: accession, from: all, source: root + "/fhir", diagnostics: diagnostics)
             // Each endpoint's answer is a file to parse, independent of the others: read on every core.
             let directory = SharedDataDirectory(root: root + "/shared-data")
             let endpoints = mapping.endpoints.sorted { $0.key < $1.key }
+            let spool = self.spool
             let answers = try ParallelMap.map(count: endpoints.count) { index in
-                try directory.records(of: endpoints[index].value, study: accession)
+                try directory.records(of: endpoints[index].value, study: accession, spool: spool)
             }
             for (index, (name, _)) in endpoints.enumerated() { sharedData[name] = answers[index] }
         }

@@ -37,6 +37,36 @@ enum SharedDataAnswer {
         }
     }
 
+    /// Like `parsedItems`, but each item that `keep` accepts is written to `spool` as its exact text (which parses
+    /// as the same tree) and only its span is kept; nil when the bytes are not a well-formed array (the plain path
+    /// then gives the error). Throws only when the spool cannot be written.
+    static func spooledItems(
+        _ bytes: [UInt8], source: String, spool: ByteSpool, keep: @Sendable (FHIRElement) -> Bool
+    ) throws -> [ByteSpool.Span]? {
+        guard let ranges = try? JSONArraySplitter.itemRanges(bytes) else { return nil }
+        let reader = FHIRJSONReader(options: .init(source: source))
+        enum Outcome: Error { case malformed, spoolFailed(any Error) }
+        do {
+            return try bytes.withUnsafeBytes { buffer throws(Outcome) -> [ByteSpool.Span] in
+                let whole = UnsafeRawBufferPointerBox(buffer)
+                return try ParallelMap.mapChunks(of: ranges, chunkSize: 512) { chunk throws(Outcome) -> [ByteSpool.Span] in
+                    var spans: [ByteSpool.Span] = []
+                    for range in chunk {
+                        let item = UnsafeRawBufferPointer(rebasing: whole.buffer[range])
+                        guard let record = try? reader.read(item) else { throw .malformed }
+                        guard keep(record) else { continue }
+                        do { spans.append(try spool.append(item)) } catch { throw .spoolFailed(error) }
+                    }
+                    return spans
+                }
+            }
+        } catch Outcome.spoolFailed(let failure) {
+            throw failure
+        } catch {
+            return nil
+        }
+    }
+
     /// The answer's bytes, read (never written) by every worker while `withUnsafeBytes` keeps them alive.
     struct UnsafeRawBufferPointerBox: @unchecked Sendable {
         let buffer: UnsafeRawBufferPointer

@@ -12,31 +12,36 @@ public struct SharedDataDirectory: Sendable {
     }
 
 
-    /// The records `endpoint` answers for `study`, and the file they came from (nil when there is none).
-    public func records(of endpoint: CompiledEndpoint, study: String) throws(BridgeFailure) -> PulledRecords {
+    /// The records `endpoint` answers for `study`, and the file they came from (nil when there is none). With a
+    /// `spool`, a large array answer's records are written to it and kept as spans (the same records, read back).
+    public func records(of endpoint: CompiledEndpoint, study: String, spool: ByteSpool? = nil) throws(BridgeFailure) -> PulledRecords {
         let declaration = endpoint.declaration
         let path = MappingTemplateText.fill(declaration.path.value) { _ in study }
         let file = root + (path.hasPrefix("/") ? "" : "/") + path + ".json"
         guard let bytes = try? FileBytes.read(path: file) else {
             return PulledRecords(source: file, records: [])
         }
-        var records: [FHIRElement]
+        let query = declaration.query.map { ($0.name.value, MappingTemplateText.fill($0.value.value) { _ in study }) }
+        let matches: @Sendable (FHIRElement) -> Bool = { record in
+            query.allSatisfy { name, value in
+                RecordValues.values(of: record, path: name).contains { $0.lowercased() == value.lowercased() }
+            }
+        }
         do {
-            records = try SharedDataAnswer.records(bytes, source: file, at: declaration.records.value)
+            if let spool, case .array = declaration.records.value, bytes.count >= SharedDataAnswer.parallelThreshold,
+                let spans = try SharedDataAnswer.spooledItems(bytes, source: file, spool: spool, keep: matches)
+            {
+                try spool.flush()
+                return PulledRecords(source: file, records: RecordList(spool: spool, spans: spans))
+            }
+            var records = try SharedDataAnswer.records(bytes, source: file, at: declaration.records.value)
+            if !query.isEmpty { records = records.filter(matches) }
+            return PulledRecords(source: file, records: records)
         } catch let failure as BridgeFailure {
             throw failure
         } catch {
             throw BridgeFailure(stage: .pull, message: "\(error)")
         }
-        let query = declaration.query.map { ($0.name.value, MappingTemplateText.fill($0.value.value) { _ in study }) }
-        if !query.isEmpty {
-            records = records.filter { record in
-                query.allSatisfy { name, value in
-                    RecordValues.values(of: record, path: name).contains { $0.lowercased() == value.lowercased() }
-                }
-            }
-        }
-        return PulledRecords(source: file, records: records)
     }
 
     /// The records inside an answer, where the endpoint declaration says they are.

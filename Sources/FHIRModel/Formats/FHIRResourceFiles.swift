@@ -13,4 +13,35 @@ public enum FHIRResourceFiles {
             return resources
         }
     }
+
+    /// A resource written to a spool: what a collection needs to keep it without its tree.
+    public struct Spooled: Sendable {
+        public var span: ByteSpool.Span
+        public var key: FHIRResourceKey?
+        public var resourceType: String?
+        public var versionId: String?
+    }
+
+    /// Like `read`, but each resource is written to `spool` (compact JSON, which reads back as the same tree) as
+    /// soon as it is read, and only its span and identity are kept: memory holds one resource per worker, not the
+    /// files. Files are read on every core; the answer is in the files' order.
+    public static func spool(
+        paths: [String], options: FHIRResourceInput.Options, into spool: ByteSpool, workers: Int = ParallelMap.defaultWorkers
+    ) throws -> [[Spooled]] {
+        try ParallelMap.map(count: paths.count, workers: workers) { index in
+            var spooled: [Spooled] = []
+            let writer = FHIRJSONWriter()
+            var bytes: [UInt8] = []
+            let input = try FHIRResourceInput(path: paths[index], options: options)
+            try input.forEachResource { resource, _ in
+                bytes.removeAll(keepingCapacity: true)
+                writer.write(resource, into: &bytes)
+                spooled.append(
+                    Spooled(
+                        span: try spool.append(bytes), key: FHIRResourceKey(resource: resource),
+                        resourceType: resource.resourceType, versionId: resource.versionId))
+            }
+            return spooled
+        }
+    }
 }

@@ -46,9 +46,10 @@ public struct FHIRResourceCollection: Sendable {
     /// Adds a resource already in `spool` (its key and version read before its tree was dropped), with the rules
     /// of `add(_:)`.
     @discardableResult
-    public mutating func add(spooled span: ByteSpool.Span, key: FHIRResourceKey, versionId: String?) -> Bool {
+    public mutating func add(spooled resource: FHIRResourceFiles.Spooled) -> Bool {
         precondition(spool != nil, "a spooled resource needs the collection's spool")
-        return add(.spooled(span), key: key, versionId: versionId)
+        let key = resource.key ?? FHIRResourceKey(type: resource.resourceType ?? "?", id: "#\(keys.count)")
+        return add(.spooled(resource.span), key: key, versionId: resource.versionId)
     }
 
     /// Adds another collection's resource as that collection keeps it (the same spool: a selection of a larger
