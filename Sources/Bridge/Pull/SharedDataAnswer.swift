@@ -8,9 +8,9 @@ import ImmPortAPI
 /// slowest thing a pull reads. Their items are found without building trees (`JSONArraySplitter`) and parsed on
 /// every core. Anything that path does not accept (not an array, a malformed item) is read again by the plain
 /// whole-document path, which gives the error its line and column, so both paths give the same answers.
-enum SharedDataAnswer {
+public enum SharedDataAnswer {
     /// Below this size an answer is parsed whole: splitting and dealing out small answers costs more than it saves.
-    static let parallelThreshold = 1 << 20
+    public static let parallelThreshold = 1 << 20
 
     /// Throws `FHIRJSONError` for JSON that does not parse, `BridgeFailure` for records that are not where the
     /// declaration says.

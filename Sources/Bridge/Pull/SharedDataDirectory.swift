@@ -14,7 +14,11 @@ public struct SharedDataDirectory: Sendable {
 
     /// The records `endpoint` answers for `study`, and the file they came from (nil when there is none). With a
     /// `spool`, a large array answer's records are written to it and kept as spans (the same records, read back).
-    public func records(of endpoint: CompiledEndpoint, study: String, spool: ByteSpool? = nil) throws(BridgeFailure) -> PulledRecords {
+    /// `spoolThreshold`: answers smaller than this stay trees (spooling a small answer saves nothing).
+    public func records(
+        of endpoint: CompiledEndpoint, study: String, spool: ByteSpool? = nil,
+        spoolThreshold: Int = SharedDataAnswer.parallelThreshold
+    ) throws(BridgeFailure) -> PulledRecords {
         let declaration = endpoint.declaration
         let path = MappingTemplateText.fill(declaration.path.value) { _ in study }
         let file = root + (path.hasPrefix("/") ? "" : "/") + path + ".json"
@@ -28,7 +32,7 @@ public struct SharedDataDirectory: Sendable {
             }
         }
         do {
-            if let spool, case .array = declaration.records.value, bytes.count >= SharedDataAnswer.parallelThreshold,
+            if let spool, case .array = declaration.records.value, bytes.count >= spoolThreshold,
                 let spans = try SharedDataAnswer.spooledItems(bytes, source: file, spool: spool, keep: matches)
             {
                 try spool.flush()

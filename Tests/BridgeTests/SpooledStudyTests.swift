@@ -1,0 +1,96 @@
+import Bridge
+import FHIRModel
+import Foundation
+import ImmPortAPI
+import SyntheticFHIR
+import Testing
+import TestSupport
+
+/// A study held in a `ByteSpool` (spans, parsed again when read) gives what the same study held as trees gives: the
+/// spool's bytes, the directory's resources and answers, and the whole streamed export, byte for byte.
+@Suite struct SpooledStudyTests {
+    static let root = SharedData.packageRoot
+
+    @Test func theSpoolGivesBackWhatWasAppendedFromAnyThreadBufferedOrWritten() throws {
+        let spool = try ByteSpool()
+        // Pieces of every size, from two workers at once, crossing the megabyte at which the buffer is written.
+        let pieces: [[UInt8]] = (0..<600).map { index in
+            Array("{\"resourceType\":\"Basic\",\"id\":\"b\(index)\",\"text\":\"\(String(repeating: "x", count: index * 7))\"}".utf8)
+        }
+        let spans = try ParallelMap.map(count: pieces.count, workers: 2) { index in try spool.append(pieces[index]) }
+        // Some are still in the buffer, some in the file.
+        for (index, span) in spans.enumerated() {
+            #expect(try spool.withBytes(of: span) { Array($0) } == pieces[index])
+        }
+        try spool.flush()
+        for (index, span) in spans.enumerated() {
+            #expect(try spool.element(at: span) == (try FHIRJSONReader().read(pieces[index])))
+        }
+        #expect(try spool.element(at: spans[3], keys: FHIRJSONKeyFilter(keys: ["id"])) == ["id": "b3"])
+        // The file has no name on disk: nothing is left behind.
+        #expect(!FileManager.default.fileExists(atPath: spool.name))
+    }
+
+    @Test func aSpooledDirectoryHoldsTheSameResources() throws {
+        let plain = try PullStage.readDirectory(Self.root + "/Fixtures")
+        let spooled = try PullStage.readDirectory(Self.root + "/Fixtures", spool: try ByteSpool())
+        #expect(spooled.keys == plain.keys && spooled.count > 50)
+        #expect(try spooled.ordered() == (try plain.ordered()))
+        for key in plain.keys { #expect(try spooled.resource(key) == (try plain.resource(key)), "\(key)") }
+    }
+
+    @Test func spooledAnswersAreTheSameRecordsQueriesIncluded() throws {
+        let diagnostics = DiagnosticsCollector()
+        let mapping = try #require(MappingStage.run(paths: [Self.root + "/Mappings/immport.yaml"], diagnostics: diagnostics))
+        let directory = SharedDataDirectory(root: Self.root + "/Fixtures/shared-data")
+        let spool = try ByteSpool()
+        var spooledAnswers = 0
+        for study in ["SDY99901", "SDY99902"] {
+            for (name, endpoint) in mapping.endpoints.sorted(by: { $0.key < $1.key }) {
+                let plain = try directory.records(of: endpoint, study: study)
+                // Threshold 0: every array answer is spooled, however small.
+                let spooled = try directory.records(of: endpoint, study: study, spool: spool, spoolThreshold: 0)
+                #expect(try spooled.records.all() == (try plain.records.all()), "\(study) \(name)")
+                if case .array = endpoint.declaration.records.value, spooled.records.count > 0 { spooledAnswers += 1 }
+            }
+        }
+        #expect(spooledAnswers > 8)
+    }
+
+    /// The streamed export (spooled pull, merge in windows, `NDJSONExportWriter`) against the plain one (every
+    /// study held, then `ExportStage`): the same files with the same bytes, and the same diagnostics.
+    @Test(arguments: ["fixtures", "generated-files", "generated-ndjson"])
+    func theStreamedExportWritesThePlainExportsBytes(_ layout: String) async throws {
+        let temporary = try TemporaryDirectory()
+        var source = Self.root + "/Fixtures"
+        var studies = ["SDY99901", "SDY99902"]
+        if layout != "fixtures" {
+            source = temporary.path + "/study"
+            // SYNTHETIC: the generated study, small enough for a debug build.
+            let study = SyntheticImmPortStudy(subjects: 120, fhirLayout: layout == "generated-ndjson" ? .ndjson : .files)
+            try study.write(to: source)
+            studies = ["SDY99990"]
+        }
+        func pipeline(_ diagnostics: DiagnosticsCollector) -> BridgePipeline {
+            BridgePipeline(mappingPaths: [Self.root + "/Mappings/immport.yaml"], source: .directory(source), diagnostics: diagnostics)
+        }
+        let plainDiagnostics = DiagnosticsCollector()
+        let bundles = try await pipeline(plainDiagnostics).merge(studies: studies).studies
+        let plainFiles = try ExportStage(format: .ndjson, output: temporary.path + "/plain", bundleType: .collection, base: "b").write(bundles)
+
+        let streamedDiagnostics = DiagnosticsCollector()
+        var streaming = pipeline(streamedDiagnostics)
+        streaming.spooled = true
+        let writer = try NDJSONExportWriter(directory: temporary.path + "/streamed", chunkSize: 3)
+        let reports = try await streaming.streamMerged(studies: studies) { try writer.write($0) }
+        let streamedFiles = try writer.commit()
+
+        #expect(streamedFiles.map { ($0 as NSString).lastPathComponent } == plainFiles.map { ($0 as NSString).lastPathComponent })
+        for (plain, streamed) in zip(plainFiles, streamedFiles) {
+            #expect(try FileBytes.read(path: plain) == (try FileBytes.read(path: streamed)), "\(plain)")
+        }
+        #expect(reports.map(\.line) == bundles.map(\.report.line))
+        #expect(streamedDiagnostics.diagnostics.map(\.description) == plainDiagnostics.diagnostics.map(\.description))
+        #expect(plainFiles.count >= 6)
+    }
+}
