@@ -149,6 +149,26 @@ import Testing
         #expect(try collection.count == 1 && collection.resource(key)?["gender"] == "female" && collection.duplicatesDropped == 1)
     }
 
+    /// A selection keeps positions in the table it shares: its order, its members only, duplicates counted, and a
+    /// table of its own once something is added to it (the collection it came from is unchanged).
+    @Test func aSelectionSharesItsCollectionsTable() throws {
+        var all = FHIRResourceCollection()
+        for id in ["a", "b", "c", "d"] { all.add(["resourceType": "Patient", "id": .string(id)]) }
+        all.add(["resourceType": "Group", "id": "g"])
+        let key = { (type: String, id: String) in FHIRResourceKey(type: type, id: id) }
+        var selected = all.selecting([key("Patient", "c"), key("Group", "g"), key("Patient", "a"), key("Patient", "c"), key("Patient", "zz")])
+        #expect(selected.keys == [key("Patient", "c"), key("Group", "g"), key("Patient", "a")])
+        #expect(selected.count == 3 && selected.duplicatesDropped == 1)
+        #expect(selected.contains(key("Patient", "a")) && !selected.contains(key("Patient", "b")))
+        #expect(try selected.resource(key("Patient", "b")) == nil && selected.resource(key("Patient", "c"))?["id"] == "c")
+        #expect(selected.keys(ofType: "Patient") == [key("Patient", "c"), key("Patient", "a")])
+        #expect(try selected.ordered().map { $0["id"]?.stringValue } == ["c", "g", "a"])
+        selected.add(["resourceType": "Patient", "id": "e"])
+        selected.add(["resourceType": "Patient", "id": "a"])
+        #expect(selected.keys.map(\.id) == ["c", "g", "a", "e"] && selected.duplicatesDropped == 2)
+        #expect(all.count == 5 && !all.contains(key("Patient", "e")))
+    }
+
     @Test func deduplicationScalesAndRemembersWhichCopyWasKept() {
         // Enough keys to make the table grow many times; type and id both matter; unversioned copies are replaced by
         // any versioned one; tags say which earlier copy a newer version replaces.

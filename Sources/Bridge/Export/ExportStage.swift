@@ -31,7 +31,7 @@ public struct ExportStage: Sendable {
     /// Resources as NDJSON lines, in order. Serialising is most of the work and each resource is independent, so
     /// chunks are written to bytes on every core, a bounded window at a time, and appended in order.
     static func writeLines(_ resources: [FHIRElement], to file: AtomicFileWriter, chunkSize: Int = 512) throws {
-        let window = 32 * max(1, chunkSize)
+        let window = ParallelMap.window(chunkSize: chunkSize)
         for windowStart in stride(from: 0, to: resources.count, by: window) {
             let inWindow = resources[windowStart..<min(resources.count, windowStart + window)]
             let chunks = ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk -> [[UInt8]] in

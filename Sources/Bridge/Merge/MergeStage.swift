@@ -11,7 +11,7 @@ public enum MergeStage {
         /// Where the Shared Data side came from.
         public var sharedDataSource: String
         /// Resources (and emitted records) per job of the parallel merge: any size gives the same output.
-        public var chunkSize = 512
+        public var chunkSize = 256
 
         public init(fhirSource: String, sharedDataSource: String) {
             self.fhirSource = fhirSource
@@ -68,7 +68,7 @@ public enum MergeStage {
         let fhirSource = FHIRElement.string(options.fhirSource)
         let sharedDataSource = FHIRElement.string(options.sharedDataSource)
         let chunkSize = max(1, options.chunkSize)
-        let window = 32 * chunkSize
+        let window = ParallelMap.window(chunkSize: chunkSize)
 
         // For the links that have merge actions: which record each pulled resource is linked with. Only positions
         // are kept, and a link without merge actions is not looked at again.

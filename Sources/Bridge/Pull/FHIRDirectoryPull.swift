@@ -30,9 +30,8 @@ public struct FHIRDirectoryPull: Sendable {
                     ? "\(source): no \(studyType) has the id or an identifier value \(accession)"
                     : "\(source): \(studies.count) \(studyType) resources have the id or identifier \(accession): \(studies.map(\.description).joined(separator: ", "))")
         }
-        // A selection of a spooled directory is spans of the same spool.
-        var selected = FHIRResourceCollection(spool: all.spool)
-        selected.add(studyKey, from: all)
+        // The selection shares the directory's table (and spool): it keeps positions, not copies.
+        var selected: [FHIRResourceKey] = [studyKey]
         var keysByStep: [String: [FHIRResourceKey]] = [PullPlan.studyStepID: [studyKey]]
         do {
             for step in plan.steps {
@@ -68,12 +67,12 @@ public struct FHIRDirectoryPull: Sendable {
                         }
                     }
                 }
-                for key in found { selected.add(key, from: all) }
+                selected += found
                 keysByStep[step.id] = keys
             }
         } catch {
             throw BridgeFailure(stage: .pull, message: "\(source): evaluating the pull plan: \(error)")
         }
-        return selected
+        return all.selecting(selected)
     }
 }

@@ -63,7 +63,7 @@ public struct ReconcileStage: Sendable {
             // the findings in pair and field order, as from a plain loop.
             let pairs = result.pairs
             let chunkSize = max(1, self.chunkSize)
-            let window = 64 * chunkSize
+            let window = ParallelMap.window(chunkSize: chunkSize)
             let includeMatched = self.includeMatched
             for windowStart in stride(from: 0, to: pairs.count, by: window) {
                 let inWindow = pairs[windowStart..<min(pairs.count, windowStart + window)]

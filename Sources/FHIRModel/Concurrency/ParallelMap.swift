@@ -17,6 +17,13 @@ public enum ParallelMap {
         return max(1, min(8, cores))
     }
 
+    /// Items per window of a loop that hands results on a window at a time (merge, reconcile, NDJSON output): four
+    /// chunks per worker keep every worker busy between two hand-offs (a slow chunk does not idle the others for
+    /// long), and a window stays small, so what waits in memory does not depend on the size of the study.
+    public static func window(chunkSize: Int, workers: Int = defaultWorkers) -> Int {
+        max(1, chunkSize) * 4 * max(1, workers)
+    }
+
     /// The jobs' results in order; a job that cannot fail (`E` is `Never`) makes a call that cannot either.
     public static func map<T, E: Error>(
         count: Int, workers: Int = defaultWorkers, _ job: @Sendable (Int) throws(E) -> T

@@ -9,8 +9,9 @@ import FHIRModel
 ///
 /// A collection made with a `ByteSpool` holds spooled resources as spans of their JSON in the spool's file, not as
 /// trees: a study of a million resources is then a few dozen bytes a resource in memory, and each is parsed again
-/// when it is read. A collection holds trees (`add(_:)`), spans (`add(spooled:key:versionId:)`) or both; reading
-/// gives the same trees either way.
+/// when it is read. A collection holds trees (`add(_:)`), spans (`add(spooled:)`) or both; reading gives the same
+/// trees either way. A selection (`selecting(_:)`, a study's resources among a directory's) shares its
+/// collection's table and keeps only positions: four bytes a resource, not a second copy of every key.
 public struct FHIRResourceCollection: Sendable {
     /// One kept resource: its tree, or where its JSON is in the spool.
     public enum Stored: Sendable {
@@ -18,11 +19,43 @@ public struct FHIRResourceCollection: Sendable {
         case spooled(ByteSpool.Span)
     }
 
-    public private(set) var keys: [FHIRResourceKey] = []
-    /// Parallel to `keys`.
-    private var elements: [Stored] = []
-    /// Each kept resource's position in `elements`, as the deduplicator's tag.
-    var deduplicator = FHIRResourceDeduplicator()
+    /// The kept resources, shared by the collections that select from them; changed only through a collection
+    /// that holds the only reference (copy on write), so sharing is safe across threads.
+    final class Table: @unchecked Sendable {
+        var keys: [FHIRResourceKey] = []
+        var elements: [Stored] = []
+        /// Each kept resource's position in `elements`, as the deduplicator's tag.
+        var deduplicator = FHIRResourceDeduplicator()
+
+        func copy() -> Table {
+            let copy = Table()
+            copy.keys = keys
+            copy.elements = elements
+            copy.deduplicator = deduplicator
+            return copy
+        }
+    }
+
+    /// Which of the table's positions a selection holds, in the selection's order.
+    struct Selection: Sendable {
+        var positions: [Int32] = []
+        var members: [UInt64]
+
+        init(tableCount: Int) { members = Array(repeating: 0, count: (tableCount + 63) / 64) }
+
+        func contains(_ position: Int) -> Bool { members[position >> 6] & (1 << UInt64(position & 63)) != 0 }
+
+        mutating func insert(_ position: Int) -> Bool {
+            guard !contains(position) else { return false }
+            members[position >> 6] |= 1 << UInt64(position & 63)
+            positions.append(Int32(position))
+            return true
+        }
+    }
+
+    private var table = Table()
+    /// nil: every resource of the table, in its order.
+    private var selection: Selection?
     /// Copies that were dropped because the same or a newer version was already kept.
     public private(set) var duplicatesDropped = 0
     /// Where spooled resources are; nil when every resource is held as a tree.
@@ -32,14 +65,20 @@ public struct FHIRResourceCollection: Sendable {
         self.spool = spool
     }
 
-    public var count: Int { keys.count }
+    public var count: Int { selection?.positions.count ?? table.keys.count }
+
+    /// The keys in the collection's order.
+    public var keys: [FHIRResourceKey] {
+        guard let selection else { return table.keys }
+        return selection.positions.map { table.keys[Int($0)] }
+    }
 
     /// Adds or replaces; returns false when the resource was a duplicate. Resources without type or id are kept
     /// under a synthetic key so that nothing is dropped silently.
     @discardableResult
     public mutating func add(_ resource: FHIRElement) -> Bool {
         let key = FHIRResourceKey(resource: resource)
-            ?? FHIRResourceKey(type: resource.resourceType ?? "?", id: "#\(keys.count)")
+            ?? FHIRResourceKey(type: resource.resourceType ?? "?", id: "#\(count)")
         return add(.tree(resource), key: key, versionId: resource.versionId)
     }
 
@@ -48,31 +87,38 @@ public struct FHIRResourceCollection: Sendable {
     @discardableResult
     public mutating func add(spooled resource: FHIRResourceFiles.Spooled) -> Bool {
         precondition(spool != nil, "a spooled resource needs the collection's spool")
-        let key = resource.key ?? FHIRResourceKey(type: resource.resourceType ?? "?", id: "#\(keys.count)")
+        let key = resource.key ?? FHIRResourceKey(type: resource.resourceType ?? "?", id: "#\(count)")
         return add(.spooled(resource.span), key: key, versionId: resource.versionId)
     }
 
-    /// Adds another collection's resource as that collection keeps it (the same spool: a selection of a larger
-    /// collection copies spans, not trees).
-    @discardableResult
-    public mutating func add(_ key: FHIRResourceKey, from other: FHIRResourceCollection) -> Bool {
-        guard let position = other.deduplicator.tag(of: key) else { return false }
-        precondition(other.spool == nil || other.spool === spool, "spooled resources move only between collections of one spool")
-        return add(other.elements[position], key: key, versionId: nil)
+    /// The resources of `keys` (keys this collection does not have are passed over; a key given twice counts as
+    /// a duplicate dropped), in that order, sharing this collection's table and spool.
+    public func selecting(_ keys: [FHIRResourceKey]) -> FHIRResourceCollection {
+        var selected = FHIRResourceCollection(spool: spool)
+        selected.table = table
+        var chosen = Selection(tableCount: table.keys.count)
+        for key in keys {
+            guard let position = position(of: key) else { continue }
+            if !chosen.insert(position) { selected.duplicatesDropped += 1 }
+        }
+        selected.selection = chosen
+        return selected
     }
 
     private mutating func add(_ stored: Stored, key: FHIRResourceKey, versionId: String?) -> Bool {
-        let admitted = deduplicator.admit(key, versionId: versionId, tag: elements.count)
+        if selection != nil { detach() }
+        if !isKnownUniquelyReferenced(&table) { table = table.copy() }
+        let admitted = table.deduplicator.admit(key, versionId: versionId, tag: table.elements.count)
         switch admitted.verdict {
         case .new:
-            keys.append(key)
-            elements.append(stored)
+            table.keys.append(key)
+            table.elements.append(stored)
             return true
         case .newerVersion:
             // The table now points past the end; put the newer copy back where the first one was.
             let position = admitted.replacedTag!
-            elements[position] = stored
-            deduplicator.retag(key, position)
+            table.elements[position] = stored
+            table.deduplicator.retag(key, position)
             return true
         case .duplicate:
             duplicatesDropped += 1
@@ -80,41 +126,72 @@ public struct FHIRResourceCollection: Sendable {
         }
     }
 
-    public func contains(_ key: FHIRResourceKey) -> Bool { deduplicator.tag(of: key) != nil }
+    /// A selection that grows gets a table of its own, holding only what it selected.
+    private mutating func detach() {
+        guard let selection else { return }
+        let own = Table()
+        for position in selection.positions.map(Int.init) {
+            _ = own.deduplicator.admit(table.keys[position], versionId: nil, tag: own.elements.count)
+            own.keys.append(table.keys[position])
+            own.elements.append(table.elements[position])
+        }
+        table = own
+        self.selection = nil
+    }
+
+    private func position(of key: FHIRResourceKey) -> Int? {
+        guard let position = table.deduplicator.tag(of: key) else { return nil }
+        if let selection, !selection.contains(position) { return nil }
+        return position
+    }
+
+    public func contains(_ key: FHIRResourceKey) -> Bool { position(of: key) != nil }
 
     /// The resource kept under `key`; throws only when a spooled resource cannot be read back.
     public func resource(_ key: FHIRResourceKey) throws -> FHIRElement? {
-        guard let position = deduplicator.tag(of: key) else { return nil }
+        guard let position = position(of: key) else { return nil }
         return try tree(at: position, keys: nil)
     }
 
     /// Like `resource(_:)`, building only the top-level members `keys` names (a spooled resource is parsed with
     /// that filter; a held tree is handed out whole).
     public func resource(_ key: FHIRResourceKey, keys filter: FHIRJSONKeyFilter?) throws -> FHIRElement? {
-        guard let position = deduplicator.tag(of: key) else { return nil }
+        guard let position = position(of: key) else { return nil }
         return try tree(at: position, keys: filter)
     }
 
     private func tree(at position: Int, keys filter: FHIRJSONKeyFilter?) throws -> FHIRElement {
-        switch elements[position] {
+        switch table.elements[position] {
         case .tree(let tree): return tree
         case .spooled(let span): return try spool!.element(at: span, keys: filter)
         }
     }
 
-    /// Every resource in first-seen order, one at a time (a spooled collection parses each as it is handed out).
-    public func forEachResource(_ body: (FHIRResourceKey, FHIRElement) throws -> Void) throws {
-        for index in keys.indices { try body(keys[index], try tree(at: index, keys: nil)) }
+    /// The table positions in the collection's order, handed to `body` with their keys.
+    private func forEachPosition(_ body: (Int, FHIRResourceKey) throws -> Void) rethrows {
+        if let selection {
+            for position in selection.positions { try body(Int(position), table.keys[Int(position)]) }
+        } else {
+            for position in table.keys.indices { try body(position, table.keys[position]) }
+        }
     }
 
-    /// The resources of one type, in first-seen order, one at a time, found without hashing a key.
+    /// Every resource in the collection's order, one at a time (a spooled collection parses each as it is handed
+    /// out).
+    public func forEachResource(_ body: (FHIRResourceKey, FHIRElement) throws -> Void) throws {
+        try forEachPosition { position, key in try body(key, try tree(at: position, keys: nil)) }
+    }
+
+    /// The resources of one type, in the collection's order, one at a time, found without hashing a key.
     public func forEachResource(
         ofType type: String, keys filter: FHIRJSONKeyFilter? = nil, _ body: (FHIRResourceKey, FHIRElement) throws -> Void
     ) throws {
-        for index in keys.indices where keys[index].type == type { try body(keys[index], try tree(at: index, keys: filter)) }
+        try forEachPosition { position, key in
+            if key.type == type { try body(key, try tree(at: position, keys: filter)) }
+        }
     }
 
-    /// Resources in first-seen order, all at once (for small collections: a spooled one is parsed whole).
+    /// Resources in the collection's order, all at once (for small collections: a spooled one is parsed whole).
     public func ordered() throws -> [FHIRElement] {
         var all: [FHIRElement] = []
         all.reserveCapacity(count)
@@ -122,9 +199,13 @@ public struct FHIRResourceCollection: Sendable {
         return all
     }
 
-    public func keys(ofType type: String) -> [FHIRResourceKey] { keys.filter { $0.type == type } }
+    public func keys(ofType type: String) -> [FHIRResourceKey] {
+        var found: [FHIRResourceKey] = []
+        forEachPosition { _, key in if key.type == type { found.append(key) } }
+        return found
+    }
 
-    /// The resources of one type with their keys, in first-seen order, all at once.
+    /// The resources of one type with their keys, in the collection's order, all at once.
     public func resources(ofType type: String) throws -> [(key: FHIRResourceKey, resource: FHIRElement)] {
         var found: [(key: FHIRResourceKey, resource: FHIRElement)] = []
         try forEachResource(ofType: type) { key, resource in found.append((key, resource)) }
