@@ -92,15 +92,15 @@ public struct BridgePipeline: Sendable {
     /// window at a time (`MergeStage.stream`) instead of holding them: what a streaming writer needs. The reports
     /// say what each study's merge did.
     public func streamMerged(
-        studies: [String], sink: ([FHIRElement]) throws -> Void
+        studies: [String], sink: (MergeStage.Output) throws -> Void
     ) async throws(BridgeFailure) -> [StudyMergeReport] {
         let options = MergeStage.Options(fhirSource: source.fhirOrigin, sharedDataSource: source.sharedDataOrigin)
         var reports: [StudyMergeReport] = []
         try await forEachLinkedStudy(studies: studies) { _, linked in
             var count = 0
-            let summary = try MergeStage.stream(linked, options: options, diagnostics: diagnostics) { window in
-                count += window.count
-                try sink(window)
+            let summary = try MergeStage.stream(linked, options: options, diagnostics: diagnostics) { output in
+                if case .resources(let window) = output { count += window.count } else { count += 1 }
+                try sink(output)
             }
             reports.append(
                 StudyMergeReport(

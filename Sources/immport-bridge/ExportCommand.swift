@@ -94,8 +94,8 @@ struct ExportCommand: AsyncParsableCommand {
                 // Streamed: the merge hands each window of resources to the files, and a --from directory is held
                 // in a spool, so memory does not grow with the study.
                 pipeline.spooled = true
-                let writer = try NDJSONExportWriter(directory: output!)
-                let reports = try await pipeline.streamMerged(studies: studies) { window in try writer.write(window) }
+                let writer = try NDJSONExportWriter(directory: output!, severalStudies: studies.count > 1)
+                let reports = try await pipeline.streamMerged(studies: studies) { try writer.write($0) }
                 let files = try writer.commit()
                 report(diagnostics: diagnostics, studies: reports, conversions: [], written: files.joined(separator: ", "))
                 return 0

@@ -19,6 +19,55 @@ import TestSupport
         #expect(FHIRValidator(definitions: .r5).validate(transaction).filter { $0.severity == .error }.isEmpty)
     }
 
+    /// The streamed Provenance's pieces are the bytes of its tree: targets past one piece's 64 KiB, and a source
+    /// whose text needs escaping.
+    @Test func aStreamedProvenanceWritesItsTreesBytes() throws {
+        let (linked, _) = try LinkStageTests.linked()
+        var options = MergeStage.Options(fhirSource: "Fixtures/\"fhir\"\\ \u{1}", sharedDataSource: "Fixtures/shared-data")
+        options.chunkSize = 2
+        var provenances: [StudyProvenance] = []
+        _ = try MergeStage.stream(linked, options: options, diagnostics: DiagnosticsCollector()) { output in
+            if case .provenance(let provenance) = output { provenances.append(provenance) }
+        }
+        #expect(provenances.map(\.id) == ["SDY99901-provenance-fhir", "SDY99901-provenance-shared-data"])
+        let many = StudyProvenance(id: "p", source: "s", recorded: "2026-01-01T00:00:00Z") { each in
+            for index in 0..<5_000 { try each("Observation/o-\(index)") }
+        }
+        for provenance in provenances + [many] {
+            var streamed: [UInt8] = []
+            var pieces = 0
+            try provenance.writeJSON { streamed += $0; pieces += 1 }
+            let tree = FHIRJSONWriter().write(try provenance.element())
+            #expect(streamed == tree, "\(provenance.id)")
+            if provenance.id == "p" {
+                let targets = try provenance.element()["target"]?.arrayValue?.count
+                #expect(pieces > 1 && targets == 5_000)
+            }
+        }
+    }
+
+    /// An emitted resource whose id a pulled resource of its type already has is left out with a warning (the
+    /// study never holds one key twice; before, the NDJSON writer dropped it silently).
+    @Test func anEmittedIdTakenByAPulledResourceIsLeftOutAndSaid() throws {
+        let (linked, _) = try LinkStageTests.linked()
+        let options = MergeStage.Options(fhirSource: "f", sharedDataSource: "s")
+        let plain = try MergeStage.run(linked, options: options, diagnostics: DiagnosticsCollector())
+        let pulledKeys = Set(linked.pulled.fhir.keys)
+        let emitted = try #require(plain.resources.first { resource in
+            FHIRResourceKey(resource: resource).map { !pulledKeys.contains($0) } == true && resource.resourceType == "Observation"
+        })
+        var clashing = linked
+        clashing.pulled.fhir.add(emitted)
+        let diagnostics = DiagnosticsCollector()
+        let merged = try MergeStage.run(clashing, options: options, diagnostics: diagnostics)
+        let key = try #require(FHIRResourceKey(resource: emitted))
+        let holding = merged.resources.filter { FHIRResourceKey(resource: $0) == key }
+        // The pulled copy (tagged again as pulled), not the record's.
+        #expect(holding.count == 1 && holding.first?["meta"]?["tag"]?.arrayValue?.last?["code"] == "fhir")
+        #expect(diagnostics.diagnostics.contains { $0.message.contains("the id \(key.id) is a pulled Observation's") })
+        #expect(merged.resources.count == plain.resources.count)
+    }
+
     @Test func twoRunsGiveTheSameBytes() throws {
         let writer = FHIRJSONWriter()
         var first: [UInt8] = []

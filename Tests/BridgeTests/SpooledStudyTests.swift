@@ -81,7 +81,7 @@ import TestSupport
         let streamedDiagnostics = DiagnosticsCollector()
         var streaming = pipeline(streamedDiagnostics)
         streaming.spooled = true
-        let writer = try NDJSONExportWriter(directory: temporary.path + "/streamed", chunkSize: 3)
+        let writer = try NDJSONExportWriter(directory: temporary.path + "/streamed", severalStudies: studies.count > 1, chunkSize: 3)
         let reports = try await streaming.streamMerged(studies: studies) { try writer.write($0) }
         let streamedFiles = try writer.commit()
 

@@ -74,7 +74,7 @@ public struct ExportStage: Sendable {
         case .ndjson:
             // One file per type, resources in the studies' order; a resource two studies share (a Practitioner, an
             // Organization) is written once. The same writer takes a streamed merge.
-            let writer = try NDJSONExportWriter(directory: output)
+            let writer = try NDJSONExportWriter(directory: output, severalStudies: studies.count > 1)
             for study in studies { try writer.write(study.resources) }
             return try writer.commit()
         case .csv, .tsv, .sqlite, .postgres:

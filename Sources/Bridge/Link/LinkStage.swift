@@ -90,15 +90,14 @@ public enum LinkStage {
         /// What a `reference` alternative reads of an earlier link: the key each of its resources linked under, or
         /// appeared to have. A class, so that it is shared, not copied, by every resource's look-up.
         final class ReferencedKeys: Sendable {
-            let accessionByResource: [FHIRResourceKey: String]
-            let shownKeyByResource: [FHIRResourceKey: String]
+            /// The key each resource linked under, or (not linked) appeared to have.
+            let keys: [FHIRResourceKey: String]
 
             init(_ result: LinkResult) {
-                accessionByResource = result.accessionByResource
-                shownKeyByResource = result.shownKeyByResource
+                keys = result.keyIndex()
             }
 
-            func key(of target: FHIRResourceKey) -> String? { accessionByResource[target] ?? shownKeyByResource[target] }
+            func key(of target: FHIRResourceKey) -> String? { keys[target] }
         }
 
         func prepared(_ part: CompiledKeyPart) -> PreparedPart {
@@ -168,15 +167,12 @@ public enum LinkStage {
             let resourceCount = study.pulled.fhir.keys(ofType: type).count
             resourcesByKey.reserveCapacity(resourceCount)
             conventionByResource.reserveCapacity(resourceCount)
-            result.accessionByResource.reserveCapacity(resourceCount)
-            result.resourceByAccession.reserveCapacity(resourceCount)
             try readBack {
                 try study.pulled.fhir.forEachResource(ofType: type) { resourceKey, resource in
                     guard let keying = keying(of: resource, resourceKey: resourceKey, parts: parts, known: partValues) else { return }
                     let (key, used, shown, linkable) = (keying.key, keying.used, keying.shown, keying.linkable)
                     guard linkable, recordsByKey[key] != nil || keyIsDuplicateOnSharedData(key) else {
                         result.unlinkedFHIR.append(UnlinkedResource(resource: resourceKey, key: shown.isEmpty ? nil : shown))
-                        result.shownKeyByResource[resourceKey] = shown.first
                         return
                     }
                     let known = resourcesByKey.count
@@ -208,8 +204,6 @@ public enum LinkStage {
                 let resource = resources[0]
                 result.pairs.append(LinkedPair(resource: resource, records: positions, key: key))
                 for position in positions { claimed.insert(position) }
-                result.accessionByResource[resource] = key[0]
-                result.resourceByAccession[key[0]] = resource
                 for (part, alternative) in (conventionByResource[resource] ?? []).enumerated() {
                     result.conventions[part][alternative, default: 0] += 1
                 }

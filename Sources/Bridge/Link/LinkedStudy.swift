@@ -26,16 +26,26 @@ public struct LinkResult: Sendable {
 
     public var name: String { link.name }
 
-    /// The key (its first part, the accession) a linked FHIR resource was joined on.
-    public func accession(of resource: FHIRResourceKey) -> String? { accessionByResource[resource] }
+    // Look-ups are built when a later stage asks for them, not kept with every result: a million pairs are
+    // memory enough without two dictionaries beside them.
 
-    /// The FHIR resource linked under an accession (first key part), for references from emitted resources.
-    public func resource(forAccession accession: String) -> FHIRResourceKey? { resourceByAccession[accession] }
+    /// Each linked FHIR resource's key (its first part, the accession), and for resources that did not link, the
+    /// first part of the key they appeared to have: what a later link's `reference` alternative reads.
+    public func keyIndex() -> [FHIRResourceKey: String] {
+        var index: [FHIRResourceKey: String] = [:]
+        index.reserveCapacity(pairs.count + unlinkedFHIR.count)
+        for unlinked in unlinkedFHIR { if let shown = unlinked.key?.first { index[unlinked.resource] = shown } }
+        for pair in pairs { index[pair.resource] = pair.firstKey }
+        return index
+    }
 
-    var accessionByResource: [FHIRResourceKey: String] = [:]
-    /// For resources that did not link: the first part of the key they appeared to have.
-    var shownKeyByResource: [FHIRResourceKey: String] = [:]
-    var resourceByAccession: [String: FHIRResourceKey] = [:]
+    /// The FHIR resource linked under each accession (first key part), for references from emitted resources.
+    public func resourceIndex() -> [String: FHIRResourceKey] {
+        var index: [String: FHIRResourceKey] = [:]
+        index.reserveCapacity(pairs.count)
+        for pair in pairs { index[pair.firstKey] = pair.resource }
+        return index
+    }
 
     init(link: CompiledLink) {
         self.link = link
@@ -43,12 +53,59 @@ public struct LinkResult: Sendable {
     }
 }
 
-/// One FHIR resource and the record(s) it was joined with (one, or several under `one-to-many`).
+/// One FHIR resource and the record(s) it was joined with (one, or several under `one-to-many`). Most pairs have
+/// one record and a one-part key, and a study has as many pairs as resources: those are held without arrays.
 public struct LinkedPair: Sendable {
     public var resource: FHIRResourceKey
-    public var records: [Int]
+    let joined: Joined
+    let keyParts: KeyParts
+
+    enum Joined: Sendable {
+        case one(Int)
+        case many([Int])
+    }
+
+    enum KeyParts: Sendable {
+        case one(String)
+        case many([String])
+    }
+
+    public init(resource: FHIRResourceKey, records: [Int], key: [String]) {
+        self.resource = resource
+        joined = records.count == 1 ? .one(records[0]) : .many(records)
+        keyParts = key.count == 1 ? .one(key[0]) : .many(key)
+    }
+
+    public var records: [Int] {
+        switch joined {
+        case .one(let record): [record]
+        case .many(let records): records
+        }
+    }
+
+    /// The first record joined (nil only for a pair without records, which the link does not make).
+    public var firstRecord: Int? {
+        switch joined {
+        case .one(let record): record
+        case .many(let records): records.first
+        }
+    }
+
     /// The normalised key, one value per key part.
-    public var key: [String]
+    public var key: [String] {
+        switch keyParts {
+        case .one(let part): [part]
+        case .many(let parts): parts
+        }
+    }
+
+    /// The key's first part: the accession.
+    public var firstKey: String {
+        switch keyParts {
+        case .one(let part): part
+        case .many(let parts): parts.first ?? ""
+        }
+    }
 }
 
 public struct UnlinkedResource: Sendable {

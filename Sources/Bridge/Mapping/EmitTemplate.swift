@@ -17,6 +17,21 @@ struct EmitTemplate {
         idPieces = MappingTemplateText.pieces(in: declaration.id.value)
     }
 
+    /// The links the template's `$reference`s name: the merge indexes only those by accession.
+    var referencedLinks: Set<String> {
+        var names: Set<String> = []
+        func walk(_ part: Part) {
+            switch part {
+            case .reference(let link, _): names.insert(link)
+            case .array(let items): items.forEach(walk)
+            case .object(let members): members.forEach { walk($0.part) }
+            case .constant, .text, .number, .absent: break
+            }
+        }
+        walk(compiled)
+        return names
+    }
+
     struct Problem {
         var message: String
         var location: SourceLocation

@@ -23,14 +23,24 @@ public enum MergeStage {
     /// (pulled, then changed by a merge action), `shared-data` (made from a record).
     public static let sourceTagSystem = "https://github.com/immport-bridge/fhir/CodeSystem/source"
 
+    /// What a streamed merge hands on: resources in output order, a window at a time, and at the end the
+    /// Provenances (too large to be trees in a large study).
+    public enum Output: Sendable {
+        case resources([FHIRElement])
+        case provenance(StudyProvenance)
+    }
+
     /// The merged study whole, as a `StudyBundle` (the plain path: every resource held; `stream` is the same merge
     /// handed out a window at a time).
     public static func run(
         _ linked: LinkedStudy, options: Options, diagnostics: DiagnosticsCollector
     ) throws(BridgeFailure) -> StudyBundle {
         var resources: [FHIRElement] = []
-        let summary = try stream(linked, options: options, diagnostics: diagnostics) { window in
-            resources.append(contentsOf: window)
+        let summary = try stream(linked, options: options, diagnostics: diagnostics) { output in
+            switch output {
+            case .resources(let window): resources.append(contentsOf: window)
+            case .provenance(let provenance): resources.append(try provenance.element())
+            }
         }
         return StudyBundle(
             accession: linked.pulled.accession, version: linked.mapping.fhirVersion, resources: resources,
@@ -39,10 +49,10 @@ public enum MergeStage {
 
     /// Merges a study and hands its resources to `sink` in order (pulled resources by key, emitted ones in mapping
     /// and record order, then the Provenances), a window of chunks at a time, so that a study read from a spool is
-    /// never held whole: what is in memory is one window of merged trees and the link's keys.
+    /// never held whole: what is in memory is one window of merged trees, the link's pairs and the sorted keys.
     public static func stream(
         _ linked: LinkedStudy, options: Options, diagnostics: DiagnosticsCollector,
-        sink: ([FHIRElement]) throws -> Void
+        sink: (Output) throws -> Void
     ) throws(BridgeFailure) -> MergeSummary {
         do {
             return try streamUntyped(linked, options: options, diagnostics: diagnostics, sink: sink)
@@ -53,16 +63,22 @@ public enum MergeStage {
         }
     }
 
+    /// A record some link joined a pulled resource with, for a link that has merge actions.
+    struct Join {
+        var resource: FHIRResourceKey
+        var link: Int32
+        var record: Int32
+    }
+
     static func streamUntyped(
         _ linked: LinkedStudy, options: Options, diagnostics: DiagnosticsCollector,
-        sink: ([FHIRElement]) throws -> Void
+        sink: (Output) throws -> Void
     ) throws -> MergeSummary {
         let mapping = linked.mapping
+        let accession = linked.pulled.accession
         let definitions = FHIRDefinitions.forVersion(mapping.fhirVersion)
         let order = FHIRCanonicalOrder(definitions: definitions)
         var summary = MergeSummary()
-        var sharedDataTargets: [String] = []
-        var fhirTargets: [String] = []
         var newestLastUpdated: String?
         let tags = SourceTags()
         let fhirSource = FHIRElement.string(options.fhirSource)
@@ -70,62 +86,83 @@ public enum MergeStage {
         let chunkSize = max(1, options.chunkSize)
         let window = ParallelMap.window(chunkSize: chunkSize)
 
-        // For the links that have merge actions: which record each pulled resource is linked with. Only positions
-        // are kept, and a link without merge actions is not looked at again.
+        // For the links that have merge actions: which record each pulled resource is joined with, sorted the way
+        // the resources are walked (by key, then link), so each window finds its joins by walking both in step.
         let mergingLinks = linked.links.filter { !$0.link.declaration.merge.isEmpty }
         let recordsByLink = mergingLinks.map { linked.pulled.sharedData[$0.link.declaration.endpoint.value]?.records ?? RecordList() }
-        let recordsByResource: [FHIRResourceKey: [(link: Int, record: Int)]] = {
-            var table: [FHIRResourceKey: [(link: Int, record: Int)]] = [:]
-            for (linkIndex, result) in mergingLinks.enumerated() {
-                for pair in result.pairs {
-                    guard let record = pair.records.first else { continue }
-                    table[pair.resource, default: []].append((linkIndex, record))
-                }
+        var joins: [Join] = []
+        for (linkIndex, result) in mergingLinks.enumerated() {
+            for pair in result.pairs {
+                guard let record = pair.firstRecord else { continue }
+                joins.append(Join(resource: pair.resource, link: Int32(linkIndex), record: Int32(record)))
             }
-            return table
-        }()
+        }
+        joins.sort { $0.resource < $1.resource || ($0.resource == $1.resource && $0.link < $1.link) }
+        let sortedJoins = joins
 
         // Each pulled resource is merged on its own, so the work is spread over every core in chunks, a window of
-        // chunks at a time; the results come back in key order, and the counts and targets are taken from them in
-        // that order.
+        // chunks at a time; the results come back in key order, and the counts are taken from them in that order.
+        // What the Provenances need is kept small: the sorted keys (held anyway) and one bit per merged resource.
         let keys = linked.pulled.fhir.keys.sorted()
+        var merged = [UInt64](repeating: 0, count: (keys.count + 63) / 64)
         let extensionBase = mapping.spec.extensionBase
+        var joinCursor = 0
         for windowStart in stride(from: 0, to: keys.count, by: window) {
-            let inWindow = keys[windowStart..<min(keys.count, windowStart + window)]
-            let merged = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
-                try chunk.compactMap { key -> (FHIRResourceKey, FHIRElement, Bool, String?)? in
-                    guard var resource = try linked.pulled.fhir.resource(key) else { return nil }
+            let inWindow = windowStart..<min(keys.count, windowStart + window)
+            var joinsOf: [Range<Int>] = []
+            joinsOf.reserveCapacity(inWindow.count)
+            for index in inWindow {
+                while joinCursor < joins.count && joins[joinCursor].resource < keys[index] { joinCursor += 1 }
+                let first = joinCursor
+                while joinCursor < joins.count && joins[joinCursor].resource == keys[index] { joinCursor += 1 }
+                joinsOf.append(first..<joinCursor)
+            }
+            let windowJoins = joinsOf
+            let results = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
+                try chunk.compactMap { index -> (FHIRElement, Bool, String?)? in
+                    guard var resource = try linked.pulled.fhir.resource(keys[index]) else { return nil }
                     let lastUpdated = resource["meta"]?["lastUpdated"]?.stringValue
                     var changed = false
-                    for (linkIndex, recordIndex) in recordsByResource[key] ?? [] {
-                        let record = try recordsByLink[linkIndex].record(at: recordIndex)
-                        for action in mergingLinks[linkIndex].link.declaration.merge {
+                    for join in sortedJoins[windowJoins[index - windowStart]] {
+                        let record = try recordsByLink[Int(join.link)].record(at: Int(join.record))
+                        for action in mergingLinks[Int(join.link)].link.declaration.merge {
                             if MergeActions.apply(action.value, record: record, to: &resource, extensionBase: extensionBase, definitions: definitions) {
                                 changed = true
                             }
                         }
                     }
                     if changed { resource = order.reorder(resource) }
-                    return (key, tagged(resource, source: fhirSource, tag: changed ? tags.merged : tags.fhir), changed, lastUpdated)
+                    return (tagged(resource, source: fhirSource, tag: changed ? tags.merged : tags.fhir), changed, lastUpdated)
                 }
             }
             var resources: [FHIRElement] = []
-            resources.reserveCapacity(merged.count)
-            for (key, resource, changed, lastUpdated) in merged {
+            resources.reserveCapacity(results.count)
+            for (offset, (resource, changed, lastUpdated)) in results.enumerated() {
                 summary.pulled += 1
-                fhirTargets.append(key.description)
                 if changed {
                     summary.merged += 1
-                    sharedDataTargets.append(key.description)
+                    let index = windowStart + offset
+                    merged[index >> 6] |= 1 << UInt64(index & 63)
                 }
                 if let lastUpdated, newestLastUpdated.map({ lastUpdated > $0 }) ?? true { newestLastUpdated = lastUpdated }
                 resources.append(resource)
             }
-            try sink(resources)
+            try sink(.resources(resources))
         }
 
+        // The links emitted resources refer to, indexed by accession once (not every link: most are not named).
+        var referenced: [String: [String: FHIRResourceKey]] = [:]
+        var emitted: [UInt8] = []
+        // Ids taken so far by type: a record's resource whose id is taken (by an earlier record of this or another
+        // emit of the type, or by a pulled resource) is left out with a warning, so a study never holds one key
+        // twice and the writers need not look.
+        var seenIdsByType: [String: Set<String>] = [:]
         for emit in mapping.spec.emits.all {
             let template = EmitTemplate(declaration: emit, extensionBase: mapping.spec.extensionBase)
+            for name in template.referencedLinks where referenced[name] == nil {
+                referenced[name] = linked[link: name]?.resourceIndex() ?? [:]
+            }
+            let accessionIndex = referenced
             let records = linked.pulled.sharedData[emit.endpoint.value]?.records ?? RecordList()
             // A template written in definition order fills every record in that order: what it gives with every
             // placeholder filled (all its elements present; a record's absent ones only drop out) is checked once,
@@ -134,59 +171,71 @@ public enum MergeStage {
             let inOrder = order.reorder(instance) == instance
             // Records are filled on every core, in chunks, a window at a time, and come back in record order; of two
             // records giving one id, the first is kept (a dropped one was filled for nothing: that is rare).
-            var seenIds: Set<String> = []
             var missing = 0
+            let type = emit.resourceType.value
+            var seenIds = seenIdsByType[type] ?? []
+            defer { seenIdsByType[type] = seenIds }
             for windowStart in stride(from: 0, to: records.count, by: window) {
                 let inWindow = windowStart..<min(records.count, windowStart + window)
                 let filled = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
                     try chunk.map { index -> (id: String, resource: FHIRElement, missing: Int) in
                         let record = try records.record(at: index)
-                        let id = template.id(for: record, study: linked.pulled.accession)
+                        let id = template.id(for: record, study: accession)
                         var missing = 0
                         let resource = template.instantiate(
-                            record: record, study: linked.pulled.accession, id: id,
-                            reference: { link, key in reference(link: link, key: key, in: linked) }, missingReferences: &missing)
+                            record: record, study: accession, id: id,
+                            reference: { link, key in reference(link: link, key: key, in: linked, index: accessionIndex) },
+                            missingReferences: &missing)
                         return (id, tagged(inOrder ? resource : order.reorder(resource), source: sharedDataSource, tag: tags.sharedData), missing)
                     }
                 }
                 var resources: [FHIRElement] = []
                 resources.reserveCapacity(filled.count)
                 for item in filled {
+                    if linked.pulled.fhir.contains(FHIRResourceKey(type: type, id: item.id)) {
+                        diagnostics.emit(Diagnostic(.warning, "emit \(emit.name.value): the id \(item.id) is a pulled \(type)'s; the record's resource is left out", at: emit.id.location))
+                        continue
+                    }
                     guard seenIds.insert(item.id).inserted else {
                         diagnostics.emit(Diagnostic(.warning, "emit \(emit.name.value): two records give the id \(item.id); the second is left out", at: emit.id.location))
                         continue
                     }
                     resources.append(item.resource)
                     missing += item.missing
-                    sharedDataTargets.append("\(emit.resourceType.value)/\(item.id)")
+                    emitted.append(contentsOf: "\(type)/\(item.id)\n".utf8)
                     summary.emitted[emit.name.value, default: 0] += 1
                 }
-                try sink(resources)
+                try sink(.resources(resources))
             }
             if missing > 0 {
                 summary.referencesLeftOut += missing
                 diagnostics.emit(
                     Diagnostic(
-                        .note, "study \(linked.pulled.accession): emit \(emit.name.value): \(missing) reference(s) left out: their records name entities that are not linked",
+                        .note, "study \(accession): emit \(emit.name.value): \(missing) reference(s) left out: their records name entities that are not linked",
                         at: emit.name.location))
             }
         }
 
         let recorded = newestLastUpdated ?? "1970-01-01T00:00:00Z"
-        var provenances = [provenance(id: "\(linked.pulled.accession)-provenance-fhir", targets: fhirTargets, source: options.fhirSource, recorded: recorded)]
-        if !sharedDataTargets.isEmpty {
-            provenances.append(
-                provenance(id: "\(linked.pulled.accession)-provenance-shared-data", targets: sharedDataTargets, source: options.sharedDataSource, recorded: recorded))
+        let (mergedBits, emittedTargets) = (merged, emitted)
+        try sink(.provenance(StudyProvenance(id: "\(accession)-provenance-fhir", source: options.fhirSource, recorded: recorded) { each in
+            for key in keys { try each(key.description) }
+        }))
+        if summary.merged > 0 || !emitted.isEmpty {
+            try sink(.provenance(StudyProvenance(id: "\(accession)-provenance-shared-data", source: options.sharedDataSource, recorded: recorded) { each in
+                for (index, key) in keys.enumerated() where mergedBits[index >> 6] & (1 << UInt64(index & 63)) != 0 { try each(key.description) }
+                for line in emittedTargets.split(separator: UInt8(ascii: "\n")) { try each(String(decoding: line, as: UTF8.self)) }
+            }))
         }
-        try sink(provenances)
         return summary
     }
 
-    /// `Type/id` of the resource `link` joined under `key` (normalised as that link's first key part is).
-    static func reference(link name: String, key: String, in linked: LinkedStudy) -> String? {
+    /// `Type/id` of the resource `link` joined under `key` (normalised as that link's first key part is), from the
+    /// links' accession indexes.
+    static func reference(link name: String, key: String, in linked: LinkedStudy, index: [String: [String: FHIRResourceKey]]) -> String? {
         guard let result = linked[link: name], let part = result.link.declaration.key.first else { return nil }
         let normalised = KeyNormaliser.apply(part.normalise.map(\.value), to: key)
-        return result.resource(forAccession: normalised)?.description
+        return index[name]?[normalised]?.description
     }
 
     /// The source tags, built once per run and shared by every resource (a tree's parts are copied on write).
