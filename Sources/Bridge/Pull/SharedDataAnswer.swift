@@ -56,7 +56,9 @@ public enum SharedDataAnswer {
         do {
             try JSONArrayFileReader.forEachBatch(path: path, blockSize: blockSize) { buffer, ranges in
                 let whole = UnsafeRawBufferPointerBox(buffer)
-                spans += try ParallelMap.mapChunks(of: ranges, chunkSize: 512) { chunk throws(Outcome) -> [ByteSpool.Span] in
+                // A block holds a few thousand items: chunks small enough to keep every worker busy to its end.
+                let chunkSize = min(512, max(1, ranges.count / (4 * ParallelMap.defaultWorkers)))
+                spans += try ParallelMap.mapChunks(of: ranges, chunkSize: chunkSize) { chunk throws(Outcome) -> [ByteSpool.Span] in
                     var spans: [ByteSpool.Span] = []
                     for range in chunk {
                         let item = UnsafeRawBufferPointer(rebasing: whole.buffer[range])

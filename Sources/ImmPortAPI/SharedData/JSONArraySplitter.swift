@@ -123,44 +123,52 @@ public struct JSONArraySplitter: Sendable {
     /// Scans the item from `i` to its terminator (a ',', ']' or '}' outside strings and nesting): the terminator,
     /// with `i` at it, or nil with `i` at the block's end.
     mutating func scanItem(_ block: UnsafeRawBufferPointer, from i: inout Int, base: Int) -> UInt8? {
+        let count = block.count
         // Locals in the loop: this is the splitter's hot path.
+        let bytes = block
         var depth = depth
         var inString = inString
-        var escaped = escaped
         var lastContent = -1
+        if escaped {
+            // The previous block ended with a backslash: this byte is the escaped one.
+            escaped = false
+            i += 1
+        }
         defer {
             self.depth = depth
             self.inString = inString
-            self.escaped = escaped
             if lastContent >= 0 { contentEnd = base + lastContent + 1 }
         }
-        let count = block.count
         while i < count {
-            let byte = block[i]
             if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
+                // To the next quote or backslash; a string's own bytes are never the item's last (its quote is).
+                while i < count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\") { i += 1 }
+                guard i < count else { break }
+                if bytes[i] == UInt8(ascii: "\\") {
+                    if i + 1 == count { escaped = true }
+                    i += 2
+                    continue
                 }
+                inString = false
                 lastContent = i
-            } else {
-                switch byte {
-                case UInt8(ascii: "\""): inString = true
-                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-                case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                    if depth == 0 { return byte }
-                    depth -= 1
-                case UInt8(ascii: ","):
-                    if depth == 0 { return byte }
-                default: break
-                }
-                if !Self.isWhitespace(byte) { lastContent = i }
+                i += 1
+                continue
             }
+            let byte = bytes[i]
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                if depth == 0 { return byte }
+                depth -= 1
+            case UInt8(ascii: ","):
+                if depth == 0 { return byte }
+            default: break
+            }
+            if !Self.isWhitespace(byte) { lastContent = i }
             i += 1
         }
+        if i > count { i = count }
         return nil
     }
 
