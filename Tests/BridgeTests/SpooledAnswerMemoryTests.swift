@@ -13,13 +13,18 @@ import TestSupport
     func aLargeAnswerReadThroughTheSpool() throws {
         let root = try #require(Self.study)
         let accession = SystemIO.environment("IMMPORT_BRIDGE_MEASURE_ACCESSION") ?? "SDY99990"
-        let name = SystemIO.environment("IMMPORT_BRIDGE_MEASURE_ENDPOINT") ?? "labtests"
         let diagnostics = DiagnosticsCollector()
         let mapping = try #require(MappingStage.run(paths: [SharedData.packageRoot + "/Mappings/immport.yaml"], diagnostics: diagnostics))
-        let endpoint = try #require(mapping.endpoints[name])
+        // One endpoint (default: the lab tests, the largest answer), or `all` of them one after another.
+        let setting = SystemIO.environment("IMMPORT_BRIDGE_MEASURE_ENDPOINT") ?? "labtests"
+        let names = setting == "all" ? mapping.endpoints.keys.sorted() : [setting]
         let spool = try ByteSpool()
-        let pulled = try SharedDataDirectory(root: root + "/shared-data").records(of: endpoint, study: accession, spool: spool)
-        #expect(pulled.records.count > 0)
-        print("\(name): \(pulled.records.count) records from \(pulled.source)")
+        var pulled: [PulledRecords] = []
+        for name in names {
+            let endpoint = try #require(mapping.endpoints[name])
+            pulled.append(try SharedDataDirectory(root: root + "/shared-data").records(of: endpoint, study: accession, spool: spool))
+            print("\(name): \(pulled[pulled.count - 1].records.count) records from \(pulled[pulled.count - 1].source)")
+        }
+        #expect(pulled.contains { $0.records.count > 0 })
     }
 }
