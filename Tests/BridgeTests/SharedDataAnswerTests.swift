@@ -1,9 +1,11 @@
 @testable import Bridge
 import FHIRModel
+import Foundation
 import Testing
+import TestSupport
 
-/// The parallel parse of a large answer's records gives what the plain whole-document parse gives, and leaves any
-/// error to the plain path (synthetic records).
+/// The parallel parse of a large answer's records (whole, or read in blocks and spooled) gives what the plain
+/// whole-document parse gives, and leaves any error to the plain path (synthetic records).
 @Suite struct SharedDataAnswerTests {
     static func answer(records count: Int, broken: Int? = nil) -> [UInt8] {
         let items = (0..<count).map { index -> String in
@@ -45,5 +47,61 @@ import Testing
             try SharedDataAnswer.records(bytes, source: "answer.json", at: .array, parallel: true)
         }
         #expect(try SharedDataAnswer.records(bytes, source: "answer.json", at: .object, parallel: true).count == 1)
+    }
+
+    @Test(arguments: [7, 1000, SharedDataAnswer.spoolBlockSize])
+    func aSpooledAnswerReadInBlocksGivesThePlainPathsRecordsInOrder(_ blockSize: Int) throws {
+        let temporary = try TemporaryDirectory()
+        let path = temporary.path + "/answer.json"
+        let bytes = Self.answer(records: 3000)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let plain = try SharedDataAnswer.records(bytes, source: path, at: .array, parallel: false)
+        let spool = try ByteSpool()
+        let spans = try #require(try SharedDataAnswer.spooledItems(path: path, source: path, spool: spool, blockSize: blockSize) { _ in true })
+        try spool.flush()
+        #expect(try spans.map { try spool.element(at: $0) } == plain)
+        // The query's filter: only what it keeps is spooled, still in record order.
+        let endsInSeven: @Sendable (FHIRElement) -> Bool = { $0["subjectAccession"]?.stringValue?.hasSuffix("7") ?? false }
+        let kept = try #require(try SharedDataAnswer.spooledItems(path: path, source: path, spool: spool, blockSize: blockSize, keep: endsInSeven))
+        try spool.flush()
+        #expect(kept.count == 300)
+        #expect(try kept.map { try spool.element(at: $0) } == plain.filter(endsInSeven))
+    }
+
+    /// A spooled answer that is not a well-formed array (or holds a malformed record) is read again by the plain
+    /// path: the same error, with its line and column, as without a spool.
+    @Test(arguments: ["a broken record", "truncated", "content after the array", "an object", "empty"])
+    func aMalformedSpooledAnswerGivesThePlainPathsError(_ fault: String) throws {
+        let mapping = try #require(MappingStage.run(paths: [SharedData.packageRoot + "/Mappings/immport.yaml"], diagnostics: DiagnosticsCollector()))
+        let endpoint = try #require(mapping.endpoints["labtests"])
+        let temporary = try TemporaryDirectory()
+        let file = temporary.path + PullStage.request(of: endpoint, study: "SDY1").path + ".json"
+        try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        var bytes = Self.answer(records: 3000, broken: fault == "a broken record" ? 2500 : nil)
+        switch fault {
+        case "truncated": bytes.removeLast(40)
+        case "content after the array": bytes += Array("[]\n".utf8)
+        case "an object": bytes = Array(#"{"subjectAccession":"SUB1"}"#.utf8)
+        case "empty": bytes = []
+        default: break
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
+        let directory = SharedDataDirectory(root: temporary.path)
+        func failure(spool: ByteSpool?, blockSize: Int) -> String? {
+            do {
+                _ = try directory.records(of: endpoint, study: "SDY1", spool: spool, spoolThreshold: 0, spoolBlockSize: blockSize)
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        }
+        let plain = try #require(failure(spool: nil, blockSize: SharedDataAnswer.spoolBlockSize))
+        #expect(plain.contains(file))
+        if fault == "a broken record" { #expect(plain.contains("2502")) }  // the broken record's line
+        let spool = try ByteSpool()
+        for blockSize in [7, SharedDataAnswer.spoolBlockSize] {
+            #expect(failure(spool: spool, blockSize: blockSize) == plain, "block size \(blockSize)")
+        }
+        #expect(try SharedDataAnswer.spooledItems(path: file, source: file, spool: spool, blockSize: 7) { _ in true } == nil)
     }
 }

@@ -39,7 +39,9 @@ import TestSupport
         for key in plain.keys { #expect(try spooled.resource(key) == (try plain.resource(key)), "\(key)") }
     }
 
-    @Test func spooledAnswersAreTheSameRecordsQueriesIncluded() throws {
+    /// Read in blocks of the default size and in blocks of 7 bytes (every item cut, most of them several times).
+    @Test(arguments: [SharedDataAnswer.spoolBlockSize, 7])
+    func spooledAnswersAreTheSameRecordsQueriesIncluded(_ blockSize: Int) throws {
         let diagnostics = DiagnosticsCollector()
         let mapping = try #require(MappingStage.run(paths: [Self.root + "/Mappings/immport.yaml"], diagnostics: diagnostics))
         let directory = SharedDataDirectory(root: Self.root + "/Fixtures/shared-data")
@@ -49,7 +51,7 @@ import TestSupport
             for (name, endpoint) in mapping.endpoints.sorted(by: { $0.key < $1.key }) {
                 let plain = try directory.records(of: endpoint, study: study)
                 // Threshold 0: every array answer is spooled, however small.
-                let spooled = try directory.records(of: endpoint, study: study, spool: spool, spoolThreshold: 0)
+                let spooled = try directory.records(of: endpoint, study: study, spool: spool, spoolThreshold: 0, spoolBlockSize: blockSize)
                 #expect(try spooled.records.all() == (try plain.records.all()), "\(study) \(name)")
                 if case .array = endpoint.declaration.records.value, spooled.records.count > 0 { spooledAnswers += 1 }
             }

@@ -66,11 +66,13 @@ public struct PullStage: Sendable {
         case .directory(let root):
             let all = try directoryResources ?? Self.readDirectory(root, spool: spool)
             fhir = try FHIRDirectoryPull(plan: plan).select(accession: accession, from: all, source: root + "/fhir", diagnostics: diagnostics)
-            // Each endpoint's answer is a file to parse, independent of the others: read on every core.
+            // Each endpoint's answer is a file to parse, independent of the others: read on every core. Spooled,
+            // one after another: each large answer is already parsed on every core, a block at a time, and two
+            // at once would hold two answers' blocks.
             let directory = SharedDataDirectory(root: root + "/shared-data")
             let endpoints = mapping.endpoints.sorted { $0.key < $1.key }
             let spool = self.spool
-            let answers = try ParallelMap.map(count: endpoints.count) { index in
+            let answers = try ParallelMap.map(count: endpoints.count, workers: spool == nil ? ParallelMap.defaultWorkers : 1) { index in
                 try directory.records(of: endpoints[index].value, study: accession, spool: spool)
             }
             for (index, (name, _)) in endpoints.enumerated() { sharedData[name] = answers[index] }

@@ -7,10 +7,14 @@ import ImmPortAPI
 /// Most answers are an array of records, and the large ones (a study's lab tests: tens of megabytes) are the
 /// slowest thing a pull reads. Their items are found without building trees (`JSONArraySplitter`) and parsed on
 /// every core. Anything that path does not accept (not an array, a malformed item) is read again by the plain
-/// whole-document path, which gives the error its line and column, so both paths give the same answers.
+/// whole-document path, which gives the error its line and column, so both paths give the same answers. A spooled
+/// answer (a `--from DIR` study too large to hold) is read in blocks and its records kept as spans, never whole.
 public enum SharedDataAnswer {
     /// Below this size an answer is parsed whole: splitting and dealing out small answers costs more than it saves.
     public static let parallelThreshold = 1 << 20
+
+    /// The blocks a spooled answer is read in: memory holds one block and its items' spans, whatever the file's size.
+    public static let spoolBlockSize = JSONArrayFileReader.defaultBlockSize
 
     /// Throws `FHIRJSONError` for JSON that does not parse, `BridgeFailure` for records that are not where the
     /// declaration says.
@@ -37,19 +41,24 @@ public enum SharedDataAnswer {
         }
     }
 
-    /// Like `parsedItems`, but each item that `keep` accepts is written to `spool` as its exact text (which parses
-    /// as the same tree) and only its span is kept; nil when the bytes are not a well-formed array (the plain path
-    /// then gives the error). Throws only when the spool cannot be written.
+    /// Like `parsedItems`, but for an answer file read in blocks (`JSONArrayFileReader`), never whole: each block's
+    /// items are parsed on every core, and each one `keep` accepts is written to `spool` as its exact text (which
+    /// parses as the same tree); only its span is kept, in record order. Nil when the file is not a well-formed
+    /// array, an item does not parse or the file cannot be read: the plain path then reads it whole and gives the
+    /// error its line and column (what was spooled by then is left unused). Throws only when the spool cannot be
+    /// written.
     static func spooledItems(
-        _ bytes: [UInt8], source: String, spool: ByteSpool, keep: @Sendable (FHIRElement) -> Bool
+        path: String, source: String, spool: ByteSpool, blockSize: Int = spoolBlockSize, keep: @Sendable (FHIRElement) -> Bool
     ) throws -> [ByteSpool.Span]? {
-        guard let ranges = try? JSONArraySplitter.itemRanges(bytes) else { return nil }
         let reader = FHIRJSONReader(options: .init(source: source))
         enum Outcome: Error { case malformed, spoolFailed(any Error) }
+        var spans: [ByteSpool.Span] = []
         do {
-            return try bytes.withUnsafeBytes { buffer throws(Outcome) -> [ByteSpool.Span] in
+            try JSONArrayFileReader.forEachBatch(path: path, blockSize: blockSize) { buffer, ranges in
                 let whole = UnsafeRawBufferPointerBox(buffer)
-                return try ParallelMap.mapChunks(of: ranges, chunkSize: 512) { chunk throws(Outcome) -> [ByteSpool.Span] in
+                // A block holds a few thousand items: chunks small enough to keep every worker busy to its end.
+                let chunkSize = min(512, max(1, ranges.count / (4 * ParallelMap.defaultWorkers)))
+                spans += try ParallelMap.mapChunks(of: ranges, chunkSize: chunkSize) { chunk throws(Outcome) -> [ByteSpool.Span] in
                     var spans: [ByteSpool.Span] = []
                     for range in chunk {
                         let item = UnsafeRawBufferPointer(rebasing: whole.buffer[range])
@@ -65,9 +74,11 @@ public enum SharedDataAnswer {
         } catch {
             return nil
         }
+        return spans
     }
 
-    /// The answer's bytes, read (never written) by every worker while `withUnsafeBytes` keeps them alive.
+    /// The answer's bytes, read (never written) by every worker while `withUnsafeBytes` (or the block) keeps them
+    /// alive.
     struct UnsafeRawBufferPointerBox: @unchecked Sendable {
         let buffer: UnsafeRawBufferPointer
         init(_ buffer: UnsafeRawBufferPointer) { self.buffer = buffer }

@@ -13,18 +13,16 @@ public struct SharedDataDirectory: Sendable {
 
 
     /// The records `endpoint` answers for `study`, and the file they came from (nil when there is none). With a
-    /// `spool`, a large array answer's records are written to it and kept as spans (the same records, read back).
-    /// `spoolThreshold`: answers smaller than this stay trees (spooling a small answer saves nothing).
+    /// `spool`, a large array answer is read in blocks of `spoolBlockSize` (never whole) and its records written to
+    /// the spool and kept as spans (the same records, read back). `spoolThreshold`: answers smaller than this stay
+    /// trees (spooling a small answer saves nothing).
     public func records(
         of endpoint: CompiledEndpoint, study: String, spool: ByteSpool? = nil,
-        spoolThreshold: Int = SharedDataAnswer.parallelThreshold
+        spoolThreshold: Int = SharedDataAnswer.parallelThreshold, spoolBlockSize: Int = SharedDataAnswer.spoolBlockSize
     ) throws(BridgeFailure) -> PulledRecords {
         let declaration = endpoint.declaration
         let path = MappingTemplateText.fill(declaration.path.value) { _ in study }
         let file = root + (path.hasPrefix("/") ? "" : "/") + path + ".json"
-        guard let bytes = try? FileBytes.read(path: file) else {
-            return PulledRecords(source: file, records: [])
-        }
         let query = declaration.query.map { ($0.name.value, MappingTemplateText.fill($0.value.value) { _ in study }) }
         let matches: @Sendable (FHIRElement) -> Bool = { record in
             query.allSatisfy { name, value in
@@ -32,11 +30,15 @@ public struct SharedDataDirectory: Sendable {
             }
         }
         do {
-            if let spool, case .array = declaration.records.value, bytes.count >= spoolThreshold,
-                let spans = try SharedDataAnswer.spooledItems(bytes, source: file, spool: spool, keep: matches)
+            if let spool, case .array = declaration.records.value,
+                let size = FileBytes.regularFileSize(path: file), size >= spoolThreshold,
+                let spans = try SharedDataAnswer.spooledItems(path: file, source: file, spool: spool, blockSize: spoolBlockSize, keep: matches)
             {
                 try spool.flush()
                 return PulledRecords(source: file, records: RecordList(spool: spool, spans: spans))
+            }
+            guard let bytes = try? FileBytes.read(path: file) else {
+                return PulledRecords(source: file, records: [])
             }
             var records = try SharedDataAnswer.records(bytes, source: file, at: declaration.records.value)
             if !query.isEmpty { records = records.filter(matches) }

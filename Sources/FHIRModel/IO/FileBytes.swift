@@ -34,6 +34,13 @@ public enum FileBytes {
         return try readRest(of: fd, path: path, after: [])
     }
 
+    /// The size of the regular file at `path`; nil when there is none (or it is a directory, a device, a pipe).
+    public static func regularFileSize(path: String) -> Int? {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(info.st_size)
+    }
+
     /// Opens `path` for reading (`-`: standard input, descriptor 0), refusing a directory.
     public static func openForReading(path: String) throws -> Int32 {
         let fd: Int32 = path == "-" ? 0 : openFile(path)

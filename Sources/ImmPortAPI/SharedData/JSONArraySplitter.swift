@@ -3,60 +3,190 @@ import FHIRModel
 /// Finds the byte ranges of the items of a top-level JSON array without building trees, so that records can be
 /// parsed one at a time and each keeps its exact source text. Strings, escapes and nesting are tracked; anything
 /// else is left to the JSON reader that parses each item.
-public struct JSONArraySplitter {
+///
+/// The bytes may come whole (`itemRanges`) or in blocks of any size (`feed`, then `finish`): a string, an escape,
+/// a nesting or an item may straddle blocks, and the splitter gives the same ranges and the same errors either way
+/// (the whole-buffer call is one `feed`). Ranges and error offsets count from the first byte ever fed.
+public struct JSONArraySplitter: Sendable {
     public struct Malformed: Error {
         public var offset: Int
         public var reason: String
     }
 
+    enum Phase: Sendable {
+        /// At the document's start, `matched` bytes of a byte order mark seen (the JSON reader skips one too).
+        case documentStart(bomMatched: Int)
+        case beforeArray
+        case beforeFirstItem
+        case beforeItem
+        case inItem
+        /// The array closed; `end` is the offset just after its `]`.
+        case afterArray(end: Int)
+    }
+
+    var phase = Phase.documentStart(bomMatched: 0)
+    /// Bytes fed so far: the offset of the next byte.
+    public private(set) var consumed = 0
+    // The item being scanned.
+    var itemStart = 0
+    /// Just after the item's last byte that is not whitespace: the item's end once its terminator is found.
+    var contentEnd = 0
+    var depth = 0
+    var inString = false
+    var escaped = false
+
+    public init() {}
+
+    /// Where the item still being scanned starts (its bytes must be kept for the blocks to come), nil between items.
+    public var pendingItemStart: Int? {
+        if case .inItem = phase { return itemStart }
+        return nil
+    }
+
     /// Ranges of the array's items; throws when the body is not an array or ends early (truncated).
     public static func itemRanges(_ bytes: [UInt8]) throws(Malformed) -> [Range<Int>] {
-        var i = firstValueOffset(bytes)
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "[") else {
-            throw Malformed(offset: i, reason: "expected a JSON array")
-        }
-        i += 1
+        var splitter = JSONArraySplitter()
         var ranges: [Range<Int>] = []
-        i = skipWhitespace(bytes, i)
-        if i < bytes.count, bytes[i] == UInt8(ascii: "]") { return try finish(bytes, i + 1, ranges) }
-        while true {
-            i = skipWhitespace(bytes, i)
-            let start = i
-            var depth = 0
-            var inString = false
-            scan: while i < bytes.count {
-                let byte = bytes[i]
-                if inString {
-                    if byte == UInt8(ascii: "\\") { i += 1 } else if byte == UInt8(ascii: "\"") { inString = false }
+        let failure = bytes.withUnsafeBytes { buffer -> Malformed? in
+            do throws(Malformed) { try splitter.feed(buffer, into: &ranges) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
+        try splitter.finish()
+        return ranges
+    }
+
+    /// Scans the next bytes of the document, appending the ranges of the items they complete. After a throw the
+    /// splitter is done.
+    public mutating func feed(_ block: UnsafeRawBufferPointer, into ranges: inout [Range<Int>]) throws(Malformed) {
+        let base = consumed
+        let count = block.count
+        var i = 0
+        defer { consumed = base + count }
+        while i < count {
+            switch phase {
+            case .documentStart(let matched):
+                if block[i] == Self.byteOrderMark[matched] {
+                    phase = matched == 2 ? .beforeArray : .documentStart(bomMatched: matched + 1)
+                    i += 1
+                } else if matched > 0 {
+                    // The first byte is a byte order mark's, not whitespace or an array's.
+                    throw Malformed(offset: 0, reason: "expected a JSON array")
                 } else {
-                    switch byte {
-                    case UInt8(ascii: "\""): inString = true
-                    case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-                    case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                        if depth == 0 { break scan }
-                        depth -= 1
-                    case UInt8(ascii: ","):
-                        if depth == 0 { break scan }
-                    default: break
-                    }
+                    phase = .beforeArray
+                }
+            case .beforeArray:
+                let byte = block[i]
+                if Self.isWhitespace(byte) {
+                    i += 1
+                } else if byte == UInt8(ascii: "[") {
+                    phase = .beforeFirstItem
+                    i += 1
+                } else {
+                    throw Malformed(offset: base + i, reason: "expected a JSON array")
+                }
+            case .beforeFirstItem, .beforeItem:
+                let byte = block[i]
+                if Self.isWhitespace(byte) {
+                    i += 1
+                } else if byte == UInt8(ascii: "]"), case .beforeFirstItem = phase {
+                    phase = .afterArray(end: base + i + 1)
+                    i += 1
+                } else {
+                    // An item starts here (a ',' or ']' here is an empty item, refused when it ends).
+                    itemStart = base + i
+                    contentEnd = base + i
+                    depth = 0
+                    inString = false
+                    escaped = false
+                    phase = .inItem
+                }
+            case .inItem:
+                guard let terminator = scanItem(block, from: &i, base: base) else { continue }
+                guard contentEnd > itemStart else { throw Malformed(offset: base + i, reason: "empty array item") }
+                ranges.append(itemStart..<contentEnd)
+                if terminator == UInt8(ascii: "]") {
+                    phase = .afterArray(end: base + i + 1)
+                } else if terminator == UInt8(ascii: ",") {
+                    phase = .beforeItem
+                } else {
+                    throw Malformed(offset: base + i, reason: "expected ',' or ']'")
                 }
                 i += 1
+            case .afterArray(let end):
+                guard Self.isWhitespace(block[i]) else { throw Malformed(offset: end, reason: "content after the array") }
+                i += 1
             }
-            guard i < bytes.count else { throw Malformed(offset: bytes.count, reason: "unexpected end of input inside the array (truncated?)") }
-            var end = i
-            while end > start, isWhitespace(bytes[end - 1]) { end -= 1 }
-            guard end > start else { throw Malformed(offset: i, reason: "empty array item") }
-            ranges.append(start..<end)
-            if bytes[i] == UInt8(ascii: "]") { return try finish(bytes, i + 1, ranges) }
-            guard bytes[i] == UInt8(ascii: ",") else { throw Malformed(offset: i, reason: "expected ',' or ']'") }
-            i += 1
         }
     }
 
-    static func finish(_ bytes: [UInt8], _ index: Int, _ ranges: [Range<Int>]) throws(Malformed) -> [Range<Int>] {
-        guard skipWhitespace(bytes, index) == bytes.count else { throw Malformed(offset: index, reason: "content after the array") }
-        return ranges
+    /// Scans the item from `i` to its terminator (a ',', ']' or '}' outside strings and nesting): the terminator,
+    /// with `i` at it, or nil with `i` at the block's end.
+    mutating func scanItem(_ block: UnsafeRawBufferPointer, from i: inout Int, base: Int) -> UInt8? {
+        let count = block.count
+        // Locals in the loop: this is the splitter's hot path.
+        let bytes = block
+        var depth = depth
+        var inString = inString
+        var lastContent = -1
+        if escaped {
+            // The previous block ended with a backslash: this byte is the escaped one.
+            escaped = false
+            i += 1
+        }
+        defer {
+            self.depth = depth
+            self.inString = inString
+            if lastContent >= 0 { contentEnd = base + lastContent + 1 }
+        }
+        while i < count {
+            if inString {
+                // To the next quote or backslash; a string's own bytes are never the item's last (its quote is).
+                while i < count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\") { i += 1 }
+                guard i < count else { break }
+                if bytes[i] == UInt8(ascii: "\\") {
+                    if i + 1 == count { escaped = true }
+                    i += 2
+                    continue
+                }
+                inString = false
+                lastContent = i
+                i += 1
+                continue
+            }
+            let byte = bytes[i]
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                if depth == 0 { return byte }
+                depth -= 1
+            case UInt8(ascii: ","):
+                if depth == 0 { return byte }
+            default: break
+            }
+            if !Self.isWhitespace(byte) { lastContent = i }
+            i += 1
+        }
+        if i > count { i = count }
+        return nil
     }
+
+    /// Says whether the document ended where it may: after the array's `]` and whitespace.
+    public func finish() throws(Malformed) {
+        switch phase {
+        case .documentStart:
+            throw Malformed(offset: 0, reason: "expected a JSON array")
+        case .beforeArray:
+            throw Malformed(offset: consumed, reason: "expected a JSON array")
+        case .beforeFirstItem, .beforeItem, .inItem:
+            throw Malformed(offset: consumed, reason: "unexpected end of input inside the array (truncated?)")
+        case .afterArray:
+            return
+        }
+    }
+
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
 
     static func isWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
 

@@ -1,0 +1,135 @@
+import FHIRModel
+import Foundation
+import ImmPortAPI
+import Testing
+import TestSupport
+
+/// The splitter fed block by block (any block size, down to one byte) finds what it finds in the whole buffer:
+/// the same items and the same refusals, wherever a string, an escape, a nesting or an item is cut.
+@Suite struct JSONArraySplitterTests {
+    /// Arrays whose items hold what a cut can go wrong on.
+    static let wellFormed: [String] = [
+        "[]",
+        " \n[ \t]\r\n",
+        "[1]",
+        #"[ 1 , "two" ,{"three":3}, [4,[5]] ,null,true,false, -6.5e3 ]"#,
+        #"["a \"quoted\" word", "ends in a backslash \\", "\\\"", "\\\\"]"#,
+        #"["brackets ] and [ braces } { and , commas", {"k":"],},{[,"}, ["[\"]"]]"#,
+        "[\n  {\"a\": [ {\"b\": [[], {}]}, \"x\" ]}  ,\n  {\"c\": {\"d\": {\"e\": []}}}\n]\n",
+        #"["é 漢字 🙂", {"名前":"Ünïcödé ✓"}, "\u00e9\ud83d\ude42"]"#,
+        "\u{FEFF}[1,2]",  // a byte order mark, as the JSON reader skips one
+        #"[{"tags":["a",{"b":null}],"text":"line\nbreak \u00e9","n":63.00}, {"empty":""}, "", {}]"#,
+    ]
+
+    /// Not well-formed arrays, each refused (its items may themselves be junk: the JSON reader judges those).
+    static let malformed: [String] = [
+        "", "   ", "\u{FEFF}", "\u{FEFF}  ", "{\"a\":1}", "1", "\"text\"", "x[1]",
+        "[", "[ ", "[1", "[1,", "[1, ", "[\"abc", "[\"ab\\", "[\"ab\\\"]", "[{\"a\":[1,2]", "[[1]",
+        "[1] x", "[1]]", "[] []", "[1],",
+        "[1,]", "[,1]", "[ , ]", "[}", "[1}", "[1 }",
+    ]
+
+    static func whole(_ text: String) -> Result<[Range<Int>], JSONArraySplitter.Malformed> {
+        Result { () throws(JSONArraySplitter.Malformed) in try JSONArraySplitter.itemRanges(Array(text.utf8)) }
+    }
+
+    static func inBlocks(_ text: String, blockSize: Int) -> Result<[Range<Int>], JSONArraySplitter.Malformed> {
+        let bytes = Array(text.utf8)
+        var splitter = JSONArraySplitter()
+        var ranges: [Range<Int>] = []
+        return Result { () throws(JSONArraySplitter.Malformed) in
+            var start = 0
+            while start < bytes.count {
+                let end = min(start + blockSize, bytes.count)
+                // Each block on its own buffer, as a file's blocks come.
+                let block = Array(bytes[start..<end])
+                let failure = block.withUnsafeBytes { buffer -> JSONArraySplitter.Malformed? in
+                    do throws(JSONArraySplitter.Malformed) { try splitter.feed(buffer, into: &ranges) } catch { return error }
+                    return nil
+                }
+                if let failure { throw failure }
+                start = end
+            }
+            try splitter.finish()
+            return ranges
+        }
+    }
+
+    static func describe(_ result: Result<[Range<Int>], JSONArraySplitter.Malformed>) -> String {
+        switch result {
+        case .success(let ranges): return "items \(ranges)"
+        case .failure(let error): return "refused at \(error.offset): \(error.reason)"
+        }
+    }
+
+    static func items(_ text: String) throws -> [String] {
+        let bytes = Array(text.utf8)
+        return try JSONArraySplitter.itemRanges(bytes).map { String(decoding: bytes[$0], as: UTF8.self) }
+    }
+
+    @Test func theWholeBufferFindsEachItemsExactText() throws {
+        #expect(try Self.items("[]") == [])
+        #expect(try Self.items(Self.wellFormed[3]) == ["1", #""two""#, #"{"three":3}"#, "[4,[5]]", "null", "true", "false", "-6.5e3"])
+        #expect(try Self.items(Self.wellFormed[4]) == [#""a \"quoted\" word""#, #""ends in a backslash \\""#, #""\\\"""#, #""\\\\""#])
+        #expect(try Self.items(Self.wellFormed[5]) == [#""brackets ] and [ braces } { and , commas""#, #"{"k":"],},{[,"}"#, #"["[\"]"]"#])
+        #expect(try Self.items(Self.wellFormed[7]).first == "\"é 漢字 🙂\"")
+        // Every item of every well-formed input parses on its own.
+        for text in Self.wellFormed {
+            for item in try Self.items(text) { _ = try FHIRJSONReader().read(Array(item.utf8)) }
+        }
+    }
+
+    @Test func malformedArraysAreRefusedWhereTheFaultIs() {
+        func refusal(_ text: String) -> (Int, String)? {
+            guard case .failure(let error) = Self.whole(text) else { return nil }
+            return (error.offset, error.reason)
+        }
+        #expect(refusal("[1, 2") ?? (0, "") == (5, "unexpected end of input inside the array (truncated?)"))
+        #expect(refusal("[\"ab\\") ?? (0, "") == (5, "unexpected end of input inside the array (truncated?)"))
+        #expect(refusal("[1]  x") ?? (0, "") == (3, "content after the array"))
+        #expect(refusal("  {\"a\":1}") ?? (0, "") == (2, "expected a JSON array"))
+        #expect(refusal("") ?? (1, "") == (0, "expected a JSON array"))
+        #expect(refusal("[1,]") ?? (0, "") == (3, "empty array item"))
+        #expect(refusal("[1}") ?? (0, "") == (2, "expected ',' or ']'"))
+        for text in Self.malformed { #expect(refusal(text) != nil, "\(text)") }
+    }
+
+    @Test(arguments: wellFormed + malformed)
+    func everyBlockSizeGivesTheWholeBuffersAnswer(_ text: String) {
+        let expected = Self.describe(Self.whole(text))
+        for blockSize in 1...(text.utf8.count + 1) {
+            #expect(Self.describe(Self.inBlocks(text, blockSize: blockSize)) == expected, "block size \(blockSize)")
+        }
+    }
+
+    /// A file read in blocks: each item's exact bytes, in order, however the blocks cut them; a malformed file is
+    /// refused as the whole buffer is.
+    @Test func aFileReadInBlocksGivesTheWholeBuffersItems() throws {
+        let temporary = try TemporaryDirectory()
+        let large = "[\n" + (0..<200).map { #"{"id":"r\#($0)","text":"\#(String(repeating: "é,]\\\"", count: $0 % 9))"}"# }.joined(separator: ",\n") + "\n]\n"
+        for (index, text) in (Self.wellFormed + Self.malformed + [large]).enumerated() {
+            let path = temporary.path + "/answer\(index).json"
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            let bytes = Array(text.utf8)
+            let expected = Self.describe(Self.whole(text))
+            let expectedItems = (try? JSONArraySplitter.itemRanges(bytes))?.map { Array(bytes[$0]) }
+            for blockSize in [1, 2, 3, 7, 64, 1 << 20] {
+                var items: [[UInt8]] = []
+                var outcome = "items"
+                do {
+                    try JSONArrayFileReader.forEachBatch(path: path, blockSize: blockSize) { buffer, ranges in
+                        items += ranges.map { Array(buffer[$0]) }
+                    }
+                } catch let error as JSONArraySplitter.Malformed {
+                    outcome = "refused at \(error.offset): \(error.reason)"
+                }
+                if let expectedItems {
+                    #expect(outcome == "items" && items == expectedItems, "\(index) block size \(blockSize)")
+                } else {
+                    #expect(outcome == expected, "\(index) block size \(blockSize)")
+                }
+            }
+        }
+        #expect(throws: FileIOError.self) { try JSONArrayFileReader.forEachBatch(path: temporary.path + "/missing.json") { _, _ in } }
+    }
+}
