@@ -168,7 +168,7 @@ public enum LinkStage {
             resourcesByKey.reserveCapacity(resourceCount)
             conventionByResource.reserveCapacity(resourceCount)
             try readBack {
-                try study.pulled.fhir.forEachResource(ofType: type) { resourceKey, resource in
+                try study.pulled.fhir.forEachResource(ofType: type, keys: link.resourceKeys) { resourceKey, resource in
                     guard let keying = keying(of: resource, resourceKey: resourceKey, parts: parts, known: partValues) else { return }
                     let (key, used, shown, linkable) = (keying.key, keying.used, keying.shown, keying.linkable)
                     guard linkable, recordsByKey[key] != nil || keyIsDuplicateOnSharedData(key) else {

@@ -39,6 +39,17 @@ public struct CompiledLink: Sendable {
     public var dependsOn: [String]
 
     public var name: String { declaration.name.value }
+
+    /// The members of a resource the link's FHIR side reads (its key alternatives and `where`), with its type and
+    /// id; nil when an expression may read anything. A spooled resource is parsed with this filter for the link.
+    public var resourceKeys: FHIRJSONKeyFilter? {
+        var keys: FHIRJSONKeyFilter? = FHIRJSONKeyFilter(keys: ["resourceType", "id"])
+        for part in keyParts {
+            for expression in part.alternatives.compactMap({ $0 }) { keys = FHIRJSONKeyFilter.union(keys, expression.focusKeys) }
+        }
+        if let fhirWhere { keys = FHIRJSONKeyFilter.union(keys, fhirWhere.focusKeys) }
+        return keys
+    }
 }
 
 public struct CompiledKeyPart: Sendable {

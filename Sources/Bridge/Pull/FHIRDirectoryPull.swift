@@ -19,7 +19,7 @@ public struct FHIRDirectoryPull: Sendable {
         let studyType = plan.study.resourceType
         var studies: [FHIRResourceKey] = []
         do {
-            try all.forEachResource(ofType: studyType) { key, resource in
+            try all.forEachResource(ofType: studyType, keys: FHIRJSONKeyFilter(keys: ["resourceType", "id", "identifier"])) { key, resource in
                 if StudyPuller.isStudy(resource, accession) { studies.append(key) }
             }
         } catch {
@@ -39,7 +39,11 @@ public struct FHIRDirectoryPull: Sendable {
                 var found: [FHIRResourceKey] = []
                 if let search = step.search {
                     let targets = Set(search.targets.flatMap { keysByStep[$0] ?? [] })
-                    try all.forEachResource(ofType: step.resourceType) { key, resource in
+                    // Only the members the paths read are built (a spooled directory is parsed again here).
+                    let readKeys = search.referencePaths.reduce(FHIRJSONKeyFilter(keys: []) as FHIRJSONKeyFilter?) {
+                        FHIRJSONKeyFilter.union($0, $1.resourceKeys)
+                    }
+                    try all.forEachResource(ofType: step.resourceType, keys: readKeys) { key, resource in
                         let points = try search.referencePaths.contains { path in
                             try path.references(in: resource).contains { $0.resourceKey.map(targets.contains) ?? false }
                         }
@@ -52,7 +56,10 @@ public struct FHIRDirectoryPull: Sendable {
                     var seen = Set<FHIRResourceKey>()
                     for origin in step.referencedFrom ?? [] {
                         for holder in keysByStep[origin.step] ?? [] {
-                            guard let resource = try all.resource(holder) else { continue }
+                            let readKeys = origin.paths.reduce(FHIRJSONKeyFilter(keys: []) as FHIRJSONKeyFilter?) {
+                                FHIRJSONKeyFilter.union($0, $1.resourceKeys)
+                            }
+                            guard let resource = try all.resource(holder, keys: readKeys) else { continue }
                             for path in origin.paths {
                                 for reference in try path.references(in: resource) {
                                     guard let key = reference.resourceKey, key.type == step.resourceType, seen.insert(key).inserted else { continue }

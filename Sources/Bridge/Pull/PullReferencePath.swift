@@ -61,5 +61,12 @@ public struct PullReferencePath: Sendable, CustomStringConvertible {
         return found
     }
 
+    /// The members of a resource the path reads, with its type and id (nil for `*`, which reads everything): a
+    /// spooled resource is parsed with this filter for the plan's selection.
+    public var resourceKeys: FHIRJSONKeyFilter? {
+        guard let expression else { return nil }
+        return FHIRJSONKeyFilter.union(FHIRJSONKeyFilter(keys: ["resourceType", "id"]), expression.focusKeys)
+    }
+
     public var description: String { source }
 }
