@@ -58,7 +58,7 @@ public enum LinkStage {
         let diagnostics: DiagnosticsCollector
         var result: LinkResult
         /// Where each key shared by several records is in `result.duplicates`.
-        var sharedDataDuplicates: [[String]: Int] = [:]
+        var sharedDataDuplicates: [LinkKey: Int] = [:]
 
         init(link: CompiledLink, study: LinkedStudy, accessionSuffix: Regex<AnyRegexOutput>, diagnostics: DiagnosticsCollector) {
             self.link = link
@@ -117,19 +117,48 @@ public enum LinkStage {
                 alternatives: alternatives)
         }
 
+        /// The values of each key part the Shared Data side has, for the FHIR side's look-ups. A one-part key's
+        /// values are the record table's own keys (and those of its duplicates), so no second set is built.
+        struct KnownValues {
+            enum Storage {
+                case sets([Set<String>])
+                case table([LinkKey: SharedKeyPositions<Int>], duplicates: [LinkKey: Int])
+            }
+            let storage: Storage
+
+            func contains(_ value: String, part: Int) -> Bool {
+                switch storage {
+                case .sets(let sets): sets[part].contains(value)
+                case .table(let table, let duplicates): table[.one(value)] != nil || duplicates[.one(value)] != nil
+                }
+            }
+        }
+
+        /// The resources that share one key: the first with the alternatives that keyed it, the rest after.
+        struct ResourceGroup {
+            var first: FHIRResourceKey
+            var firstUsed: [Int]
+            var more: [FHIRResourceKey] = []
+            var count: Int { 1 + more.count }
+            var all: [FHIRResourceKey] { [first] + more }
+        }
+
         mutating func run() throws(BridgeFailure) -> LinkResult {
             let records = study.pulled.sharedData[declaration.endpoint.value]?.records ?? RecordList()
             let parts = link.keyParts.map(prepared)
             let oneToOne = declaration.cardinality.value == .oneToOne
 
-            // Shared Data side: key -> record positions, and each part's values for the FHIR side's look-ups.
-            var recordsByKey: [[String]: [Int]] = [:]
+            // Shared Data side: key -> record positions (a spooled record is parsed with only the fields the key
+            // and the where read).
+            var recordsByKey: [LinkKey: SharedKeyPositions<Int>] = [:]
             recordsByKey.reserveCapacity(records.count)
-            var keyOrder: [[String]] = []
-            var partValues = Array(repeating: Set<String>(minimumCapacity: records.count), count: parts.count)
+            var keyOrder: [LinkKey] = []
+            var partValues = parts.count == 1 ? [] : Array(repeating: Set<String>(minimumCapacity: records.count), count: parts.count)
             let conditions = declaration.sharedDataWhere.map { (field: $0.field.value, value: $0.value.value) }
+            let recordKeys = FHIRJSONKeyFilter(
+                keys: Set(parts.map { RecordValues.topLevelField(of: $0.sharedDataPath) } + conditions.map { RecordValues.topLevelField(of: $0.field) }))
             for index in 0..<records.count {
-                let record = try readBack { try records.record(at: index) }
+                let record = try readBack { try records.record(at: index, keys: recordKeys) }
                 guard Self.matchesWhere(record, conditions) else { continue }
                 var key: [String] = []
                 for part in parts {
@@ -142,76 +171,78 @@ public enum LinkStage {
                     result.unlinkedSharedData.append(UnlinkedRecord(record: index, key: nil))
                     continue
                 }
-                for (part, value) in key.enumerated() { partValues[part].insert(value) }
-                let known = recordsByKey.count
-                recordsByKey[key, default: []].append(index)  // one look-up; a new key grows the table
-                if recordsByKey.count > known { keyOrder.append(key) }
+                if parts.count > 1 { for (part, value) in key.enumerated() { partValues[part].insert(value) } }
+                let linkKey = LinkKey(key)
+                if recordsByKey[linkKey]?.append(index) == nil {
+                    recordsByKey[linkKey] = SharedKeyPositions(first: index)
+                    keyOrder.append(linkKey)
+                }
             }
             if oneToOne {
                 for key in keyOrder {
                     guard let positions = recordsByKey[key], positions.count > 1 else { continue }
-                    try handleDuplicate(side: .sharedData, key: key, resources: [], records: positions)
+                    try handleDuplicate(side: .sharedData, key: key.parts, resources: [], records: positions.all)
                     switch declaration.duplicates.value {
                     case .report: recordsByKey[key] = nil
-                    case .first: recordsByKey[key] = [positions[0]]
+                    case .first: recordsByKey[key] = SharedKeyPositions(first: positions.first)
                     case .error: break
                     }
                 }
             }
+            let known = KnownValues(
+                storage: parts.count == 1 ? .table(recordsByKey, duplicates: sharedDataDuplicates) : .sets(partValues))
+            partValues = []
 
             // FHIR side: each resource's key from the first alternative, per part, that names a record's key.
-            var resourcesByKey: [[String]: [FHIRResourceKey]] = [:]
-            var resourceKeyOrder: [[String]] = []
-            var conventionByResource: [FHIRResourceKey: [Int]] = [:]
+            var resourcesByKey: [LinkKey: ResourceGroup] = [:]
+            var resourceKeyOrder: [LinkKey] = []
             let type = declaration.resourceType.value
             let resourceCount = study.pulled.fhir.keys(ofType: type).count
             resourcesByKey.reserveCapacity(resourceCount)
-            conventionByResource.reserveCapacity(resourceCount)
             try readBack {
                 try study.pulled.fhir.forEachResource(ofType: type, keys: link.resourceKeys) { resourceKey, resource in
-                    guard let keying = keying(of: resource, resourceKey: resourceKey, parts: parts, known: partValues) else { return }
-                    let (key, used, shown, linkable) = (keying.key, keying.used, keying.shown, keying.linkable)
-                    guard linkable, recordsByKey[key] != nil || keyIsDuplicateOnSharedData(key) else {
-                        result.unlinkedFHIR.append(UnlinkedResource(resource: resourceKey, key: shown.isEmpty ? nil : shown))
+                    guard let keying = keying(of: resource, resourceKey: resourceKey, parts: parts, known: known) else { return }
+                    let linkKey = LinkKey(keying.key)
+                    guard keying.linkable, recordsByKey[linkKey] != nil || sharedDataDuplicates[linkKey] != nil else {
+                        result.unlinkedFHIR.append(UnlinkedResource(resource: resourceKey, key: keying.shown.isEmpty ? nil : keying.shown))
                         return
                     }
-                    let known = resourcesByKey.count
-                    resourcesByKey[key, default: []].append(resourceKey)  // one look-up; a new key grows the table
-                    if resourcesByKey.count > known { resourceKeyOrder.append(key) }
-                    conventionByResource[resourceKey] = used
+                    if resourcesByKey[linkKey]?.more.append(resourceKey) == nil {
+                        resourcesByKey[linkKey] = ResourceGroup(first: resourceKey, firstUsed: keying.used)
+                        resourceKeyOrder.append(linkKey)
+                    }
                 }
             }
 
-            var claimed = Set<Int>()
+            var claimed = PositionSet(count: records.count)
             for key in resourceKeyOrder {
-                var resources = resourcesByKey[key]!
+                let group = resourcesByKey[key]!
                 if let index = sharedDataDuplicates[key], recordsByKey[key] == nil {
                     // The records are ambiguous: the resource that would join them is part of the same duplicate.
-                    result.duplicates[index].resources.append(contentsOf: resources)
+                    result.duplicates[index].resources.append(contentsOf: group.all)
                     continue
                 }
-                if resources.count > 1 {
-                    try handleDuplicate(side: .fhir, key: key, resources: resources, records: recordsByKey[key] ?? [])
-                    switch declaration.duplicates.value {
-                    case .report:
-                        for record in recordsByKey[key] ?? [] { claimed.insert(record) }  // in the duplicate now
+                if group.count > 1 {
+                    try handleDuplicate(side: .fhir, key: key.parts, resources: group.all, records: recordsByKey[key]?.all ?? [])
+                    if declaration.duplicates.value == .report {
+                        for record in recordsByKey[key]?.all ?? [] { claimed.insert(record) }  // in the duplicate now
                         continue
-                    case .first, .error:
-                        resources = [resources[0]]
                     }
                 }
                 guard let positions = recordsByKey[key] else { continue }
-                let resource = resources[0]
-                result.pairs.append(LinkedPair(resource: resource, records: positions, key: key))
-                for position in positions { claimed.insert(position) }
-                for (part, alternative) in (conventionByResource[resource] ?? []).enumerated() {
+                result.pairs.append(LinkedPair(resource: group.first, records: positions, key: key))
+                claimed.insert(positions.first)
+                for position in positions.more { claimed.insert(position) }
+                for (part, alternative) in group.firstUsed.enumerated() {
                     result.conventions[part][alternative, default: 0] += 1
                 }
             }
-            let inDuplicates = Set(result.duplicates.flatMap(\.records))
+            resourcesByKey = [:]
+            var inDuplicates = PositionSet(count: records.count)
+            for duplicate in result.duplicates { for record in duplicate.records { inDuplicates.insert(record) } }
             for key in keyOrder {
-                for position in recordsByKey[key] ?? [] where !claimed.contains(position) && !inDuplicates.contains(position) {
-                    result.unlinkedSharedData.append(UnlinkedRecord(record: position, key: key))
+                for position in recordsByKey[key]?.all ?? [] where !claimed.contains(position) && !inDuplicates.contains(position) {
+                    result.unlinkedSharedData.append(UnlinkedRecord(record: position, key: key.parts))
                 }
             }
             result.unlinkedSharedData.sort { $0.record < $1.record }
@@ -224,8 +255,6 @@ public enum LinkStage {
                 throw BridgeFailure(stage: .link, message: "link \(declaration.name.value): \(error)")
             }
         }
-
-        func keyIsDuplicateOnSharedData(_ key: [String]) -> Bool { sharedDataDuplicates[key] != nil }
 
         /// What one resource's key parts give, before joining.
         struct Keying {
@@ -240,11 +269,11 @@ public enum LinkStage {
 
         /// Nil for a resource the link's `where` leaves out. Every part is read even after one fails, so a resource
         /// that does not link is reported with the whole key it appears to have.
-        func keying(of resource: FHIRElement, resourceKey: FHIRResourceKey, parts: [PreparedPart], known: [Set<String>]) -> Keying? {
+        func keying(of resource: FHIRElement, resourceKey: FHIRResourceKey, parts: [PreparedPart], known: KnownValues) -> Keying? {
             guard matchesWhere(resource, key: resourceKey) else { return nil }
             var keying = Keying(resourceKey: resourceKey, key: [], used: [], shown: [], linkable: true)
             for partIndex in parts.indices {
-                let found = keyValue(of: resource, resourceKey: resourceKey, part: parts[partIndex], known: known[partIndex])
+                let found = keyValue(of: resource, resourceKey: resourceKey, part: parts[partIndex], known: known, partIndex: partIndex)
                 if let value = found.value { keying.shown.append(value) }
                 guard let alternative = found.alternative, let value = found.value else {
                     keying.linkable = false
@@ -271,7 +300,7 @@ public enum LinkStage {
                 // same ambiguity: each entity must end in exactly one state.
                 duplicate.records = records
             }
-            if side == .sharedData, sharedDataDuplicates[key] == nil { sharedDataDuplicates[key] = result.duplicates.count }
+            if side == .sharedData, sharedDataDuplicates[LinkKey(key)] == nil { sharedDataDuplicates[LinkKey(key)] = result.duplicates.count }
             result.duplicates.append(duplicate)
         }
 
@@ -280,7 +309,7 @@ public enum LinkStage {
         /// candidate a steward would recognise as the resource's key (one shaped like an accession, else the first),
         /// for reports to show.
         func keyValue(
-            of resource: FHIRElement, resourceKey: FHIRResourceKey, part: PreparedPart, known: Set<String>
+            of resource: FHIRElement, resourceKey: FHIRResourceKey, part: PreparedPart, known: KnownValues, partIndex: Int
         ) -> (value: String?, alternative: Int?) {
             var seen: [String] = []
             for index in part.alternatives.indices {
@@ -302,7 +331,7 @@ public enum LinkStage {
                 }
                 for candidate in candidates {
                     let value = KeyNormaliser.apply(part.normalise, to: candidate)
-                    if known.contains(value) { return (value, index) }
+                    if known.contains(value, part: partIndex) { return (value, index) }
                     seen.append(value)
                 }
             }

@@ -76,6 +76,15 @@ public struct LinkedPair: Sendable {
         keyParts = key.count == 1 ? .one(key[0]) : .many(key)
     }
 
+    init(resource: FHIRResourceKey, records: SharedKeyPositions<Int>, key: LinkKey) {
+        self.resource = resource
+        joined = records.more.isEmpty ? .one(records.first) : .many(records.all)
+        switch key {
+        case .one(let part): keyParts = .one(part)
+        case .many(let parts): keyParts = .many(parts)
+        }
+    }
+
     public var records: [Int] {
         switch joined {
         case .one(let record): [record]

@@ -63,6 +63,14 @@ public struct RecordList: Sendable {
         }
     }
 
+    /// The record at `index`, only the top-level fields `keys` names built (a held tree is handed out whole).
+    public func record(at index: Int, keys: FHIRJSONKeyFilter?) throws -> FHIRElement {
+        switch storage {
+        case .trees(let records): records[index]
+        case .spooled(let spool, let spans): try spool.element(at: spans[index], keys: keys)
+        }
+    }
+
     /// Every record in order, one at a time.
     public func forEach(_ body: (Int, FHIRElement) throws -> Void) throws {
         for index in 0..<count { try body(index, try record(at: index)) }

@@ -3,6 +3,11 @@ import FHIRModel
 /// Values as the link and compare stages see them: text. A JSON number keeps its literal text ("15.10"), a string
 /// its characters, a boolean `true`/`false`; null and missing are no value.
 enum RecordValues {
+    /// The record's own field a path starts at (`subject` of `subject.accession`): what a reader must build.
+    static func topLevelField(of path: String) -> String {
+        String(path.prefix { $0 != "." })
+    }
+
     /// The values at a dotted record field path (`subject.accession`); arrays on the way are walked.
     static func values(of record: FHIRElement, path: String) -> [String] {
         // Most record fields are one name: no split, no arrays of nodes.

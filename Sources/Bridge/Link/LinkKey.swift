@@ -1,0 +1,40 @@
+/// A normalised link key as the link stage's tables hold it: most links have one key part, and a study has as
+/// many keys as entities, so a one-part key is held as its text, not as an array (no allocation per key).
+enum LinkKey: Hashable, Sendable {
+    case one(String)
+    case many([String])
+
+    init(_ parts: [String]) {
+        self = parts.count == 1 ? .one(parts[0]) : .many(parts)
+    }
+
+    var parts: [String] {
+        switch self {
+        case .one(let part): [part]
+        case .many(let parts): parts
+        }
+    }
+}
+
+/// Positions (of records, or of resources in a list) that share one key: nearly always one, so the rest are in
+/// an array that stays empty (an empty array allocates nothing).
+struct SharedKeyPositions<Element: Sendable>: Sendable {
+    var first: Element
+    var more: [Element] = []
+
+    var count: Int { 1 + more.count }
+    var all: [Element] { [first] + more }
+
+    mutating func append(_ element: Element) { more.append(element) }
+}
+
+/// One bit per position: which records a link claimed, which are in duplicates.
+struct PositionSet: Sendable {
+    private var words: [UInt64]
+
+    init(count: Int) { words = Array(repeating: 0, count: (count + 63) / 64) }
+
+    func contains(_ position: Int) -> Bool { words[position >> 6] & (1 << UInt64(position & 63)) != 0 }
+
+    mutating func insert(_ position: Int) { words[position >> 6] |= 1 << UInt64(position & 63) }
+}
