@@ -11,9 +11,10 @@ public struct BridgePipeline: Sendable {
     public let diagnostics: DiagnosticsCollector
     /// Told as each study reaches each stage (a progress line; nothing when nil).
     public var progress: (@Sendable (BridgeProgress) -> Void)?
-    /// Hold a `--from` directory's resources and large answers in a temporary `ByteSpool` (spans, parsed again
-    /// when read) instead of as trees: what makes a study larger than memory exportable. The answers are the same.
-    public var spooled = false
+    /// Whether a `--from` directory's resources and large answers are held in a temporary `ByteSpool` (spans,
+    /// parsed again when read) instead of as trees: what makes a study larger than memory exportable. The answers
+    /// are the same either way.
+    public var spoolPolicy = SpoolPolicy.never
 
     public init(
         mappingPaths: [String], source: StudySource, diagnostics: DiagnosticsCollector,
@@ -48,7 +49,7 @@ public struct BridgePipeline: Sendable {
     ) async throws(BridgeFailure) {
         let (mapping, plan) = try prepare()
         var spool: ByteSpool?
-        if spooled {
+        if case .directory(let root) = source, spoolPolicy.spools(directory: root) {
             do { spool = try ByteSpool() } catch { throw BridgeFailure(stage: .pull, message: "\(error)") }
         }
         let pull = PullStage(plan: plan, mapping: mapping, source: source, diagnostics: diagnostics, spool: spool)

@@ -91,9 +91,9 @@ struct ExportCommand: AsyncParsableCommand {
         do {
             let studies = try await selection.resolve(in: run.source)
             if format == .ndjson && fhirVersion == .r5 {
-                // Streamed: the merge hands each window of resources to the files, and a --from directory is held
-                // in a spool, so memory does not grow with the study.
-                pipeline.spooled = true
+                // Streamed: the merge hands each window of resources to the files, and a large --from directory
+                // is held in a spool, so memory does not grow with the study's resources.
+                pipeline.spoolPolicy = SpoolPolicy.fromEnvironment
                 let writer = try NDJSONExportWriter(directory: output!, severalStudies: studies.count > 1)
                 let reports = try await pipeline.streamMerged(studies: studies) { try writer.write($0) }
                 let files = try writer.commit()

@@ -1,4 +1,4 @@
-import Bridge
+@testable import Bridge
 import FHIRModel
 import Foundation
 import ImmPortAPI
@@ -29,6 +29,16 @@ import TestSupport
         #expect(try spool.element(at: spans[3], keys: FHIRJSONKeyFilter(keys: ["id"])) == ["id": "b3"])
         // The file has no name on disk: nothing is left behind.
         #expect(!FileManager.default.fileExists(atPath: spool.name))
+    }
+
+    /// `auto` spools only a directory whose JSON passes the threshold: Fixtures/ (kilobytes) stays trees.
+    @Test func theAutomaticPolicySpoolsOnlyLargeDirectories() throws {
+        let fixtures = Self.root + "/Fixtures"
+        let size = SpoolPolicy.jsonBytes(under: fixtures + "/fhir") + SpoolPolicy.jsonBytes(under: fixtures + "/shared-data")
+        #expect(size > 50_000 && size < SpoolPolicy.automaticThreshold)
+        #expect(!SpoolPolicy.automatic.spools(directory: fixtures))
+        #expect(SpoolPolicy.always.spools(directory: fixtures) && !SpoolPolicy.never.spools(directory: fixtures))
+        #expect(SpoolPolicy(rawValue: "auto") == .automatic)
     }
 
     @Test func aSpooledDirectoryHoldsTheSameResources() throws {
@@ -82,7 +92,7 @@ import TestSupport
 
         let streamedDiagnostics = DiagnosticsCollector()
         var streaming = pipeline(streamedDiagnostics)
-        streaming.spooled = true
+        streaming.spoolPolicy = .always
         let writer = try NDJSONExportWriter(directory: temporary.path + "/streamed", severalStudies: studies.count > 1, chunkSize: 3)
         let reports = try await streaming.streamMerged(studies: studies) { try writer.write($0) }
         let streamedFiles = try writer.commit()

@@ -1,0 +1,35 @@
+import FHIRModel
+
+/// Whether a run holds a `--from` directory's study as trees or in a `ByteSpool` (spans, each resource or record
+/// parsed again when a stage reads it). Trees take five to six times their JSON in memory and are fastest; the
+/// spool keeps memory to the link's keys whatever the study's size, at the cost of parsing again.
+public enum SpoolPolicy: String, Sendable, CaseIterable {
+    case never, always
+    /// Spool when the directory's JSON (fhir/ and shared-data/) is larger than `automaticThreshold`.
+    case automatic = "auto"
+
+    /// 256 MB of JSON is a gigabyte or more as trees.
+    public static let automaticThreshold = 256 << 20
+
+    /// `IMMPORT_BRIDGE_SPOOL` (`always`, `never`, `auto`) when set to one of those, else `automatic`.
+    public static let fromEnvironment = SpoolPolicy(rawValue: SystemIO.environment("IMMPORT_BRIDGE_SPOOL") ?? "") ?? .automatic
+
+    /// Whether to spool the directory at `root` (laid out like Fixtures/).
+    public func spools(directory root: String) -> Bool {
+        switch self {
+        case .never: false
+        case .always: true
+        case .automatic: Self.jsonBytes(under: root + "/fhir") + Self.jsonBytes(under: root + "/shared-data") > Self.automaticThreshold
+        }
+    }
+
+    /// The size of the files under `directory`, its folders included (a Shared Data tree is several deep).
+    static func jsonBytes(under directory: String) -> Int {
+        var total = 0
+        for name in DirectoryListing.names(in: directory) ?? [] {
+            let path = directory + "/" + name
+            if let size = FileBytes.regularFileSize(path: path) { total += size } else { total += jsonBytes(under: path) }
+        }
+        return total
+    }
+}
