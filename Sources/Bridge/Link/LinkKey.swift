@@ -38,3 +38,31 @@ struct PositionSet: Sendable {
 
     mutating func insert(_ position: Int) { words[position >> 6] |= 1 << UInt64(position & 63) }
 }
+
+/// Which alternative keyed each part of a resource's key, kept for the first resource of every key (to count the
+/// conventions): up to eight parts of fewer than 255 alternatives packed in one word, more in an array.
+struct UsedAlternatives: Sendable {
+    private enum Storage: Sendable {
+        case packed(UInt64, count: Int)
+        case list([Int])
+    }
+
+    private let storage: Storage
+
+    init(_ alternatives: [Int]) {
+        if alternatives.count <= 8, alternatives.allSatisfy({ $0 >= 0 && $0 < 255 }) {
+            var word: UInt64 = 0
+            for (part, alternative) in alternatives.enumerated() { word |= UInt64(alternative) << UInt64(8 * part) }
+            storage = .packed(word, count: alternatives.count)
+        } else {
+            storage = .list(alternatives)
+        }
+    }
+
+    var all: [Int] {
+        switch storage {
+        case .packed(let word, let count): (0..<count).map { Int((word >> UInt64(8 * $0)) & 0xFF) }
+        case .list(let alternatives): alternatives
+        }
+    }
+}

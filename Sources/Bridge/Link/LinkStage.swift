@@ -137,7 +137,7 @@ public enum LinkStage {
         /// The resources that share one key: the first with the alternatives that keyed it, the rest after.
         struct ResourceGroup {
             var first: FHIRResourceKey
-            var firstUsed: [Int]
+            var firstUsed: UsedAlternatives
             var more: [FHIRResourceKey] = []
             var count: Int { 1 + more.count }
             var all: [FHIRResourceKey] { [first] + more }
@@ -208,7 +208,7 @@ public enum LinkStage {
                         return
                     }
                     if resourcesByKey[linkKey]?.more.append(resourceKey) == nil {
-                        resourcesByKey[linkKey] = ResourceGroup(first: resourceKey, firstUsed: keying.used)
+                        resourcesByKey[linkKey] = ResourceGroup(first: resourceKey, firstUsed: UsedAlternatives(keying.used))
                         resourceKeyOrder.append(linkKey)
                     }
                 }
@@ -233,7 +233,7 @@ public enum LinkStage {
                 result.pairs.append(LinkedPair(resource: group.first, records: positions, key: key))
                 claimed.insert(positions.first)
                 for position in positions.more { claimed.insert(position) }
-                for (part, alternative) in group.firstUsed.enumerated() {
+                for (part, alternative) in group.firstUsed.all.enumerated() {
                     result.conventions[part][alternative, default: 0] += 1
                 }
             }

@@ -63,9 +63,10 @@ public enum MergeStage {
         }
     }
 
-    /// A record some link joined a pulled resource with, for a link that has merge actions.
+    /// A record some link joined a pulled resource with, for a link that has merge actions; `rank` is the
+    /// resource's place in key order.
     struct Join {
-        var resource: FHIRResourceKey
+        var rank: Int32
         var link: Int32
         var record: Int32
     }
@@ -86,41 +87,47 @@ public enum MergeStage {
         let chunkSize = max(1, options.chunkSize)
         let window = ParallelMap.window(chunkSize: chunkSize)
 
+        // The pulled resources are walked in key order, by position in the collection (four bytes each, where
+        // their keys would be thirty-two).
+        let fhir = linked.pulled.fhir
+        let walk = fhir.positionsSortedByKey()
+        var rank = [Int32](repeating: -1, count: fhir.positionLimit)
+        for (index, position) in walk.enumerated() { rank[Int(position.index)] = Int32(index) }
+
         // For the links that have merge actions: which record each pulled resource is joined with, sorted the way
-        // the resources are walked (by key, then link), so each window finds its joins by walking both in step.
+        // the resources are walked (by rank, then link), so each window finds its joins by walking both in step.
         let mergingLinks = linked.links.filter { !$0.link.declaration.merge.isEmpty }
         let recordsByLink = mergingLinks.map { linked.pulled.sharedData[$0.link.declaration.endpoint.value]?.records ?? RecordList() }
         var joins: [Join] = []
         for (linkIndex, result) in mergingLinks.enumerated() {
             for pair in result.pairs {
-                guard let record = pair.firstRecord else { continue }
-                joins.append(Join(resource: pair.resource, link: Int32(linkIndex), record: Int32(record)))
+                guard let record = pair.firstRecord, let position = fhir.position(ofKey: pair.resource) else { continue }
+                joins.append(Join(rank: rank[Int(position.index)], link: Int32(linkIndex), record: Int32(record)))
             }
         }
-        joins.sort { $0.resource < $1.resource || ($0.resource == $1.resource && $0.link < $1.link) }
+        rank = []
+        joins.sort { ($0.rank, $0.link) < ($1.rank, $1.link) }
         let sortedJoins = joins
 
         // Each pulled resource is merged on its own, so the work is spread over every core in chunks, a window of
         // chunks at a time; the results come back in key order, and the counts are taken from them in that order.
         // What the Provenances need is kept small: the sorted keys (held anyway) and one bit per merged resource.
-        let keys = linked.pulled.fhir.keys.sorted()
-        var merged = [UInt64](repeating: 0, count: (keys.count + 63) / 64)
+        var merged = [UInt64](repeating: 0, count: (walk.count + 63) / 64)
         let extensionBase = mapping.spec.extensionBase
         var joinCursor = 0
-        for windowStart in stride(from: 0, to: keys.count, by: window) {
-            let inWindow = windowStart..<min(keys.count, windowStart + window)
+        for windowStart in stride(from: 0, to: walk.count, by: window) {
+            let inWindow = windowStart..<min(walk.count, windowStart + window)
             var joinsOf: [Range<Int>] = []
             joinsOf.reserveCapacity(inWindow.count)
             for index in inWindow {
-                while joinCursor < joins.count && joins[joinCursor].resource < keys[index] { joinCursor += 1 }
                 let first = joinCursor
-                while joinCursor < joins.count && joins[joinCursor].resource == keys[index] { joinCursor += 1 }
+                while joinCursor < sortedJoins.count && sortedJoins[joinCursor].rank == Int32(index) { joinCursor += 1 }
                 joinsOf.append(first..<joinCursor)
             }
             let windowJoins = joinsOf
             let results = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
                 try chunk.compactMap { index -> (FHIRElement, Bool, String?)? in
-                    guard var resource = try linked.pulled.fhir.resource(keys[index]) else { return nil }
+                    var resource = try fhir.resource(at: walk[index])
                     let lastUpdated = resource["meta"]?["lastUpdated"]?.stringValue
                     var changed = false
                     for join in sortedJoins[windowJoins[index - windowStart]] {
@@ -219,11 +226,13 @@ public enum MergeStage {
         let recorded = newestLastUpdated ?? "1970-01-01T00:00:00Z"
         let (mergedBits, emittedTargets) = (merged, emitted)
         try sink(.provenance(StudyProvenance(id: "\(accession)-provenance-fhir", source: options.fhirSource, recorded: recorded) { each in
-            for key in keys { try each(key.description) }
+            for position in walk { try each(fhir.key(at: position).description) }
         }))
         if summary.merged > 0 || !emitted.isEmpty {
             try sink(.provenance(StudyProvenance(id: "\(accession)-provenance-shared-data", source: options.sharedDataSource, recorded: recorded) { each in
-                for (index, key) in keys.enumerated() where mergedBits[index >> 6] & (1 << UInt64(index & 63)) != 0 { try each(key.description) }
+                for (index, position) in walk.enumerated() where mergedBits[index >> 6] & (1 << UInt64(index & 63)) != 0 {
+                    try each(fhir.key(at: position).description)
+                }
                 for line in emittedTargets.split(separator: UInt8(ascii: "\n")) { try each(String(decoding: line, as: UTF8.self)) }
             }))
         }

@@ -22,14 +22,16 @@ public struct FHIRResourceCollection: Sendable {
     /// The kept resources, shared by the collections that select from them; changed only through a collection
     /// that holds the only reference (copy on write), so sharing is safe across threads.
     final class Table: @unchecked Sendable {
-        var keys: [FHIRResourceKey] = []
         var elements: [Stored] = []
-        /// Each kept resource's position in `elements`, as the deduplicator's tag.
+        /// Each kept resource's position in `elements`, as the deduplicator's tag. Positions are admission order,
+        /// so the deduplicator's `key(at:)` is the key at a position: the keys are not held twice.
         var deduplicator = FHIRResourceDeduplicator()
+
+        var count: Int { elements.count }
+        func key(at position: Int) -> FHIRResourceKey { deduplicator.key(at: position) }
 
         func copy() -> Table {
             let copy = Table()
-            copy.keys = keys
             copy.elements = elements
             copy.deduplicator = deduplicator
             return copy
@@ -65,12 +67,14 @@ public struct FHIRResourceCollection: Sendable {
         self.spool = spool
     }
 
-    public var count: Int { selection?.positions.count ?? table.keys.count }
+    public var count: Int { selection?.positions.count ?? table.count }
 
     /// The keys in the collection's order.
     public var keys: [FHIRResourceKey] {
-        guard let selection else { return table.keys }
-        return selection.positions.map { table.keys[Int($0)] }
+        var keys: [FHIRResourceKey] = []
+        keys.reserveCapacity(count)
+        forEachPosition { _, key in keys.append(key) }
+        return keys
     }
 
     /// Adds or replaces; returns false when the resource was a duplicate. Resources without type or id are kept
@@ -96,7 +100,7 @@ public struct FHIRResourceCollection: Sendable {
     public func selecting(_ keys: [FHIRResourceKey]) -> FHIRResourceCollection {
         var selected = FHIRResourceCollection(spool: spool)
         selected.table = table
-        var chosen = Selection(tableCount: table.keys.count)
+        var chosen = Selection(tableCount: table.count)
         for key in keys {
             guard let position = position(of: key) else { continue }
             if !chosen.insert(position) { selected.duplicatesDropped += 1 }
@@ -111,7 +115,6 @@ public struct FHIRResourceCollection: Sendable {
         let admitted = table.deduplicator.admit(key, versionId: versionId, tag: table.elements.count)
         switch admitted.verdict {
         case .new:
-            table.keys.append(key)
             table.elements.append(stored)
             return true
         case .newerVersion:
@@ -131,8 +134,7 @@ public struct FHIRResourceCollection: Sendable {
         guard let selection else { return }
         let own = Table()
         for position in selection.positions.map(Int.init) {
-            _ = own.deduplicator.admit(table.keys[position], versionId: nil, tag: own.elements.count)
-            own.keys.append(table.keys[position])
+            _ = own.deduplicator.admit(table.key(at: position), versionId: nil, tag: own.elements.count)
             own.elements.append(table.elements[position])
         }
         table = own
@@ -146,6 +148,31 @@ public struct FHIRResourceCollection: Sendable {
     }
 
     public func contains(_ key: FHIRResourceKey) -> Bool { position(of: key) != nil }
+
+    /// Where a resource is in the collection's table: four bytes, for callers that walk a large collection in
+    /// their own order (the merge, by key) without holding its keys.
+    public struct Position: Sendable, Hashable {
+        public let index: Int32
+    }
+
+    /// One more than the largest position (positions index arrays of this size).
+    public var positionLimit: Int { table.count }
+
+    /// The collection's positions, its resources sorted by key.
+    public func positionsSortedByKey() -> [Position] {
+        var positions: [Int32] = []
+        positions.reserveCapacity(count)
+        forEachPosition { position, _ in positions.append(Int32(position)) }
+        let table = self.table
+        positions.sort { table.key(at: Int($0)) < table.key(at: Int($1)) }
+        return positions.map(Position.init)
+    }
+
+    public func position(ofKey key: FHIRResourceKey) -> Position? { position(of: key).map { Position(index: Int32($0)) } }
+
+    public func key(at position: Position) -> FHIRResourceKey { table.key(at: Int(position.index)) }
+
+    public func resource(at position: Position) throws -> FHIRElement { try tree(at: Int(position.index), keys: nil) }
 
     /// The resource kept under `key`; throws only when a spooled resource cannot be read back.
     public func resource(_ key: FHIRResourceKey) throws -> FHIRElement? {
@@ -170,9 +197,9 @@ public struct FHIRResourceCollection: Sendable {
     /// The table positions in the collection's order, handed to `body` with their keys.
     private func forEachPosition(_ body: (Int, FHIRResourceKey) throws -> Void) rethrows {
         if let selection {
-            for position in selection.positions { try body(Int(position), table.keys[Int(position)]) }
+            for position in selection.positions { try body(Int(position), table.key(at: Int(position))) }
         } else {
-            for position in table.keys.indices { try body(position, table.keys[position]) }
+            for position in 0..<table.count { try body(position, table.key(at: position)) }
         }
     }
 

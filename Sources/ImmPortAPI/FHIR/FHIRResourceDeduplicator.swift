@@ -64,6 +64,9 @@ public struct FHIRResourceDeduplicator: Sendable {
         return nil
     }
 
+    /// The `index`th distinct key admitted (admission order; a newer version keeps its key's place).
+    public func key(at index: Int) -> FHIRResourceKey { seen.entries[index].key.key }
+
     /// Changes the tag remembered for an admitted key (its version stays).
     public mutating func retag(_ key: FHIRResourceKey, _ tag: Int) {
         if case .found(let position) = seen.lookup(HashedResourceKey(key)) { seen[position].tag = tag }
