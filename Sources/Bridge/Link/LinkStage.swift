@@ -215,6 +215,8 @@ public enum LinkStage {
             }
 
             var claimed = PositionSet(count: records.count)
+            // Sized once: a study has as many pairs as resources, and doubling would leave up to half unused.
+            result.pairs.reserveCapacity(resourceKeyOrder.count)
             for key in resourceKeyOrder {
                 let group = resourcesByKey[key]!
                 if let index = sharedDataDuplicates[key], recordsByKey[key] == nil {

@@ -39,11 +39,12 @@ public struct LinkResult: Sendable {
         return index
     }
 
-    /// The FHIR resource linked under each accession (first key part), for references from emitted resources.
-    public func resourceIndex() -> [String: FHIRResourceKey] {
-        var index: [String: FHIRResourceKey] = [:]
+    /// Which pair (its place in `pairs`) each accession (first key part) linked, for references from emitted
+    /// resources: four bytes a pair beside its key, where the resource's key would be thirty-two.
+    public func pairIndex() -> [String: Int32] {
+        var index: [String: Int32] = [:]
         index.reserveCapacity(pairs.count)
-        for pair in pairs { index[pair.firstKey] = pair.resource }
+        for (position, pair) in pairs.enumerated() { index[pair.firstKey] = Int32(position) }
         return index
     }
 

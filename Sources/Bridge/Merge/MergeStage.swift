@@ -158,7 +158,7 @@ public enum MergeStage {
         }
 
         // The links emitted resources refer to, indexed by accession once (not every link: most are not named).
-        var referenced: [String: [String: FHIRResourceKey]] = [:]
+        var referenced: [String: [String: Int32]] = [:]
         var emitted: [UInt8] = []
         // Ids taken so far by type: a record's resource whose id is taken (by an earlier record of this or another
         // emit of the type, or by a pulled resource) is left out with a warning, so a study never holds one key
@@ -167,7 +167,7 @@ public enum MergeStage {
         for emit in mapping.spec.emits.all {
             let template = EmitTemplate(declaration: emit, extensionBase: mapping.spec.extensionBase)
             for name in template.referencedLinks where referenced[name] == nil {
-                referenced[name] = linked[link: name]?.resourceIndex() ?? [:]
+                referenced[name] = linked[link: name]?.pairIndex() ?? [:]
             }
             let accessionIndex = referenced
             let records = linked.pulled.sharedData[emit.endpoint.value]?.records ?? RecordList()
@@ -233,7 +233,11 @@ public enum MergeStage {
                 for (index, position) in walk.enumerated() where mergedBits[index >> 6] & (1 << UInt64(index & 63)) != 0 {
                     try each(fhir.key(at: position).description)
                 }
-                for line in emittedTargets.split(separator: UInt8(ascii: "\n")) { try each(String(decoding: line, as: UTF8.self)) }
+                var start = 0
+                for (offset, byte) in emittedTargets.enumerated() where byte == UInt8(ascii: "\n") {
+                    try each(String(decoding: emittedTargets[start..<offset], as: UTF8.self))
+                    start = offset + 1
+                }
             }))
         }
         return summary
@@ -241,10 +245,10 @@ public enum MergeStage {
 
     /// `Type/id` of the resource `link` joined under `key` (normalised as that link's first key part is), from the
     /// links' accession indexes.
-    static func reference(link name: String, key: String, in linked: LinkedStudy, index: [String: [String: FHIRResourceKey]]) -> String? {
+    static func reference(link name: String, key: String, in linked: LinkedStudy, index: [String: [String: Int32]]) -> String? {
         guard let result = linked[link: name], let part = result.link.declaration.key.first else { return nil }
         let normalised = KeyNormaliser.apply(part.normalise.map(\.value), to: key)
-        return index[name]?[normalised]?.description
+        return index[name]?[normalised].map { result.pairs[Int($0)].resource.description }
     }
 
     /// The source tags, built once per run and shared by every resource (a tree's parts are copied on write).
