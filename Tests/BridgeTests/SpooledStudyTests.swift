@@ -41,6 +41,42 @@ import TestSupport
         #expect(SpoolPolicy(rawValue: "auto") == .automatic)
     }
 
+    /// Every shape a file of resources comes in, spooled (as its text where the input has it in one piece, as
+    /// compact JSON otherwise), reads back as the trees the plain reader builds.
+    @Test func spooledFilesReadBackAsThePlainReadersTrees() throws {
+        let temporary = try TemporaryDirectory()
+        let patient = "{\"resourceType\":\"Patient\",\"id\":\"p1\",\"meta\":{\"versionId\":\"2\"},\"name\":[{\"family\":\"Ünïcode\"}],\"birthDate\":\"1970\"}"
+        let group = "{\"resourceType\":\"Group\",\"id\":\"g1\",\"type\":\"person\",\"membership\":\"definitional\",\"quantity\":1.50}"
+        let files: [(String, String)] = [
+            ("lines.ndjson", patient + "\n\n" + group + "\n"),
+            ("one.json", "\u{FEFF}  {\n  \"resourceType\": \"Patient\", \"id\": \"p2\", \"active\": true\n}\n"),
+            ("array.json", "[" + patient + ", " + group + "]"),
+            ("bundle.json", "{\"resourceType\":\"Bundle\",\"id\":\"b\",\"type\":\"collection\",\"entry\":[{\"resource\":" + group + "}]}"),
+            ("one.xml", "<Patient xmlns=\"http://hl7.org/fhir\"><id value=\"p3\"/><active value=\"true\"/></Patient>"),
+        ]
+        var paths: [String] = []
+        for (name, text) in files {
+            try Array(text.utf8).withUnsafeBytes { bytes in
+                let writer = try AtomicFileWriter(path: temporary.path + "/" + name)
+                try writer.write(Array(bytes))
+                try writer.commit()
+            }
+            paths.append(temporary.path + "/" + name)
+        }
+        let options = FHIRResourceInput.Options(version: .r5)
+        let plain = try FHIRResourceFiles.read(paths: paths, options: options)
+        let spool = try ByteSpool()
+        let spooled = try FHIRResourceFiles.spool(paths: paths, options: options, into: spool)
+        #expect(spooled.map(\.count) == plain.map(\.count) && plain.map(\.count) == [2, 1, 2, 1, 1])
+        for (file, resources) in plain.enumerated() {
+            for (index, resource) in resources.enumerated() {
+                let entry = spooled[file][index]
+                #expect(try spool.element(at: entry.span) == resource, "\(files[file].0) #\(index)")
+                #expect(entry.key == FHIRResourceKey(resource: resource) && entry.versionId == resource.versionId)
+            }
+        }
+    }
+
     @Test func aSpooledDirectoryHoldsTheSameResources() throws {
         let plain = try PullStage.readDirectory(Self.root + "/Fixtures")
         let spooled = try PullStage.readDirectory(Self.root + "/Fixtures", spool: try ByteSpool())

@@ -22,24 +22,36 @@ public enum FHIRResourceFiles {
         public var versionId: String?
     }
 
-    /// Like `read`, but each resource is written to `spool` (compact JSON, which reads back as the same tree) as
-    /// soon as it is read, and only its span and identity are kept: memory holds one resource per worker, not the
-    /// files. Files are read on every core; the answer is in the files' order.
+    /// Like `read`, but each resource is written to `spool` as soon as it is read, and only its span and identity
+    /// are kept: memory holds one resource per worker, not the files. An NDJSON line or a one-resource document
+    /// is spooled as its text and built only as far as its identity (`resourceType`, `id`, `meta`; the rest is
+    /// checked as JSON and skipped); anything else (array items, XML) is built whole and written as compact JSON.
+    /// Either reads back as the tree `read` gives. Files are read on every core; the answer is in their order.
     public static func spool(
         paths: [String], options: FHIRResourceInput.Options, into spool: ByteSpool, workers: Int = ParallelMap.defaultWorkers
     ) throws -> [[Spooled]] {
-        try ParallelMap.map(count: paths.count, workers: workers) { index in
+        var options = options
+        options.keepsSourceText = true
+        options.topLevelKeys = FHIRJSONKeyFilter(keys: ["resourceType", "id", "meta"])
+        let reading = options
+        return try ParallelMap.map(count: paths.count, workers: workers) { index in
             var spooled: [Spooled] = []
             let writer = FHIRJSONWriter()
             var bytes: [UInt8] = []
-            let input = try FHIRResourceInput(path: paths[index], options: options)
+            let input = try FHIRResourceInput(path: paths[index], options: reading)
             try input.forEachResource { resource, _ in
-                bytes.removeAll(keepingCapacity: true)
-                writer.write(resource, into: &bytes)
+                let span: ByteSpool.Span
+                if let text = input.sourceText {
+                    span = try spool.append(text)
+                } else {
+                    bytes.removeAll(keepingCapacity: true)
+                    writer.write(resource, into: &bytes)
+                    span = try spool.append(bytes)
+                }
                 spooled.append(
                     Spooled(
-                        span: try spool.append(bytes), key: FHIRResourceKey(resource: resource),
-                        resourceType: resource.resourceType, versionId: resource.versionId))
+                        span: span, key: FHIRResourceKey(resource: resource), resourceType: resource.resourceType,
+                        versionId: resource.versionId))
             }
             return spooled
         }

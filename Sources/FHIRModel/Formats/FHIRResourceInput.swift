@@ -30,10 +30,13 @@ public final class FHIRResourceInput {
         /// The members of each top-level resource to build (nil: all); see `FHIRJSONReader.Options`.
         public var topLevelKeys: FHIRJSONKeyFilter?
         public var maxDepth: Int
+        /// Keep each resource's exact JSON text while it is handed out (`sourceText`), where the input has it as
+        /// one piece.
+        public var keepsSourceText: Bool
 
         public init(
             format: FHIRFormat? = nil, version: FHIRVersion = .r4, entries: Bool = false, keepsBundle: Bool = false,
-            topLevelKeys: FHIRJSONKeyFilter? = nil, maxDepth: Int = 512
+            topLevelKeys: FHIRJSONKeyFilter? = nil, maxDepth: Int = 512, keepsSourceText: Bool = false
         ) {
             self.format = format
             self.version = version
@@ -41,6 +44,7 @@ public final class FHIRResourceInput {
             self.keepsBundle = keepsBundle
             self.topLevelKeys = topLevelKeys
             self.maxDepth = maxDepth
+            self.keepsSourceText = keepsSourceText
         }
     }
 
@@ -70,6 +74,10 @@ public final class FHIRResourceInput {
     /// A JSON document's bytes, once reading has begun (nil for NDJSON and XML): a caller that finds a problem in
     /// a resource can place it in the file afterwards (`JSONLineLocator`) without the reader tracking positions.
     public private(set) var documentBytes: [UInt8]?
+    /// With `Options.keepsSourceText`, while a resource is handed out: its exact JSON text when the input holds it
+    /// as one piece (an NDJSON line, a document that is one resource), which parses as the resource read whole;
+    /// nil for array items, Bundle entries and XML. A resource built with `topLevelKeys` is then whole here.
+    public private(set) var sourceText: [UInt8]?
 
     private var fd: Int32
     private var head: [UInt8]
@@ -137,6 +145,8 @@ public final class FHIRResourceInput {
         head = []
         reader.maxDepth = options.maxDepth
         reader.topLevelKeys = options.topLevelKeys
+        reader.keepsLineBytes = options.keepsSourceText
+        defer { sourceText = nil }
         while true {
             let element: FHIRElement
             do {
@@ -156,6 +166,7 @@ public final class FHIRResourceInput {
                 badLine(error)
                 continue
             }
+            if options.keepsSourceText { sourceText = reader.lineBytes }
             try deliver(element, at: place, body)
         }
     }
@@ -203,6 +214,8 @@ public final class FHIRResourceInput {
                 .read(raw)
             let start = Self.firstValueOffset(raw)
             try Self.requireResource(document, at: Self.place(of: start, in: raw, source: source, entry: nil))
+            if options.keepsSourceText && !options.entries { sourceText = bytes }
+            defer { sourceText = nil }
             try deliverDocument(document, at: SourceLocation(source: source), body)
         }
     }

@@ -16,6 +16,11 @@ public struct NDJSONReader: ~Copyable {
         self.source = source
     }
 
+    /// Keep each line's bytes (`lineBytes`) for callers that keep a resource as its text (a spool).
+    public var keepsLineBytes = false
+    /// With `keepsLineBytes`: the exact text of the document last returned.
+    public private(set) var lineBytes: [UInt8] = []
+
     /// The one-based line number of the document last returned.
     public var lineNumber: Int { lines.lineNumber }
 
@@ -25,6 +30,8 @@ public struct NDJSONReader: ~Copyable {
         let source = self.source
         let depth = maxDepth
         let keys = topLevelKeys
+        let keepsLine = keepsLineBytes
+        var kept: [UInt8] = []
         while result == nil {
             let lineNumber = lines.lineNumber + 1
             let more = try lines.nextLine { line in
@@ -34,9 +41,11 @@ public struct NDJSONReader: ~Copyable {
                         maxDepth: depth, source: source, lineOffset: lineNumber - 1, topLevelKeys: keys,
                         allowsByteOrderMark: lineNumber == 1))
                 result = try reader.read(line)
+                if keepsLine { kept = Array(line) }
             }
             if !more { return nil }
         }
+        if keepsLine { lineBytes = kept }
         return result
     }
 
