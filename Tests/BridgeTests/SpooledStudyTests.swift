@@ -105,6 +105,30 @@ import TestSupport
         #expect(spooledAnswers > 8)
     }
 
+    /// The link reads records and resources on every core in chunks: one per chunk (many jobs and windows) on a
+    /// spooled generated study gives the link of one chunk for all.
+    @Test func anyChunkSizeGivesTheSameLink() async throws {
+        let temporary = try TemporaryDirectory()
+        // SYNTHETIC: the generated study, small enough for a debug build.
+        try SyntheticImmPortStudy(subjects: 60, fhirLayout: .ndjson).write(to: temporary.path + "/study")
+        let diagnostics = DiagnosticsCollector()
+        let mapping = try #require(MappingStage.run(paths: [Self.root + "/Mappings/immport.yaml"], diagnostics: diagnostics))
+        let plan = try PullPlan.load(path: Self.root + "/Mappings/pull-plan.json")
+        let spool = try ByteSpool()
+        let stage = PullStage(plan: plan, mapping: mapping, source: .directory(temporary.path + "/study"), diagnostics: diagnostics, spool: spool)
+        let pulled = try await stage.run(accession: "SDY99990")
+        func describe(_ linked: LinkedStudy) -> [String] {
+            linked.links.map { result in
+                "\(result.name) \(result.pairs.map { "\($0.resource)=\($0.records)/\($0.key)" }) \(result.unlinkedFHIR.map { "\($0.resource):\($0.key ?? [])" }) "
+                    + "\(result.unlinkedSharedData.map { "\($0.record):\($0.key ?? [])" }) \(result.duplicates.map { "\($0.side) \($0.key) \($0.resources) \($0.records)" }) \(result.conventions)"
+            }
+        }
+        let plain = describe(try LinkStage.run(pulled, mapping: mapping, diagnostics: DiagnosticsCollector(), chunkSize: 1_000_000))
+        let chunked = describe(try LinkStage.run(pulled, mapping: mapping, diagnostics: DiagnosticsCollector(), chunkSize: 1))
+        #expect(chunked == plain)
+        #expect(plain.joined().count > 10_000)
+    }
+
     /// The streamed export (spooled pull, merge in windows, `NDJSONExportWriter`) against the plain one (every
     /// study held, then `ExportStage`): the same files with the same bytes, and the same diagnostics.
     @Test(arguments: ["fixtures", "generated-files", "generated-ndjson"])

@@ -9,17 +9,19 @@ public enum LinkStage {
     /// Links every link of `mapping` in order. A duplicate under `duplicates: error` stops the stage; everything
     /// else that does not join is a result, not an error. Which key convention linked is reported as a note.
     ///
-    /// The link runs on one core: spreading the key reading over two (chunks of resources, each with its own
-    /// diagnostics) measured slower than this loop, the workers contending for the shared compiled expressions'
-    /// reference counts (BENCHMARKS.md, sixth wave).
+    /// Reading the records and resources (for a spooled study, parsing them) runs on every core, `chunkSize` to a
+    /// job; reading keys from the resources' trees stays on one core: spread over two (chunks of resources, each
+    /// with its own diagnostics) it measured slower, the workers contending for the shared compiled expressions'
+    /// reference counts (BENCHMARKS.md, sixth wave). Any chunk size gives the same link.
     public static func run(
-        _ pulled: PulledStudy, mapping: CompiledMapping, diagnostics: DiagnosticsCollector
+        _ pulled: PulledStudy, mapping: CompiledMapping, diagnostics: DiagnosticsCollector, chunkSize: Int = 256
     ) throws(BridgeFailure) -> LinkedStudy {
         var study = LinkedStudy(pulled: pulled, mapping: mapping, links: [])
         let accessionSuffix = try accessionSuffixMatcher(mapping.accessionPattern)
         for link in mapping.links {
             var joiner = Joiner(
                 link: link, study: study, accessionSuffix: accessionSuffix, diagnostics: diagnostics)
+            joiner.chunkSize = max(1, chunkSize)
             let result = try joiner.run()
             reportConventions(result, accession: pulled.accession, diagnostics: diagnostics)
             study.links.append(result)
@@ -52,6 +54,9 @@ public enum LinkStage {
 
     /// One link's join.
     struct Joiner {
+        /// Records or resources per job of the parallel key reading: any size gives the same link.
+        var chunkSize = 256
+
         let link: CompiledLink
         let study: LinkedStudy
         let accessionSuffix: Regex<AnyRegexOutput>
@@ -157,25 +162,39 @@ public enum LinkStage {
             let conditions = declaration.sharedDataWhere.map { (field: $0.field.value, value: $0.value.value) }
             let recordKeys = FHIRJSONKeyFilter(
                 keys: Set(parts.map { RecordValues.topLevelField(of: $0.sharedDataPath) } + conditions.map { RecordValues.topLevelField(of: $0.field) }))
-            for index in 0..<records.count {
-                let record = try readBack { try records.record(at: index, keys: recordKeys) }
-                guard Self.matchesWhere(record, conditions) else { continue }
-                var key: [String] = []
-                for part in parts {
-                    guard let value = RecordValues.values(of: record, path: part.sharedDataPath).first
-                        .map({ KeyNormaliser.apply(part.normalise, to: $0) }), !value.isEmpty
-                    else { break }
-                    key.append(value)
+            // Reading a record's key is independent of the others (and, spooled, mostly parsing): done on every
+            // core a window at a time; the tables are filled in record order, as by a plain loop.
+            enum RecordKey: Sendable { case leftOut, keyless, key([String]) }
+            let window = ParallelMap.window(chunkSize: chunkSize)
+            for windowStart in stride(from: 0, to: records.count, by: window) {
+                let keys = try readBack {
+                    try ParallelMap.mapChunks(of: windowStart..<min(records.count, windowStart + window), chunkSize: chunkSize) { chunk in
+                        try chunk.map { index -> RecordKey in
+                            let record = try records.record(at: index, keys: recordKeys)
+                            guard Self.matchesWhere(record, conditions) else { return .leftOut }
+                            var key: [String] = []
+                            for part in parts {
+                                guard let value = RecordValues.values(of: record, path: part.sharedDataPath).first
+                                    .map({ KeyNormaliser.apply(part.normalise, to: $0) }), !value.isEmpty
+                                else { break }
+                                key.append(value)
+                            }
+                            return key.count == parts.count ? .key(key) : .keyless
+                        }
+                    }
                 }
-                guard key.count == parts.count else {
-                    result.unlinkedSharedData.append(UnlinkedRecord(record: index, key: nil))
-                    continue
-                }
-                if parts.count > 1 { for (part, value) in key.enumerated() { partValues[part].insert(value) } }
-                let linkKey = LinkKey(key)
-                if recordsByKey[linkKey]?.append(index) == nil {
-                    recordsByKey[linkKey] = SharedKeyPositions(first: index)
-                    keyOrder.append(linkKey)
+                for (offset, found) in keys.enumerated() {
+                    let index = windowStart + offset
+                    guard case .key(let key) = found else {
+                        if case .keyless = found { result.unlinkedSharedData.append(UnlinkedRecord(record: index, key: nil)) }
+                        continue
+                    }
+                    if parts.count > 1 { for (part, value) in key.enumerated() { partValues[part].insert(value) } }
+                    let linkKey = LinkKey(key)
+                    if recordsByKey[linkKey]?.append(index) == nil {
+                        recordsByKey[linkKey] = SharedKeyPositions(first: index)
+                        keyOrder.append(linkKey)
+                    }
                 }
             }
             if oneToOne {
@@ -197,15 +216,27 @@ public enum LinkStage {
             var resourcesByKey: [LinkKey: ResourceGroup] = [:]
             var resourceKeyOrder: [LinkKey] = []
             let type = declaration.resourceType.value
-            let resourceCount = study.pulled.fhir.keys(ofType: type).count
-            resourcesByKey.reserveCapacity(resourceCount)
-            try readBack {
-                try study.pulled.fhir.forEachResource(ofType: type, keys: link.resourceKeys) { resourceKey, resource in
-                    guard let keying = keying(of: resource, resourceKey: resourceKey, parts: parts, known: known) else { return }
+            let fhir = study.pulled.fhir
+            let positions = fhir.positions(ofType: type)
+            resourcesByKey.reserveCapacity(positions.count)
+            // Reading (for a spooled study, parsing) is done on every core a window at a time; the keys are read
+            // from the trees on one core, in order (evaluating the shared compiled expressions on two cores
+            // measured slower: their reference counts contend).
+            let resourceKeys = link.resourceKeys
+            for windowStart in stride(from: 0, to: positions.count, by: window) {
+                let inWindow = positions[windowStart..<min(positions.count, windowStart + window)]
+                let trees = try readBack {
+                    try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
+                        try chunk.map { try fhir.resource(at: $0, keys: resourceKeys) }
+                    }
+                }
+                for (position, resource) in zip(inWindow, trees) {
+                    let resourceKey = fhir.key(at: position)
+                    guard let keying = keying(of: resource, resourceKey: resourceKey, parts: parts, known: known) else { continue }
                     let linkKey = LinkKey(keying.key)
                     guard keying.linkable, recordsByKey[linkKey] != nil || sharedDataDuplicates[linkKey] != nil else {
                         result.unlinkedFHIR.append(UnlinkedResource(resource: resourceKey, key: keying.shown.isEmpty ? nil : keying.shown))
-                        return
+                        continue
                     }
                     if resourcesByKey[linkKey]?.more.append(resourceKey) == nil {
                         resourcesByKey[linkKey] = ResourceGroup(first: resourceKey, firstUsed: UsedAlternatives(keying.used))

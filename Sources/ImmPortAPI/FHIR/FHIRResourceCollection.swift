@@ -174,6 +174,18 @@ public struct FHIRResourceCollection: Sendable {
 
     public func resource(at position: Position) throws -> FHIRElement { try tree(at: Int(position.index), keys: nil) }
 
+    /// Like `resource(at:)`, building only the top-level members `keys` names (a held tree is handed out whole).
+    public func resource(at position: Position, keys filter: FHIRJSONKeyFilter?) throws -> FHIRElement {
+        try tree(at: Int(position.index), keys: filter)
+    }
+
+    /// The positions of one type's resources, in the collection's order.
+    public func positions(ofType type: String) -> [Position] {
+        var found: [Position] = []
+        forEachPosition { position, key in if key.type == type { found.append(Position(index: Int32(position))) } }
+        return found
+    }
+
     /// The resource kept under `key`; throws only when a spooled resource cannot be read back.
     public func resource(_ key: FHIRResourceKey) throws -> FHIRElement? {
         guard let position = position(of: key) else { return nil }
