@@ -48,9 +48,11 @@ public enum SharedDataAnswer {
     /// error its line and column (what was spooled by then is left unused). Throws only when the spool cannot be
     /// written.
     static func spooledItems(
-        path: String, source: String, spool: ByteSpool, blockSize: Int = spoolBlockSize, keep: @Sendable (FHIRElement) -> Bool
+        path: String, source: String, spool: ByteSpool, blockSize: Int = spoolBlockSize,
+        keepReads: FHIRJSONKeyFilter? = nil, keep: @Sendable (FHIRElement) -> Bool
     ) throws -> [ByteSpool.Span]? {
-        let reader = FHIRJSONReader(options: .init(source: source))
+        // Each item is checked whole as JSON, but only the fields `keep` reads are built: the spool keeps its text.
+        let reader = FHIRJSONReader(options: .init(source: source, topLevelKeys: keepReads))
         enum Outcome: Error { case malformed, spoolFailed(any Error) }
         var spans: [ByteSpool.Span] = []
         do {

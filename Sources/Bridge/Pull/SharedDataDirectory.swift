@@ -32,7 +32,8 @@ public struct SharedDataDirectory: Sendable {
         do {
             if let spool, case .array = declaration.records.value,
                 let size = FileBytes.regularFileSize(path: file), size >= spoolThreshold,
-                let spans = try SharedDataAnswer.spooledItems(path: file, source: file, spool: spool, blockSize: spoolBlockSize, keep: matches)
+                let spans = try SharedDataAnswer.spooledItems(path: file, source: file, spool: spool, blockSize: spoolBlockSize,
+                    keepReads: FHIRJSONKeyFilter(keys: Set(query.map { RecordValues.topLevelField(of: $0.0) })), keep: matches)
             {
                 try spool.flush()
                 return PulledRecords(source: file, records: RecordList(spool: spool, spans: spans))
