@@ -120,7 +120,8 @@ import TestSupport
         func describe(_ linked: LinkedStudy) -> [String] {
             linked.links.map { result in
                 "\(result.name) \(result.pairs.map { "\($0.resource)=\($0.records)/\($0.key)" }) \(result.unlinkedFHIR.map { "\($0.resource):\($0.key ?? [])" }) "
-                    + "\(result.unlinkedSharedData.map { "\($0.record):\($0.key ?? [])" }) \(result.duplicates.map { "\($0.side) \($0.key) \($0.resources) \($0.records)" }) \(result.conventions)"
+                    + "\(result.unlinkedSharedData.map { "\($0.record):\($0.key ?? [])" }) \(result.duplicates.map { "\($0.side) \($0.key) \($0.resources) \($0.records)" }) "
+                    + "\(result.conventions.map { $0.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" } })"
             }
         }
         let plain = describe(try LinkStage.run(pulled, mapping: mapping, diagnostics: DiagnosticsCollector(), chunkSize: 1_000_000))
