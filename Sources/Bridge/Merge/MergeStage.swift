@@ -273,7 +273,7 @@ public enum MergeStage {
             meta.replaceValue(at: index, with: source)
         } else {
             // Meta's order: ... versionId, lastUpdated, source, profile, security, tag.
-            let at = meta.firstIndex { ["profile", "security", "tag"].contains($0.key) } ?? meta.count
+            let at = meta.firstIndex { $0.key == "profile" || $0.key == "security" || $0.key == "tag" } ?? meta.count
             meta.insertUnchecked(key: "source", value: source, at: at)
         }
         if let index = meta.index(forKey: "tag") {
