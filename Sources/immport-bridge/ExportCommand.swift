@@ -90,10 +90,11 @@ struct ExportCommand: AsyncParsableCommand {
         defer { progressLine.finish() }
         do {
             let studies = try await selection.resolve(in: run.source)
+            // A large --from directory is held in a spool, whatever the format: the pulled study's trees are not.
+            pipeline.spoolPolicy = SpoolPolicy.fromEnvironment
             if format == .ndjson && fhirVersion == .r5 {
-                // Streamed: the merge hands each window of resources to the files, and a large --from directory
-                // is held in a spool, so memory does not grow with the study's resources.
-                pipeline.spoolPolicy = SpoolPolicy.fromEnvironment
+                // Streamed: the merge hands each window of resources to the files, so memory does not grow with
+                // the study's resources.
                 let writer = try NDJSONExportWriter(directory: output!, severalStudies: studies.count > 1)
                 let reports = try await pipeline.streamMerged(studies: studies) { try writer.write($0) }
                 let files = try writer.commit()
