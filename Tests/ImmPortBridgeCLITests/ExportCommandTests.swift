@@ -122,6 +122,29 @@ import TestSupport
         }
     }
 
+    /// The streamed NDJSON export writes a study's files as the merge hands them over: when a later study fails,
+    /// nothing is renamed into place, so the previous export stays as it was and no temporary file is left, spooled
+    /// or not.
+    @Test(arguments: ["always", "never"])
+    func aFailedStreamedExportLeavesThePreviousFilesAsTheyWere(spool: String) async throws {
+        try await CLIHarness.with { h in
+            let first = try await h.run(
+                ["export", "SDY99901", "--from", Self.root + "/Fixtures", "--mapping", Self.mapping, "--format", "ndjson", "-o", h.path("bulk")],
+                environment: ["IMMPORT_BRIDGE_SPOOL": spool])
+            #expect(first.status == 0, "\(first.standardError)")
+            let names = try FileManager.default.contentsOfDirectory(atPath: h.path("bulk")).sorted()
+            let before = try names.map { try FileBytes.read(path: h.path("bulk/" + $0)) }
+            let failed = try await h.run(
+                ["export", "SDY99902", "SDY00000", "--from", Self.root + "/Fixtures", "--mapping", Self.mapping, "--format", "ndjson", "-o", h.path("bulk")],
+                environment: ["IMMPORT_BRIDGE_SPOOL": spool])
+            #expect(failed.status == 1)
+            #expect(failed.standardError.contains("SDY00000"), "\(failed.standardError)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: h.path("bulk")).sorted() == names)
+            #expect(try names.map { try FileBytes.read(path: h.path("bulk/" + $0)) } == before)
+            #expect(names.count >= 6)
+        }
+    }
+
     @Test func anUnknownStudyFailsWithoutOutput() async throws {
         try await CLIHarness.with { h in
             let run = try await h.run(["export", "SDY00000", "--from", Self.root + "/Fixtures", "--mapping", Self.mapping, "-o", h.path("x.json")])
