@@ -139,13 +139,10 @@ public enum LinkStage {
             }
         }
 
-        /// The resources that share one key: the first with the alternatives that keyed it, the rest after.
+        /// The resources that share one key, and the alternatives that keyed the first (the one a pair takes).
         struct ResourceGroup {
-            var first: FHIRResourceKey
+            var resources: SharedKeyPositions<FHIRResourceKey>
             var firstUsed: UsedAlternatives
-            var more: [FHIRResourceKey] = []
-            var count: Int { 1 + more.count }
-            var all: [FHIRResourceKey] { [first] + more }
         }
 
         mutating func run() throws(BridgeFailure) -> LinkResult {
@@ -238,8 +235,9 @@ public enum LinkStage {
                         result.unlinkedFHIR.append(UnlinkedResource(resource: resourceKey, key: keying.shown.isEmpty ? nil : keying.shown))
                         continue
                     }
-                    if resourcesByKey[linkKey]?.more.append(resourceKey) == nil {
-                        resourcesByKey[linkKey] = ResourceGroup(first: resourceKey, firstUsed: UsedAlternatives(keying.used))
+                    if resourcesByKey[linkKey]?.resources.append(resourceKey) == nil {
+                        resourcesByKey[linkKey] = ResourceGroup(
+                            resources: SharedKeyPositions(first: resourceKey), firstUsed: UsedAlternatives(keying.used))
                         resourceKeyOrder.append(linkKey)
                     }
                 }
@@ -250,20 +248,21 @@ public enum LinkStage {
             result.pairs.reserveCapacity(resourceKeyOrder.count)
             for key in resourceKeyOrder {
                 let group = resourcesByKey[key]!
+                let resources = group.resources
                 if let index = sharedDataDuplicates[key], recordsByKey[key] == nil {
                     // The records are ambiguous: the resource that would join them is part of the same duplicate.
-                    result.duplicates[index].resources.append(contentsOf: group.all)
+                    result.duplicates[index].resources.append(contentsOf: resources.all)
                     continue
                 }
-                if group.count > 1 {
-                    try handleDuplicate(side: .fhir, key: key.parts, resources: group.all, records: recordsByKey[key]?.all ?? [])
+                if resources.count > 1 {
+                    try handleDuplicate(side: .fhir, key: key.parts, resources: resources.all, records: recordsByKey[key]?.all ?? [])
                     if declaration.duplicates.value == .report {
                         for record in recordsByKey[key]?.all ?? [] { claimed.insert(record) }  // in the duplicate now
                         continue
                     }
                 }
                 guard let positions = recordsByKey[key] else { continue }
-                result.pairs.append(LinkedPair(resource: group.first, records: positions, key: key))
+                result.pairs.append(LinkedPair(resource: resources.first, records: positions, key: key))
                 claimed.insert(positions.first)
                 for position in positions.more { claimed.insert(position) }
                 for (part, alternative) in group.firstUsed.all.enumerated() {

@@ -71,12 +71,6 @@ public struct LinkedPair: Sendable {
         case many([String])
     }
 
-    public init(resource: FHIRResourceKey, records: [Int], key: [String]) {
-        self.resource = resource
-        joined = records.count == 1 ? .one(records[0]) : .many(records)
-        keyParts = key.count == 1 ? .one(key[0]) : .many(key)
-    }
-
     init(resource: FHIRResourceKey, records: SharedKeyPositions<Int>, key: LinkKey) {
         self.resource = resource
         joined = records.more.isEmpty ? .one(records.first) : .many(records.all)

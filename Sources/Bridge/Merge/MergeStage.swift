@@ -292,29 +292,4 @@ public enum MergeStage {
         }
         return .object(object)
     }
-
-    static func provenance(id: String, targets: [String], source: String, recorded: String) -> FHIRElement {
-        func object(_ pairs: [(String, FHIRElement)]) -> FHIRElement {
-            var o = FHIRObject()
-            for (key, value) in pairs { o.appendUnchecked(key: key, value: value) }
-            return .object(o)
-        }
-        return object([
-            ("resourceType", .string("Provenance")),
-            ("id", .string(id)),
-            ("target", .array(targets.map { object([("reference", .string($0))]) })),
-            ("recorded", .string(recorded)),
-            ("agent", .array([object([
-                ("type", object([("coding", .array([object([
-                    ("system", .string("http://terminology.hl7.org/CodeSystem/provenance-participant-type")),
-                    ("code", .string("assembler")),
-                ])]))])),
-                ("who", object([("display", .string("immport-bridge \(ToolVersion.current)"))])),
-            ])])),
-            ("entity", .array([object([
-                ("role", .string("source")),
-                ("what", object([("display", .string(source))])),
-            ])])),
-        ])
-    }
 }

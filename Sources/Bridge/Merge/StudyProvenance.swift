@@ -24,23 +24,21 @@ public struct StudyProvenance: Sendable {
 
     /// The Provenance as one tree.
     public func element() throws -> FHIRElement {
-        var all: [String] = []
-        try targets { all.append($0) }
-        return MergeStage.provenance(id: id, targets: all, source: source, recorded: recorded)
+        var members = head
+        var targetItems: [FHIRElement] = []
+        try targets { targetItems.append(Self.object([("reference", .string($0))])) }
+        members.append(("target", .array(targetItems)))
+        return Self.object(members + tail)
     }
 
     /// The Provenance as compact JSON (the bytes `FHIRJSONWriter` writes for `element()`), handed to `write` a
-    /// piece at a time: the members around `target` as the writer writes them, the targets in between.
+    /// piece at a time: the members before `target` as the writer writes them (without the closing brace), the
+    /// targets, and the members after it (without the opening brace).
     public func writeJSON(_ write: ([UInt8]) throws -> Void) throws {
         let writer = FHIRJSONWriter()
-        let skeleton = writer.write(MergeStage.provenance(id: id, targets: [], source: source, recorded: recorded))
-        // `"target":[]` comes right after resourceType and id, whose values hold no quotes (ids cannot).
-        let marker = Array("\"target\":[]".utf8)
-        guard let at = Self.firstIndex(of: marker, in: skeleton) else {
-            preconditionFailure("the Provenance skeleton has no empty target array")
-        }
-        let close = at + marker.count - 1
-        var piece = Array(skeleton[..<close])
+        var piece = writer.write(Self.object(head))
+        piece.removeLast()  // `}`
+        piece.append(contentsOf: ",\"target\":[".utf8)
         var first = true
         let reference = Array("{\"reference\":".utf8)
         try targets { target in
@@ -54,15 +52,35 @@ public struct StudyProvenance: Sendable {
                 piece.removeAll(keepingCapacity: true)
             }
         }
-        piece.append(contentsOf: skeleton[close...])
+        piece.append(contentsOf: "],".utf8)
+        piece.append(contentsOf: writer.write(Self.object(tail)).dropFirst())  // without `{`
         try write(piece)
     }
 
-    static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
-        guard haystack.count >= needle.count else { return nil }
-        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
-            if haystack[start..<start + needle.count].elementsEqual(needle) { return start }
-        }
-        return nil
+    /// The members before `target`, in Provenance's definition order.
+    var head: [(String, FHIRElement)] { [("resourceType", .string("Provenance")), ("id", .string(id))] }
+
+    /// The members after `target`.
+    var tail: [(String, FHIRElement)] {
+        [
+            ("recorded", .string(recorded)),
+            ("agent", .array([Self.object([
+                ("type", Self.object([("coding", .array([Self.object([
+                    ("system", .string("http://terminology.hl7.org/CodeSystem/provenance-participant-type")),
+                    ("code", .string("assembler")),
+                ])]))])),
+                ("who", Self.object([("display", .string("immport-bridge \(ToolVersion.current)"))])),
+            ])])),
+            ("entity", .array([Self.object([
+                ("role", .string("source")),
+                ("what", Self.object([("display", .string(source))])),
+            ])])),
+        ]
+    }
+
+    static func object(_ pairs: [(String, FHIRElement)]) -> FHIRElement {
+        var object = FHIRObject()
+        for (key, value) in pairs { object.appendUnchecked(key: key, value: value) }
+        return .object(object)
     }
 }

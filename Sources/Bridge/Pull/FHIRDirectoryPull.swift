@@ -40,10 +40,7 @@ public struct FHIRDirectoryPull: Sendable {
                 if let search = step.search {
                     let targets = Set(search.targets.flatMap { keysByStep[$0] ?? [] })
                     // Only the members the paths read are built (a spooled directory is parsed again here).
-                    let readKeys = search.referencePaths.reduce(FHIRJSONKeyFilter(keys: []) as FHIRJSONKeyFilter?) {
-                        FHIRJSONKeyFilter.union($0, $1.resourceKeys)
-                    }
-                    try all.forEachResource(ofType: step.resourceType, keys: readKeys) { key, resource in
+                    try all.forEachResource(ofType: step.resourceType, keys: PullReferencePath.resourceKeys(of: search.referencePaths)) { key, resource in
                         let points = try search.referencePaths.contains { path in
                             try path.references(in: resource).contains { $0.resourceKey.map(targets.contains) ?? false }
                         }
@@ -55,10 +52,8 @@ public struct FHIRDirectoryPull: Sendable {
                 } else {
                     var seen = Set<FHIRResourceKey>()
                     for origin in step.referencedFrom ?? [] {
+                        let readKeys = PullReferencePath.resourceKeys(of: origin.paths)
                         for holder in keysByStep[origin.step] ?? [] {
-                            let readKeys = origin.paths.reduce(FHIRJSONKeyFilter(keys: []) as FHIRJSONKeyFilter?) {
-                                FHIRJSONKeyFilter.union($0, $1.resourceKeys)
-                            }
                             guard let resource = try all.resource(holder, keys: readKeys) else { continue }
                             for path in origin.paths {
                                 for reference in try path.references(in: resource) {

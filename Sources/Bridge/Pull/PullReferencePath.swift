@@ -68,5 +68,10 @@ public struct PullReferencePath: Sendable, CustomStringConvertible {
         return FHIRJSONKeyFilter.union(FHIRJSONKeyFilter(keys: ["resourceType", "id"]), expression.focusKeys)
     }
 
+    /// The members of a resource any of `paths` reads, with its type and id (nil when one reads everything).
+    public static func resourceKeys(of paths: [PullReferencePath]) -> FHIRJSONKeyFilter? {
+        paths.reduce(FHIRJSONKeyFilter(keys: ["resourceType", "id"]) as FHIRJSONKeyFilter?) { FHIRJSONKeyFilter.union($0, $1.resourceKeys) }
+    }
+
     public var description: String { source }
 }

@@ -243,11 +243,4 @@ public struct FHIRResourceCollection: Sendable {
         forEachPosition { _, key in if key.type == type { found.append(key) } }
         return found
     }
-
-    /// The resources of one type with their keys, in the collection's order, all at once.
-    public func resources(ofType type: String) throws -> [(key: FHIRResourceKey, resource: FHIRElement)] {
-        var found: [(key: FHIRResourceKey, resource: FHIRElement)] = []
-        try forEachResource(ofType: type) { key, resource in found.append((key, resource)) }
-        return found
-    }
 }
