@@ -95,20 +95,44 @@ import TestSupport
         #expect(bytes[2].count > 10_000)
     }
 
-    /// Merged and emitted resources come out in definition order, whether their template is written in order
-    /// (filled as it is) or not (ELISA's extension comes last: each resource reordered). Pulled resources the merge
-    /// did not change keep the server's order.
-    @Test func mergedAndEmittedResourcesAreInDefinitionOrder() throws {
+    /// Emitted resources come out in definition order, whether their template is written in order (filled as it
+    /// is) or not (ELISA's extension comes last: the template is put in order once). A merged resource gains each
+    /// new member at its place and keeps the server's order for everything else, as an unchanged one does: the
+    /// Fixtures' Groups list `characteristic` before `quantity` (out of definition order), and keep it.
+    @Test func emittedResourcesAreInDefinitionOrderAndMergedOnesKeepTheServersOrder() throws {
+        let (linked, _) = try LinkStageTests.linked()
         let (study, _) = try Self.merged()
         let order = FHIRCanonicalOrder(definitions: .r5)
-        let touched = study.resources.filter { resource in
-            (resource["meta"]?["tag"]?.arrayValue ?? []).contains { ["merged", "shared-data"].contains($0["code"]?.stringValue ?? "") }
+        func tagged(_ code: String) -> [FHIRElement] {
+            study.resources.filter { resource in (resource["meta"]?["tag"]?.arrayValue ?? []).contains { $0["code"]?.stringValue == code } }
         }
-        let outOfOrder = touched.filter { order.reorder($0) != $0 }.map { "\($0.resourceType ?? "")/\($0["id"]?.stringValue ?? "")" }
+        let emitted = tagged("shared-data")
+        let outOfOrder = emitted.filter { order.reorder($0) != $0 }.map { "\($0.resourceType ?? "")/\($0["id"]?.stringValue ?? "")" }
         #expect(outOfOrder.isEmpty)
-        let ids = touched.compactMap { $0["id"]?.stringValue }
-        #expect(ids.contains { $0.contains("-elisa-") })
-        #expect(touched.contains { $0.resourceType == "AdverseEvent" || $0.resourceType == "DocumentReference" })
+        #expect(emitted.contains { ($0["id"]?.stringValue ?? "").contains("-elisa-") })
+        #expect(emitted.contains { $0.resourceType == "AdverseEvent" || $0.resourceType == "DocumentReference" })
+
+        func keys(_ resource: FHIRElement) -> [String] { resource.objectValue?.map(\.key) ?? [] }
+        func inOrder(_ resource: FHIRElement) -> Bool {
+            let ranks = keys(resource).map { order.slot(of: $0, inType: resource.resourceType ?? "")?.rank ?? Int.max }
+            return ranks == ranks.sorted()
+        }
+        let merged = tagged("merged")
+        #expect(!merged.isEmpty)
+        for resource in merged {
+            let key = try #require(FHIRResourceKey(resource: resource))
+            let pulled = try #require(try linked.pulled.fhir.resource(key))
+            // The server's members, in the server's order, and untouched but for what the merge adds to.
+            #expect(keys(resource).filter(keys(pulled).contains) == keys(pulled), "\(key)")
+            for member in keys(pulled) where !["meta", "identifier", "extension"].contains(member) {
+                #expect(resource[member] == pulled[member], "\(key) \(member)")
+            }
+            // What it adds goes to its place: a resource the server sent in order stays in order.
+            if inOrder(pulled) { #expect(inOrder(resource), "\(key)") }
+        }
+        let groups = merged.filter { $0.resourceType == "Group" }
+        #expect(groups.contains { keys($0).firstIndex(of: "characteristic")! < keys($0).firstIndex(of: "quantity")! })
+        #expect(merged.contains { resource in inOrder(resource) && keys(resource).contains("identifier") })
     }
 
     @Test func linkedResourcesGainWhatTheMappingAddsAndSayWhereTheyCameFrom() throws {

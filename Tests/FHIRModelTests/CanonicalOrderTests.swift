@@ -34,4 +34,25 @@ import Testing
         #expect(try canonical(#"{"b":1,"resourceType":"Nonsense","a":2}"#) == #"{"b":1,"resourceType":"Nonsense","a":2}"#)
         #expect(try canonical(#"[{"id":"1","resourceType":"Patient"},3]"#) == #"[{"resourceType":"Patient","id":"1"},3]"#)
     }
+    /// `insert` places a new member by its rank and orders only that one object: a nested object out of order
+    /// stays so; an object itself out of order is sorted; an unknown type gets the member last.
+    @Test func insertPlacesOneMemberAndOrdersOnlyItsObject() throws {
+        let order = FHIRCanonicalOrder(definitions: .r4)
+        func inserted(_ json: String, _ key: String, _ value: String, as type: String) throws -> String {
+            guard case .object(var object) = try FHIRJSONReader().read(json) else { throw CancellationError() }
+            order.insert(key: key, value: try FHIRJSONReader().read(value), into: &object, asType: type)
+            return FHIRJSONWriter().string(.object(object))
+        }
+        let patient = #"{"resourceType":"Patient","id":"1","meta":{"source":"s","versionId":"1"},"gender":"male"}"#
+        #expect(try inserted(patient, "identifier", #"[{"value":"v"}]"#, as: "Patient")
+            == #"{"resourceType":"Patient","id":"1","meta":{"source":"s","versionId":"1"},"identifier":[{"value":"v"}],"gender":"male"}"#)
+        #expect(try inserted(patient, "zzz", "1", as: "Patient")
+            == #"{"resourceType":"Patient","id":"1","meta":{"source":"s","versionId":"1"},"gender":"male","zzz":1}"#)
+        #expect(try inserted(#"{"gender":"male","resourceType":"Patient"}"#, "id", #""1""#, as: "Patient")
+            == #"{"resourceType":"Patient","id":"1","gender":"male"}"#)
+        #expect(try inserted(#"{"b":1}"#, "a", "2", as: "Nonsense") == #"{"b":1,"a":2}"#)
+        #expect(order.slot(of: "gender", inType: "Patient")!.rank < order.slot(of: "birthDate", inType: "Patient")!.rank)
+        #expect(order.slot(of: "name", inType: "Patient")?.childType == "HumanName")
+        #expect(order.slot(of: "x", inType: "Nonsense") == nil)
+    }
 }

