@@ -152,7 +152,7 @@ struct EmitTemplate {
         record: FHIRElement, study: String, id: String, meta: FHIRElement? = nil, reference: (String, String) -> String?,
         missingReferences: inout Int
     ) -> FHIRElement {
-        var object = FHIRObject()
+        var object = FHIRObject(minimumCapacity: 3 + bodySize)
         object.appendUnchecked(key: "resourceType", value: .string(declaration.resourceType.value))
         object.appendUnchecked(key: "id", value: .string(id))
         if let meta, !setsMeta { object.appendUnchecked(key: "meta", value: meta) }
@@ -164,6 +164,12 @@ struct EmitTemplate {
             for member in members { object.appendUnchecked(key: member.key, value: member.value) }
         }
         return .object(object)
+    }
+
+    /// How many members the template's top level has.
+    var bodySize: Int {
+        guard case .object(let members) = compiled else { return 0 }
+        return members.count
     }
 
     /// Whether the template writes `meta` itself.
@@ -300,7 +306,7 @@ struct EmitTemplate {
                 let built = items.compactMap { build($0, missingReferences: &missingReferences) }
                 return built.isEmpty ? nil : .array(built)
             case .object(let members):
-                var object = FHIRObject()
+                var object = FHIRObject(minimumCapacity: members.count)
                 for member in members {
                     guard let value = build(member.part, missingReferences: &missingReferences) else { continue }
                     object.appendUnchecked(key: member.key, value: value)

@@ -258,10 +258,15 @@ public enum MergeStage {
         }
     }
 
-    static func tagged(_ resource: FHIRElement, source: FHIRElement, tag: FHIRElement) -> FHIRElement {
-        guard case .object(var object) = resource else { return resource }
+    /// Consuming, and taking the parts it changes out before changing them: a resource read from a spool is the
+    /// only holder of its tree, so its top level and meta are changed in place rather than copied.
+    static func tagged(_ resource: consuming FHIRElement, source: FHIRElement, tag: FHIRElement) -> FHIRElement {
+        var element = resource
+        guard case .object(var object) = element else { return element }
+        element = .null
         let metaIndex = object.index(forKey: "meta")
         var meta = metaIndex.flatMap { object[$0].value.objectValue } ?? FHIRObject()
+        if let metaIndex { object.replaceValue(at: metaIndex, with: .null) }
         if let index = meta.index(forKey: "source") {
             meta.replaceValue(at: index, with: source)
         } else {
