@@ -249,7 +249,9 @@ public struct MappingCompiler: Sendable {
                             at: conversion.targetLocation)
                     }
                 } catch {
-                    self.error("\(what): '\(code)' is not a UCUM unit: \(error.reason); or write canonical", at: conversion.targetLocation)
+                    // Free text the lenient reading understands says what UCUM writes (`IU/mL` -> `[IU]/mL`).
+                    let hint = (try? UCUMFreeTextUnit.read(code)).map { " (did you mean '\($0.code)'?)" } ?? ""
+                    self.error("\(what): '\(code)' is not a UCUM unit: \(error.reason)\(hint)", at: conversion.targetLocation)
                 }
             }
             guard let field = conversion.unitField else { return }
