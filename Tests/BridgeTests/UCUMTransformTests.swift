@@ -155,5 +155,10 @@ import TestSupport
         #expect(try FieldUnitConversion.convert("4.5", unit: .init(text: "10*3/uL", isCode: true), to: .unit("10*9/L")).get() == "4.5")
         #expect(try FieldUnitConversion.convert("50", unit: .init(text: "%", isCode: true), to: .unit("1")).get() == "0.5")
         #expect(try FieldUnitConversion.convert("2", unit: .init(text: "[IU]/mL", isCode: true), to: .unit("[IU]/L")).get() == "2000")
+        // Factors written with exponents by the double's text still give plain decimals.
+        #expect(try FieldUnitConversion.convert("5", unit: .init(text: "pg/mL", isCode: true), to: .canonical).get() == "0.000005 g.m-3")
+        #expect(
+            try FieldUnitConversion.convert("1", unit: .init(text: "mol/L", isCode: true), to: .canonical).get()
+                == "602214076000000000000000000 m-3")
     }
 }
