@@ -34,8 +34,9 @@ let package = Package(
         .target(
             name: "FHIRModel",
             dependencies: ["CLibXML2"],
-            // The generator of Definitions/Generated/*.swift (python3, stdlib only); its output is committed.
-            exclude: ["Definitions/Generator"]
+            // The generators of Definitions/Generated/*.swift and Units/Generated/*.swift (python3, stdlib only);
+            // their output is committed.
+            exclude: ["Definitions/Generator", "Units/Generator"]
         ),
         .target(name: "FHIRPath", dependencies: ["FHIRModel"]),
         .target(

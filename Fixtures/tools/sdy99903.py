@@ -80,9 +80,12 @@ LAB_VALUES = {
     "SUB9990306": [("14.4", "14.4", "14.4"), ("5.4", "4.5", "4.5")],  # leukocytes differ
     "SUB9990307": [("16.0", "16.0", "16.0"), ("6.8", "6.8", "6.8")],
 }
-# Shared Data units: (preferred, reported) per test; SUB9990303's hemoglobin unit was only reported, in lower case.
+# Shared Data units: (preferred, reported) per test; SUB9990303's hemoglobin unit was only reported, in lower case;
+# SUB9990304's leukocyte unit only as free text the lenient UCUM reading understands (x10E3/uL is 10*3/uL);
+# SUB9990305's leukocyte unit is text no UCUM reading understands ("thou/uL"): a mismatch that says why.
 LAB_UNITS = [("g/dL", "g/dL"), ("10*3/uL", "10^3/uL")]
-LAB_UNIT_OVERRIDE = {("SUB9990303", 0): (None, "g/dl")}
+LAB_UNIT_OVERRIDE = {("SUB9990303", 0): (None, "g/dl"), ("SUB9990304", 1): (None, "x10E3/uL"),
+                     ("SUB9990305", 1): ("thou/uL", "thou/uL")}
 FHIR_ONLY_LAB = ("SUB9990307", "LT99903073", "Platelets", "777-3", "10*3/uL", "250")
 
 # person accession, FHIR family, Shared Data last name, first name, FHIR role text, Shared Data role, honorific
@@ -553,8 +556,10 @@ def discrepancies():
                 "biosample listed twice by Shared Data (second row, visit PV9990303)"),
         finding(s, "specimens", None, "duplicate", DUPLICATED_BIOSAMPLE, DUPLICATED_BIOSAMPLE, None, None, "error",
                 "the FHIR Specimen whose key is duplicated on the Shared Data side links to neither row"),
-        finding(s, "labResults", "value", "mismatched", "BS99903061|leukocytes", "LT99903062", "5.4", "4.5", "error",
-                "leukocyte count differs (digits swapped)"),
+        finding(s, "labResults", "value", "mismatched", "BS99903061|leukocytes", "LT99903062", "5.4 10*3/uL",
+                "4.5 10*3/uL", "error", "leukocyte count differs (digits swapped)"),
+        finding(s, "labResults", "value", "mismatched", "BS99903051|leukocytes", "LT99903052", "8.2 10*3/uL",
+                "8.2 thou/uL", "error", "leukocyte unit no UCUM reading understands: the value cannot be compared"),
         finding(s, "labResults", None, "unlinked-fhir", "BS99903071|platelets", FHIR_ONLY_LAB[1], None, None, "error",
                 "a platelet count only in FHIR"),
         finding(s, "practitioners", "family", "mismatched", "PER9990301", "PER9990301", "Smith", "Smyth", "warning",

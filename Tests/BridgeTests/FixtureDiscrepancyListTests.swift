@@ -188,6 +188,13 @@ struct DiscrepancyListCheck {
         }
     }
 
+    /// A FHIR Quantity as the `ucum` transform shows it: "VALUE CODE" (UCUM system) or "VALUE UNIT".
+    static func quantityText(_ element: FHIRElement) -> String? {
+        guard let value = element["value"].flatMap(text) else { return nil }
+        let unit = element["system"]?.stringValue == "http://unitsofmeasure.org" ? element["code"]?.stringValue : element["unit"]?.stringValue
+        return unit.map { "\(value) \($0)" } ?? value
+    }
+
     /// What the list quotes for a set of values: null for none, the text for one, an array for more.
     static func quoted(_ values: [String]) -> FHIRElement {
         switch values.count {
@@ -235,12 +242,19 @@ struct DiscrepancyListCheck {
     }
 
     /// The raw values a field reads from a record: `preferred-else-reported` reads FIELDPreferred, else FIELDReported.
+    /// A `ucum` transform's unit field is read the same way, and the value quoted with it ("13.2 g/dL").
     static func sharedDataValues(of field: CompiledField, in record: FHIRElement) -> [String] {
-        let name = field.declaration.sharedData.value
-        let names = field.declaration.sharedDataTransforms.contains { $0.value == .preferredElseReported }
-            ? [name + "Preferred", name + "Reported"] : [name]
-        for name in names { if let value = record[name].flatMap(text) { return [value] } }
-        return []
+        let preferredElseReported = field.declaration.sharedDataTransforms.contains { $0.value == .preferredElseReported }
+        func read(_ name: String) -> String? {
+            let names = preferredElseReported ? [name + "Preferred", name + "Reported"] : [name]
+            for name in names { if let value = record[name].flatMap(text) { return value } }
+            return nil
+        }
+        guard let value = read(field.declaration.sharedData.value) else { return [] }
+        for case .ucum(let conversion) in field.declaration.sharedDataTransforms.map(\.value) {
+            if let unitField = conversion.unitField, let unit = read(unitField.value) { return ["\(value) \(unit)"] }
+        }
+        return [value]
     }
 
     // MARK: - Checks
@@ -289,7 +303,7 @@ struct DiscrepancyListCheck {
             let resource = try #require(resources["\(type)/\(id)"], "\(type)/\(id) is not in fhir/: \(entry)")
             #expect(fhirSides[link.name]?.carries(id, entry.accession) == true, "\(type)/\(id) has no key \(entry.accession)")
             if let field = entry.field.flatMap({ name in link.fields.first { $0.declaration.name.value == name } }) {
-                let read = try field.fhir.evaluateJSON(resource).compactMap(Self.text)
+                let read = try field.fhir.evaluateJSON(resource).compactMap { Self.text($0) ?? Self.quantityText($0) }
                 #expect(Self.quoted(read) == entry.fhirValue, "\(entry): \(field.declaration.fhir.text) reads \(read)")
             }
         }

@@ -88,9 +88,11 @@ extension SyntheticImmPortStudy {
                     note: "specimen type differs (every 61st)"))
             }
             if s.hemoglobinDiffers {
+                // The default mapping compares the quantities and quotes each value with its unit.
+                let unit = Self.labTests[0].2
                 out.append(Self.finding(
-                    study, "labResults", "value", "mismatched", hemoglobinKey, labTestAccession(n, 1), s.fhirHemoglobin,
-                    s.sharedDataHemoglobin, "error", note: "hemoglobin differs by 1.0 (every 89th)"))
+                    study, "labResults", "value", "mismatched", hemoglobinKey, labTestAccession(n, 1), "\(s.fhirHemoglobin) \(unit)",
+                    "\(s.sharedDataHemoglobin) \(unit)", "error", note: "hemoglobin differs by 1.0 (every 89th)"))
             }
         }
         return out

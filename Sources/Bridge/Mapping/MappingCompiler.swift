@@ -213,18 +213,69 @@ public struct MappingCompiler: Sendable {
             error("\(what): no code map '\(name)'\(NearestName.hint(for: name, among: spec.codeMaps.names))", at: location)
         }
 
+        /// Which side a field's transforms read: the Shared Data side's `ucum` transform may name the record field
+        /// holding the unit (checked against the endpoint's records when the catalog knows them).
+        enum TransformSide {
+            case fhir
+            case sharedData(CompiledEndpoint?)
+        }
+
         func checkTransforms(
-            _ transforms: [Located<MappingTransform>], codeMaps: [String: CompiledCodeMap], what: String
+            _ transforms: [Located<MappingTransform>], side: TransformSide, codeMaps: [String: CompiledCodeMap], what: String
         ) {
             for transform in transforms {
                 switch transform.value {
                 case .codeMap(let name): checkCodeMapReference(name, at: transform.location, codeMaps: codeMaps, what: what)
-                case .ucum(let unit):
-                    if unit.isEmpty || unit.contains(" ") { error("\(what): '\(unit)' is not a UCUM unit", at: transform.location) }
-                    warning("\(what): ucum conversion is not implemented yet; values are compared as they are", at: transform.location)
+                case .ucum(let conversion):
+                    checkUnitConversion(
+                        conversion, what: "\(what) ucum", side: side,
+                        preferredElseReported: transforms.contains { $0.value == .preferredElseReported })
                 default: break
                 }
             }
+        }
+
+        /// The target must be strict UCUM and not a special unit; a unit field is a record field of the Shared
+        /// Data side (read as `preferred-else-reported` reads the value, when the list has it).
+        func checkUnitConversion(
+            _ conversion: MappingUnitConversion, what: String, side: TransformSide, preferredElseReported: Bool
+        ) {
+            if case .unit(let code) = conversion.target {
+                do {
+                    let unit = try UCUMUnit(code)
+                    if let special = unit.specialAtom {
+                        error(
+                            "\(what): '\(code)' cannot be a target: \(special) is a special unit (a scale with an offset or a function), which is not converted",
+                            at: conversion.targetLocation)
+                    }
+                } catch {
+                    // Free text the lenient reading understands says what UCUM writes (`IU/mL` -> `[IU]/mL`).
+                    let hint = (try? UCUMFreeTextUnit.read(code)).map { " (did you mean '\($0.code)'?)" } ?? ""
+                    self.error("\(what): '\(code)' is not a UCUM unit: \(error.reason)\(hint)", at: conversion.targetLocation)
+                }
+            }
+            guard let field = conversion.unitField else { return }
+            guard case .sharedData(let endpoint) = side else {
+                error(
+                    "\(what) unit: the FHIR side has no unit field; its unit comes from the Quantity the expression gives, or from \"NUMBER UNIT\" text",
+                    at: field.location)
+                return
+            }
+            checkRecordField(field, endpoint: endpoint, preferredElseReported: preferredElseReported, what: "\(what) unit")
+        }
+
+        /// `ucum: canonical` gives "NUMBER UNIT"; on one side only, the other side's values never equal it.
+        func checkCanonicalOnBothSides(_ field: FieldDeclaration, what: String) {
+            func canonical(_ transforms: [Located<MappingTransform>]) -> Located<MappingTransform>? {
+                transforms.first { if case .ucum(let conversion) = $0.value { return conversion.target == .canonical } else { return false } }
+            }
+            let fhir = canonical(field.fhirTransforms)
+            let sharedData = canonical(field.sharedDataTransforms)
+            guard let one = fhir ?? sharedData, (fhir == nil) != (sharedData == nil) else { return }
+            let (side, other) = fhir != nil ? ("fhir", "sharedData") : ("sharedData", "fhir")
+            warning(
+                "\(what) transform \(side): ucum canonical on this side only gives \"NUMBER UNIT\", which the \(other) values never equal; convert both sides",
+                at: one.location)
         }
 
         // MARK: Links
@@ -286,8 +337,11 @@ public struct MappingCompiler: Sendable {
                 let fieldWhat = "\(what) field \(field.name.value)"
                 let readsBoth = field.sharedDataTransforms.contains { $0.value == .preferredElseReported }
                 checkRecordField(field.sharedData, endpoint: endpoint, preferredElseReported: readsBoth, what: "\(fieldWhat) sharedData")
-                checkTransforms(field.fhirTransforms, codeMaps: codeMaps, what: "\(fieldWhat) transform fhir")
-                checkTransforms(field.sharedDataTransforms, codeMaps: codeMaps, what: "\(fieldWhat) transform sharedData")
+                checkTransforms(field.fhirTransforms, side: .fhir, codeMaps: codeMaps, what: "\(fieldWhat) transform fhir")
+                checkTransforms(
+                    field.sharedDataTransforms, side: .sharedData(endpoint), codeMaps: codeMaps,
+                    what: "\(fieldWhat) transform sharedData")
+                checkCanonicalOnBothSides(field, what: fieldWhat)
                 if field.fhirTransforms.contains(where: { $0.value == .preferredElseReported }) {
                     error("\(fieldWhat) transform fhir: preferred-else-reported reads Shared Data fields", at: field.fhirTransforms.first { $0.value == .preferredElseReported }!.location)
                 }

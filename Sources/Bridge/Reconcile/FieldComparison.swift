@@ -16,13 +16,23 @@ enum FieldComparison {
         case .number(let tolerance):
             guard fhir.count == sharedData.count else { return false }
             for (a, b) in zip(fhir, sharedData) {
-                guard let x = Decimal(string: a), let y = Decimal(string: b) else { return false }
+                // "NUMBER UNIT" (a `ucum: canonical` value) compares its numbers when the units are the same text.
+                let (numberA, unitA) = numberAndUnit(a)
+                let (numberB, unitB) = numberAndUnit(b)
+                guard unitA == unitB, let x = Decimal(string: numberA), let y = Decimal(string: numberB) else { return false }
                 var difference = x - y
                 if difference < 0 { difference = -difference }
                 if difference > Decimal(tolerance) { return false }
             }
             return true
         }
+    }
+
+    /// "12000 g.m-3" -> ("12000", "g.m-3"); "12.5" -> ("12.5", nil).
+    static func numberAndUnit(_ text: String) -> (String, String?) {
+        let trimmed = KeyNormaliser.trimmed(text)
+        guard let space = trimmed.firstIndex(of: " ") else { return (trimmed, nil) }
+        return (String(trimmed[..<space]), String(trimmed[trimmed.index(after: space)...]))
     }
 
     static func folded(_ text: String) -> String {

@@ -10,56 +10,136 @@ struct FieldValues {
     /// Why a value could not be normalised (`no code for "X" in map sex`), when one could not.
     var problem: String?
 
-    static let notSpecified: Set<String> = ["not specified", "n/a", "tbd", ""]
-
-    /// The Shared Data side: `field`, or `fieldPreferred` else `fieldReported` under `preferred-else-reported`.
-    static func sharedData(_ field: FieldDeclaration, record: FHIRElement, codeMaps: [String: CompiledCodeMap]) -> FieldValues {
-        var raw: [String]
-        if field.sharedDataTransforms.contains(where: { $0.value == .preferredElseReported }) {
-            let path = field.sharedData.value
-            raw = RecordValues.values(of: record, path: path + "Preferred")
-            if raw.allSatisfy(\.isEmpty) { raw = RecordValues.values(of: record, path: path + "Reported") }
-        } else {
-            raw = RecordValues.values(of: record, path: field.sharedData.value)
-        }
-        return normalise(raw, field.sharedDataTransforms.map(\.value), codeMaps: codeMaps)
+    /// One value as the transforms see it: its text, and the unit read beside it for a `ucum` transform (from a
+    /// Quantity or a unit field) until that transform uses it.
+    struct Value {
+        var text: String
+        var unit: FieldUnitConversion.UnitText?
     }
 
-    /// The FHIR side: the field's FHIRPath on the linked resource.
+    static let notSpecified: Set<String> = ["not specified", "n/a", "tbd", ""]
+
+    /// The Shared Data side: `field`, or `fieldPreferred` else `fieldReported` under `preferred-else-reported`;
+    /// a `ucum` transform's unit field is read the same way, and each value is shown with its unit.
+    static func sharedData(_ field: FieldDeclaration, record: FHIRElement, codeMaps: [String: CompiledCodeMap]) -> FieldValues {
+        let transforms = field.sharedDataTransforms.map(\.value)
+        let preferredElseReported = transforms.contains(.preferredElseReported)
+        let texts = read(field.sharedData.value, from: record, preferredElseReported: preferredElseReported)
+        guard let unitField = unitField(of: transforms) else {
+            return normalise(texts.map { Value(text: $0, unit: nil) }, transforms, codeMaps: codeMaps, raw: texts)
+        }
+        let units = read(unitField, from: record, preferredElseReported: preferredElseReported)
+        var values = texts.map { Value(text: $0, unit: nil) }
+        var problem: String?
+        if units.count == texts.count || units.count == 1 {
+            for index in values.indices {
+                let unit = units.count == 1 ? units[0] : units[index]
+                values[index].unit = FieldUnitConversion.UnitText(text: unit, isCode: false)
+            }
+        } else if !units.isEmpty {
+            problem = "\(texts.count) values and \(units.count) units in \(unitField): which unit is whose is not known"
+        }
+        let raw = values.map { value in
+            guard let unit = value.unit, !value.text.isEmpty, !unit.text.isEmpty else { return value.text }
+            return "\(value.text) \(unit.text)"
+        }
+        var result = normalise(values, transforms, codeMaps: codeMaps, raw: raw)
+        result.problem = result.problem ?? problem
+        return result
+    }
+
+    static func read(_ path: String, from record: FHIRElement, preferredElseReported: Bool) -> [String] {
+        guard preferredElseReported else { return RecordValues.values(of: record, path: path) }
+        let preferred = RecordValues.values(of: record, path: path + "Preferred")
+        return preferred.allSatisfy(\.isEmpty) ? RecordValues.values(of: record, path: path + "Reported") : preferred
+    }
+
+    static func unitField(of transforms: [MappingTransform]) -> String? {
+        for case .ucum(let conversion) in transforms {
+            if let field = conversion.unitField { return field.value }
+        }
+        return nil
+    }
+
+    /// The FHIR side: the field's FHIRPath on the linked resource. Under a `ucum` transform a Quantity is read with
+    /// its unit (its `code` when its system is UCUM, else its `unit`) and shown as "VALUE UNIT".
     static func fhir(_ field: CompiledField, resource: FHIRElement, codeMaps: [String: CompiledCodeMap]) throws -> FieldValues {
         let items = try field.fhir.evaluate(FHIRPathEvaluationInput(resource: resource))
-        let raw = items.compactMap { RecordValues.text($0.jsonValue) }
-        return normalise(raw, field.declaration.fhirTransforms.map(\.value), codeMaps: codeMaps)
+        let transforms = field.declaration.fhirTransforms.map(\.value)
+        let readsQuantities = transforms.contains { if case .ucum = $0 { return true } else { return false } }
+        var values: [Value] = []
+        var raw: [String] = []
+        for item in items {
+            let json = item.jsonValue
+            if readsQuantities, let quantity = quantity(json) {
+                values.append(quantity)
+                raw.append(quantity.unit.map { "\(quantity.text) \($0.text)" } ?? quantity.text)
+            } else if let text = RecordValues.text(json) {
+                values.append(Value(text: text, unit: nil))
+                raw.append(text)
+            }
+        }
+        return normalise(values, transforms, codeMaps: codeMaps, raw: raw)
+    }
+
+    /// A FHIR Quantity (or a FHIRPath System.Quantity) as a value with its unit.
+    static func quantity(_ element: FHIRElement) -> Value? {
+        guard case .object = element, let number = element["value"]?.numberValue else { return nil }
+        let code = element["code"]?.stringValue
+        if let code, element["system"]?.stringValue == FieldUnitConversion.ucumSystem {
+            return Value(text: number.text, unit: FieldUnitConversion.UnitText(text: code, isCode: true))
+        }
+        let unit = element["unit"]?.stringValue ?? code
+        return Value(text: number.text, unit: unit.map { FieldUnitConversion.UnitText(text: $0, isCode: false) })
     }
 
     static func normalise(_ raw: [String], _ transforms: [MappingTransform], codeMaps: [String: CompiledCodeMap]) -> FieldValues {
-        var values = raw
+        normalise(raw.map { Value(text: $0, unit: nil) }, transforms, codeMaps: codeMaps, raw: raw)
+    }
+
+    static func normalise(
+        _ input: [Value], _ transforms: [MappingTransform], codeMaps: [String: CompiledCodeMap], raw: [String]
+    ) -> FieldValues {
+        var values = input
         var problem: String?
         for transform in transforms {
             switch transform {
             case .trim, .upper, .lower, .collapseSpace:
-                values = values.map { KeyNormaliser.apply([transform], to: $0) }
+                for index in values.indices { values[index].text = KeyNormaliser.apply([transform], to: values[index].text) }
             case .notSpecifiedIsEmpty:
-                values = values.filter { !notSpecified.contains(KeyNormaliser.trimmed($0).lowercased()) }
+                values = values.filter { !notSpecified.contains(KeyNormaliser.trimmed($0.text).lowercased()) }
             case .preferredElseReported:
                 break  // decided when the values were read
             case .number:
-                values = values.map { canonicalNumber($0) ?? $0 }
+                for index in values.indices { values[index].text = canonicalNumber(values[index].text) ?? values[index].text }
             case .date(let precision):
-                values = values.map { truncate($0, to: precision) }
-            case .ucum:
-                break  // not converted yet: docs/mappings.md says so, and `mappings check` warns
+                for index in values.indices { values[index].text = truncate(values[index].text, to: precision) }
+            case .ucum(let conversion):
+                for index in values.indices where !KeyNormaliser.trimmed(values[index].text).isEmpty {
+                    let value = values[index]
+                    switch FieldUnitConversion.convert(value.text, unit: value.unit, to: conversion.target) {
+                    case .success(let converted): values[index] = Value(text: converted, unit: nil)
+                    case .failure(let failure):
+                        // The value stays as it was read, with its unit, so that the report shows it.
+                        values[index] = Value(text: value.unit.map { "\(value.text) \($0.text)" } ?? value.text, unit: nil)
+                        problem = problem ?? failure.message
+                    }
+                }
             case .codeMap(let name):
                 guard let map = codeMaps[name] else { continue }
-                values = values.map { value in
-                    if let mapped = map.values[CodeMapKey.fold(value)] { return mapped }
-                    if let fallback = map.defaultValue { return fallback }
-                    problem = "no code for \"\(value)\" in map \(name)"
-                    return value
+                for index in values.indices {
+                    let value = values[index].text
+                    if let mapped = map.values[CodeMapKey.fold(value)] {
+                        values[index].text = mapped
+                    } else if let fallback = map.defaultValue {
+                        values[index].text = fallback
+                    } else {
+                        problem = "no code for \"\(value)\" in map \(name)"
+                    }
                 }
             }
         }
-        return FieldValues(raw: raw, normalised: values, problem: problem)
+        return FieldValues(raw: raw, normalised: values.map(\.text), problem: problem)
     }
 
     /// "15.10" -> "15.1", "1e2" -> "100": numbers equal as numbers have one text. Nil when not a number.

@@ -147,9 +147,9 @@ enum FHIRPathFHIRFunctions {
                 let b = try FHIRPathOperators.singleton(args[0], "comparable()"),
                 case .quantity(let p)? = a.systemValue, case .quantity(let q)? = b.systemValue
             else { return [] }
-            let ca = UCUMUnits.canonical(FHIRPathQuantity.calendarToUCUM[p.unit] ?? p.unit)
-            let cb = UCUMUnits.canonical(FHIRPathQuantity.calendarToUCUM[q.unit] ?? q.unit)
-            return FHIRPathArguments.boolean(ca != nil && cb != nil && ca!.dimensions == cb!.dimensions)
+            let factor = FHIRPathQuantity.conversionFactor(
+                from: FHIRPathQuantity.calendarToUCUM[p.unit] ?? p.unit, to: FHIRPathQuantity.calendarToUCUM[q.unit] ?? q.unit)
+            return FHIRPathArguments.boolean(factor != nil)
         }),
         "lowBoundary": FHIRPathBoundaries.entry(low: true),
         "highBoundary": FHIRPathBoundaries.entry(low: false),

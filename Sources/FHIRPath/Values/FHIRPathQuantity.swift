@@ -1,3 +1,5 @@
+import FHIRModel
+
 /// FHIRPath's Quantity: a decimal with a UCUM unit or a calendar duration keyword (`4 days`, `1 year`).
 struct FHIRPathQuantity: Sendable, Hashable, CustomStringConvertible {
     var value: FHIRPathDecimal
@@ -55,11 +57,9 @@ struct FHIRPathQuantity: Sendable, Hashable, CustomStringConvertible {
         let ua = a.comparableUnit(equivalence: equivalence)
         let ub = b.comparableUnit(equivalence: equivalence)
         if ua == ub { return FHIRPathDecimal.compare(a.value, b.value) }
-        guard let ca = UCUMUnits.canonical(ua), let cb = UCUMUnits.canonical(ub), ca.dimensions == cb.dimensions else {
-            return nil
-        }
-        let x = a.value.doubleValue * ca.factor
-        let y = b.value.doubleValue * cb.factor
+        guard let ratio = conversionFactor(from: ua, to: ub) else { return nil }
+        let x = a.value.doubleValue * ratio
+        let y = b.value.doubleValue
         let tolerance = max(abs(x), abs(y)) * 1e-12
         if abs(x - y) <= tolerance { return 0 }
         return x < y ? -1 : 1
@@ -69,9 +69,16 @@ struct FHIRPathQuantity: Sendable, Hashable, CustomStringConvertible {
     func converted(to target: String) -> FHIRPathQuantity? {
         if target == unit { return self }
         let from = FHIRPathQuantity.calendarToUCUM[unit] ?? unit
-        guard let ca = UCUMUnits.canonical(from), let cb = UCUMUnits.canonical(target), ca.dimensions == cb.dimensions,
-            let ratio = FHIRPathDecimal(ca.factor / cb.factor), let v = value * ratio
+        guard let factor = FHIRPathQuantity.conversionFactor(from: from, to: target), let ratio = FHIRPathDecimal(factor),
+            let v = value * ratio
         else { return nil }
         return FHIRPathQuantity(value: v.trimmed(), unit: target)
+    }
+
+    /// What a value in UCUM unit `from` is multiplied by to be in `to`; nil when either is not UCUM, is a special
+    /// unit, or they measure different kinds of quantity.
+    static func conversionFactor(from: String, to: String) -> Double? {
+        guard let a = try? UCUMUnit(from), let b = try? UCUMUnit(to) else { return nil }
+        return try? a.factor(to: b)
     }
 }

@@ -4,7 +4,7 @@ import FHIRModel
 public enum MappingTransform: Sendable, Equatable {
     case trim, upper, lower, collapseSpace, notSpecifiedIsEmpty, preferredElseReported, number
     case date(MappingDatePrecision)
-    case ucum(String)
+    case ucum(MappingUnitConversion)
     case codeMap(String)
 
     /// The transforms written as a plain word.
@@ -34,8 +34,8 @@ public enum MappingTransform: Sendable, Equatable {
             guard let precision = decoder.choice(value, MappingDatePrecision.self, what: "\(what) date") else { return nil }
             return Located(.date(precision.value), at: key.location)
         case "ucum":
-            guard let unit = decoder.string(value, what: "\(what) ucum") else { return nil }
-            return Located(.ucum(unit.value), at: key.location)
+            guard let conversion = MappingUnitConversion.decode(value, what: "\(what) ucum", decoder) else { return nil }
+            return Located(.ucum(conversion), at: key.location)
         default:
             guard let map = decoder.name(value, what: "\(what) codeMap") else { return nil }
             return Located(.codeMap(map.value), at: value.location)
@@ -57,7 +57,7 @@ public enum MappingTransform: Sendable, Equatable {
         case .preferredElseReported: return "preferred-else-reported"
         case .number: return "number"
         case .date(let precision): return "date(\(precision.rawValue))"
-        case .ucum(let unit): return "ucum(\(unit))"
+        case .ucum(let conversion): return conversion.description
         case .codeMap(let name): return "codeMap(\(name))"
         }
     }
