@@ -135,6 +135,68 @@ import TestSupport
         #expect(merged.contains { resource in inOrder(resource) && keys(resource).contains("identifier") })
     }
 
+    /// A site that wants Shared Data's sex where the two sides differ says `onConflict: prefer-shared-data`; one that
+    /// wants both says `keep-both` (FHIR's value stays; Shared Data's goes in an extension on the element). In the
+    /// Fixtures SUB9990103 is male in FHIR and "Female" in Shared Data (Fixtures/discrepancies.json); the other
+    /// Patients agree and are left as they are.
+    @Test(arguments: ["prefer-shared-data", "keep-both"]) func aFieldsConflictPolicyDecidesWhatTheMergeWrites(_ policy: String) throws {
+        let site = try MappingLoaderTests.temporaryFile(
+            "site.yaml",
+            """
+            mapping: conflict-site
+            include:
+              - \(MappingLoaderTests.defaultMapping)
+            links:
+              patients:
+                fhir: { resourceType: Patient }
+                sharedData: { endpoint: demographics }
+                key:
+                  - sharedData: subjectAccession
+                    normalise: [trim, upper]
+                    fhir:
+                      - identifier: https://www.immport.org/subject
+                      - identifier: any
+                fields:
+                  sex:
+                    fhir: Patient.gender
+                    sharedData: gender
+                    transform: { sharedData: [trim, { codeMap: sex }] }
+                    onConflict: \(policy)
+                merge:
+                  - identifier: { system: "https://www.immport.org/subject", value: subjectAccession }
+
+            """)
+        let diagnostics = DiagnosticsCollector()
+        let mapping = try #require(MappingStage.run(paths: [site], diagnostics: diagnostics))
+        #expect(diagnostics.diagnostics.isEmpty, "\(diagnostics.diagnostics.map(\.description))")
+        let linked = try LinkStage.run(try LinkStageTests.pulledStudy(mapping), mapping: mapping, diagnostics: diagnostics)
+        let study = try MergeStage.run(linked, options: MergeStage.Options(fhirSource: "f", sharedDataSource: "s"), diagnostics: diagnostics)
+        func patient(_ id: String) throws -> FHIRElement {
+            try #require(study.resources.first { $0.resourceType == "Patient" && $0["id"]?.stringValue == id })
+        }
+        let conflicting = try patient("subject-SUB9990103")
+        let agreeing = try patient("subject-SUB9990101")
+        let url = "https://github.com/immport-bridge/fhir/StructureDefinition/shared-data-value"
+        if policy == "prefer-shared-data" {
+            #expect(conflicting["gender"]?.stringValue == "female")
+            #expect(conflicting["_gender"] == nil)
+            #expect(diagnostics.diagnostics.contains { $0.message.hasSuffix("field sex: 1 conflict(s) resolved with the Shared Data value (prefer-shared-data)") })
+        } else {
+            #expect(conflicting["gender"]?.stringValue == "male")
+            let extensions = conflicting["_gender"]?["extension"]?.arrayValue ?? []
+            #expect(extensions.count == 1)
+            #expect(extensions.first?["url"]?.stringValue == url && extensions.first?["valueString"]?.stringValue == "Female")
+            #expect(diagnostics.diagnostics.contains { $0.message.hasSuffix("field sex: 1 conflict(s) kept both values (keep-both)") })
+        }
+        #expect(agreeing["gender"]?.stringValue == "female" && agreeing["_gender"] == nil)
+        // What it wrote is traced: the resource is tagged merged, and the merge kept `_gender` at its place.
+        #expect((conflicting["meta"]?["tag"]?.arrayValue ?? []).contains { $0["code"]?.stringValue == "merged" })
+        let keys = conflicting.objectValue?.map(\.key) ?? []
+        #expect(keys == keys.sorted { (FHIRCanonicalOrder(definitions: .r5).slot(of: $0, inType: "Patient")?.rank ?? .max) < (FHIRCanonicalOrder(definitions: .r5).slot(of: $1, inType: "Patient")?.rank ?? .max) })
+        let bundle = study.bundle(type: .collection, base: "https://fhir.immport.org/fhir")
+        #expect(FHIRValidator(definitions: .r5).validate(bundle).filter { $0.severity == .error }.isEmpty)
+    }
+
     @Test func linkedResourcesGainWhatTheMappingAddsAndSayWhereTheyCameFrom() throws {
         let (study, _) = try Self.merged()
         let patient = try #require(study.resources.first { $0.resourceType == "Patient" && $0["id"]?.stringValue == "subject-SUB9990101" })

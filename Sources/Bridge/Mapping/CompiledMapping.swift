@@ -61,4 +61,6 @@ public struct CompiledKeyPart: Sendable {
 public struct CompiledField: Sendable {
     public var declaration: FieldDeclaration
     public var fhir: FHIRPathExpression
+    /// Where the merge writes under `onConflict` `prefer-shared-data` or `keep-both`; nil under `keep-fhir`.
+    public var conflictTarget: ConflictTarget?
 }

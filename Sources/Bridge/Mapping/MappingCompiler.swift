@@ -278,6 +278,30 @@ public struct MappingCompiler: Sendable {
                 at: one.location)
         }
 
+        /// Where the merge writes a field whose `onConflict` is not `keep-fhir`: a path of single elements, a
+        /// primitive for `prefer-shared-data` (it writes one value), and not a `ucum` value (a number with its unit).
+        func conflictTarget(_ field: FieldDeclaration, resourceType: String, what: String) -> ConflictTarget? {
+            let policy = field.onConflict
+            guard policy.value != .keepFHIR else { return nil }
+            let what = "\(what) onConflict \(policy.value.rawValue)"
+            switch ConflictTarget.resolve(field.fhir.text, resourceType: resourceType, definitions: definitions) {
+            case .failure(let refusal):
+                error("\(what): the merge writes the element fhir names, but \(refusal)", at: policy.location)
+                return nil
+            case .success(let target):
+                guard policy.value == .preferSharedData else { return target }
+                if !target.leafIsPrimitive {
+                    error("\(what): writes one value, but '\(field.fhir.text)' is a \(target.steps.last?.type ?? "complex type"), not a primitive", at: policy.location)
+                    return nil
+                }
+                if field.sharedDataTransforms.contains(where: { if case .ucum = $0.value { return true } else { return false } }) {
+                    error("\(what): a ucum value is a number with its unit, which one element cannot hold; use keep-both", at: policy.location)
+                    return nil
+                }
+                return target
+            }
+        }
+
         // MARK: Links
 
         func compileLink(
@@ -352,7 +376,7 @@ public struct MappingCompiler: Sendable {
                     failed = true
                     continue
                 }
-                fields.append(CompiledField(declaration: field, fhir: compiled))
+                fields.append(CompiledField(declaration: field, fhir: compiled, conflictTarget: conflictTarget(field, resourceType: type, what: fieldWhat)))
             }
             for action in declaration.merge {
                 switch action.value {

@@ -96,7 +96,9 @@ public enum MergeStage {
 
         // For the links that have merge actions: which record each pulled resource is joined with, sorted the way
         // the resources are walked (by rank, then link), so each window finds its joins by walking both in step.
-        let mergingLinks = linked.links.filter { !$0.link.declaration.merge.isEmpty }
+        let mergingLinks = linked.links.filter { !$0.link.declaration.merge.isEmpty || $0.link.fields.contains { $0.conflictTarget != nil } }
+        let conflictFields = mergingLinks.map { ConflictResolution.fields(of: $0.link) }
+        let codeMaps = conflictFields.contains { !$0.isEmpty } ? try ReconcileStage.codeMaps(linked) : [:]
         let recordsByLink = mergingLinks.map { linked.pulled.sharedData[$0.link.declaration.endpoint.value]?.records ?? RecordList() }
         var joins: [Join] = []
         for (linkIndex, result) in mergingLinks.enumerated() {
@@ -113,6 +115,7 @@ public enum MergeStage {
         // chunks at a time; the results come back in key order, and the counts are taken from them in that order.
         // What the Provenances need is kept small: the sorted keys (held anyway) and one bit per merged resource.
         var merged = [UInt64](repeating: 0, count: (walk.count + 63) / 64)
+        var conflictCounts: [ConflictEvent.Key: [Int]] = [:]
         let extensionBase = mapping.spec.extensionBase
         var joinCursor = 0
         for windowStart in stride(from: 0, to: walk.count, by: window) {
@@ -126,24 +129,34 @@ public enum MergeStage {
             }
             let windowJoins = joinsOf
             let results = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
-                try chunk.compactMap { index -> (FHIRElement, Bool, String?)? in
+                try chunk.compactMap { index -> (FHIRElement, Bool, String?, [ConflictEvent])? in
                     var resource = try fhir.resource(at: walk[index])
                     let lastUpdated = resource["meta"]?["lastUpdated"]?.stringValue
                     var changed = false
+                    var conflicts: [ConflictEvent] = []
                     for join in sortedJoins[windowJoins[index - windowStart]] {
                         let record = try recordsByLink[Int(join.link)].record(at: Int(join.record))
+                        // Conflicts first, compared on what the server sent (as the reconcile compares).
+                        for (fieldIndex, field) in conflictFields[Int(join.link)].enumerated() {
+                            guard let outcome = ConflictResolution.apply(
+                                field, record: record, to: &resource, codeMaps: codeMaps, extensionBase: extensionBase, order: order)
+                            else { continue }
+                            if outcome != .notWritten { changed = true }
+                            conflicts.append(ConflictEvent(link: join.link, field: Int32(fieldIndex), outcome: outcome))
+                        }
                         for action in mergingLinks[Int(join.link)].link.declaration.merge {
                             if MergeActions.apply(action.value, record: record, to: &resource, extensionBase: extensionBase, order: order) {
                                 changed = true
                             }
                         }
                     }
-                    return (tagged(resource, source: fhirSource, tag: changed ? tags.merged : tags.fhir), changed, lastUpdated)
+                    return (tagged(resource, source: fhirSource, tag: changed ? tags.merged : tags.fhir), changed, lastUpdated, conflicts)
                 }
             }
             var resources: [FHIRElement] = []
             resources.reserveCapacity(results.count)
-            for (offset, (resource, changed, lastUpdated)) in results.enumerated() {
+            for (offset, (resource, changed, lastUpdated, conflicts)) in results.enumerated() {
+                for event in conflicts { conflictCounts[event.key, default: [0, 0, 0]][event.outcome.rawValue] += 1 }
                 summary.pulled += 1
                 if changed {
                     summary.merged += 1
@@ -155,6 +168,8 @@ public enum MergeStage {
             }
             try sink(.resources(resources))
         }
+
+        reportConflicts(conflictCounts, links: mergingLinks, fields: conflictFields, accession: accession, diagnostics: diagnostics)
 
         var references = EmitReferences()
         var emitted: [UInt8] = []
@@ -242,6 +257,40 @@ public enum MergeStage {
             }))
         }
         return summary
+    }
+
+    /// One field of one resource resolved by its `onConflict`.
+    struct ConflictEvent: Sendable {
+        struct Key: Hashable { var link: Int32, field: Int32 }
+        var link: Int32
+        var field: Int32
+        var outcome: ConflictResolution.Outcome
+        var key: Key { Key(link: link, field: field) }
+    }
+
+    /// One line per field and outcome, in mapping order: what the merge wrote over FHIR's values, or could not.
+    static func reportConflicts(
+        _ counts: [ConflictEvent.Key: [Int]], links: [LinkResult], fields: [[ConflictResolution.Field]], accession: String,
+        diagnostics: DiagnosticsCollector
+    ) {
+        for key in counts.keys.sorted(by: { ($0.link, $0.field) < ($1.link, $1.field) }) {
+            let field = fields[Int(key.link)][Int(key.field)]
+            let declaration = field.prepared.field.declaration
+            let what = "study \(accession): link \(links[Int(key.link)].name) field \(field.prepared.name)"
+            let tally = counts[key] ?? []
+            if tally[ConflictResolution.Outcome.preferred.rawValue] > 0 {
+                diagnostics.emit(Diagnostic(.note, "\(what): \(tally[0]) conflict(s) resolved with the Shared Data value (prefer-shared-data)", at: declaration.onConflict.location))
+            }
+            if tally[ConflictResolution.Outcome.keptBoth.rawValue] > 0 {
+                diagnostics.emit(Diagnostic(.note, "\(what): \(tally[1]) conflict(s) kept both values (keep-both)", at: declaration.onConflict.location))
+            }
+            if tally[ConflictResolution.Outcome.notWritten.rawValue] > 0 {
+                diagnostics.emit(
+                    Diagnostic(
+                        .warning, "\(what): \(tally[2]) Shared Data value(s) could not be written as \(field.target.steps.last?.type ?? "the element"); FHIR's kept",
+                        at: declaration.onConflict.location))
+            }
+        }
     }
 
     /// The source tags, built once per run and shared by every resource (a tree's parts are copied on write).

@@ -73,7 +73,7 @@ public struct ReconcileStage: Sendable {
                         guard let resource = try study.pulled.fhir.resource(pair.resource) else { continue }
                         let record = try pair.records.first.map { try records.record(at: $0) } ?? .null
                         for index in fields.indices {
-                            let outcome = compare(fields[index], resource: resource, record: record, codeMaps: codeMaps)
+                            let outcome = Self.compare(fields[index], resource: resource, record: record, codeMaps: codeMaps)
                             let handedOn = outcome.status != .matched || includeMatched
                             results.append((index, outcome.status, handedOn ? finding(outcome, field: fields[index], pair: pair, link: result, study: accession) : nil))
                         }
@@ -122,7 +122,8 @@ public struct ReconcileStage: Sendable {
         var sharedData: FieldValues
     }
 
-    func compare(_ prepared: PreparedField, resource: FHIRElement, record: FHIRElement, codeMaps: [String: CompiledCodeMap]) -> Outcome {
+    /// One field of one pair compared; the merge resolves conflicts by the same comparison.
+    static func compare(_ prepared: PreparedField, resource: FHIRElement, record: FHIRElement, codeMaps: [String: CompiledCodeMap]) -> Outcome {
         let declaration = prepared.field.declaration
         var sharedData = FieldValues.sharedData(declaration, record: record, codeMaps: codeMaps)
         if case .code(let map) = prepared.comparison {
