@@ -8,8 +8,8 @@ DIR is `immport-bridge-bench generate-study` output (SYNTHETIC), in either FHIR 
 resource per file, or `ndjson`, one file per type). Both sides do the whole job from the files: read
 them, find each entity's key, normalise as the default mapping does (Mappings/immport.yaml), compare. Ours is
 `immport-bridge reconcile ACC --from DIR --report out.json`, which also compares every other field of the mapping
-and writes the report; the peer compares five fields (patients.sex, subjects.arm, specimens.type, labResults.value,
-labResults.unit). Prints each side's median time over the rounds, the ratio, and the mismatch counts per field from
+and writes the report; the peer compares four fields (patients.sex, subjects.arm, specimens.type, labResults.value:
+the number with its unit, as the default mapping compares a lab value as a UCUM quantity). Prints each side's median time over the rounds, the ratio, and the mismatch counts per field from
 both, which must be equal.
 """
 import argparse
@@ -88,15 +88,15 @@ def peer(study, accession):
         quantity = o.get("valueQuantity") or {}
         fhir_labs.append({"specimen": ref_id(o.get("specimen")).strip().upper(),
                           "test": ((o.get("code") or {}).get("text") or "").strip().lower(),
-                          "value": number(quantity.get("value")), "unit": (quantity.get("unit") or "").strip().lower()})
+                          "value": f'{number(quantity.get("value"))} {(quantity.get("unit") or "").strip().lower()}'})
     sd_labs = []
     for r in labtests:
         value = r.get("resultValuePreferred")
         value = value if value not in (None, "") else r.get("resultValueReported")
         unit = r.get("resultUnitPreferred") or r.get("resultUnitReported") or ""
         sd_labs.append({"specimen": r["biosampleAccession"].strip().upper(), "test": (r.get("labTestNamePreferred") or "").strip().lower(),
-                        "value": number(value), "unit": unit.strip().lower()})
-    compare("labResults", fhir_labs, sd_labs, ["specimen", "test"], {"value", "unit"})
+                        "value": f"{number(value)} {unit.strip().lower()}"})
+    compare("labResults", fhir_labs, sd_labs, ["specimen", "test"], {"value"})
     return counts
 
 
