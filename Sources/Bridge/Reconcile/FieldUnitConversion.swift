@@ -1,5 +1,6 @@
 import FHIRModel
 import Foundation
+import Synchronization
 
 /// The `ucum` transform on one value (docs/mappings.md, "Units"): the value's number read with its unit, converted
 /// to the target unit (giving the number, as `number` writes it) or to UCUM base units (giving "NUMBER UNIT",
@@ -31,23 +32,56 @@ enum FieldUnitConversion {
         }
         guard let value = decimal(number) else { return problem("\"\(number)\" is not a number") }
         guard let unitText, !KeyNormaliser.trimmed(unitText.text).isEmpty else { return problem("no unit") }
+        switch conversion(of: unitText, to: target) {
+        case .failure(let reason):
+            return problem(reason.message)
+        case .success(let conversion):
+            guard let product = multiply(value, by: conversion.factor) else { return problem("the value is out of range") }
+            return .success(conversion.unitShown.map { "\(product) \($0)" } ?? product)
+        }
+    }
+
+    /// How one unit converts to a target: the factor (rounded as `multiply` wants it, nil for 1) and, for the
+    /// canonical form, the unit written after the number.
+    struct Conversion: Sendable {
+        var factor: Decimal?
+        var unitShown: String?
+    }
+
+    struct UnitKey: Hashable, Sendable {
+        var text: String
+        var isCode: Bool
+        var target: MappingUnitConversion.Target
+    }
+
+    /// A study has a handful of units and many values: each unit is read and its factor worked out once per run
+    /// (reading them per value was a third of a reconcile), shared by the workers.
+    static let conversions = Mutex<[UnitKey: Result<Conversion, ConversionProblem>]>([:])
+
+    static func conversion(of unitText: UnitText, to target: MappingUnitConversion.Target) -> Result<Conversion, ConversionProblem> {
+        let key = UnitKey(text: unitText.text, isCode: unitText.isCode, target: target)
+        if let known = conversions.withLock({ $0[key] }) { return known }
+        let found: Result<Conversion, ConversionProblem>
         do {
             let unit = unitText.isCode ? try UCUMUnit(unitText.text) : try UCUMFreeTextUnit.read(unitText.text)
             switch target {
             case .canonical:
-                guard let product = multiply(value, by: try unit.canonicalFactor()) else { return problem("the value is out of range") }
-                return .success("\(product) \(unit.canonicalUnit)")
+                let factor = try unit.canonicalFactor()
+                found = rounded(factor).map { .success(Conversion(factor: $0 == 1 ? nil : $0, unitShown: unit.canonicalUnit)) }
+                    ?? .failure(ConversionProblem(message: "the value is out of range"))
             case .unit(let code):
                 let factor = try unit.factor(to: try UCUMUnit(code))
-                guard let product = multiply(value, by: factor) else { return problem("the value is out of range") }
-                return .success(product)
+                found = rounded(factor).map { .success(Conversion(factor: $0 == 1 ? nil : $0, unitShown: nil)) }
+                    ?? .failure(ConversionProblem(message: "the value is out of range"))
             }
         } catch {
-            return problem(error.reason)
+            found = .failure(ConversionProblem(message: error.reason))
         }
+        conversions.withLock { $0[key] = found }
+        return found
     }
 
-    struct ConversionProblem: Error {
+    struct ConversionProblem: Error, Sendable {
         var message: String
     }
 
@@ -76,13 +110,18 @@ enum FieldUnitConversion {
         return Decimal(string: text)
     }
 
-    /// The value times the factor, as `number` writes numbers. The factor, a binary double made of a few
-    /// products of decimal factors, is first rounded to 15 significant digits (which recovers `0.01` from
-    /// `0.009999999999999998`); the product is then exact decimal arithmetic, so the value keeps its digits.
-    static func multiply(_ value: Decimal, by factor: Double) -> String? {
-        guard factor.isFinite, factor != 0, let rounded = Decimal(string: String(format: "%.15g", factor)) else { return nil }
-        if rounded == 1 { return NSDecimalNumber(decimal: value).stringValue }
-        let product = value * rounded
+    /// A factor, a binary double made of a few products of decimal factors, rounded to 15 significant digits (which
+    /// recovers `0.01` from `0.009999999999999998`); nil when it is not a usable factor.
+    static func rounded(_ factor: Double) -> Decimal? {
+        guard factor.isFinite, factor != 0 else { return nil }
+        return Decimal(string: String(format: "%.15g", factor))
+    }
+
+    /// The value times the (rounded) factor, as `number` writes numbers: exact decimal arithmetic, so the value keeps
+    /// its digits. Nil factor: the value as it is.
+    static func multiply(_ value: Decimal, by factor: Decimal?) -> String? {
+        guard let factor else { return NSDecimalNumber(decimal: value).stringValue }
+        let product = value * factor
         guard !product.isNaN else { return nil }
         return NSDecimalNumber(decimal: product).stringValue
     }

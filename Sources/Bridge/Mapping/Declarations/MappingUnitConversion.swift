@@ -3,7 +3,7 @@ import FHIRModel
 /// The `ucum` transform's parameters (docs/mappings.md, "Units"): `{ ucum: UNIT }`, `{ ucum: canonical }`, or
 /// `{ ucum: { to: UNIT|canonical, unit: FIELD } }` where FIELD is the Shared Data record field holding the unit.
 public struct MappingUnitConversion: Sendable, Equatable {
-    public enum Target: Sendable, Equatable {
+    public enum Target: Sendable, Hashable {
         /// UCUM base units: the value becomes "NUMBER CANONICAL-UNIT" (`12000 g.m-3`).
         case canonical
         /// A UCUM unit: the value becomes the number in that unit.
