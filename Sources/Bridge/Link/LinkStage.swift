@@ -127,21 +127,23 @@ public enum LinkStage {
         struct KnownValues {
             enum Storage {
                 case sets([Set<String>])
-                case table([LinkKey: SharedKeyPositions<Int>], duplicates: [LinkKey: Int])
+                /// Every key any record has (a key of a duplicate too).
+                case keys([LinkKey: Int32])
             }
             let storage: Storage
 
             func contains(_ value: String, part: Int) -> Bool {
                 switch storage {
                 case .sets(let sets): sets[part].contains(value)
-                case .table(let table, let duplicates): table[.one(value)] != nil || duplicates[.one(value)] != nil
+                case .keys(let keys): keys[.one(value)] != nil
                 }
             }
         }
 
-        /// The resources that share one key, and the alternatives that keyed the first (the one a pair takes).
+        /// The resources that share one key (by their place in the study's collection: four bytes where a key is
+        /// thirty-two), and the alternatives that keyed the first (the one a pair takes).
         struct ResourceGroup {
-            var resources: SharedKeyPositions<FHIRResourceKey>
+            var resources: SharedKeyPositions<FHIRResourceCollection.Position>
             var firstUsed: UsedAlternatives
         }
 
@@ -150,11 +152,14 @@ public enum LinkStage {
             let parts = link.keyParts.map(prepared)
             let oneToOne = declaration.cardinality.value == .oneToOne
 
-            // Shared Data side: key -> record positions (a spooled record is parsed with only the fields the key
-            // and the where read).
-            var recordsByKey: [LinkKey: SharedKeyPositions<Int>] = [:]
-            recordsByKey.reserveCapacity(records.count)
+            // Shared Data side: each distinct key gets an ordinal, in the order records first have it, and its
+            // records' positions are kept by ordinal (nil once a duplicate takes them); the FHIR side then looks a
+            // key up once and keeps only ordinals and positions (a spooled record is parsed with only the fields
+            // the key and the where read).
+            var ordinalOfKey: [LinkKey: Int32] = [:]
+            ordinalOfKey.reserveCapacity(records.count)
             var keyOrder: [LinkKey] = []
+            var recordsOf: [SharedKeyPositions<Int>?] = []
             var partValues = parts.count == 1 ? [] : Array(repeating: Set<String>(minimumCapacity: records.count), count: parts.count)
             let conditions = declaration.sharedDataWhere.map { (field: $0.field.value, value: $0.value.value) }
             let recordKeys = FHIRJSONKeyFilter(
@@ -188,34 +193,36 @@ public enum LinkStage {
                     }
                     if parts.count > 1 { for (part, value) in key.enumerated() { partValues[part].insert(value) } }
                     let linkKey = LinkKey(key)
-                    if recordsByKey[linkKey]?.append(index) == nil {
-                        recordsByKey[linkKey] = SharedKeyPositions(first: index)
+                    if let ordinal = ordinalOfKey[linkKey] {
+                        recordsOf[Int(ordinal)]?.append(index)
+                    } else {
+                        ordinalOfKey[linkKey] = Int32(keyOrder.count)
                         keyOrder.append(linkKey)
+                        recordsOf.append(SharedKeyPositions(first: index))
                     }
                 }
             }
             if oneToOne {
-                for key in keyOrder {
-                    guard let positions = recordsByKey[key], positions.count > 1 else { continue }
+                for (ordinal, key) in keyOrder.enumerated() {
+                    guard let positions = recordsOf[ordinal], positions.count > 1 else { continue }
                     try handleDuplicate(side: .sharedData, key: key.parts, resources: [], records: positions.all)
                     switch declaration.duplicates.value {
-                    case .report: recordsByKey[key] = nil
-                    case .first: recordsByKey[key] = SharedKeyPositions(first: positions.first)
+                    case .report: recordsOf[ordinal] = nil
+                    case .first: recordsOf[ordinal] = SharedKeyPositions(first: positions.first)
                     case .error: break
                     }
                 }
             }
-            let known = KnownValues(
-                storage: parts.count == 1 ? .table(recordsByKey, duplicates: sharedDataDuplicates) : .sets(partValues))
+            let known = KnownValues(storage: parts.count == 1 ? .keys(ordinalOfKey) : .sets(partValues))
             partValues = []
 
-            // FHIR side: each resource's key from the first alternative, per part, that names a record's key.
-            var resourcesByKey: [LinkKey: ResourceGroup] = [:]
-            var resourceKeyOrder: [LinkKey] = []
+            // FHIR side: each resource's key from the first alternative, per part, that names a record's key; the
+            // resources of each key kept by the key's ordinal, and the ordinals in the order resources first had them.
+            var groups = [ResourceGroup?](repeating: nil, count: keyOrder.count)
+            var groupOrder: [Int32] = []
             let type = declaration.resourceType.value
             let fhir = study.pulled.fhir
             let positions = fhir.positions(ofType: type)
-            resourcesByKey.reserveCapacity(positions.count)
             // Reading (for a spooled study, parsing) is done on every core a window at a time; the keys are read
             // from the trees on one core, in order (evaluating the shared compiled expressions on two cores
             // measured slower: their reference counts contend).
@@ -230,50 +237,53 @@ public enum LinkStage {
                 for (position, resource) in zip(inWindow, trees) {
                     let resourceKey = fhir.key(at: position)
                     guard let keying = keying(of: resource, resourceKey: resourceKey, parts: parts, known: known) else { continue }
-                    let linkKey = LinkKey(keying.key)
-                    guard keying.linkable, recordsByKey[linkKey] != nil || sharedDataDuplicates[linkKey] != nil else {
+                    // A key some record has (or had, before a duplicate took its records).
+                    guard keying.linkable, let ordinal = ordinalOfKey[LinkKey(keying.key)].map(Int.init) else {
                         result.unlinkedFHIR.append(UnlinkedResource(resource: resourceKey, key: keying.shown.isEmpty ? nil : keying.shown))
                         continue
                     }
-                    if resourcesByKey[linkKey]?.resources.append(resourceKey) == nil {
-                        resourcesByKey[linkKey] = ResourceGroup(
-                            resources: SharedKeyPositions(first: resourceKey), firstUsed: UsedAlternatives(keying.used))
-                        resourceKeyOrder.append(linkKey)
+                    if groups[ordinal] == nil {
+                        groups[ordinal] = ResourceGroup(resources: SharedKeyPositions(first: position), firstUsed: UsedAlternatives(keying.used))
+                        groupOrder.append(Int32(ordinal))
+                    } else {
+                        groups[ordinal]?.resources.append(position)
                     }
                 }
             }
 
             var claimed = PositionSet(count: records.count)
             // Sized once: a study has as many pairs as resources, and doubling would leave up to half unused.
-            result.pairs.reserveCapacity(resourceKeyOrder.count)
-            for key in resourceKeyOrder {
-                let group = resourcesByKey[key]!
+            result.pairs.reserveCapacity(groupOrder.count)
+            for ordinal in groupOrder.map(Int.init) {
+                guard let group = groups[ordinal] else { continue }
+                let key = keyOrder[ordinal]
                 let resources = group.resources
-                if let index = sharedDataDuplicates[key], recordsByKey[key] == nil {
+                let recordPositions = recordsOf[ordinal]
+                if recordPositions == nil, let index = sharedDataDuplicates[key] {
                     // The records are ambiguous: the resource that would join them is part of the same duplicate.
-                    result.duplicates[index].resources.append(contentsOf: resources.all)
+                    result.duplicates[index].resources.append(contentsOf: resources.all.map(fhir.key(at:)))
                     continue
                 }
                 if resources.count > 1 {
-                    try handleDuplicate(side: .fhir, key: key.parts, resources: resources.all, records: recordsByKey[key]?.all ?? [])
+                    try handleDuplicate(side: .fhir, key: key.parts, resources: resources.all.map(fhir.key(at:)), records: recordPositions?.all ?? [])
                     if declaration.duplicates.value == .report {
-                        for record in recordsByKey[key]?.all ?? [] { claimed.insert(record) }  // in the duplicate now
+                        for record in recordPositions?.all ?? [] { claimed.insert(record) }  // in the duplicate now
                         continue
                     }
                 }
-                guard let positions = recordsByKey[key] else { continue }
-                result.pairs.append(LinkedPair(resource: resources.first, records: positions, key: key))
-                claimed.insert(positions.first)
-                for position in positions.more { claimed.insert(position) }
+                guard let recordPositions else { continue }
+                result.pairs.append(LinkedPair(resource: fhir.key(at: resources.first), records: recordPositions, key: key))
+                claimed.insert(recordPositions.first)
+                for position in recordPositions.more { claimed.insert(position) }
                 for (part, alternative) in group.firstUsed.all.enumerated() {
                     result.conventions[part][alternative, default: 0] += 1
                 }
             }
-            resourcesByKey = [:]
+            groups = []
             var inDuplicates = PositionSet(count: records.count)
             for duplicate in result.duplicates { for record in duplicate.records { inDuplicates.insert(record) } }
-            for key in keyOrder {
-                for position in recordsByKey[key]?.all ?? [] where !claimed.contains(position) && !inDuplicates.contains(position) {
+            for (ordinal, key) in keyOrder.enumerated() {
+                for position in recordsOf[ordinal]?.all ?? [] where !claimed.contains(position) && !inDuplicates.contains(position) {
                     result.unlinkedSharedData.append(UnlinkedRecord(record: position, key: key.parts))
                 }
             }
