@@ -172,11 +172,10 @@ public enum MergeStage {
         reportConflicts(conflictCounts, links: mergingLinks, fields: conflictFields, accession: accession, diagnostics: diagnostics)
 
         var references = EmitReferences()
-        var emitted: [UInt8] = []
-        // Ids taken so far by type: a record's resource whose id is taken (by an earlier record of this or another
-        // emit of the type, or by a pulled resource) is left out with a warning, so a study never holds one key
-        // twice and the writers need not look.
-        var seenIdsByType: [String: Set<String>] = [:]
+        // Keys emitted so far: a record's resource whose id is taken (by an earlier record of this or another emit
+        // of the type, or by a pulled resource) is left out with a warning, so a study never holds one key twice and
+        // the writers need not look.
+        var emitted = EmittedKeys()
         for emit in mapping.spec.emits.all {
             let template = EmitTemplate(declaration: emit, extensionBase: mapping.spec.extensionBase).inDefinitionOrder(order)
             references.add(template.referencedLinks, from: linked)
@@ -195,8 +194,6 @@ public enum MergeStage {
             // records giving one id, the first is kept (a dropped one was filled for nothing: that is rare).
             var missing = 0
             let type = emit.resourceType.value
-            var seenIds = seenIdsByType[type] ?? []
-            defer { seenIdsByType[type] = seenIds }
             for windowStart in stride(from: 0, to: records.count, by: window) {
                 let inWindow = windowStart..<min(records.count, windowStart + window)
                 let filled = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
@@ -219,13 +216,12 @@ public enum MergeStage {
                         diagnostics.emit(Diagnostic(.warning, "emit \(emit.name.value): the id \(item.id) is a pulled \(type)'s; the record's resource is left out", at: emit.id.location))
                         continue
                     }
-                    guard seenIds.insert(item.id).inserted else {
+                    guard emitted.insert(type: type, id: item.id) else {
                         diagnostics.emit(Diagnostic(.warning, "emit \(emit.name.value): two records give the id \(item.id); the second is left out", at: emit.id.location))
                         continue
                     }
                     resources.append(item.resource)
                     missing += item.missing
-                    emitted.append(contentsOf: "\(type)/\(item.id)\n".utf8)
                     summary.emitted[emit.name.value, default: 0] += 1
                 }
                 try sink(.resources(resources))
@@ -244,16 +240,12 @@ public enum MergeStage {
         try sink(.provenance(StudyProvenance(id: "\(accession)-provenance-fhir", source: options.fhirSource, recorded: recorded) { each in
             for position in walk { try each(fhir.key(at: position).description) }
         }))
-        if summary.merged > 0 || !emitted.isEmpty {
+        if summary.merged > 0 || emitted.count > 0 {
             try sink(.provenance(StudyProvenance(id: "\(accession)-provenance-shared-data", source: options.sharedDataSource, recorded: recorded) { each in
                 for (index, position) in walk.enumerated() where mergedBits[index >> 6] & (1 << UInt64(index & 63)) != 0 {
                     try each(fhir.key(at: position).description)
                 }
-                var start = 0
-                for (offset, byte) in emittedTargets.enumerated() where byte == UInt8(ascii: "\n") {
-                    try each(String(decoding: emittedTargets[start..<offset], as: UTF8.self))
-                    start = offset + 1
-                }
+                try emittedTargets.forEach(each)
             }))
         }
         return summary

@@ -1,0 +1,27 @@
+@testable import Bridge
+import Testing
+
+/// The merge's emitted-key index: an id is taken once per type, across any number of growths of the index, ids that
+/// are prefixes of one another or differ only in type stay apart, and the lines come back in emission order.
+@Suite struct EmittedKeysTests {
+    @Test func anIdIsTakenOncePerTypeAndTheLinesKeepTheirOrder() {
+        var keys = EmittedKeys()
+        func insert(_ type: String, _ id: String) -> Bool { keys.insert(type: type, id: id) }
+        var expected: [String] = []
+        for index in 0..<5_000 {
+            #expect(insert("Observation", "o-\(index)"))
+            expected.append("Observation/o-\(index)")
+        }
+        #expect(insert("Observation", "o-1") == false)
+        #expect(insert("Observation", "o-4999") == false)
+        // A prefix of a taken id, an id that a taken one is a prefix of, the same id of another type: all new.
+        #expect(insert("Observation", "o-"))
+        #expect(insert("Observation", "o-49999"))
+        #expect(insert("AdverseEvent", "o-1"))
+        expected += ["Observation/o-", "Observation/o-49999", "AdverseEvent/o-1"]
+        #expect(keys.count == 5_003)
+        var lines: [String] = []
+        keys.forEach { lines.append($0) }
+        #expect(lines == expected)
+    }
+}
