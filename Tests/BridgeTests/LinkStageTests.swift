@@ -52,7 +52,7 @@ import TestSupport
                 return (try? condition.evaluate(.init(resource: resource)).first?.jsonValue.boolValue) == true
             }
             var seen: [FHIRResourceKey: Int] = [:]
-            for pair in result.pairs { seen[pair.resource, default: 0] += 1 }
+            for pair in result.pairs { seen[study.resourceKey(of: pair), default: 0] += 1 }
             for unlinked in result.unlinkedFHIR { seen[unlinked.resource, default: 0] += 1 }
             for duplicate in result.duplicates { for resource in duplicate.resources { seen[resource, default: 0] += 1 } }
             #expect(Set(seen.keys) == Set(resources), "link \(result.name): FHIR side")
@@ -82,7 +82,7 @@ import TestSupport
         #expect(notes.first?.message.contains("identifier of any system for 5 of 5") == true)
 
         let study1 = try #require(study[link: "study"])
-        #expect(study1.pairs.map(\.resource.id) == ["study-SDY99901"])
+        #expect(study1.pairs.map { study.resourceKey(of: $0).id } == ["study-SDY99901"])
         let arms = try #require(study[link: "arms"])
         #expect(arms.pairs.count == 2 && arms.unlinkedFHIR.isEmpty && arms.unlinkedSharedData.isEmpty)
     }
@@ -94,7 +94,7 @@ import TestSupport
         #expect(labs.pairs.count == 10)
         #expect(Set(labs.unlinkedFHIR.map(\.resource.id)) == ["lab-SUB9990106-1", "lab-SUB9990106-2"])
         #expect(labs.unlinkedSharedData.count == 2)
-        let pair = try #require(labs.pairs.first { $0.resource.id == "lab-SUB9990103-1" })
+        let pair = try #require(labs.pairs.first { study.resourceKey(of: $0).id == "lab-SUB9990103-1" })
         #expect(pair.key == ["BS99901031", "hemoglobin"])
     }
 }

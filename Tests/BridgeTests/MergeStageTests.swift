@@ -56,9 +56,12 @@ import TestSupport
         let emitted = try #require(plain.resources.first { resource in
             FHIRResourceKey(resource: resource).map { !pulledKeys.contains($0) } == true && resource.resourceType == "Observation"
         })
-        var clashing = linked
-        clashing.pulled.fhir.add(emitted)
+        // The same study pulled with that resource too, then linked (a link's pairs name their resources by place in
+        // the collection it linked, so the collection is not changed after the link).
+        var pulled = linked.pulled
+        pulled.fhir.add(emitted)
         let diagnostics = DiagnosticsCollector()
+        let clashing = try LinkStage.run(pulled, mapping: linked.mapping, diagnostics: DiagnosticsCollector())
         let merged = try MergeStage.run(clashing, options: options, diagnostics: diagnostics)
         let key = try #require(FHIRResourceKey(resource: emitted))
         let holding = merged.resources.filter { FHIRResourceKey(resource: $0) == key }

@@ -119,7 +119,7 @@ import TestSupport
         let pulled = try await stage.run(accession: "SDY99990")
         func describe(_ linked: LinkedStudy) -> [String] {
             linked.links.map { result in
-                "\(result.name) \(result.pairs.map { "\($0.resource)=\($0.records)/\($0.key)" }) \(result.unlinkedFHIR.map { "\($0.resource):\($0.key ?? [])" }) "
+                "\(result.name) \(result.pairs.map { "\(linked.resourceKey(of: $0))=\($0.records)/\($0.key)" }) \(result.unlinkedFHIR.map { "\($0.resource):\($0.key ?? [])" }) "
                     + "\(result.unlinkedSharedData.map { "\($0.record):\($0.key ?? [])" }) \(result.duplicates.map { "\($0.side) \($0.key) \($0.resources) \($0.records)" }) "
                     + "\(result.conventions.map { $0.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" } })"
             }

@@ -98,8 +98,8 @@ public enum LinkStage {
             /// The key each resource linked under, or (not linked) appeared to have.
             let keys: [FHIRResourceKey: String]
 
-            init(_ result: LinkResult) {
-                keys = result.keyIndex()
+            init(_ result: LinkResult, resources: FHIRResourceCollection) {
+                keys = result.keyIndex(in: resources)
             }
 
             func key(of target: FHIRResourceKey) -> String? { keys[target] }
@@ -110,7 +110,7 @@ public enum LinkStage {
                 switch part.declaration.alternatives[index].value {
                 case .reference(_, let linkName):
                     return PreparedAlternative(
-                        kind: .reference, expression: part.alternatives[index], referencedKeys: study[link: linkName.value].map(ReferencedKeys.init))
+                        kind: .reference, expression: part.alternatives[index], referencedKeys: study[link: linkName.value].map { ReferencedKeys($0, resources: study.pulled.fhir) })
                 case .idAccessionSuffix:
                     return PreparedAlternative(kind: .idAccessionSuffix, expression: part.alternatives[index])
                 default:
@@ -272,7 +272,7 @@ public enum LinkStage {
                     }
                 }
                 guard let recordPositions else { continue }
-                result.pairs.append(LinkedPair(resource: fhir.key(at: resources.first), records: recordPositions, key: key))
+                result.pairs.append(LinkedPair(resource: resources.first, records: recordPositions, key: key))
                 claimed.insert(recordPositions.first)
                 for position in recordPositions.more { claimed.insert(position) }
                 for (part, alternative) in group.firstUsed.all.enumerated() {

@@ -5,12 +5,17 @@ import ImmPortAPI
 /// what could not be joined. Every entity of either side of a link is in exactly one of `pairs`, `unlinkedFHIR`,
 /// `unlinkedSharedData` and `duplicates`.
 public struct LinkedStudy: Sendable {
-    public var pulled: PulledStudy
+    /// What was linked; read-only, since pairs name their resources by place in `pulled.fhir` (a study changed
+    /// after the link is linked again).
+    public private(set) var pulled: PulledStudy
     public var mapping: CompiledMapping
     /// In the mapping's link order (a link after the links its key reads).
     public var links: [LinkResult]
 
     public subscript(link name: String) -> LinkResult? { links.first { $0.name == name } }
+
+    /// The `Type/id` of a pair's resource.
+    public func resourceKey(of pair: LinkedPair) -> FHIRResourceKey { pulled.fhir.key(at: pair.resource) }
 }
 
 public struct LinkResult: Sendable {
@@ -31,11 +36,11 @@ public struct LinkResult: Sendable {
 
     /// Each linked FHIR resource's key (its first part, the accession), and for resources that did not link, the
     /// first part of the key they appeared to have: what a later link's `reference` alternative reads.
-    public func keyIndex() -> [FHIRResourceKey: String] {
+    public func keyIndex(in resources: FHIRResourceCollection) -> [FHIRResourceKey: String] {
         var index: [FHIRResourceKey: String] = [:]
         index.reserveCapacity(pairs.count + unlinkedFHIR.count)
         for unlinked in unlinkedFHIR { if let shown = unlinked.key?.first { index[unlinked.resource] = shown } }
-        for pair in pairs { index[pair.resource] = pair.firstKey }
+        for pair in pairs { index[resources.key(at: pair.resource)] = pair.firstKey }
         return index
     }
 
@@ -55,11 +60,13 @@ public struct LinkResult: Sendable {
 }
 
 /// One FHIR resource and the record(s) it was joined with (one, or several under `one-to-many`). Most pairs have
-/// one record and a one-part key, and a study has as many pairs as resources: those are held without arrays.
+/// one record and a one-part key, and a study has as many pairs as resources: those are held without arrays, and
+/// the resource as its place in the study's collection (`LinkedStudy.resourceKey(of:)` gives its key): 40 bytes a
+/// pair where a key would make it 72.
 public struct LinkedPair: Sendable {
-    public var resource: FHIRResourceKey
-    let joined: Joined
     let keyParts: KeyParts
+    let joined: Joined
+    public var resource: FHIRResourceCollection.Position
 
     enum Joined: Sendable {
         case one(Int)
@@ -71,7 +78,7 @@ public struct LinkedPair: Sendable {
         case many([String])
     }
 
-    init(resource: FHIRResourceKey, records: SharedKeyPositions<Int>, key: LinkKey) {
+    init(resource: FHIRResourceCollection.Position, records: SharedKeyPositions<Int>, key: LinkKey) {
         self.resource = resource
         joined = records.more.isEmpty ? .one(records.first) : .many(records.all)
         switch key {

@@ -1,4 +1,5 @@
 import FHIRModel
+import ImmPortAPI
 
 /// What an emit template's `$reference { link, key }` resolves through: for each link a template names, its pairs
 /// by the accession of their first key part, normalised as that part is. Built once per study, and only for the
@@ -8,6 +9,7 @@ struct EmitReferences: Sendable {
         let normalise: [MappingTransform]
         let pairIndex: [String: Int32]
         let pairs: [LinkedPair]
+        let resources: FHIRResourceCollection
     }
 
     private var targets: [String: Target] = [:]
@@ -16,7 +18,8 @@ struct EmitReferences: Sendable {
     mutating func add(_ names: Set<String>, from linked: LinkedStudy) {
         for name in names where targets[name] == nil {
             guard let result = linked[link: name], let part = result.link.declaration.key.first else { continue }
-            targets[name] = Target(normalise: part.normalise.map(\.value), pairIndex: result.pairIndex(), pairs: result.pairs)
+            targets[name] = Target(
+                normalise: part.normalise.map(\.value), pairIndex: result.pairIndex(), pairs: result.pairs, resources: linked.pulled.fhir)
         }
     }
 
@@ -24,6 +27,6 @@ struct EmitReferences: Sendable {
     func reference(link: String, key: String) -> String? {
         guard let target = targets[link] else { return nil }
         let normalised = KeyNormaliser.apply(target.normalise, to: key)
-        return target.pairIndex[normalised].map { target.pairs[Int($0)].resource.description }
+        return target.pairIndex[normalised].map { target.resources.key(at: target.pairs[Int($0)].resource).description }
     }
 }

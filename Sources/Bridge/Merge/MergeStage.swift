@@ -103,8 +103,8 @@ public enum MergeStage {
         var joins: [Join] = []
         for (linkIndex, result) in mergingLinks.enumerated() {
             for pair in result.pairs {
-                guard let record = pair.firstRecord, let position = fhir.position(ofKey: pair.resource) else { continue }
-                joins.append(Join(rank: rank[Int(position.index)], link: Int32(linkIndex), record: Int32(record)))
+                guard let record = pair.firstRecord else { continue }
+                joins.append(Join(rank: rank[Int(pair.resource.index)], link: Int32(linkIndex), record: Int32(record)))
             }
         }
         rank = []

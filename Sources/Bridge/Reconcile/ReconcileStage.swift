@@ -70,12 +70,12 @@ public struct ReconcileStage: Sendable {
                 let compared = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk -> [(field: Int, status: Finding.Status, finding: Finding?)] in
                     var results: [(field: Int, status: Finding.Status, finding: Finding?)] = []
                     for pair in chunk {
-                        guard let resource = try study.pulled.fhir.resource(pair.resource) else { continue }
+                        let resource = try study.pulled.fhir.resource(at: pair.resource)
                         let record = try pair.records.first.map { try records.record(at: $0) } ?? .null
                         for index in fields.indices {
                             let outcome = Self.compare(fields[index], resource: resource, record: record, codeMaps: codeMaps)
                             let handedOn = outcome.status != .matched || includeMatched
-                            results.append((index, outcome.status, handedOn ? finding(outcome, field: fields[index], pair: pair, link: result, study: accession) : nil))
+                            results.append((index, outcome.status, handedOn ? finding(outcome, field: fields[index], pair: pair, resource: study.resourceKey(of: pair), link: result, study: accession) : nil))
                         }
                     }
                     return results
@@ -152,10 +152,10 @@ public struct ReconcileStage: Sendable {
         return outcome
     }
 
-    func finding(_ outcome: Outcome, field: PreparedField, pair: LinkedPair, link: LinkResult, study: String) -> Finding {
+    func finding(_ outcome: Outcome, field: PreparedField, pair: LinkedPair, resource: FHIRResourceKey, link: LinkResult, study: String) -> Finding {
         var finding = Finding(
             study: study, status: outcome.status, link: link.name, resourceType: link.link.declaration.resourceType.value,
-            fhirId: pair.resource.id, accession: pair.key.joined(separator: "|"), field: field.name,
+            fhirId: resource.id, accession: pair.key.joined(separator: "|"), field: field.name,
             comparison: field.comparisonText, reason: outcome.reason, severity: field.severity, rule: field.rule)
         finding.sharedDataValue = Self.text(outcome.sharedData.raw)
         finding.sharedDataNormalised = Self.text(outcome.sharedData.normalised)
