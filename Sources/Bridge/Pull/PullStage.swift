@@ -39,8 +39,13 @@ public struct PullStage: Sendable {
         let window = 4096
         for start in stride(from: 0, to: paths.count, by: window) {
             let inWindow = Array(paths[start..<min(paths.count, start + window)])
-            for resources in try FHIRResourceFiles.spool(paths: inWindow, options: .init(version: .r5), into: spool) {
-                for resource in resources { all.add(spooled: resource) }
+            // Each file's spans are let go as soon as they are in the table: a file of a million resources waits
+            // as 72 MB of spans, and the table grows while they wait.
+            var files = try FHIRResourceFiles.spool(paths: inWindow, options: .init(version: .r5), into: spool)
+            all.reserveCapacity(adding: files.reduce(0) { $0 + $1.count })
+            for index in files.indices {
+                for resource in files[index] { all.add(spooled: resource) }
+                files[index] = []
             }
         }
         try spool.flush()

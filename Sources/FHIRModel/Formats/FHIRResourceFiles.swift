@@ -15,11 +15,15 @@ public enum FHIRResourceFiles {
     }
 
     /// A resource written to a spool: what a collection needs to keep it without its tree.
+    /// A spooled resource's span and identity: 72 bytes (a million of them wait to be added when one file holds a
+    /// million resources).
     public struct Spooled: Sendable {
         public var span: ByteSpool.Span
-        public var key: FHIRResourceKey?
-        public var resourceType: String?
+        /// The resource's `Type/id`; for a resource without an id, its type (`?` when it has none) and an empty id.
+        public var key: FHIRResourceKey
         public var versionId: String?
+
+        public var hasID: Bool { !key.id.isEmpty }
     }
 
     /// Like `read`, but each resource is written to `spool` as soon as it is read, and only its span and identity
@@ -50,7 +54,7 @@ public enum FHIRResourceFiles {
                 }
                 spooled.append(
                     Spooled(
-                        span: span, key: FHIRResourceKey(resource: resource), resourceType: resource.resourceType,
+                        span: span, key: FHIRResourceKey(resource: resource) ?? FHIRResourceKey(type: resource.resourceType ?? "?", id: ""),
                         versionId: resource.versionId))
             }
             return spooled

@@ -91,8 +91,17 @@ public struct FHIRResourceCollection: Sendable {
     @discardableResult
     public mutating func add(spooled resource: FHIRResourceFiles.Spooled) -> Bool {
         precondition(spool != nil, "a spooled resource needs the collection's spool")
-        let key = resource.key ?? FHIRResourceKey(type: resource.resourceType ?? "?", id: "#\(count)")
+        let key = resource.hasID ? resource.key : FHIRResourceKey(type: resource.key.type, id: "#\(count)")
         return add(.spooled(resource.span), key: key, versionId: resource.versionId)
+    }
+
+    /// Makes room for `count` more resources at once, so that a large read does not grow its tables step by step
+    /// (growing holds the old table and the new one).
+    public mutating func reserveCapacity(adding count: Int) {
+        if selection != nil { detach() }
+        if !isKnownUniquelyReferenced(&table) { table = table.copy() }
+        table.elements.reserveCapacity(table.elements.count + count)
+        table.deduplicator.reserveCapacity(table.deduplicator.count + count)
     }
 
     /// The resources of `keys` (keys this collection does not have are passed over; a key given twice counts as
