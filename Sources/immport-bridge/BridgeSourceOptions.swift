@@ -66,6 +66,7 @@ struct BridgeSourceOptions: ParsableArguments {
     /// is carried out of the client session, not thrown inside it, so the session cannot mistake it for its own.
     func run(setUpFailure: Int32, _ body: (Run) async throws -> Int32) async throws {
         output.apply()
+        LargeAllocations.returnToTheSystemWhenFreed()
         var client = client
         if output.verbose && client.logLevel == .warning { client.logLevel = .info }
         var status: Int32 = 0

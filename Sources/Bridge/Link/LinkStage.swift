@@ -96,13 +96,15 @@ public enum LinkStage {
         /// appeared to have. A class, so that it is shared, not copied, by every resource's look-up.
         final class ReferencedKeys: Sendable {
             /// The key each resource linked under, or (not linked) appeared to have.
-            let keys: [FHIRResourceKey: String]
+            let keys: [FHIRResourceCollection.Position: String]
+            let resources: FHIRResourceCollection
 
             init(_ result: LinkResult, resources: FHIRResourceCollection) {
                 keys = result.keyIndex(in: resources)
+                self.resources = resources
             }
 
-            func key(of target: FHIRResourceKey) -> String? { keys[target] }
+            func key(of target: FHIRResourceKey) -> String? { resources.position(ofKey: target).flatMap { keys[$0] } }
         }
 
         func prepared(_ part: CompiledKeyPart) -> PreparedPart {
