@@ -7,8 +7,8 @@ import ImmPortAPI
 struct EmitReferences: Sendable {
     struct Target: Sendable {
         let normalise: [MappingTransform]
-        let pairIndex: [String: Int32]
-        let pairs: [LinkedPair]
+        let link: LinkResult
+        let pairsByAccession: [Int32]
         let resources: FHIRResourceCollection
     }
 
@@ -19,7 +19,7 @@ struct EmitReferences: Sendable {
         for name in names where targets[name] == nil {
             guard let result = linked[link: name], let part = result.link.declaration.key.first else { continue }
             targets[name] = Target(
-                normalise: part.normalise.map(\.value), pairIndex: result.pairIndex(), pairs: result.pairs, resources: linked.pulled.fhir)
+                normalise: part.normalise.map(\.value), link: result, pairsByAccession: result.pairsByAccession(), resources: linked.pulled.fhir)
         }
     }
 
@@ -27,6 +27,6 @@ struct EmitReferences: Sendable {
     func reference(link: String, key: String) -> String? {
         guard let target = targets[link] else { return nil }
         let normalised = KeyNormaliser.apply(target.normalise, to: key)
-        return target.pairIndex[normalised].map { target.resources.key(at: target.pairs[Int($0)].resource).description }
+        return target.link.pair(accession: normalised, in: target.pairsByAccession).map { target.resources.key(at: $0.resource).description }
     }
 }

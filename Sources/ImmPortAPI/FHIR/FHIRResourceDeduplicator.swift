@@ -65,7 +65,7 @@ public struct FHIRResourceDeduplicator: Sendable {
     }
 
     /// The `index`th distinct key admitted (admission order; a newer version keeps its key's place).
-    public func key(at index: Int) -> FHIRResourceKey { seen.entries[index].key.key }
+    public func key(at index: Int) -> FHIRResourceKey { seen.entries[index].key }
 
     /// Changes the tag remembered for an admitted key (its version stays).
     public mutating func retag(_ key: FHIRResourceKey, _ tag: Int) {

@@ -1,13 +1,16 @@
+import FHIRModel
+
 /// The de-duplicator's table: resource keys with a value each, in insertion order, found by their stored hash.
 ///
 /// Not a `Dictionary`: with 100k keys, a dictionary of keys and versions spent most of its time re-hashing every key
 /// through `Hasher` as it grew and missing the cache on its wide buckets. Here the keys and values sit in one array in
 /// insertion order, and the hash index is an array of 8-byte slots (open addressing, linear probing, at most half
 /// full), each holding the entry's position and the upper half of its hash: a probe compares that half before it
-/// looks at the entry, and growing the index re-inserts stored hashes without hashing anything again.
+/// looks at the entry. Entries keep the key without its hash (eight bytes a resource, eight megabytes at a million):
+/// growing the index hashes the keys again, which a caller that knows its count avoids with `reserveCapacity`.
 struct ResourceKeyTable<Value: Sendable>: Sendable {
     struct Entry: Sendable {
-        var key: HashedResourceKey
+        var key: FHIRResourceKey
         var value: Value
     }
 
@@ -42,7 +45,7 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
                     if stored == 0 { return .vacant(slot) }
                     if stored >> 32 == tag {
                         let position = Int(truncatingIfNeeded: stored & 0xFFFF_FFFF) - 1
-                        if entries[position].key == key { return .found(position) }
+                        if entries[position].key == key.key { return .found(position) }
                     }
                     slot = (slot + 1) & mask
                 }
@@ -52,7 +55,7 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
 
     /// Appends an entry in the slot `lookup` returned for its key.
     mutating func insert(_ key: HashedResourceKey, _ value: Value, at slot: Int) {
-        entries.append(Entry(key: key, value: value))
+        entries.append(Entry(key: key.key, value: value))
         slots[slot] = Self.tag(key.hash) << 32 | UInt64(entries.count)
         if entries.count * 2 > slots.count { grow() }
     }
@@ -72,7 +75,7 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
         var larger = [UInt64](repeating: 0, count: size)
         let newMask = size - 1
         for position in entries.indices {
-            let hash = entries[position].key.hash
+            let hash = HashedResourceKey(entries[position].key).hash
             var slot = hash & newMask
             while larger[slot] != 0 { slot = (slot + 1) & newMask }
             larger[slot] = Self.tag(hash) << 32 | UInt64(position + 1)
