@@ -41,7 +41,15 @@ public final class StudyStore: Sendable {
         configuration.label = "immport-bridge store"
         do {
             database = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(database)
+            do {
+                try Self.migrator.migrate(database)
+            } catch {
+                // Two runs that open one new store at once both find it empty, and GRDB's migrator checks before it
+                // takes the write lock: the second's migration then fails on tables the first has just made (seen
+                // under ThreadSanitizer's slower timing). That migration was rolled back and the first's is
+                // committed, so one more pass finds it applied; a store that is really broken fails again.
+                try Self.migrator.migrate(database)
+            }
         } catch {
             throw StudyStoreError(path: path, underlying: error)
         }
