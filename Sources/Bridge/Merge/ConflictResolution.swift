@@ -47,12 +47,11 @@ enum ConflictResolution {
             let url = "\(extensionBase)/\(extensionName)"
             var added = false
             var steps = field.target.steps[...]
-            var holderType = field.target.resourceType
             if field.target.leafIsPrimitive {
                 // A primitive's extensions live in `_name`, an Element beside it.
                 steps[steps.index(before: steps.endIndex)] = ConflictTarget.Step(jsonName: "_" + leaf.jsonName, type: "Element")
             }
-            holderType = steps.last?.type ?? holderType
+            let holderType = steps.last?.type ?? field.target.resourceType
             set(at: steps, in: &object, type: field.target.resourceType, order: order) { existing in
                 var holder = existing?.objectValue ?? FHIRObject()
                 var extensions = holder["extension"]?.arrayValue ?? []
