@@ -30,9 +30,14 @@ struct EmittedKeys {
 
     /// Each line without its newline, in emission order.
     func forEach(_ body: (String) throws -> Void) rethrows {
+        try forEachLine { range in try body(String(decoding: lines[range], as: UTF8.self)) }
+    }
+
+    /// The byte range of each line, without its newline.
+    private func forEachLine(_ body: (Range<Int>) throws -> Void) rethrows {
         var start = 0
         for (offset, byte) in lines.enumerated() where byte == UInt8(ascii: "\n") {
-            try body(String(decoding: lines[start..<offset], as: UTF8.self))
+            try body(start..<offset)
             start = offset + 1
         }
     }
@@ -52,12 +57,10 @@ struct EmittedKeys {
     private mutating func grow() {
         var larger = [Int](repeating: 0, count: slots.count * 2)
         let mask = larger.count - 1
-        var start = 0
-        for (offset, byte) in lines.enumerated() where byte == UInt8(ascii: "\n") {
-            var slot = lines[start..<offset].withUnsafeBytes(Self.hash) & mask
+        forEachLine { range in
+            var slot = lines[range].withUnsafeBytes(Self.hash) & mask
             while larger[slot] != 0 { slot = (slot + 1) & mask }
-            larger[slot] = start + 1
-            start = offset + 1
+            larger[slot] = range.lowerBound + 1
         }
         slots = larger
     }

@@ -15,6 +15,12 @@ struct FieldValues {
     struct Value {
         var text: String
         var unit: FieldUnitConversion.UnitText?
+
+        /// As a steward reads it: "12.3 g/dL", or the text alone when it has no unit (or is empty).
+        var shown: String {
+            guard let unit, !text.isEmpty, !unit.text.isEmpty else { return text }
+            return "\(text) \(unit.text)"
+        }
     }
 
     static let notSpecified: Set<String> = ["not specified", "n/a", "tbd", ""]
@@ -39,10 +45,7 @@ struct FieldValues {
         } else if !units.isEmpty {
             problem = "\(texts.count) values and \(units.count) units in \(unitField): which unit is whose is not known"
         }
-        let raw = values.map { value in
-            guard let unit = value.unit, !value.text.isEmpty, !unit.text.isEmpty else { return value.text }
-            return "\(value.text) \(unit.text)"
-        }
+        let raw = values.map(\.shown)
         var result = normalise(values, transforms, codeMaps: codeMaps, raw: raw)
         result.problem = result.problem ?? problem
         return result
@@ -73,7 +76,7 @@ struct FieldValues {
             let json = item.jsonValue
             if readsQuantities, let quantity = quantity(json) {
                 values.append(quantity)
-                raw.append(quantity.unit.map { "\(quantity.text) \($0.text)" } ?? quantity.text)
+                raw.append(quantity.shown)
             } else if let text = RecordValues.text(json) {
                 values.append(Value(text: text, unit: nil))
                 raw.append(text)
@@ -121,7 +124,7 @@ struct FieldValues {
                     case .success(let converted): values[index] = Value(text: converted, unit: nil)
                     case .failure(let failure):
                         // The value stays as it was read, with its unit, so that the report shows it.
-                        values[index] = Value(text: value.unit.map { "\(value.text) \($0.text)" } ?? value.text, unit: nil)
+                        values[index] = Value(text: value.shown, unit: nil)
                         problem = problem ?? failure.message
                     }
                 }
