@@ -39,12 +39,25 @@ public struct FHIRDirectoryPull: Sendable {
                 var found: [FHIRResourceKey] = []
                 if let search = step.search {
                     let targets = Set(search.targets.flatMap { keysByStep[$0] ?? [] })
-                    // Only the members the paths read are built (a spooled directory is parsed again here).
-                    try all.forEachResource(ofType: step.resourceType, keys: PullReferencePath.resourceKeys(of: search.referencePaths)) { key, resource in
-                        let points = try search.referencePaths.contains { path in
-                            try path.references(in: resource).contains { $0.resourceKey.map(targets.contains) ?? false }
+                    // Only the members the paths read are built (a spooled directory is parsed again here), on
+                    // every core a window at a time; the answer is in the collection's order, as a plain loop's.
+                    let readKeys = PullReferencePath.resourceKeys(of: search.referencePaths)
+                    let paths = search.referencePaths
+                    let positions = all.positions(ofType: step.resourceType)
+                    let chunkSize = 256
+                    let window = ParallelMap.window(chunkSize: chunkSize)
+                    for windowStart in stride(from: 0, to: positions.count, by: window) {
+                        let inWindow = positions[windowStart..<min(positions.count, windowStart + window)]
+                        let pointing = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
+                            try chunk.map { position in
+                                let resource = try all.resource(at: position, keys: readKeys)
+                                return try paths.contains { path in
+                                    try path.references(in: resource).contains { $0.resourceKey.map(targets.contains) ?? false }
+                                }
+                            }
                         }
-                        if points {
+                        for (position, points) in zip(inWindow, pointing) where points {
+                            let key = all.key(at: position)
                             keys.append(key)
                             found.append(key)
                         }

@@ -9,7 +9,8 @@ import Synchronization
 
 /// Bytes kept in a temporary file instead of in memory, read back by span. A study too large to hold as trees is
 /// held as spans (16 bytes each) and each resource or record is parsed again when a stage needs it: the page cache
-/// keeps the bytes close, and they do not count against the process's memory.
+/// keeps the bytes close, and they do not count against the process's memory. What is appended as JSON is JSON the
+/// process has already read and checked, so `element(at:)` does not check its keys for duplicates again.
 ///
 /// The file is unlinked as soon as it is created, so nothing is left behind however the process ends. Appends are
 /// buffered (one `write` per megabyte, not per resource) and may come from several threads; reads use `pread` and
@@ -86,8 +87,8 @@ public final class ByteSpool: Sendable {
             }
             if let copy { return try copy.withUnsafeBytes(body) }
         }
-        var bytes = [UInt8](repeating: 0, count: span.length)
-        try bytes.withUnsafeMutableBytes { buffer in
+        // Not zeroed first: every byte is read into before `body` sees it.
+        let bytes = try [UInt8](unsafeUninitializedCapacity: span.length) { buffer, initialised in
             var done = 0
             while done < span.length {
                 let got = pread(fd, buffer.baseAddress! + done, span.length - done, off_t(span.offset + done))
@@ -95,17 +96,21 @@ public final class ByteSpool: Sendable {
                 if got <= 0 { throw FileIOError(path: name, operation: "read back", code: got < 0 ? errno : EIO) }
                 done += got
             }
+            initialised = span.length
         }
         return try bytes.withUnsafeBytes(body)
     }
 
-    /// The JSON value appended at `span`, parsed.
+    /// The JSON value appended at `span`, parsed. A spool holds JSON the process read and checked before it
+    /// appended it (a resource or record as read), so its keys are not checked for duplicates again.
     public func element(at span: Span) throws -> FHIRElement {
-        try withBytes(of: span) { try FHIRJSONReader(options: .init(source: name)).read($0) }
+        try withBytes(of: span) { try FHIRJSONReader(options: .init(source: name, keysKnownUnique: true)).read($0) }
     }
 
     /// The JSON value at `span`, only the top-level members `keys` names built (the rest checked and skipped).
     public func element(at span: Span, keys: FHIRJSONKeyFilter?) throws -> FHIRElement {
-        try withBytes(of: span) { try FHIRJSONReader(options: .init(source: name, topLevelKeys: keys)).read($0) }
+        try withBytes(of: span) {
+            try FHIRJSONReader(options: .init(source: name, topLevelKeys: keys, keysKnownUnique: true)).read($0)
+        }
     }
 }

@@ -17,16 +17,21 @@ public struct FHIRJSONReader: Sendable {
         /// Whether a UTF-8 byte order mark may open the document (false for NDJSON lines after the first: a BOM
         /// belongs at the start of a file, not of a line).
         public var allowsByteOrderMark: Bool
+        /// The bytes were read and checked before by this process (a spool's copy of a document already read):
+        /// duplicate keys, the one check that costs a set per large object, are not looked for again. Everything
+        /// else is checked as always, and a document with no duplicate keys gives the same tree either way.
+        public var keysKnownUnique: Bool
 
         public init(
             maxDepth: Int = 512, source: String? = nil, lineOffset: Int = 0, topLevelKeys: FHIRJSONKeyFilter? = nil,
-            allowsByteOrderMark: Bool = true
+            allowsByteOrderMark: Bool = true, keysKnownUnique: Bool = false
         ) {
             self.maxDepth = maxDepth
             self.source = source
             self.lineOffset = lineOffset
             self.topLevelKeys = topLevelKeys
             self.allowsByteOrderMark = allowsByteOrderMark
+            self.keysKnownUnique = keysKnownUnique
         }
     }
 
@@ -39,6 +44,7 @@ public struct FHIRJSONReader: Sendable {
         var parser = JSONByteParser(bytes: bytes, maxDepth: options.maxDepth)
         parser.topLevelKeys = options.topLevelKeys
         parser.allowsByteOrderMark = options.allowsByteOrderMark
+        parser.keysKnownUnique = options.keysKnownUnique
         do {
             return try parser.parseDocument()
         } catch let failure as JSONByteParser.Failure {
@@ -169,6 +175,8 @@ struct JSONByteParser: ~Copyable {
     /// Members of the top-level object to build (nil: all); see `FHIRJSONReader.Options.topLevelKeys`.
     var topLevelKeys: FHIRJSONKeyFilter?
     var allowsByteOrderMark = true
+    /// See `FHIRJSONReader.Options.keysKnownUnique`.
+    var keysKnownUnique = false
     /// Keys of the objects being skipped (and of a filtered top-level object), innermost last, checked for
     /// duplicates as a built object's are: see `noteKey`.
     var skippedKeys: ScratchStack<SkippedKey>
@@ -357,10 +365,22 @@ struct JSONByteParser: ~Copyable {
             if keyStart + 1 < count, base[keyStart + 1] == UInt8(ascii: "_") || base[keyStart + 1] == UInt8(ascii: "\\") {
                 underscored = true
             }
-            let (key, fingerprint, simpleKey) = try parseKey()
-            if checksAllKeys {
-                try noteKey(keyStart + 1, position - 1, simple: simpleKey, since: firstSkipped, seen: &seenSkipped)
-            } else if try isDuplicate(key, fingerprint, since: first, seen: &seen) {
+            let (keyEnd, simpleKey) = try scanString()
+            if keyEnd == keyStart + 1 { throw fail(.emptyKey, at: keyStart) }
+            if checksAllKeys && !keysKnownUnique {
+                try noteKey(keyStart + 1, keyEnd, simple: simpleKey, since: firstSkipped, seen: &seenSkipped)
+            }
+            // A filtered top-level object's dropped keys (most of its keys) are tested as bytes, never made.
+            if checksAllKeys, simpleKey, entryHandler == nil,
+                !topLevelKeys!.keeps(utf8: UnsafeBufferPointer(start: base + keyStart + 1, count: keyEnd - keyStart - 1))
+            {
+                try expectColon()
+                try skipValue()
+                if try moreFollow(closing: UInt8(ascii: "}"), expecting: "',' or '}'") { continue }
+                return closeObject(first: first, storage: &storage, size: size, underscored: underscored)
+            }
+            let (key, fingerprint) = try makeKey(keyStart + 1, keyEnd, simple: simpleKey)
+            if !checksAllKeys && !keysKnownUnique, try isDuplicate(key, fingerprint, since: first, seen: &seen) {
                 throw fail(.duplicateKey(key), at: keyStart)
             }
             try expectColon()
@@ -391,10 +411,16 @@ struct JSONByteParser: ~Copyable {
                 keyFingerprints.push(fingerprint)
             }
             if try moreFollow(closing: UInt8(ascii: "}"), expecting: "',' or '}'") { continue }
-            keyFingerprints.pop(first)
-            if size > 0 { members.popAppend(from: first, to: &storage) } else { storage = members.popArray(from: first) }
-            return .object(FHIRObject(members: storage, mayHaveUnderscoreKeys: underscored))
+            return closeObject(first: first, storage: &storage, size: size, underscored: underscored)
         }
+    }
+
+    /// The object whose members were pushed since `first`, moved off the stacks.
+    @inline(__always)
+    mutating func closeObject(first: Int, storage: inout [FHIRObject.Member], size: Int, underscored: Bool) -> FHIRElement {
+        keyFingerprints.pop(first)
+        if size > 0 { members.popAppend(from: first, to: &storage) } else { storage = members.popArray(from: first) }
+        return .object(FHIRObject(members: storage, mayHaveUnderscoreKeys: underscored))
     }
 
     /// Small objects are checked by comparing fingerprints (then keys on a match); large ones switch to a set,
@@ -463,7 +489,7 @@ struct JSONByteParser: ~Copyable {
                 let keyStart = position
                 let (keyEnd, simple) = try scanString()
                 if keyEnd == keyStart + 1 { throw fail(.emptyKey, at: keyStart) }
-                try noteKey(keyStart + 1, keyEnd, simple: simple, since: firstKey, seen: &seen)
+                if !keysKnownUnique { try noteKey(keyStart + 1, keyEnd, simple: simple, since: firstKey, seen: &seen) }
                 try expectColon()
                 try skipValue()
                 if try moreFollow(closing: UInt8(ascii: "}"), expecting: "',' or '}'") { continue }
@@ -589,16 +615,21 @@ struct JSONByteParser: ~Copyable {
     mutating func parseKey() throws -> (String, UInt64, simple: Bool) {
         let start = position + 1
         let (end, simple) = try scanString()
+        if simple && end == start { throw fail(.emptyKey, at: start - 1) }
+        let (key, print) = try makeKey(start, end, simple: simple)
+        return (key, print, simple)
+    }
+
+    /// The key between `start` and `end` (its quotes excluded, already scanned) and its fingerprint.
+    @inline(__always)
+    mutating func makeKey(_ start: Int, _ end: Int, simple: Bool) throws -> (String, UInt64) {
         if simple {
-            if end == start { throw fail(.emptyKey, at: start - 1) }
-            return (
-                strings.string(base + start, end - start), JSONByteParser.fingerprint(base + start, end - start), true
-            )
+            return (strings.string(base + start, end - start), JSONByteParser.fingerprint(base + start, end - start))
         }
         let key = try decodeEscapes(start, end)
         if key.isEmpty { throw fail(.emptyKey, at: start - 1) }
         let print = scratch.withUnsafeBufferPointer { JSONByteParser.fingerprint($0.baseAddress!, $0.count) }
-        return (key, print, false)
+        return (key, print)
     }
 
     /// A key of an object that is not built (skipped, or filtered at the top): its quotes' span, the fingerprint

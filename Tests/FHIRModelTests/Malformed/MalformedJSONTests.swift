@@ -162,6 +162,37 @@ struct MutationRandom {
         }
     }
 
+    /// `keysKnownUnique` (a spool's read-back) leaves out only the duplicate-key check: every other malformed
+    /// input gets the same error, filtered or whole.
+    @Test(arguments: MalformedJSONCorpus.cases)
+    func keysKnownUniqueChecksEverythingButDuplicates(_ malformed: MalformedCase) {
+        if case .duplicateKey = malformed.reason { return }
+        for filter in [nil, FHIRJSONKeyFilter(), FHIRJSONKeyFilter(keys: ["resourceType", "id"], prefixes: ["value"])] {
+            let reader = FHIRJSONReader(options: .init(source: "case.json", topLevelKeys: filter, keysKnownUnique: true))
+            #expect(throws: FHIRJSONError.self, "\(malformed.name)") { try reader.read(malformed.bytes) }
+            do { _ = try reader.read(malformed.bytes) } catch let error as FHIRJSONError {
+                #expect(error.reason == malformed.reason && error.offset == malformed.offset, "\(malformed.name): \(error)")
+            } catch {
+                Issue.record("\(malformed.name): unexpected error type \(error)")
+            }
+        }
+    }
+
+    /// A filter tests most keys as bytes, never made into strings; the answer is the one `keeps(_:)` gives, for a
+    /// key spelled with an escape, beyond ASCII, or matched by a prefix.
+    @Test func keysTestedAsBytesKeepWhatTheStringTestKeeps() throws {
+        let text = #"{"resourceType":"Basic","cafe\u0301":1,"gr\#u{FC}n":2,"na\#u{EF}ve":3,"\u0069d":"x","valueString":"v","valueX":4,"other":{"id":"y"},"_id":{"id":"z"}}"#
+        let filter = FHIRJSONKeyFilter(keys: ["resourceType", "caf\u{E9}", "id"], prefixes: ["value", "na"])
+        let whole = try FHIRJSONReader().read(Array(text.utf8))
+        for known in [false, true] {
+            let tree = try FHIRJSONReader(options: .init(topLevelKeys: filter, keysKnownUnique: known)).read(Array(text.utf8))
+            let expected = whole.objectValue!.members.filter { filter.keeps($0.key) }
+            #expect(tree.objectValue?.members.map(\.key) == expected.map(\.key))
+            #expect(tree.objectValue?.members.map(\.value) == expected.map(\.value))
+        }
+        #expect(filter.keeps("na\u{EF}ve") && filter.keeps("valueX") && !filter.keeps("gr\u{FC}n") && !filter.keeps("_id"))
+    }
+
     @Test func aDuplicateAmongKeptMembersIsStillAnError() {
         let text = #"{"resourceType":"Patient","id":"a","meta":{},"id":"b"}"#
         let reader = FHIRJSONReader(options: .init(topLevelKeys: FHIRJSONKeyFilter(keys: ["resourceType", "id"])))
