@@ -9,19 +9,20 @@ import FHIRModel
 enum MergeActions {
     /// True when the resource changed.
     static func apply(
-        _ action: MergeActionDeclaration, record: FHIRElement, to resource: inout FHIRElement, extensionBase: String,
+        _ action: CompiledMergeAction, record: FHIRElement, to resource: inout FHIRElement, extensionBase: String,
         order: FHIRCanonicalOrder
     ) -> Bool {
         guard case .object(var object) = resource, let resourceType = resource.resourceType else { return false }
         defer { resource = .object(object) }
-        switch action {
-        case .fill(let element, let from):
-            guard let text = RecordValues.values(of: record, path: from.value).first, !text.isEmpty else { return false }
-            let path = element.value.split(separator: ".").map(String.init)
-            guard let types = elementTypes(path, in: resourceType, definitions: order.definitions), let leafType = types.last,
-                let value = primitive(text, ofType: leafType, definitions: order.definitions)
+        switch action.declaration.value {
+        case .fill(_, let from):
+            // The compiler resolved every fill's element; only a primitive reached through single elements is one.
+            guard let target = action.fillTarget, let text = RecordValues.values(of: record, path: from.value).first, !text.isEmpty,
+                let value = primitive(text, ofType: target.leafType, definitions: order.definitions)
             else { return false }
-            return fill(&object, path: path[...], types: ([resourceType] + types.dropLast())[...], value: value, order: order)
+            // Only what FHIR lacks. (`.none` spelled out: FHIRElement is ExpressibleByNilLiteral, so a bare `nil`
+            // here would become a JSON null.)
+            return target.write(in: &object, order: order) { existing in existing == nil ? value : .none }
         case .identifier(let system, let field):
             guard let value = RecordValues.values(of: record, path: field.value).first, !value.isEmpty else { return false }
             var identifiers = object.first(where: { $0.key == "identifier" })?.value.arrayValue ?? []
@@ -54,37 +55,6 @@ enum MergeActions {
         if let index = object.index(forKey: key) { object.replaceValue(at: index, with: value) } else {
             order.insert(key: key, value: value, into: &object, asType: type)
         }
-    }
-
-    /// Sets the leaf of `path` when it is absent, creating the objects on the way; `types` are the types of the
-    /// objects along the path (the resource's first).
-    static func fill(
-        _ object: inout FHIRObject, path: ArraySlice<String>, types: ArraySlice<String>, value: FHIRElement,
-        order: FHIRCanonicalOrder
-    ) -> Bool {
-        guard let first = path.first, let type = types.first else { return false }
-        if path.count == 1 {
-            if object.index(forKey: first) != nil { return false }
-            set(&object, first, value, type: type, order: order)
-            return true
-        }
-        var child = object.first(where: { $0.key == first })?.value.objectValue ?? FHIRObject()
-        guard object.first(where: { $0.key == first }).map({ $0.value.objectValue != nil }) ?? true else { return false }
-        let changed = fill(&child, path: path.dropFirst(), types: types.dropFirst(), value: value, order: order)
-        if changed { set(&object, first, .object(child), type: type, order: order) }
-        return changed
-    }
-
-    /// The type of each element along `path` from the resource type (the leaf's last), or nil when one is unknown.
-    static func elementTypes(_ path: [String], in resourceType: String, definitions: FHIRDefinitions) -> [String]? {
-        var typeName = resourceType
-        var types: [String] = []
-        for name in path {
-            guard let (_, typeCode) = definitions.type(named: typeName)?.element(named: name) else { return nil }
-            typeName = typeCode
-            types.append(typeCode)
-        }
-        return types.isEmpty ? nil : types
     }
 
     /// The record's text as the JSON the primitive type wants, or nil when it does not fit (or is not primitive).

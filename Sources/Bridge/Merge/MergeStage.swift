@@ -144,8 +144,8 @@ public enum MergeStage {
                             if outcome != .notWritten { changed = true }
                             conflicts.append(ConflictEvent(link: join.link, field: Int32(fieldIndex), outcome: outcome))
                         }
-                        for action in mergingLinks[Int(join.link)].link.declaration.merge {
-                            if MergeActions.apply(action.value, record: record, to: &resource, extensionBase: extensionBase, order: order) {
+                        for action in mergingLinks[Int(join.link)].link.mergeActions {
+                            if MergeActions.apply(action, record: record, to: &resource, extensionBase: extensionBase, order: order) {
                                 changed = true
                             }
                         }

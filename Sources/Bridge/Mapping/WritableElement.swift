@@ -1,15 +1,27 @@
 import FHIRModel
 
-/// Where a field whose `onConflict` writes (`prefer-shared-data`, `keep-both`) writes: its FHIRPath read as a path
-/// of single elements from the resource (`gender`, `type.text`, `value.ofType(Quantity).value`), resolved against
-/// the definitions when the mapping is compiled. A path through a repeating element or a function has no one place
-/// to write, so `mappings check` refuses it for those policies rather than the merge guessing.
-public struct ConflictTarget: Sendable, Equatable {
+/// The one element a merge writes: a path of single elements from the resource (`gender`, `type.text`,
+/// `value.ofType(Quantity).value`, or a choice by its typed name, `valueQuantity`), resolved against the definitions
+/// when the mapping is compiled. A field's `onConflict` writes at its `fhir` path, a `fill` at its `element`. A path
+/// through a repeating element or a function has no one place to write, so `mappings check` refuses it rather than
+/// the merge guessing (or writing an object where FHIR wants an array).
+public struct WritableElement: Sendable, Equatable {
     public struct Step: Sendable, Equatable {
         /// The JSON member (`valueQuantity` for `value.ofType(Quantity)`).
         public var jsonName: String
         /// The member's type (`Quantity`, `code`, `Patient.contact`).
         public var type: String
+    }
+
+    /// What a writer needs of the path.
+    public enum Use: Sendable {
+        /// An element of any type that FHIR has (keep-both adds an extension to whatever is there).
+        case extend
+        /// A primitive that FHIR has, which one value of a record replaces (prefer-shared-data).
+        case replace
+        /// A primitive FHIR may lack, created with the objects on the way (fill): so none of them may require
+        /// another element, which the record cannot give.
+        case create
     }
 
     public var resourceType: String
@@ -18,14 +30,20 @@ public struct ConflictTarget: Sendable, Equatable {
     /// Whether the element written is a primitive (its extensions then go under `_name`).
     public var leafIsPrimitive: Bool
 
-    /// The target of `source` on `resourceType`, or why there is none.
-    public static func resolve(_ source: String, resourceType: String, definitions: FHIRDefinitions) -> Result<ConflictTarget, Refusal> {
+    /// The type of the element written.
+    public var leafType: String { steps.last?.type ?? resourceType }
+
+    /// The element `source` names on `resourceType`, or why there is no one element to write for `use`.
+    public static func resolve(
+        _ source: String, resourceType: String, for use: Use, definitions: FHIRDefinitions
+    ) -> Result<WritableElement, Refusal> {
         guard var names = pathNames(source) else {
             return .failure(Refusal("'\(source)' is not a path of element names (with ofType for a choice)"))
         }
         if names.first?.name == resourceType { names.removeFirst() }
         guard !names.isEmpty else { return .failure(Refusal("'\(source)' names no element")) }
         var steps: [Step] = []
+        var elementNames: [String] = []  // each step's name in its definition (`value` for `valueQuantity`)
         var typeName = resourceType
         for (name, choiceType) in names {
             guard let type = definitions.type(named: typeName) else { return .failure(Refusal("\(typeName) has no definition")) }
@@ -35,15 +53,35 @@ public struct ConflictTarget: Sendable, Equatable {
             }
             let jsonName = choiceType.map { choice?.jsonName(forChoiceType: $0) ?? name + $0 } ?? name
             guard let (definition, typeCode) = type.element(named: jsonName) else {
-                return .failure(Refusal("\(typeName) has no element '\(jsonName)'"))
+                return .failure(
+                    Refusal("\(typeName) has no element '\(jsonName)'" + NearestName.hint(for: jsonName, among: type.elements.map(\.name))))
             }
-            guard definition.max == "1" else {
+            guard definition.max == "1", !definition.isArray else {
                 return .failure(Refusal("\(typeName).\(jsonName) repeats, so there is no one element to write"))
             }
             steps.append(Step(jsonName: jsonName, type: typeCode))
+            elementNames.append(definition.name)
             typeName = typeCode
         }
-        return .success(ConflictTarget(resourceType: resourceType, steps: steps, leafIsPrimitive: definitions.primitiveKind(typeName) != nil))
+        let element = WritableElement(
+            resourceType: resourceType, steps: steps, leafIsPrimitive: definitions.primitiveKind(typeName) != nil)
+        guard use != .extend else { return .success(element) }
+        // XHTML is a primitive in the tables, but no record's text is a narrative's markup.
+        guard element.leafIsPrimitive, typeName != "xhtml" else {
+            return .failure(Refusal("'\(source)' is a \(typeName), not a primitive, so one value cannot be written there"))
+        }
+        if use == .create {
+            for index in steps.indices.dropLast() {
+                let required = definitions.type(named: steps[index].type)?.elements
+                    .filter { $0.min > 0 && $0.name != elementNames[index + 1] }.map(\.name) ?? []
+                guard required.isEmpty else {
+                    let created = steps[...index].map(\.jsonName).joined(separator: ".")
+                    return .failure(
+                        Refusal("'\(created)' is created when FHIR lacks it, but a \(steps[index].type) also requires \(required.joined(separator: ", "))"))
+                }
+            }
+        }
+        return .success(element)
     }
 
     public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
