@@ -48,8 +48,9 @@ public struct WritableElement: Sendable, Equatable {
         for (name, choiceType) in names {
             guard let type = definitions.type(named: typeName) else { return .failure(Refusal("\(typeName) has no definition")) }
             let choice = type.elements.first { $0.isChoice && $0.name == name }
-            if choice != nil && choiceType == nil {
-                return .failure(Refusal("\(typeName).\(name) is a choice: say which type with ofType(...)"))
+            if let choice, choiceType == nil {
+                let example = choice.typeCodes.first.map { " (\(name).ofType(\($0)) or \(choice.jsonName(forChoiceType: $0)))" } ?? ""
+                return .failure(Refusal("\(typeName).\(name) is a choice: say which type\(example)"))
             }
             let jsonName = choiceType.map { choice?.jsonName(forChoiceType: $0) ?? name + $0 } ?? name
             guard let (definition, typeCode) = type.element(named: jsonName) else {
