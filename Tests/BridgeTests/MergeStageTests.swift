@@ -200,6 +200,58 @@ import TestSupport
         #expect(FHIRValidator(definitions: .r5).validate(bundle).filter { $0.severity == .error }.isEmpty)
     }
 
+    /// A fill writes a primitive FHIR lacks, reached through single elements: into an object FHIR has (after its
+    /// members, in definition order) or one it creates; never over FHIR's value; and a record value that is no valid
+    /// value of the element is left out and said. SDY99901's ResearchStudy has `primaryPurposeType` (codings, no
+    /// text), a `description`, and no `phase` or `date`.
+    @Test func aFillWritesAPrimitiveReachedThroughSingleElements() throws {
+        let site = try MappingLoaderTests.temporaryFile(
+            "site.yaml",
+            """
+            mapping: fill-site
+            include:
+              - \(MappingLoaderTests.defaultMapping)
+            links:
+              study:
+                fhir: { resourceType: ResearchStudy }
+                sharedData: { endpoint: study }
+                key:
+                  - sharedData: studyAccession
+                    normalise: [trim, upper]
+                    fhir:
+                      - identifier: any
+                merge:
+                  - fill: { element: primaryPurposeType.text, from: briefTitle }
+                  - fill: { element: phase.text, from: endpoints }
+                  - fill: { element: description, from: briefTitle }
+                  - fill: { element: date, from: briefTitle }
+
+            """)
+        let diagnostics = DiagnosticsCollector()
+        let mapping = try #require(MappingStage.run(paths: [site], diagnostics: diagnostics))
+        #expect(diagnostics.diagnostics.isEmpty, "\(diagnostics.diagnostics.map(\.description))")
+        let linked = try LinkStage.run(try LinkStageTests.pulledStudy(mapping), mapping: mapping, diagnostics: diagnostics)
+        let study = try MergeStage.run(linked, options: MergeStage.Options(fhirSource: "f", sharedDataSource: "s"), diagnostics: diagnostics)
+        let merged = try #require(study.resources.first { $0.resourceType == "ResearchStudy" && $0["id"]?.stringValue == "study-SDY99901" })
+
+        let purpose = try #require(merged["primaryPurposeType"]?.objectValue)
+        #expect(purpose.map(\.key) == ["coding", "text"])
+        #expect(purpose["text"]?.stringValue == "Synthetic fixture: two-dose vaccine response")
+        #expect(merged["phase"]?.objectValue?.map(\.key) == ["text"])
+        #expect(merged["phase"]?["text"]?.stringValue == "Antibody titres at day 28")
+        #expect(merged["description"]?.stringValue == "SYNTHETIC study for immport-bridge tests. Not ImmPort data.")
+        #expect(merged["date"] == nil)
+        #expect(diagnostics.diagnostics.contains {
+            $0.severity == .warning && $0.message == "study SDY99901: link study merge fill date: 1 Shared Data value(s) are not a valid dateTime; left absent"
+        })
+        let order = FHIRCanonicalOrder(definitions: .r5)
+        let keys = merged.objectValue?.map(\.key) ?? []
+        #expect(keys == keys.sorted { (order.slot(of: $0, inType: "ResearchStudy")?.rank ?? .max) < (order.slot(of: $1, inType: "ResearchStudy")?.rank ?? .max) })
+        #expect((merged["meta"]?["tag"]?.arrayValue ?? []).contains { $0["code"]?.stringValue == "merged" })
+        let bundle = study.bundle(type: .collection, base: "https://fhir.immport.org/fhir")
+        #expect(FHIRValidator(definitions: .r5).validate(bundle).filter { $0.severity == .error }.isEmpty)
+    }
+
     @Test func linkedResourcesGainWhatTheMappingAddsAndSayWhereTheyCameFrom() throws {
         let (study, _) = try Self.merged()
         let patient = try #require(study.resources.first { $0.resourceType == "Patient" && $0["id"]?.stringValue == "subject-SUB9990101" })

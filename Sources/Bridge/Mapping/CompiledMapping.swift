@@ -35,6 +35,8 @@ public struct CompiledLink: Sendable {
     public var fhirWhere: FHIRPathExpression?
     public var keyParts: [CompiledKeyPart]
     public var fields: [CompiledField]
+    /// The declaration's merge actions, in order.
+    public var mergeActions: [CompiledMergeAction]
     /// Links this link's key reads the results of.
     public var dependsOn: [String]
 
@@ -62,5 +64,11 @@ public struct CompiledField: Sendable {
     public var declaration: FieldDeclaration
     public var fhir: FHIRPathExpression
     /// Where the merge writes under `onConflict` `prefer-shared-data` or `keep-both`; nil under `keep-fhir`.
-    public var conflictTarget: ConflictTarget?
+    public var conflictTarget: WritableElement?
+}
+
+public struct CompiledMergeAction: Sendable {
+    public var declaration: Located<MergeActionDeclaration>
+    /// Where a `fill` writes (a primitive reached through single elements); nil for the other actions.
+    public var fillTarget: WritableElement?
 }

@@ -101,17 +101,17 @@ public struct MappingCompiler: Sendable {
             return true
         }
 
-        /// A dotted path of element names from a resource (`recruitment.actualNumber`), each checked against the
-        /// type the previous one has. Choice elements are written with their type (`valueString`).
-        func checkElementPath(_ path: Located<String>, resourceType: String, what: String) {
-            var typeName = resourceType
-            for name in path.value.split(separator: ".", omittingEmptySubsequences: false).map(String.init) {
-                guard let type = definitions.type(named: typeName), let (_, typeCode) = type.element(named: name) else {
-                    let known = definitions.type(named: typeName)?.elements.map(\.name) ?? []
-                    error("\(what): \(typeName) has no element '\(name)'\(NearestName.hint(for: name, among: known))", at: path.location)
-                    return
-                }
-                typeName = typeCode
+        /// The one element the merge writes at `path` (a field's `fhir` under `onConflict`, a fill's `element`), or
+        /// nil after saying at `location` why there is none (after `context`, which says why a path is written).
+        func writableElement(
+            _ path: String, resourceType: String, for use: WritableElement.Use, what: String, context: String? = nil,
+            at location: SourceLocation
+        ) -> WritableElement? {
+            switch WritableElement.resolve(path, resourceType: resourceType, for: use, definitions: definitions) {
+            case .success(let element): return element
+            case .failure(let refusal):
+                error("\(what): \(context.map { "\($0), but " } ?? "")\(refusal)", at: location)
+                return nil
             }
         }
 
@@ -280,26 +280,21 @@ public struct MappingCompiler: Sendable {
 
         /// Where the merge writes a field whose `onConflict` is not `keep-fhir`: a path of single elements, a
         /// primitive for `prefer-shared-data` (it writes one value), and not a `ucum` value (a number with its unit).
-        func conflictTarget(_ field: FieldDeclaration, resourceType: String, what: String) -> ConflictTarget? {
+        func conflictTarget(_ field: FieldDeclaration, resourceType: String, what: String) -> WritableElement? {
             let policy = field.onConflict
             guard policy.value != .keepFHIR else { return nil }
             let what = "\(what) onConflict \(policy.value.rawValue)"
-            switch ConflictTarget.resolve(field.fhir.text, resourceType: resourceType, definitions: definitions) {
-            case .failure(let refusal):
-                error("\(what): the merge writes the element fhir names, but \(refusal)", at: policy.location)
+            guard let target = writableElement(
+                field.fhir.text, resourceType: resourceType, for: policy.value == .preferSharedData ? .replace : .extend,
+                what: what, context: "the merge writes the element fhir names", at: policy.location)
+            else { return nil }
+            if policy.value == .preferSharedData,
+                field.sharedDataTransforms.contains(where: { if case .ucum = $0.value { return true } else { return false } })
+            {
+                error("\(what): a ucum value is a number with its unit, which one element cannot hold; use keep-both", at: policy.location)
                 return nil
-            case .success(let target):
-                guard policy.value == .preferSharedData else { return target }
-                if !target.leafIsPrimitive {
-                    error("\(what): writes one value, but '\(field.fhir.text)' is a \(target.steps.last?.type ?? "complex type"), not a primitive", at: policy.location)
-                    return nil
-                }
-                if field.sharedDataTransforms.contains(where: { if case .ucum = $0.value { return true } else { return false } }) {
-                    error("\(what): a ucum value is a number with its unit, which one element cannot hold; use keep-both", at: policy.location)
-                    return nil
-                }
-                return target
             }
+            return target
         }
 
         // MARK: Links
@@ -378,10 +373,16 @@ public struct MappingCompiler: Sendable {
                 }
                 fields.append(CompiledField(declaration: field, fhir: compiled, conflictTarget: conflictTarget(field, resourceType: type, what: fieldWhat)))
             }
+            var mergeActions: [CompiledMergeAction] = []
             for action in declaration.merge {
+                var compiled = CompiledMergeAction(declaration: action, fillTarget: nil)
+                defer { mergeActions.append(compiled) }
                 switch action.value {
                 case .fill(let element, let from):
-                    if typeKnown { checkElementPath(element, resourceType: type, what: "\(what) merge fill") }
+                    if typeKnown {
+                        compiled.fillTarget = writableElement(
+                            element.value, resourceType: type, for: .create, what: "\(what) merge fill", at: element.location)
+                    }
                     checkRecordField(from, endpoint: endpoint, what: "\(what) merge fill from")
                 case .identifier(_, let value):
                     if typeKnown, !hasElement("identifier", in: type) {
@@ -394,7 +395,8 @@ public struct MappingCompiler: Sendable {
             }
             guard !failed, endpoint != nil || endpoints[declaration.endpoint.value] != nil else { return nil }
             return CompiledLink(
-                declaration: declaration, fhirWhere: fhirWhere, keyParts: keyParts, fields: fields, dependsOn: dependsOn)
+                declaration: declaration, fhirWhere: fhirWhere, keyParts: keyParts, fields: fields, mergeActions: mergeActions,
+                dependsOn: dependsOn)
         }
 
         /// Links sorted so each comes after the links its key reads; nil after reporting a cycle.

@@ -14,7 +14,7 @@ enum ConflictResolution {
     /// A field the merge resolves, prepared once per study.
     struct Field: Sendable {
         let prepared: ReconcileStage.PreparedField
-        let target: ConflictTarget
+        let target: WritableElement
         let policy: MappingConflictPolicy
     }
 
@@ -39,50 +39,34 @@ enum ConflictResolution {
             return nil
         case .preferSharedData:
             guard let text = outcome.sharedData.normalised.first,
-                let value = MergeActions.primitive(text, ofType: leaf.type, definitions: order.definitions)
+                let value = MergeActions.primitive(text, ofType: leaf.type, definitions: order.definitions),
+                field.target.write(in: &object, order: order, { _ in value })
             else { return .notWritten }
-            set(at: field.target.steps[...], in: &object, type: field.target.resourceType, order: order) { _ in value }
             return .preferred
         case .keepBoth:
             let url = "\(extensionBase)/\(extensionName)"
-            var added = false
-            var steps = field.target.steps[...]
-            if field.target.leafIsPrimitive {
+            var holderAt = field.target
+            if holderAt.leafIsPrimitive {
                 // A primitive's extensions live in `_name`, an Element beside it.
-                steps[steps.index(before: steps.endIndex)] = ConflictTarget.Step(jsonName: "_" + leaf.jsonName, type: "Element")
+                holderAt.steps[holderAt.steps.count - 1] = WritableElement.Step(jsonName: "_" + leaf.jsonName, type: "Element")
             }
-            let holderType = steps.last?.type ?? field.target.resourceType
-            set(at: steps, in: &object, type: field.target.resourceType, order: order) { existing in
-                var holder = existing?.objectValue ?? FHIRObject()
+            let holderType = holderAt.leafType
+            var alreadyAdded = false
+            let added = holderAt.write(in: &object, order: order) { existing in
+                guard var holder = existing == nil ? FHIRObject() : existing?.objectValue else { return .none }
                 var extensions = holder["extension"]?.arrayValue ?? []
-                guard !extensions.contains(where: { $0["url"]?.stringValue == url }) else { return existing ?? .object(holder) }
+                guard !extensions.contains(where: { $0["url"]?.stringValue == url }) else {
+                    alreadyAdded = true
+                    return .none
+                }
                 var item = FHIRObject()
                 item.appendUnchecked(key: "url", value: .string(url))
                 item.appendUnchecked(key: "valueString", value: .string(outcome.sharedData.raw.joined(separator: " | ")))
                 extensions.append(.object(item))
                 MergeActions.set(&holder, "extension", .array(extensions), type: holderType, order: order)
-                added = true
                 return .object(holder)
             }
-            return added ? .keptBoth : nil
+            return added ? .keptBoth : alreadyAdded ? nil : .notWritten
         }
-    }
-
-    /// Sets the element at the end of `steps` to what `make` gives for its current value, creating the objects on
-    /// the way, each new member at its place.
-    static func set(
-        at steps: ArraySlice<ConflictTarget.Step>, in object: inout FHIRObject, type: String, order: FHIRCanonicalOrder,
-        _ make: (FHIRElement?) -> FHIRElement
-    ) {
-        guard let step = steps.first else { return }
-        let value: FHIRElement
-        if steps.count == 1 {
-            value = make(object[step.jsonName])
-        } else {
-            var child = object[step.jsonName]?.objectValue ?? FHIRObject()
-            set(at: steps.dropFirst(), in: &child, type: step.type, order: order, make)
-            value = .object(child)
-        }
-        MergeActions.set(&object, step.jsonName, value, type: type, order: order)
     }
 }

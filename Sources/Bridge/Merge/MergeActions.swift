@@ -7,45 +7,60 @@ import FHIRModel
 /// order: what the action did not touch keeps the server's order, as in the resources the merge does not change
 /// (and walking the whole tree to check it would cost more than the rest of the merge).
 enum MergeActions {
-    /// True when the resource changed.
+    enum Effect: Sendable, Equatable {
+        case unchanged, changed
+        /// A record value that does not fit the element or extension (text for a boolean, a date that is not one):
+        /// nothing is added, and the merge counts it.
+        case notWritten
+    }
+
     static func apply(
-        _ action: MergeActionDeclaration, record: FHIRElement, to resource: inout FHIRElement, extensionBase: String,
+        _ action: CompiledMergeAction, record: FHIRElement, to resource: inout FHIRElement, extensionBase: String,
         order: FHIRCanonicalOrder
-    ) -> Bool {
-        guard case .object(var object) = resource, let resourceType = resource.resourceType else { return false }
+    ) -> Effect {
+        guard case .object(var object) = resource, let resourceType = resource.resourceType else { return .unchanged }
         defer { resource = .object(object) }
-        switch action {
-        case .fill(let element, let from):
-            guard let text = RecordValues.values(of: record, path: from.value).first, !text.isEmpty else { return false }
-            let path = element.value.split(separator: ".").map(String.init)
-            guard let types = elementTypes(path, in: resourceType, definitions: order.definitions), let leafType = types.last,
-                let value = primitive(text, ofType: leafType, definitions: order.definitions)
-            else { return false }
-            return fill(&object, path: path[...], types: ([resourceType] + types.dropLast())[...], value: value, order: order)
+        switch action.declaration.value {
+        case .fill(_, let from):
+            // The compiler resolved every fill's element: a primitive reached through single elements.
+            guard let target = action.fillTarget, let text = RecordValues.values(of: record, path: from.value).first, !text.isEmpty
+            else { return .unchanged }
+            var fits = true
+            let written = target.write(in: &object, order: order) { existing in
+                // Only what FHIR lacks. (`.none` spelled out: FHIRElement is ExpressibleByNilLiteral, so a bare
+                // `nil` here would become a JSON null.)
+                guard existing == nil else { return .none }
+                guard let value = primitive(text, ofType: target.leafType, definitions: order.definitions) else {
+                    fits = false
+                    return .none
+                }
+                return value
+            }
+            return written ? .changed : fits ? .unchanged : .notWritten
         case .identifier(let system, let field):
-            guard let value = RecordValues.values(of: record, path: field.value).first, !value.isEmpty else { return false }
+            guard let value = RecordValues.values(of: record, path: field.value).first, !value.isEmpty else { return .unchanged }
             var identifiers = object.first(where: { $0.key == "identifier" })?.value.arrayValue ?? []
             if identifiers.contains(where: { $0["system"]?.stringValue == system.value && $0["value"]?.stringValue == value }) {
-                return false
+                return .unchanged
             }
             var identifier = FHIRObject()
             identifier.appendUnchecked(key: "system", value: .string(system.value))
             identifier.appendUnchecked(key: "value", value: .string(value))
             identifiers.append(.object(identifier))
             set(&object, "identifier", .array(identifiers), type: resourceType, order: order)
-            return true
+            return .changed
         case .extension(let name, let from, let type):
-            guard let text = RecordValues.values(of: record, path: from.value).first, !text.isEmpty else { return false }
+            guard let text = RecordValues.values(of: record, path: from.value).first, !text.isEmpty else { return .unchanged }
             let url = "\(extensionBase)/\(name.value)"
             var extensions = object.first(where: { $0.key == "extension" })?.value.arrayValue ?? []
-            if extensions.contains(where: { $0["url"]?.stringValue == url }) { return false }
-            guard let value = extensionValue(text, type: type.value) else { return false }
+            if extensions.contains(where: { $0["url"]?.stringValue == url }) { return .unchanged }
+            guard let value = extensionValue(text, type: type.value) else { return .notWritten }
             var item = FHIRObject()
             item.appendUnchecked(key: "url", value: .string(url))
             item.appendUnchecked(key: value.key, value: value.value)
             extensions.append(.object(item))
             set(&object, "extension", .array(extensions), type: resourceType, order: order)
-            return true
+            return .changed
         }
     }
 
@@ -56,39 +71,10 @@ enum MergeActions {
         }
     }
 
-    /// Sets the leaf of `path` when it is absent, creating the objects on the way; `types` are the types of the
-    /// objects along the path (the resource's first).
-    static func fill(
-        _ object: inout FHIRObject, path: ArraySlice<String>, types: ArraySlice<String>, value: FHIRElement,
-        order: FHIRCanonicalOrder
-    ) -> Bool {
-        guard let first = path.first, let type = types.first else { return false }
-        if path.count == 1 {
-            if object.index(forKey: first) != nil { return false }
-            set(&object, first, value, type: type, order: order)
-            return true
-        }
-        var child = object.first(where: { $0.key == first })?.value.objectValue ?? FHIRObject()
-        guard object.first(where: { $0.key == first }).map({ $0.value.objectValue != nil }) ?? true else { return false }
-        let changed = fill(&child, path: path.dropFirst(), types: types.dropFirst(), value: value, order: order)
-        if changed { set(&object, first, .object(child), type: type, order: order) }
-        return changed
-    }
-
-    /// The type of each element along `path` from the resource type (the leaf's last), or nil when one is unknown.
-    static func elementTypes(_ path: [String], in resourceType: String, definitions: FHIRDefinitions) -> [String]? {
-        var typeName = resourceType
-        var types: [String] = []
-        for name in path {
-            guard let (_, typeCode) = definitions.type(named: typeName)?.element(named: name) else { return nil }
-            typeName = typeCode
-            types.append(typeCode)
-        }
-        return types.isEmpty ? nil : types
-    }
-
-    /// The record's text as the JSON the primitive type wants, or nil when it does not fit (or is not primitive).
+    /// The record's text as the JSON the primitive type wants, or nil when it does not fit (its lexical form, as
+    /// the validator checks it) or the type is not primitive.
     static func primitive(_ text: String, ofType typeName: String, definitions: FHIRDefinitions) -> FHIRElement? {
+        guard FHIRLexicalForm(typeCode: typeName).problem(in: text) == nil else { return nil }
         switch definitions.primitiveKind(typeName) {
         case .boolean?: return text == "true" || text == "false" ? .boolean(text == "true") : nil
         case .integer?: return Int(text).map { .number(FHIRNumber($0)) }
@@ -99,6 +85,8 @@ enum MergeActions {
     }
 
     static func extensionValue(_ text: String, type: MergeActionDeclaration.ExtensionValueType) -> (key: String, value: FHIRElement)? {
+        // The type's names are FHIR's primitive type codes.
+        guard FHIRLexicalForm(typeCode: type.rawValue).problem(in: text) == nil else { return nil }
         switch type {
         case .string: return ("valueString", .string(text))
         case .code: return ("valueCode", .string(text))

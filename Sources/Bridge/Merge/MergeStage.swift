@@ -116,6 +116,7 @@ public enum MergeStage {
         // What the Provenances need is kept small: the sorted keys (held anyway) and one bit per merged resource.
         var merged = [UInt64](repeating: 0, count: (walk.count + 63) / 64)
         var conflictCounts: [ConflictEvent.Key: [Int]] = [:]
+        var unwrittenCounts: [UnwrittenAction: Int] = [:]
         let extensionBase = mapping.spec.extensionBase
         var joinCursor = 0
         for windowStart in stride(from: 0, to: walk.count, by: window) {
@@ -129,11 +130,12 @@ public enum MergeStage {
             }
             let windowJoins = joinsOf
             let results = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
-                try chunk.compactMap { index -> (FHIRElement, Bool, String?, [ConflictEvent])? in
+                try chunk.compactMap { index -> (FHIRElement, Bool, String?, [ConflictEvent], [UnwrittenAction])? in
                     var resource = try fhir.resource(at: walk[index])
                     let lastUpdated = resource["meta"]?["lastUpdated"]?.stringValue
                     var changed = false
                     var conflicts: [ConflictEvent] = []
+                    var unwritten: [UnwrittenAction] = []
                     for join in sortedJoins[windowJoins[index - windowStart]] {
                         let record = try recordsByLink[Int(join.link)].record(at: Int(join.record))
                         // Conflicts first, compared on what the server sent (as the reconcile compares).
@@ -144,19 +146,25 @@ public enum MergeStage {
                             if outcome != .notWritten { changed = true }
                             conflicts.append(ConflictEvent(link: join.link, field: Int32(fieldIndex), outcome: outcome))
                         }
-                        for action in mergingLinks[Int(join.link)].link.declaration.merge {
-                            if MergeActions.apply(action.value, record: record, to: &resource, extensionBase: extensionBase, order: order) {
-                                changed = true
+                        for (actionIndex, action) in mergingLinks[Int(join.link)].link.mergeActions.enumerated() {
+                            switch MergeActions.apply(action, record: record, to: &resource, extensionBase: extensionBase, order: order) {
+                            case .changed: changed = true
+                            case .unchanged: break
+                            case .notWritten: unwritten.append(UnwrittenAction(link: join.link, action: Int32(actionIndex)))
                             }
                         }
                     }
-                    return (tagged(resource, source: fhirSource, tag: changed ? tags.merged : tags.fhir), changed, lastUpdated, conflicts)
+                    return (
+                        tagged(resource, source: fhirSource, tag: changed ? tags.merged : tags.fhir), changed, lastUpdated, conflicts,
+                        unwritten
+                    )
                 }
             }
             var resources: [FHIRElement] = []
             resources.reserveCapacity(results.count)
-            for (offset, (resource, changed, lastUpdated, conflicts)) in results.enumerated() {
+            for (offset, (resource, changed, lastUpdated, conflicts, unwritten)) in results.enumerated() {
                 for event in conflicts { conflictCounts[event.key, default: [0, 0, 0]][event.outcome.rawValue] += 1 }
+                for action in unwritten { unwrittenCounts[action, default: 0] += 1 }
                 summary.pulled += 1
                 if changed {
                     summary.merged += 1
@@ -170,6 +178,7 @@ public enum MergeStage {
         }
 
         reportConflicts(conflictCounts, links: mergingLinks, fields: conflictFields, accession: accession, diagnostics: diagnostics)
+        reportUnwritten(unwrittenCounts, links: mergingLinks, accession: accession, diagnostics: diagnostics)
 
         var references = EmitReferences()
         // Keys emitted so far: a record's resource whose id is taken (by an earlier record of this or another emit
@@ -281,6 +290,35 @@ public enum MergeStage {
                     Diagnostic(
                         .warning, "\(what): \(tally[2]) Shared Data value(s) could not be written as \(field.target.steps.last?.type ?? "the element"); FHIR's kept",
                         at: declaration.onConflict.location))
+            }
+        }
+    }
+
+    /// A merge action of a link (by their indexes) that found a record value it could not write.
+    struct UnwrittenAction: Hashable, Sendable {
+        var link: Int32
+        var action: Int32
+    }
+
+    /// One warning per merge action that could not write some record values, in mapping order, at the action.
+    static func reportUnwritten(
+        _ counts: [UnwrittenAction: Int], links: [LinkResult], accession: String, diagnostics: DiagnosticsCollector
+    ) {
+        for key in counts.keys.sorted(by: { ($0.link, $0.action) < ($1.link, $1.action) }) {
+            let link = links[Int(key.link)].link
+            let action = link.mergeActions[Int(key.action)]
+            let count = counts[key] ?? 0
+            let what = "study \(accession): link \(link.name) merge"
+            switch action.declaration.value {
+            case .fill(let element, _):
+                let type = action.fillTarget?.leafType ?? "the element"
+                diagnostics.emit(
+                    Diagnostic(.warning, "\(what) fill \(element.value): \(count) Shared Data value(s) are not a valid \(type); left absent", at: element.location))
+            case .extension(let name, _, let type):
+                diagnostics.emit(
+                    Diagnostic(.warning, "\(what) extension \(name.value): \(count) Shared Data value(s) are not a valid \(type.value.rawValue); not added", at: name.location))
+            case .identifier:
+                break
             }
         }
     }
