@@ -14,32 +14,59 @@ import Darwin
 /// (see `FHIRPathExpression.focusKeys`), so it only ever drops what nothing reads.
 public struct FHIRJSONKeyFilter: Sendable, Equatable {
     /// Keys kept as they are.
-    public var keys: Set<String> { didSet { keyList = Array(keys); keyBytes = keyList.map { Array($0.utf8) } } }
+    public var keys: Set<String> {
+        get { storage.keys }
+        set { storage = Storage(keys: newValue, prefixes: prefixes) }
+    }
     /// Keys kept when they start with one of these (`value` keeps `valueQuantity`, `valueString`, ...).
-    public var prefixes: [String] { didSet { prefixBytes = prefixes.map { Array($0.utf8) } } }
-    /// The keys as a list: a view keeps a handful, and comparing lengths first beats hashing every key read.
-    private var keyList: [String]
-    /// The keys and prefixes as UTF-8, for the reader to test a key it has not made into a `String` (a filtered
-    /// object's skipped keys, most of its keys, are never made).
-    private var keyBytes: [[UInt8]]
-    private var prefixBytes: [[UInt8]]
+    public var prefixes: [String] {
+        get { storage.prefixes }
+        set { storage = Storage(keys: keys, prefixes: newValue) }
+    }
+    /// One reference, whatever the filter holds: a filter is copied into every read of a spooled resource, and
+    /// copying five collections cost a tenth of such a read.
+    private var storage: Storage
+
+    private final class Storage: Sendable {
+        let keys: Set<String>
+        let prefixes: [String]
+        /// The keys as a list: a view keeps a handful, and comparing lengths first beats hashing every key read.
+        let keyList: [String]
+        /// The keys and prefixes as UTF-8 (each a range of `utf8`), for the reader to test a key it has not made
+        /// into a `String` (a filtered object's skipped keys, most of its keys, are never made).
+        let utf8: [UInt8]
+        let keyRanges: [Range<Int>]
+        let prefixRanges: [Range<Int>]
+
+        init(keys: Set<String>, prefixes: [String]) {
+            self.keys = keys
+            self.prefixes = prefixes
+            keyList = Array(keys)
+            var utf8: [UInt8] = []
+            func add(_ text: String) -> Range<Int> {
+                let start = utf8.count
+                utf8 += text.utf8
+                return start..<utf8.count
+            }
+            keyRanges = keyList.map(add)
+            prefixRanges = prefixes.map(add)
+            self.utf8 = utf8
+        }
+    }
 
     public init(keys: Set<String> = [], prefixes: [String] = []) {
-        self.keys = keys
-        self.prefixes = prefixes
-        keyList = Array(keys)
-        keyBytes = keyList.map { Array($0.utf8) }
-        prefixBytes = prefixes.map { Array($0.utf8) }
+        storage = Storage(keys: keys, prefixes: prefixes)
     }
 
     @inline(__always)
     public func keeps(_ key: String) -> Bool {
-        if keyList.count <= 32 {
-            for k in keyList where FHIRObject.sameKey(k, key) { return true }
-        } else if keys.contains(key) {
+        let storage = self.storage
+        if storage.keyList.count <= 32 {
+            for k in storage.keyList where FHIRObject.sameKey(k, key) { return true }
+        } else if storage.keys.contains(key) {
             return true
         }
-        for prefix in prefixes where key.hasPrefix(prefix) { return true }
+        for prefix in storage.prefixes where key.hasPrefix(prefix) { return true }
         return false
     }
 
@@ -48,17 +75,19 @@ public struct FHIRJSONKeyFilter: Sendable, Equatable {
     @inline(__always)
     public func keeps(utf8 key: UnsafeBufferPointer<UInt8>) -> Bool {
         for byte in key where byte >= 0x80 { return keeps(String(decoding: key, as: UTF8.self)) }
-        if keyBytes.count <= 32 {
-            for k in keyBytes where k.count == key.count && k.withUnsafeBufferPointer({ memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }) {
+        let storage = self.storage
+        if storage.keyRanges.count > 32 { return keeps(String(decoding: key, as: UTF8.self)) }
+        return storage.utf8.withUnsafeBufferPointer { table in
+            for range in storage.keyRanges
+            where range.count == key.count && (key.count == 0 || memcmp(table.baseAddress! + range.lowerBound, key.baseAddress!, key.count) == 0) {
                 return true
             }
-        } else if keys.contains(String(decoding: key, as: UTF8.self)) {
-            return true
+            for range in storage.prefixRanges
+            where range.count <= key.count && (range.isEmpty || memcmp(table.baseAddress! + range.lowerBound, key.baseAddress!, range.count) == 0) {
+                return true
+            }
+            return false
         }
-        for p in prefixBytes where p.count <= key.count && p.withUnsafeBufferPointer({ $0.count == 0 || memcmp($0.baseAddress!, key.baseAddress!, $0.count) == 0 }) {
-            return true
-        }
-        return false
     }
 
     public static func == (a: FHIRJSONKeyFilter, b: FHIRJSONKeyFilter) -> Bool {
