@@ -173,8 +173,7 @@ public enum LinkStage {
             for windowStart in stride(from: 0, to: records.count, by: window) {
                 let keys = try readBack {
                     try ParallelMap.mapChunks(of: windowStart..<min(records.count, windowStart + window), chunkSize: chunkSize) { chunk in
-                        try chunk.map { index -> RecordKey in
-                            let record = try records.record(at: index, keys: recordKeys)
+                        try records.records(at: chunk, keys: recordKeys).map { record -> RecordKey in
                             guard Self.matchesWhere(record, conditions) else { return .leftOut }
                             var key: [String] = []
                             for part in parts {
@@ -233,7 +232,7 @@ public enum LinkStage {
                 let inWindow = positions[windowStart..<min(positions.count, windowStart + window)]
                 let trees = try readBack {
                     try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
-                        try chunk.map { try fhir.resource(at: $0, keys: resourceKeys) }
+                        try fhir.resources(at: chunk, keys: resourceKeys)
                     }
                 }
                 for (position, resource) in zip(inWindow, trees) {

@@ -71,6 +71,14 @@ public struct RecordList: Sendable {
         }
     }
 
+    /// The records at `indices`, in order, each as `record(at:keys:)` gives it (spooled ones read a run at a time).
+    public func records(at indices: Range<Int>, keys: FHIRJSONKeyFilter?) throws -> [FHIRElement] {
+        switch storage {
+        case .trees(let records): Array(records[indices])
+        case .spooled(let spool, let spans): try spool.elements(at: spans[indices], keys: keys)
+        }
+    }
+
     /// Every record in order, one at a time.
     public func forEach(_ body: (Int, FHIRElement) throws -> Void) throws {
         for index in 0..<count { try body(index, try record(at: index)) }

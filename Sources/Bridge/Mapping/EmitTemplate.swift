@@ -17,6 +17,28 @@ struct EmitTemplate {
         idPieces = MappingTemplateText.pieces(in: declaration.id.value)
     }
 
+    /// The top-level record fields the compiled template and its id read (`{study}` is the accession, not a
+    /// field): a spooled record is built only that far.
+    var recordKeys: FHIRJSONKeyFilter {
+        var names: Set<String> = []
+        func add(_ pieces: [MappingTemplateText.Piece]) {
+            for case .placeholder(let name) in pieces where name != "study" { names.insert(RecordValues.topLevelField(of: name)) }
+        }
+        func walk(_ part: Part) {
+            switch part {
+            case .text(let pieces): add(pieces)
+            case .number(let field): names.insert(RecordValues.topLevelField(of: field))
+            case .reference(_, let keyField): names.insert(RecordValues.topLevelField(of: keyField))
+            case .array(let items): items.forEach(walk)
+            case .object(let members): members.forEach { walk($0.part) }
+            case .constant, .absent: break
+            }
+        }
+        walk(compiled)
+        add(idPieces)
+        return FHIRJSONKeyFilter(keys: names)
+    }
+
     /// The links the template's `$reference`s name: the merge indexes only those by accession.
     var referencedLinks: Set<String> {
         var names: Set<String> = []

@@ -100,6 +100,11 @@ public enum MergeStage {
         let conflictFields = mergingLinks.map { ConflictResolution.fields(of: $0.link) }
         let codeMaps = conflictFields.contains { !$0.isEmpty } ? try ReconcileStage.codeMaps(linked) : [:]
         let recordsByLink = mergingLinks.map { linked.pulled.sharedData[$0.link.declaration.endpoint.value]?.records ?? RecordList() }
+        // What a link's actions read of its records (all of it when it resolves conflicts: they read through the
+        // reconcile's field values).
+        let recordKeysByLink = mergingLinks.indices.map { index in
+            conflictFields[index].isEmpty ? MergeActions.recordKeys(of: mergingLinks[index].link.mergeActions) : nil
+        }
         var joins: [Join] = []
         for (linkIndex, result) in mergingLinks.enumerated() {
             for pair in result.pairs {
@@ -130,14 +135,15 @@ public enum MergeStage {
             }
             let windowJoins = joinsOf
             let results = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
-                try chunk.compactMap { index -> (FHIRElement, Bool, String?, [ConflictEvent], [UnwrittenAction])? in
-                    var resource = try fhir.resource(at: walk[index])
+                let trees = try fhir.resources(at: chunk.map { walk[$0] }, keys: nil)
+                return try zip(chunk, trees).compactMap { index, tree -> (FHIRElement, Bool, String?, [ConflictEvent], [UnwrittenAction])? in
+                    var resource = tree
                     let lastUpdated = resource["meta"]?["lastUpdated"]?.stringValue
                     var changed = false
                     var conflicts: [ConflictEvent] = []
                     var unwritten: [UnwrittenAction] = []
                     for join in sortedJoins[windowJoins[index - windowStart]] {
-                        let record = try recordsByLink[Int(join.link)].record(at: Int(join.record))
+                        let record = try recordsByLink[Int(join.link)].record(at: Int(join.record), keys: recordKeysByLink[Int(join.link)])
                         // Conflicts first, compared on what the server sent (as the reconcile compares).
                         for (fieldIndex, field) in conflictFields[Int(join.link)].enumerated() {
                             guard let outcome = ConflictResolution.apply(
@@ -198,6 +204,7 @@ public enum MergeStage {
             // The meta every emitted resource gets, made once (the way `tagged` makes it), unless the template
             // writes its own, which is then tagged like a pulled resource's.
             let setsMeta = template.setsMeta
+            let recordKeys = template.recordKeys
             let emittedMeta = tagged(.object(FHIRObject()), source: sharedDataSource, tag: tags.sharedData)["meta"]
             // Records are filled on every core, in chunks, a window at a time, and come back in record order; of two
             // records giving one id, the first is kept (a dropped one was filled for nothing: that is rare).
@@ -206,8 +213,7 @@ public enum MergeStage {
             for windowStart in stride(from: 0, to: records.count, by: window) {
                 let inWindow = windowStart..<min(records.count, windowStart + window)
                 let filled = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
-                    try chunk.map { index -> (id: String, resource: FHIRElement, missing: Int) in
-                        let record = try records.record(at: index)
+                    try records.records(at: chunk, keys: recordKeys).map { record -> (id: String, resource: FHIRElement, missing: Int) in
                         let id = template.id(for: record, study: accession)
                         var missing = 0
                         let resource = template.instantiate(

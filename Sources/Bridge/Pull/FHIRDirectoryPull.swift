@@ -49,9 +49,8 @@ public struct FHIRDirectoryPull: Sendable {
                     for windowStart in stride(from: 0, to: positions.count, by: window) {
                         let inWindow = positions[windowStart..<min(positions.count, windowStart + window)]
                         let pointing = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
-                            try chunk.map { position in
-                                let resource = try all.resource(at: position, keys: readKeys)
-                                return try paths.contains { path in
+                            try all.resources(at: chunk, keys: readKeys).map { resource in
+                                try paths.contains { path in
                                     try path.references(in: resource).contains { $0.resourceKey.map(targets.contains) ?? false }
                                 }
                             }

@@ -188,6 +188,24 @@ public struct FHIRResourceCollection: Sendable {
         try tree(at: Int(position.index), keys: filter)
     }
 
+    /// The resources at `positions`, in that order, each as `resource(at:keys:)` gives it; spooled ones are read
+    /// from the spool a run at a time (`ByteSpool.forEachBytes`), as the stages read a chunk of positions.
+    public func resources(
+        at positions: some RandomAccessCollection<Position>, keys filter: FHIRJSONKeyFilter?
+    ) throws -> [FHIRElement] {
+        var spans: [ByteSpool.Span] = []
+        spans.reserveCapacity(positions.count)
+        for position in positions {
+            guard case .spooled(let span) = table.elements[Int(position.index)] else {
+                // Some held as trees: one at a time.
+                return try positions.map { try tree(at: Int($0.index), keys: filter) }
+            }
+            spans.append(span)
+        }
+        guard let spool, !spans.isEmpty else { return [] }
+        return try spool.elements(at: spans, keys: filter)
+    }
+
     /// The positions of one type's resources, in the collection's order.
     public func positions(ofType type: String) -> [Position] {
         var found: [Position] = []
