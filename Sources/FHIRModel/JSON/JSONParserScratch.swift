@@ -1,9 +1,17 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 
 /// The buffers a parse works in (member and item stacks, the string table), parked between parses so that reading
 /// many small documents (NDJSON, Bundle entries) neither allocates them again nor starts with a cold string table.
 ///
-/// A parse takes a set from the pool (or makes one) and gives it back empty; concurrent parses each get their own.
+/// A parse takes a set from its thread's slot, else from the pool (or makes one), and gives it back empty, to its
+/// thread's slot when that is free; concurrent parses each get their own.
 struct JSONParserScratch: @unchecked Sendable {
     var members: ScratchStack<FHIRObject.Member>
     var keyFingerprints: ScratchStack<UInt64>
@@ -40,8 +48,38 @@ struct JSONParserScratch: @unchecked Sendable {
     static let poolLimit = 8
     static let pool = Mutex<[JSONParserScratch]>([])
 
+    /// Each thread's own parked set, so that a stream of small parses on several threads (a chunk of spooled
+    /// resources per worker) does not take the pool's lock twice a document.
+    final class ThreadSlot {
+        var scratch: JSONParserScratch?
+        deinit { scratch?.deallocate() }
+    }
+
+    /// The key of each thread's slot; a thread's slot (and its set) is freed when the thread ends.
+    static let threadKey: pthread_key_t = {
+        var key = pthread_key_t()
+        let created = pthread_key_create(&key) { slot in
+            guard let slot else { return }
+            Unmanaged<ThreadSlot>.fromOpaque(slot).release()
+        }
+        precondition(created == 0, "pthread_key_create failed: \(created)")
+        return key
+    }()
+
+    static func threadSlot() -> ThreadSlot {
+        if let slot = pthread_getspecific(threadKey) { return Unmanaged<ThreadSlot>.fromOpaque(slot).takeUnretainedValue() }
+        let slot = ThreadSlot()
+        pthread_setspecific(threadKey, Unmanaged.passRetained(slot).toOpaque())
+        return slot
+    }
+
     static func take() -> JSONParserScratch {
-        pool.withLock { $0.popLast() } ?? make()
+        let slot = threadSlot()
+        if let scratch = slot.scratch {
+            slot.scratch = nil
+            return scratch
+        }
+        return pool.withLock { $0.popLast() } ?? make()
     }
 
     /// Empties every stack (a failed parse leaves partial containers behind) and keeps the set for the next parse.
@@ -53,6 +91,11 @@ struct JSONParserScratch: @unchecked Sendable {
         scratch.stringSpans.removeAll()
         scratch.openContainers.removeAll()
         scratch.skippedKeys.removeAll()
+        let slot = threadSlot()
+        if slot.scratch == nil {
+            slot.scratch = scratch
+            return
+        }
         let kept = pool.withLock { parked -> Bool in
             guard parked.count < poolLimit else { return false }
             parked.append(scratch)
