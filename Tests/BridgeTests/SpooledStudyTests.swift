@@ -31,6 +31,48 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: spool.name))
     }
 
+    /// A document appended with its members' places (`appendJSON`) reads back, whole or filtered, as the reader
+    /// reads it, over every resource and record of Fixtures/ and documents the index passes over (escaped keys,
+    /// a top level that is not an object, odd spacing, primitive extensions).
+    @Test func anIndexedDocumentReadsAsTheReaderReadsIt() throws {
+        var documents: [[UInt8]] = [
+            Array(#"{"a\u0062":1,"c":[1,{"d":"}"}],"e":"\\"}"#.utf8), Array(#"[{"a":1}]"#.utf8), Array(#""text""#.utf8),
+            Array(" \n{ \"id\" : \"x\" ,\t\"_id\" :{\"extension\":[]} , \"n\" : -1.50e3 , \"t\":true,\"z\":null }\n".utf8),
+            Array(#"{}"#.utf8), Array(#"{"valueQuantity":{"value":1},"valueString":"a\"b","code":{"text":"{[\"]}"}}"#.utf8),
+        ]
+        for folder in ["fhir", "shared-data/api/study/labtest", "shared-data/api/study/biosample"] {
+            let path = Self.root + "/Fixtures/" + folder
+            for name in try FileManager.default.contentsOfDirectory(atPath: path).sorted() where name.hasSuffix(".json") {
+                let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path + "/" + name)))
+                documents.append(bytes)
+                // An answer's records, one by one.
+                if case .array(let items) = try FHIRJSONReader().read(bytes) {
+                    documents += items.map { FHIRJSONWriter().write($0) }
+                }
+            }
+        }
+        let filters: [FHIRJSONKeyFilter?] = [
+            nil, FHIRJSONKeyFilter(), FHIRJSONKeyFilter(keys: ["resourceType", "id", "ab", "n"], prefixes: ["value", "_"]),
+            FHIRJSONKeyFilter(keys: ["subjectAccession", "labTestNameReported", "code", "specimen", "subject"]),
+        ]
+        let spool = try ByteSpool()
+        let spans = try documents.map { try spool.appendJSON($0) }
+        try spool.flush()
+        for (document, span) in zip(documents, spans) {
+            for filter in filters {
+                let expected = try FHIRJSONReader(options: .init(topLevelKeys: filter)).read(document)
+                #expect(try spool.element(at: span, keys: filter) == expected, "\(String(decoding: document.prefix(80), as: UTF8.self))")
+            }
+        }
+        for filter in filters {
+            #expect(try spool.elements(at: spans, keys: filter) == documents.map { try FHIRJSONReader(options: .init(topLevelKeys: filter)).read($0) })
+        }
+        // Indexed where it can be: a small object without escaped keys.
+        #expect(JSONTopLevelMembers.scan(UnsafeRawBufferPointer(start: [UInt8]("{}".utf8), count: 2)) == [])
+        #expect(try documents[0].withUnsafeBytes { JSONTopLevelMembers.scan($0) } == nil)
+        #expect(try documents[3].withUnsafeBytes { JSONTopLevelMembers.scan($0) }?.count == 5)
+    }
+
     /// `auto` spools only a directory whose JSON passes the threshold: Fixtures/ (kilobytes) stays trees.
     @Test func theAutomaticPolicySpoolsOnlyLargeDirectories() throws {
         let fixtures = Self.root + "/Fixtures"

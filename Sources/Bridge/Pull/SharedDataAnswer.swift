@@ -66,7 +66,7 @@ public enum SharedDataAnswer {
                         let item = UnsafeRawBufferPointer(rebasing: whole.buffer[range])
                         guard let record = try? reader.read(item) else { throw .malformed }
                         guard keep(record) else { continue }
-                        do { spans.append(try spool.append(item)) } catch { throw .spoolFailed(error) }
+                        do { spans.append(try spool.appendJSON(item)) } catch { throw .spoolFailed(error) }
                     }
                     return spans
                 }

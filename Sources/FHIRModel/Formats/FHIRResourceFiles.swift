@@ -46,11 +46,11 @@ public enum FHIRResourceFiles {
             try input.forEachResource { resource, _ in
                 let span: ByteSpool.Span
                 if let text = input.sourceText {
-                    span = try spool.append(text)
+                    span = try spool.appendJSON(text)
                 } else {
                     bytes.removeAll(keepingCapacity: true)
                     writer.write(resource, into: &bytes)
-                    span = try spool.append(bytes)
+                    span = try spool.appendJSON(bytes)
                 }
                 spooled.append(
                     Spooled(

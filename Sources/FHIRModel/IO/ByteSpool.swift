@@ -63,6 +63,72 @@ public final class ByteSpool: Sendable {
         try bytes.withUnsafeBytes { try append($0) }
     }
 
+    /// Appends a JSON document the process has read and checked, with the places of its top-level members in
+    /// front (`JSONTopLevelMembers`) when it has them: `element(at:keys:)` then parses only the members it keeps.
+    /// The span covers both; every `element` reading gives the tree the document parses as.
+    public func appendJSON(_ json: UnsafeRawBufferPointer) throws -> Span {
+        guard let members = JSONTopLevelMembers.scan(json), members.count <= Int(UInt16.max) else { return try append(json) }
+        var header: [UInt8] = []
+        header.reserveCapacity(3 + 8 * members.count)
+        header.append(Self.indexedMarker)
+        func add(_ value: UInt16) {
+            header.append(UInt8(truncatingIfNeeded: value))
+            header.append(UInt8(truncatingIfNeeded: value >> 8))
+        }
+        add(UInt16(members.count))
+        for member in members {
+            add(member.keyStart)
+            add(member.keyLength)
+            add(member.valueStart)
+            add(member.valueLength)
+        }
+        return try header.withUnsafeBytes { header in
+            try pending.withLock { state throws -> Span in
+                let span = Span(offset: state.written + state.buffer.count, length: header.count + json.count)
+                state.buffer.append(contentsOf: header)
+                state.buffer.append(contentsOf: json)
+                if state.buffer.count >= Self.flushThreshold { try flush(&state) }
+                return span
+            }
+        }
+    }
+
+    public func appendJSON(_ json: [UInt8]) throws -> Span {
+        try json.withUnsafeBytes { try appendJSON($0) }
+    }
+
+    /// Opens an indexed document (JSON never starts with this byte).
+    static let indexedMarker: UInt8 = 0x01
+
+    /// The tree of a document as appended (indexed or not); `reader` reads whole documents and values (it has no
+    /// key filter), `keys` filters the document's own members.
+    static func element(
+        from bytes: UnsafeRawBufferPointer, reader: FHIRJSONReader, keys: FHIRJSONKeyFilter?
+    ) throws -> FHIRElement {
+        guard bytes.count >= 3, bytes[0] == indexedMarker else {
+            guard keys != nil else { return try reader.read(bytes) }
+            var filtered = reader
+            filtered.options.topLevelKeys = keys
+            return try filtered.read(bytes)
+        }
+        func field(_ offset: Int) -> Int { Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 }
+        let count = field(1)
+        let headerLength = 3 + 8 * count
+        let json = UnsafeRawBufferPointer(rebasing: bytes[headerLength...])
+        guard let keys else { return try reader.read(json) }
+        let base = json.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var members: [FHIRObject.Member] = []
+        for index in 0..<count {
+            let at = 3 + 8 * index
+            let key = UnsafeBufferPointer(start: base + field(at), count: field(at + 2))
+            guard keys.keeps(utf8: key) else { continue }
+            let valueStart = field(at + 4)
+            let value = try reader.read(UnsafeRawBufferPointer(rebasing: json[valueStart..<valueStart + field(at + 6)]))
+            members.append(FHIRObject.Member(key: String(decoding: key, as: UTF8.self), value: value))
+        }
+        return .object(FHIRObject(members: members))
+    }
+
     /// Writes what is buffered, so that later reads need no lock.
     public func flush() throws {
         try pending.withLock { state in try flush(&state) }
@@ -154,23 +220,23 @@ public final class ByteSpool: Sendable {
     /// The JSON values at `spans`, in order, each parsed as `element(at:keys:)` parses it, read as
     /// `forEachBytes(of:_:)` reads them.
     public func elements(at spans: some RandomAccessCollection<Span>, keys: FHIRJSONKeyFilter?) throws -> [FHIRElement] {
-        let reader = FHIRJSONReader(options: .init(source: name, topLevelKeys: keys, keysKnownUnique: true))
+        let reader = FHIRJSONReader(options: .init(source: name, keysKnownUnique: true))
         var elements: [FHIRElement] = []
         elements.reserveCapacity(spans.count)
-        try forEachBytes(of: spans) { _, bytes in elements.append(try reader.read(bytes)) }
+        try forEachBytes(of: spans) { _, bytes in elements.append(try Self.element(from: bytes, reader: reader, keys: keys)) }
         return elements
     }
 
     /// The JSON value appended at `span`, parsed. A spool holds JSON the process read and checked before it
     /// appended it (a resource or record as read), so its keys are not checked for duplicates again.
     public func element(at span: Span) throws -> FHIRElement {
-        try withBytes(of: span) { try FHIRJSONReader(options: .init(source: name, keysKnownUnique: true)).read($0) }
+        try element(at: span, keys: nil)
     }
 
     /// The JSON value at `span`, only the top-level members `keys` names built (the rest checked and skipped).
     public func element(at span: Span, keys: FHIRJSONKeyFilter?) throws -> FHIRElement {
         try withBytes(of: span) {
-            try FHIRJSONReader(options: .init(source: name, topLevelKeys: keys, keysKnownUnique: true)).read($0)
+            try Self.element(from: $0, reader: FHIRJSONReader(options: .init(source: name, keysKnownUnique: true)), keys: keys)
         }
     }
 }
