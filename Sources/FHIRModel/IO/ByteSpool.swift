@@ -68,19 +68,18 @@ public final class ByteSpool: Sendable {
     /// The span covers both; every `element` reading gives the tree the document parses as.
     public func appendJSON(_ json: UnsafeRawBufferPointer) throws -> Span {
         guard let members = JSONTopLevelMembers.scan(json), members.count <= Int(UInt16.max) else { return try append(json) }
-        var header: [UInt8] = []
-        header.reserveCapacity(3 + 8 * members.count)
-        header.append(Self.indexedMarker)
-        func add(_ value: UInt16) {
-            header.append(UInt8(truncatingIfNeeded: value))
-            header.append(UInt8(truncatingIfNeeded: value >> 8))
-        }
-        add(UInt16(members.count))
-        for member in members {
-            add(member.keyStart)
-            add(member.keyLength)
-            add(member.valueStart)
-            add(member.valueLength)
+        let header = [UInt8](unsafeUninitializedCapacity: 3 + 8 * members.count) { buffer, initialised in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            raw[0] = Self.indexedMarker
+            raw.storeBytes(of: UInt16(members.count).littleEndian, toByteOffset: 1, as: UInt16.self)
+            for (index, member) in members.enumerated() {
+                let at = 3 + 8 * index
+                raw.storeBytes(of: member.keyStart.littleEndian, toByteOffset: at, as: UInt16.self)
+                raw.storeBytes(of: member.keyLength.littleEndian, toByteOffset: at + 2, as: UInt16.self)
+                raw.storeBytes(of: member.valueStart.littleEndian, toByteOffset: at + 4, as: UInt16.self)
+                raw.storeBytes(of: member.valueLength.littleEndian, toByteOffset: at + 6, as: UInt16.self)
+            }
+            initialised = 3 + 8 * members.count
         }
         return try header.withUnsafeBytes { header in
             try pending.withLock { state throws -> Span in

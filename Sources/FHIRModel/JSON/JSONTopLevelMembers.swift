@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Where each member of a JSON document's top-level object is: its key's bytes and its value's bytes. Found once,
 /// when a document that was already read and checked is kept (`ByteSpool.appendJSON`), so that a later read that
 /// builds only a few members (`FHIRJSONKeyFilter`) parses just their values, instead of scanning past every other
@@ -20,6 +28,11 @@ public enum JSONTopLevelMembers {
 
     public static let maximumLength = Int(UInt16.max)
 
+    /// 1 for the bytes a nested value's scan stops at: `"`, `{`, `}`, `[`, `]`.
+    static let structural: [UInt8] = (0..<256).map { byte in
+        [UInt8(ascii: "\""), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "["), UInt8(ascii: "]")].contains(UInt8(byte)) ? 1 : 0
+    }
+
     /// The members of a valid JSON document's top-level object, in order; nil when the document is not indexed.
     public static func scan(_ bytes: UnsafeRawBufferPointer) -> [Member]? {
         guard bytes.count <= maximumLength, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
@@ -29,21 +42,31 @@ public enum JSONTopLevelMembers {
         @inline(__always) func skipWhitespace() {
             while i < count, base[i] == 0x20 || base[i] == 0x0A || base[i] == 0x0D || base[i] == 0x09 { i += 1 }
         }
-        /// Past the string whose opening quote is at `i`; whether it had escapes.
+        /// Past the string whose opening quote is at `i`; whether it had escapes. The closing quote is found with
+        /// `memchr` (a quote after an odd run of backslashes is escaped, and the search goes on).
         @inline(__always) func skipString() -> Bool {
-            i += 1
-            var escaped = false
-            while i < count {
-                let byte = base[i]
-                if byte == UInt8(ascii: "\"") { i += 1; return escaped }
-                if byte == UInt8(ascii: "\\") { escaped = true; i += 2 } else { i += 1 }
+            let start = i + 1
+            var from = start
+            while true {
+                guard let found = memchr(base + from, Int32(UInt8(ascii: "\"")), count - from) else {
+                    i = count
+                    return true
+                }
+                let quote = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+                var backslashes = 0
+                while quote - 1 - backslashes >= start && base[quote - 1 - backslashes] == UInt8(ascii: "\\") { backslashes += 1 }
+                if backslashes % 2 == 0 {
+                    i = quote + 1
+                    return memchr(base + start, Int32(UInt8(ascii: "\\")), quote - start) != nil
+                }
+                from = quote + 1
             }
-            return escaped
         }
         skipWhitespace()
         guard i < count, base[i] == UInt8(ascii: "{") else { return nil }
         i += 1
         var members: [Member] = []
+        members.reserveCapacity(40)
         while true {
             skipWhitespace()
             guard i < count else { return nil }
@@ -68,13 +91,15 @@ public enum JSONTopLevelMembers {
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 var depth = 0
                 repeat {
+                    // Only quotes and brackets matter: the table says which bytes those are.
+                    while i < count && Self.structural[Int(base[i])] == 0 { i += 1 }
+                    guard i < count else { break }
                     let byte = base[i]
                     if byte == UInt8(ascii: "\"") {
                         _ = skipString()
                         continue
                     }
-                    if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") { depth += 1 }
-                    if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") { depth -= 1 }
+                    depth += byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") ? 1 : -1
                     i += 1
                 } while depth > 0 && i < count
             default:
