@@ -66,7 +66,9 @@ public struct PullStage: Sendable {
             (fhir, _) = try await puller.pullAll(accession: accession)
             for (name, endpoint) in mapping.endpoints.sorted(by: { $0.key < $1.key }) {
                 let (path, query) = Self.request(of: endpoint, study: accession)
-                sharedData[name] = try Self.records(from: try await Self.fetch(path: path, query: query, client: sharedDataClient), of: endpoint)
+                sharedData[name] = try Self.records(
+                    from: try await Self.fetch(path: path, query: query, client: sharedDataClient), of: endpoint,
+                    keys: mapping.recordKeys(ofEndpoint: name))
             }
         case .directory(let root):
             let all = try directoryResources ?? Self.readDirectory(root, spool: spool)
@@ -77,8 +79,10 @@ public struct PullStage: Sendable {
             let directory = SharedDataDirectory(root: root + "/shared-data")
             let endpoints = mapping.endpoints.sorted { $0.key < $1.key }
             let spool = self.spool
+            let mapping = self.mapping
             let answers = try ParallelMap.map(count: endpoints.count, workers: spool == nil ? ParallelMap.defaultWorkers : 1) { index in
-                try directory.records(of: endpoints[index].value, study: accession, spool: spool)
+                try directory.records(
+                    of: endpoints[index].value, study: accession, keys: mapping.recordKeys(ofEndpoint: endpoints[index].key), spool: spool)
             }
             for (index, (name, _)) in endpoints.enumerated() { sharedData[name] = answers[index] }
         }
@@ -104,12 +108,16 @@ public struct PullStage: Sendable {
         }
     }
 
-    /// The records of an answer, where the endpoint declaration says they are.
-    static func records(from response: StoredSharedDataResponse, of endpoint: CompiledEndpoint) throws -> PulledRecords {
+    /// The records of an answer, where the endpoint declaration says they are, built to `keys`
+    /// (`CompiledMapping.recordKeys`).
+    static func records(
+        from response: StoredSharedDataResponse, of endpoint: CompiledEndpoint, keys: FHIRJSONKeyFilter?
+    ) throws -> PulledRecords {
         guard response.status == 200 else { return PulledRecords(source: response.url, records: []) }
         do {
             return PulledRecords(
-                source: response.url, records: try SharedDataAnswer.records(response.body, source: response.url, at: endpoint.declaration.records.value))
+                source: response.url,
+                records: try SharedDataAnswer.records(response.body, source: response.url, at: endpoint.declaration.records.value, keys: keys))
         } catch let error as FHIRJSONError {
             throw ImmPortAPIError(.invalidResponse, url: response.url, message: "invalid JSON: \(error.line):\(error.column): \(error.reasonText)")
         }

@@ -18,21 +18,32 @@ public enum SharedDataAnswer {
 
     /// Throws `FHIRJSONError` for JSON that does not parse, `BridgeFailure` for records that are not where the
     /// declaration says.
+    /// `keys`: the record fields to build (`CompiledMapping.recordKeys`; nil: every field).
     static func records(
-        _ bytes: [UInt8], source: String, at location: EndpointDeclaration.Records, parallel: Bool? = nil
+        _ bytes: [UInt8], source: String, at location: EndpointDeclaration.Records, keys: FHIRJSONKeyFilter? = nil,
+        parallel: Bool? = nil
     ) throws -> [FHIRElement] {
         let useParallel = parallel ?? (bytes.count >= parallelThreshold)
-        if useParallel, case .array = location, let records = parsedItems(bytes, source: source) {
+        if useParallel, case .array = location, let records = parsedItems(bytes, source: source, keys: keys) {
             return records
         }
         let answer = try FHIRJSONReader(options: .init(source: source)).read(bytes)
-        return try SharedDataDirectory.records(in: answer, at: location, source: source)
+        let records = try SharedDataDirectory.records(in: answer, at: location, source: source)
+        guard let keys else { return records }
+        return records.map { project($0, keys: keys) }
     }
 
-    /// The array's items parsed in chunks on every core, or nil when the bytes are not a well-formed array.
-    static func parsedItems(_ bytes: [UInt8], source: String) -> [FHIRElement]? {
+    /// A record with only the fields `keys` keeps (what a filtered read of it builds); anything but an object as is.
+    static func project(_ record: FHIRElement, keys: FHIRJSONKeyFilter) -> FHIRElement {
+        guard case .object(let object) = record else { return record }
+        return .object(FHIRObject(members: object.members.filter { keys.keeps($0.key) }))
+    }
+
+    /// The array's items parsed in chunks on every core (only the fields `keys` keeps built), or nil when the bytes
+    /// are not a well-formed array.
+    static func parsedItems(_ bytes: [UInt8], source: String, keys: FHIRJSONKeyFilter? = nil) -> [FHIRElement]? {
         guard let ranges = try? JSONArraySplitter.itemRanges(bytes) else { return nil }
-        let reader = FHIRJSONReader(options: .init(source: source))
+        let reader = FHIRJSONReader(options: .init(source: source, topLevelKeys: keys))
         return try? bytes.withUnsafeBytes { buffer in
             let whole = UnsafeRawBufferPointerBox(buffer)
             return try ParallelMap.mapChunks(of: ranges, chunkSize: 512) { chunk in
@@ -49,10 +60,13 @@ public enum SharedDataAnswer {
     /// written.
     static func spooledItems(
         path: String, source: String, spool: ByteSpool, blockSize: Int = spoolBlockSize,
-        keepReads: FHIRJSONKeyFilter? = nil, keep: @Sendable (FHIRElement) -> Bool
+        keepReads: FHIRJSONKeyFilter? = nil, keys: FHIRJSONKeyFilter? = nil, keep: @Sendable (FHIRElement) -> Bool
     ) throws -> [ByteSpool.Span]? {
-        // Each item is checked whole as JSON, but only the fields `keep` reads are built: the spool keeps its text.
-        let reader = FHIRJSONReader(options: .init(source: source, topLevelKeys: keepReads))
+        // Each item is checked whole as JSON, but only the fields `keep` reads are built: the spool keeps its text,
+        // or, when only some fields are wanted (`keys`), those fields written anew.
+        let reader = FHIRJSONReader(
+            options: .init(source: source, topLevelKeys: keys.map { FHIRJSONKeyFilter.union($0, keepReads ?? FHIRJSONKeyFilter()) } ?? keepReads))
+        let writer = FHIRJSONWriter()
         enum Outcome: Error { case malformed, spoolFailed(any Error) }
         var spans: [ByteSpool.Span] = []
         do {
@@ -66,7 +80,13 @@ public enum SharedDataAnswer {
                         let item = UnsafeRawBufferPointer(rebasing: whole.buffer[range])
                         guard let record = try? reader.read(item) else { throw .malformed }
                         guard keep(record) else { continue }
-                        do { spans.append(try spool.appendJSON(item)) } catch { throw .spoolFailed(error) }
+                        do {
+                            if let keys {
+                                spans.append(try spool.appendJSON(writer.write(project(record, keys: keys))))
+                            } else {
+                                spans.append(try spool.appendJSON(item))
+                            }
+                        } catch { throw .spoolFailed(error) }
                     }
                     return spans
                 }

@@ -16,8 +16,9 @@ public struct SharedDataDirectory: Sendable {
     /// `spool`, a large array answer is read in blocks of `spoolBlockSize` (never whole) and its records written to
     /// the spool and kept as spans (the same records, read back). `spoolThreshold`: answers smaller than this stay
     /// trees (spooling a small answer saves nothing).
+    /// `keys`: the record fields to build (`CompiledMapping.recordKeys`, which includes the query's; nil: all).
     public func records(
-        of endpoint: CompiledEndpoint, study: String, spool: ByteSpool? = nil,
+        of endpoint: CompiledEndpoint, study: String, keys: FHIRJSONKeyFilter? = nil, spool: ByteSpool? = nil,
         spoolThreshold: Int = SharedDataAnswer.parallelThreshold, spoolBlockSize: Int = SharedDataAnswer.spoolBlockSize
     ) throws(BridgeFailure) -> PulledRecords {
         let declaration = endpoint.declaration
@@ -33,7 +34,7 @@ public struct SharedDataDirectory: Sendable {
             if let spool, case .array = declaration.records.value,
                 let size = FileBytes.regularFileSize(path: file), size >= spoolThreshold,
                 let spans = try SharedDataAnswer.spooledItems(path: file, source: file, spool: spool, blockSize: spoolBlockSize,
-                    keepReads: FHIRJSONKeyFilter(keys: Set(query.map { RecordValues.topLevelField(of: $0.0) })), keep: matches)
+                    keepReads: FHIRJSONKeyFilter(keys: Set(query.map { RecordValues.topLevelField(of: $0.0) })), keys: keys, keep: matches)
             {
                 try spool.flush()
                 return PulledRecords(source: file, records: RecordList(spool: spool, spans: spans))
@@ -41,7 +42,7 @@ public struct SharedDataDirectory: Sendable {
             guard let bytes = try? FileBytes.read(path: file) else {
                 return PulledRecords(source: file, records: [])
             }
-            var records = try SharedDataAnswer.records(bytes, source: file, at: declaration.records.value)
+            var records = try SharedDataAnswer.records(bytes, source: file, at: declaration.records.value, keys: keys)
             if !query.isEmpty { records = records.filter(matches) }
             return PulledRecords(source: file, records: records)
         } catch let failure as BridgeFailure {

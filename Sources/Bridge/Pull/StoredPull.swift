@@ -102,7 +102,7 @@ extension PullStage {
             guard let stored = try await store.sharedDataResponse(server: sharedDataClient.base.url, path: path, query: query) else {
                 throw StudyStoreError(path: store.path, message: "\(accession): the answer of \(path) is missing from the store")
             }
-            sharedData[name] = try Self.records(from: stored, of: endpoint)
+            sharedData[name] = try Self.records(from: stored, of: endpoint, keys: mapping.recordKeys(ofEndpoint: name))
         }
         return PulledStudy(accession: accession, fhir: fhir, sharedData: sharedData)
     }
