@@ -68,7 +68,7 @@ import TestSupport
             #expect(try spool.elements(at: spans, keys: filter) == documents.map { try FHIRJSONReader(options: .init(topLevelKeys: filter)).read($0) })
         }
         // Indexed where it can be: a small object without escaped keys.
-        #expect(JSONTopLevelMembers.scan(UnsafeRawBufferPointer(start: [UInt8]("{}".utf8), count: 2)) == [])
+        #expect(Array("{}".utf8).withUnsafeBytes { JSONTopLevelMembers.scan($0) } == [])
         #expect(try documents[0].withUnsafeBytes { JSONTopLevelMembers.scan($0) } == nil)
         #expect(try documents[3].withUnsafeBytes { JSONTopLevelMembers.scan($0) }?.count == 5)
     }
