@@ -1,5 +1,6 @@
 import Bridge
 import FHIRModel
+import ImmPortAPI
 import Testing
 import TestSupport
 
@@ -205,28 +206,7 @@ import TestSupport
     /// value of the element is left out and said. SDY99901's ResearchStudy has `primaryPurposeType` (codings, no
     /// text), a `description`, and no `phase` or `date`.
     @Test func aFillWritesAPrimitiveReachedThroughSingleElements() throws {
-        let site = try MappingLoaderTests.temporaryFile(
-            "site.yaml",
-            """
-            mapping: fill-site
-            include:
-              - \(MappingLoaderTests.defaultMapping)
-            links:
-              study:
-                fhir: { resourceType: ResearchStudy }
-                sharedData: { endpoint: study }
-                key:
-                  - sharedData: studyAccession
-                    normalise: [trim, upper]
-                    fhir:
-                      - identifier: any
-                merge:
-                  - fill: { element: primaryPurposeType.text, from: briefTitle }
-                  - fill: { element: phase.text, from: endpoints }
-                  - fill: { element: description, from: briefTitle }
-                  - fill: { element: date, from: briefTitle }
-
-            """)
+        let site = try Self.fillSite()
         let diagnostics = DiagnosticsCollector()
         let mapping = try #require(MappingStage.run(paths: [site], diagnostics: diagnostics))
         #expect(diagnostics.diagnostics.isEmpty, "\(diagnostics.diagnostics.map(\.description))")
@@ -250,6 +230,59 @@ import TestSupport
         #expect((merged["meta"]?["tag"]?.arrayValue ?? []).contains { $0["code"]?.stringValue == "merged" })
         let bundle = study.bundle(type: .collection, base: "https://fhir.immport.org/fhir")
         #expect(FHIRValidator(definitions: .r5).validate(bundle).filter { $0.severity == .error }.isEmpty)
+    }
+
+    /// A site mapping whose study link fills four elements (`aFillWritesAPrimitiveReachedThroughSingleElements`).
+    static func fillSite() throws -> String {
+        try MappingLoaderTests.temporaryFile(
+            "site.yaml",
+            """
+            mapping: fill-site
+            include:
+              - \(MappingLoaderTests.defaultMapping)
+            links:
+              study:
+                fhir: { resourceType: ResearchStudy }
+                sharedData: { endpoint: study }
+                key:
+                  - sharedData: studyAccession
+                    normalise: [trim, upper]
+                    fhir:
+                      - identifier: any
+                merge:
+                  - fill: { element: primaryPurposeType.text, from: briefTitle }
+                  - fill: { element: phase.text, from: endpoints }
+                  - fill: { element: description, from: briefTitle }
+                  - fill: { element: date, from: briefTitle }
+
+            """)
+    }
+
+    /// A resource that holds something other than an object where a fill's path goes on (`"phase": "x"`, which
+    /// the definitions refuse) is left as it is, and the run says so: nothing is written over it, nothing silently.
+    @Test func aFillBlockedByANonObjectOnTheWayIsLeftAndSaid() throws {
+        let diagnostics = DiagnosticsCollector()
+        let mapping = try #require(MappingStage.run(paths: [try Self.fillSite()], diagnostics: diagnostics))
+        let pulled = try LinkStageTests.pulledStudy(mapping)
+        var fhir = FHIRResourceCollection()
+        try pulled.fhir.forEachResource { _, resource in
+            guard resource.resourceType == "ResearchStudy", case .object(var study) = resource else {
+                fhir.add(resource)
+                return
+            }
+            study["phase"] = "x"
+            fhir.add(.object(study))
+        }
+        let linked = try LinkStage.run(
+            PulledStudy(accession: pulled.accession, fhir: fhir, sharedData: pulled.sharedData), mapping: mapping, diagnostics: diagnostics)
+        let study = try MergeStage.run(linked, options: MergeStage.Options(fhirSource: "f", sharedDataSource: "s"), diagnostics: diagnostics)
+        let merged = try #require(study.resources.first { $0.resourceType == "ResearchStudy" && $0["id"]?.stringValue == "study-SDY99901" })
+        #expect(merged["phase"] == "x")
+        #expect(merged["primaryPurposeType"]?["text"] != nil)
+        #expect(diagnostics.diagnostics.contains {
+            $0.severity == .warning
+                && $0.message == "study SDY99901: link study merge fill phase.text: 1 resource(s) hold something other than an object on the way to the element; left as they are"
+        })
     }
 
     @Test func linkedResourcesGainWhatTheMappingAddsAndSayWhereTheyCameFrom() throws {

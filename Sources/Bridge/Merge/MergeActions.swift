@@ -12,6 +12,9 @@ enum MergeActions {
         /// A record value that does not fit the element or extension (text for a boolean, a date that is not one):
         /// nothing is added, and the merge counts it.
         case notWritten
+        /// A member on the way to the element is there but is not an object (a resource the definitions refuse):
+        /// nothing is written over it, and the merge counts it.
+        case blocked
     }
 
     static func apply(
@@ -26,7 +29,9 @@ enum MergeActions {
             guard let target = action.fillTarget, let text = RecordValues.values(of: record, path: from.value).first, !text.isEmpty
             else { return .unchanged }
             var fits = true
+            var reached = false
             let written = target.write(in: &object, order: order) { existing in
+                reached = true
                 // Only what FHIR lacks. (`.none` spelled out: FHIRElement is ExpressibleByNilLiteral, so a bare
                 // `nil` here would become a JSON null.)
                 guard existing == nil else { return .none }
@@ -36,7 +41,7 @@ enum MergeActions {
                 }
                 return value
             }
-            return written ? .changed : fits ? .unchanged : .notWritten
+            return written ? .changed : !reached ? .blocked : fits ? .unchanged : .notWritten
         case .identifier(let system, let field):
             guard let value = RecordValues.values(of: record, path: field.value).first, !value.isEmpty else { return .unchanged }
             var identifiers = object.first(where: { $0.key == "identifier" })?.value.arrayValue ?? []

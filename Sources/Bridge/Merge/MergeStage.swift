@@ -157,6 +157,7 @@ public enum MergeStage {
                             case .changed: changed = true
                             case .unchanged: break
                             case .notWritten: unwritten.append(UnwrittenAction(link: join.link, action: Int32(actionIndex)))
+                            case .blocked: unwritten.append(UnwrittenAction(link: join.link, action: Int32(actionIndex), blocked: true))
                             }
                         }
                     }
@@ -304,18 +305,26 @@ public enum MergeStage {
     struct UnwrittenAction: Hashable, Sendable {
         var link: Int32
         var action: Int32
+        /// Not written because a member on the way is not an object (else: the value does not fit).
+        var blocked = false
     }
 
     /// One warning per merge action that could not write some record values, in mapping order, at the action.
     static func reportUnwritten(
         _ counts: [UnwrittenAction: Int], links: [LinkResult], accession: String, diagnostics: DiagnosticsCollector
     ) {
-        for key in counts.keys.sorted(by: { ($0.link, $0.action) < ($1.link, $1.action) }) {
+        for key in counts.keys.sorted(by: { ($0.link, $0.action, $0.blocked ? 1 : 0) < ($1.link, $1.action, $1.blocked ? 1 : 0) }) {
             let link = links[Int(key.link)].link
             let action = link.mergeActions[Int(key.action)]
             let count = counts[key] ?? 0
             let what = "study \(accession): link \(link.name) merge"
             switch action.declaration.value {
+            case .fill(let element, _) where key.blocked:
+                diagnostics.emit(
+                    Diagnostic(
+                        .warning,
+                        "\(what) fill \(element.value): \(count) resource(s) hold something other than an object on the way to the element; left as they are",
+                        at: element.location))
             case .fill(let element, _):
                 let type = action.fillTarget?.leafType ?? "the element"
                 diagnostics.emit(

@@ -5,7 +5,8 @@ import FHIRModel
 extension WritableElement {
     /// Sets the element to what `make` gives for its current value (nil: leaves it), creating the objects on the way,
     /// each new member at its place. A member on the way that is there but not an object (a resource the definitions
-    /// would refuse) is left as it is and nothing is written. True when the resource changed.
+    /// would refuse) is left as it is and nothing is written (`make` is then never called: callers count that as
+    /// not written, never silently). True when the resource changed.
     func write(in object: inout FHIRObject, order: FHIRCanonicalOrder, _ make: (FHIRElement?) -> FHIRElement?) -> Bool {
         Self.write(steps[...], in: &object, type: resourceType, order: order, make)
     }
