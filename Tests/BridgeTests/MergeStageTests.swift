@@ -139,12 +139,9 @@ import TestSupport
         #expect(merged.contains { resource in inOrder(resource) && keys(resource).contains("identifier") })
     }
 
-    /// A site that wants Shared Data's sex where the two sides differ says `onConflict: prefer-shared-data`; one that
-    /// wants both says `keep-both` (FHIR's value stays; Shared Data's goes in an extension on the element). In the
-    /// Fixtures SUB9990103 is male in FHIR and "Female" in Shared Data (Fixtures/discrepancies.json); the other
-    /// Patients agree and are left as they are.
-    @Test(arguments: ["prefer-shared-data", "keep-both"]) func aFieldsConflictPolicyDecidesWhatTheMergeWrites(_ policy: String) throws {
-        let site = try MappingLoaderTests.temporaryFile(
+    /// A site mapping that redefines `patients` to resolve the sex field's conflicts under `policy`.
+    static func conflictSite(policy: String) throws -> String {
+        try MappingLoaderTests.temporaryFile(
             "site.yaml",
             """
             mapping: conflict-site
@@ -170,6 +167,14 @@ import TestSupport
                   - identifier: { system: "https://www.immport.org/subject", value: subjectAccession }
 
             """)
+    }
+
+    /// A site that wants Shared Data's sex where the two sides differ says `onConflict: prefer-shared-data`; one that
+    /// wants both says `keep-both` (FHIR's value stays; Shared Data's goes in an extension on the element). In the
+    /// Fixtures SUB9990103 is male in FHIR and "Female" in Shared Data (Fixtures/discrepancies.json); the other
+    /// Patients agree and are left as they are.
+    @Test(arguments: ["prefer-shared-data", "keep-both"]) func aFieldsConflictPolicyDecidesWhatTheMergeWrites(_ policy: String) throws {
+        let site = try Self.conflictSite(policy: policy)
         let diagnostics = DiagnosticsCollector()
         let mapping = try #require(MappingStage.run(paths: [site], diagnostics: diagnostics))
         #expect(diagnostics.diagnostics.isEmpty, "\(diagnostics.diagnostics.map(\.description))")

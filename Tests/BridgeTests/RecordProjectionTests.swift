@@ -5,7 +5,8 @@ import TestSupport
 
 /// The pull builds each record only to the fields the mapping reads (`CompiledMapping.recordKeys`). A stage that read
 /// a field left out would read nothing there, so the link, merge and reconcile of the Fixtures study with projected
-/// records must equal those with whole records: the default mapping, and a site mapping that resolves a conflict.
+/// records must equal those with whole records: the default mapping, and a site mapping that resolves a conflict
+/// (`MergeStageTests.conflictSite`).
 @Suite struct RecordProjectionTests {
     static let root = SharedData.packageRoot
 
@@ -25,34 +26,7 @@ import TestSupport
     @Test(arguments: ["default", "conflict"]) func projectedRecordsGiveWholeRecordsResults(_ which: String) throws {
         var paths = [Self.root + "/Mappings/immport.yaml"]
         if which == "conflict" {
-            paths = [
-                try MappingLoaderTests.temporaryFile(
-                    "site.yaml",
-                    """
-                    mapping: conflict-site
-                    include:
-                      - \(MappingLoaderTests.defaultMapping)
-                    links:
-                      patients:
-                        fhir: { resourceType: Patient }
-                        sharedData: { endpoint: demographics }
-                        key:
-                          - sharedData: subjectAccession
-                            normalise: [trim, upper]
-                            fhir:
-                              - identifier: https://www.immport.org/subject
-                              - identifier: any
-                        fields:
-                          sex:
-                            fhir: Patient.gender
-                            sharedData: gender
-                            transform: { sharedData: [trim, { codeMap: sex }] }
-                            onConflict: keep-both
-                        merge:
-                          - extension: { name: race, from: race, type: string }
-
-                    """)
-            ]
+            paths = [try MergeStageTests.conflictSite(policy: "keep-both")]
         }
         let mapping = try #require(MappingStage.run(paths: paths, diagnostics: DiagnosticsCollector()))
         let whole = try LinkStageTests.pulledStudy(mapping)
