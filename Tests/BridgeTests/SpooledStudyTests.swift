@@ -18,11 +18,18 @@ import TestSupport
             Array("{\"resourceType\":\"Basic\",\"id\":\"b\(index)\",\"text\":\"\(String(repeating: "x", count: index * 7))\"}".utf8)
         }
         let spans = try ParallelMap.map(count: pieces.count, workers: 2) { index in try spool.append(pieces[index]) }
-        // Some are still in the buffer, some in the file.
+        // Some are still in the buffer, some in the file: read one by one, and a run at a time.
         for (index, span) in spans.enumerated() {
             #expect(try spool.withBytes(of: span) { Array($0) } == pieces[index])
         }
+        var inRuns: [[UInt8]] = []
+        try spool.forEachBytes(of: spans) { index, bytes in
+            #expect(index == inRuns.count)
+            inRuns.append(Array(bytes))
+        }
+        #expect(inRuns == pieces)
         try spool.flush()
+        #expect(try spool.elements(at: spans, keys: nil) == pieces.map { try FHIRJSONReader().read($0) })
         for (index, span) in spans.enumerated() {
             #expect(try spool.element(at: span) == (try FHIRJSONReader().read(pieces[index])))
         }

@@ -289,7 +289,7 @@ public struct MappingCompiler: Sendable {
                 what: what, context: "the merge writes the element fhir names", at: policy.location)
             else { return nil }
             if policy.value == .preferSharedData,
-                field.sharedDataTransforms.contains(where: { if case .ucum = $0.value { return true } else { return false } })
+                field.sharedDataTransforms.contains(where: \.value.isUCUM)
             {
                 error("\(what): a ucum value is a number with its unit, which one element cannot hold; use keep-both", at: policy.location)
                 return nil

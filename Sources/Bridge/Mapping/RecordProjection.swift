@@ -13,22 +13,7 @@ extension CompiledMapping {
     public func recordKeys(ofEndpoint endpoint: String) -> FHIRJSONKeyFilter {
         var keys: Set<String> = []
         func add(_ path: String) { keys.insert(RecordValues.topLevelField(of: path)) }
-        for link in links where link.declaration.endpoint.value == endpoint {
-            for part in link.keyParts { add(part.declaration.sharedData.value) }
-            for condition in link.declaration.sharedDataWhere { add(condition.field.value) }
-            keys.formUnion(MergeActions.recordKeys(of: link.mergeActions).keys)
-            for field in link.fields {
-                let transforms = field.declaration.sharedDataTransforms.map(\.value)
-                // As `FieldValues.read` reads them.
-                for path in [field.declaration.sharedData.value] + [FieldValues.unitField(of: transforms)].compactMap({ $0 }) {
-                    add(path)
-                    if transforms.contains(.preferredElseReported) {
-                        add(path + "Preferred")
-                        add(path + "Reported")
-                    }
-                }
-            }
-        }
+        for link in links where link.declaration.endpoint.value == endpoint { keys.formUnion(link.recordKeys.keys) }
         for emit in spec.emits.all where emit.endpoint.value == endpoint {
             keys.formUnion(EmitTemplate(declaration: emit, extensionBase: spec.extensionBase).recordKeys.keys)
         }
@@ -39,6 +24,30 @@ extension CompiledMapping {
             }
         }
         for query in endpoints[endpoint]?.declaration.query ?? [] { add(query.name.value) }
+        return FHIRJSONKeyFilter(keys: keys)
+    }
+}
+
+extension CompiledLink {
+    /// The top-level fields of its records the link reads: its key and `where`, its compared fields (as
+    /// `FieldValues.read` reads them, with a `ucum` transform's unit field), its merge actions. The merge builds a
+    /// spooled record this far.
+    public var recordKeys: FHIRJSONKeyFilter {
+        var keys: Set<String> = []
+        func add(_ path: String) { keys.insert(RecordValues.topLevelField(of: path)) }
+        for part in keyParts { add(part.declaration.sharedData.value) }
+        for condition in declaration.sharedDataWhere { add(condition.field.value) }
+        for action in mergeActions { add(action.declaration.value.recordField.value) }
+        for field in fields {
+            let transforms = field.declaration.sharedDataTransforms.map(\.value)
+            for path in [field.declaration.sharedData.value] + [FieldValues.unitField(of: transforms)].compactMap({ $0 }) {
+                add(path)
+                if transforms.contains(.preferredElseReported) {
+                    add(path + "Preferred")
+                    add(path + "Reported")
+                }
+            }
+        }
         return FHIRJSONKeyFilter(keys: keys)
     }
 }

@@ -69,17 +69,6 @@ enum MergeActions {
         }
     }
 
-    /// The top-level record fields `actions` read: a spooled record is built only that far.
-    static func recordKeys(of actions: [CompiledMergeAction]) -> FHIRJSONKeyFilter {
-        FHIRJSONKeyFilter(keys: Set(actions.map { action in
-            switch action.declaration.value {
-            case .fill(_, let from): RecordValues.topLevelField(of: from.value)
-            case .identifier(_, let field): RecordValues.topLevelField(of: field.value)
-            case .extension(_, let from, _): RecordValues.topLevelField(of: from.value)
-            }
-        }))
-    }
-
     /// Sets `key`, in its place when it is new.
     static func set(_ object: inout FHIRObject, _ key: String, _ value: FHIRElement, type: String, order: FHIRCanonicalOrder) {
         if let index = object.index(forKey: key) { object.replaceValue(at: index, with: value) } else {

@@ -100,11 +100,8 @@ public enum MergeStage {
         let conflictFields = mergingLinks.map { ConflictResolution.fields(of: $0.link) }
         let codeMaps = conflictFields.contains { !$0.isEmpty } ? try ReconcileStage.codeMaps(linked) : [:]
         let recordsByLink = mergingLinks.map { linked.pulled.sharedData[$0.link.declaration.endpoint.value]?.records ?? RecordList() }
-        // What a link's actions read of its records (all of it when it resolves conflicts: they read through the
-        // reconcile's field values).
-        let recordKeysByLink = mergingLinks.indices.map { index in
-            conflictFields[index].isEmpty ? MergeActions.recordKeys(of: mergingLinks[index].link.mergeActions) : nil
-        }
+        // What a link reads of its records: a spooled record is built that far.
+        let recordKeysByLink = mergingLinks.map(\.link.recordKeys)
         var joins: [Join] = []
         for (linkIndex, result) in mergingLinks.enumerated() {
             for pair in result.pairs {

@@ -69,7 +69,7 @@ struct FieldValues {
     static func fhir(_ field: CompiledField, resource: FHIRElement, codeMaps: [String: CompiledCodeMap]) throws -> FieldValues {
         let items = try field.fhir.evaluate(FHIRPathEvaluationInput(resource: resource))
         let transforms = field.declaration.fhirTransforms.map(\.value)
-        let readsQuantities = transforms.contains { if case .ucum = $0 { return true } else { return false } }
+        let readsQuantities = transforms.contains(where: \.isUCUM)
         var values: [Value] = []
         var raw: [String] = []
         for item in items {

@@ -609,18 +609,9 @@ struct JSONByteParser: ~Copyable {
         return FHIRNumber(unchecked: strings.string(base + start, i - start))
     }
 
-    /// Reads a key and a fingerprint of its UTF-8 (length and first and last eight bytes): keys whose
-    /// fingerprints differ are different, so most duplicate checks never compare strings.
-    @inline(__always)
-    mutating func parseKey() throws -> (String, UInt64, simple: Bool) {
-        let start = position + 1
-        let (end, simple) = try scanString()
-        if simple && end == start { throw fail(.emptyKey, at: start - 1) }
-        let (key, print) = try makeKey(start, end, simple: simple)
-        return (key, print, simple)
-    }
-
-    /// The key between `start` and `end` (its quotes excluded, already scanned) and its fingerprint.
+    /// The key between `start` and `end` (its quotes excluded, already scanned) and a fingerprint of its UTF-8
+    /// (length and first and last eight bytes): keys whose fingerprints differ are different, so most duplicate
+    /// checks never compare strings.
     @inline(__always)
     mutating func makeKey(_ start: Int, _ end: Int, simple: Bool) throws -> (String, UInt64) {
         if simple {

@@ -15,6 +15,12 @@ public enum MappingTransform: Sendable, Equatable {
     ]
     static let parameterised = ["date", "ucum", "codeMap"]
 
+    /// A `ucum` transform: its values are quantities, a number with its unit.
+    public var isUCUM: Bool {
+        if case .ucum = self { return true }
+        return false
+    }
+
     static func decode(_ node: MappingNode, what: String, _ decoder: MappingDecoder) -> Located<MappingTransform>? {
         if let word = node.scalar {
             guard let transform = words[word] else {

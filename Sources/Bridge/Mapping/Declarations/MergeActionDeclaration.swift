@@ -7,6 +7,15 @@ public enum MergeActionDeclaration: Sendable {
     case identifier(system: Located<String>, value: Located<String>)
     case `extension`(name: Located<String>, from: Located<String>, type: Located<ExtensionValueType>)
 
+    /// The record field the action reads its value from.
+    public var recordField: Located<String> {
+        switch self {
+        case .fill(_, let from): from
+        case .identifier(_, let value): value
+        case .extension(_, let from, _): from
+        }
+    }
+
     public enum ExtensionValueType: String, Sendable, CaseIterable {
         case string, integer, decimal, boolean, date, code
     }
