@@ -86,7 +86,9 @@ public struct BridgePipeline: Sendable {
             }
             resources += pulled.fhir.count
             report(.done)
+            BackgroundRelease.release((consume linked, consume pulled))
         }
+        if let directoryResources { BackgroundRelease.release(consume directoryResources) }
     }
 
     /// Pull, link and merge every study, in the order given, handing each study's merged R5 resources to `sink` a

@@ -51,13 +51,15 @@ enum StandardError {
         ProgressLine.clearForMessage()
         var text = settings.json ? jsonLine(line, level: level) : colored(line, level: level)
         text.append("\n")
-        text.withUTF8 { SystemIO.writeAll(2, UnsafeRawBufferPointer($0)) }
+        // Nothing can be said about a failed write to stderr itself.
+        _ = text.withUTF8 { SystemIO.writeAll(2, UnsafeRawBufferPointer($0)) }
     }
 
     /// Writes `text` as it is (progress: carriage returns, no newline); only ever on a terminal.
     static func writeRaw(_ text: String) {
         var text = text
-        text.withUTF8 { SystemIO.writeAll(2, UnsafeRawBufferPointer($0)) }
+        // Nothing can be said about a failed write to stderr itself.
+        _ = text.withUTF8 { SystemIO.writeAll(2, UnsafeRawBufferPointer($0)) }
     }
 
     static func level(of line: String) -> Level {

@@ -39,6 +39,7 @@ import Testing
 
     @Test func xxeFileEntityIsRefusedWithoutReadingTheFile() throws {
         let secret = try secretFile()
+        defer { try? FileManager.default.removeItem(atPath: secret) }
         let loadsBefore = XMLHardening.refusedExternalLoads.load(ordering: .relaxed)
         let text = """
             <?xml version="1.0" encoding="UTF-8"?>
@@ -57,6 +58,7 @@ import Testing
     /// DOCTYPE node is refused, and the entity loader (which refuses everything) is not even asked.
     @Test func xxeIsRefusedByTheReaderLayerToo() throws {
         let secret = try secretFile()
+        defer { try? FileManager.default.removeItem(atPath: secret) }
         var text = """
             <!DOCTYPE Patient [<!ENTITY xxe SYSTEM "file://\(secret)">]>
             \(Self.open)<id value="&xxe;"/></Patient>
