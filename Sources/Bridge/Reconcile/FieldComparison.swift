@@ -19,10 +19,7 @@ enum FieldComparison {
                 // "NUMBER UNIT" (a `ucum: canonical` value) compares its numbers when the units are the same text.
                 let (numberA, unitA) = numberAndUnit(a)
                 let (numberB, unitB) = numberAndUnit(b)
-                guard unitA == unitB, let x = Decimal(string: numberA), let y = Decimal(string: numberB) else { return false }
-                var difference = x - y
-                if difference < 0 { difference = -difference }
-                if difference > Decimal(tolerance) { return false }
+                guard unitA == unitB, FieldNumber.equal(numberA, numberB, tolerance: tolerance) else { return false }
             }
             return true
         }

@@ -30,21 +30,25 @@ enum FieldUnitConversion {
         func problem(_ reason: String) -> Result<String, ConversionProblem> {
             .failure(ConversionProblem(message: "cannot convert \"\(shown)\" to \(targetText): \(reason)"))
         }
-        guard let value = decimal(number) else { return problem("\"\(number)\" is not a number") }
+        let notANumber = problem("\"\(number)\" is not a number")
+        guard FieldNumber.isNumber(number) else { return notANumber }
         guard let unitText, !KeyNormaliser.trimmed(unitText.text).isEmpty else { return problem("no unit") }
         switch conversion(of: unitText, to: target) {
         case .failure(let reason):
             return problem(reason.message)
         case .success(let conversion):
-            guard let product = multiply(value, by: conversion.factor) else { return problem("the value is out of range") }
-            return .success(conversion.unitShown.map { "\(product) \($0)" } ?? product)
+            switch FieldNumber.multiply(number, by: conversion.factor) {
+            case .notANumber: return notANumber
+            case .outOfRange: return problem("the value is out of range")
+            case .value(let product): return .success(conversion.unitShown.map { "\(product) \($0)" } ?? product)
+            }
         }
     }
 
     /// How one unit converts to a target: the factor (rounded as `multiply` wants it, nil for 1) and, for the
     /// canonical form, the unit written after the number.
     struct Conversion: Sendable {
-        var factor: Decimal?
+        var factor: FieldNumber.Factor
         var unitShown: String?
     }
 
@@ -67,11 +71,11 @@ enum FieldUnitConversion {
             switch target {
             case .canonical:
                 let factor = try unit.canonicalFactor()
-                found = rounded(factor).map { .success(Conversion(factor: $0 == 1 ? nil : $0, unitShown: unit.canonicalUnit)) }
+                found = rounded(factor).map { .success(Conversion(factor: FieldNumber.Factor($0 == 1 ? nil : $0), unitShown: unit.canonicalUnit)) }
                     ?? .failure(ConversionProblem(message: "the value is out of range"))
             case .unit(let code):
                 let factor = try unit.factor(to: try UCUMUnit(code))
-                found = rounded(factor).map { .success(Conversion(factor: $0 == 1 ? nil : $0, unitShown: nil)) }
+                found = rounded(factor).map { .success(Conversion(factor: FieldNumber.Factor($0 == 1 ? nil : $0), unitShown: nil)) }
                     ?? .failure(ConversionProblem(message: "the value is out of range"))
             }
         } catch {
@@ -105,24 +109,10 @@ enum FieldUnitConversion {
         return (number, rest.isEmpty ? nil : UnitText(text: rest, isCode: false))
     }
 
-    static func decimal(_ text: String) -> Decimal? {
-        guard FHIRNumber(text) != nil else { return nil }
-        return Decimal(string: text)
-    }
-
     /// A factor, a binary double made of a few products of decimal factors, rounded to 15 significant digits (which
     /// recovers `0.01` from `0.009999999999999998`); nil when it is not a usable factor.
     static func rounded(_ factor: Double) -> Decimal? {
         guard factor.isFinite, factor != 0 else { return nil }
         return Decimal(string: String(format: "%.15g", factor))
-    }
-
-    /// The value times the (rounded) factor, as `number` writes numbers: exact decimal arithmetic, so the value keeps
-    /// its digits. Nil factor: the value as it is.
-    static func multiply(_ value: Decimal, by factor: Decimal?) -> String? {
-        guard let factor else { return NSDecimalNumber(decimal: value).stringValue }
-        let product = value * factor
-        guard !product.isNaN else { return nil }
-        return NSDecimalNumber(decimal: product).stringValue
     }
 }

@@ -114,7 +114,9 @@ struct FieldValues {
             case .preferredElseReported:
                 break  // decided when the values were read
             case .number:
-                for index in values.indices { values[index].text = canonicalNumber(values[index].text) ?? values[index].text }
+                for index in values.indices {
+                    values[index].text = FieldNumber.canonical(KeyNormaliser.trimmed(values[index].text)) ?? values[index].text
+                }
             case .date(let precision):
                 for index in values.indices { values[index].text = truncate(values[index].text, to: precision) }
             case .ucum(let conversion):
@@ -143,12 +145,6 @@ struct FieldValues {
             }
         }
         return FieldValues(raw: raw, normalised: values.map(\.text), problem: problem)
-    }
-
-    /// "15.10" -> "15.1", "1e2" -> "100": numbers equal as numbers have one text. Nil when not a number.
-    static func canonicalNumber(_ text: String) -> String? {
-        guard FHIRNumber(KeyNormaliser.trimmed(text)) != nil, let decimal = Decimal(string: KeyNormaliser.trimmed(text)) else { return nil }
-        return NSDecimalNumber(decimal: decimal).stringValue
     }
 
     /// A date or dateTime cut to `precision` (`2021-03-01T10:00` -> `2021-03-01` at day).

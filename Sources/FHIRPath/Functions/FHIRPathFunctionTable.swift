@@ -74,7 +74,7 @@ enum FHIRPathFunctionTable {
                     throw wrap(e)
                 }
             }
-        case .lazy(let body) where name == "sort":
+        case .lazy where name == "sort":
             // A key written with a leading minus sorts descending: strip it at compile time.
             var descending: [Bool] = []
             let args = try arguments.map { argument -> FHIRPathCompiled in

@@ -1,12 +1,12 @@
 /// FHIRPath's Decimal: an exact base-10 number that remembers how many fraction digits it was written with
 /// (`1.50` has scale 2), because precision is part of a FHIR decimal's value. Arithmetic is exact up to 38 digits;
 /// numbers beyond (`-1.0e245`, `1e-300`) are held exactly too, and compare, convert and print exactly.
-struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
+public struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
     /// The value is `mantissa` / 10^`scale`.
-    var mantissa: Int128
+    public internal(set) var mantissa: Int128
     /// Digits after the decimal point. Negative only for a whole number too large for the mantissa alone, written
     /// with an exponent: `-1.0e245` is mantissa -10, scale -244.
-    var scale: Int
+    public internal(set) var scale: Int
 
     static let maxScale = 28
     /// The largest magnitude of a scale. FHIR writes exponents of at most nine digits, so every FHIR decimal is
@@ -16,7 +16,7 @@ struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
     /// writes an exponent rather than a text of a billion characters.
     static let plainTextLimit = 1000
 
-    init(mantissa: Int128, scale: Int) {
+    public init(mantissa: Int128, scale: Int) {
         self.mantissa = mantissa
         self.scale = scale
     }
@@ -27,7 +27,7 @@ struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses `-12.50`, `1e3`, `1.0e-2` (JSON number text or FHIRPath decimal text).
-    init?(_ text: String) {
+    public init?(_ text: String) {
         // Read in place: comparing a decimal element parses its text on every evaluation.
         var text = text
         guard let parsed = text.withUTF8({ FHIRPathDecimal.parse($0) }) else { return nil }
@@ -162,7 +162,7 @@ struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
 
     /// 10^n for 0 <= n <= 38; nil above (10^39 does not fit an Int128), where callers know the answer without it.
     @inline(__always)
-    static func power(_ n: Int) -> Int128? {
+    public static func power(_ n: Int) -> Int128? {
         n >= 0 && n < powers.count ? powers[n] : nil
     }
 
@@ -183,7 +183,7 @@ struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
 
     /// Plain digits (`-12.50`, `0.0000001`, `-1` and 245 zeros), as FHIRPath writes a decimal; with an exponent
     /// (`1e-5000`, valid JSON) only beyond `plainTextLimit` zeros.
-    var description: String {
+    public var description: String {
         let negative = mantissa < 0
         var digits = String(mantissa.magnitude)
         if scale < 0 && mantissa != 0 {
@@ -198,7 +198,7 @@ struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Drops trailing fraction zeros (computed results are shown without artificial precision).
-    func trimmed(minimumScale: Int = 0) -> FHIRPathDecimal {
+    public func trimmed(minimumScale: Int = 0) -> FHIRPathDecimal {
         // Zero at once: its scale may be large, and it ends in zeros however far it is trimmed.
         if mantissa == 0 { return scale > minimumScale ? FHIRPathDecimal(mantissa: 0, scale: minimumScale) : self }
         var d = self
@@ -262,7 +262,7 @@ struct FHIRPathDecimal: Sendable, Hashable, CustomStringConvertible {
         return (x.mantissa, y.mantissa, s)
     }
 
-    static func compare(_ a: FHIRPathDecimal, _ b: FHIRPathDecimal) -> Int {
+    public static func compare(_ a: FHIRPathDecimal, _ b: FHIRPathDecimal) -> Int {
         guard let (x, y, _) = aligned(a, b) else { return compareUnaligned(a, b) }
         return x < y ? -1 : (x > y ? 1 : 0)
     }
