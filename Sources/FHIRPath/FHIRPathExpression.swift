@@ -78,7 +78,6 @@ public struct FHIRPathExpression: Sendable {
         let version: FHIRVersion
         let focusKeys: FHIRJSONKeyFilter?
         let readsBeyondFocus: Bool
-        let environments = FHIRPathEnvironmentPool()
 
         init(source: String, options: FHIRPathCompileOptions) throws {
             self.source = source
@@ -130,10 +129,10 @@ public struct FHIRPathExpression: Sendable {
     public func evaluate(_ input: FHIRPathEvaluationInput) throws -> [FHIRPathItem] {
         let type = input.resource.resourceType
         let resource = FHIRPathItem(.node(input.resource, type: type, primitiveExtension: nil))
-        let environment = core.environments.take(
-            model: core.model, resource: input.resource, type: type, rootResource: input.rootResource,
+        let environment = FHIRPathEnvironmentPool.take(
+            version: core.version, model: core.model, resource: input.resource, type: type, rootResource: input.rootResource,
             variables: input.variables, trace: input.trace)
-        defer { core.environments.giveBack(environment) }
+        defer { FHIRPathEnvironmentPool.giveBack(environment, version: core.version) }
         if let context = input.context {
             environment.restart(context: context)
             return try core.evaluate(context, environment)

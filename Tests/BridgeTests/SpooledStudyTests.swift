@@ -154,8 +154,8 @@ import TestSupport
         #expect(spooledAnswers > 8)
     }
 
-    /// The link reads records and resources on every core in chunks: one per chunk (many jobs and windows) on a
-    /// spooled generated study gives the link of one chunk for all.
+    /// The link reads records and resources, and their keys, on every core in chunks: one per chunk (many jobs and
+    /// windows) on a spooled generated study gives the link, and the diagnostics, of one chunk for all.
     @Test func anyChunkSizeGivesTheSameLink() async throws {
         let temporary = try TemporaryDirectory()
         // SYNTHETIC: the generated study, small enough for a debug build.
@@ -173,9 +173,13 @@ import TestSupport
                     + "\(result.conventions.map { $0.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" } })"
             }
         }
-        let plain = describe(try LinkStage.run(pulled, mapping: mapping, diagnostics: DiagnosticsCollector(), chunkSize: 1_000_000))
-        let chunked = describe(try LinkStage.run(pulled, mapping: mapping, diagnostics: DiagnosticsCollector(), chunkSize: 1))
+        let (plainDiagnostics, chunkedDiagnostics) = (DiagnosticsCollector(), DiagnosticsCollector())
+        let plain = describe(try LinkStage.run(pulled, mapping: mapping, diagnostics: plainDiagnostics, chunkSize: 1_000_000))
+        let chunked = describe(try LinkStage.run(pulled, mapping: mapping, diagnostics: chunkedDiagnostics, chunkSize: 1))
         #expect(chunked == plain)
+        // What the key reading says comes in resource order, however the resources were spread over the cores.
+        #expect(chunkedDiagnostics.diagnostics == plainDiagnostics.diagnostics)
+        #expect(!plainDiagnostics.diagnostics.isEmpty)
         #expect(plain.joined().count > 10_000)
     }
 

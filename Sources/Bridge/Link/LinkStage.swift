@@ -9,18 +9,19 @@ public enum LinkStage {
     /// Links every link of `mapping` in order. A duplicate under `duplicates: error` stops the stage; everything
     /// else that does not join is a result, not an error. Which key convention linked is reported as a note.
     ///
-    /// Reading the records and resources (for a spooled study, parsing them) runs on every core, `chunkSize` to a
-    /// job; reading keys from the resources' trees stays on one core: spread over two (chunks of resources, each
-    /// with its own diagnostics) it measured slower, the workers contending for the shared compiled expressions'
-    /// reference counts (BENCHMARKS.md, sixth wave). Any chunk size gives the same link.
+    /// Reading the records and resources (for a spooled study, parsing them) and reading their keys run on every
+    /// core, `chunkSize` to a job; the tables are filled, and warnings said, in order. (Reading the resources' keys
+    /// on two cores once measured slower, BENCHMARKS.md, sixth wave: each compiled expression kept one spare
+    /// environment, which two cores fought over; the spares are now per thread.) Any chunk size gives the same link.
     public static func run(
         _ pulled: PulledStudy, mapping: CompiledMapping, diagnostics: DiagnosticsCollector, chunkSize: Int = 256
     ) throws(BridgeFailure) -> LinkedStudy {
         var study = LinkedStudy(pulled: pulled, mapping: mapping, links: [])
-        let accessionSuffix = try accessionSuffixMatcher(mapping.accessionPattern)
+        // Checked once here; each worker of a join compiles its own (a `Regex` is not `Sendable`).
+        _ = try accessionSuffixMatcher(mapping.accessionPattern)
         for link in mapping.links {
             var joiner = Joiner(
-                link: link, study: study, accessionSuffix: accessionSuffix, diagnostics: diagnostics)
+                link: link, study: study, diagnostics: diagnostics)
             joiner.chunkSize = max(1, chunkSize)
             let result = try joiner.run()
             reportConventions(result, accession: pulled.accession, diagnostics: diagnostics)
@@ -30,8 +31,8 @@ public enum LinkStage {
     }
 
     /// The accession pattern at the end of a text (an id that ends in an accession).
-    static func accessionSuffixMatcher(_ pattern: String) throws(BridgeFailure) -> Regex<AnyRegexOutput> {
-        do { return try Regex("(?:\(pattern))$") } catch {
+    static func accessionSuffixMatcher(_ pattern: String) throws(BridgeFailure) -> Regex<Substring> {
+        do { return try Regex("(?:\(pattern))$", as: Substring.self) } catch {
             throw BridgeFailure(stage: .link, message: "accessionPattern \(pattern): \(error)")
         }
     }
@@ -59,16 +60,14 @@ public enum LinkStage {
 
         let link: CompiledLink
         let study: LinkedStudy
-        let accessionSuffix: Regex<AnyRegexOutput>
         let diagnostics: DiagnosticsCollector
         var result: LinkResult
         /// Where each key shared by several records is in `result.duplicates`.
         var sharedDataDuplicates: [LinkKey: Int] = [:]
 
-        init(link: CompiledLink, study: LinkedStudy, accessionSuffix: Regex<AnyRegexOutput>, diagnostics: DiagnosticsCollector) {
+        init(link: CompiledLink, study: LinkedStudy, diagnostics: DiagnosticsCollector) {
             self.link = link
             self.study = study
-            self.accessionSuffix = accessionSuffix
             self.diagnostics = diagnostics
             result = LinkResult(link: link)
         }
@@ -126,8 +125,8 @@ public enum LinkStage {
 
         /// The values of each key part the Shared Data side has, for the FHIR side's look-ups. A one-part key's
         /// values are the record table's own keys (and those of its duplicates), so no second set is built.
-        struct KnownValues {
-            enum Storage {
+        struct KnownValues: Sendable {
+            enum Storage: Sendable {
                 case sets([Set<String>])
                 /// Every key any record has (a key of a duplicate too).
                 case keys([LinkKey: Int32])
@@ -224,20 +223,27 @@ public enum LinkStage {
             let type = declaration.resourceType.value
             let fhir = study.pulled.fhir
             let positions = fhir.positions(ofType: type)
-            // Reading (for a spooled study, parsing) is done on every core a window at a time; the keys are read
-            // from the trees on one core, in order (evaluating the shared compiled expressions on two cores
-            // measured slower: their reference counts contend).
+            // Reading (for a spooled study, parsing) and reading the keys from the trees are done on every core a
+            // window at a time; the tables are filled, and the warnings said, in resource order as by a plain loop.
             let resourceKeys = link.resourceKeys
+            let accessionPattern = study.mapping.accessionPattern
+            let link = link
             for windowStart in stride(from: 0, to: positions.count, by: window) {
                 let inWindow = positions[windowStart..<min(positions.count, windowStart + window)]
-                let trees = try readBack {
+                let keyings = try readBack {
                     try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
-                        try fhir.resources(at: chunk, keys: resourceKeys)
+                        let reader = try ResourceKeyReader(link: link, accessionPattern: accessionPattern, parts: parts, known: known)
+                        return try zip(chunk, fhir.resources(at: chunk, keys: resourceKeys)).map { position, resource in
+                            var warnings: [Diagnostic] = []
+                            let keying = reader.keying(of: resource, resourceKey: fhir.key(at: position), warnings: &warnings)
+                            return (keying: keying, warnings: warnings)
+                        }
                     }
                 }
-                for (position, resource) in zip(inWindow, trees) {
-                    let resourceKey = fhir.key(at: position)
-                    guard let keying = keying(of: resource, resourceKey: resourceKey, parts: parts, known: known) else { continue }
+                for (position, (keying, warnings)) in zip(inWindow, keyings) {
+                    for warning in warnings { diagnostics.emit(warning) }
+                    guard let keying else { continue }
+                    let resourceKey = keying.resourceKey
                     // A key some record has (or had, before a duplicate took its records).
                     guard keying.linkable, let ordinal = ordinalOfKey[LinkKey(keying.key)].map(Int.init) else {
                         result.unlinkedFHIR.append(UnlinkedResource(resource: resourceKey, key: keying.shown.isEmpty ? nil : keying.shown))
@@ -299,33 +305,113 @@ public enum LinkStage {
             }
         }
 
-        /// What one resource's key parts give, before joining.
-        struct Keying {
-            var resourceKey: FHIRResourceKey
-            /// The parts that found a Shared Data value, and which alternative found each.
-            var key: [String]
-            var used: [Int]
-            /// The value each part appeared to have, for reports.
-            var shown: [String]
-            var linkable: Bool
-        }
+        /// Reads each resource's key parts: independent of the other resources, so done on every core, a reader
+        /// per chunk. Warnings are handed back, to be said in resource order.
+        struct ResourceKeyReader {
+            let link: CompiledLink
+            let accessionSuffix: Regex<Substring>
+            let parts: [PreparedPart]
+            let known: KnownValues
 
-        /// Nil for a resource the link's `where` leaves out. Every part is read even after one fails, so a resource
-        /// that does not link is reported with the whole key it appears to have.
-        func keying(of resource: FHIRElement, resourceKey: FHIRResourceKey, parts: [PreparedPart], known: KnownValues) -> Keying? {
-            guard matchesWhere(resource, key: resourceKey) else { return nil }
-            var keying = Keying(resourceKey: resourceKey, key: [], used: [], shown: [], linkable: true)
-            for partIndex in parts.indices {
-                let found = keyValue(of: resource, resourceKey: resourceKey, part: parts[partIndex], known: known, partIndex: partIndex)
-                if let value = found.value { keying.shown.append(value) }
-                guard let alternative = found.alternative, let value = found.value else {
-                    keying.linkable = false
-                    continue
-                }
-                keying.key.append(value)
-                keying.used.append(alternative)
+            init(link: CompiledLink, accessionPattern: String, parts: [PreparedPart], known: KnownValues) throws(BridgeFailure) {
+                self.link = link
+                accessionSuffix = try LinkStage.accessionSuffixMatcher(accessionPattern)
+                self.parts = parts
+                self.known = known
             }
-            return keying
+
+            var declaration: LinkDeclaration { link.declaration }
+
+            /// What one resource's key parts give, before joining.
+            struct Keying {
+                var resourceKey: FHIRResourceKey
+                /// The parts that found a Shared Data value, and which alternative found each.
+                var key: [String]
+                var used: [Int]
+                /// The value each part appeared to have, for reports.
+                var shown: [String]
+                var linkable: Bool
+            }
+
+            /// Nil for a resource the link's `where` leaves out. Every part is read even after one fails, so a resource
+            /// that does not link is reported with the whole key it appears to have.
+            func keying(of resource: FHIRElement, resourceKey: FHIRResourceKey, warnings: inout [Diagnostic]) -> Keying? {
+                guard matchesWhere(resource, key: resourceKey, warnings: &warnings) else { return nil }
+                var keying = Keying(resourceKey: resourceKey, key: [], used: [], shown: [], linkable: true)
+                for partIndex in parts.indices {
+                    let found = keyValue(of: resource, resourceKey: resourceKey, part: parts[partIndex], partIndex: partIndex, warnings: &warnings)
+                    if let value = found.value { keying.shown.append(value) }
+                    guard let alternative = found.alternative, let value = found.value else {
+                        keying.linkable = false
+                        continue
+                    }
+                    keying.key.append(value)
+                    keying.used.append(alternative)
+                }
+                return keying
+            }
+
+            /// The part's value for a resource and which alternative gave it: the first alternative one of whose values
+            /// is among the Shared Data side's values for that part. When none is, `alternative` is nil and `value` the
+            /// candidate a steward would recognise as the resource's key (one shaped like an accession, else the first),
+            /// for reports to show.
+            func keyValue(
+                of resource: FHIRElement, resourceKey: FHIRResourceKey, part: PreparedPart, partIndex: Int, warnings: inout [Diagnostic]
+            ) -> (value: String?, alternative: Int?) {
+                var seen: [String] = []
+                for index in part.alternatives.indices {
+                    let alternative = part.alternatives[index]
+                    var candidates: [String]
+                    switch alternative.kind {
+                    case .reference:
+                        // The target's key in that link; for a target that did not link, the key it appeared to have
+                        // (never in `known`, so it only shows in reports).
+                        guard let other = alternative.referencedKeys else { continue }
+                        candidates = evaluate(alternative.expression, on: resource, resourceKey: resourceKey, warnings: &warnings).compactMap { reference in
+                            FHIRReference(parsing: reference).resourceKey.flatMap(other.key(of:))
+                        }
+                    case .idAccessionSuffix:
+                        let ids = evaluate(alternative.expression, on: resource, resourceKey: resourceKey, warnings: &warnings)
+                        candidates = ids.compactMap { id in id.firstMatch(of: accessionSuffix).map { String(id[$0.range]) } }
+                    case .values:
+                        candidates = evaluate(alternative.expression, on: resource, resourceKey: resourceKey, warnings: &warnings)
+                    }
+                    for candidate in candidates {
+                        let value = KeyNormaliser.apply(part.normalise, to: candidate)
+                        if known.contains(value, part: partIndex) { return (value, index) }
+                        seen.append(value)
+                    }
+                }
+                return (seen.first { (try? accessionSuffix.wholeMatch(in: $0)) != nil } ?? seen.first, nil)
+            }
+
+            /// The text values of an expression on a resource; an evaluation error is a warning naming the resource.
+            func evaluate(_ expression: FHIRPathExpression?, on resource: FHIRElement, resourceKey: FHIRResourceKey, warnings: inout [Diagnostic]) -> [String] {
+                guard let expression else { return [] }
+                do {
+                    return try expression.evaluate(FHIRPathEvaluationInput(resource: resource)).compactMap { item in
+                        let value = item.jsonValue
+                        if case .object = value { return value["reference"]?.stringValue }
+                        return RecordValues.text(value)
+                    }
+                } catch {
+                    warnings.append(
+                        Diagnostic(.warning, "link \(declaration.name.value): \(resourceKey): \(error)", at: declaration.name.location))
+                    return []
+                }
+            }
+
+            func matchesWhere(_ resource: FHIRElement, key: FHIRResourceKey, warnings: inout [Diagnostic]) -> Bool {
+                guard let condition = link.fhirWhere else { return true }
+                do {
+                    let items = try condition.evaluate(FHIRPathEvaluationInput(resource: resource))
+                    return items.count == 1 && items[0].jsonValue.boolValue == true
+                } catch {
+                    warnings.append(
+                        Diagnostic(.warning, "link \(declaration.name.value) fhir where: \(key): \(error)", at: declaration.name.location))
+                    return false
+                }
+            }
         }
 
         mutating func handleDuplicate(side: LinkDuplicate.Side, key: [String], resources: [FHIRResourceKey], records: [Int]) throws(BridgeFailure) {
@@ -347,70 +433,8 @@ public enum LinkStage {
             result.duplicates.append(duplicate)
         }
 
-        /// The part's value for a resource and which alternative gave it: the first alternative one of whose values
-        /// is among the Shared Data side's values for that part. When none is, `alternative` is nil and `value` the
-        /// candidate a steward would recognise as the resource's key (one shaped like an accession, else the first),
-        /// for reports to show.
-        func keyValue(
-            of resource: FHIRElement, resourceKey: FHIRResourceKey, part: PreparedPart, known: KnownValues, partIndex: Int
-        ) -> (value: String?, alternative: Int?) {
-            var seen: [String] = []
-            for index in part.alternatives.indices {
-                let alternative = part.alternatives[index]
-                var candidates: [String]
-                switch alternative.kind {
-                case .reference:
-                    // The target's key in that link; for a target that did not link, the key it appeared to have
-                    // (never in `known`, so it only shows in reports).
-                    guard let other = alternative.referencedKeys else { continue }
-                    candidates = evaluate(alternative.expression, on: resource, resourceKey: resourceKey).compactMap { reference in
-                        FHIRReference(parsing: reference).resourceKey.flatMap(other.key(of:))
-                    }
-                case .idAccessionSuffix:
-                    let ids = evaluate(alternative.expression, on: resource, resourceKey: resourceKey)
-                    candidates = ids.compactMap { id in id.firstMatch(of: accessionSuffix).map { String(id[$0.range]) } }
-                case .values:
-                    candidates = evaluate(alternative.expression, on: resource, resourceKey: resourceKey)
-                }
-                for candidate in candidates {
-                    let value = KeyNormaliser.apply(part.normalise, to: candidate)
-                    if known.contains(value, part: partIndex) { return (value, index) }
-                    seen.append(value)
-                }
-            }
-            return (seen.first { (try? accessionSuffix.wholeMatch(in: $0)) != nil } ?? seen.first, nil)
-        }
-
-        /// The text values of an expression on a resource; an evaluation error is a warning naming the resource.
-        func evaluate(_ expression: FHIRPathExpression?, on resource: FHIRElement, resourceKey: FHIRResourceKey) -> [String] {
-            guard let expression else { return [] }
-            do {
-                return try expression.evaluate(FHIRPathEvaluationInput(resource: resource)).compactMap { item in
-                    let value = item.jsonValue
-                    if case .object = value { return value["reference"]?.stringValue }
-                    return RecordValues.text(value)
-                }
-            } catch {
-                diagnostics.emit(
-                    Diagnostic(.warning, "link \(declaration.name.value): \(resourceKey): \(error)", at: declaration.name.location))
-                return []
-            }
-        }
-
         static func matchesWhere(_ record: FHIRElement, _ conditions: [(field: String, value: String)]) -> Bool {
             conditions.allSatisfy { condition in RecordValues.values(of: record, path: condition.field).contains(condition.value) }
-        }
-
-        func matchesWhere(_ resource: FHIRElement, key: FHIRResourceKey) -> Bool {
-            guard let condition = link.fhirWhere else { return true }
-            do {
-                let items = try condition.evaluate(FHIRPathEvaluationInput(resource: resource))
-                return items.count == 1 && items[0].jsonValue.boolValue == true
-            } catch {
-                diagnostics.emit(
-                    Diagnostic(.warning, "link \(declaration.name.value) fhir where: \(key): \(error)", at: declaration.name.location))
-                return false
-            }
         }
     }
 }

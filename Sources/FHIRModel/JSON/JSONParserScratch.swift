@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
 
 /// The buffers a parse works in (member and item stacks, the string table), parked between parses so that reading
@@ -55,23 +48,10 @@ struct JSONParserScratch: @unchecked Sendable {
         deinit { scratch?.deallocate() }
     }
 
-    /// The key of each thread's slot; a thread's slot (and its set) is freed when the thread ends.
-    static let threadKey: pthread_key_t = {
-        var key = pthread_key_t()
-        let created = pthread_key_create(&key) { slot in
-            guard let slot else { return }
-            Unmanaged<ThreadSlot>.fromOpaque(slot).release()
-        }
-        precondition(created == 0, "pthread_key_create failed: \(created)")
-        return key
-    }()
+    /// Each thread's slot; a thread's slot (and its set) is freed when the thread ends.
+    static let threadSlots = PerThread { ThreadSlot() }
 
-    static func threadSlot() -> ThreadSlot {
-        if let slot = pthread_getspecific(threadKey) { return Unmanaged<ThreadSlot>.fromOpaque(slot).takeUnretainedValue() }
-        let slot = ThreadSlot()
-        pthread_setspecific(threadKey, Unmanaged.passRetained(slot).toOpaque())
-        return slot
-    }
+    static func threadSlot() -> ThreadSlot { threadSlots.current }
 
     static func take() -> JSONParserScratch {
         let slot = threadSlot()

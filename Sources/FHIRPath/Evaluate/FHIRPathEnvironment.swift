@@ -1,7 +1,7 @@
 import FHIRModel
 
 /// The state of one evaluation: the special variables and the user's variables. Used by one evaluation at a time,
-/// never shared between threads; an expression keeps one to reuse (`FHIRPathEnvironmentPool`).
+/// never shared between threads; each thread keeps one to reuse (`FHIRPathEnvironmentPool`).
 ///
 /// Starting and finishing an evaluation is on the path of every call, so the state is kept in the forms cheapest to
 /// set and clear: the resource as its tree node, the context and `$this` as "the resource" until something else is

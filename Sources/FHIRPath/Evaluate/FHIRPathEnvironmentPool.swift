@@ -1,41 +1,52 @@
 import FHIRModel
-import Synchronization
 
-/// One spare environment kept by a compiled expression between evaluations.
+/// Spare environments, one per thread and FHIR version, reused by every evaluation on that thread.
 ///
 /// Making and freeing an environment cost about a third of evaluating a short path (an allocation, and releasing
-/// a dozen fields through their value witnesses); an expression evaluated once per resource reuses its last one.
-/// Evaluations on several threads at once each take the spare or, finding none, make a new one.
+/// a dozen fields through their value witnesses), so an evaluation takes its thread's spare and gives it back. The
+/// spare was once kept by each expression in an atomic slot: an expression evaluated on two cores at once then
+/// bounced that slot between them and made a new environment half the time, which made a link's key reading
+/// slower on two cores than on one.
 ///
-/// Unchecked: an environment is not thread-safe, but the atomic exchange hands it over whole: whoever takes it
-/// out of the slot is its only user until giving it back.
-final class FHIRPathEnvironmentPool: @unchecked Sendable {
-    private let spare = Atomic<Unmanaged<FHIRPathEnvironment>?>(nil)
-
-    deinit {
-        spare.load(ordering: .acquiring)?.release()
+/// An evaluation inside another on the same thread finds the slot empty and makes its own; whichever is given back
+/// second is freed.
+enum FHIRPathEnvironmentPool {
+    final class Spares {
+        var r4: FHIRPathEnvironment?
+        var r5: FHIRPathEnvironment?
     }
 
-    /// The spare environment started on `resource`, or a new one.
+    static let spares = PerThread { Spares() }
+
+    /// This thread's spare environment for `version`, started on `resource`, or a new one.
     @inline(__always)
-    func take(
-        model: any FHIRPathTypeModel, resource: FHIRElement, type: String?, rootResource: FHIRElement?,
+    static func take(
+        version: FHIRVersion, model: any FHIRPathTypeModel, resource: FHIRElement, type: String?, rootResource: FHIRElement?,
         variables: [String: [FHIRPathItem]], trace: FHIRPathTraceHandler?
     ) -> FHIRPathEnvironment {
-        if let reused = spare.exchange(nil, ordering: .acquiring)?.takeRetainedValue() {
+        let spares = spares.current
+        let reused: FHIRPathEnvironment?
+        switch version {
+        case .r4: reused = spares.r4.take()
+        case .r5: reused = spares.r5.take()
+        }
+        if let reused {
             reused.start(resource: resource, type: type, rootResource: rootResource, variables: variables, trace: trace)
             return reused
         }
-        let created = FHIRPathEnvironment(
-            model: model, resource: resource, type: type, rootResource: rootResource, variables: variables)
+        let created = FHIRPathEnvironment(model: model, resource: resource, type: type, rootResource: rootResource, variables: variables)
         created.trace = trace
         return created
     }
 
-    /// Keeps `environment` (finished) as the spare.
+    /// Keeps `environment` (finished) as its thread's spare for `version`.
     @inline(__always)
-    func giveBack(_ environment: FHIRPathEnvironment) {
+    static func giveBack(_ environment: FHIRPathEnvironment, version: FHIRVersion) {
         environment.finish()
-        spare.exchange(Unmanaged.passRetained(environment), ordering: .acquiringAndReleasing)?.release()
+        let spares = spares.current
+        switch version {
+        case .r4: spares.r4 = environment
+        case .r5: spares.r5 = environment
+        }
     }
 }
