@@ -348,12 +348,12 @@ struct JSONByteParser: ~Copyable {
         let first = members.count
         // Members are popped into the object on success; on a failure the whole parse is abandoned and the
         // stacks' deinit releases what is left.
-        var seen: Set<String>? = nil
+        var seen: LargeObjectKeys? = nil
         var underscored = false
         // A filtered top-level object keeps only some members: all its keys are checked here instead.
         let checksAllKeys = depth == 1 && topLevelKeys != nil
         let firstSkipped = skippedKeys.count
-        var seenSkipped: Set<String>? = nil
+        var seenSkipped: LargeObjectKeys? = nil
         defer { if checksAllKeys { skippedKeys.pop(firstSkipped) } }
         while true {
             guard position < count else { throw fail(.unexpectedEnd(expecting: "a key"), at: position) }
@@ -423,26 +423,25 @@ struct JSONByteParser: ~Copyable {
         return .object(FHIRObject(members: storage, mayHaveUnderscoreKeys: underscored))
     }
 
-    /// Small objects are checked by comparing fingerprints (then keys on a match); large ones switch to a set,
-    /// so that no input makes the check quadratic.
+    /// Small objects are checked by comparing fingerprints (then keys on a match); large ones by a set of
+    /// fingerprints (`LargeObjectKeys`), so that no input makes the check quadratic.
     @inline(__always)
-    func isDuplicate(_ key: String, _ fingerprint: UInt64, since first: Int, seen: inout Set<String>?) throws -> Bool {
+    func isDuplicate(_ key: String, _ fingerprint: UInt64, since first: Int, seen: inout LargeObjectKeys?) throws -> Bool {
         let end = members.count
+        let prints = keyFingerprints.base
+        let keys = members.base
         if seen == nil {
-            if end - first < 32 {
-                let prints = keyFingerprints.base
+            if end - first < LargeObjectKeys.meetingLimit {
                 var i = first
                 while i < end {
-                    if prints[i] == fingerprint && members.base[i].key == key { return true }
+                    if prints[i] == fingerprint && keys[i].key == key { return true }
                     i += 1
                 }
                 return false
             }
-            var keys = Set<String>(minimumCapacity: 64)
-            for i in first..<end { keys.insert(members.base[i].key) }
-            seen = keys
+            seen = LargeObjectKeys(earlier: first..<end) { prints[$0] }
         }
-        return !seen!.insert(key).inserted
+        return seen!.isDuplicate(print: fingerprint, text: { key }, earlier: first..<end, printAt: { prints[$0] }, textAt: { keys[$0].key })
     }
 
     mutating func parseArray() throws -> FHIRElement {
@@ -478,7 +477,7 @@ struct JSONByteParser: ~Copyable {
             defer { depth -= 1 }
             if try openContainer(closing: UInt8(ascii: "}"), expecting: "a key or '}'") { return }
             let firstKey = skippedKeys.count
-            var seen: Set<String>? = nil
+            var seen: LargeObjectKeys? = nil
             defer { skippedKeys.pop(firstKey) }
             while true {
                 guard position < count else { throw fail(.unexpectedEnd(expecting: "a key"), at: position) }
@@ -634,8 +633,8 @@ struct JSONByteParser: ~Copyable {
 
     /// Checks the key between `start` and `end` (its quotes excluded) against the keys of its object noted since
     /// `first`, and notes it; a duplicate is an error, as in a built object. Fingerprints are compared first (no
-    /// `String` is made); an object of more than 32 keys switches to a set, so no input makes the check quadratic.
-    mutating func noteKey(_ start: Int, _ end: Int, simple: Bool, since first: Int, seen: inout Set<String>?) throws {
+    /// `String` is made); an object of 32 keys or more switches to a set of them (`LargeObjectKeys`).
+    mutating func noteKey(_ start: Int, _ end: Int, simple: Bool, since first: Int, seen: inout LargeObjectKeys?) throws {
         var key = SkippedKey(start: start, end: end, print: 0, escaped: -1)
         if simple {
             key.print = JSONByteParser.fingerprint(base + start, end - start)
@@ -645,14 +644,17 @@ struct JSONByteParser: ~Copyable {
             key.escaped = escapedKeys.count
             escapedKeys.append(decoded)
         }
-        if seen == nil && skippedKeys.count - first >= 32 {
-            var keys = Set<String>(minimumCapacity: 64)
-            for i in first..<skippedKeys.count { keys.insert(keyText(skippedKeys[i])) }
-            seen = keys
+        let earlier = first..<skippedKeys.count
+        if seen == nil && earlier.count >= LargeObjectKeys.meetingLimit {
+            seen = LargeObjectKeys(earlier: earlier) { skippedKeys[$0].print }
         }
         if seen != nil {
-            let text = keyText(key)
-            if !seen!.insert(text).inserted { throw fail(.duplicateKey(text), at: start - 1) }
+            if seen!.isDuplicate(
+                print: key.print, text: { keyText(key) }, earlier: earlier, printAt: { skippedKeys[$0].print },
+                textAt: { keyText(skippedKeys[$0]) })
+            {
+                throw fail(.duplicateKey(keyText(key)), at: start - 1)
+            }
         } else {
             var i = first
             while i < skippedKeys.count {

@@ -162,6 +162,43 @@ struct MutationRandom {
         }
     }
 
+    /// Objects of 32 keys or more are checked by a set of fingerprints (`LargeObjectKeys`). Keys made to share one
+    /// fingerprint (same length, same first and last eight bytes) are still told apart, past the point where the
+    /// check turns to a set of texts; a true repeat is found at its place, in a built object, among a filtered
+    /// document's dropped keys, and in a skipped nested object.
+    @Test func largeObjectsTellKeysThatShareAFingerprintApart() throws {
+        let sharing = (0..<100).map { "aaaaaaaa\(Character(UnicodeScalar(UInt8(0x30 + $0 % 10))))\($0 / 10)zzzzzzzz" }
+        #expect(Set(sharing).count == 100)
+        let keep = FHIRJSONKeyFilter(keys: ["resourceType", "id"])
+        for count in [40, 100] {
+            let members = sharing.prefix(count).enumerated().map { "\"\($1)\":\($0)" }.joined(separator: ",")
+            let distinct = "{" + members + "}"
+            let nested = "{\"resourceType\":\"Basic\",\"extra\":" + distinct + "}"
+            for text in [distinct, nested] {
+                for filter in [nil, keep] {
+                    let tree = try FHIRJSONReader(options: .init(topLevelKeys: filter)).read(Array(text.utf8))
+                    if filter == nil, text == distinct { #expect(tree.objectValue?.keys.count == count) }
+                }
+            }
+            for repeated in [sharing[3], sharing[count - 1]] {
+                let prefix = "{" + members + ","
+                let text = prefix + "\"\(repeated)\":0}"
+                for filter in [nil, keep] {
+                    let error = try #require(throws: FHIRJSONError.self) {
+                        try FHIRJSONReader(options: .init(topLevelKeys: filter)).read(Array(text.utf8))
+                    }
+                    #expect(error.reason == .duplicateKey(repeated) && error.offset == prefix.utf8.count, "\(count) \(repeated): \(error)")
+                }
+                let nestedPrefix = "{\"resourceType\":\"Basic\",\"extra\":" + prefix
+                let nestedText = nestedPrefix + "\"\(repeated)\":0}}"
+                let error = try #require(throws: FHIRJSONError.self) {
+                    try FHIRJSONReader(options: .init(topLevelKeys: keep)).read(Array(nestedText.utf8))
+                }
+                #expect(error.reason == .duplicateKey(repeated) && error.offset == nestedPrefix.utf8.count, "nested \(count): \(error)")
+            }
+        }
+    }
+
     /// `keysKnownUnique` (a spool's read-back) leaves out only the duplicate-key check: every other malformed
     /// input gets the same error, filtered or whole.
     @Test(arguments: MalformedJSONCorpus.cases)
