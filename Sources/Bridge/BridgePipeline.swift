@@ -95,14 +95,19 @@ public struct BridgePipeline: Sendable {
     /// window at a time (`MergeStage.stream`) instead of holding them: what a streaming writer needs. The reports
     /// say what each study's merge did.
     public func streamMerged(
-        studies: [String], sink: (MergeStage.Output) throws -> Void
+        studies: [String], writesPulledResources: Bool = false, sink: (MergeStage.Output) throws -> Void
     ) async throws(BridgeFailure) -> [StudyMergeReport] {
-        let options = MergeStage.Options(fhirSource: source.fhirOrigin, sharedDataSource: source.sharedDataOrigin)
+        var options = MergeStage.Options(fhirSource: source.fhirOrigin, sharedDataSource: source.sharedDataOrigin)
+        options.writesPulledResources = writesPulledResources
         var reports: [StudyMergeReport] = []
         try await forEachLinkedStudy(studies: studies) { _, linked in
             var count = 0
             let summary = try MergeStage.stream(linked, options: options, diagnostics: diagnostics) { output in
-                if case .resources(let window) = output { count += window.count } else { count += 1 }
+                switch output {
+                case .resources(let window): count += window.count
+                case .written(let window): count += window.count
+                case .provenance: count += 1
+                }
                 try sink(output)
             }
             reports.append(

@@ -26,8 +26,23 @@ public final class NDJSONExportWriter {
     public func write(_ output: MergeStage.Output) throws {
         switch output {
         case .resources(let resources): try write(resources)
+        case .written(let resources): try write(resources)
         case .provenance(let provenance): try write(provenance)
         }
+    }
+
+    /// Appends resources the merge wrote (`MergeStage.Options.writesPulledResources`), in order, each to its type's
+    /// file.
+    public func write(_ resources: [MergeStage.WrittenResource]) throws {
+        var byType: [String: [UInt8]] = [:]
+        var types: [String] = []
+        for resource in resources {
+            guard isNew(resource.key) else { continue }
+            if byType[resource.key.type] == nil { types.append(resource.key.type) }
+            byType[resource.key.type, default: []].append(contentsOf: resource.json)
+            byType[resource.key.type]!.append(0x0A)
+        }
+        for type in types { try file(for: type).write(byType[type]!) }
     }
 
     /// A Provenance, written a piece at a time (its targets are never one tree).

@@ -54,6 +54,31 @@ public struct CompiledLink: Sendable {
     }
 }
 
+extension CompiledLink {
+    /// The members of a linked resource the merge reads or writes for this link: its conflict fields' expressions
+    /// and elements, and its actions' elements (each with its `_name`); nil when an expression may read anything.
+    /// The others are left as text when the merge's output is written (`UnparsedMembers`).
+    public var mergeResourceKeys: FHIRJSONKeyFilter? {
+        var keys: FHIRJSONKeyFilter? = FHIRJSONKeyFilter()
+        func element(_ target: WritableElement?) {
+            guard let first = target?.steps.first?.jsonName else { return }
+            keys = FHIRJSONKeyFilter.union(keys, FHIRJSONKeyFilter(keys: [first, "_" + first]))
+        }
+        for field in fields where field.conflictTarget != nil {
+            keys = FHIRJSONKeyFilter.union(keys, field.fhir.focusKeys)
+            element(field.conflictTarget)
+        }
+        for action in mergeActions {
+            switch action.declaration.value {
+            case .fill: element(action.fillTarget)
+            case .identifier: keys = FHIRJSONKeyFilter.union(keys, FHIRJSONKeyFilter(keys: ["identifier"]))
+            case .extension: keys = FHIRJSONKeyFilter.union(keys, FHIRJSONKeyFilter(keys: ["extension"]))
+            }
+        }
+        return keys
+    }
+}
+
 public struct CompiledKeyPart: Sendable {
     public var declaration: KeyPartDeclaration
     /// One expression per alternative, in order; for `reference` alternatives, the reference's expression.

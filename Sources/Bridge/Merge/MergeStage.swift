@@ -12,6 +12,10 @@ public enum MergeStage {
         public var sharedDataSource: String
         /// Resources (and emitted records) per job of the parallel merge: any size gives the same output.
         public var chunkSize = 256
+        /// Pulled resources are handed on written (`Output.written`, compact JSON), each by the job that merged
+        /// it, with the members the merge does not touch copied as the spool holds them (`UnparsedMembers`)
+        /// rather than parsed and written again: for a writer of JSON lines. Emitted resources stay trees.
+        public var writesPulledResources = false
 
         public init(fhirSource: String, sharedDataSource: String) {
             self.fhirSource = fhirSource
@@ -27,7 +31,15 @@ public enum MergeStage {
     /// Provenances (too large to be trees in a large study).
     public enum Output: Sendable {
         case resources([FHIRElement])
+        /// Under `Options.writesPulledResources`: pulled resources, merged and written.
+        case written([WrittenResource])
         case provenance(StudyProvenance)
+    }
+
+    /// A merged resource as compact JSON (the bytes `FHIRJSONWriter` writes of its tree), with its key.
+    public struct WrittenResource: Sendable {
+        public var key: FHIRResourceKey
+        public var json: [UInt8]
     }
 
     /// The merged study whole, as a `StudyBundle` (the plain path: every resource held; `stream` is the same merge
@@ -39,6 +51,7 @@ public enum MergeStage {
         let summary = try stream(linked, options: options, diagnostics: diagnostics) { output in
             switch output {
             case .resources(let window): resources.append(contentsOf: window)
+            case .written(let window): for resource in window { resources.append(try FHIRJSONReader().read(resource.json)) }
             case .provenance(let provenance): resources.append(try provenance.element())
             }
         }
@@ -120,6 +133,17 @@ public enum MergeStage {
         var conflictCounts: [ConflictEvent.Key: [Int]] = [:]
         var unwrittenCounts: [UnwrittenAction: Int] = [:]
         let extensionBase = mapping.spec.extensionBase
+        // Written by the merge (`Options.writesPulledResources`): what it builds of each type's resources, the
+        // members its links may read or write (`CompiledLink.mergeResourceKeys`) with type, id and meta; a type
+        // one of whose links may read anything is built whole.
+        let writes = options.writesPulledResources
+        let baseKeys: FHIRJSONKeyFilter? = FHIRJSONKeyFilter(keys: ["resourceType", "id", "meta"])
+        var mergeKeys: [String: FHIRJSONKeyFilter?] = [:]
+        for result in mergingLinks {
+            let type = result.link.declaration.resourceType.value
+            mergeKeys[type] = FHIRJSONKeyFilter.union(mergeKeys[type] ?? baseKeys, result.link.mergeResourceKeys)
+        }
+        let readKeys = mergeKeys
         var joinCursor = 0
         for windowStart in stride(from: 0, to: walk.count, by: window) {
             let inWindow = windowStart..<min(walk.count, windowStart + window)
@@ -132,9 +156,19 @@ public enum MergeStage {
             }
             let windowJoins = joinsOf
             let results = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
-                let trees = try fhir.resources(at: chunk.map { walk[$0] }, keys: nil)
-                return try zip(chunk, trees).compactMap { index, tree -> (FHIRElement, Bool, String?, [ConflictEvent], [UnwrittenAction])? in
-                    var resource = tree
+                let positions = chunk.map { walk[$0] }
+                // Written here: the members the merge may touch are built, the rest copied as text.
+                let trees: [(FHIRElement, UnparsedMembers)]
+                // (A chunk across two types, rare, is built whole: the same output.)
+                if writes, let type = positions.first.map({ fhir.key(at: $0).type }),
+                    positions.allSatisfy({ fhir.key(at: $0).type == type }), let keys = readKeys[type] ?? baseKeys
+                {
+                    trees = try fhir.partlyParsedResources(at: positions, keys: keys)
+                } else {
+                    trees = try fhir.resources(at: positions, keys: nil).map { ($0, UnparsedMembers()) }
+                }
+                return try zip(chunk, trees).compactMap { index, read -> (MergedResource, Bool, String?, [ConflictEvent], [UnwrittenAction])? in
+                    var resource = read.0
                     let lastUpdated = resource["meta"]?["lastUpdated"]?.stringValue
                     var changed = false
                     var conflicts: [ConflictEvent] = []
@@ -158,14 +192,21 @@ public enum MergeStage {
                             }
                         }
                     }
-                    return (
-                        tagged(resource, source: fhirSource, tag: changed ? tags.merged : tags.fhir), changed, lastUpdated, conflicts,
-                        unwritten
-                    )
+                    let merged = tagged(resource, source: fhirSource, tag: changed ? tags.merged : tags.fhir)
+                    let output: MergedResource
+                    if writes {
+                        var json: [UInt8] = []
+                        FHIRJSONWriter().write(merged, unparsed: read.1, into: &json)
+                        output = .written(WrittenResource(key: fhir.key(at: walk[index]), json: json))
+                    } else {
+                        output = .tree(merged)
+                    }
+                    return (output, changed, lastUpdated, conflicts, unwritten)
                 }
             }
             var resources: [FHIRElement] = []
-            resources.reserveCapacity(results.count)
+            var written: [WrittenResource] = []
+            if writes { written.reserveCapacity(results.count) } else { resources.reserveCapacity(results.count) }
             for (offset, (resource, changed, lastUpdated, conflicts, unwritten)) in results.enumerated() {
                 for event in conflicts { conflictCounts[event.key, default: [0, 0, 0]][event.outcome.rawValue] += 1 }
                 for action in unwritten { unwrittenCounts[action, default: 0] += 1 }
@@ -176,9 +217,12 @@ public enum MergeStage {
                     merged[index >> 6] |= 1 << UInt64(index & 63)
                 }
                 if let lastUpdated, newestLastUpdated.map({ lastUpdated > $0 }) ?? true { newestLastUpdated = lastUpdated }
-                resources.append(resource)
+                switch resource {
+                case .tree(let tree): resources.append(tree)
+                case .written(let json): written.append(json)
+                }
             }
-            try sink(.resources(resources))
+            try sink(writes ? .written(written) : .resources(resources))
         }
 
         reportConflicts(conflictCounts, links: mergingLinks, fields: conflictFields, accession: accession, diagnostics: diagnostics)
@@ -262,6 +306,12 @@ public enum MergeStage {
             }))
         }
         return summary
+    }
+
+    /// A pulled resource merged, as a tree or (`Options.writesPulledResources`) written.
+    enum MergedResource {
+        case tree(FHIRElement)
+        case written(WrittenResource)
     }
 
     /// One field of one resource resolved by its `onConflict`.

@@ -128,6 +128,50 @@ public final class ByteSpool: Sendable {
         return .object(FHIRObject(members: members))
     }
 
+    /// A document as appended, its top-level members outside `keys` left as text where the writer would give that
+    /// text back (`UnparsedMembers`, `FHIRJSONWriter.writesBack(_:)`) and parsed otherwise; a document that is not
+    /// indexed is parsed whole.
+    static func partlyParsedElement(
+        from bytes: UnsafeRawBufferPointer, reader: FHIRJSONReader, keys: FHIRJSONKeyFilter
+    ) throws -> (FHIRElement, UnparsedMembers) {
+        guard bytes.count >= 3, bytes[0] == indexedMarker else { return (try reader.read(bytes), UnparsedMembers()) }
+        func field(_ offset: Int) -> Int { Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 }
+        let count = field(1)
+        let json = UnsafeRawBufferPointer(rebasing: bytes[(3 + 8 * count)...])
+        let base = json.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var members: [FHIRObject.Member] = []
+        members.reserveCapacity(count)
+        var unparsed = UnparsedMembers()
+        var underscored = false
+        for index in 0..<count {
+            let at = 3 + 8 * index
+            let key = UnsafeBufferPointer(start: base + field(at), count: field(at + 2))
+            let valueStart = field(at + 4)
+            let value = UnsafeRawBufferPointer(rebasing: json[valueStart..<valueStart + field(at + 6)])
+            let name = String(decoding: key, as: UTF8.self)
+            if key.first == UInt8(ascii: "_") { underscored = true }
+            if !keys.keeps(utf8: key), FHIRJSONWriter.writesBack(value) {
+                unparsed.append(key: name, value: value)
+                members.append(FHIRObject.Member(key: name, value: .null))
+            } else {
+                members.append(FHIRObject.Member(key: name, value: try reader.read(value)))
+            }
+        }
+        return (.object(FHIRObject(members: members, mayHaveUnderscoreKeys: underscored)), unparsed)
+    }
+
+    /// The documents at `spans`, in order, each as `partlyParsedElement` gives it, read as `forEachBytes(of:_:)`
+    /// reads them.
+    public func partlyParsedElements(
+        at spans: some RandomAccessCollection<Span>, keys: FHIRJSONKeyFilter
+    ) throws -> [(FHIRElement, UnparsedMembers)] {
+        let reader = FHIRJSONReader(options: .init(source: name, keysKnownUnique: true))
+        var elements: [(FHIRElement, UnparsedMembers)] = []
+        elements.reserveCapacity(spans.count)
+        try forEachBytes(of: spans) { _, bytes in elements.append(try Self.partlyParsedElement(from: bytes, reader: reader, keys: keys)) }
+        return elements
+    }
+
     /// Writes what is buffered, so that later reads need no lock.
     public func flush() throws {
         try pending.withLock { state in try flush(&state) }

@@ -206,6 +206,24 @@ public struct FHIRResourceCollection: Sendable {
         return try spool.elements(at: spans, keys: filter)
     }
 
+    /// The resources at `positions`, in that order, for a writer: spooled ones with their top-level members
+    /// outside `keys` left as text where writing them gives that text back (`ByteSpool.partlyParsedElements`),
+    /// held trees whole.
+    public func partlyParsedResources(
+        at positions: some RandomAccessCollection<Position>, keys filter: FHIRJSONKeyFilter
+    ) throws -> [(FHIRElement, UnparsedMembers)] {
+        var spans: [ByteSpool.Span] = []
+        spans.reserveCapacity(positions.count)
+        for position in positions {
+            guard case .spooled(let span) = table.elements[Int(position.index)] else {
+                return try positions.map { (try tree(at: Int($0.index), keys: nil), UnparsedMembers()) }
+            }
+            spans.append(span)
+        }
+        guard let spool, !spans.isEmpty else { return [] }
+        return try spool.partlyParsedElements(at: spans, keys: filter)
+    }
+
     /// The positions of one type's resources, in the collection's order.
     public func positions(ofType type: String) -> [Position] {
         var found: [Position] = []

@@ -1,0 +1,29 @@
+/// Top-level members of a document left as the JSON text they were spooled with, for `FHIRJSONWriter` to copy
+/// instead of parsing them into a tree and writing the tree again. Their places in the document's object hold
+/// `null`, so that code adding members sees every key and puts new ones where it would in the whole tree; a member
+/// whose value is no longer that `null` is written from the tree.
+///
+/// Only text that writing its tree would give back byte for byte is left unparsed
+/// (`FHIRJSONWriter.writesBack(_:)`), so output is the same either way.
+public struct UnparsedMembers: Sendable {
+    /// The members' values, one after the other.
+    public private(set) var bytes: [UInt8] = []
+    public private(set) var members: [(key: String, range: Range<Int>)] = []
+
+    public init() {}
+
+    public var isEmpty: Bool { members.isEmpty }
+
+    mutating func append(key: String, value: UnsafeRawBufferPointer) {
+        let start = bytes.count
+        bytes.append(contentsOf: value)
+        members.append((key, start..<bytes.count))
+    }
+
+    /// Where the text of member `key` is in `bytes`.
+    public func range(of key: String) -> Range<Int>? {
+        // A handful of members: a scan, no table to build per document.
+        for member in members where member.key == key { return member.range }
+        return nil
+    }
+}
