@@ -101,28 +101,11 @@ enum JSONContainerSizes {
     static func endOfString(_ base: UnsafePointer<UInt8>, from: Int, count: Int) -> Int {
         var i = from
         while true {
-            // Eight bytes at a time to the next quote or backslash.
-            while i + 8 <= count {
-                let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
-                let found = bytesEqual(word, 0x2222_2222_2222_2222) | bytesEqual(word, 0x5C5C_5C5C_5C5C_5C5C)
-                if found != 0 {
-                    i += found.trailingZeroBitCount >> 3
-                    break
-                }
-                i += 8
-            }
-            while i < count, base[i] != UInt8(ascii: "\""), base[i] != UInt8(ascii: "\\") { i += 1 }
+            i = JSONByteSearch.nextQuoteOrBackslash(base, from: i, count: count)
             guard i < count else { return count }
             if base[i] == UInt8(ascii: "\"") { return i + 1 }
             // A backslash and the byte it escapes.
             i += 2
         }
-    }
-
-    /// High bit set in each byte of `word` equal to the byte repeated in `pattern`; exact for the lowest one.
-    @inline(__always)
-    static func bytesEqual(_ word: UInt64, _ pattern: UInt64) -> UInt64 {
-        let x = word ^ pattern
-        return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
     }
 }

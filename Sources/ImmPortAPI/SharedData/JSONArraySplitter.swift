@@ -172,30 +172,12 @@ public struct JSONArraySplitter: Sendable {
         return nil
     }
 
-    /// The index of the first '"' or '\\' at or after `start`, or `bytes.count`. Eight bytes at a time (the
-    /// strings are most of a record, and looking at them a byte at a time was most of the splitter), then the rest
-    /// a byte at a time: both give the same index (`JSONArraySplitterTests`).
+    /// The index of the first '"' or '\\' at or after `start`, or `bytes.count` (`JSONByteSearch`, eight bytes at a
+    /// time: strings are most of a record).
     @inline(__always)
     static func nextQuoteOrBackslash(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
-        var i = start
-        let count = bytes.count
-        if let base = bytes.baseAddress {
-            while i + 8 <= count {
-                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                let found = zeroBytes(word ^ 0x2222_2222_2222_2222) | zeroBytes(word ^ 0x5C5C_5C5C_5C5C_5C5C)
-                // The lowest flagged byte is exact (flags above it may be false, borrows from it).
-                if found != 0 { return i + found.trailingZeroBitCount / 8 }
-                i += 8
-            }
-        }
-        while i < count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\") { i += 1 }
-        return i
-    }
-
-    /// The high bit of each zero byte of `word` (and possibly of bytes above the lowest zero one).
-    @inline(__always)
-    static func zeroBytes(_ word: UInt64) -> UInt64 {
-        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+        guard let base = bytes.baseAddress else { return start }
+        return JSONByteSearch.nextQuoteOrBackslash(base.assumingMemoryBound(to: UInt8.self), from: start, count: bytes.count)
     }
 
     /// Says whether the document ended where it may: after the array's `]` and whitespace.
