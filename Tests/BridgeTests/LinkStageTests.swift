@@ -97,4 +97,45 @@ import TestSupport
         let pair = try #require(labs.pairs.first { study.resourceKey(of: $0).id == "lab-SUB9990103-1" })
         #expect(pair.key == ["BS99901031", "hemoglobin"])
     }
+
+    /// `id: accession-suffix` takes the accession at the end of an id (`patient-SUB1` gives `SUB1`), on every core
+    /// in chunks: a resource whose suffix no record has is unlinked under that suffix, and any chunk size gives the
+    /// same link. (SYNTHETIC resources and records.)
+    @Test func anAccessionSuffixKeyLinksIdsThatEndInAnAccession() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.file("suffix.yaml", """
+            mapping: accession-suffix-test
+            sources:
+              sharedData:
+                endpoints:
+                  demographics: { path: "/api/study/demographic/{study}" }
+            links:
+              patients:
+                fhir: { resourceType: Patient }
+                sharedData: { endpoint: demographics }
+                key:
+                  - sharedData: subjectAccession
+                    normalise: [trim, upper]
+                    fhir:
+                      - id: accession-suffix
+            """)
+        let diagnostics = DiagnosticsCollector()
+        let mapping = try #require(MappingStage.run(paths: [path], diagnostics: diagnostics), "\(diagnostics.diagnostics)")
+        var fhir = FHIRResourceCollection()
+        for id in ["patient-SUB1", "SUB2", "p-unknown-SUB9", "no-accession"] {
+            fhir.add(try FHIRJSONReader().read(#"{"resourceType":"Patient","id":"\#(id)"}"#))
+        }
+        let records = try ["SUB1", "SUB2", "SUB3"].map { try FHIRJSONReader().read(#"{"subjectAccession":"\#($0)"}"#) }
+        let pulled = PulledStudy(
+            accession: "SDY1", fhir: fhir, sharedData: ["demographics": PulledRecords(source: "demographics.json", records: records)])
+        func describe(_ chunkSize: Int) throws -> [String] {
+            let result = try #require(try LinkStage.run(pulled, mapping: mapping, diagnostics: DiagnosticsCollector(), chunkSize: chunkSize).links.first)
+            return result.pairs.map { "\(fhir.key(at: $0.resource).id)=\($0.key)" }.sorted()
+                + result.unlinkedFHIR.map { "\($0.resource.id):\($0.key ?? [])" }.sorted()
+                + result.unlinkedSharedData.map { "record \($0.record)" }
+        }
+        let plain = try describe(1_000)
+        #expect(plain == ["SUB2=[\"SUB2\"]", "patient-SUB1=[\"SUB1\"]", "no-accession:[]", "p-unknown-SUB9:[\"SUB9\"]", "record 2"])
+        #expect(try describe(1) == plain)
+    }
 }

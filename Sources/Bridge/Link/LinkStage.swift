@@ -232,7 +232,7 @@ public enum LinkStage {
                 let inWindow = positions[windowStart..<min(positions.count, windowStart + window)]
                 let keyings = try readBack {
                     try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
-                        let reader = try ResourceKeyReader(link: link, accessionPattern: accessionPattern, parts: parts, known: known)
+                        let reader = ResourceKeyReader(link: link, accessionPattern: accessionPattern, parts: parts, known: known)
                         return try zip(chunk, fhir.resources(at: chunk, keys: resourceKeys)).map { position, resource in
                             var warnings: [Diagnostic] = []
                             let keying = reader.keying(of: resource, resourceKey: fhir.key(at: position), warnings: &warnings)
@@ -309,13 +309,21 @@ public enum LinkStage {
         /// per chunk. Warnings are handed back, to be said in resource order.
         struct ResourceKeyReader {
             let link: CompiledLink
-            let accessionSuffix: Regex<Substring>
             let parts: [PreparedPart]
             let known: KnownValues
+            /// Compiled when first needed (an `id-accession-suffix` alternative, or a resource that did not link):
+            /// most chunks never need it, and compiling one per chunk cost more than the chunk's keys.
+            final class LazyRegex {
+                let pattern: String
+                lazy var regex: Regex<Substring>? = try? LinkStage.accessionSuffixMatcher(pattern)
+                init(_ pattern: String) { self.pattern = pattern }
+            }
+            let accessionSuffixMatcher: LazyRegex
 
-            init(link: CompiledLink, accessionPattern: String, parts: [PreparedPart], known: KnownValues) throws(BridgeFailure) {
+            /// `accessionPattern` was checked when the link began (`LinkStage.run`).
+            init(link: CompiledLink, accessionPattern: String, parts: [PreparedPart], known: KnownValues) {
                 self.link = link
-                accessionSuffix = try LinkStage.accessionSuffixMatcher(accessionPattern)
+                accessionSuffixMatcher = LazyRegex(accessionPattern)
                 self.parts = parts
                 self.known = known
             }
@@ -372,6 +380,7 @@ public enum LinkStage {
                         }
                     case .idAccessionSuffix:
                         let ids = evaluate(alternative.expression, on: resource, resourceKey: resourceKey, warnings: &warnings)
+                        guard let accessionSuffix = accessionSuffixMatcher.regex else { continue }
                         candidates = ids.compactMap { id in id.firstMatch(of: accessionSuffix).map { String(id[$0.range]) } }
                     case .values:
                         candidates = evaluate(alternative.expression, on: resource, resourceKey: resourceKey, warnings: &warnings)
@@ -382,6 +391,7 @@ public enum LinkStage {
                         seen.append(value)
                     }
                 }
+                guard !seen.isEmpty, let accessionSuffix = accessionSuffixMatcher.regex else { return (seen.first, nil) }
                 return (seen.first { (try? accessionSuffix.wholeMatch(in: $0)) != nil } ?? seen.first, nil)
             }
 
