@@ -37,10 +37,12 @@ public final class NDJSONExportWriter {
         var byType: [String: [UInt8]] = [:]
         var types: [String] = []
         for resource in resources {
+            // As `write(_: [FHIRElement])` files and leaves out a tree.
             guard isNew(resource.key) else { continue }
-            if byType[resource.key.type] == nil { types.append(resource.key.type) }
-            byType[resource.key.type, default: []].append(contentsOf: resource.json)
-            byType[resource.key.type]!.append(0x0A)
+            let type = resource.type ?? "Resource"
+            if byType[type] == nil { types.append(type) }
+            byType[type, default: []].append(contentsOf: resource.json)
+            byType[type]!.append(0x0A)
         }
         for type in types { try file(for: type).write(byType[type]!) }
     }

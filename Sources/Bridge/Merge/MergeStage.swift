@@ -36,9 +36,11 @@ public enum MergeStage {
         case provenance(StudyProvenance)
     }
 
-    /// A merged resource as compact JSON (the bytes `FHIRJSONWriter` writes of its tree), with its key.
+    /// A merged resource as compact JSON (the bytes `FHIRJSONWriter` writes of its tree), with its type and key
+    /// as its tree gives them (`FHIRElement.resourceType`, `FHIRResourceKey(resource:)`: nil without an id).
     public struct WrittenResource: Sendable {
-        public var key: FHIRResourceKey
+        public var type: String?
+        public var key: FHIRResourceKey?
         public var json: [UInt8]
     }
 
@@ -197,7 +199,7 @@ public enum MergeStage {
                     if writes {
                         var json: [UInt8] = []
                         FHIRJSONWriter().write(merged, unparsed: read.1, into: &json)
-                        output = .written(WrittenResource(key: fhir.key(at: walk[index]), json: json))
+                        output = .written(WrittenResource(type: merged.resourceType, key: FHIRResourceKey(resource: merged), json: json))
                     } else {
                         output = .tree(merged)
                     }
