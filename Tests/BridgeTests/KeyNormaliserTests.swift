@@ -6,6 +6,7 @@ import Testing
     static let samples = [
         "", " ", "  \t\n", "SUB1", " SUB1", "SUB1 ", "  SUB1\t", "High dose  vaccine", " High\tdose\n vaccine ",
         "a b", "a  b", "\u{00A0}nbsp\u{00A0}", "é́ combining", " 李 ", "x\u{2003}y",
+        "\u{0B}vertical\u{0C}feed\r", "\u{85}next line\u{1C}", "\u{1F}unit\u{1F}", "x\u{7F}y",
     ]
 
     @Test(arguments: samples)
@@ -14,5 +15,13 @@ import Testing
         #expect(KeyNormaliser.trimmed(text) == plainTrim)
         let plainCollapse = plainTrim.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(KeyNormaliser.collapsed(text) == plainCollapse)
+    }
+
+    /// Below 0x80 white space is answered without Unicode's tables: the same answer as the tables, for each one.
+    @Test func asciiWhiteSpaceIsUnicodesWhiteSpace() {
+        for value in UInt32(0)...0xFF {
+            let scalar = Unicode.Scalar(value)!
+            #expect(KeyNormaliser.isWhitespace(scalar) == scalar.properties.isWhitespace, "\(value)")
+        }
     }
 }

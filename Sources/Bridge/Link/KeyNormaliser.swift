@@ -27,9 +27,9 @@ enum KeyNormaliser {
         let scalars = text.unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return text }
         if isPlainASCII(first) && isPlainASCII(last) { return text }
-        if !first.properties.isWhitespace && !last.properties.isWhitespace { return text }
-        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-            let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        if !isWhitespace(first) && !isWhitespace(last) { return text }
+        guard let start = scalars.firstIndex(where: { !isWhitespace($0) }),
+            let end = scalars.lastIndex(where: { !isWhitespace($0) })
         else { return "" }
         return String(scalars[start...end])
     }
@@ -37,17 +37,24 @@ enum KeyNormaliser {
     /// A printable ASCII character other than space: never white space, answered without Unicode's tables.
     static func isPlainASCII(_ scalar: Unicode.Scalar) -> Bool { scalar.value > 0x20 && scalar.value < 0x7F }
 
+    /// Unicode's White_Space, from its tables only beyond ASCII (where it is tab to carriage return, and space):
+    /// looking every character up was most of comparing texts.
+    @inline(__always)
+    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x80 ? scalar.value == 0x20 || (0x09...0x0D).contains(scalar.value) : scalar.properties.isWhitespace
+    }
+
     /// Trimmed, with every run of white space inside made one space; returned as it is when already so.
     static func collapsed(_ text: String) -> String {
         var previousWasSpace = true  // a leading space is a run to remove
         var clean = true
         for scalar in text.unicodeScalars {
-            let isSpace = scalar.properties.isWhitespace
+            let isSpace = isWhitespace(scalar)
             if isSpace && (previousWasSpace || scalar != " ") { clean = false; break }
             previousWasSpace = isSpace
         }
         if clean && !previousWasSpace { return text }
-        return text.unicodeScalars.split(whereSeparator: { $0.properties.isWhitespace })
+        return text.unicodeScalars.split(whereSeparator: { isWhitespace($0) })
             .map { String(String.UnicodeScalarView($0)) }.joined(separator: " ")
     }
 }
