@@ -7,14 +7,6 @@ import TestSupport
 @Suite struct MappingLoaderTests {
     static let defaultMapping = SharedData.packageRoot + "/Mappings/immport.yaml"
 
-    static func temporaryFile(_ name: String, _ text: String) throws -> String {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mapping-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let url = directory.appendingPathComponent(name)
-        try text.write(to: url, atomically: true, encoding: .utf8)
-        return url.path
-    }
-
     @Test func theDefaultMappingCompilesWithoutAnyDiagnostic() throws {
         let diagnostics = DiagnosticsCollector()
         let mapping = try #require(MappingStage.run(paths: [Self.defaultMapping], diagnostics: diagnostics))
@@ -31,7 +23,8 @@ import TestSupport
 
     /// A site includes the default, replaces one link by name and removes another, with no Swift change.
     @Test func aSiteOverrideReplacesOneLinkAndKeepsTheRest() throws {
-        let site = try Self.temporaryFile(
+        let directory = try TemporaryDirectory()
+        let site = try directory.file(
             "site.yaml",
             """
             mapping: example-site

@@ -140,8 +140,8 @@ import TestSupport
     }
 
     /// A site mapping that redefines `patients` to resolve the sex field's conflicts under `policy`.
-    static func conflictSite(policy: String) throws -> String {
-        try MappingLoaderTests.temporaryFile(
+    static func conflictSite(policy: String, in directory: TemporaryDirectory) throws -> String {
+        try directory.file(
             "site.yaml",
             """
             mapping: conflict-site
@@ -174,7 +174,8 @@ import TestSupport
     /// Fixtures SUB9990103 is male in FHIR and "Female" in Shared Data (Fixtures/discrepancies.json); the other
     /// Patients agree and are left as they are.
     @Test(arguments: ["prefer-shared-data", "keep-both"]) func aFieldsConflictPolicyDecidesWhatTheMergeWrites(_ policy: String) throws {
-        let site = try Self.conflictSite(policy: policy)
+        let directory = try TemporaryDirectory()
+        let site = try Self.conflictSite(policy: policy, in: directory)
         let diagnostics = DiagnosticsCollector()
         let mapping = try #require(MappingStage.run(paths: [site], diagnostics: diagnostics))
         #expect(diagnostics.diagnostics.isEmpty, "\(diagnostics.diagnostics.map(\.description))")
@@ -211,7 +212,8 @@ import TestSupport
     /// value of the element is left out and said. SDY99901's ResearchStudy has `primaryPurposeType` (codings, no
     /// text), a `description`, and no `phase` or `date`.
     @Test func aFillWritesAPrimitiveReachedThroughSingleElements() throws {
-        let site = try Self.fillSite()
+        let directory = try TemporaryDirectory()
+        let site = try Self.fillSite(in: directory)
         let diagnostics = DiagnosticsCollector()
         let mapping = try #require(MappingStage.run(paths: [site], diagnostics: diagnostics))
         #expect(diagnostics.diagnostics.isEmpty, "\(diagnostics.diagnostics.map(\.description))")
@@ -238,8 +240,8 @@ import TestSupport
     }
 
     /// A site mapping whose study link fills four elements (`aFillWritesAPrimitiveReachedThroughSingleElements`).
-    static func fillSite() throws -> String {
-        try MappingLoaderTests.temporaryFile(
+    static func fillSite(in directory: TemporaryDirectory) throws -> String {
+        try directory.file(
             "site.yaml",
             """
             mapping: fill-site
@@ -267,7 +269,8 @@ import TestSupport
     /// the definitions refuse) is left as it is, and the run says so: nothing is written over it, nothing silently.
     @Test func aFillBlockedByANonObjectOnTheWayIsLeftAndSaid() throws {
         let diagnostics = DiagnosticsCollector()
-        let mapping = try #require(MappingStage.run(paths: [try Self.fillSite()], diagnostics: diagnostics))
+        let directory = try TemporaryDirectory()
+        let mapping = try #require(MappingStage.run(paths: [try Self.fillSite(in: directory)], diagnostics: diagnostics))
         let pulled = try LinkStageTests.pulledStudy(mapping)
         var fhir = FHIRResourceCollection()
         try pulled.fhir.forEachResource { _, resource in

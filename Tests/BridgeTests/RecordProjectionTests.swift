@@ -25,8 +25,9 @@ import TestSupport
 
     @Test(arguments: ["default", "conflict"]) func projectedRecordsGiveWholeRecordsResults(_ which: String) throws {
         var paths = [Self.root + "/Mappings/immport.yaml"]
+        let siteDirectory = try TemporaryDirectory()
         if which == "conflict" {
-            paths = [try MergeStageTests.conflictSite(policy: "keep-both")]
+            paths = [try MergeStageTests.conflictSite(policy: "keep-both", in: siteDirectory)]
         }
         let mapping = try #require(MappingStage.run(paths: paths, diagnostics: DiagnosticsCollector()))
         let whole = try LinkStageTests.pulledStudy(mapping)
