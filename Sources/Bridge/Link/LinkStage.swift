@@ -17,7 +17,8 @@ public enum LinkStage {
         _ pulled: PulledStudy, mapping: CompiledMapping, diagnostics: DiagnosticsCollector, chunkSize: Int = 256
     ) throws(BridgeFailure) -> LinkedStudy {
         var study = LinkedStudy(pulled: pulled, mapping: mapping, links: [])
-        // Checked once here; each worker of a join compiles its own (a `Regex` is not `Sendable`).
+        // Checked once here; each chunk's key reader compiles its own when it needs it (a `Regex` is not
+        // `Sendable`).
         _ = try accessionSuffixMatcher(mapping.accessionPattern)
         for link in mapping.links {
             var joiner = Joiner(

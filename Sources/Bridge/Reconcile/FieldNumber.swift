@@ -43,8 +43,11 @@ enum FieldNumber {
         return FHIRNumber.isValidLiteral(text.utf8) && Decimal(string: text) != nil
     }
 
+    /// 10^38: the fast path's mantissas have at most 38 digits, which `Decimal` holds exactly.
+    static let mantissaLimit = FHIRPathDecimal.power(38)!.magnitude
+
     static func inRange(_ value: FHIRPathDecimal) -> Bool {
-        value.mantissa.magnitude < FHIRPathDecimal.power(38)!.magnitude && abs(value.scale) <= exponentLimit
+        value.mantissa.magnitude < mantissaLimit && abs(value.scale) <= exponentLimit
     }
 
     /// "15.10" -> "15.1", "1e2" -> "100": numbers equal as numbers have one text. Nil when not a JSON number.

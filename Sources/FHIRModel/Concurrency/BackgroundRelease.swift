@@ -13,11 +13,6 @@ public enum BackgroundRelease {
         queue.async { box.value = nil }
     }
 
-    /// Waits until everything handed over so far is freed (tests measuring memory use it).
-    public static func drain() {
-        queue.sync {}
-    }
-
     private final class Box<Held: Sendable>: @unchecked Sendable {
         // Only touched by the queue after `release` hands the box over.
         var value: Held?

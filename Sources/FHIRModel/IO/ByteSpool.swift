@@ -99,31 +99,50 @@ public final class ByteSpool: Sendable {
     /// Opens an indexed document (JSON never starts with this byte).
     static let indexedMarker: UInt8 = 0x01
 
+    /// A document appended with its members' places (`appendJSON`): the JSON, and each member's key and value bytes.
+    struct IndexedDocument {
+        private let bytes: UnsafeRawBufferPointer
+        let json: UnsafeRawBufferPointer
+        let count: Int
+
+        /// Nil for a document appended without an index.
+        init?(_ bytes: UnsafeRawBufferPointer) {
+            guard bytes.count >= 3, bytes[0] == ByteSpool.indexedMarker else { return nil }
+            self.bytes = bytes
+            count = Int(bytes[1]) | Int(bytes[2]) << 8
+            json = UnsafeRawBufferPointer(rebasing: bytes[(3 + 8 * count)...])
+        }
+
+        private func field(_ offset: Int) -> Int { Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 }
+
+        func key(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+            let at = 3 + 8 * index
+            return UnsafeBufferPointer(start: json.baseAddress!.assumingMemoryBound(to: UInt8.self) + field(at), count: field(at + 2))
+        }
+
+        func value(_ index: Int) -> UnsafeRawBufferPointer {
+            let start = field(3 + 8 * index + 4)
+            return UnsafeRawBufferPointer(rebasing: json[start..<start + field(3 + 8 * index + 6)])
+        }
+    }
+
     /// The tree of a document as appended (indexed or not); `reader` reads whole documents and values (it has no
     /// key filter), `keys` filters the document's own members.
     static func element(
         from bytes: UnsafeRawBufferPointer, reader: FHIRJSONReader, keys: FHIRJSONKeyFilter?
     ) throws -> FHIRElement {
-        guard bytes.count >= 3, bytes[0] == indexedMarker else {
+        guard let document = IndexedDocument(bytes) else {
             guard keys != nil else { return try reader.read(bytes) }
             var filtered = reader
             filtered.options.topLevelKeys = keys
             return try filtered.read(bytes)
         }
-        func field(_ offset: Int) -> Int { Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 }
-        let count = field(1)
-        let headerLength = 3 + 8 * count
-        let json = UnsafeRawBufferPointer(rebasing: bytes[headerLength...])
-        guard let keys else { return try reader.read(json) }
-        let base = json.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        guard let keys else { return try reader.read(document.json) }
         var members: [FHIRObject.Member] = []
-        for index in 0..<count {
-            let at = 3 + 8 * index
-            let key = UnsafeBufferPointer(start: base + field(at), count: field(at + 2))
+        for index in 0..<document.count {
+            let key = document.key(index)
             guard keys.keeps(utf8: key) else { continue }
-            let valueStart = field(at + 4)
-            let value = try reader.read(UnsafeRawBufferPointer(rebasing: json[valueStart..<valueStart + field(at + 6)]))
-            members.append(FHIRObject.Member(key: String(decoding: key, as: UTF8.self), value: value))
+            members.append(FHIRObject.Member(key: String(decoding: key, as: UTF8.self), value: try reader.read(document.value(index))))
         }
         return .object(FHIRObject(members: members))
     }
@@ -134,20 +153,14 @@ public final class ByteSpool: Sendable {
     static func partlyParsedElement(
         from bytes: UnsafeRawBufferPointer, reader: FHIRJSONReader, keys: FHIRJSONKeyFilter
     ) throws -> (FHIRElement, UnparsedMembers) {
-        guard bytes.count >= 3, bytes[0] == indexedMarker else { return (try reader.read(bytes), UnparsedMembers()) }
-        func field(_ offset: Int) -> Int { Int(bytes[offset]) | Int(bytes[offset + 1]) << 8 }
-        let count = field(1)
-        let json = UnsafeRawBufferPointer(rebasing: bytes[(3 + 8 * count)...])
-        let base = json.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        guard let document = IndexedDocument(bytes) else { return (try reader.read(bytes), UnparsedMembers()) }
         var members: [FHIRObject.Member] = []
-        members.reserveCapacity(count)
+        members.reserveCapacity(document.count)
         var unparsed = UnparsedMembers()
         var underscored = false
-        for index in 0..<count {
-            let at = 3 + 8 * index
-            let key = UnsafeBufferPointer(start: base + field(at), count: field(at + 2))
-            let valueStart = field(at + 4)
-            let value = UnsafeRawBufferPointer(rebasing: json[valueStart..<valueStart + field(at + 6)])
+        for index in 0..<document.count {
+            let key = document.key(index)
+            let value = document.value(index)
             let name = String(decoding: key, as: UTF8.self)
             if key.first == UInt8(ascii: "_") { underscored = true }
             if !keys.keeps(utf8: key), FHIRJSONWriter.writesBack(value) {
@@ -165,11 +178,19 @@ public final class ByteSpool: Sendable {
     public func partlyParsedElements(
         at spans: some RandomAccessCollection<Span>, keys: FHIRJSONKeyFilter
     ) throws -> [(FHIRElement, UnparsedMembers)] {
+        try documents(at: spans) { bytes, reader in try Self.partlyParsedElement(from: bytes, reader: reader, keys: keys) }
+    }
+
+    /// What `read` makes of each document at `spans`, in order, read as `forEachBytes(of:_:)` reads them, with one
+    /// reader (a spool holds JSON the process read and checked: its keys are not checked for duplicates again).
+    private func documents<T>(
+        at spans: some RandomAccessCollection<Span>, _ read: (UnsafeRawBufferPointer, FHIRJSONReader) throws -> T
+    ) throws -> [T] {
         let reader = FHIRJSONReader(options: .init(source: name, keysKnownUnique: true))
-        var elements: [(FHIRElement, UnparsedMembers)] = []
-        elements.reserveCapacity(spans.count)
-        try forEachBytes(of: spans) { _, bytes in elements.append(try Self.partlyParsedElement(from: bytes, reader: reader, keys: keys)) }
-        return elements
+        var documents: [T] = []
+        documents.reserveCapacity(spans.count)
+        try forEachBytes(of: spans) { _, bytes in documents.append(try read(bytes, reader)) }
+        return documents
     }
 
     /// Writes what is buffered, so that later reads need no lock.
@@ -263,11 +284,7 @@ public final class ByteSpool: Sendable {
     /// The JSON values at `spans`, in order, each parsed as `element(at:keys:)` parses it, read as
     /// `forEachBytes(of:_:)` reads them.
     public func elements(at spans: some RandomAccessCollection<Span>, keys: FHIRJSONKeyFilter?) throws -> [FHIRElement] {
-        let reader = FHIRJSONReader(options: .init(source: name, keysKnownUnique: true))
-        var elements: [FHIRElement] = []
-        elements.reserveCapacity(spans.count)
-        try forEachBytes(of: spans) { _, bytes in elements.append(try Self.element(from: bytes, reader: reader, keys: keys)) }
-        return elements
+        try documents(at: spans) { bytes, reader in try Self.element(from: bytes, reader: reader, keys: keys) }
     }
 
     /// The JSON value appended at `span`, parsed. A spool holds JSON the process read and checked before it

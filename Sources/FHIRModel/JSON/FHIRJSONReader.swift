@@ -431,7 +431,7 @@ struct JSONByteParser: ~Copyable {
         let prints = keyFingerprints.base
         let keys = members.base
         if seen == nil {
-            if end - first < LargeObjectKeys.meetingLimit {
+            if end - first < LargeObjectKeys.smallObjectLimit {
                 var i = first
                 while i < end {
                     if prints[i] == fingerprint && keys[i].key == key { return true }
@@ -645,7 +645,7 @@ struct JSONByteParser: ~Copyable {
             escapedKeys.append(decoded)
         }
         let earlier = first..<skippedKeys.count
-        if seen == nil && earlier.count >= LargeObjectKeys.meetingLimit {
+        if seen == nil && earlier.count >= LargeObjectKeys.smallObjectLimit {
             seen = LargeObjectKeys(earlier: earlier) { skippedKeys[$0].print }
         }
         if seen != nil {

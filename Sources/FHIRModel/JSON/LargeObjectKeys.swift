@@ -5,6 +5,8 @@
 /// per key (the set of texts this replaced) was a third of reading them. Keys crafted to share fingerprints would
 /// make the meetings quadratic: after `meetingLimit` of them the check turns to a set of the texts.
 struct LargeObjectKeys {
+    /// Objects with fewer keys compare each key's fingerprint with the others' one by one.
+    static let smallObjectLimit = 32
     static let meetingLimit = 32
 
     private var prints: Set<UInt64>
