@@ -47,18 +47,33 @@ public struct BridgePipeline: Sendable {
     public func forEachLinkedStudy(
         studies: [String], _ body: (CompiledMapping, LinkedStudy) throws -> Void
     ) async throws(BridgeFailure) {
-        let (mapping, plan) = try prepare()
         var spool: ByteSpool?
-        if case .directory(let root) = source, spoolPolicy.spools(directory: root) {
-            do { spool = try ByteSpool() } catch { throw BridgeFailure(stage: .pull, message: "\(error)") }
-        }
-        let pull = PullStage(plan: plan, mapping: mapping, source: source, diagnostics: diagnostics, spool: spool)
-        var directoryResources: FHIRResourceCollection?
+        var directoryRoot: String?
         if case .directory(let root) = source {
-            do { directoryResources = try PullStage.readDirectory(root, spool: spool) } catch let failure as BridgeFailure { throw failure } catch {
-                throw BridgeFailure(stage: .pull, message: "\(error)")
+            directoryRoot = root
+            if spoolPolicy.spools(directory: root) {
+                do { spool = try ByteSpool() } catch { throw BridgeFailure(stage: .pull, message: "\(error)") }
             }
         }
+        // A directory is read while the mapping is compiled: neither needs the other, and compiling (with the
+        // FHIR definitions' tables it loads) kept one core idle at the start of every run. A mapping with errors
+        // is still the failure reported.
+        let (directory, readSpool) = (directoryRoot, spool)
+        let (prepared, read) = ParallelMap.both(
+            { () -> Result<(CompiledMapping, PullPlan), BridgeFailure> in
+                do throws(BridgeFailure) { return .success(try prepare()) } catch { return .failure(error) }
+            },
+            { () -> Result<FHIRResourceCollection?, BridgeFailure> in
+                guard let directory else { return .success(nil) }
+                do { return .success(try PullStage.readDirectory(directory, spool: readSpool)) } catch let failure as BridgeFailure {
+                    return .failure(failure)
+                } catch {
+                    return .failure(BridgeFailure(stage: .pull, message: "\(error)"))
+                }
+            })
+        let (mapping, plan) = try prepared.get()
+        let directoryResources = try read.get()
+        let pull = PullStage(plan: plan, mapping: mapping, source: source, diagnostics: diagnostics, spool: spool)
         var resources = 0
         for (index, study) in studies.enumerated() {
             func report(_ step: BridgeProgress.Step) {

@@ -4,10 +4,10 @@ import Testing
 @Suite struct ParallelMapTests {
     struct Failed: Error, Equatable { var index: Int }
 
-    @Test func resultsComeBackInJobOrder() throws {
-        let squares = try ParallelMap.map(count: 1000, workers: 4) { index in index * index }
+    @Test func resultsComeBackInJobOrder() {
+        let squares = ParallelMap.map(count: 1000, workers: 4) { index in index * index }
         #expect(squares == (0..<1000).map { $0 * $0 })
-        #expect(try ParallelMap.map(count: 0, workers: 4) { $0 }.isEmpty)
+        #expect(ParallelMap.map(count: 0, workers: 4) { $0 }.isEmpty)
     }
 
     @Test func theFirstFailingJobInOrderIsTheError() {
@@ -39,5 +39,33 @@ import Testing
         #expect(ParallelMap.workers(setting: nil, cores: 64) == 8)
         #expect(ParallelMap.workers(setting: "0", cores: 2) == 2)
         #expect(ParallelMap.workers(setting: "many", cores: 4) == 4)
+    }
+
+    @Test func aStartOrderChangesNeitherTheResultsNorTheFailure() {
+        let backwards = Array((0..<300).reversed())
+        for workers in [1, 2, 4] {
+            #expect(ParallelMap.map(count: 300, workers: workers, startOrder: backwards) { $0 * 3 } == (0..<300).map { $0 * 3 })
+            // Job 250 starts before job 40 and fails too: the error is still the first failing job in job order.
+            #expect(throws: Failed(index: 40)) {
+                try ParallelMap.map(count: 300, workers: workers, startOrder: backwards) { index -> Int in
+                    if index == 40 || index == 250 { throw Failed(index: index) }
+                    return index
+                }
+            }
+        }
+    }
+
+    @Test func largestFirstOrdersBySizeThenByJob() {
+        let sizes = [5, 40, 0, 40, 12]
+        #expect(ParallelMap.largestFirst(count: sizes.count) { sizes[$0] } == [1, 3, 4, 0, 2])
+        #expect(ParallelMap.largestFirst(count: 0) { _ in 0 }.isEmpty)
+    }
+
+    @Test func bothJobsAnswerOnAnyNumberOfWorkers() {
+        for workers in [1, 2] {
+            let (number, text) = ParallelMap.both(workers: workers, { 6 * 7 }, { "forty-two" })
+            #expect(number == 42)
+            #expect(text == "forty-two")
+        }
     }
 }

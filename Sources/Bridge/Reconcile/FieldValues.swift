@@ -28,13 +28,15 @@ struct FieldValues {
     /// The Shared Data side: `field`, or `fieldPreferred` else `fieldReported` under `preferred-else-reported`;
     /// a `ucum` transform's unit field is read the same way, and each value is shown with its unit.
     static func sharedData(_ field: FieldDeclaration, record: FHIRElement, codeMaps: [String: CompiledCodeMap]) -> FieldValues {
-        let transforms = field.sharedDataTransforms.map(\.value)
-        let preferredElseReported = transforms.contains(.preferredElseReported)
-        let texts = read(field.sharedData.value, from: record, preferredElseReported: preferredElseReported)
-        guard let unitField = unitField(of: transforms) else {
-            return normalise(texts.map { Value(text: $0, unit: nil) }, transforms, codeMaps: codeMaps, raw: texts)
+        sharedData(FieldReading(field), record: record, codeMaps: codeMaps)
+    }
+
+    static func sharedData(_ reading: FieldReading, record: FHIRElement, codeMaps: [String: CompiledCodeMap]) -> FieldValues {
+        let texts = reading.sharedDataField.values(in: record)
+        guard let unitField = reading.unitField else {
+            return normalise(texts.map { Value(text: $0, unit: nil) }, reading.sharedDataTransforms, codeMaps: codeMaps, raw: texts)
         }
-        let units = read(unitField, from: record, preferredElseReported: preferredElseReported)
+        let units = unitField.values(in: record)
         var values = texts.map { Value(text: $0, unit: nil) }
         var problem: String?
         if units.count == texts.count || units.count == 1 {
@@ -43,18 +45,16 @@ struct FieldValues {
                 values[index].unit = FieldUnitConversion.UnitText(text: unit, isCode: false)
             }
         } else if !units.isEmpty {
-            problem = "\(texts.count) values and \(units.count) units in \(unitField): which unit is whose is not known"
+            problem = "\(texts.count) values and \(units.count) units in \(unitField.path): which unit is whose is not known"
         }
         let raw = values.map(\.shown)
-        var result = normalise(values, transforms, codeMaps: codeMaps, raw: raw)
+        var result = normalise(values, reading.sharedDataTransforms, codeMaps: codeMaps, raw: raw)
         result.problem = result.problem ?? problem
         return result
     }
 
     static func read(_ path: String, from record: FHIRElement, preferredElseReported: Bool) -> [String] {
-        guard preferredElseReported else { return RecordValues.values(of: record, path: path) }
-        let preferred = RecordValues.values(of: record, path: path + "Preferred")
-        return preferred.allSatisfy(\.isEmpty) ? RecordValues.values(of: record, path: path + "Reported") : preferred
+        SharedDataField(path: path, preferredElseReported: preferredElseReported).values(in: record)
     }
 
     static func unitField(of transforms: [MappingTransform]) -> String? {
@@ -67,14 +67,20 @@ struct FieldValues {
     /// The FHIR side: the field's FHIRPath on the linked resource. Under a `ucum` transform a Quantity is read with
     /// its unit (its `code` when its system is UCUM, else its `unit`) and shown as "VALUE UNIT".
     static func fhir(_ field: CompiledField, resource: FHIRElement, codeMaps: [String: CompiledCodeMap]) throws -> FieldValues {
-        let items = try field.fhir.evaluate(FHIRPathEvaluationInput(resource: resource))
-        let transforms = field.declaration.fhirTransforms.map(\.value)
-        let readsQuantities = transforms.contains(where: \.isUCUM)
+        try fhir(field.fhir, FieldReading(field.declaration), resource: resource, codeMaps: codeMaps)
+    }
+
+    static func fhir(
+        _ expression: FHIRPathExpression, _ reading: FieldReading, resource: FHIRElement, codeMaps: [String: CompiledCodeMap]
+    ) throws -> FieldValues {
+        let items = try expression.evaluate(FHIRPathEvaluationInput(resource: resource))
         var values: [Value] = []
         var raw: [String] = []
+        values.reserveCapacity(items.count)
+        raw.reserveCapacity(items.count)
         for item in items {
             let json = item.jsonValue
-            if readsQuantities, let quantity = quantity(json) {
+            if reading.readsQuantities, let quantity = quantity(json) {
                 values.append(quantity)
                 raw.append(quantity.shown)
             } else if let text = RecordValues.text(json) {
@@ -82,7 +88,7 @@ struct FieldValues {
                 raw.append(text)
             }
         }
-        return normalise(values, transforms, codeMaps: codeMaps, raw: raw)
+        return normalise(values, reading.fhirTransforms, codeMaps: codeMaps, raw: raw)
     }
 
     /// A FHIR Quantity (or a FHIRPath System.Quantity) as a value with its unit.
@@ -157,5 +163,48 @@ struct FieldValues {
         case .second: length = 19
         }
         return String(text.prefix(length))
+    }
+}
+
+/// What reading a field on either side needs, taken out of its declaration once (a reconcile reads every field of
+/// every pair: building the transform lists and the `Preferred`/`Reported` paths per pair was a share of its time).
+struct FieldReading: Sendable {
+    let fhirTransforms: [MappingTransform]
+    let sharedDataTransforms: [MappingTransform]
+    /// A `ucum` transform on the FHIR side: a Quantity is read with its unit.
+    let readsQuantities: Bool
+    let sharedDataField: SharedDataField
+    /// A `ucum` transform's unit field, read as the value is.
+    let unitField: SharedDataField?
+
+    init(_ declaration: FieldDeclaration) {
+        fhirTransforms = declaration.fhirTransforms.map(\.value)
+        sharedDataTransforms = declaration.sharedDataTransforms.map(\.value)
+        readsQuantities = fhirTransforms.contains(where: \.isUCUM)
+        let preferredElseReported = sharedDataTransforms.contains(.preferredElseReported)
+        sharedDataField = SharedDataField(path: declaration.sharedData.value, preferredElseReported: preferredElseReported)
+        unitField = FieldValues.unitField(of: sharedDataTransforms).map {
+            SharedDataField(path: $0, preferredElseReported: preferredElseReported)
+        }
+    }
+}
+
+/// A record field as a field rule reads it: its path, or under `preferred-else-reported` its `Preferred` form,
+/// else (when that gives no text) its `Reported` form.
+struct SharedDataField: Sendable {
+    let path: String
+    let preferred: String?
+    let reported: String?
+
+    init(path: String, preferredElseReported: Bool) {
+        self.path = path
+        preferred = preferredElseReported ? path + "Preferred" : nil
+        reported = preferredElseReported ? path + "Reported" : nil
+    }
+
+    func values(in record: FHIRElement) -> [String] {
+        guard let preferred, let reported else { return RecordValues.values(of: record, path: path) }
+        let values = RecordValues.values(of: record, path: preferred)
+        return values.allSatisfy(\.isEmpty) ? RecordValues.values(of: record, path: reported) : values
     }
 }

@@ -57,32 +57,39 @@ public struct ReconcileStage: Sendable {
             // are tallied per field and added to the summary after the link, and a finding is only built for the
             // sink.
             let fields = result.link.fields.map(PreparedField.init)
-            var tallies = Array(repeating: [Int](repeating: 0, count: Finding.Status.allCases.count), count: fields.count)
+            let statusCount = Finding.Status.allCases.count
+            var tallies = Array(repeating: [Int](repeating: 0, count: statusCount), count: fields.count)
             // Pairs are compared on every core in chunks, a window of chunks at a time, so that what waits for the
-            // sink stays bounded; each job keeps only the statuses of matches it does not hand on. The sink gets
-            // the findings in pair and field order, as from a plain loop.
+            // sink stays bounded; each job tallies the statuses itself and keeps only the findings it hands on. The
+            // sink gets the findings in pair and field order, as from a plain loop.
             let pairs = result.pairs
             let chunkSize = max(1, self.chunkSize)
             let window = ParallelMap.window(chunkSize: chunkSize)
             let includeMatched = self.includeMatched
             for windowStart in stride(from: 0, to: pairs.count, by: window) {
                 let inWindow = pairs[windowStart..<min(pairs.count, windowStart + window)]
-                let compared = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk -> [(field: Int, status: Finding.Status, finding: Finding?)] in
-                    var results: [(field: Int, status: Finding.Status, finding: Finding?)] = []
+                let compared = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk -> [(tallies: [Int], findings: [Finding])] in
+                    // One answer per chunk (not per pair): the tallies, field by status flattened, and the findings.
+                    var chunkTallies = [Int](repeating: 0, count: fields.count * statusCount)
+                    var findings: [Finding] = []
                     for pair in chunk {
                         let resource = try study.pulled.fhir.resource(at: pair.resource)
                         let record = try pair.records.first.map { try records.record(at: $0) } ?? .null
-                        for index in fields.indices {
-                            let outcome = Self.compare(fields[index], resource: resource, record: record, codeMaps: codeMaps)
-                            let handedOn = outcome.status != .matched || includeMatched
-                            results.append((index, outcome.status, handedOn ? finding(outcome, field: fields[index], pair: pair, resource: study.resourceKey(of: pair), link: result, study: accession) : nil))
+                        for (index, field) in fields.enumerated() {
+                            let outcome = Self.compare(field, resource: resource, record: record, codeMaps: codeMaps)
+                            chunkTallies[index * statusCount + outcome.status.tallyIndex] += 1
+                            if outcome.status != .matched || includeMatched {
+                                findings.append(finding(outcome, field: field, pair: pair, resource: study.resourceKey(of: pair), link: result, study: accession))
+                            }
                         }
                     }
-                    return results
+                    return [(chunkTallies, findings)]
                 }
-                for (index, status, finding) in compared {
-                    tallies[index][status.tallyIndex] += 1
-                    if let finding { try sink(finding) }
+                for (chunkTallies, findings) in compared {
+                    for index in fields.indices {
+                        for status in 0..<statusCount { tallies[index][status] += chunkTallies[index * statusCount + status] }
+                    }
+                    for finding in findings { try sink(finding) }
                 }
             }
             for index in fields.indices {
@@ -95,14 +102,17 @@ public struct ReconcileStage: Sendable {
         }
     }
 
-    /// A field rule with the texts every finding of it carries, made once per run.
-    struct PreparedField {
+    /// A field rule with the texts every finding of it carries and what reading it needs, made once per run. A
+    /// class: every comparison hands it on, and copying the declaration's many strings per pair was a share of a
+    /// reconcile.
+    final class PreparedField: Sendable {
         let field: CompiledField
         let name: String
         let comparison: MappingComparison
         let comparisonText: String
         let severity: MappingSeverity
         let rule: String
+        let reading: FieldReading
 
         init(_ field: CompiledField) {
             self.field = field
@@ -111,6 +121,7 @@ public struct ReconcileStage: Sendable {
             comparisonText = comparison.description
             severity = field.declaration.severity.value
             rule = ReconcileStage.rule(field.declaration.name.location)
+            reading = FieldReading(field.declaration)
         }
     }
 
@@ -124,14 +135,13 @@ public struct ReconcileStage: Sendable {
 
     /// One field of one pair compared; the merge resolves conflicts by the same comparison.
     static func compare(_ prepared: PreparedField, resource: FHIRElement, record: FHIRElement, codeMaps: [String: CompiledCodeMap]) -> Outcome {
-        let declaration = prepared.field.declaration
-        var sharedData = FieldValues.sharedData(declaration, record: record, codeMaps: codeMaps)
+        var sharedData = FieldValues.sharedData(prepared.reading, record: record, codeMaps: codeMaps)
         if case .code(let map) = prepared.comparison {
             sharedData = FieldValues.normalise(sharedData.normalised, [.codeMap(map)], codeMaps: codeMaps).withRaw(sharedData.raw)
         }
         let fhir: FieldValues
         do {
-            fhir = try FieldValues.fhir(prepared.field, resource: resource, codeMaps: codeMaps)
+            fhir = try FieldValues.fhir(prepared.field.fhir, prepared.reading, resource: resource, codeMaps: codeMaps)
         } catch {
             return Outcome(status: .notCompared, reason: "the FHIRPath expression failed: \(error)", fhir: nil, sharedData: sharedData)
         }

@@ -25,9 +25,13 @@ public enum ParallelMap {
     }
 
     /// The jobs' results in order; a job that cannot fail (`E` is `Never`) makes a call that cannot either.
+    /// `startOrder`, a permutation of the jobs, is the order they are started in (the largest first, so that no
+    /// large job starts last and runs alone); the results, and the failure thrown (the first in job order), are the
+    /// same whatever the order.
     public static func map<T, E: Error>(
-        count: Int, workers: Int = defaultWorkers, _ job: @Sendable (Int) throws(E) -> T
+        count: Int, workers: Int = defaultWorkers, startOrder: [Int]? = nil, _ job: @Sendable (Int) throws(E) -> T
     ) throws(E) -> [T] {
+        precondition(startOrder.map { $0.count == count } ?? true, "startOrder must hold every job once")
         let slots = Slots<T, E>(count: count)
         defer { slots.deallocate() }
         @Sendable func run(_ index: Int) {
@@ -40,9 +44,9 @@ public enum ParallelMap {
             let next = Atomic<Int>(0)
             DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
                 while true {
-                    let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                    guard index < count else { return }
-                    run(index)
+                    let started = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard started < count else { return }
+                    run(startOrder?[started] ?? started)
                 }
             }
         }
@@ -50,6 +54,14 @@ public enum ParallelMap {
         results.reserveCapacity(count)
         for index in 0..<count { results.append(try slots.take(index).get()) }
         return results
+    }
+
+    /// Two independent jobs at once (the second on another core, when there is one); both answers.
+    public static func both<A, B>(
+        workers: Int = defaultWorkers, _ first: @Sendable () -> A, _ second: @Sendable () -> B
+    ) -> (A, B) {
+        let results = map(count: 2, workers: workers) { index -> (A?, B?) in index == 0 ? (first(), nil) : (nil, second()) }
+        return (results[0].0!, results[1].1!)
     }
 
     /// `items` cut into chunks of `chunkSize` (the last one shorter), each chunk a job; the jobs' results joined in
@@ -70,6 +82,12 @@ public enum ParallelMap {
         joined.reserveCapacity(chunks.reduce(0) { $0 + $1.count })
         for chunk in chunks { joined.append(contentsOf: chunk) }
         return joined
+    }
+
+    /// The jobs' indices, largest `size` first (ties in job order): a `startOrder`.
+    public static func largestFirst(count: Int, size: (Int) -> Int) -> [Int] {
+        let sizes = (0..<count).map(size)
+        return (0..<count).sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
     }
 
     /// Written once per slot by the worker that ran its job, read after every worker is done

@@ -77,10 +77,28 @@ public enum FileBytes {
         var info = stat()
         var expected = 0
         if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG { expected = Int(info.st_size) }
-        var bytes = prefix
-        var filled = bytes.count
-        // A regular file's size is known: room for it and one byte more (to see the end). Else grow as it comes.
-        appendZeros(to: &bytes, count: expected > 0 ? max(expected - filled, 0) + 1 : 65536)
+        // A regular file's size is known: it is read straight into room for it and one byte more (to see the end),
+        // never zeroed first (zeroing was a pass over every answer file of a reconcile). A file that grew while
+        // read, or a stream, goes on in the loop below.
+        var filled = prefix.count
+        var atEnd = false
+        var bytes = try [UInt8](unsafeUninitializedCapacity: expected > 0 ? max(expected, filled) + 1 : filled) { buffer, count in
+            if filled > 0 { _ = buffer.initialize(fromContentsOf: prefix) }
+            count = filled
+            guard expected > 0 else { return }
+            while count < buffer.count {
+                let n = SystemIO.read(fd, into: buffer.baseAddress! + count, count: buffer.count - count)
+                if n < 0 { throw FileIOError(path: path, operation: "read", code: errno) }
+                if n == 0 {
+                    atEnd = true
+                    return
+                }
+                count += n
+            }
+        }
+        filled = bytes.count
+        if atEnd { return bytes }
+        appendZeros(to: &bytes, count: 65536)
         while true {
             if filled == bytes.count { appendZeros(to: &bytes, count: bytes.count) }
             let n = bytes.withUnsafeMutableBytes { buffer in
