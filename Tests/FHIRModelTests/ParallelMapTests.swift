@@ -1,3 +1,4 @@
+import Dispatch
 @testable import FHIRModel
 import Testing
 
@@ -67,5 +68,19 @@ import Testing
             #expect(number == 42)
             #expect(text == "forty-two")
         }
+    }
+
+    /// The directory read maps on every core inside `both`: its jobs must be able to run at the same time there
+    /// (inside `concurrentPerform`, Dispatch ran them one after the other). Each of two nested jobs waits for the
+    /// other to start; one at a time, the first would wait out its ten seconds.
+    @Test func aJobInsideBothCanStillMapOnEveryCore() {
+        let (_, metEachOther) = ParallelMap.both(workers: 2, { 1 }) {
+            let started = [DispatchSemaphore(value: 0), DispatchSemaphore(value: 0)]
+            return ParallelMap.map(count: 2, workers: 2) { index in
+                started[index].signal()
+                return started[1 - index].wait(timeout: .now() + 10) == .success
+            }
+        }
+        #expect(metEachOther == [true, true])
     }
 }

@@ -1,6 +1,14 @@
 import Dispatch
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Independent jobs run on every core, their results handed back in the jobs' order: the answer is the one a
 /// sequential loop gives, errors included (the error of the first failing job in order).
 ///
@@ -56,12 +64,40 @@ public enum ParallelMap {
         return results
     }
 
-    /// Two independent jobs at once (the second on another core, when there is one); both answers.
+    /// Two independent jobs at once, both answers: `first` on a thread of its own, `second` on the caller's. The
+    /// thread is not one of Dispatch's: Dispatch counts its own busy threads, and a `second` that maps on every core
+    /// itself (the directory read, beside the mapping's compilation) would then be given one thread for its jobs.
     public static func both<A, B>(
         workers: Int = defaultWorkers, _ first: @Sendable () -> A, _ second: @Sendable () -> B
     ) -> (A, B) {
-        let results = map(count: 2, workers: workers) { index -> (A?, B?) in index == 0 ? (first(), nil) : (nil, second()) }
-        return (results[0].0!, results[1].1!)
+        guard workers > 1 else { return (first(), second()) }
+        let answer = Answer<A>()
+        return withoutActuallyEscaping(first) { first in
+            // The join below ends before `first` would stop being valid: the thread never outlives this call.
+            let job = Unmanaged.passRetained(Job { answer.value = first() }).toOpaque()
+            var thread = pthread_t()
+            guard pthread_create(&thread, nil, { context in
+                Unmanaged<Job>.fromOpaque(context!).takeRetainedValue().run()
+                return nil
+            }, job) == 0 else {
+                // No thread to be had: one after the other.
+                Unmanaged<Job>.fromOpaque(job).release()
+                return (first(), second())
+            }
+            let secondAnswer = second()
+            pthread_join(thread, nil)
+            return (answer.value!, secondAnswer)
+        }
+    }
+
+    /// Written by the thread that runs the job, read after it is joined.
+    private final class Answer<Value>: @unchecked Sendable {
+        var value: Value?
+    }
+
+    private final class Job {
+        let run: () -> Void
+        init(_ run: @escaping () -> Void) { self.run = run }
     }
 
     /// `items` cut into chunks of `chunkSize` (the last one shorter), each chunk a job; the jobs' results joined in
