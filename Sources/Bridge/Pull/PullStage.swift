@@ -30,8 +30,11 @@ public struct PullStage: Sendable {
         }
         let paths = names.filter { $0.hasSuffix(".json") || $0.hasSuffix(".ndjson") || $0.hasSuffix(".xml") }.map { folder + "/" + $0 }
         guard let spool else {
-            for resources in try FHIRResourceFiles.read(paths: paths, options: .init(version: .r5)) {
-                for resource in resources { all.add(resource) }
+            // Each resource's identity is read on the core that parsed it: only the adding is left to one core.
+            let files = try FHIRResourceFiles.read(paths: paths, options: .init(version: .r5)) { ($0, FHIRResourceCollection.Identity($0)) }
+            all.reserveCapacity(adding: files.reduce(0) { $0 + $1.count })
+            for resources in files {
+                for (resource, identity) in resources { all.add(resource, identity: identity) }
             }
             return all
         }
@@ -72,7 +75,6 @@ public struct PullStage: Sendable {
             }
         case .directory(let root):
             let all = try directoryResources ?? Self.readDirectory(root, spool: spool)
-            fhir = try FHIRDirectoryPull(plan: plan).select(accession: accession, from: all, source: root + "/fhir", diagnostics: diagnostics)
             // Each endpoint's answer is a file to parse, independent of the others: read on every core. Spooled,
             // one after another: each large answer is already parsed on every core, a block at a time, and two
             // at once would hold two answers' blocks.
@@ -80,9 +82,40 @@ public struct PullStage: Sendable {
             let endpoints = mapping.endpoints.sorted { $0.key < $1.key }
             let spool = self.spool
             let mapping = self.mapping
-            let answers = try ParallelMap.map(count: endpoints.count, workers: spool == nil ? ParallelMap.defaultWorkers : 1) { index in
-                try directory.records(
-                    of: endpoints[index].value, study: accession, keys: mapping.recordKeys(ofEndpoint: endpoints[index].key), spool: spool)
+            // The largest answers first, so that none is left to parse alone at the end.
+            let startOrder = ParallelMap.largestFirst(count: endpoints.count) {
+                FileBytes.regularFileSize(path: directory.file(of: endpoints[$0].value, study: accession)) ?? 0
+            }
+            @Sendable func readAnswers() throws(BridgeFailure) -> [PulledRecords] {
+                try ParallelMap.map(
+                    count: endpoints.count, workers: spool == nil ? ParallelMap.defaultWorkers : 1, startOrder: startOrder
+                ) { index throws(BridgeFailure) in
+                    try directory.records(
+                        of: endpoints[index].value, study: accession, keys: mapping.recordKeys(ofEndpoint: endpoints[index].key), spool: spool)
+                }
+            }
+            let plan = self.plan
+            let diagnostics = self.diagnostics
+            @Sendable func select() throws(BridgeFailure) -> FHIRResourceCollection {
+                try FHIRDirectoryPull(plan: plan).select(accession: accession, from: all, source: root + "/fhir", diagnostics: diagnostics)
+            }
+            let answers: [PulledRecords]
+            if spool == nil {
+                // The selection keeps one core busy at times (the plan's steps one after another): the answers are
+                // read beside it. Held as trees, both fit; a spooled study reads them one after the other, as above.
+                // The selection's failure, when both fail, is the one reported, as when it ran first.
+                let (selected, read) = ParallelMap.both(
+                    { () -> Result<FHIRResourceCollection, BridgeFailure> in
+                        do throws(BridgeFailure) { return .success(try select()) } catch { return .failure(error) }
+                    },
+                    { () -> Result<[PulledRecords], BridgeFailure> in
+                        do throws(BridgeFailure) { return .success(try readAnswers()) } catch { return .failure(error) }
+                    })
+                fhir = try selected.get()
+                answers = try read.get()
+            } else {
+                fhir = try select()
+                answers = try readAnswers()
             }
             for (index, (name, _)) in endpoints.enumerated() { sharedData[name] = answers[index] }
         }

@@ -23,8 +23,7 @@ public struct SharedDataDirectory: Sendable {
         spoolThreshold: Int = SharedDataAnswer.parallelThreshold, spoolBlockSize: Int = SharedDataAnswer.spoolBlockSize
     ) throws(BridgeFailure) -> PulledRecords {
         let declaration = endpoint.declaration
-        let path = MappingTemplateText.fill(declaration.path.value) { _ in study }
-        let file = root + (path.hasPrefix("/") ? "" : "/") + path + ".json"
+        let file = file(of: endpoint, study: study)
         let query = declaration.query.map { ($0.name.value, MappingTemplateText.fill($0.value.value) { _ in study }) }
         let matches: @Sendable (FHIRElement) -> Bool = { record in
             query.allSatisfy { name, value in
@@ -51,6 +50,12 @@ public struct SharedDataDirectory: Sendable {
         } catch {
             throw BridgeFailure(stage: .pull, message: "\(error)")
         }
+    }
+
+    /// The file that holds `endpoint`'s answer for `study`.
+    public func file(of endpoint: CompiledEndpoint, study: String) -> String {
+        let path = MappingTemplateText.fill(endpoint.declaration.path.value) { _ in study }
+        return root + (path.hasPrefix("/") ? "" : "/") + path + ".json"
     }
 
     /// The records inside an answer, where the endpoint declaration says they are.

@@ -6,10 +6,19 @@ public enum FHIRResourceFiles {
     public static func read(
         paths: [String], options: FHIRResourceInput.Options, workers: Int = ParallelMap.defaultWorkers
     ) throws -> [[FHIRElement]] {
+        try read(paths: paths, options: options, workers: workers) { $0 }
+    }
+
+    /// Like `read`, each resource handed to `each` on the core that read it (what a caller would otherwise work
+    /// out of every resource on one core afterwards, such as its key).
+    public static func read<Read>(
+        paths: [String], options: FHIRResourceInput.Options, workers: Int = ParallelMap.defaultWorkers,
+        each: @Sendable (FHIRElement) -> Read
+    ) throws -> [[Read]] {
         try ParallelMap.map(count: paths.count, workers: workers, startOrder: largestFirst(paths)) { index in
-            var resources: [FHIRElement] = []
+            var resources: [Read] = []
             let input = try FHIRResourceInput(path: paths[index], options: options)
-            try input.forEachResource { resource, _ in resources.append(resource) }
+            try input.forEachResource { resource, _ in resources.append(each(resource)) }
             return resources
         }
     }

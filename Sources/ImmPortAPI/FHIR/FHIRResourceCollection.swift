@@ -81,9 +81,27 @@ public struct FHIRResourceCollection: Sendable {
     /// under a synthetic key so that nothing is dropped silently.
     @discardableResult
     public mutating func add(_ resource: FHIRElement) -> Bool {
-        let key = FHIRResourceKey(resource: resource)
-            ?? FHIRResourceKey(type: resource.resourceType ?? "?", id: "#\(count)")
-        return add(.tree(resource), key: key, versionId: resource.versionId)
+        add(resource, identity: Identity(resource))
+    }
+
+    /// What `add(_:)` reads of a resource before adding it, read ahead of time (on the core that parsed it).
+    public struct Identity: Sendable {
+        var key: FHIRResourceKey?
+        var type: String?
+        var versionId: String?
+
+        public init(_ resource: FHIRElement) {
+            key = FHIRResourceKey(resource: resource)
+            type = key == nil ? resource.resourceType : nil
+            versionId = resource.versionId
+        }
+    }
+
+    /// `add(_:)` with the resource's identity already read.
+    @discardableResult
+    public mutating func add(_ resource: FHIRElement, identity: Identity) -> Bool {
+        let key = identity.key ?? FHIRResourceKey(type: identity.type ?? "?", id: "#\(count)")
+        return add(.tree(resource), key: key, versionId: identity.versionId)
     }
 
     /// Adds a resource already in `spool` (its key and version read before its tree was dropped), with the rules
