@@ -4,6 +4,9 @@ tables and compare them with datacompy, on the same keys and fields, from the sa
 
     Benchmarks/.venv/bin/python Benchmarks/compare_reconcile.py --bridge BIN --study DIR [--accession SDY99990] [--rounds 3]
 
+Benchmarks/run-reconcile.sh does all of it from nothing: installs datacompy and pandas (pinned) into
+Benchmarks/.venv, builds the release binaries, generates the study and runs this script.
+
 DIR is `immport-bridge-bench generate-study` output (SYNTHETIC), in either FHIR layout (`--fhir-layout files`, one
 resource per file, or `ndjson`, one file per type). Both sides do the whole job from the files: read
 them, find each entity's key, normalise as the default mapping does (Mappings/immport.yaml), compare. Ours is

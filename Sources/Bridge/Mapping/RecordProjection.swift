@@ -30,7 +30,7 @@ extension CompiledMapping {
 
 extension CompiledLink {
     /// The top-level fields of its records the link reads: its key and `where`, its compared fields (as
-    /// `FieldValues.read` reads them, with a `ucum` transform's unit field), its merge actions. The merge builds a
+    /// `FieldReading` reads them, with a `ucum` transform's unit field), its merge actions. The merge builds a
     /// spooled record this far.
     public var recordKeys: FHIRJSONKeyFilter {
         var keys: Set<String> = []
@@ -39,13 +39,9 @@ extension CompiledLink {
         for condition in declaration.sharedDataWhere { add(condition.field.value) }
         for action in mergeActions { add(action.declaration.value.recordField.value) }
         for field in fields {
-            let transforms = field.declaration.sharedDataTransforms.map(\.value)
-            for path in [field.declaration.sharedData.value] + [FieldValues.unitField(of: transforms)].compactMap({ $0 }) {
-                add(path)
-                if transforms.contains(.preferredElseReported) {
-                    add(path + "Preferred")
-                    add(path + "Reported")
-                }
+            let reading = FieldReading(field.declaration)
+            for read in [reading.sharedDataField] + [reading.unitField].compactMap({ $0 }) {
+                for path in read.paths { add(path) }
             }
         }
         return FHIRJSONKeyFilter(keys: keys)

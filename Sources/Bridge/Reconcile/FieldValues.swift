@@ -53,10 +53,6 @@ struct FieldValues {
         return result
     }
 
-    static func read(_ path: String, from record: FHIRElement, preferredElseReported: Bool) -> [String] {
-        SharedDataField(path: path, preferredElseReported: preferredElseReported).values(in: record)
-    }
-
     static func unitField(of transforms: [MappingTransform]) -> String? {
         for case .ucum(let conversion) in transforms {
             if let field = conversion.unitField { return field.value }
@@ -201,6 +197,9 @@ struct SharedDataField: Sendable {
         preferred = preferredElseReported ? path + "Preferred" : nil
         reported = preferredElseReported ? path + "Reported" : nil
     }
+
+    /// Every path it may read (the projection of records keeps these fields: `CompiledLink.recordKeys`).
+    var paths: [String] { [path] + [preferred, reported].compactMap { $0 } }
 
     func values(in record: FHIRElement) -> [String] {
         guard let preferred, let reported else { return RecordValues.values(of: record, path: path) }
