@@ -82,18 +82,22 @@ public enum FileBytes {
         // read, or a stream, goes on in the loop below.
         var filled = prefix.count
         var atEnd = false
-        var bytes = try [UInt8](unsafeUninitializedCapacity: expected > 0 ? max(expected, filled) + 1 : filled) { buffer, count in
-            if filled > 0 { _ = buffer.initialize(fromContentsOf: prefix) }
-            count = filled
-            guard expected > 0 else { return }
-            while count < buffer.count {
-                let n = SystemIO.read(fd, into: buffer.baseAddress! + count, count: buffer.count - count)
-                if n < 0 { throw FileIOError(path: path, operation: "read", code: errno) }
-                if n == 0 {
-                    atEnd = true
-                    return
+        var bytes = prefix
+        // Only with room to fill: an array made with no capacity is the runtime's shared empty array, whose count
+        // the initialiser would write (a race ThreadSanitizer reports between any two threads doing so).
+        if expected > 0 {
+            bytes = try [UInt8](unsafeUninitializedCapacity: max(expected, filled) + 1) { buffer, count in
+                if filled > 0 { _ = buffer.initialize(fromContentsOf: prefix) }
+                count = filled
+                while count < buffer.count {
+                    let n = SystemIO.read(fd, into: buffer.baseAddress! + count, count: buffer.count - count)
+                    if n < 0 { throw FileIOError(path: path, operation: "read", code: errno) }
+                    if n == 0 {
+                        atEnd = true
+                        return
+                    }
+                    count += n
                 }
-                count += n
             }
         }
         filled = bytes.count
