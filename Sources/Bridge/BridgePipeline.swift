@@ -60,9 +60,7 @@ public struct BridgePipeline: Sendable {
         // is still the failure reported.
         let (directory, readSpool) = (directoryRoot, spool)
         let (prepared, read) = ParallelMap.both(
-            { () -> Result<(CompiledMapping, PullPlan), BridgeFailure> in
-                do throws(BridgeFailure) { return .success(try prepare()) } catch { return .failure(error) }
-            },
+            { Result(catching: prepare) },
             { () -> Result<FHIRResourceCollection?, BridgeFailure> in
                 guard let directory else { return .success(nil) }
                 do { return .success(try PullStage.readDirectory(directory, spool: readSpool)) } catch let failure as BridgeFailure {

@@ -104,13 +104,7 @@ public struct PullStage: Sendable {
                 // The selection keeps one core busy at times (the plan's steps one after another): the answers are
                 // read beside it. Held as trees, both fit; a spooled study reads them one after the other, as above.
                 // The selection's failure, when both fail, is the one reported, as when it ran first.
-                let (selected, read) = ParallelMap.both(
-                    { () -> Result<FHIRResourceCollection, BridgeFailure> in
-                        do throws(BridgeFailure) { return .success(try select()) } catch { return .failure(error) }
-                    },
-                    { () -> Result<[PulledRecords], BridgeFailure> in
-                        do throws(BridgeFailure) { return .success(try readAnswers()) } catch { return .failure(error) }
-                    })
+                let (selected, read) = ParallelMap.both({ Result(catching: select) }, { Result(catching: readAnswers) })
                 fhir = try selected.get()
                 answers = try read.get()
             } else {
