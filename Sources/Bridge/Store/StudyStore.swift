@@ -40,18 +40,35 @@ public final class StudyStore: Sendable {
         configuration.busyMode = .timeout(Self.busyTimeoutSeconds)
         configuration.label = "immport-bridge store"
         do {
-            database = try DatabasePool(path: path, configuration: configuration)
-            do {
-                try Self.migrator.migrate(database)
-            } catch {
-                // Two runs that open one new store at once both find it empty, and GRDB's migrator checks before it
-                // takes the write lock: the second's migration then fails on tables the first has just made (seen
-                // under ThreadSanitizer's slower timing). That migration was rolled back and the first's is
-                // committed, so one more pass finds it applied; a store that is really broken fails again.
-                try Self.migrator.migrate(database)
-            }
+            database = try Self.open(path: path, configuration: configuration)
         } catch {
             throw StudyStoreError(path: path, underlying: error)
+        }
+    }
+
+    /// The pool, opened and migrated. While other runs open the same new store, SQLite can answer an opening with
+    /// SQLITE_BUSY at once instead of waiting out the busy timeout (the file being made WAL, or recovered, takes
+    /// locks no busy handler waits for): the concurrent-opening test failed so in one full run of eight, within
+    /// seconds. Such an opening is tried again until the busy timeout has passed.
+    static func open(path: String, configuration: Configuration) throws -> DatabasePool {
+        let deadline = Date().addingTimeInterval(busyTimeoutSeconds)
+        while true {
+            do {
+                let database = try DatabasePool(path: path, configuration: configuration)
+                do {
+                    try migrator.migrate(database)
+                } catch {
+                    // Two runs that open one new store at once both find it empty, and GRDB's migrator checks
+                    // before it takes the write lock: the second's migration then fails on tables the first has
+                    // just made (seen under ThreadSanitizer's slower timing). That migration was rolled back and the
+                    // first's is committed, so one more pass finds it applied; a store that is really broken fails
+                    // again.
+                    try migrator.migrate(database)
+                }
+                return database
+            } catch let error as DatabaseError where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode.primaryResultCode) && Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.02)
+            }
         }
     }
 
