@@ -15,6 +15,9 @@ public struct BridgePipeline: Sendable {
     /// parsed again when read) instead of as trees: what makes a study larger than memory exportable. The answers
     /// are the same either way.
     public var spoolPolicy = SpoolPolicy.never
+    /// The run only links and compares (a reconcile): the Shared Data endpoints that only the merge reads (assay
+    /// results, adverse events, files) are not read (`CompiledMapping.endpointsReadByLinks`).
+    public var linksOnly = false
 
     public init(
         mappingPaths: [String], source: StudySource, diagnostics: DiagnosticsCollector,
@@ -71,7 +74,9 @@ public struct BridgePipeline: Sendable {
             })
         let (mapping, plan) = try prepared.get()
         let directoryResources = try read.get()
-        let pull = PullStage(plan: plan, mapping: mapping, source: source, diagnostics: diagnostics, spool: spool)
+        let pull = PullStage(
+            plan: plan, mapping: mapping, source: source, diagnostics: diagnostics, spool: spool,
+            endpointNames: linksOnly ? mapping.endpointsReadByLinks : nil)
         var resources = 0
         for (index, study) in studies.enumerated() {
             func report(_ step: BridgeProgress.Step) {

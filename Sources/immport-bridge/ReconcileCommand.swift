@@ -54,7 +54,8 @@ struct ReconcileCommand: AsyncParsableCommand {
     /// The exit status: 0 nothing reaches --fail-on, 1 something does, 2 input, 3 network.
     func reconcile(_ run: BridgeSourceOptions.Run) async throws -> Int32 {
         let diagnostics = run.diagnostics
-        let (pipeline, progressLine) = bridge.pipeline(run, command: "reconcile")
+        var (pipeline, progressLine) = bridge.pipeline(run, command: "reconcile")
+        pipeline.linksOnly = true
         defer { progressLine.finish() }
         let targets = reports.isEmpty ? [("-", ReportFormat.markdown)] : reports.map { ($0, ReportFormat(path: $0)!) }
         var summary = ReconcileSummary()

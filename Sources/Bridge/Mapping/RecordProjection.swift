@@ -10,6 +10,17 @@ import FHIRModel
 /// endpoint's own query (a directory's answer is filtered by it). A stage that read another field would read nothing
 /// there: the streamed-export and reconcile tests compare projected and whole records' results.
 extension CompiledMapping {
+    /// The endpoints a run that only links and compares reads (a reconcile): the links' own, and those the lookup
+    /// code maps are filled from. The emits' endpoints (assay results, adverse events, files) are read by the merge
+    /// alone, and in a study they are a third of the Shared Data bytes.
+    public var endpointsReadByLinks: Set<String> {
+        var names = Set(links.map(\.declaration.endpoint.value))
+        for map in codeMaps.values {
+            if case .lookup(let source, _, _) = map.declaration.source { names.insert(source.value) }
+        }
+        return names
+    }
+
     public func recordKeys(ofEndpoint endpoint: String) -> FHIRJSONKeyFilter {
         var keys: Set<String> = []
         func add(_ path: String) { keys.insert(RecordValues.topLevelField(of: path)) }

@@ -10,13 +10,25 @@ public struct PullStage: Sendable {
     public let diagnostics: DiagnosticsCollector
     /// Where a directory's resources and large answers are held as spans instead of trees (nil: in memory).
     public var spool: ByteSpool?
+    /// The Shared Data endpoints read (nil: every endpoint the mapping declares). A store is filled with every
+    /// endpoint whatever this says: it serves later runs, which may read the others.
+    public var endpointNames: Set<String>?
 
-    public init(plan: PullPlan, mapping: CompiledMapping, source: StudySource, diagnostics: DiagnosticsCollector, spool: ByteSpool? = nil) {
+    public init(
+        plan: PullPlan, mapping: CompiledMapping, source: StudySource, diagnostics: DiagnosticsCollector, spool: ByteSpool? = nil,
+        endpointNames: Set<String>? = nil
+    ) {
         self.plan = plan
         self.mapping = mapping
         self.source = source
         self.diagnostics = diagnostics
         self.spool = spool
+        self.endpointNames = endpointNames
+    }
+
+    /// The endpoints a study's pull reads, by name.
+    var endpointsRead: [(key: String, value: CompiledEndpoint)] {
+        mapping.endpoints.filter { endpointNames?.contains($0.key) ?? true }.sorted { $0.key < $1.key }
     }
 
 
@@ -67,7 +79,7 @@ public struct PullStage: Sendable {
         case .servers(let fhirClient, let sharedDataClient, nil):
             let puller = StudyPuller(client: fhirClient, plan: plan, diagnostics: diagnostics)
             (fhir, _) = try await puller.pullAll(accession: accession)
-            for (name, endpoint) in mapping.endpoints.sorted(by: { $0.key < $1.key }) {
+            for (name, endpoint) in endpointsRead {
                 let (path, query) = Self.request(of: endpoint, study: accession)
                 sharedData[name] = try Self.records(
                     from: try await Self.fetch(path: path, query: query, client: sharedDataClient), of: endpoint,
@@ -79,7 +91,7 @@ public struct PullStage: Sendable {
             // one after another: each large answer is already parsed on every core, a block at a time, and two
             // at once would hold two answers' blocks.
             let directory = SharedDataDirectory(root: root + "/shared-data")
-            let endpoints = mapping.endpoints.sorted { $0.key < $1.key }
+            let endpoints = endpointsRead
             let spool = self.spool
             let mapping = self.mapping
             // The largest answers first, so that none is left to parse alone at the end.

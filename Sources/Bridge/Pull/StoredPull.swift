@@ -97,7 +97,7 @@ extension PullStage {
     func load(accession: String, fhir client: FHIRClient, sharedData sharedDataClient: SharedDataClient, store: StudyStore) async throws -> PulledStudy {
         let fhir = try store.resourceCollection(server: client.base.url, study: accession)
         var sharedData: [String: PulledRecords] = [:]
-        for (name, endpoint) in mapping.endpoints {
+        for (name, endpoint) in endpointsRead {
             let (path, query) = Self.request(of: endpoint, study: accession)
             guard let stored = try await store.sharedDataResponse(server: sharedDataClient.base.url, path: path, query: query) else {
                 throw StudyStoreError(path: store.path, message: "\(accession): the answer of \(path) is missing from the store")
