@@ -17,6 +17,13 @@ import Testing
         #expect(KeyNormaliser.collapsed(text) == plainCollapse)
     }
 
+    /// Code map keys fold as the plain Character-based definition does: trimmed, then lower-cased.
+    @Test(arguments: samples + ["Female", " FEMALE ", "\tMale\n", "ÉCOLE", "Not Specified", "straße", "ǅ"])
+    func codeMapKeysFoldAsThePlainDefinition(_ text: String) {
+        let plain = String(text.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed()).lowercased()
+        #expect(CodeMapKey.fold(text) == plain)
+    }
+
     /// Below 0x80 white space is answered without Unicode's tables: the same answer as the tables, for each one.
     @Test func asciiWhiteSpaceIsUnicodesWhiteSpace() {
         for value in UInt32(0)...0xFF {

@@ -21,24 +21,25 @@ enum FieldUnitConversion {
         _ text: String, unit: UnitText?, to target: MappingUnitConversion.Target
     ) -> Result<String, ConversionProblem> {
         let (number, unitText) = unit.map { (KeyNormaliser.trimmed(text), $0) } ?? split(text)
-        let shown = unitText.map { "\(number) \($0.text)" } ?? number
-        let targetText: String
-        switch target {
-        case .canonical: targetText = "canonical units"
-        case .unit(let code): targetText = code
-        }
+        // The message is made only for a value that fails: a reconcile converts every lab value.
         func problem(_ reason: String) -> Result<String, ConversionProblem> {
-            .failure(ConversionProblem(message: "cannot convert \"\(shown)\" to \(targetText): \(reason)"))
+            let shown = unitText.map { "\(number) \($0.text)" } ?? number
+            let targetText: String
+            switch target {
+            case .canonical: targetText = "canonical units"
+            case .unit(let code): targetText = code
+            }
+            return .failure(ConversionProblem(message: "cannot convert \"\(shown)\" to \(targetText): \(reason)"))
         }
-        let notANumber = problem("\"\(number)\" is not a number")
-        guard FieldNumber.isNumber(number) else { return notANumber }
+        func notANumber() -> Result<String, ConversionProblem> { problem("\"\(number)\" is not a number") }
+        guard FieldNumber.isNumber(number) else { return notANumber() }
         guard let unitText, !KeyNormaliser.trimmed(unitText.text).isEmpty else { return problem("no unit") }
         switch conversion(of: unitText, to: target) {
         case .failure(let reason):
             return problem(reason.message)
         case .success(let conversion):
             switch FieldNumber.multiply(number, by: conversion.factor) {
-            case .notANumber: return notANumber
+            case .notANumber: return notANumber()
             case .outOfRange: return problem("the value is out of range")
             case .value(let product): return .success(conversion.unitShown.map { "\(product) \($0)" } ?? product)
             }

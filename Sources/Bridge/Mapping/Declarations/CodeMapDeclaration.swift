@@ -53,9 +53,13 @@ public struct CodeMapDeclaration: Sendable {
     }
 }
 
-/// How code map keys are matched: trimmed and case-folded, so "Female", "female " and "FEMALE" are one key.
+/// How code map keys are matched: trimmed and case-folded, so "Female", "female " and "FEMALE" are one key. Map
+/// keys and looked-up values are folded by this one function. Trimming is `KeyNormaliser`'s, by scalars (a
+/// reconcile folds every coded value it compares, and trimming by Characters, grapheme breaking and reversed views,
+/// was most of the folding); lower-casing is skipped when no letter could change.
 enum CodeMapKey {
     static func fold(_ text: String) -> String {
-        String(text.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed()).lowercased()
+        let trimmed = KeyNormaliser.trimmed(text)
+        return KeyNormaliser.hasASCII(trimmed, in: UInt8(ascii: "A")...UInt8(ascii: "Z")) ? trimmed.lowercased() : trimmed
     }
 }
