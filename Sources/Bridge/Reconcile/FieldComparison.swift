@@ -12,6 +12,8 @@ enum FieldComparison {
         case .text:
             return fhir.map(folded) == sharedData.map(folded)
         case .set:
+            // One value a side (nearly every field): no sets to build.
+            if fhir.count == 1 && sharedData.count == 1 { return folded(fhir[0]) == folded(sharedData[0]) }
             return Set(fhir.map(folded)) == Set(sharedData.map(folded))
         case .number(let tolerance):
             guard fhir.count == sharedData.count else { return false }
@@ -25,14 +27,23 @@ enum FieldComparison {
         }
     }
 
-    /// "12000 g.m-3" -> ("12000", "g.m-3"); "12.5" -> ("12.5", nil).
+    /// "12000 g.m-3" -> ("12000", "g.m-3"); "12.5" -> ("12.5", nil). In ASCII text (every converted value) the
+    /// space is found as a byte, where each byte is a Character; finding it by Characters was a share of comparing
+    /// numbers. Other text is split by Characters, where a space and a combining mark after it are one.
     static func numberAndUnit(_ text: String) -> (String, String?) {
         let trimmed = KeyNormaliser.trimmed(text)
+        let utf8 = trimmed.utf8
+        if utf8.allSatisfy({ $0 < 0x80 }) {
+            guard let space = utf8.firstIndex(of: UInt8(ascii: " ")) else { return (trimmed, nil) }
+            return (String(trimmed[..<space]), String(trimmed[utf8.index(after: space)...]))
+        }
         guard let space = trimmed.firstIndex(of: " ") else { return (trimmed, nil) }
         return (String(trimmed[..<space]), String(trimmed[trimmed.index(after: space)...]))
     }
 
+    /// Collapsed and lower-cased; lower-casing is skipped when no letter could change (it copies even then).
     static func folded(_ text: String) -> String {
-        KeyNormaliser.collapsed(text).lowercased()
+        let collapsed = KeyNormaliser.collapsed(text)
+        return KeyNormaliser.hasASCII(collapsed, in: UInt8(ascii: "A")...UInt8(ascii: "Z")) ? collapsed.lowercased() : collapsed
     }
 }

@@ -5,10 +5,15 @@ import Foundation
 /// A field's values on each side, read and normalised as the mapping says (docs/mappings.md, "Transforms"): the
 /// raw values a steward recognises, and the normalised ones the comparison sees.
 struct FieldValues {
-    var raw: [String]
+    /// The values as read, each with its unit where one was read beside it: what `raw` shows. Kept as read, and
+    /// written out only for a finding (most comparisons match, and showing every value was a share of a reconcile).
+    var rawValues: [Value]
     var normalised: [String]
     /// Why a value could not be normalised (`no code for "X" in map sex`), when one could not.
     var problem: String?
+
+    /// The raw values a steward recognises: "12.3 g/dL", or the text alone.
+    var raw: [String] { rawValues.map(\.shown) }
 
     /// One value as the transforms see it: its text, and the unit read beside it for a `ucum` transform (from a
     /// Quantity or a unit field) until that transform uses it.
@@ -34,7 +39,7 @@ struct FieldValues {
     static func sharedData(_ reading: FieldReading, record: FHIRElement, codeMaps: [String: CompiledCodeMap]) -> FieldValues {
         let texts = reading.sharedDataField.values(in: record)
         guard let unitField = reading.unitField else {
-            return normalise(texts.map { Value(text: $0, unit: nil) }, reading.sharedDataTransforms, codeMaps: codeMaps, raw: texts)
+            return normalise(texts.map { Value(text: $0, unit: nil) }, reading.sharedDataTransforms, codeMaps: codeMaps)
         }
         let units = unitField.values(in: record)
         var values = texts.map { Value(text: $0, unit: nil) }
@@ -47,8 +52,7 @@ struct FieldValues {
         } else if !units.isEmpty {
             problem = "\(texts.count) values and \(units.count) units in \(unitField.path): which unit is whose is not known"
         }
-        let raw = values.map(\.shown)
-        var result = normalise(values, reading.sharedDataTransforms, codeMaps: codeMaps, raw: raw)
+        var result = normalise(values, reading.sharedDataTransforms, codeMaps: codeMaps)
         result.problem = result.problem ?? problem
         return result
     }
@@ -71,20 +75,16 @@ struct FieldValues {
     ) throws -> FieldValues {
         let items = try expression.evaluate(FHIRPathEvaluationInput(resource: resource))
         var values: [Value] = []
-        var raw: [String] = []
         values.reserveCapacity(items.count)
-        raw.reserveCapacity(items.count)
         for item in items {
             let json = item.jsonValue
             if reading.readsQuantities, let quantity = quantity(json) {
                 values.append(quantity)
-                raw.append(quantity.shown)
             } else if let text = RecordValues.text(json) {
                 values.append(Value(text: text, unit: nil))
-                raw.append(text)
             }
         }
-        return normalise(values, reading.fhirTransforms, codeMaps: codeMaps, raw: raw)
+        return normalise(values, reading.fhirTransforms, codeMaps: codeMaps)
     }
 
     /// A FHIR Quantity (or a FHIRPath System.Quantity) as a value with its unit.
@@ -99,12 +99,11 @@ struct FieldValues {
     }
 
     static func normalise(_ raw: [String], _ transforms: [MappingTransform], codeMaps: [String: CompiledCodeMap]) -> FieldValues {
-        normalise(raw.map { Value(text: $0, unit: nil) }, transforms, codeMaps: codeMaps, raw: raw)
+        normalise(raw.map { Value(text: $0, unit: nil) }, transforms, codeMaps: codeMaps)
     }
 
-    static func normalise(
-        _ input: [Value], _ transforms: [MappingTransform], codeMaps: [String: CompiledCodeMap], raw: [String]
-    ) -> FieldValues {
+    /// `input` transformed; the raw values are `input` as read.
+    static func normalise(_ input: [Value], _ transforms: [MappingTransform], codeMaps: [String: CompiledCodeMap]) -> FieldValues {
         var values = input
         var problem: String?
         for transform in transforms {
@@ -146,7 +145,7 @@ struct FieldValues {
                 }
             }
         }
-        return FieldValues(raw: raw, normalised: values.map(\.text), problem: problem)
+        return FieldValues(rawValues: input, normalised: values.map(\.text), problem: problem)
     }
 
     /// A date or dateTime cut to `precision` (`2021-03-01T10:00` -> `2021-03-01` at day).

@@ -137,7 +137,7 @@ public struct ReconcileStage: Sendable {
     static func compare(_ prepared: PreparedField, resource: FHIRElement, record: FHIRElement, codeMaps: [String: CompiledCodeMap]) -> Outcome {
         var sharedData = FieldValues.sharedData(prepared.reading, record: record, codeMaps: codeMaps)
         if case .code(let map) = prepared.comparison {
-            sharedData = FieldValues.normalise(sharedData.normalised, [.codeMap(map)], codeMaps: codeMaps).withRaw(sharedData.raw)
+            sharedData = FieldValues.normalise(sharedData.normalised, [.codeMap(map)], codeMaps: codeMaps).withRaw(sharedData.rawValues)
         }
         let fhir: FieldValues
         do {
@@ -197,9 +197,9 @@ public struct ReconcileStage: Sendable {
 }
 
 extension FieldValues {
-    fileprivate func withRaw(_ raw: [String]) -> FieldValues {
+    fileprivate func withRaw(_ raw: [Value]) -> FieldValues {
         var copy = self
-        copy.raw = raw
+        copy.rawValues = raw
         return copy
     }
 }
