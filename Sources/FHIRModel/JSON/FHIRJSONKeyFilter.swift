@@ -90,6 +90,9 @@ public struct FHIRJSONKeyFilter: Sendable, Equatable {
         }
     }
 
+    /// The same filter, not only an equal one: what `JSONKeyShape`'s noted answers are for.
+    func isSame(_ other: FHIRJSONKeyFilter) -> Bool { storage === other.storage }
+
     public static func == (a: FHIRJSONKeyFilter, b: FHIRJSONKeyFilter) -> Bool {
         a.keys == b.keys && a.prefixes == b.prefixes
     }

@@ -180,6 +180,8 @@ struct JSONByteParser: ~Copyable {
     /// Keys of the objects being skipped (and of a filtered top-level object), innermost last, checked for
     /// duplicates as a built object's are: see `noteKey`.
     var skippedKeys: ScratchStack<SkippedKey>
+    /// The keys of the last filtered top-level object this thread read (see `JSONKeyShape`).
+    var keyShape: JSONKeyShape
     /// Skipped keys that had escapes, decoded (rare: kept apart so that `SkippedKey` stays a few words).
     var escapedKeys: [String] = []
     /// True while the streamed `entry` array is read: its items' members are at depth 3 (Bundle 1, array 2).
@@ -215,6 +217,7 @@ struct JSONByteParser: ~Copyable {
         openContainers = scratch.openContainers
         stringSpans = scratch.stringSpans
         skippedKeys = scratch.skippedKeys
+        keyShape = scratch.keyShape
         if let address = bytes.baseAddress, bytes.count > 0 {
             base = address.assumingMemoryBound(to: UInt8.self)
         } else {
@@ -227,7 +230,7 @@ struct JSONByteParser: ~Copyable {
             JSONParserScratch(
                 members: members, keyFingerprints: keyFingerprints, items: items, strings: strings,
                 containerSizes: containerSizes, stringSpans: stringSpans, openContainers: openContainers,
-                skippedKeys: skippedKeys))
+                skippedKeys: skippedKeys, keyShape: keyShape))
     }
 
     /// A valid address for an empty input, never read (`count` is 0).
@@ -355,6 +358,12 @@ struct JSONByteParser: ~Copyable {
         let firstSkipped = skippedKeys.count
         var seenSkipped: LargeObjectKeys? = nil
         defer { if checksAllKeys { skippedKeys.pop(firstSkipped) } }
+        // Its keys are likely the last one's (`JSONKeyShape`): while each is, it needs no duplicate check, and the
+        // filter's answer for it is known.
+        let shaped = checksAllKeys && entryHandler == nil
+        if shaped { keyShape.begin(filter: topLevelKeys!) }
+        var keyIndex = 0
+        var departed = false
         while true {
             guard position < count else { throw fail(.unexpectedEnd(expecting: "a key"), at: position) }
             guard base[position] == UInt8(ascii: "\"") else {
@@ -367,16 +376,36 @@ struct JSONByteParser: ~Copyable {
             }
             let (keyEnd, simpleKey) = try scanString()
             if keyEnd == keyStart + 1 { throw fail(.emptyKey, at: keyStart) }
+            // A filtered top-level object's keys: the filter's answer for each key without escapes (from the shape
+            // where the key is the shape's), and the duplicate check (not needed while every key is the shape's).
+            var kept: Bool? = nil
+            if shaped {
+                let key = base + keyStart + 1
+                let length = keyEnd - keyStart - 1
+                if simpleKey { kept = keyShape.kept(at: keyIndex, key, length) }
+                if kept == nil && !departed {
+                    departed = true
+                    keyShape.depart(at: keyIndex)
+                }
+                if simpleKey && kept == nil { kept = topLevelKeys!.keeps(utf8: UnsafeBufferPointer(start: key, count: length)) }
+                if departed { keyShape.noteDeparted(key, length, simple: simpleKey, kept: kept ?? true) }
+                keyIndex += 1
+            } else if checksAllKeys, simpleKey, entryHandler == nil {
+                kept = topLevelKeys!.keeps(utf8: UnsafeBufferPointer(start: base + keyStart + 1, count: keyEnd - keyStart - 1))
+            }
             if checksAllKeys && !keysKnownUnique {
-                try noteKey(keyStart + 1, keyEnd, simple: simpleKey, since: firstSkipped, seen: &seenSkipped)
+                if shaped && !departed {
+                    noteDistinctKey(keyStart + 1, keyEnd)
+                } else {
+                    try noteKey(keyStart + 1, keyEnd, simple: simpleKey, since: firstSkipped, seen: &seenSkipped)
+                }
             }
             // A filtered top-level object's dropped keys (most of its keys) are tested as bytes, never made.
-            if checksAllKeys, simpleKey, entryHandler == nil,
-                !topLevelKeys!.keeps(utf8: UnsafeBufferPointer(start: base + keyStart + 1, count: keyEnd - keyStart - 1))
-            {
+            if kept == false {
                 try expectColon()
                 try skipValue()
                 if try moreFollow(closing: UInt8(ascii: "}"), expecting: "',' or '}'") { continue }
+                if shaped { keyShape.finish(departed: departed, keys: keyIndex) }
                 return closeObject(first: first, storage: &storage, size: size, underscored: underscored)
             }
             let (key, fingerprint) = try makeKey(keyStart + 1, keyEnd, simple: simpleKey)
@@ -411,6 +440,7 @@ struct JSONByteParser: ~Copyable {
                 keyFingerprints.push(fingerprint)
             }
             if try moreFollow(closing: UInt8(ascii: "}"), expecting: "',' or '}'") { continue }
+            if shaped { keyShape.finish(departed: departed, keys: keyIndex) }
             return closeObject(first: first, storage: &storage, size: size, underscored: underscored)
         }
     }
@@ -666,6 +696,13 @@ struct JSONByteParser: ~Copyable {
             }
         }
         skippedKeys.push(key)
+    }
+
+    /// Notes a key (without escapes) known to differ from its object's keys noted before it, for the keys after it
+    /// to be checked against (see `JSONKeyShape`).
+    @inline(__always)
+    mutating func noteDistinctKey(_ start: Int, _ end: Int) {
+        skippedKeys.push(SkippedKey(start: start, end: end, print: JSONByteParser.fingerprint(base + start, end - start), escaped: -1))
     }
 
     func keyText(_ key: SkippedKey) -> String {

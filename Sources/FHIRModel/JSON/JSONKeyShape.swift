@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The keys, in order, of the last filtered top-level object a thread read whole (`FHIRJSONReader.Options.topLevelKeys`),
+/// with the filter's answer for each: what the next such object most likely has again.
+///
+/// A Shared Data answer is thousands of records with the same thirty-odd keys in the same order, each read with a
+/// filter that keeps a few. Every key of each was checked against the others for duplicates (past 32 keys, through a
+/// set made per record) and tested against the filter: together a thirtieth of a reconcile. A key whose bytes are the
+/// shape's key at the same place needs neither: the filter's answer is the one noted, and while every key so far is
+/// the shape's, they are distinct as the shape's were (an object is only noted after it was read without a
+/// duplicate). From the first key that differs, the object's keys are checked as always, and once it has been read it
+/// becomes the shape.
+///
+/// Only keys without escapes are noted (their bytes are their text). The filter is held, so its identity (which the
+/// answers are for) cannot pass to another filter while they are kept.
+struct JSONKeyShape {
+    private(set) var filter: FHIRJSONKeyFilter?
+    private var bytes: [UInt8] = []
+    /// Where each key ends in `bytes` (it starts where the one before ends).
+    private var ends: [Int] = []
+    private var kept: [Bool] = []
+
+    /// The shape being read, from the first key that departs from this one (its keys before that copied); nil
+    /// once a key with escapes makes it unusable.
+    private var next: (bytes: [UInt8], ends: [Int], kept: [Bool])?
+
+    var count: Int { ends.count }
+
+    /// Starts an object read with `filter`: a shape noted with another filter is dropped.
+    mutating func begin(filter: FHIRJSONKeyFilter) {
+        guard !(self.filter?.isSame(filter) ?? false) else { return }
+        self.filter = filter
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        kept.removeAll(keepingCapacity: true)
+    }
+
+    /// The filter's answer for the key at `index` when its bytes are the shape's key there; nil otherwise.
+    @inline(__always)
+    func kept(at index: Int, _ key: UnsafePointer<UInt8>, _ length: Int) -> Bool? {
+        guard index < ends.count else { return nil }
+        let start = index == 0 ? 0 : ends[index - 1]
+        guard ends[index] - start == length else { return nil }
+        let same = bytes.withUnsafeBufferPointer { length == 0 || memcmp($0.baseAddress! + start, key, length) == 0 }
+        return same ? kept[index] : nil
+    }
+
+    /// The object departs from the shape at key `index`: the shape it is making starts with the keys before it.
+    mutating func depart(at index: Int) {
+        let end = index == 0 ? 0 : ends[index - 1]
+        next = (Array(bytes[..<end]), Array(ends[..<index]), Array(kept[..<index]))
+    }
+
+    /// A key of an object that departed from the shape (`simple`: without escapes; one with escapes ends the shape).
+    mutating func noteDeparted(_ key: UnsafePointer<UInt8>, _ length: Int, simple: Bool, kept answer: Bool) {
+        guard simple else {
+            next = nil
+            return
+        }
+        guard next != nil else { return }
+        next!.bytes.append(contentsOf: UnsafeBufferPointer(start: key, count: length))
+        next!.ends.append(next!.bytes.count)
+        next!.kept.append(answer)
+    }
+
+    /// The object was read whole and without a duplicate: it is the shape from now on. `departed`: whether it
+    /// departed from the shape; `keys`: how many keys it had (it may have stopped short of the shape's).
+    mutating func finish(departed: Bool, keys: Int) {
+        if departed {
+            if let next {
+                (bytes, ends, kept) = next
+            } else {
+                bytes.removeAll(keepingCapacity: true)
+                ends.removeAll(keepingCapacity: true)
+                kept.removeAll(keepingCapacity: true)
+            }
+            next = nil
+        } else if keys < ends.count {
+            bytes.removeSubrange((keys == 0 ? 0 : ends[keys - 1])...)
+            ends.removeSubrange(keys...)
+            kept.removeSubrange(keys...)
+        }
+    }
+}
