@@ -312,19 +312,22 @@ public enum LinkStage {
             let link: CompiledLink
             let parts: [PreparedPart]
             let known: KnownValues
-            /// Checked when the link began (`LinkStage.run`).
-            let accessionPattern: String
+            /// Compiled when first needed (an `id-accession-suffix` alternative, or a resource that did not link):
+            /// most chunks never need it, and compiling one per chunk cost more than the chunk's keys.
+            final class LazyRegex {
+                let pattern: String
+                lazy var regex: Regex<Substring>? = try? LinkStage.accessionSuffixMatcher(pattern)
+                init(_ pattern: String) { self.pattern = pattern }
+            }
+            let accessionSuffixMatcher: LazyRegex
 
+            /// `accessionPattern` was checked when the link began (`LinkStage.run`).
             init(link: CompiledLink, accessionPattern: String, parts: [PreparedPart], known: KnownValues) {
                 self.link = link
-                self.accessionPattern = accessionPattern
+                accessionSuffixMatcher = LazyRegex(accessionPattern)
                 self.parts = parts
                 self.known = known
             }
-
-            /// The pattern compiled, when first needed (an `id-accession-suffix` alternative, or a resource that
-            /// did not link), once per thread: a reader works on the thread of its chunk.
-            var accessionSuffixMatcher: Regex<Substring>? { AccessionSuffixMatchers.perThread.current.matcher(accessionPattern) }
 
             var declaration: LinkDeclaration { link.declaration }
 
@@ -378,7 +381,7 @@ public enum LinkStage {
                         }
                     case .idAccessionSuffix:
                         let ids = evaluate(alternative.expression, on: resource, resourceKey: resourceKey, warnings: &warnings)
-                        guard let accessionSuffix = accessionSuffixMatcher else { continue }
+                        guard let accessionSuffix = accessionSuffixMatcher.regex else { continue }
                         candidates = ids.compactMap { id in id.firstMatch(of: accessionSuffix).map { String(id[$0.range]) } }
                     case .values:
                         candidates = evaluate(alternative.expression, on: resource, resourceKey: resourceKey, warnings: &warnings)
@@ -389,7 +392,7 @@ public enum LinkStage {
                         seen.append(value)
                     }
                 }
-                guard !seen.isEmpty, let accessionSuffix = accessionSuffixMatcher else { return (seen.first, nil) }
+                guard !seen.isEmpty, let accessionSuffix = accessionSuffixMatcher.regex else { return (seen.first, nil) }
                 return (seen.first { (try? accessionSuffix.wholeMatch(in: $0)) != nil } ?? seen.first, nil)
             }
 
