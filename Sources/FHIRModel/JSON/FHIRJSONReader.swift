@@ -180,8 +180,6 @@ struct JSONByteParser: ~Copyable {
     /// Keys of the objects being skipped (and of a filtered top-level object), innermost last, checked for
     /// duplicates as a built object's are: see `noteKey`.
     var skippedKeys: ScratchStack<SkippedKey>
-    /// The keys of the last filtered top-level object this thread read (see `JSONKeyShape`).
-    var keyShape: JSONKeyShape
     /// Skipped keys that had escapes, decoded (rare: kept apart so that `SkippedKey` stays a few words).
     var escapedKeys: [String] = []
     /// True while the streamed `entry` array is read: its items' members are at depth 3 (Bundle 1, array 2).
@@ -217,7 +215,6 @@ struct JSONByteParser: ~Copyable {
         openContainers = scratch.openContainers
         stringSpans = scratch.stringSpans
         skippedKeys = scratch.skippedKeys
-        keyShape = scratch.keyShape
         if let address = bytes.baseAddress, bytes.count > 0 {
             base = address.assumingMemoryBound(to: UInt8.self)
         } else {
@@ -230,7 +227,7 @@ struct JSONByteParser: ~Copyable {
             JSONParserScratch(
                 members: members, keyFingerprints: keyFingerprints, items: items, strings: strings,
                 containerSizes: containerSizes, stringSpans: stringSpans, openContainers: openContainers,
-                skippedKeys: skippedKeys, keyShape: keyShape))
+                skippedKeys: skippedKeys))
     }
 
     /// A valid address for an empty input, never read (`count` is 0).
@@ -361,7 +358,8 @@ struct JSONByteParser: ~Copyable {
         // Its keys are likely the last one's (`JSONKeyShape`): while each is, it needs no duplicate check, and the
         // filter's answer for it is known.
         let shaped = checksAllKeys && entryHandler == nil
-        if shaped { keyShape.begin(filter: topLevelKeys!) }
+        let keyShape = shaped ? JSONKeyShape.perThread.current : nil
+        keyShape?.begin(filter: topLevelKeys!)
         var keyIndex = 0
         var departed = false
         while true {
@@ -382,13 +380,14 @@ struct JSONByteParser: ~Copyable {
             if shaped {
                 let key = base + keyStart + 1
                 let length = keyEnd - keyStart - 1
-                if simpleKey { kept = keyShape.kept(at: keyIndex, key, length) }
+                let shape = keyShape!
+                if simpleKey { kept = shape.kept(at: keyIndex, key, length) }
                 if kept == nil && !departed {
                     departed = true
-                    keyShape.depart(at: keyIndex)
+                    shape.depart(at: keyIndex)
                 }
                 if simpleKey && kept == nil { kept = topLevelKeys!.keeps(utf8: UnsafeBufferPointer(start: key, count: length)) }
-                if departed { keyShape.noteDeparted(key, length, simple: simpleKey, kept: kept ?? true) }
+                if departed { shape.noteDeparted(key, length, simple: simpleKey, kept: kept ?? true) }
                 keyIndex += 1
             } else if checksAllKeys, simpleKey, entryHandler == nil {
                 kept = topLevelKeys!.keeps(utf8: UnsafeBufferPointer(start: base + keyStart + 1, count: keyEnd - keyStart - 1))
@@ -405,7 +404,7 @@ struct JSONByteParser: ~Copyable {
                 try expectColon()
                 try skipValue()
                 if try moreFollow(closing: UInt8(ascii: "}"), expecting: "',' or '}'") { continue }
-                if shaped { keyShape.finish(departed: departed, keys: keyIndex) }
+                keyShape?.finish(departed: departed, keys: keyIndex)
                 return closeObject(first: first, storage: &storage, size: size, underscored: underscored)
             }
             let (key, fingerprint) = try makeKey(keyStart + 1, keyEnd, simple: simpleKey)
@@ -440,7 +439,7 @@ struct JSONByteParser: ~Copyable {
                 keyFingerprints.push(fingerprint)
             }
             if try moreFollow(closing: UInt8(ascii: "}"), expecting: "',' or '}'") { continue }
-            if shaped { keyShape.finish(departed: departed, keys: keyIndex) }
+            keyShape?.finish(departed: departed, keys: keyIndex)
             return closeObject(first: first, storage: &storage, size: size, underscored: underscored)
         }
     }

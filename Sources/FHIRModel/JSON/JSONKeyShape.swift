@@ -19,21 +19,30 @@ import Darwin
 ///
 /// Only keys without escapes are noted (their bytes are their text). The filter is held, so its identity (which the
 /// answers are for) cannot pass to another filter while they are kept.
-struct JSONKeyShape {
+///
+/// One per thread, fetched only by a filtered top-level object: kept in the parser's scratch, it was moved in and out
+/// of every parse, and a spooled export parses each member value on its own (a tenth slower, measured).
+final class JSONKeyShape {
+    static let perThread = PerThread { JSONKeyShape() }
+
     private(set) var filter: FHIRJSONKeyFilter?
     private var bytes: [UInt8] = []
     /// Where each key ends in `bytes` (it starts where the one before ends).
     private var ends: [Int] = []
     private var kept: [Bool] = []
 
-    /// The shape being read, from the first key that departs from this one (its keys before that copied); nil
-    /// once a key with escapes makes it unusable.
-    private var next: (bytes: [UInt8], ends: [Int], kept: [Bool])?
+    /// The shape being read, from the first key that departs from this one (its keys before that copied), in
+    /// buffers kept from one object to the next (swapped with the shape's, never made anew); not usable once a key
+    /// with escapes is met.
+    private var nextBytes: [UInt8] = []
+    private var nextEnds: [Int] = []
+    private var nextKept: [Bool] = []
+    private var nextUsable = false
 
     var count: Int { ends.count }
 
     /// Starts an object read with `filter`: a shape noted with another filter is dropped.
-    mutating func begin(filter: FHIRJSONKeyFilter) {
+    func begin(filter: FHIRJSONKeyFilter) {
         guard !(self.filter?.isSame(filter) ?? false) else { return }
         self.filter = filter
         bytes.removeAll(keepingCapacity: true)
@@ -52,35 +61,43 @@ struct JSONKeyShape {
     }
 
     /// The object departs from the shape at key `index`: the shape it is making starts with the keys before it.
-    mutating func depart(at index: Int) {
+    func depart(at index: Int) {
         let end = index == 0 ? 0 : ends[index - 1]
-        next = (Array(bytes[..<end]), Array(ends[..<index]), Array(kept[..<index]))
+        nextBytes.removeAll(keepingCapacity: true)
+        nextEnds.removeAll(keepingCapacity: true)
+        nextKept.removeAll(keepingCapacity: true)
+        nextBytes.append(contentsOf: bytes[..<end])
+        nextEnds.append(contentsOf: ends[..<index])
+        nextKept.append(contentsOf: kept[..<index])
+        nextUsable = true
     }
 
     /// A key of an object that departed from the shape (`simple`: without escapes; one with escapes ends the shape).
-    mutating func noteDeparted(_ key: UnsafePointer<UInt8>, _ length: Int, simple: Bool, kept answer: Bool) {
+    func noteDeparted(_ key: UnsafePointer<UInt8>, _ length: Int, simple: Bool, kept answer: Bool) {
+        guard nextUsable else { return }
         guard simple else {
-            next = nil
+            nextUsable = false
             return
         }
-        guard next != nil else { return }
-        next!.bytes.append(contentsOf: UnsafeBufferPointer(start: key, count: length))
-        next!.ends.append(next!.bytes.count)
-        next!.kept.append(answer)
+        nextBytes.append(contentsOf: UnsafeBufferPointer(start: key, count: length))
+        nextEnds.append(nextBytes.count)
+        nextKept.append(answer)
     }
 
     /// The object was read whole and without a duplicate: it is the shape from now on. `departed`: whether it
     /// departed from the shape; `keys`: how many keys it had (it may have stopped short of the shape's).
-    mutating func finish(departed: Bool, keys: Int) {
+    func finish(departed: Bool, keys: Int) {
         if departed {
-            if let next {
-                (bytes, ends, kept) = next
+            if nextUsable {
+                swap(&bytes, &nextBytes)
+                swap(&ends, &nextEnds)
+                swap(&kept, &nextKept)
             } else {
                 bytes.removeAll(keepingCapacity: true)
                 ends.removeAll(keepingCapacity: true)
                 kept.removeAll(keepingCapacity: true)
             }
-            next = nil
+            nextUsable = false
         } else if keys < ends.count {
             bytes.removeSubrange((keys == 0 ? 0 : ends[keys - 1])...)
             ends.removeSubrange(keys...)

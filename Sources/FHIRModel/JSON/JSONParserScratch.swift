@@ -17,15 +17,13 @@ struct JSONParserScratch: @unchecked Sendable {
     var openContainers: ScratchStack<JSONContainerSizes.Open>
     /// Keys of skipped objects, for their duplicate check (see `JSONByteParser.noteKey`).
     var skippedKeys: ScratchStack<JSONByteParser.SkippedKey>
-    /// The last filtered top-level object's keys: kept from one parse to the next (see `JSONKeyShape`).
-    var keyShape: JSONKeyShape
 
     static func make() -> JSONParserScratch {
         JSONParserScratch(
             members: ScratchStack(capacity: 64), keyFingerprints: ScratchStack(capacity: 64),
             items: ScratchStack(capacity: 64), strings: JSONStringTable(), containerSizes: ScratchStack(capacity: 64),
             stringSpans: ScratchStack(capacity: 128), openContainers: ScratchStack(capacity: 16),
-            skippedKeys: ScratchStack(capacity: 32), keyShape: JSONKeyShape())
+            skippedKeys: ScratchStack(capacity: 32))
     }
 
     func deallocate() {
@@ -65,8 +63,7 @@ struct JSONParserScratch: @unchecked Sendable {
     }
 
     /// Empties every stack (a failed parse leaves partial containers behind) and keeps the set for the next parse.
-    static func giveBack(_ given: consuming JSONParserScratch) {
-        var scratch = given
+    static func giveBack(_ scratch: consuming JSONParserScratch) {
         scratch.members.removeAll()
         scratch.keyFingerprints.removeAll()
         scratch.items.removeAll()
