@@ -7,12 +7,17 @@ enum KeyNormaliser {
             switch transform {
             case .trim: value = trimmed(value)
             case .upper: value = hasASCII(value, in: UInt8(ascii: "a")...UInt8(ascii: "z")) ? value.uppercased() : value
-            case .lower: value = hasASCII(value, in: UInt8(ascii: "A")...UInt8(ascii: "Z")) ? value.lowercased() : value
+            case .lower: value = lowercased(value)
             case .collapseSpace: value = collapsed(value)
             default: break
             }
         }
         return value
+    }
+
+    /// Lower-cased; the text as it is when no letter could change (`lowercased()` copies even then).
+    static func lowercased(_ text: String) -> String {
+        hasASCII(text, in: UInt8(ascii: "A")...UInt8(ascii: "Z")) ? text.lowercased() : text
     }
 
     /// Whether a case change could change the text: it has a letter of `range`, or is not all ASCII. Keys are

@@ -41,9 +41,7 @@ enum FieldComparison {
         return (String(trimmed[..<space]), String(trimmed[trimmed.index(after: space)...]))
     }
 
-    /// Collapsed and lower-cased; lower-casing is skipped when no letter could change (it copies even then).
     static func folded(_ text: String) -> String {
-        let collapsed = KeyNormaliser.collapsed(text)
-        return KeyNormaliser.hasASCII(collapsed, in: UInt8(ascii: "A")...UInt8(ascii: "Z")) ? collapsed.lowercased() : collapsed
+        KeyNormaliser.lowercased(KeyNormaliser.collapsed(text))
     }
 }

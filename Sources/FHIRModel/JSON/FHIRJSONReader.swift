@@ -389,8 +389,6 @@ struct JSONByteParser: ~Copyable {
                 if simpleKey && kept == nil { kept = topLevelKeys!.keeps(utf8: UnsafeBufferPointer(start: key, count: length)) }
                 if departed { shape.noteDeparted(key, length, simple: simpleKey, kept: kept ?? true) }
                 keyIndex += 1
-            } else if checksAllKeys, simpleKey, entryHandler == nil {
-                kept = topLevelKeys!.keeps(utf8: UnsafeBufferPointer(start: base + keyStart + 1, count: keyEnd - keyStart - 1))
             }
             if checksAllKeys && !keysKnownUnique {
                 if shaped && !departed {

@@ -41,8 +41,6 @@ final class JSONKeyShape {
     @exclusivity(unchecked) private var nextKept: [Bool] = []
     @exclusivity(unchecked) private var nextUsable = false
 
-    var count: Int { ends.count }
-
     /// Starts an object read with `filter`: a shape noted with another filter is dropped.
     func begin(filter: FHIRJSONKeyFilter) {
         guard !(self.filter?.isSame(filter) ?? false) else { return }

@@ -59,7 +59,6 @@ public struct CodeMapDeclaration: Sendable {
 /// was most of the folding); lower-casing is skipped when no letter could change.
 enum CodeMapKey {
     static func fold(_ text: String) -> String {
-        let trimmed = KeyNormaliser.trimmed(text)
-        return KeyNormaliser.hasASCII(trimmed, in: UInt8(ascii: "A")...UInt8(ascii: "Z")) ? trimmed.lowercased() : trimmed
+        KeyNormaliser.lowercased(KeyNormaliser.trimmed(text))
     }
 }
