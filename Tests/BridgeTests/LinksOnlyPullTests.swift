@@ -23,12 +23,8 @@ import TestSupport
     /// Fixtures/ with one emit-only answer (adverse events) made malformed: the merge's pull reads it and fails
     /// naming the file; the links-only pull never opens it, and links the study as before.
     @Test func aLinksOnlyPullDoesNotReadAnEmitOnlyAnswer() async throws {
-        let folder = try TemporaryDirectory()
-        try FileManager.default.copyItem(atPath: Self.root + "/Fixtures/fhir", toPath: folder.path + "/fhir")
-        try FileManager.default.copyItem(atPath: Self.root + "/Fixtures/shared-data", toPath: folder.path + "/shared-data")
-        let broken = "shared-data/api/study/adverseEvent/SDY99901.json"
-        try? FileManager.default.removeItem(atPath: folder.path + "/" + broken)
-        try folder.file(broken, "[{\"adverseEventAccession\": ")
+        let folder = try TemporaryDirectory.fixtures(
+            Self.root + "/Fixtures", replacing: "shared-data/api/study/adverseEvent/SDY99901.json", with: "[{\"adverseEventAccession\": ")
 
         func pull(linksOnly: Bool) async -> Result<Int, BridgeFailure> {
             var pipeline = BridgePipeline(

@@ -73,12 +73,8 @@ import TestSupport
     /// (adverse events) stops `export`, naming the file, and not `reconcile`. (Fixtures/ copied, one answer broken.)
     @Test func reconcileDoesNotReadAnAnswerOnlyTheExportReads() async throws {
         try await CLIHarness.with { h in
-            let folder = try TemporaryDirectory()
-            try FileManager.default.copyItem(atPath: Self.root + "/Fixtures/fhir", toPath: folder.path + "/fhir")
-            try FileManager.default.copyItem(atPath: Self.root + "/Fixtures/shared-data", toPath: folder.path + "/shared-data")
-            let broken = "shared-data/api/study/adverseEvent/SDY99901.json"
-            try? FileManager.default.removeItem(atPath: folder.path + "/" + broken)
-            try folder.file(broken, "[{\"adverseEventAccession\": ")
+            let folder = try TemporaryDirectory.fixtures(
+                Self.root + "/Fixtures", replacing: "shared-data/api/study/adverseEvent/SDY99901.json", with: "[{\"adverseEventAccession\": ")
             let mapping = ["--mapping", Self.root + "/Mappings/immport.yaml"]
             let export = try await h.run(["export", "SDY99901", "--from", folder.path, "-o", h.path("out.json")] + mapping)
             #expect(export.status != 0 && export.standardError.contains("adverseEvent/SDY99901.json"), "\(export.standardError)")
