@@ -44,22 +44,20 @@ struct JSONParserScratch: @unchecked Sendable {
     /// Each thread's own parked set, so that a stream of small parses on several threads (a chunk of spooled
     /// resources per worker) does not take the pool's lock twice a document.
     final class ThreadSlot {
-        var scratch: JSONParserScratch?
+        /// Only its own thread touches a slot (unchecked: the dynamic exclusivity checks were part of every parse).
+        @exclusivity(unchecked) var scratch: JSONParserScratch?
         deinit { scratch?.deallocate() }
     }
 
     /// Each thread's slot; a thread's slot (and its set) is freed when the thread ends.
     static let threadSlots = PerThread { ThreadSlot() }
 
-    static func threadSlot() -> ThreadSlot { threadSlots.current }
-
     static func take() -> JSONParserScratch {
-        let slot = threadSlot()
-        if let scratch = slot.scratch {
-            slot.scratch = nil
-            return scratch
+        let parked = threadSlots.withCurrent { slot -> JSONParserScratch? in
+            defer { slot.scratch = nil }
+            return slot.scratch
         }
-        return pool.withLock { $0.popLast() } ?? make()
+        return parked ?? pool.withLock { $0.popLast() } ?? make()
     }
 
     /// Empties every stack (a failed parse leaves partial containers behind) and keeps the set for the next parse.
@@ -71,11 +69,12 @@ struct JSONParserScratch: @unchecked Sendable {
         scratch.stringSpans.removeAll()
         scratch.openContainers.removeAll()
         scratch.skippedKeys.removeAll()
-        let slot = threadSlot()
-        if slot.scratch == nil {
-            slot.scratch = scratch
-            return
+        let parked = threadSlots.withCurrent { slot -> Bool in
+            guard slot.scratch == nil else { return false }
+            slot.scratch = copy scratch
+            return true
         }
+        if parked { return }
         let kept = pool.withLock { parked -> Bool in
             guard parked.count < poolLimit else { return false }
             parked.append(scratch)

@@ -11,9 +11,10 @@ import FHIRModel
 /// An evaluation inside another on the same thread finds the slot empty and makes its own; whichever is given back
 /// second is freed.
 enum FHIRPathEnvironmentPool {
+    /// Only its own thread touches its spares (unchecked: the dynamic exclusivity checks were part of every evaluation).
     final class Spares {
-        var r4: FHIRPathEnvironment?
-        var r5: FHIRPathEnvironment?
+        @exclusivity(unchecked) var r4: FHIRPathEnvironment?
+        @exclusivity(unchecked) var r5: FHIRPathEnvironment?
     }
 
     static let spares = PerThread { Spares() }
@@ -24,11 +25,11 @@ enum FHIRPathEnvironmentPool {
         version: FHIRVersion, model: any FHIRPathTypeModel, resource: FHIRElement, type: String?, rootResource: FHIRElement?,
         variables: [String: [FHIRPathItem]], trace: FHIRPathTraceHandler?
     ) -> FHIRPathEnvironment {
-        let spares = spares.current
-        let reused: FHIRPathEnvironment?
-        switch version {
-        case .r4: reused = spares.r4.take()
-        case .r5: reused = spares.r5.take()
+        let reused = spares.withCurrent { spares -> FHIRPathEnvironment? in
+            switch version {
+            case .r4: return spares.r4.take()
+            case .r5: return spares.r5.take()
+            }
         }
         if let reused {
             reused.start(resource: resource, type: type, rootResource: rootResource, variables: variables, trace: trace)
@@ -43,10 +44,11 @@ enum FHIRPathEnvironmentPool {
     @inline(__always)
     static func giveBack(_ environment: FHIRPathEnvironment, version: FHIRVersion) {
         environment.finish()
-        let spares = spares.current
-        switch version {
-        case .r4: spares.r4 = environment
-        case .r5: spares.r5 = environment
+        spares.withCurrent { spares in
+            switch version {
+            case .r4: spares.r4 = environment
+            case .r5: spares.r5 = environment
+            }
         }
     }
 }
