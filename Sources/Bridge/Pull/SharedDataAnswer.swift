@@ -73,15 +73,16 @@ public enum SharedDataAnswer {
                 let whole = UnsafeRawBufferPointerBox(buffer)
                 // A block holds a few thousand items: chunks small enough to keep every worker busy to its end.
                 let chunkSize = min(512, max(1, ranges.count / (4 * ParallelMap.defaultWorkers)))
+                // A chunk's kept items go into the spool together (`ByteSpool.Staged`): one turn of its lock.
                 spans += try ParallelMap.mapChunks(of: ranges, chunkSize: chunkSize) { chunk throws(Outcome) -> [ByteSpool.Span] in
-                    var spans: [ByteSpool.Span] = []
+                    var staged = ByteSpool.Staged()
                     for range in chunk {
                         let item = UnsafeRawBufferPointer(rebasing: whole.buffer[range])
                         guard let record = try? reader.read(item) else { throw .malformed }
                         guard keep(record) else { continue }
-                        do { spans.append(try spool.appendJSON(item)) } catch { throw .spoolFailed(error) }
+                        staged.appendJSON(item)
                     }
-                    return spans
+                    do { return try spool.append(staged) } catch { throw .spoolFailed(error) }
                 }
             }
         } catch Outcome.spoolFailed(let failure) {

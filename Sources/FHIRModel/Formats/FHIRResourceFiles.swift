@@ -51,24 +51,38 @@ public enum FHIRResourceFiles {
             var spooled: [Spooled] = []
             let writer = FHIRJSONWriter()
             var bytes: [UInt8] = []
+            // Resources go into the spool a quarter megabyte at a time (`ByteSpool.Staged`: one turn of its lock);
+            // the staged ones wait with the span they have among the staged bytes, moved once they are in.
+            var staged = ByteSpool.Staged()
+            var firstStaged = 0
+            func appendStaged() throws {
+                for (offset, span) in try spool.append(staged).enumerated() { spooled[firstStaged + offset].span = span }
+                staged.removeAll()
+                firstStaged = spooled.count
+            }
             let input = try FHIRResourceInput(path: paths[index], options: reading)
             try input.forEachResource { resource, _ in
-                let span: ByteSpool.Span
                 if let text = input.sourceText {
-                    span = try spool.appendJSON(text)
+                    staged.appendJSON(text)
                 } else {
                     bytes.removeAll(keepingCapacity: true)
                     writer.write(resource, into: &bytes)
-                    span = try spool.appendJSON(bytes)
+                    staged.appendJSON(bytes)
                 }
                 spooled.append(
                     Spooled(
-                        span: span, key: FHIRResourceKey(resource: resource) ?? FHIRResourceKey(type: resource.resourceType ?? "?", id: ""),
+                        span: staged.spans[staged.spans.count - 1],
+                        key: FHIRResourceKey(resource: resource) ?? FHIRResourceKey(type: resource.resourceType ?? "?", id: ""),
                         versionId: resource.versionId))
+                if staged.byteCount >= stagedLimit { try appendStaged() }
             }
+            try appendStaged()
             return spooled
         }
     }
+
+    /// How many bytes of resources a worker stages before it appends them to the spool.
+    static let stagedLimit = 256 << 10
 
     /// The files, largest first: a Bulk Data directory has a file per type, and the largest read last ran alone
     /// on one core (a tenth of a reconcile's read). Standard input and unreadable paths count as empty. Many

@@ -67,33 +67,89 @@ public final class ByteSpool: Sendable {
     /// front (`JSONTopLevelMembers`) when it has them: `element(at:keys:)` then parses only the members it keeps.
     /// The span covers both; every `element` reading gives the tree the document parses as.
     public func appendJSON(_ json: UnsafeRawBufferPointer) throws -> Span {
-        guard let members = JSONTopLevelMembers.scan(json), members.count <= Int(UInt16.max) else { return try append(json) }
-        let header = [UInt8](unsafeUninitializedCapacity: 3 + 8 * members.count) { buffer, initialised in
-            let raw = UnsafeMutableRawBufferPointer(buffer)
-            raw[0] = Self.indexedMarker
-            raw.storeBytes(of: UInt16(members.count).littleEndian, toByteOffset: 1, as: UInt16.self)
-            for (index, member) in members.enumerated() {
-                let at = 3 + 8 * index
-                raw.storeBytes(of: member.keyStart.littleEndian, toByteOffset: at, as: UInt16.self)
-                raw.storeBytes(of: member.keyLength.littleEndian, toByteOffset: at + 2, as: UInt16.self)
-                raw.storeBytes(of: member.valueStart.littleEndian, toByteOffset: at + 4, as: UInt16.self)
-                raw.storeBytes(of: member.valueLength.littleEndian, toByteOffset: at + 6, as: UInt16.self)
-            }
-            initialised = 3 + 8 * members.count
-        }
-        return try header.withUnsafeBytes { header in
-            try pending.withLock { state throws -> Span in
-                let span = Span(offset: state.written + state.buffer.count, length: header.count + json.count)
-                state.buffer.append(contentsOf: header)
-                state.buffer.append(contentsOf: json)
-                if state.buffer.count >= Self.flushThreshold { try flush(&state) }
-                return span
-            }
+        let members = Self.index(of: json)
+        return try pending.withLock { state throws -> Span in
+            let start = state.written + state.buffer.count
+            Self.appendDocument(json, members: members, to: &state.buffer)
+            let span = Span(offset: start, length: state.written + state.buffer.count - start)
+            if state.buffer.count >= Self.flushThreshold { try flush(&state) }
+            return span
         }
     }
 
     public func appendJSON(_ json: [UInt8]) throws -> Span {
         try json.withUnsafeBytes { try appendJSON($0) }
+    }
+
+    /// Documents one worker gathers, as `appendJSON` would append each, and appends together (`append(_:)`): one
+    /// turn of the spool's lock for many documents. Two workers spooling a directory's files or an answer's items
+    /// took turns at the lock for every document, and waited for each other's writes.
+    public struct Staged: Sendable {
+        var bytes: [UInt8] = []
+        /// Where each staged document is in `bytes`.
+        public private(set) var spans: [Span] = []
+
+        public init() {}
+
+        /// The bytes staged so far.
+        public var byteCount: Int { bytes.count }
+
+        public mutating func appendJSON(_ json: UnsafeRawBufferPointer) {
+            let start = bytes.count
+            ByteSpool.appendDocument(json, members: ByteSpool.index(of: json), to: &bytes)
+            spans.append(Span(offset: start, length: bytes.count - start))
+        }
+
+        public mutating func appendJSON(_ json: [UInt8]) {
+            json.withUnsafeBytes { appendJSON($0) }
+        }
+
+        public mutating func removeAll() {
+            bytes.removeAll(keepingCapacity: true)
+            spans.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Appends what `staged` holds, in its order, and says where each document is: the spans `appendJSON` would
+    /// have given them, had they been appended one after another.
+    public func append(_ staged: Staged) throws -> [Span] {
+        guard !staged.spans.isEmpty else { return [] }
+        let base = try staged.bytes.withUnsafeBytes { bytes in
+            try pending.withLock { state throws -> Int in
+                let base = state.written + state.buffer.count
+                state.buffer.append(contentsOf: bytes)
+                if state.buffer.count >= Self.flushThreshold { try flush(&state) }
+                return base
+            }
+        }
+        return staged.spans.map { Span(offset: base + $0.offset, length: $0.length) }
+    }
+
+    /// The places of a document's top-level members, when they can be kept (`JSONTopLevelMembers`, 16-bit
+    /// offsets and count).
+    static func index(of json: UnsafeRawBufferPointer) -> [JSONTopLevelMembers.Member]? {
+        guard let members = JSONTopLevelMembers.scan(json), members.count <= Int(UInt16.max) else { return nil }
+        return members
+    }
+
+    /// Appends a document as the spool keeps it: with `members`, the indexed marker, their count and their places
+    /// (16 bits each, little-endian) before its text; without, its text alone.
+    static func appendDocument(_ json: UnsafeRawBufferPointer, members: [JSONTopLevelMembers.Member]?, to buffer: inout [UInt8]) {
+        if let members {
+            withUnsafeTemporaryAllocation(byteCount: 3 + 8 * members.count, alignment: 1) { raw in
+                raw[0] = indexedMarker
+                raw.storeBytes(of: UInt16(members.count).littleEndian, toByteOffset: 1, as: UInt16.self)
+                for (index, member) in members.enumerated() {
+                    let at = 3 + 8 * index
+                    raw.storeBytes(of: member.keyStart.littleEndian, toByteOffset: at, as: UInt16.self)
+                    raw.storeBytes(of: member.keyLength.littleEndian, toByteOffset: at + 2, as: UInt16.self)
+                    raw.storeBytes(of: member.valueStart.littleEndian, toByteOffset: at + 4, as: UInt16.self)
+                    raw.storeBytes(of: member.valueLength.littleEndian, toByteOffset: at + 6, as: UInt16.self)
+                }
+                buffer.append(contentsOf: UnsafeRawBufferPointer(raw))
+            }
+        }
+        buffer.append(contentsOf: json)
     }
 
     /// Opens an indexed document (JSON never starts with this byte).
