@@ -79,6 +79,15 @@ public struct RecordList: Sendable {
         }
     }
 
+    /// The records at `indices` (any order, repeats allowed), in that order, each as `record(at:keys:)` gives it;
+    /// spooled ones that lie close in the spool are read a run at a time (`ByteSpool.forEachBytes`).
+    public func records(at indices: some RandomAccessCollection<Int>, keys: FHIRJSONKeyFilter?) throws -> [FHIRElement] {
+        switch storage {
+        case .trees(let records): indices.map { records[$0] }
+        case .spooled(let spool, let spans): try spool.elements(at: indices.map { spans[$0] }, keys: keys)
+        }
+    }
+
     /// Every record in order, one at a time.
     public func forEach(_ body: (Int, FHIRElement) throws -> Void) throws {
         for index in 0..<count { try body(index, try record(at: index)) }

@@ -169,6 +169,17 @@ public enum MergeStage {
                 } else {
                     trees = try fhir.resources(at: positions, keys: nil).map { ($0, UnparsedMembers()) }
                 }
+                // The chunk's joined records, a link at a time in the joins' order: a spooled answer's records are
+                // then read a run at a time, not with a read each (they lie close when the answer's order follows
+                // the resources' keys, as ImmPort's accessions do).
+                let chunkJoins = chunk.isEmpty
+                    ? sortedJoins[0..<0]
+                    : sortedJoins[windowJoins[chunk.first! - windowStart].lowerBound..<windowJoins[chunk.last! - windowStart].upperBound]
+                let joinedRecords = try recordsByLink.indices.map { link in
+                    try recordsByLink[link].records(
+                        at: chunkJoins.compactMap { Int($0.link) == link ? Int($0.record) : nil }, keys: recordKeysByLink[link])
+                }
+                var nextRecord = [Int](repeating: 0, count: recordsByLink.count)
                 return try zip(chunk, trees).compactMap { index, read -> (MergedResource, Bool, String?, [ConflictEvent], [UnwrittenAction])? in
                     var resource = read.0
                     let lastUpdated = resource["meta"]?["lastUpdated"]?.stringValue
@@ -176,7 +187,8 @@ public enum MergeStage {
                     var conflicts: [ConflictEvent] = []
                     var unwritten: [UnwrittenAction] = []
                     for join in sortedJoins[windowJoins[index - windowStart]] {
-                        let record = try recordsByLink[Int(join.link)].record(at: Int(join.record), keys: recordKeysByLink[Int(join.link)])
+                        let record = joinedRecords[Int(join.link)][nextRecord[Int(join.link)]]
+                        nextRecord[Int(join.link)] += 1
                         // Conflicts first, compared on what the server sent (as the reconcile compares).
                         for (fieldIndex, field) in conflictFields[Int(join.link)].enumerated() {
                             guard let outcome = ConflictResolution.apply(
