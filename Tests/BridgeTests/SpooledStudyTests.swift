@@ -38,6 +38,22 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: spool.name))
     }
 
+    /// Records read by any indices (the merge's joins: out of order, repeated) are those read one at a time, from a
+    /// spool (a run at a time) and from trees alike.
+    @Test func recordsAtAnyIndicesAreTheOnesReadOneAtATime() throws {
+        let spool = try ByteSpool()
+        let records: [FHIRElement] = try (0..<300).map { try FHIRJSONReader().read("{\"subjectAccession\": \"SUB\($0)\", \"n\": \($0)}") }
+        let spans = try records.map { try spool.appendJSON(FHIRJSONWriter().write($0)) }
+        let indices = [5, 4, 299, 5, 0, 150, 151, 152, 3, 299]
+        let filter = FHIRJSONKeyFilter(keys: ["n"])
+        for list in [RecordList(spool: spool, spans: spans), RecordList(records)] {
+            #expect(try list.records(at: indices, keys: nil) == indices.map { try list.record(at: $0) })
+            #expect(try list.records(at: indices, keys: filter) == indices.map { try list.record(at: $0, keys: filter) })
+            #expect(try list.records(at: [Int](), keys: nil).isEmpty)
+        }
+        #expect(try RecordList(spool: spool, spans: spans).records(at: indices, keys: nil) == indices.map { records[$0] })
+    }
+
     /// A document appended with its members' places (`appendJSON`) reads back, whole or filtered, as the reader
     /// reads it, over every resource and record of Fixtures/ and documents the index passes over (escaped keys,
     /// a top level that is not an object, odd spacing, primitive extensions).
