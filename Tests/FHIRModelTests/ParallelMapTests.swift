@@ -84,4 +84,44 @@ import Testing
         }
         #expect(metEachOther == [true, true])
     }
+
+    /// A pipeline's steps are consumed in order, each after it was produced, on any number of workers; a step is
+    /// produced beside the consumption of the one before it (on two workers or more).
+    @Test(arguments: [1, 2, 4])
+    func aPipelineConsumesEveryStepInOrder(workers: Int) throws {
+        var consumed: [Int] = []
+        try ParallelMap.pipeline(count: 50, workers: workers) { step throws(Failed) in
+            ParallelMap.map(count: 10, workers: workers) { step * 10 + $0 }
+        } consume: { (values: [Int]) throws(Failed) in
+            consumed += values
+        }
+        #expect(consumed == Array(0..<500))
+        try ParallelMap.pipeline(count: 0, workers: workers) { (_: Int) throws(Failed) in 0 } consume: { _ throws(Failed) in Issue.record("nothing to consume") }
+    }
+
+    /// Failures are a plain loop's: a step that fails to be produced is thrown once the steps before it are consumed;
+    /// a consumption that fails is thrown, whatever the production of the next step did.
+    @Test(arguments: [1, 2])
+    func aPipelineFailsAsAPlainLoopWould(workers: Int) {
+        var consumed: [Int] = []
+        #expect(throws: Failed(index: 3)) {
+            try ParallelMap.pipeline(count: 10, workers: workers) { step throws(Failed) in
+                if step == 3 { throw Failed(index: step) }
+                return step
+            } consume: { step throws(Failed) in consumed.append(step) }
+        }
+        #expect(consumed == [0, 1, 2])
+        consumed = []
+        #expect(throws: Failed(index: -5)) {
+            try ParallelMap.pipeline(count: 10, workers: workers) { step throws(Failed) in
+                // The step after the failing consumption fails too: its failure is not the one thrown.
+                if step == 6 { throw Failed(index: step) }
+                return step
+            } consume: { step throws(Failed) in
+                if step == 5 { throw Failed(index: -5) }
+                consumed.append(step)
+            }
+        }
+        #expect(consumed == [0, 1, 2, 3, 4])
+    }
 }

@@ -194,6 +194,28 @@ import Testing
         #expect(dedup.count == n + n / 1000)
     }
 
+    /// The table keeps a key's type as its place among the types it has seen: the same id under many types (more
+    /// than any study has, interleaved, coming back to earlier ones) stays one key per type, and each key reads back.
+    @Test func keysOfManyTypesStayApartAndReadBack() {
+        var dedup = FHIRResourceDeduplicator()
+        let types = (0..<300).map { "Type\($0)" } + ["Patient", "MedicationKnowledge", ""]
+        var admitted: [FHIRResourceKey] = []
+        for round in 0..<3 {
+            for (index, type) in types.enumerated() where (index + round) % 3 != 0 {
+                let key = FHIRResourceKey(type: type, id: "same")
+                let (verdict, _) = dedup.admit(key, versionId: nil, tag: admitted.count)
+                #expect(verdict == (admitted.contains(key) ? .duplicate : .new))
+                if verdict == .new { admitted.append(key) }
+            }
+        }
+        #expect(dedup.count == types.count && admitted.count == types.count)
+        for (index, key) in admitted.enumerated() {
+            #expect(dedup.key(at: index) == key && dedup.tag(of: key) == index)
+        }
+        #expect(!dedup.contains(FHIRResourceKey(type: "Type1", id: "other")))
+        #expect(!dedup.contains(FHIRResourceKey(type: "Type", id: "same")))
+    }
+
     @Test func pageEntriesCarryTheirReceivedJSONAndSequenceNumbers() async throws {
         try await Harness.with { h in
             var sequences: [Int] = []

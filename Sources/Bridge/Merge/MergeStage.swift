@@ -117,126 +117,134 @@ public enum MergeStage {
         let recordsByLink = mergingLinks.map { linked.pulled.sharedData[$0.link.declaration.endpoint.value]?.records ?? RecordList() }
         // What a link reads of its records: a spooled record is built that far.
         let recordKeysByLink = mergingLinks.map(\.link.recordKeys)
-        var joins: [Join] = []
-        for (linkIndex, result) in mergingLinks.enumerated() {
-            for pair in result.pairs {
-                guard let record = pair.firstRecord else { continue }
-                joins.append(Join(rank: rank[Int(pair.resource.index)], link: Int32(linkIndex), record: Int32(record)))
-            }
-        }
-        rank = []
-        joins.sort { ($0.rank, $0.link) < ($1.rank, $1.link) }
-        let sortedJoins = joins
-
-        // Each pulled resource is merged on its own, so the work is spread over every core in chunks, a window of
-        // chunks at a time; the results come back in key order, and the counts are taken from them in that order.
         // What the Provenances need is kept small: the sorted keys (held anyway) and one bit per merged resource.
         var merged = [UInt64](repeating: 0, count: (walk.count + 63) / 64)
         var conflictCounts: [ConflictEvent.Key: [Int]] = [:]
         var unwrittenCounts: [UnwrittenAction: Int] = [:]
-        let extensionBase = mapping.spec.extensionBase
-        // Written by the merge (`Options.writesPulledResources`): what it builds of each type's resources, the
-        // members its links may read or write (`CompiledLink.mergeResourceKeys`) with type, id and meta; a type
-        // one of whose links may read anything is built whole.
-        let writes = options.writesPulledResources
-        let baseKeys: FHIRJSONKeyFilter? = FHIRJSONKeyFilter(keys: ["resourceType", "id", "meta"])
-        var mergeKeys: [String: FHIRJSONKeyFilter?] = [:]
-        for result in mergingLinks {
-            let type = result.link.declaration.resourceType.value
-            mergeKeys[type] = FHIRJSONKeyFilter.union(mergeKeys[type] ?? baseKeys, result.link.mergeResourceKeys)
-        }
-        let readKeys = mergeKeys
-        var joinCursor = 0
-        for windowStart in stride(from: 0, to: walk.count, by: window) {
-            let inWindow = windowStart..<min(walk.count, windowStart + window)
-            var joinsOf: [Range<Int>] = []
-            joinsOf.reserveCapacity(inWindow.count)
-            for index in inWindow {
-                let first = joinCursor
-                while joinCursor < sortedJoins.count && sortedJoins[joinCursor].rank == Int32(index) { joinCursor += 1 }
-                joinsOf.append(first..<joinCursor)
+        // The joins (twelve bytes each, a million in a large study) are let go before the emits and Provenances.
+        do {
+            var joins: [Join] = []
+            joins.reserveCapacity(mergingLinks.reduce(0) { $0 + $1.pairs.count })
+            for (linkIndex, result) in mergingLinks.enumerated() {
+                for pair in result.pairs {
+                    guard let record = pair.firstRecord else { continue }
+                    joins.append(Join(rank: rank[Int(pair.resource.index)], link: Int32(linkIndex), record: Int32(record)))
+                }
             }
-            let windowJoins = joinsOf
-            let results = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
-                let positions = chunk.map { walk[$0] }
-                // Written here: the members the merge may touch are built, the rest copied as text.
-                let trees: [(FHIRElement, UnparsedMembers)]
-                // (A chunk across two types, rare, is built whole: the same output.)
-                if writes, let type = positions.first.map({ fhir.key(at: $0).type }),
-                    positions.allSatisfy({ fhir.key(at: $0).type == type }), let keys = readKeys[type] ?? baseKeys
-                {
-                    trees = try fhir.partlyParsedResources(at: positions, keys: keys)
-                } else {
-                    trees = try fhir.resources(at: positions, keys: nil).map { ($0, UnparsedMembers()) }
+            rank = []
+            joins.sort { ($0.rank, $0.link) < ($1.rank, $1.link) }
+            let sortedJoins = joins
+
+            // Each pulled resource is merged on its own, so the work is spread over every core in chunks, a window of
+            // chunks at a time; the results come back in key order, and the counts are taken from them in that order.
+            let extensionBase = mapping.spec.extensionBase
+            // Written by the merge (`Options.writesPulledResources`): what it builds of each type's resources, the
+            // members its links may read or write (`CompiledLink.mergeResourceKeys`) with type, id and meta; a type
+            // one of whose links may read anything is built whole.
+            let writes = options.writesPulledResources
+            let baseKeys: FHIRJSONKeyFilter? = FHIRJSONKeyFilter(keys: ["resourceType", "id", "meta"])
+            var mergeKeys: [String: FHIRJSONKeyFilter?] = [:]
+            for result in mergingLinks {
+                let type = result.link.declaration.resourceType.value
+                mergeKeys[type] = FHIRJSONKeyFilter.union(mergeKeys[type] ?? baseKeys, result.link.mergeResourceKeys)
+            }
+            let readKeys = mergeKeys
+            // A window is merged on every core while the caller counts and writes the one before (`pipeline`).
+            try ParallelMap.pipeline(count: (walk.count + window - 1) / window) { windowIndex in
+                let windowStart = windowIndex * window
+                let inWindow = windowStart..<min(walk.count, windowStart + window)
+                // Each resource's joins: the run of its rank in the sorted joins, found by halving.
+                var joinCursor = Self.firstJoin(ofRank: windowStart, in: sortedJoins)
+                var joinsOf: [Range<Int>] = []
+                joinsOf.reserveCapacity(inWindow.count)
+                for index in inWindow {
+                    let first = joinCursor
+                    while joinCursor < sortedJoins.count && sortedJoins[joinCursor].rank == Int32(index) { joinCursor += 1 }
+                    joinsOf.append(first..<joinCursor)
                 }
-                // The chunk's joined records, a link at a time in the joins' order: a spooled answer's records are
-                // then read a run at a time, not with a read each (they lie close when the answer's order follows
-                // the resources' keys, as ImmPort's accessions do).
-                let chunkJoins = chunk.isEmpty
-                    ? sortedJoins[0..<0]
-                    : sortedJoins[windowJoins[chunk.first! - windowStart].lowerBound..<windowJoins[chunk.last! - windowStart].upperBound]
-                let joinedRecords = try recordsByLink.indices.map { link in
-                    try recordsByLink[link].records(
-                        at: chunkJoins.compactMap { Int($0.link) == link ? Int($0.record) : nil }, keys: recordKeysByLink[link])
-                }
-                var nextRecord = [Int](repeating: 0, count: recordsByLink.count)
-                return try zip(chunk, trees).compactMap { index, read -> (MergedResource, Bool, String?, [ConflictEvent], [UnwrittenAction])? in
-                    var resource = read.0
-                    let lastUpdated = resource["meta"]?["lastUpdated"]?.stringValue
-                    var changed = false
-                    var conflicts: [ConflictEvent] = []
-                    var unwritten: [UnwrittenAction] = []
-                    for join in sortedJoins[windowJoins[index - windowStart]] {
-                        let record = joinedRecords[Int(join.link)][nextRecord[Int(join.link)]]
-                        nextRecord[Int(join.link)] += 1
-                        // Conflicts first, compared on what the server sent (as the reconcile compares).
-                        for (fieldIndex, field) in conflictFields[Int(join.link)].enumerated() {
-                            guard let outcome = ConflictResolution.apply(
-                                field, record: record, to: &resource, codeMaps: codeMaps, extensionBase: extensionBase, order: order)
-                            else { continue }
-                            if outcome != .notWritten { changed = true }
-                            conflicts.append(ConflictEvent(link: join.link, field: Int32(fieldIndex), outcome: outcome))
-                        }
-                        for (actionIndex, action) in mergingLinks[Int(join.link)].link.mergeActions.enumerated() {
-                            switch MergeActions.apply(action, record: record, to: &resource, extensionBase: extensionBase, order: order) {
-                            case .changed: changed = true
-                            case .unchanged: break
-                            case .notWritten: unwritten.append(UnwrittenAction(link: join.link, action: Int32(actionIndex)))
-                            case .blocked: unwritten.append(UnwrittenAction(link: join.link, action: Int32(actionIndex), blocked: true))
+                let windowJoins = joinsOf
+                return (windowStart, try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
+                    let positions = chunk.map { walk[$0] }
+                    // Written here: the members the merge may touch are built, the rest copied as text.
+                    let trees: [(FHIRElement, UnparsedMembers)]
+                    // (A chunk across two types, rare, is built whole: the same output.)
+                    if writes, let type = positions.first.map({ fhir.key(at: $0).type }),
+                        positions.allSatisfy({ fhir.key(at: $0).type == type }), let keys = readKeys[type] ?? baseKeys
+                    {
+                        trees = try fhir.partlyParsedResources(at: positions, keys: keys)
+                    } else {
+                        trees = try fhir.resources(at: positions, keys: nil).map { ($0, UnparsedMembers()) }
+                    }
+                    // The chunk's joined records, a link at a time in the joins' order: a spooled answer's records are
+                    // then read a run at a time, not with a read each (they lie close when the answer's order follows
+                    // the resources' keys, as ImmPort's accessions do).
+                    let chunkJoins = chunk.isEmpty
+                        ? sortedJoins[0..<0]
+                        : sortedJoins[windowJoins[chunk.first! - windowStart].lowerBound..<windowJoins[chunk.last! - windowStart].upperBound]
+                    let joinedRecords = try recordsByLink.indices.map { link in
+                        try recordsByLink[link].records(
+                            at: chunkJoins.compactMap { Int($0.link) == link ? Int($0.record) : nil }, keys: recordKeysByLink[link])
+                    }
+                    var nextRecord = [Int](repeating: 0, count: recordsByLink.count)
+                    return zip(chunk, trees).compactMap { index, read -> (MergedResource, Bool, String?, [ConflictEvent], [UnwrittenAction])? in
+                        var resource = read.0
+                        let lastUpdated = resource["meta"]?["lastUpdated"]?.stringValue
+                        var changed = false
+                        var conflicts: [ConflictEvent] = []
+                        var unwritten: [UnwrittenAction] = []
+                        for join in sortedJoins[windowJoins[index - windowStart]] {
+                            let record = joinedRecords[Int(join.link)][nextRecord[Int(join.link)]]
+                            nextRecord[Int(join.link)] += 1
+                            // Conflicts first, compared on what the server sent (as the reconcile compares).
+                            for (fieldIndex, field) in conflictFields[Int(join.link)].enumerated() {
+                                guard let outcome = ConflictResolution.apply(
+                                    field, record: record, to: &resource, codeMaps: codeMaps, extensionBase: extensionBase, order: order)
+                                else { continue }
+                                if outcome != .notWritten { changed = true }
+                                conflicts.append(ConflictEvent(link: join.link, field: Int32(fieldIndex), outcome: outcome))
+                            }
+                            for (actionIndex, action) in mergingLinks[Int(join.link)].link.mergeActions.enumerated() {
+                                switch MergeActions.apply(action, record: record, to: &resource, extensionBase: extensionBase, order: order) {
+                                case .changed: changed = true
+                                case .unchanged: break
+                                case .notWritten: unwritten.append(UnwrittenAction(link: join.link, action: Int32(actionIndex)))
+                                case .blocked: unwritten.append(UnwrittenAction(link: join.link, action: Int32(actionIndex), blocked: true))
+                                }
                             }
                         }
+                        let merged = tagged(resource, source: fhirSource, tag: changed ? tags.merged : tags.fhir)
+                        let output: MergedResource
+                        if writes {
+                            var json: [UInt8] = []
+                            FHIRJSONWriter().write(merged, unparsed: read.1, into: &json)
+                            output = .written(WrittenResource(type: merged.resourceType, key: FHIRResourceKey(resource: merged), json: json))
+                        } else {
+                            output = .tree(merged)
+                        }
+                        return (output, changed, lastUpdated, conflicts, unwritten)
                     }
-                    let merged = tagged(resource, source: fhirSource, tag: changed ? tags.merged : tags.fhir)
-                    let output: MergedResource
-                    if writes {
-                        var json: [UInt8] = []
-                        FHIRJSONWriter().write(merged, unparsed: read.1, into: &json)
-                        output = .written(WrittenResource(type: merged.resourceType, key: FHIRResourceKey(resource: merged), json: json))
-                    } else {
-                        output = .tree(merged)
+                })
+            } consume: { windowStart, results in
+                var resources: [FHIRElement] = []
+                var written: [WrittenResource] = []
+                if writes { written.reserveCapacity(results.count) } else { resources.reserveCapacity(results.count) }
+                for (offset, (resource, changed, lastUpdated, conflicts, unwritten)) in results.enumerated() {
+                    for event in conflicts { conflictCounts[event.key, default: [0, 0, 0]][event.outcome.rawValue] += 1 }
+                    for action in unwritten { unwrittenCounts[action, default: 0] += 1 }
+                    summary.pulled += 1
+                    if changed {
+                        summary.merged += 1
+                        let index = windowStart + offset
+                        merged[index >> 6] |= 1 << UInt64(index & 63)
                     }
-                    return (output, changed, lastUpdated, conflicts, unwritten)
+                    if let lastUpdated, newestLastUpdated.map({ lastUpdated > $0 }) ?? true { newestLastUpdated = lastUpdated }
+                    switch resource {
+                    case .tree(let tree): resources.append(tree)
+                    case .written(let json): written.append(json)
+                    }
                 }
+                try sink(writes ? .written(written) : .resources(resources))
             }
-            var resources: [FHIRElement] = []
-            var written: [WrittenResource] = []
-            if writes { written.reserveCapacity(results.count) } else { resources.reserveCapacity(results.count) }
-            for (offset, (resource, changed, lastUpdated, conflicts, unwritten)) in results.enumerated() {
-                for event in conflicts { conflictCounts[event.key, default: [0, 0, 0]][event.outcome.rawValue] += 1 }
-                for action in unwritten { unwrittenCounts[action, default: 0] += 1 }
-                summary.pulled += 1
-                if changed {
-                    summary.merged += 1
-                    let index = windowStart + offset
-                    merged[index >> 6] |= 1 << UInt64(index & 63)
-                }
-                if let lastUpdated, newestLastUpdated.map({ lastUpdated > $0 }) ?? true { newestLastUpdated = lastUpdated }
-                switch resource {
-                case .tree(let tree): resources.append(tree)
-                case .written(let json): written.append(json)
-                }
-            }
-            try sink(writes ? .written(written) : .resources(resources))
         }
 
         reportConflicts(conflictCounts, links: mergingLinks, fields: conflictFields, accession: accession, diagnostics: diagnostics)
@@ -320,6 +328,17 @@ public enum MergeStage {
             }))
         }
         return summary
+    }
+
+    /// The index of the first join whose resource's rank is `rank` or more (joins sorted by rank).
+    static func firstJoin(ofRank rank: Int, in joins: [Join]) -> Int {
+        var low = 0
+        var high = joins.count
+        while low < high {
+            let middle = (low + high) / 2
+            if Int(joins[middle].rank) < rank { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// A pulled resource merged, as a tree or (`Options.writesPulledResources`) written.

@@ -71,10 +71,16 @@ public enum ParallelMap {
         workers: Int = defaultWorkers, _ first: @Sendable () -> A, _ second: @Sendable () -> B
     ) -> (A, B) {
         guard workers > 1 else { return (first(), second()) }
+        return alongside(first, second)
+    }
+
+    /// `background` on a thread of its own while `foreground` runs on the caller's (which need not be `Sendable`:
+    /// it stays on this thread); both answers.
+    static func alongside<A, B>(_ background: @Sendable () -> A, _ foreground: () -> B) -> (A, B) {
         let answer = Answer<A>()
-        return withoutActuallyEscaping(first) { first in
-            // The join below ends before `first` would stop being valid: the thread never outlives this call.
-            let job = Unmanaged.passRetained(Job { answer.value = first() }).toOpaque()
+        return withoutActuallyEscaping(background) { background in
+            // The join below ends before `background` would stop being valid: the thread never outlives this call.
+            let job = Unmanaged.passRetained(Job { answer.value = background() }).toOpaque()
             var thread = pthread_t()
             guard pthread_create(&thread, nil, { context in
                 Unmanaged<Job>.fromOpaque(context!).takeRetainedValue().run()
@@ -82,11 +88,40 @@ public enum ParallelMap {
             }, job) == 0 else {
                 // No thread to be had: one after the other.
                 Unmanaged<Job>.fromOpaque(job).release()
-                return (first(), second())
+                return (background(), foreground())
             }
-            let secondAnswer = second()
+            let foregroundAnswer = foreground()
             pthread_join(thread, nil)
-            return (answer.value!, secondAnswer)
+            return (answer.value!, foregroundAnswer)
+        }
+    }
+
+    /// Steps that each make a value (`produce`, on every core itself, say) for the caller to take in order
+    /// (`consume`: counting and writing a window of merged resources): step `i + 1` is made on a thread of its own
+    /// while the caller consumes step `i`, so the cores are not left waiting while the caller writes. The outcome is
+    /// a plain loop's (produce 0, consume 0, produce 1, ...), failures included: when consuming a step fails, the
+    /// next step's failure, if any, is not the one thrown. `produce` must not read what `consume` changes.
+    public static func pipeline<T, E: Error>(
+        count: Int, workers: Int = defaultWorkers, produce: @Sendable (Int) throws(E) -> T, consume: (T) throws(E) -> Void
+    ) throws(E) {
+        @Sendable func produced(_ index: Int) -> Result<T, E> {
+            do throws(E) { return .success(try produce(index)) } catch { return .failure(error) }
+        }
+        guard count > 0 else { return }
+        var current = produced(0)
+        for index in 0..<count {
+            let value = try current.get()
+            guard index + 1 < count else { return try consume(value) }
+            guard workers > 1 else {
+                try consume(value)
+                current = produced(index + 1)
+                continue
+            }
+            var consumed: Result<Void, E> = .success(())
+            current = alongside({ produced(index + 1) }) {
+                do throws(E) { try consume(value) } catch { consumed = .failure(error) }
+            }.0
+            try consumed.get()
         }
     }
 

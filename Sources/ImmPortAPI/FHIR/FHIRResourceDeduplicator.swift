@@ -18,7 +18,19 @@ public struct FHIRResourceDeduplicator: Sendable {
     struct Seen: Sendable {
         /// nil when the copy kept had no `meta.versionId`.
         var versionId: String?
-        var tag: Int
+        /// The tag in 32 bits (a position or a line: a table of more would not fit in memory), so that an entry of
+        /// the table is 40 bytes, not 48.
+        private var storedTag: Int32
+
+        init(versionId: String?, tag: Int) {
+            self.versionId = versionId
+            storedTag = Int32(tag)
+        }
+
+        var tag: Int {
+            get { Int(storedTag) }
+            set { storedTag = Int32(newValue) }
+        }
     }
 
     var seen = ResourceKeyTable<Seen>()
@@ -65,7 +77,7 @@ public struct FHIRResourceDeduplicator: Sendable {
     }
 
     /// The `index`th distinct key admitted (admission order; a newer version keeps its key's place).
-    public func key(at index: Int) -> FHIRResourceKey { seen.entries[index].key }
+    public func key(at index: Int) -> FHIRResourceKey { seen.key(at: index) }
 
     /// Changes the tag remembered for an admitted key (its version stays).
     public mutating func retag(_ key: FHIRResourceKey, _ tag: Int) {

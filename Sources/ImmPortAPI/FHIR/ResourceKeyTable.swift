@@ -8,13 +8,22 @@ import FHIRModel
 /// full), each holding the entry's position and the upper half of its hash: a probe compares that half before it
 /// looks at the entry. Entries keep the key without its hash (eight bytes a resource, eight megabytes at a million):
 /// growing the index hashes the keys again, which a caller that knows its count avoids with `reserveCapacity`.
+/// An entry keeps its key's type as its place among the table's types (a study has a dozen), not as a string of
+/// its own: sixteen bytes less a resource, at a million the margin a large export's memory needs.
 struct ResourceKeyTable<Value: Sendable>: Sendable {
     struct Entry: Sendable {
-        var key: FHIRResourceKey
+        var id: String
         var value: Value
+        /// The key's type: its place in `types`.
+        var type: UInt32
     }
 
     private(set) var entries: [Entry] = []
+    /// Each type once, in first-seen order, with its place; `lastType` is the place of the type inserted last
+    /// (resources come a type at a time, so it is nearly always the next one's).
+    private var types: [String] = []
+    private var typePlaces: [String: UInt32] = [:]
+    private var lastType: UInt32 = 0
     /// 0 for an empty slot, else (upper 32 bits of the hash) << 32 | (entry position + 1).
     private var slots: [UInt64]
     private var mask: Int
@@ -45,7 +54,9 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
                     if stored == 0 { return .vacant(slot) }
                     if stored >> 32 == tag {
                         let position = Int(truncatingIfNeeded: stored & 0xFFFF_FFFF) - 1
-                        if entries[position].key == key.key { return .found(position) }
+                        if entries[position].id == key.key.id, types[Int(entries[position].type)] == key.key.type {
+                            return .found(position)
+                        }
                     }
                     slot = (slot + 1) & mask
                 }
@@ -55,9 +66,28 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
 
     /// Appends an entry in the slot `lookup` returned for its key.
     mutating func insert(_ key: HashedResourceKey, _ value: Value, at slot: Int) {
-        entries.append(Entry(key: key.key, value: value))
+        entries.append(Entry(id: key.key.id, value: value, type: typePlace(key.key.type)))
         slots[slot] = Self.tag(key.hash) << 32 | UInt64(entries.count)
         if entries.count * 2 > slots.count { grow() }
+    }
+
+    /// The key of the entry at `position`.
+    func key(at position: Int) -> FHIRResourceKey {
+        FHIRResourceKey(type: types[Int(entries[position].type)], id: entries[position].id)
+    }
+
+    /// The place of `type` in `types`, added when new.
+    private mutating func typePlace(_ type: String) -> UInt32 {
+        if Int(lastType) < types.count, types[Int(lastType)] == type { return lastType }
+        if let place = typePlaces[type] {
+            lastType = place
+            return place
+        }
+        let place = UInt32(types.count)
+        types.append(type)
+        typePlaces[type] = place
+        lastType = place
+        return place
     }
 
     subscript(position: Int) -> Value {
@@ -75,7 +105,7 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
         var larger = [UInt64](repeating: 0, count: size)
         let newMask = size - 1
         for position in entries.indices {
-            let hash = HashedResourceKey(entries[position].key).hash
+            let hash = HashedResourceKey(key(at: position)).hash
             var slot = hash & newMask
             while larger[slot] != 0 { slot = (slot + 1) & newMask }
             larger[slot] = Self.tag(hash) << 32 | UInt64(position + 1)
