@@ -152,6 +152,8 @@ public enum LinkStage {
         mutating func run() throws(BridgeFailure) -> LinkResult {
             let records = study.pulled.sharedData[declaration.endpoint.value]?.records ?? RecordList()
             let parts = link.keyParts.map(prepared)
+            // (Read by the jobs that run beside the tables' filling, which must not capture `self`.)
+            let chunkSize = chunkSize
             let oneToOne = declaration.cardinality.value == .oneToOne
 
             // Shared Data side: each distinct key gets an ordinal, in the order records first have it, and its
@@ -167,11 +169,14 @@ public enum LinkStage {
             let recordKeys = FHIRJSONKeyFilter(
                 keys: Set(parts.map { RecordValues.topLevelField(of: $0.sharedDataPath) } + conditions.map { RecordValues.topLevelField(of: $0.field) }))
             // Reading a record's key is independent of the others (and, spooled, mostly parsing): done on every
-            // core a window at a time; the tables are filled in record order, as by a plain loop.
+            // core a window at a time, while the caller fills the tables with the window before (`pipeline`); the
+            // tables are filled in record order, as by a plain loop.
             enum RecordKey: Sendable { case leftOut, keyless, key([String]) }
             let window = ParallelMap.window(chunkSize: chunkSize)
-            for windowStart in stride(from: 0, to: records.count, by: window) {
-                let keys = try readBack {
+            let name = declaration.name.value
+            @Sendable func readKeys(windowIndex: Int) throws(BridgeFailure) -> (Int, [RecordKey]) {
+                let windowStart = windowIndex * window
+                return (windowStart, try Self.readBack(link: name) {
                     try ParallelMap.mapChunks(of: windowStart..<min(records.count, windowStart + window), chunkSize: chunkSize) { chunk in
                         try records.records(at: chunk, keys: recordKeys).map { record -> RecordKey in
                             guard Self.matchesWhere(record, conditions) else { return .leftOut }
@@ -185,7 +190,10 @@ public enum LinkStage {
                             return key.count == parts.count ? .key(key) : .keyless
                         }
                     }
-                }
+                })
+            }
+            func fillTables(_ read: (Int, [RecordKey])) throws(BridgeFailure) {
+                let (windowStart, keys) = read
                 for (offset, found) in keys.enumerated() {
                     let index = windowStart + offset
                     guard case .key(let key) = found else {
@@ -203,6 +211,7 @@ public enum LinkStage {
                     }
                 }
             }
+            try ParallelMap.pipeline(count: (records.count + window - 1) / window, produce: readKeys, consume: fillTables)
             if oneToOne {
                 for (ordinal, key) in keyOrder.enumerated() {
                     guard let positions = recordsOf[ordinal], positions.count > 1 else { continue }
@@ -225,13 +234,15 @@ public enum LinkStage {
             let fhir = study.pulled.fhir
             let positions = fhir.positions(ofType: type)
             // Reading (for a spooled study, parsing) and reading the keys from the trees are done on every core a
-            // window at a time; the tables are filled, and the warnings said, in resource order as by a plain loop.
+            // window at a time, while the caller groups the window before; the tables are filled, and the warnings
+            // said, in resource order as by a plain loop.
             let resourceKeys = link.resourceKeys
             let accessionPattern = study.mapping.accessionPattern
             let link = link
-            for windowStart in stride(from: 0, to: positions.count, by: window) {
-                let inWindow = positions[windowStart..<min(positions.count, windowStart + window)]
-                let keyings = try readBack {
+            typealias Keyed = (keying: ResourceKeyReader.Keying?, warnings: [Diagnostic])
+            @Sendable func readKeyings(windowIndex: Int) throws(BridgeFailure) -> (ArraySlice<FHIRResourceCollection.Position>, [Keyed]) {
+                let inWindow = positions[windowIndex * window..<min(positions.count, windowIndex * window + window)]
+                return (inWindow, try Self.readBack(link: name) {
                     try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
                         let reader = ResourceKeyReader(link: link, accessionPattern: accessionPattern, parts: parts, known: known)
                         return try zip(chunk, fhir.resources(at: chunk, keys: resourceKeys)).map { position, resource in
@@ -240,7 +251,10 @@ public enum LinkStage {
                             return (keying: keying, warnings: warnings)
                         }
                     }
-                }
+                })
+            }
+            func group(_ read: (ArraySlice<FHIRResourceCollection.Position>, [Keyed])) throws(BridgeFailure) {
+                let (inWindow, keyings) = read
                 for (position, (keying, warnings)) in zip(inWindow, keyings) {
                     for warning in warnings { diagnostics.emit(warning) }
                     guard let keying else { continue }
@@ -258,6 +272,7 @@ public enum LinkStage {
                     }
                 }
             }
+            try ParallelMap.pipeline(count: (positions.count + window - 1) / window, produce: readKeyings, consume: group)
 
             var claimed = PositionSet(count: records.count)
             // Sized once: a study has as many pairs as resources, and doubling would leave up to half unused.
@@ -300,9 +315,9 @@ public enum LinkStage {
         }
 
         /// A spooled resource or record read back; the only failure is the spool's file failing under the run.
-        func readBack<T>(_ body: () throws -> T) throws(BridgeFailure) -> T {
+        static func readBack<T>(link name: String, _ body: () throws -> T) throws(BridgeFailure) -> T {
             do { return try body() } catch {
-                throw BridgeFailure(stage: .link, message: "link \(declaration.name.value): \(error)")
+                throw BridgeFailure(stage: .link, message: "link \(name): \(error)")
             }
         }
 
