@@ -64,17 +64,31 @@ public struct FHIRDirectoryPull: Sendable {
                 } else {
                     var seen = Set<FHIRResourceKey>()
                     for origin in step.referencedFrom ?? [] {
+                        // Each holder's references of the step's type, in path order, read on every core a window
+                        // at a time (a study's subjects are as many as its patients); then taken in holder order,
+                        // as a plain loop takes them.
                         let readKeys = PullReferencePath.resourceKeys(of: origin.paths)
-                        for holder in keysByStep[origin.step] ?? [] {
-                            guard let resource = try all.resource(holder, keys: readKeys) else { continue }
-                            for path in origin.paths {
-                                for reference in try path.references(in: resource) {
-                                    guard let key = reference.resourceKey, key.type == step.resourceType, seen.insert(key).inserted else { continue }
+                        let paths = origin.paths
+                        let type = step.resourceType
+                        let holders = (keysByStep[origin.step] ?? []).compactMap { all.position(ofKey: $0) }
+                        let chunkSize = 256
+                        let window = ParallelMap.window(chunkSize: chunkSize)
+                        for windowStart in stride(from: 0, to: holders.count, by: window) {
+                            let inWindow = holders[windowStart..<min(holders.count, windowStart + window)]
+                            let referenced = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
+                                try all.resources(at: chunk, keys: readKeys).map { resource in
+                                    try paths.flatMap { path in
+                                        try path.references(in: resource).compactMap { $0.resourceKey.flatMap { $0.type == type ? $0 : nil } }
+                                    }
+                                }
+                            }
+                            for (holder, keysReferenced) in zip(inWindow, referenced) {
+                                for key in keysReferenced where seen.insert(key).inserted {
                                     if all.contains(key) {
                                         keys.append(key)
                                         found.append(key)
                                     } else {
-                                        diagnostics.warning("\(key) is referenced by \(holder) but the directory does not have it", source: source)
+                                        diagnostics.warning("\(key) is referenced by \(all.key(at: holder)) but the directory does not have it", source: source)
                                     }
                                 }
                             }
