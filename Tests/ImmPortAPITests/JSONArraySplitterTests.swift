@@ -131,7 +131,10 @@ import TestSupport
     @Test func aFileReadInBlocksGivesTheWholeBuffersItems() throws {
         let temporary = try TemporaryDirectory()
         let large = "[\n" + (0..<200).map { #"{"id":"r\#($0)","text":"\#(String(repeating: "é,]\\\"", count: $0 % 9))"}"# }.joined(separator: ",\n") + "\n]\n"
-        for (index, text) in (Self.wellFormed + Self.malformed + [large]).enumerated() {
+        // Long runs of spacing between items (passed over while no item completes) and an item longer than blocks.
+        let spaced = "[" + String(repeating: " ", count: 3000) + #"{"a":1}"# + String(repeating: "\n", count: 2000) + ","
+            + #"{"b":""# + String(repeating: "x", count: 5000) + #""}"# + String(repeating: " ", count: 100) + "]"
+        for (index, text) in (Self.wellFormed + Self.malformed + [large, spaced]).enumerated() {
             let path = temporary.path + "/answer\(index).json"
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
             let bytes = Array(text.utf8)
@@ -155,5 +158,15 @@ import TestSupport
             }
         }
         #expect(throws: FileIOError.self) { try JSONArrayFileReader.forEachBatch(path: temporary.path + "/missing.json") { _, _ in } }
+        // What a batch throws stops the reading and is what the reader throws (the next block is being read meanwhile).
+        struct Stop: Error {}
+        var batches = 0
+        #expect(throws: Stop.self) {
+            try JSONArrayFileReader.forEachBatch(path: temporary.path + "/answer\(Self.wellFormed.count + Self.malformed.count).json", blockSize: 64) { _, _ in
+                batches += 1
+                if batches == 3 { throw Stop() }
+            }
+        }
+        #expect(batches == 3)
     }
 }

@@ -104,21 +104,29 @@ public enum ParallelMap {
     public static func pipeline<T, E: Error>(
         count: Int, workers: Int = defaultWorkers, produce: @Sendable (Int) throws(E) -> T, consume: (T) throws(E) -> Void
     ) throws(E) {
-        @Sendable func produced(_ index: Int) -> Result<T, E> {
+        try pipeline(workers: workers, producing: { (index: Int) throws(E) -> T? in index < count ? try produce(index) : nil }, consume: consume)
+    }
+
+    /// `pipeline(count:)` for steps whose number is not known before (blocks of a file): `produce` is called with
+    /// 0, 1, 2, ... until it gives nil, each call after the one before has returned.
+    public static func pipeline<T, E: Error>(
+        workers: Int = defaultWorkers, producing produce: @Sendable (Int) throws(E) -> T?, consume: (T) throws(E) -> Void
+    ) throws(E) {
+        @Sendable func produced(_ index: Int) -> Result<T?, E> {
             do throws(E) { return .success(try produce(index)) } catch { return .failure(error) }
         }
-        guard count > 0 else { return }
         var current = produced(0)
-        for index in 0..<count {
-            let value = try current.get()
-            guard index + 1 < count else { return try consume(value) }
+        var index = 0
+        while let value = try current.get() {
+            index += 1
             guard workers > 1 else {
                 try consume(value)
-                current = produced(index + 1)
+                current = produced(index)
                 continue
             }
             var consumed: Result<Void, E> = .success(())
-            current = alongside({ produced(index + 1) }) {
+            let next = index
+            current = alongside({ produced(next) }) {
                 do throws(E) { try consume(value) } catch { consumed = .failure(error) }
             }.0
             try consumed.get()
