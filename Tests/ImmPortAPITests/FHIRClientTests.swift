@@ -162,6 +162,13 @@ import Testing
         #expect(selected.contains(key("Patient", "a")) && !selected.contains(key("Patient", "b")))
         #expect(try selected.resource(key("Patient", "b")) == nil && selected.resource(key("Patient", "c"))?["id"] == "c")
         #expect(selected.keys(ofType: "Patient") == [key("Patient", "c"), key("Patient", "a")])
+        // Positions by type (found by the table's type numbers) are those of the keys of the type, in order.
+        for collection in [all, selected] {
+            for type in ["Patient", "Group", "Observation"] {
+                #expect(collection.positions(ofType: type).map(collection.key(at:)) == collection.keys(ofType: type))
+            }
+        }
+        #expect(selected.positions(ofType: "Observation").isEmpty && all.positions(ofType: "Group").count == 1)
         #expect(try selected.ordered().map { $0["id"]?.stringValue } == ["c", "g", "a"])
         selected.add(["resourceType": "Patient", "id": "e"])
         selected.add(["resourceType": "Patient", "id": "a"])

@@ -242,10 +242,21 @@ public struct FHIRResourceCollection: Sendable {
         return try spool.partlyParsedElements(at: spans, keys: filter)
     }
 
-    /// The positions of one type's resources, in the collection's order.
+    /// The positions of one type's resources, in the collection's order (found by the table's number for the
+    /// type, without making each key: the link and the plan's steps ask this of a million resources a dozen times).
     public func positions(ofType type: String) -> [Position] {
+        guard let number = table.deduplicator.typeNumber(of: type) else { return [] }
+        let deduplicator = table.deduplicator
         var found: [Position] = []
-        forEachPosition { position, key in if key.type == type { found.append(Position(index: Int32(position))) } }
+        if let selection {
+            for position in selection.positions where deduplicator.typeNumber(at: Int(position)) == number {
+                found.append(Position(index: position))
+            }
+        } else {
+            for position in 0..<table.count where deduplicator.typeNumber(at: position) == number {
+                found.append(Position(index: Int32(position)))
+            }
+        }
         return found
     }
 

@@ -76,6 +76,12 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
         FHIRResourceKey(type: types[Int(entries[position].type)], id: entries[position].id)
     }
 
+    /// The place among the table's types of `type`, or nil when no key has it.
+    func place(ofType type: String) -> UInt32? { typePlaces[type] }
+
+    /// The place among the table's types of the type of the key at `position`.
+    func typePlace(at position: Int) -> UInt32 { entries[position].type }
+
     /// The place of `type` in `types`, added when new.
     private mutating func typePlace(_ type: String) -> UInt32 {
         if Int(lastType) < types.count, types[Int(lastType)] == type { return lastType }
