@@ -12,6 +12,24 @@ public struct FHIRDirectoryPull: Sendable {
     }
 
 
+    /// What `look` finds in each resource at `positions` (built only as far as `keys`: a spooled directory is
+    /// parsed again here), on every core a window at a time, handed to `take` in the order of `positions`, as a
+    /// plain loop would.
+    static func inWindows<Answer>(
+        _ positions: [FHIRResourceCollection.Position], of all: FHIRResourceCollection, keys: FHIRJSONKeyFilter?,
+        look: @Sendable (FHIRElement) throws -> Answer, take: (FHIRResourceCollection.Position, Answer) throws -> Void
+    ) throws {
+        let chunkSize = 256
+        let window = ParallelMap.window(chunkSize: chunkSize)
+        for windowStart in stride(from: 0, to: positions.count, by: window) {
+            let inWindow = positions[windowStart..<min(positions.count, windowStart + window)]
+            let answers = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
+                try all.resources(at: chunk, keys: keys).map(look)
+            }
+            for (position, answer) in zip(inWindow, answers) { try take(position, answer) }
+        }
+    }
+
     /// The study's resources among `all`, in the order the plan's steps find them.
     public func select(
         accession: String, from all: FHIRResourceCollection, source: String, diagnostics: DiagnosticsCollector
@@ -39,57 +57,37 @@ public struct FHIRDirectoryPull: Sendable {
                 var found: [FHIRResourceKey] = []
                 if let search = step.search {
                     let targets = Set(search.targets.flatMap { keysByStep[$0] ?? [] })
-                    // Only the members the paths read are built (a spooled directory is parsed again here), on
-                    // every core a window at a time; the answer is in the collection's order, as a plain loop's.
-                    let readKeys = PullReferencePath.resourceKeys(of: search.referencePaths)
+                    // The step's resources that point at a target, in the collection's order.
                     let paths = search.referencePaths
-                    let positions = all.positions(ofType: step.resourceType)
-                    let chunkSize = 256
-                    let window = ParallelMap.window(chunkSize: chunkSize)
-                    for windowStart in stride(from: 0, to: positions.count, by: window) {
-                        let inWindow = positions[windowStart..<min(positions.count, windowStart + window)]
-                        let pointing = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
-                            try all.resources(at: chunk, keys: readKeys).map { resource in
-                                try paths.contains { path in
-                                    try path.references(in: resource).contains { $0.resourceKey.map(targets.contains) ?? false }
-                                }
-                            }
+                    try Self.inWindows(all.positions(ofType: step.resourceType), of: all, keys: PullReferencePath.resourceKeys(of: paths)) { resource in
+                        try paths.contains { path in
+                            try path.references(in: resource).contains { $0.resourceKey.map(targets.contains) ?? false }
                         }
-                        for (position, points) in zip(inWindow, pointing) where points {
-                            let key = all.key(at: position)
-                            keys.append(key)
-                            found.append(key)
-                        }
+                    } take: { position, points in
+                        guard points else { return }
+                        let key = all.key(at: position)
+                        keys.append(key)
+                        found.append(key)
                     }
                 } else {
                     var seen = Set<FHIRResourceKey>()
                     for origin in step.referencedFrom ?? [] {
-                        // Each holder's references of the step's type, in path order, read on every core a window
-                        // at a time (a study's subjects are as many as its patients); then taken in holder order,
-                        // as a plain loop takes them.
-                        let readKeys = PullReferencePath.resourceKeys(of: origin.paths)
+                        // Each holder's references of the step's type, in path order, taken in holder order (read
+                        // in windows: a study's subjects are as many as its patients).
                         let paths = origin.paths
                         let type = step.resourceType
                         let holders = (keysByStep[origin.step] ?? []).compactMap { all.position(ofKey: $0) }
-                        let chunkSize = 256
-                        let window = ParallelMap.window(chunkSize: chunkSize)
-                        for windowStart in stride(from: 0, to: holders.count, by: window) {
-                            let inWindow = holders[windowStart..<min(holders.count, windowStart + window)]
-                            let referenced = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
-                                try all.resources(at: chunk, keys: readKeys).map { resource in
-                                    try paths.flatMap { path in
-                                        try path.references(in: resource).compactMap { $0.resourceKey.flatMap { $0.type == type ? $0 : nil } }
-                                    }
-                                }
+                        try Self.inWindows(holders, of: all, keys: PullReferencePath.resourceKeys(of: paths)) { resource in
+                            try paths.flatMap { path in
+                                try path.references(in: resource).compactMap { $0.resourceKey.flatMap { $0.type == type ? $0 : nil } }
                             }
-                            for (holder, keysReferenced) in zip(inWindow, referenced) {
-                                for key in keysReferenced where seen.insert(key).inserted {
-                                    if all.contains(key) {
-                                        keys.append(key)
-                                        found.append(key)
-                                    } else {
-                                        diagnostics.warning("\(key) is referenced by \(all.key(at: holder)) but the directory does not have it", source: source)
-                                    }
+                        } take: { holder, keysReferenced in
+                            for key in keysReferenced where seen.insert(key).inserted {
+                                if all.contains(key) {
+                                    keys.append(key)
+                                    found.append(key)
+                                } else {
+                                    diagnostics.warning("\(key) is referenced by \(all.key(at: holder)) but the directory does not have it", source: source)
                                 }
                             }
                         }
