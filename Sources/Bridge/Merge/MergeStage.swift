@@ -110,7 +110,8 @@ public enum MergeStage {
         for (index, position) in walk.enumerated() { rank[Int(position.index)] = Int32(index) }
 
         // For the links that have merge actions: which record each pulled resource is joined with, sorted the way
-        // the resources are walked (by rank, then link), so each window finds its joins by walking both in step.
+        // the resources are walked (by rank, then link), so each window finds its first join by halving and then
+        // walks both in step.
         let mergingLinks = linked.links.filter { !$0.link.declaration.merge.isEmpty || $0.link.fields.contains { $0.conflictTarget != nil } }
         let conflictFields = mergingLinks.map { ConflictResolution.fields(of: $0.link) }
         let codeMaps = conflictFields.contains { !$0.isEmpty } ? try ReconcileStage.codeMaps(linked) : [:]
