@@ -71,16 +71,9 @@ public struct RecordList: Sendable {
         }
     }
 
-    /// The records at `indices`, in order, each as `record(at:keys:)` gives it (spooled ones read a run at a time).
-    public func records(at indices: Range<Int>, keys: FHIRJSONKeyFilter?) throws -> [FHIRElement] {
-        switch storage {
-        case .trees(let records): Array(records[indices])
-        case .spooled(let spool, let spans): try spool.elements(at: spans[indices], keys: keys)
-        }
-    }
-
-    /// The records at `indices` (any order, repeats allowed), in that order, each as `record(at:keys:)` gives it;
-    /// spooled ones that lie close in the spool are read a run at a time (`ByteSpool.forEachBytes`).
+    /// The records at `indices` (a range, or any order with repeats: the merge's joins), in that order, each as
+    /// `record(at:keys:)` gives it; spooled ones that lie close in the spool are read a run at a time
+    /// (`ByteSpool.forEachBytes`).
     public func records(at indices: some RandomAccessCollection<Int>, keys: FHIRJSONKeyFilter?) throws -> [FHIRElement] {
         switch storage {
         case .trees(let records): indices.map { records[$0] }

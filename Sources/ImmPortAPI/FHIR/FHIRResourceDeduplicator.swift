@@ -81,8 +81,8 @@ public struct FHIRResourceDeduplicator: Sendable {
 
     /// The `index`th key's type, as a number that is the same for every key of one type (nil: no key has `type`):
     /// a walk over one type's keys compares numbers, not strings.
-    func typeNumber(of type: String) -> UInt32? { seen.place(ofType: type) }
-    func typeNumber(at index: Int) -> UInt32 { seen.typePlace(at: index) }
+    func typeNumber(of type: String) -> UInt32? { seen.typeNumber(of: type) }
+    func typeNumber(at index: Int) -> UInt32 { seen.typeNumber(at: index) }
 
     /// Changes the tag remembered for an admitted key (its version stays).
     public mutating func retag(_ key: FHIRResourceKey, _ tag: Int) {

@@ -8,21 +8,21 @@ import FHIRModel
 /// full), each holding the entry's position and the upper half of its hash: a probe compares that half before it
 /// looks at the entry. Entries keep the key without its hash (eight bytes a resource, eight megabytes at a million):
 /// growing the index hashes the keys again, which a caller that knows its count avoids with `reserveCapacity`.
-/// An entry keeps its key's type as its place among the table's types (a study has a dozen), not as a string of
-/// its own: sixteen bytes less a resource, at a million the margin a large export's memory needs.
+/// An entry keeps its key's type as a number, its place among the table's types (a study has a dozen), not as a
+/// string of its own: sixteen bytes less a resource, at a million the margin a large export's memory needs.
 struct ResourceKeyTable<Value: Sendable>: Sendable {
     struct Entry: Sendable {
         var id: String
         var value: Value
-        /// The key's type: its place in `types`.
+        /// The key's type number: its place in `types`.
         var type: UInt32
     }
 
     private(set) var entries: [Entry] = []
-    /// Each type once, in first-seen order, with its place; `lastType` is the place of the type inserted last
+    /// Each type once, in first-seen order, with its number; `lastType` is the number of the type inserted last
     /// (resources come a type at a time, so it is nearly always the next one's).
     private var types: [String] = []
-    private var typePlaces: [String: UInt32] = [:]
+    private var typeNumbers: [String: UInt32] = [:]
     private var lastType: UInt32 = 0
     /// 0 for an empty slot, else (upper 32 bits of the hash) << 32 | (entry position + 1).
     private var slots: [UInt64]
@@ -66,7 +66,7 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
 
     /// Appends an entry in the slot `lookup` returned for its key.
     mutating func insert(_ key: HashedResourceKey, _ value: Value, at slot: Int) {
-        entries.append(Entry(id: key.key.id, value: value, type: typePlace(key.key.type)))
+        entries.append(Entry(id: key.key.id, value: value, type: typeNumber(adding: key.key.type)))
         slots[slot] = Self.tag(key.hash) << 32 | UInt64(entries.count)
         if entries.count * 2 > slots.count { grow() }
     }
@@ -76,24 +76,24 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
         FHIRResourceKey(type: types[Int(entries[position].type)], id: entries[position].id)
     }
 
-    /// The place among the table's types of `type`, or nil when no key has it.
-    func place(ofType type: String) -> UInt32? { typePlaces[type] }
+    /// The number of `type`, or nil when no key has it.
+    func typeNumber(of type: String) -> UInt32? { typeNumbers[type] }
 
-    /// The place among the table's types of the type of the key at `position`.
-    func typePlace(at position: Int) -> UInt32 { entries[position].type }
+    /// The type number of the key at `position`.
+    func typeNumber(at position: Int) -> UInt32 { entries[position].type }
 
-    /// The place of `type` in `types`, added when new.
-    private mutating func typePlace(_ type: String) -> UInt32 {
+    /// The number of `type`, given it when new.
+    private mutating func typeNumber(adding type: String) -> UInt32 {
         if Int(lastType) < types.count, types[Int(lastType)] == type { return lastType }
-        if let place = typePlaces[type] {
-            lastType = place
-            return place
+        if let number = typeNumbers[type] {
+            lastType = number
+            return number
         }
-        let place = UInt32(types.count)
+        let number = UInt32(types.count)
         types.append(type)
-        typePlaces[type] = place
-        lastType = place
-        return place
+        typeNumbers[type] = number
+        lastType = number
+        return number
     }
 
     subscript(position: Int) -> Value {
