@@ -198,9 +198,23 @@ public final class ByteSpool: Sendable {
         for index in 0..<document.count {
             let key = document.key(index)
             guard keys.keeps(utf8: key) else { continue }
-            members.append(FHIRObject.Member(key: String(decoding: key, as: UTF8.self), value: try reader.read(document.value(index))))
+            members.append(FHIRObject.Member(key: String(decoding: key, as: UTF8.self), value: try memberValue(document.value(index), reader: reader)))
         }
         return .object(FHIRObject(members: members))
+    }
+
+    /// A member's value of an indexed document. A string with no escapes (most of a record's values, and a
+    /// resource's ids) is taken from its bytes as they are: the spool holds JSON read and checked before, so its
+    /// UTF-8 is valid, and a parser made for one string cost more than the string. Anything else is parsed.
+    @inline(__always)
+    static func memberValue(_ value: UnsafeRawBufferPointer, reader: FHIRJSONReader) throws -> FHIRElement {
+        let count = value.count
+        if count >= 2, value[0] == UInt8(ascii: "\""), value[count - 1] == UInt8(ascii: "\""),
+            !UnsafeRawBufferPointer(rebasing: value[1..<count - 1]).contains(UInt8(ascii: "\\"))
+        {
+            return .string(String(decoding: UnsafeRawBufferPointer(rebasing: value[1..<count - 1]), as: UTF8.self))
+        }
+        return try reader.read(value)
     }
 
     /// A document as appended, its top-level members outside `keys` left as text where the writer would give that
@@ -223,7 +237,7 @@ public final class ByteSpool: Sendable {
                 unparsed.append(key: name, value: value)
                 members.append(FHIRObject.Member(key: name, value: .null))
             } else {
-                members.append(FHIRObject.Member(key: name, value: try reader.read(value)))
+                members.append(FHIRObject.Member(key: name, value: try memberValue(value, reader: reader)))
             }
         }
         return (.object(FHIRObject(members: members, mayHaveUnderscoreKeys: underscored)), unparsed)
