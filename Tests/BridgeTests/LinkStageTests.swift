@@ -9,21 +9,22 @@ import TestSupport
 @Suite struct LinkStageTests {
     static let root = SharedData.packageRoot
 
-    /// SDY99901 as `--from Fixtures` reads it: the pull plan applied to every Fixtures/fhir file.
-    static func pulledStudy(_ mapping: CompiledMapping) throws -> PulledStudy {
+    /// A Fixtures study (SDY99901 unless named) as `--from Fixtures` reads it: the pull plan applied to every
+    /// Fixtures/fhir file.
+    static func pulledStudy(_ mapping: CompiledMapping, accession: String = "SDY99901") throws -> PulledStudy {
         var all = FHIRResourceCollection()
         for name in DirectoryListing.names(in: root + "/Fixtures/fhir", withSuffix: ".json") ?? [] {
             all.add(try FHIRJSONReader().read(try FileBytes.read(path: root + "/Fixtures/fhir/" + name)))
         }
         let plan = try PullPlan.load(path: root + "/Mappings/pull-plan.json")
         let collection = try FHIRDirectoryPull(plan: plan).select(
-            accession: "SDY99901", from: all, source: "Fixtures/fhir", diagnostics: DiagnosticsCollector())
+            accession: accession, from: all, source: "Fixtures/fhir", diagnostics: DiagnosticsCollector())
         let directory = SharedDataDirectory(root: root + "/Fixtures/shared-data")
         var sharedData: [String: PulledRecords] = [:]
         for (name, endpoint) in mapping.endpoints {
-            sharedData[name] = try directory.records(of: endpoint, study: "SDY99901")
+            sharedData[name] = try directory.records(of: endpoint, study: accession)
         }
-        return PulledStudy(accession: "SDY99901", fhir: collection, sharedData: sharedData)
+        return PulledStudy(accession: accession, fhir: collection, sharedData: sharedData)
     }
 
     static func linked() throws -> (LinkedStudy, DiagnosticsCollector) {

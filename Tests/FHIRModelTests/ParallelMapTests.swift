@@ -1,5 +1,6 @@
 import Dispatch
 @testable import FHIRModel
+import Synchronization
 import Testing
 
 @Suite struct ParallelMapTests {
@@ -9,6 +10,20 @@ import Testing
         let squares = ParallelMap.map(count: 1000, workers: 4) { index in index * index }
         #expect(squares == (0..<1000).map { $0 * $0 })
         #expect(ParallelMap.map(count: 0, workers: 4) { $0 }.isEmpty)
+    }
+
+    /// Jobs side by side, each mapping on every core itself: each runs once, and the answers are in job order.
+    @Test func sideBySideJobsEachRunOnceAndAnswerInOrder() {
+        for workers in [1, 2, 3, 8] {
+            let runs = Mutex([Int](repeating: 0, count: 12))
+            let answers = ParallelMap.sideBySide(count: 12, workers: workers) { job -> [Int] in
+                runs.withLock { $0[job] += 1 }
+                return ParallelMap.map(count: job * 10, workers: 2) { $0 + job }
+            }
+            #expect(answers == (0..<12).map { job in (0..<job * 10).map { $0 + job } })
+            #expect(runs.withLock { $0 } == [Int](repeating: 1, count: 12))
+        }
+        #expect(ParallelMap.sideBySide(count: 0, workers: 2) { $0 }.isEmpty)
     }
 
     @Test func theFirstFailingJobInOrderIsTheError() {

@@ -6,29 +6,77 @@ import ImmPortAPI
 /// (docs/mappings.md, "Links"). The tables hold keys and positions, not copies of resources or records.
 public enum LinkStage {
 
-    /// Links every link of `mapping` in order. A duplicate under `duplicates: error` stops the stage; everything
-    /// else that does not join is a result, not an error. Which key convention linked is reported as a note.
+    /// Links every link of `mapping`, with the outcome of linking them in order. A duplicate under
+    /// `duplicates: error` stops the stage; everything else that does not join is a result, not an error. Which key
+    /// convention linked is reported as a note.
     ///
     /// Reading the records and resources (for a spooled study, parsing them) and reading their keys run on every
     /// core, `chunkSize` to a job; the tables are filled, and warnings said, in order. (Reading the resources' keys
     /// on two cores once measured slower, BENCHMARKS.md, sixth wave: each compiled expression kept one spare
     /// environment, which two cores fought over; the spares are now per thread.) Any chunk size gives the same link.
+    ///
+    /// A link's own loops leave a core idle part of the time (the caller fills its tables while the cores read the
+    /// next window), so links that do not read each other run side by side (`LinkSchedule`) when the study is held
+    /// as trees: each with its own diagnostics, said afterwards in link order, so the outcome, the diagnostics and
+    /// the failure thrown (the first in link order) are those of linking one after another.
     public static func run(
-        _ pulled: PulledStudy, mapping: CompiledMapping, diagnostics: DiagnosticsCollector, chunkSize: Int = 256
+        _ pulled: PulledStudy, mapping: CompiledMapping, diagnostics: DiagnosticsCollector, chunkSize: Int = 256,
+        workers: Int = ParallelMap.defaultWorkers
     ) throws(BridgeFailure) -> LinkedStudy {
-        var study = LinkedStudy(pulled: pulled, mapping: mapping, links: [])
+        let study = LinkedStudy(pulled: pulled, mapping: mapping, links: [])
         // Checked once here; each chunk's key reader compiles its own when it needs it (a `Regex` is not
         // `Sendable`).
         _ = try accessionSuffixMatcher(mapping.accessionPattern)
-        for link in mapping.links {
-            var joiner = Joiner(
-                link: link, study: study, diagnostics: diagnostics)
-            joiner.chunkSize = max(1, chunkSize)
-            let result = try joiner.run()
-            reportConventions(result, accession: pulled.accession, diagnostics: diagnostics)
-            study.links.append(result)
+        let links = mapping.links
+        // A spooled study is one too large to hold, and its links' tables grow with it: they run one after another
+        // (a million resources with links side by side peaked 53 MB higher, over the 300 MB bar). A study held as
+        // trees takes several times their memory already.
+        let linksAtOnce = pulled.fhir.spool == nil ? workers : 1
+        // Side by side, the larger links of a wave start first: a link's size is its resources and records.
+        let schedule = LinkSchedule(links) { link in
+            guard linksAtOnce > 1 else { return 0 }
+            return pulled.fhir.positions(ofType: link.declaration.resourceType.value).count
+                + (pulled.sharedData[link.declaration.endpoint.value]?.records.count ?? 0)
         }
-        return study
+        var outcomes = [LinkOutcome?](repeating: nil, count: links.count)
+        for wave in schedule.waves {
+            // Each link sees the links before it in the mapping's order (all done: those it reads are in earlier
+            // waves), as when linked one after another; a link whose input failed is not run (it comes after the
+            // failure, which is thrown first).
+            let finished = outcomes
+            let runnable = wave.filter { index in schedule.reads[index].allSatisfy { finished[$0]?.linked != nil } }
+            let done = ParallelMap.sideBySide(count: runnable.count, workers: linksAtOnce) { job -> LinkOutcome in
+                let index = runnable[job]
+                var before = study
+                before.links = (0..<index).compactMap { finished[$0]?.linked }
+                let own = DiagnosticsCollector()
+                var joiner = Joiner(link: links[index], study: before, diagnostics: own)
+                joiner.chunkSize = max(1, chunkSize)
+                do throws(BridgeFailure) {
+                    let result = try joiner.run()
+                    reportConventions(result, accession: pulled.accession, diagnostics: own)
+                    return LinkOutcome(result: .success(result), diagnostics: own.diagnostics)
+                } catch {
+                    return LinkOutcome(result: .failure(error), diagnostics: own.diagnostics)
+                }
+            }
+            for (job, outcome) in done.enumerated() { outcomes[runnable[job]] = outcome }
+        }
+        var linked = study
+        for outcome in outcomes {
+            // Every link up to the first failure was run (a link not run comes after a failed one).
+            guard let outcome else { break }
+            for diagnostic in outcome.diagnostics { diagnostics.emit(diagnostic) }
+            linked.links.append(try outcome.result.get())
+        }
+        return linked
+    }
+
+    /// One link's result or failure, with what it said.
+    struct LinkOutcome: Sendable {
+        var result: Result<LinkResult, BridgeFailure>
+        var diagnostics: [Diagnostic]
+        var linked: LinkResult? { try? result.get() }
     }
 
     /// The accession pattern at the end of a text (an id that ends in an accession).

@@ -74,6 +74,32 @@ public enum ParallelMap {
         return alongside(first, second)
     }
 
+    /// Jobs that each map on every core themselves (a link of a study), run side by side: `workers` at a time, the
+    /// caller's thread one of them and the others threads of their own (not Dispatch's, which would give a job's
+    /// own map one thread, as for `both`), each taking the next job not yet started, in job order. The answers
+    /// come back in job order.
+    public static func sideBySide<T: Sendable>(count: Int, workers: Int = defaultWorkers, _ job: @Sendable (Int) -> T) -> [T] {
+        let workerCount = min(count, max(1, workers))
+        guard workerCount > 1 else { return (0..<count).map(job) }
+        let slots = Slots<T, Never>(count: count)
+        defer { slots.deallocate() }
+        let next = Atomic<Int>(0)
+        // Each worker writes only the slots of the jobs it took; all are read after every worker has returned.
+        @Sendable func work() {
+            while true {
+                let started = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard started < count else { return }
+                slots.set(started, .success(job(started)))
+            }
+        }
+        @Sendable func startWorkers(_ n: Int) {
+            guard n > 1 else { return work() }
+            _ = alongside({ work() }, { startWorkers(n - 1) })
+        }
+        startWorkers(workerCount)
+        return (0..<count).map { slots.take($0).get() }
+    }
+
     /// `background` on a thread of its own while `foreground` runs on the caller's (which need not be `Sendable`:
     /// it stays on this thread); both answers.
     static func alongside<A, B>(_ background: @Sendable () -> A, _ foreground: () -> B) -> (A, B) {
