@@ -90,22 +90,35 @@ public enum MergeStage {
         _ linked: LinkedStudy, options: Options, diagnostics: DiagnosticsCollector,
         sink: (Output) throws -> Void
     ) throws -> MergeSummary {
+        let order = FHIRCanonicalOrder(definitions: FHIRDefinitions.forVersion(linked.mapping.fhirVersion))
+        let window = ParallelMap.window(chunkSize: max(1, options.chunkSize))
+        var summary = MergeSummary()
+        // The pulled resources are walked in key order, by position in the collection (four bytes each, where
+        // their keys would be thirty-two).
+        let walk = linked.pulled.fhir.positionsSortedByKey()
+        let pulled = try streamPulled(
+            linked, options: options, order: order, walk: walk, window: window, summary: &summary, diagnostics: diagnostics, sink: sink)
+        let emitted = try streamEmits(
+            linked, options: options, order: order, window: window, summary: &summary, diagnostics: diagnostics, sink: sink)
+        try streamProvenances(
+            linked, options: options, walk: walk, merged: pulled.merged, emitted: emitted,
+            recorded: pulled.newestLastUpdated ?? "1970-01-01T00:00:00Z", summary: summary, sink: sink)
+        return summary
+    }
+
+    /// The pulled resources merged, in key order (`walk`), handed to `sink` a window at a time; which were changed
+    /// (a bit each, in walk order) and the newest `lastUpdated` among them, for the Provenances.
+    static func streamPulled(
+        _ linked: LinkedStudy, options: Options, order: FHIRCanonicalOrder, walk: [FHIRResourceCollection.Position], window: Int,
+        summary: inout MergeSummary, diagnostics: DiagnosticsCollector, sink: (Output) throws -> Void
+    ) throws -> (merged: [UInt64], newestLastUpdated: String?) {
         let mapping = linked.mapping
         let accession = linked.pulled.accession
-        let definitions = FHIRDefinitions.forVersion(mapping.fhirVersion)
-        let order = FHIRCanonicalOrder(definitions: definitions)
-        var summary = MergeSummary()
         var newestLastUpdated: String?
         let tags = SourceTags()
         let fhirSource = FHIRElement.string(options.fhirSource)
-        let sharedDataSource = FHIRElement.string(options.sharedDataSource)
         let chunkSize = max(1, options.chunkSize)
-        let window = ParallelMap.window(chunkSize: chunkSize)
-
-        // The pulled resources are walked in key order, by position in the collection (four bytes each, where
-        // their keys would be thirty-two).
         let fhir = linked.pulled.fhir
-        let walk = fhir.positionsSortedByKey()
         var rank = [Int32](repeating: -1, count: fhir.positionLimit)
         for (index, position) in walk.enumerated() { rank[Int(position.index)] = Int32(index) }
 
@@ -150,6 +163,9 @@ public enum MergeStage {
                 mergeKeys[type] = FHIRJSONKeyFilter.union(mergeKeys[type] ?? baseKeys, result.link.mergeResourceKeys)
             }
             let readKeys = mergeKeys
+            let resourceMerge = PulledResourceMerge(
+                links: mergingLinks.map(\.link), conflictFields: conflictFields, codeMaps: codeMaps, extensionBase: extensionBase,
+                order: order, tags: tags, source: fhirSource, writes: writes)
             // A window is merged on every core while the caller counts and writes the one before (`pipeline`).
             try ParallelMap.pipeline(count: (walk.count + window - 1) / window) { windowIndex in
                 let windowStart = windowIndex * window
@@ -187,59 +203,28 @@ public enum MergeStage {
                             at: chunkJoins.compactMap { Int($0.link) == link ? Int($0.record) : nil }, keys: recordKeysByLink[link])
                     }
                     var nextRecord = [Int](repeating: 0, count: recordsByLink.count)
-                    return zip(chunk, trees).compactMap { index, read -> (MergedResource, Bool, String?, [ConflictEvent], [UnwrittenAction])? in
-                        var resource = read.0
-                        let lastUpdated = resource["meta"]?["lastUpdated"]?.stringValue
-                        var changed = false
-                        var conflicts: [ConflictEvent] = []
-                        var unwritten: [UnwrittenAction] = []
-                        for join in sortedJoins[windowJoins[index - windowStart]] {
-                            let record = joinedRecords[Int(join.link)][nextRecord[Int(join.link)]]
-                            nextRecord[Int(join.link)] += 1
-                            // Conflicts first, compared on what the server sent (as the reconcile compares).
-                            for (fieldIndex, field) in conflictFields[Int(join.link)].enumerated() {
-                                guard let outcome = ConflictResolution.apply(
-                                    field, record: record, to: &resource, codeMaps: codeMaps, extensionBase: extensionBase, order: order)
-                                else { continue }
-                                if outcome != .notWritten { changed = true }
-                                conflicts.append(ConflictEvent(link: join.link, field: Int32(fieldIndex), outcome: outcome))
-                            }
-                            for (actionIndex, action) in mergingLinks[Int(join.link)].link.mergeActions.enumerated() {
-                                switch MergeActions.apply(action, record: record, to: &resource, extensionBase: extensionBase, order: order) {
-                                case .changed: changed = true
-                                case .unchanged: break
-                                case .notWritten: unwritten.append(UnwrittenAction(link: join.link, action: Int32(actionIndex)))
-                                case .blocked: unwritten.append(UnwrittenAction(link: join.link, action: Int32(actionIndex), blocked: true))
-                                }
-                            }
+                    return zip(chunk, trees).map { index, read in
+                        resourceMerge.merge(read, joins: sortedJoins[windowJoins[index - windowStart]]) { join in
+                            defer { nextRecord[Int(join.link)] += 1 }
+                            return joinedRecords[Int(join.link)][nextRecord[Int(join.link)]]
                         }
-                        let merged = tagged(resource, source: fhirSource, tag: changed ? tags.merged : tags.fhir)
-                        let output: MergedResource
-                        if writes {
-                            var json: [UInt8] = []
-                            FHIRJSONWriter().write(merged, unparsed: read.1, into: &json)
-                            output = .written(WrittenResource(type: merged.resourceType, key: FHIRResourceKey(resource: merged), json: json))
-                        } else {
-                            output = .tree(merged)
-                        }
-                        return (output, changed, lastUpdated, conflicts, unwritten)
                     }
                 })
             } consume: { windowStart, results in
                 var resources: [FHIRElement] = []
                 var written: [WrittenResource] = []
                 if writes { written.reserveCapacity(results.count) } else { resources.reserveCapacity(results.count) }
-                for (offset, (resource, changed, lastUpdated, conflicts, unwritten)) in results.enumerated() {
-                    for event in conflicts { conflictCounts[event.key, default: [0, 0, 0]][event.outcome.rawValue] += 1 }
-                    for action in unwritten { unwrittenCounts[action, default: 0] += 1 }
+                for (offset, result) in results.enumerated() {
+                    for event in result.conflicts { conflictCounts[event.key, default: [0, 0, 0]][event.outcome.rawValue] += 1 }
+                    for action in result.unwritten { unwrittenCounts[action, default: 0] += 1 }
                     summary.pulled += 1
-                    if changed {
+                    if result.changed {
                         summary.merged += 1
                         let index = windowStart + offset
                         merged[index >> 6] |= 1 << UInt64(index & 63)
                     }
-                    if let lastUpdated, newestLastUpdated.map({ lastUpdated > $0 }) ?? true { newestLastUpdated = lastUpdated }
-                    switch resource {
+                    if let lastUpdated = result.lastUpdated, newestLastUpdated.map({ lastUpdated > $0 }) ?? true { newestLastUpdated = lastUpdated }
+                    switch result.output {
                     case .tree(let tree): resources.append(tree)
                     case .written(let json): written.append(json)
                     }
@@ -251,6 +236,20 @@ public enum MergeStage {
         reportConflicts(conflictCounts, links: mergingLinks, fields: conflictFields, accession: accession, diagnostics: diagnostics)
         reportUnwritten(unwrittenCounts, links: mergingLinks, accession: accession, diagnostics: diagnostics)
 
+        return (merged, newestLastUpdated)
+    }
+
+    /// The resources the mapping's emits make of Shared Data records, in mapping and record order, handed to `sink` a
+    /// window at a time; the keys emitted, for the Provenance.
+    static func streamEmits(
+        _ linked: LinkedStudy, options: Options, order: FHIRCanonicalOrder, window: Int, summary: inout MergeSummary,
+        diagnostics: DiagnosticsCollector, sink: (Output) throws -> Void
+    ) throws -> EmittedKeys {
+        let mapping = linked.mapping
+        let accession = linked.pulled.accession
+        let chunkSize = max(1, options.chunkSize)
+        let tags = SourceTags()
+        let sharedDataSource = FHIRElement.string(options.sharedDataSource)
         var references = EmitReferences()
         // Keys emitted so far: a record's resource whose id is taken (by an earlier record of this or another emit
         // of the type, or by a pulled resource) is left out with a warning, so a study never holds one key twice and
@@ -315,20 +314,90 @@ public enum MergeStage {
             }
         }
 
-        let recorded = newestLastUpdated ?? "1970-01-01T00:00:00Z"
-        let (mergedBits, emittedTargets) = (merged, emitted)
+        return emitted
+    }
+
+    /// One Provenance per source: the FHIR server's for every pulled resource, and (when the merge changed or made
+    /// any) Shared Data's for the merged and emitted ones. Their targets are written one at a time, never a tree.
+    static func streamProvenances(
+        _ linked: LinkedStudy, options: Options, walk: [FHIRResourceCollection.Position], merged: [UInt64], emitted: EmittedKeys,
+        recorded: String, summary: MergeSummary, sink: (Output) throws -> Void
+    ) throws {
+        let accession = linked.pulled.accession
+        let fhir = linked.pulled.fhir
         try sink(.provenance(StudyProvenance(id: "\(accession)-provenance-fhir", source: options.fhirSource, recorded: recorded) { each in
             for position in walk { try each(fhir.key(at: position).description) }
         }))
         if summary.merged > 0 || emitted.count > 0 {
             try sink(.provenance(StudyProvenance(id: "\(accession)-provenance-shared-data", source: options.sharedDataSource, recorded: recorded) { each in
-                for (index, position) in walk.enumerated() where mergedBits[index >> 6] & (1 << UInt64(index & 63)) != 0 {
+                for (index, position) in walk.enumerated() where merged[index >> 6] & (1 << UInt64(index & 63)) != 0 {
                     try each(fhir.key(at: position).description)
                 }
-                try emittedTargets.forEach(each)
+                try emitted.forEach(each)
             }))
         }
-        return summary
+    }
+
+    /// A pulled resource's merge: its links' conflict fields resolved and merge actions applied with each record
+    /// it is joined with, tagged with its source, and (under `Options.writesPulledResources`) written, the members
+    /// it did not read copied as they were.
+    struct PulledResourceMerge: Sendable {
+        let links: [CompiledLink]
+        let conflictFields: [[ConflictResolution.Field]]
+        let codeMaps: [String: CompiledCodeMap]
+        let extensionBase: String
+        let order: FHIRCanonicalOrder
+        let tags: SourceTags
+        let source: FHIRElement
+        let writes: Bool
+
+        /// What merging one resource gave, and what the summary and the reports count of it.
+        struct Merged {
+            var output: MergedResource
+            var changed: Bool
+            var lastUpdated: String?
+            var conflicts: [ConflictEvent]
+            var unwritten: [UnwrittenAction]
+        }
+
+        /// `read`, as the spool or the tree gives it, merged with the records of `joins` (each handed out by
+        /// `record`, in the joins' order).
+        func merge(_ read: (FHIRElement, UnparsedMembers), joins: some Collection<Join>, record: (Join) -> FHIRElement) -> Merged {
+            var resource = read.0
+            let lastUpdated = resource["meta"]?["lastUpdated"]?.stringValue
+            var changed = false
+            var conflicts: [ConflictEvent] = []
+            var unwritten: [UnwrittenAction] = []
+            for join in joins {
+                let record = record(join)
+                // Conflicts first, compared on what the server sent (as the reconcile compares).
+                for (fieldIndex, field) in conflictFields[Int(join.link)].enumerated() {
+                    guard let outcome = ConflictResolution.apply(
+                        field, record: record, to: &resource, codeMaps: codeMaps, extensionBase: extensionBase, order: order)
+                    else { continue }
+                    if outcome != .notWritten { changed = true }
+                    conflicts.append(ConflictEvent(link: join.link, field: Int32(fieldIndex), outcome: outcome))
+                }
+                for (actionIndex, action) in links[Int(join.link)].mergeActions.enumerated() {
+                    switch MergeActions.apply(action, record: record, to: &resource, extensionBase: extensionBase, order: order) {
+                    case .changed: changed = true
+                    case .unchanged: break
+                    case .notWritten: unwritten.append(UnwrittenAction(link: join.link, action: Int32(actionIndex)))
+                    case .blocked: unwritten.append(UnwrittenAction(link: join.link, action: Int32(actionIndex), blocked: true))
+                    }
+                }
+            }
+            let merged = MergeStage.tagged(resource, source: source, tag: changed ? tags.merged : tags.fhir)
+            let output: MergedResource
+            if writes {
+                var json: [UInt8] = []
+                FHIRJSONWriter().write(merged, unparsed: read.1, into: &json)
+                output = .written(WrittenResource(type: merged.resourceType, key: FHIRResourceKey(resource: merged), json: json))
+            } else {
+                output = .tree(merged)
+            }
+            return Merged(output: output, changed: changed, lastUpdated: lastUpdated, conflicts: conflicts, unwritten: unwritten)
+        }
     }
 
     /// The index of the first join whose resource's rank is `rank` or more (joins sorted by rank).
