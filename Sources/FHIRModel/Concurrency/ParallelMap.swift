@@ -130,13 +130,23 @@ public enum ParallelMap {
     public static func pipeline<T, E: Error>(
         count: Int, workers: Int = defaultWorkers, produce: @Sendable (Int) throws(E) -> T, consume: (T) throws(E) -> Void
     ) throws(E) {
-        try pipeline(workers: workers, producing: { (index: Int) throws(E) -> T? in index < count ? try produce(index) : nil }, consume: consume)
+        // The step after the last is known to be none: the last is consumed without a thread beside it.
+        try pipeline(
+            workers: workers, steps: count, producing: { (index: Int) throws(E) -> T? in index < count ? try produce(index) : nil },
+            consume: consume)
     }
 
     /// `pipeline(count:)` for steps whose number is not known before (blocks of a file): `produce` is called with
     /// 0, 1, 2, ... until it gives nil, each call after the one before has returned.
     public static func pipeline<T, E: Error>(
         workers: Int = defaultWorkers, producing produce: @Sendable (Int) throws(E) -> T?, consume: (T) throws(E) -> Void
+    ) throws(E) {
+        try pipeline(workers: workers, steps: nil, producing: produce, consume: consume)
+    }
+
+    /// Both pipelines: `steps`, when known, saves asking `produce` past the last step (on a thread of its own).
+    private static func pipeline<T, E: Error>(
+        workers: Int, steps: Int?, producing produce: @Sendable (Int) throws(E) -> T?, consume: (T) throws(E) -> Void
     ) throws(E) {
         @Sendable func produced(_ index: Int) -> Result<T?, E> {
             do throws(E) { return .success(try produce(index)) } catch { return .failure(error) }
@@ -145,7 +155,7 @@ public enum ParallelMap {
         var index = 0
         while let value = try current.get() {
             index += 1
-            guard workers > 1 else {
+            guard workers > 1, index < steps ?? Int.max else {
                 try consume(value)
                 current = produced(index)
                 continue
