@@ -62,13 +62,9 @@ import TestSupport
     /// links before it said, however many run at once.
     @Test func theFailureThrownIsTheFirstInLinkOrder() throws {
         let directory = try TemporaryDirectory()
-        let site = try directory.file(
-            "site.yaml",
-            """
-            mapping: strict-specimens
-            include:
-              - \(MappingLoaderTests.defaultMapping)
-            links:
+        let site = try MappingLoaderTests.site(
+            "strict-specimens",
+            links: """
               specimens:
                 fhir: { resourceType: Specimen }
                 sharedData: { endpoint: biosamples }
@@ -80,7 +76,7 @@ import TestSupport
                       - identifier: https://www.immport.org/biosample
                       - id: exact
 
-            """)
+            """, in: directory)
         let mapping = try #require(MappingStage.run(paths: [site], diagnostics: DiagnosticsCollector()))
         let pulled = try LinkStageTests.pulledStudy(mapping, accession: "SDY99903")
         var failures: [String] = []

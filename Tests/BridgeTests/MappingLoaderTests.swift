@@ -21,16 +21,18 @@ import TestSupport
         #expect(Set(mapping.spec.emits.names) == ["elisa", "hai", "neutAbTiter", "mbaa", "elispot", "adverseEvents", "files"])
     }
 
+    /// A site mapping file in `directory`: named `name`, including the default mapping, with `links` (YAML of the
+    /// links it redefines, indented as under `links:`).
+    static func site(_ name: String, links: String, in directory: TemporaryDirectory) throws -> String {
+        try directory.file("site.yaml", "mapping: \(name)\ninclude:\n  - \(defaultMapping)\nlinks:\n" + links)
+    }
+
     /// A site includes the default, replaces one link by name and removes another, with no Swift change.
     @Test func aSiteOverrideReplacesOneLinkAndKeepsTheRest() throws {
         let directory = try TemporaryDirectory()
-        let site = try directory.file(
-            "site.yaml",
-            """
-            mapping: example-site
-            include:
-              - \(Self.defaultMapping)
-            links:
+        let site = try Self.site(
+            "example-site",
+            links: """
               patients:
                 fhir: { resourceType: Patient }
                 sharedData: { endpoint: demographics }
@@ -46,7 +48,7 @@ import TestSupport
                     severity: warning
               labPanels: { disabled: true }
 
-            """)
+            """, in: directory)
         let diagnostics = DiagnosticsCollector()
         let mapping = try #require(MappingStage.run(paths: [site], diagnostics: diagnostics))
         #expect(diagnostics.diagnostics.isEmpty, "\(diagnostics.diagnostics.map(\.description))")

@@ -141,13 +141,9 @@ import TestSupport
 
     /// A site mapping that redefines `patients` to resolve the sex field's conflicts under `policy`.
     static func conflictSite(policy: String, in directory: TemporaryDirectory) throws -> String {
-        try directory.file(
-            "site.yaml",
-            """
-            mapping: conflict-site
-            include:
-              - \(MappingLoaderTests.defaultMapping)
-            links:
+        try MappingLoaderTests.site(
+            "conflict-site",
+            links: """
               patients:
                 fhir: { resourceType: Patient }
                 sharedData: { endpoint: demographics }
@@ -166,7 +162,7 @@ import TestSupport
                 merge:
                   - identifier: { system: "https://www.immport.org/subject", value: subjectAccession }
 
-            """)
+            """, in: directory)
     }
 
     /// A site that wants Shared Data's sex where the two sides differ says `onConflict: prefer-shared-data`; one that
@@ -241,13 +237,9 @@ import TestSupport
 
     /// A site mapping whose study link fills four elements (`aFillWritesAPrimitiveReachedThroughSingleElements`).
     static func fillSite(in directory: TemporaryDirectory) throws -> String {
-        try directory.file(
-            "site.yaml",
-            """
-            mapping: fill-site
-            include:
-              - \(MappingLoaderTests.defaultMapping)
-            links:
+        try MappingLoaderTests.site(
+            "fill-site",
+            links: """
               study:
                 fhir: { resourceType: ResearchStudy }
                 sharedData: { endpoint: study }
@@ -262,7 +254,7 @@ import TestSupport
                   - fill: { element: description, from: briefTitle }
                   - fill: { element: date, from: briefTitle }
 
-            """)
+            """, in: directory)
     }
 
     /// A resource that holds something other than an object where a fill's path goes on (`"phase": "x"`, which
