@@ -36,6 +36,32 @@ import TestSupport
         #expect(parallel.map { $0.map(FHIRJSONWriter().string) } == sequential.map { $0.map(FHIRJSONWriter().string) })
     }
 
+    /// A spooled resource's identity (its key and `meta.versionId`, read from `meta`'s text alone) is the one its
+    /// whole tree has, whatever its meta holds or however the document is written.
+    @Test func spooledIdentitiesAreTheTreesIdentities() throws {
+        let directory = try TemporaryDirectory()
+        let documents = [
+            #"{"resourceType":"Patient","id":"a","meta":{"versionId":"3","lastUpdated":"2026-01-01T00:00:00Z","tag":[{"code":"x"}]}}"#,
+            #"{"resourceType":"Patient","id":"b"}"#,
+            #"{"resourceType":"Patient","meta":{"source":"s"},"id":"c"}"#,
+            #"{"meta":{"tag":[],"versionId":"12"},"id":"d","resourceType":"Patient"}"#,
+            #"{"resourceType":"Patient","id":"e","meta":{"versionId":7}}"#,
+            #"{"resourceType":"Patient","id":"f","meta":"odd"}"#,
+            #"{"resourceType":"Patient","id":"g","meta":{"versionId":"escaped"}}"#,
+            #"{"resourceType":"Patient","id":"h","meta":{"versionId":"escaped inside","profile":["p"]}}"#,
+            #"{ "resourceType" : "Patient" , "id" : "i" , "meta" : { "versionId" : "spaced" } }"#,
+        ]
+        let ndjson = try directory.file("all.ndjson", documents.joined(separator: "\n") + "\n")
+        var paths = [ndjson]
+        for (index, document) in documents.enumerated() { paths.append(try directory.file("\(index).json", document)) }
+        let read = try FHIRResourceFiles.read(paths: paths, options: .init()).joined().map { ($0.versionId, FHIRResourceKey(resource: $0)) }
+        let spool = try ByteSpool()
+        let spooled = try FHIRResourceFiles.spool(paths: paths, options: .init(), into: spool).joined()
+        #expect(spooled.map(\.versionId) == read.map(\.0))
+        #expect(spooled.map(\.key) == read.map { $0.1! })
+        #expect(spooled.prefix(documents.count).map(\.versionId) == ["3", nil, nil, "12", nil, nil, "escaped", "escaped inside", "spaced"])
+    }
+
     @Test func theFirstBadFileInOrderIsTheErrorWhateverWorkerMetItFirst() throws {
         let directory = try TemporaryDirectory()
         var paths = try writeFiles(in: directory)
