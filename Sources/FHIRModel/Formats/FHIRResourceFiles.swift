@@ -37,16 +37,15 @@ public enum FHIRResourceFiles {
 
     /// Like `read`, but each resource is written to `spool` as soon as it is read, and only its span and identity
     /// are kept: memory holds one resource per worker, not the files. An NDJSON line or a one-resource document
-    /// is spooled as its text and built only as far as its identity (`resourceType` and `id`; the rest is checked
-    /// as JSON and skipped, and the version read from `meta`'s text alone: `versionId(in:members:)`); anything
-    /// else (array items, XML) is built whole and written as compact JSON. Either reads back as the tree `read`
-    /// gives. Files are read on every core; the answer is in their order.
+    /// is spooled as its text and built only as far as its identity (`resourceType`, `id`, `meta`; the rest is
+    /// checked as JSON and skipped); anything else (array items, XML) is built whole and written as compact JSON.
+    /// Either reads back as the tree `read` gives. Files are read on every core; the answer is in their order.
     public static func spool(
         paths: [String], options: FHIRResourceInput.Options, into spool: ByteSpool, workers: Int = ParallelMap.defaultWorkers
     ) throws -> [[Spooled]] {
         var options = options
         options.keepsSourceText = true
-        options.topLevelKeys = FHIRJSONKeyFilter(keys: ["resourceType", "id"])
+        options.topLevelKeys = FHIRJSONKeyFilter(keys: ["resourceType", "id", "meta"])
         let reading = options
         return try ParallelMap.map(count: paths.count, workers: workers, startOrder: largestFirst(paths)) { index in
             var spooled: [Spooled] = []
@@ -63,45 +62,24 @@ public enum FHIRResourceFiles {
             }
             let input = try FHIRResourceInput(path: paths[index], options: reading)
             try input.forEachResource { resource, _ in
-                let versionId: String?
                 if let text = input.sourceText {
-                    let members = text.withUnsafeBytes { ByteSpool.index(of: $0) }
-                    text.withUnsafeBytes { staged.appendJSON($0, members: members) }
-                    versionId = try Self.versionId(in: text, members: members)
+                    staged.appendJSON(text)
                 } else {
                     bytes.removeAll(keepingCapacity: true)
                     writer.write(resource, into: &bytes)
                     staged.appendJSON(bytes)
-                    versionId = resource.versionId
                 }
                 spooled.append(
                     Spooled(
                         span: staged.spans[staged.spans.count - 1],
                         key: FHIRResourceKey(resource: resource) ?? FHIRResourceKey(type: resource.resourceType ?? "?", id: ""),
-                        versionId: versionId))
+                        versionId: resource.versionId))
                 if staged.byteCount >= stagedLimit { try appendStaged() }
             }
             try appendStaged()
             return spooled
         }
     }
-
-    /// `meta.versionId` of a resource read and checked as `text` (`FHIRElement.versionId`), parsing only `meta`'s
-    /// `versionId` when the members' places are known: building `meta` (its tags, its source) for every resource
-    /// was a fifth of a spooled read.
-    static func versionId(in text: [UInt8], members: [JSONTopLevelMembers.Member]?) throws -> String? {
-        try text.withUnsafeBytes { bytes -> String? in
-            let reader = FHIRJSONReader(options: .init(topLevelKeys: versionIdKey, keysKnownUnique: true))
-            guard let members else {
-                return try FHIRJSONReader(options: .init(topLevelKeys: metaKey, keysKnownUnique: true)).read(bytes).versionId
-            }
-            guard let meta = members.first(where: { bytes[$0.key].elementsEqual("meta".utf8) }) else { return nil }
-            return try reader.read(UnsafeRawBufferPointer(rebasing: bytes[meta.value]))["versionId"]?.stringValue
-        }
-    }
-
-    static let versionIdKey = FHIRJSONKeyFilter(keys: ["versionId"])
-    static let metaKey = FHIRJSONKeyFilter(keys: ["meta"])
 
     /// How many bytes of resources a worker stages before it appends them to the spool.
     static let stagedLimit = 256 << 10

@@ -95,13 +95,8 @@ public final class ByteSpool: Sendable {
         public var byteCount: Int { bytes.count }
 
         public mutating func appendJSON(_ json: UnsafeRawBufferPointer) {
-            appendJSON(json, members: ByteSpool.index(of: json))
-        }
-
-        /// `appendJSON(_:)` with the document's members already found (`ByteSpool.index(of:)`).
-        mutating func appendJSON(_ json: UnsafeRawBufferPointer, members: [JSONTopLevelMembers.Member]?) {
             let start = bytes.count
-            ByteSpool.appendDocument(json, members: members, to: &bytes)
+            ByteSpool.appendDocument(json, members: ByteSpool.index(of: json), to: &bytes)
             spans.append(Span(offset: start, length: bytes.count - start))
         }
 
