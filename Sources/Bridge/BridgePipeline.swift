@@ -113,10 +113,10 @@ public struct BridgePipeline: Sendable {
     /// window at a time (`MergeStage.stream`) instead of holding them: what a streaming writer needs. The reports
     /// say what each study's merge did.
     public func streamMerged(
-        studies: [String], writesPulledResources: Bool = false, sink: (MergeStage.Output) throws -> Void
+        studies: [String], writesResources: Bool = false, sink: (MergeStage.Output) throws -> Void
     ) async throws(BridgeFailure) -> [StudyMergeReport] {
         var options = MergeStage.Options(fhirSource: source.fhirOrigin, sharedDataSource: source.sharedDataOrigin)
-        options.writesPulledResources = writesPulledResources
+        options.writesResources = writesResources
         var reports: [StudyMergeReport] = []
         try await forEachLinkedStudy(studies: studies) { _, linked in
             var count = 0

@@ -96,7 +96,7 @@ struct ExportCommand: AsyncParsableCommand {
                 // Streamed: the merge hands each window of resources to the files, so memory does not grow with
                 // the study's resources.
                 let writer = try NDJSONExportWriter(directory: output!, severalStudies: studies.count > 1)
-                let reports = try await pipeline.streamMerged(studies: studies, writesPulledResources: true) { try writer.write($0) }
+                let reports = try await pipeline.streamMerged(studies: studies, writesResources: true) { try writer.write($0) }
                 let files = try writer.commit()
                 report(diagnostics: diagnostics, studies: reports, conversions: [], written: files.joined(separator: ", "))
                 return 0

@@ -318,13 +318,13 @@ import TestSupport
         #expect(provenance.count == 2)
     }
 
-    /// `MergeStage.run` with `writesPulledResources` (which the NDJSON export streams with) gives the Bundle the
+    /// `MergeStage.run` with `writesResources` (which the NDJSON export streams with) gives the Bundle the
     /// plain merge gives: the written resources read back to the same trees.
     @Test func aMergeThatWritesItsResourcesGivesThePlainBundle() throws {
         let (linked, _) = try LinkStageTests.linked()
         var options = MergeStage.Options(fhirSource: "f", sharedDataSource: "s")
         let plain = try MergeStage.run(linked, options: options, diagnostics: DiagnosticsCollector())
-        options.writesPulledResources = true
+        options.writesResources = true
         let written = try MergeStage.run(linked, options: options, diagnostics: DiagnosticsCollector())
         #expect(written.resources == plain.resources)
         #expect(written.resources.count > 40)

@@ -201,10 +201,10 @@ import TestSupport
 
     /// The streamed export (spooled pull, merge in windows, `NDJSONExportWriter`) against the plain one (every
     /// study held, then `ExportStage`): the same files with the same bytes, and the same diagnostics.
-    /// Under `writesPulledResources` (as `export --format ndjson` streams) the merge writes each pulled resource
+    /// Under `writesResources` (as `export --format ndjson` streams) the merge writes each pulled resource
     /// itself, copying the members it does not touch as the spool holds them: the same bytes again.
     @Test(arguments: ["fixtures", "generated-files", "generated-ndjson"], [false, true])
-    func theStreamedExportWritesThePlainExportsBytes(_ layout: String, writesPulledResources: Bool) async throws {
+    func theStreamedExportWritesThePlainExportsBytes(_ layout: String, writesResources: Bool) async throws {
         let temporary = try TemporaryDirectory()
         var source = Self.root + "/Fixtures"
         var studies = ["SDY99901", "SDY99902"]
@@ -226,7 +226,7 @@ import TestSupport
         var streaming = pipeline(streamedDiagnostics)
         streaming.spoolPolicy = .always
         let writer = try NDJSONExportWriter(directory: temporary.path + "/streamed", severalStudies: studies.count > 1, chunkSize: 3)
-        let reports = try await streaming.streamMerged(studies: studies, writesPulledResources: writesPulledResources) { try writer.write($0) }
+        let reports = try await streaming.streamMerged(studies: studies, writesResources: writesResources) { try writer.write($0) }
         let streamedFiles = try writer.commit()
 
         #expect(streamedFiles.map { ($0 as NSString).lastPathComponent } == plainFiles.map { ($0 as NSString).lastPathComponent })

@@ -31,7 +31,7 @@ public final class NDJSONExportWriter {
         }
     }
 
-    /// Appends resources the merge wrote (`MergeStage.Options.writesPulledResources`), in order, each to its type's
+    /// Appends resources the merge wrote (`MergeStage.Options.writesResources`), in order, each to its type's
     /// file.
     public func write(_ resources: [MergeStage.WrittenResource]) throws {
         var byType: [String: [UInt8]] = [:]

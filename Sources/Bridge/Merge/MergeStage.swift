@@ -12,10 +12,12 @@ public enum MergeStage {
         public var sharedDataSource: String
         /// Resources (and emitted records) per job of the parallel merge: any size gives the same output.
         public var chunkSize = 256
-        /// Pulled resources are handed on written (`Output.written`, compact JSON), each by the job that merged
-        /// it, with the members the merge does not touch copied as the spool holds them (`UnparsedMembers`)
-        /// rather than parsed and written again: for a writer of JSON lines. Emitted resources stay trees.
-        public var writesPulledResources = false
+        /// Resources are handed on written (`Output.written`, compact JSON), each by the job that merged or made
+        /// it: for a writer of JSON lines. A pulled resource's members the merge does not touch are copied as the
+        /// spool holds them (`UnparsedMembers`) rather than parsed and written again; an emitted resource's tree is
+        /// written and let go on the thread that built it (freeing trees on another thread than the one that built
+        /// them was much of the emits' time).
+        public var writesResources = false
 
         public init(fhirSource: String, sharedDataSource: String) {
             self.fhirSource = fhirSource
@@ -31,7 +33,7 @@ public enum MergeStage {
     /// Provenances (too large to be trees in a large study).
     public enum Output: Sendable {
         case resources([FHIRElement])
-        /// Under `Options.writesPulledResources`: pulled resources, merged and written.
+        /// Under `Options.writesResources`: resources merged (or emitted) and written.
         case written([WrittenResource])
         case provenance(StudyProvenance)
     }
@@ -42,6 +44,19 @@ public enum MergeStage {
         public var type: String?
         public var key: FHIRResourceKey?
         public var json: [UInt8]
+
+        /// `resource` written whole.
+        init(_ resource: FHIRElement) {
+            var json: [UInt8] = []
+            FHIRJSONWriter().write(resource, into: &json)
+            self.init(type: resource.resourceType, key: FHIRResourceKey(resource: resource), json: json)
+        }
+
+        init(type: String?, key: FHIRResourceKey?, json: [UInt8]) {
+            self.type = type
+            self.key = key
+            self.json = json
+        }
     }
 
     /// The merged study whole, as a `StudyBundle` (the plain path: every resource held; `stream` is the same merge
@@ -152,10 +167,10 @@ public enum MergeStage {
             // Each pulled resource is merged on its own, so the work is spread over every core in chunks, a window of
             // chunks at a time; the results come back in key order, and the counts are taken from them in that order.
             let extensionBase = mapping.spec.extensionBase
-            // Written by the merge (`Options.writesPulledResources`): what it builds of each type's resources, the
+            // Written by the merge (`Options.writesResources`): what it builds of each type's resources, the
             // members its links may read or write (`CompiledLink.mergeResourceKeys`) with type, id and meta; a type
             // one of whose links may read anything is built whole.
-            let writes = options.writesPulledResources
+            let writes = options.writesResources
             let baseKeys: FHIRJSONKeyFilter? = FHIRJSONKeyFilter(keys: ["resourceType", "id", "meta"])
             var mergeKeys: [String: FHIRJSONKeyFilter?] = [:]
             for result in mergingLinks {
@@ -250,6 +265,7 @@ public enum MergeStage {
         let chunkSize = max(1, options.chunkSize)
         let tags = SourceTags()
         let sharedDataSource = FHIRElement.string(options.sharedDataSource)
+        let writes = options.writesResources
         var references = EmitReferences()
         // Keys emitted so far: a record's resource whose id is taken (by an earlier record of this or another emit
         // of the type, or by a pulled resource) is left out with a warning, so a study never holds one key twice and
@@ -277,7 +293,7 @@ public enum MergeStage {
             for windowStart in stride(from: 0, to: records.count, by: window) {
                 let inWindow = windowStart..<min(records.count, windowStart + window)
                 let filled = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
-                    try records.records(at: chunk, keys: recordKeys).map { record -> (id: String, resource: FHIRElement, missing: Int) in
+                    try records.records(at: chunk, keys: recordKeys).map { record -> (id: String, resource: MergedResource, missing: Int) in
                         let id = template.id(for: record, study: accession)
                         var missing = 0
                         let resource = template.instantiate(
@@ -285,11 +301,13 @@ public enum MergeStage {
                             reference: { link, key in resolver.reference(link: link, key: key) },
                             missingReferences: &missing)
                         let ordered = inOrder ? resource : order.reorder(resource)
-                        return (id, setsMeta ? tagged(ordered, source: sharedDataSource, tag: tags.sharedData) : ordered, missing)
+                        let made = setsMeta ? tagged(ordered, source: sharedDataSource, tag: tags.sharedData) : ordered
+                        return (id, writes ? .written(WrittenResource(made)) : .tree(made), missing)
                     }
                 }
                 var resources: [FHIRElement] = []
-                resources.reserveCapacity(filled.count)
+                var written: [WrittenResource] = []
+                if writes { written.reserveCapacity(filled.count) } else { resources.reserveCapacity(filled.count) }
                 for item in filled {
                     if linked.pulled.fhir.contains(FHIRResourceKey(type: type, id: item.id)) {
                         diagnostics.emit(Diagnostic(.warning, "emit \(emit.name.value): the id \(item.id) is a pulled \(type)'s; the record's resource is left out", at: emit.id.location))
@@ -299,11 +317,14 @@ public enum MergeStage {
                         diagnostics.emit(Diagnostic(.warning, "emit \(emit.name.value): two records give the id \(item.id); the second is left out", at: emit.id.location))
                         continue
                     }
-                    resources.append(item.resource)
+                    switch item.resource {
+                    case .tree(let tree): resources.append(tree)
+                    case .written(let json): written.append(json)
+                    }
                     missing += item.missing
                     summary.emitted[emit.name.value, default: 0] += 1
                 }
-                try sink(.resources(resources))
+                try sink(writes ? .written(written) : .resources(resources))
             }
             if missing > 0 {
                 summary.referencesLeftOut += missing
@@ -339,7 +360,7 @@ public enum MergeStage {
     }
 
     /// A pulled resource's merge: its links' conflict fields resolved and merge actions applied with each record
-    /// it is joined with, tagged with its source, and (under `Options.writesPulledResources`) written, the members
+    /// it is joined with, tagged with its source, and (under `Options.writesResources`) written, the members
     /// it did not read copied as they were.
     struct PulledResourceMerge: Sendable {
         let links: [CompiledLink]
@@ -411,7 +432,7 @@ public enum MergeStage {
         return low
     }
 
-    /// A pulled resource merged, as a tree or (`Options.writesPulledResources`) written.
+    /// A resource merged or emitted, as a tree or (`Options.writesResources`) written.
     enum MergedResource {
         case tree(FHIRElement)
         case written(WrittenResource)
