@@ -14,9 +14,8 @@ public enum MergeStage {
         public var chunkSize = 256
         /// Resources are handed on written (`Output.written`, compact JSON), each by the job that merged or made
         /// it: for a writer of JSON lines. A pulled resource's members the merge does not touch are copied as the
-        /// spool holds them (`UnparsedMembers`) rather than parsed and written again; an emitted resource's tree is
-        /// written and let go on the thread that built it (freeing trees on another thread than the one that built
-        /// them was much of the emits' time).
+        /// spool holds them (`UnparsedMembers`) rather than parsed and written again; an emitted resource is
+        /// written, and its tree let go, on the thread that built it.
         public var writesResources = false
 
         public init(fhirSource: String, sharedDataSource: String) {
