@@ -225,9 +225,7 @@ public enum MergeStage {
                     }
                 })
             } consume: { windowStart, results in
-                var resources: [FHIRElement] = []
-                var written: [WrittenResource] = []
-                if writes { written.reserveCapacity(results.count) } else { resources.reserveCapacity(results.count) }
+                var output = OutputWindow(writes: writes, capacity: results.count)
                 for (offset, result) in results.enumerated() {
                     for event in result.conflicts { conflictCounts[event.key, default: [0, 0, 0]][event.outcome.rawValue] += 1 }
                     for action in result.unwritten { unwrittenCounts[action, default: 0] += 1 }
@@ -238,12 +236,9 @@ public enum MergeStage {
                         merged[index >> 6] |= 1 << UInt64(index & 63)
                     }
                     if let lastUpdated = result.lastUpdated, newestLastUpdated.map({ lastUpdated > $0 }) ?? true { newestLastUpdated = lastUpdated }
-                    switch result.output {
-                    case .tree(let tree): resources.append(tree)
-                    case .written(let json): written.append(json)
-                    }
+                    output.append(result.output)
                 }
-                try sink(writes ? .written(written) : .resources(resources))
+                try sink(output.output)
             }
         }
 
@@ -304,9 +299,7 @@ public enum MergeStage {
                         return (id, writes ? .written(WrittenResource(made)) : .tree(made), missing)
                     }
                 }
-                var resources: [FHIRElement] = []
-                var written: [WrittenResource] = []
-                if writes { written.reserveCapacity(filled.count) } else { resources.reserveCapacity(filled.count) }
+                var output = OutputWindow(writes: writes, capacity: filled.count)
                 for item in filled {
                     if linked.pulled.fhir.contains(FHIRResourceKey(type: type, id: item.id)) {
                         diagnostics.emit(Diagnostic(.warning, "emit \(emit.name.value): the id \(item.id) is a pulled \(type)'s; the record's resource is left out", at: emit.id.location))
@@ -316,14 +309,11 @@ public enum MergeStage {
                         diagnostics.emit(Diagnostic(.warning, "emit \(emit.name.value): two records give the id \(item.id); the second is left out", at: emit.id.location))
                         continue
                     }
-                    switch item.resource {
-                    case .tree(let tree): resources.append(tree)
-                    case .written(let json): written.append(json)
-                    }
+                    output.append(item.resource)
                     missing += item.missing
                     summary.emitted[emit.name.value, default: 0] += 1
                 }
-                try sink(writes ? .written(written) : .resources(resources))
+                try sink(output.output)
             }
             if missing > 0 {
                 summary.referencesLeftOut += missing
@@ -435,6 +425,27 @@ public enum MergeStage {
     enum MergedResource {
         case tree(FHIRElement)
         case written(WrittenResource)
+    }
+
+    /// A window's resources gathered for the sink, in order: trees, or (`Options.writesResources`) written ones.
+    struct OutputWindow {
+        private let writes: Bool
+        private var trees: [FHIRElement] = []
+        private var written: [WrittenResource] = []
+
+        init(writes: Bool, capacity: Int) {
+            self.writes = writes
+            if writes { written.reserveCapacity(capacity) } else { trees.reserveCapacity(capacity) }
+        }
+
+        mutating func append(_ resource: MergedResource) {
+            switch resource {
+            case .tree(let tree): trees.append(tree)
+            case .written(let json): written.append(json)
+            }
+        }
+
+        var output: Output { writes ? .written(written) : .resources(trees) }
     }
 
     /// One field of one resource resolved by its `onConflict`.
