@@ -51,11 +51,7 @@ public enum ParallelMap {
         } else {
             let next = Atomic<Int>(0)
             DispatchQueue.concurrentPerform(iterations: workerCount) { _ in
-                while true {
-                    let started = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                    guard started < count else { return }
-                    run(startOrder?[started] ?? started)
-                }
+                takeJobs(next, count: count) { started in run(startOrder?[started] ?? started) }
             }
         }
         var results: [T] = []
@@ -85,19 +81,22 @@ public enum ParallelMap {
         defer { slots.deallocate() }
         let next = Atomic<Int>(0)
         // Each worker writes only the slots of the jobs it took; all are read after every worker has returned.
-        @Sendable func work() {
-            while true {
-                let started = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard started < count else { return }
-                slots.set(started, .success(job(started)))
-            }
-        }
+        @Sendable func work() { takeJobs(next, count: count) { slots.set($0, .success(job($0))) } }
         @Sendable func startWorkers(_ n: Int) {
             guard n > 1 else { return work() }
             _ = alongside({ work() }, { startWorkers(n - 1) })
         }
         startWorkers(workerCount)
         return (0..<count).map { slots.take($0).get() }
+    }
+
+    /// A worker's loop: runs the next job not yet started (counted by `next`, shared by the workers) until none is left.
+    private static func takeJobs(_ next: borrowing Atomic<Int>, count: Int, _ run: (Int) -> Void) {
+        while true {
+            let started = next.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard started < count else { return }
+            run(started)
+        }
     }
 
     /// `background` on a thread of its own while `foreground` runs on the caller's (which need not be `Sendable`:
