@@ -358,8 +358,10 @@ struct JSONByteParser: ~Copyable {
         // Its keys are likely the last one's (`JSONKeyShape`): while each is, it needs no duplicate check, and the
         // filter's answer for it is known.
         let shaped = checksAllKeys && entryHandler == nil
-        let keyShape = shaped ? JSONKeyShape.perThread.current : nil
-        keyShape?.begin(filter: topLevelKeys!)
+        // Not retained: the thread's slot holds it (`PerThread`), and a reference held here was retained and
+        // released around its use for every key.
+        let keyShape = shaped ? Unmanaged.passUnretained(JSONKeyShape.perThread.current) : nil
+        keyShape?._withUnsafeGuaranteedRef { $0.begin(filter: topLevelKeys!) }
         var keyIndex = 0
         var departed = false
         while true {
@@ -380,14 +382,15 @@ struct JSONByteParser: ~Copyable {
             if shaped {
                 let key = base + keyStart + 1
                 let length = keyEnd - keyStart - 1
-                let shape = keyShape!
-                if simpleKey { kept = shape.kept(at: keyIndex, key, length) }
-                if kept == nil && !departed {
-                    departed = true
-                    shape.depart(at: keyIndex)
+                keyShape!._withUnsafeGuaranteedRef { shape in
+                    if simpleKey { kept = shape.kept(at: keyIndex, key, length) }
+                    if kept == nil && !departed {
+                        departed = true
+                        shape.depart(at: keyIndex)
+                    }
+                    if simpleKey && kept == nil { kept = topLevelKeys!.keeps(utf8: UnsafeBufferPointer(start: key, count: length)) }
+                    if departed { shape.noteDeparted(key, length, simple: simpleKey, kept: kept ?? true) }
                 }
-                if simpleKey && kept == nil { kept = topLevelKeys!.keeps(utf8: UnsafeBufferPointer(start: key, count: length)) }
-                if departed { shape.noteDeparted(key, length, simple: simpleKey, kept: kept ?? true) }
                 keyIndex += 1
             }
             if checksAllKeys && !keysKnownUnique {
@@ -402,7 +405,7 @@ struct JSONByteParser: ~Copyable {
                 try expectColon()
                 try skipValue()
                 if try moreFollow(closing: UInt8(ascii: "}"), expecting: "',' or '}'") { continue }
-                keyShape?.finish(departed: departed, keys: keyIndex)
+                keyShape?._withUnsafeGuaranteedRef { $0.finish(departed: departed, keys: keyIndex) }
                 return closeObject(first: first, storage: &storage, size: size, underscored: underscored)
             }
             let (key, fingerprint) = try makeKey(keyStart + 1, keyEnd, simple: simpleKey)
@@ -437,7 +440,7 @@ struct JSONByteParser: ~Copyable {
                 keyFingerprints.push(fingerprint)
             }
             if try moreFollow(closing: UInt8(ascii: "}"), expecting: "',' or '}'") { continue }
-            keyShape?.finish(departed: departed, keys: keyIndex)
+            keyShape?._withUnsafeGuaranteedRef { $0.finish(departed: departed, keys: keyIndex) }
             return closeObject(first: first, storage: &storage, size: size, underscored: underscored)
         }
     }

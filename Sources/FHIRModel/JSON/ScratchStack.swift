@@ -34,6 +34,13 @@ struct ScratchStack<Element> {
         capacity *= 2
     }
 
+    /// Copies `count` items from `source` onto the top.
+    @inline(__always) mutating func append(_ source: UnsafePointer<Element>, count n: Int) {
+        while count + n > capacity { grow() }
+        (base + count).initialize(from: source, count: n)
+        count += n
+    }
+
     /// Moves the items from `start` to the top into a new array, leaving `start` items on the stack.
     @inline(__always) mutating func popArray(from start: Int) -> [Element] {
         let n = count - start
