@@ -377,12 +377,27 @@ public enum LinkStage {
             let link: CompiledLink
             let parts: [PreparedPart]
             let known: KnownValues
-            /// Compiled when first needed (an `id-accession-suffix` alternative, or a resource that did not link):
-            /// most chunks never need it, and compiling one per chunk cost more than the chunk's keys.
+            /// Fetched when first needed (an `id-accession-suffix` alternative, or a resource that did not link):
+            /// most chunks never need it.
             final class LazyRegex {
                 let pattern: String
-                lazy var regex: Regex<Substring>? = try? LinkStage.accessionSuffixMatcher(pattern)
+                lazy var regex: Regex<Substring>? = CompiledSuffixMatchers.perThread.current.matcher(for: pattern)
                 init(_ pattern: String) { self.pattern = pattern }
+            }
+
+            /// Each thread's compiled accession-suffix matchers, by pattern. A `Regex` is not `Sendable`, so each
+            /// thread compiles its own; compiling one per chunk (every chunk with a resource that did not link
+            /// needs it) was 3-4% of a link.
+            final class CompiledSuffixMatchers {
+                static let perThread = PerThread { CompiledSuffixMatchers() }
+                private var byPattern: [String: Regex<Substring>?] = [:]
+
+                func matcher(for pattern: String) -> Regex<Substring>? {
+                    if let known = byPattern[pattern] { return known }
+                    let compiled = try? LinkStage.accessionSuffixMatcher(pattern)
+                    byPattern[pattern] = compiled
+                    return compiled
+                }
             }
             let accessionSuffixMatcher: LazyRegex
 
