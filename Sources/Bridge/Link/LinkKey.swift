@@ -59,6 +59,11 @@ struct UsedAlternatives: Sendable {
         }
     }
 
+    /// A one-part key's.
+    init(one alternative: Int) {
+        storage = alternative >= 0 && alternative < 255 ? .packed(UInt64(alternative), count: 1) : .list([alternative])
+    }
+
     var all: [Int] {
         switch storage {
         case .packed(let word, let count): (0..<count).map { Int((word >> UInt64(8 * $0)) & 0xFF) }

@@ -219,7 +219,7 @@ public enum LinkStage {
             // Reading a record's key is independent of the others (and, spooled, mostly parsing): done on every
             // core a window at a time, while the caller fills the tables with the window before (`pipeline`); the
             // tables are filled in record order, as by a plain loop.
-            enum RecordKey: Sendable { case leftOut, keyless, key([String]) }
+            enum RecordKey: Sendable { case leftOut, keyless, key(LinkKey) }
             // A window holds only keys, so it is four times the other stages' (fewer hand-offs between the caller
             // and the cores: 6% of the link at a million resources).
             let window = ParallelMap.window(chunkSize: chunkSize) * 4
@@ -230,14 +230,20 @@ public enum LinkStage {
                     try ParallelMap.mapChunks(of: windowStart..<min(records.count, windowStart + window), chunkSize: chunkSize) { chunk in
                         try records.records(at: chunk, keys: recordKeys).map { record -> RecordKey in
                             guard Self.matchesWhere(record, conditions) else { return .leftOut }
-                            var key: [String] = []
-                            for part in parts {
+                            func value(of part: PreparedPart) -> String? {
                                 guard let value = RecordValues.values(of: record, path: part.sharedDataPath).first
                                     .map({ KeyNormaliser.apply(part.normalise, to: $0) }), !value.isEmpty
-                                else { break }
+                                else { return nil }
+                                return value
+                            }
+                            // A one-part key (nearly every link) as its text: no array per record.
+                            if parts.count == 1 { return value(of: parts[0]).map { .key(.one($0)) } ?? .keyless }
+                            var key: [String] = []
+                            for part in parts {
+                                guard let value = value(of: part) else { break }
                                 key.append(value)
                             }
-                            return key.count == parts.count ? .key(key) : .keyless
+                            return key.count == parts.count ? .key(.many(key)) : .keyless
                         }
                     }
                 })
@@ -246,12 +252,11 @@ public enum LinkStage {
                 let (windowStart, keys) = read
                 for (offset, found) in keys.enumerated() {
                     let index = windowStart + offset
-                    guard case .key(let key) = found else {
+                    guard case .key(let linkKey) = found else {
                         if case .keyless = found { result.unlinkedSharedData.append(UnlinkedRecord(record: index, key: nil)) }
                         continue
                     }
-                    if parts.count > 1 { for (part, value) in key.enumerated() { partValues[part].insert(value) } }
-                    let linkKey = LinkKey(key)
+                    if case .many(let key) = linkKey { for (part, value) in key.enumerated() { partValues[part].insert(value) } }
                     if let ordinal = ordinalOfKey[linkKey] {
                         recordsOf[Int(ordinal)]?.append(index)
                     } else {
@@ -310,12 +315,12 @@ public enum LinkStage {
                     guard let keying else { continue }
                     let resourceKey = keying.resourceKey
                     // A key some record has (or had, before a duplicate took its records).
-                    guard keying.linkable, let ordinal = ordinalOfKey[LinkKey(keying.key)].map(Int.init) else {
-                        result.unlinkedFHIR.append(UnlinkedResource(resource: resourceKey, key: keying.shown.isEmpty ? nil : keying.shown))
+                    guard keying.linkable, let key = keying.shown, let ordinal = ordinalOfKey[key].map(Int.init) else {
+                        result.unlinkedFHIR.append(UnlinkedResource(resource: resourceKey, key: keying.shown?.parts))
                         continue
                     }
                     if groups[ordinal] == nil {
-                        groups[ordinal] = ResourceGroup(resources: SharedKeyPositions(first: position), firstUsed: UsedAlternatives(keying.used))
+                        groups[ordinal] = ResourceGroup(resources: SharedKeyPositions(first: position), firstUsed: keying.used)
                         groupOrder.append(Int32(ordinal))
                     } else {
                         groups[ordinal]?.resources.append(position)
@@ -411,14 +416,15 @@ public enum LinkStage {
 
             var declaration: LinkDeclaration { link.declaration }
 
-            /// What one resource's key parts give, before joining.
+            /// What one resource's key parts give, before joining: built without arrays for a one-part key (nearly
+            /// every link), where three arrays per resource were a share of the link.
             struct Keying {
                 var resourceKey: FHIRResourceKey
-                /// The parts that found a Shared Data value, and which alternative found each.
-                var key: [String]
-                var used: [Int]
-                /// The value each part appeared to have, for reports.
-                var shown: [String]
+                /// The value each part appeared to have (nil: none had one); when `linkable`, every part's, found
+                /// among the Shared Data side's values: the key to look up.
+                var shown: LinkKey?
+                /// Which alternative found each part (when `linkable`).
+                var used: UsedAlternatives
                 var linkable: Bool
             }
 
@@ -426,18 +432,25 @@ public enum LinkStage {
             /// that does not link is reported with the whole key it appears to have.
             func keying(of resource: FHIRElement, resourceKey: FHIRResourceKey, warnings: inout [Diagnostic]) -> Keying? {
                 guard matchesWhere(resource, key: resourceKey, warnings: &warnings) else { return nil }
-                var keying = Keying(resourceKey: resourceKey, key: [], used: [], shown: [], linkable: true)
+                if parts.count == 1 {
+                    let found = keyValue(of: resource, resourceKey: resourceKey, part: parts[0], partIndex: 0, warnings: &warnings)
+                    return Keying(
+                        resourceKey: resourceKey, shown: found.value.map(LinkKey.one), used: UsedAlternatives(one: found.alternative ?? 0),
+                        linkable: found.alternative != nil)
+                }
+                var shown: [String] = []
+                var used: [Int] = []
+                var linkable = true
                 for partIndex in parts.indices {
                     let found = keyValue(of: resource, resourceKey: resourceKey, part: parts[partIndex], partIndex: partIndex, warnings: &warnings)
-                    if let value = found.value { keying.shown.append(value) }
-                    guard let alternative = found.alternative, let value = found.value else {
-                        keying.linkable = false
+                    if let value = found.value { shown.append(value) }
+                    guard let alternative = found.alternative else {
+                        linkable = false
                         continue
                     }
-                    keying.key.append(value)
-                    keying.used.append(alternative)
+                    used.append(alternative)
                 }
-                return keying
+                return Keying(resourceKey: resourceKey, shown: shown.isEmpty ? nil : LinkKey(shown), used: UsedAlternatives(used), linkable: linkable)
             }
 
             /// The part's value for a resource and which alternative gave it: the first alternative one of whose values
