@@ -1,6 +1,5 @@
 import FHIRModel
 import Foundation
-import Synchronization
 
 /// The `ucum` transform on one value (docs/mappings.md, "Units"): the value's number read with its unit, converted
 /// to the target unit (giving the number, as `number` writes it) or to UCUM base units (giving "NUMBER UNIT",
@@ -59,13 +58,18 @@ enum FieldUnitConversion {
         var target: MappingUnitConversion.Target
     }
 
-    /// A study has a handful of units and many values: each unit is read and its factor worked out once per run
-    /// (reading them per value was a third of a reconcile), shared by the workers.
-    static let conversions = Mutex<[UnitKey: Result<Conversion, ConversionProblem>]>([:])
+    /// A study has a handful of units and many values: each unit is read and its factor worked out once per thread
+    /// (reading them per value was a third of a reconcile). Not one table for the workers: its lock, taken for
+    /// every value, was fought over by the cores.
+    final class KnownConversions {
+        static let perThread = PerThread { KnownConversions() }
+        var byUnit: [UnitKey: Result<Conversion, ConversionProblem>] = [:]
+    }
 
     static func conversion(of unitText: UnitText, to target: MappingUnitConversion.Target) -> Result<Conversion, ConversionProblem> {
         let key = UnitKey(text: unitText.text, isCode: unitText.isCode, target: target)
-        if let known = conversions.withLock({ $0[key] }) { return known }
+        let known = KnownConversions.perThread.current
+        if let conversion = known.byUnit[key] { return conversion }
         let found: Result<Conversion, ConversionProblem>
         do {
             let unit = unitText.isCode ? try UCUMUnit(unitText.text) : try UCUMFreeTextUnit.read(unitText.text)
@@ -82,7 +86,7 @@ enum FieldUnitConversion {
         } catch {
             found = .failure(ConversionProblem(message: error.reason))
         }
-        conversions.withLock { $0[key] = found }
+        known.byUnit[key] = found
         return found
     }
 
