@@ -145,21 +145,24 @@ public struct ReconcileStage: Sendable {
         } catch {
             return Outcome(status: .notCompared, reason: "the FHIRPath expression failed: \(error)", fhir: nil, sharedData: sharedData)
         }
-        var outcome = Outcome(status: .matched, reason: nil, fhir: fhir, sharedData: sharedData)
+        // The status first, then the outcome made of the values (moved into it, not copied: a copy retained each of
+        // their arrays, for every field of every pair).
+        let status: Finding.Status
+        var reason: String?
         switch (fhir.normalised.isEmpty, sharedData.normalised.isEmpty) {
         case (true, true):
-            outcome.status = .notCompared
-            outcome.reason = "no value on either side"
+            status = .notCompared
+            reason = "no value on either side"
         case (true, false):
-            outcome.status = .missingInFHIR
+            status = .missingInFHIR
         case (false, true):
-            outcome.status = .missingInSharedData
+            status = .missingInSharedData
         case (false, false):
             let equal = FieldComparison.equal(fhir.normalised, sharedData.normalised, by: prepared.comparison)
-            outcome.status = equal ? .matched : .mismatched
-            if !equal { outcome.reason = sharedData.problem ?? fhir.problem }
+            status = equal ? .matched : .mismatched
+            if !equal { reason = sharedData.problem ?? fhir.problem }
         }
-        return outcome
+        return Outcome(status: status, reason: reason, fhir: fhir, sharedData: sharedData)
     }
 
     func finding(_ outcome: Outcome, field: PreparedField, pair: LinkedPair, resource: FHIRResourceKey, link: LinkResult, study: String) -> Finding {
