@@ -60,11 +60,12 @@ public enum SharedDataAnswer {
     /// written.
     static func spooledItems(
         path: String, source: String, spool: ByteSpool, blockSize: Int = spoolBlockSize,
-        keepReads: FHIRJSONKeyFilter? = nil, keep: @Sendable (FHIRElement) -> Bool
+        keepReads: FHIRJSONKeyFilter? = nil, projection: FHIRJSONKeyFilter? = nil, keep: @Sendable (FHIRElement) -> Bool
     ) throws -> [ByteSpool.Span]? {
-        // Each item is checked whole as JSON, but only the fields `keep` reads are built: the spool keeps its text
-        // (with its fields' places, so that each stage's read builds only the fields it reads: writing the record
-        // anew with only the mapping's fields measured slower than the reads it saved).
+        // Each item is checked whole as JSON, but only the fields `keep` reads are built. The spool keeps the text
+        // of the fields `projection` keeps (all when nil), with their places, so that each stage's read builds only
+        // the fields it reads. (Writing the record anew from a tree of the mapping's fields once measured slower
+        // than the reads it saved; its fields' text is copied as it is.)
         let reader = FHIRJSONReader(options: .init(source: source, topLevelKeys: keepReads))
         enum Outcome: Error { case malformed, spoolFailed(any Error) }
         var spans: [ByteSpool.Span] = []
@@ -80,7 +81,7 @@ public enum SharedDataAnswer {
                         let item = UnsafeRawBufferPointer(rebasing: whole.buffer[range])
                         guard let record = try? reader.read(item) else { throw .malformed }
                         guard keep(record) else { continue }
-                        staged.appendJSON(item)
+                        if let projection { staged.appendJSON(item, keeping: projection) } else { staged.appendJSON(item) }
                     }
                     do { return try spool.append(staged) } catch { throw .spoolFailed(error) }
                 }

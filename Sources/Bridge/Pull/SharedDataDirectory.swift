@@ -16,8 +16,9 @@ public struct SharedDataDirectory: Sendable {
     /// `spool`, a large array answer is read in blocks of `spoolBlockSize` (never whole) and its records written to
     /// the spool and kept as spans (the same records, read back). `spoolThreshold`: answers smaller than this stay
     /// trees (spooling a small answer saves nothing).
-    /// `keys`: the record fields to build of records held as trees (`CompiledMapping.recordKeys`, which includes
-    /// the query's; nil: all). A spooled record keeps its text, and each stage builds the fields it reads.
+    /// `keys`: the record fields the run reads (`CompiledMapping.recordKeys`, which includes the query's; nil: all):
+    /// all that is built of records held as trees, and all of a spooled record's text that is kept (each stage then
+    /// builds the fields it reads).
     public func records(
         of endpoint: CompiledEndpoint, study: String, keys: FHIRJSONKeyFilter? = nil, spool: ByteSpool? = nil,
         spoolThreshold: Int = SharedDataAnswer.parallelThreshold, spoolBlockSize: Int = SharedDataAnswer.spoolBlockSize
@@ -34,7 +35,7 @@ public struct SharedDataDirectory: Sendable {
             if let spool, case .array = declaration.records.value,
                 let size = FileBytes.regularFileSize(path: file), size >= spoolThreshold,
                 let spans = try SharedDataAnswer.spooledItems(path: file, source: file, spool: spool, blockSize: spoolBlockSize,
-                    keepReads: FHIRJSONKeyFilter(keys: Set(query.map { RecordValues.topLevelField(of: $0.0) })), keep: matches)
+                    keepReads: FHIRJSONKeyFilter(keys: Set(query.map { RecordValues.topLevelField(of: $0.0) })), projection: keys, keep: matches)
             {
                 try spool.flush()
                 return PulledRecords(source: file, records: RecordList(spool: spool, spans: spans))

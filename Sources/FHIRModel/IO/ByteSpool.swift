@@ -104,6 +104,37 @@ public final class ByteSpool: Sendable {
             json.withUnsafeBytes { appendJSON($0) }
         }
 
+        /// Appends only the top-level members `keys` keeps, each member's text as it is (so the document reads back
+        /// as the tree a read filtered by `keys` builds of the whole); the whole document when it is not indexed
+        /// (`JSONTopLevelMembers`: a key with escapes, say), which a filtered read then gives the same tree. A
+        /// Shared Data record is thirty-odd fields of which a mapping reads a few: kept whole, every stage read the
+        /// rest back from the spool's file only to pass over it.
+        public mutating func appendJSON(_ json: UnsafeRawBufferPointer, keeping keys: FHIRJSONKeyFilter) {
+            guard let members = ByteSpool.index(of: json), let base = json.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+                appendJSON(json)
+                return
+            }
+            var projected: [UInt8] = [UInt8(ascii: "{")]
+            var kept: [JSONTopLevelMembers.Member] = []
+            for member in members where keys.keeps(utf8: UnsafeBufferPointer(start: base + member.key.lowerBound, count: member.key.count)) {
+                if !kept.isEmpty { projected.append(UInt8(ascii: ",")) }
+                projected.append(UInt8(ascii: "\""))
+                let keyStart = projected.count
+                projected.append(contentsOf: UnsafeBufferPointer(start: base + member.key.lowerBound, count: member.key.count))
+                projected.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+                let valueStart = projected.count
+                projected.append(contentsOf: UnsafeBufferPointer(start: base + member.value.lowerBound, count: member.value.count))
+                kept.append(
+                    JSONTopLevelMembers.Member(
+                        keyStart: UInt16(keyStart), keyLength: member.keyLength, valueStart: UInt16(valueStart),
+                        valueLength: member.valueLength))
+            }
+            projected.append(UInt8(ascii: "}"))
+            let start = bytes.count
+            projected.withUnsafeBytes { ByteSpool.appendDocument($0, members: kept, to: &bytes) }
+            spans.append(Span(offset: start, length: bytes.count - start))
+        }
+
         public mutating func removeAll() {
             bytes.removeAll(keepingCapacity: true)
             spans.removeAll(keepingCapacity: true)
