@@ -25,6 +25,27 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["out.ndjson"], "a temporary file was left behind")
     }
 
+    /// Past `writebackInterval` the kernel is asked to start writing to disk as the file grows (and may let the
+    /// written pages go): what is committed, and what a commit that drops lines reads back, are still every byte.
+    @Test func largeFilesWrittenBackAsTheyGrowKeepEveryByte() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let lines = (0..<2600).map { n in "{\"n\":\(n),\"pad\":\"" + String(repeating: "y", count: 8000 + n % 97) + "\"}" }
+        #expect(lines.reduce(0) { $0 + $1.utf8.count } > 2 * AtomicFileWriter.writebackInterval)
+        for dropped in [Set<Int>(), [7, 1300, 2599]] {
+            let path = directory + "/out-\(dropped.count).ndjson"
+            let writer = try AtomicFileWriter(path: path)
+            // Pieces both through the buffer and past it (a large piece goes to the kernel as it is).
+            for (n, line) in lines.enumerated() {
+                if n % 100 == 0 { try writer.write(Array(lines[n..<min(lines.count, n + 40)].joined(separator: "\n").utf8) + [0x0A]) } else if n % 100 >= 40 { try writer.write(line + "\n") }
+            }
+            #expect(writer.writebackStarted > 0, "writeback was never started")
+            try writer.commit(droppingLines: dropped)
+            let written = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+            #expect(written == lines.enumerated().filter { !dropped.contains($0.offset) }.map(\.element))
+        }
+    }
+
     @Test func withNothingToDropItIsAPlainCommit() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -17,6 +17,11 @@ public final class AtomicFileWriter {
     /// Bytes are handed to the kernel in chunks of about this size. A quarter of a megabyte: an export writes a file
     /// per resource type at once, and each holds its buffer.
     let flushThreshold = 1 << 18
+    /// Bytes handed to the kernel so far, and how far the kernel has been asked to start writing them to disk.
+    var handedOver = 0
+    var writebackStarted = 0
+    /// Writing to disk is started every this many bytes (see `startWriteback`).
+    static let writebackInterval = 8 << 20
 
     public init(path: String) throws {
         self.path = path
@@ -46,6 +51,8 @@ public final class AtomicFileWriter {
             try flush()
             let code = bytes.withUnsafeBytes { SystemIO.writeAll(fd, $0) }
             if code != 0 { throw FileIOError(path: path, operation: "write", code: code) }
+            handedOver += bytes.count
+            startWriteback()
             return
         }
         buffer.append(contentsOf: bytes)
@@ -66,7 +73,22 @@ public final class AtomicFileWriter {
     public func flush() throws {
         let code = buffer.withUnsafeBytes { SystemIO.writeAll(fd, $0) }
         if code != 0 { throw FileIOError(path: path, operation: "write", code: code) }
+        handedOver += buffer.count
         buffer.removeAll(keepingCapacity: true)
+        startWriteback()
+    }
+
+    /// Asks the kernel to start writing what it holds of the file to disk, without waiting, every
+    /// `writebackInterval` bytes: `commit()`'s `fsync` then has little left to wait for. Without it a large export
+    /// wrote all its files to disk at the end, one `fsync` after another (a twentieth of a 100,000-resource export,
+    /// with both cores idle). `POSIX_FADV_DONTNEED` starts the writeback of dirty pages (and lets clean ones go: the
+    /// output is read back only when lines are dropped at commit, which is rare). A hint: its failure changes nothing.
+    private func startWriteback() {
+        guard temporaryPath != nil, handedOver - writebackStarted >= Self.writebackInterval else { return }
+        #if os(Linux)
+        _ = posix_fadvise(fd, off_t(writebackStarted), off_t(handedOver - writebackStarted), POSIX_FADV_DONTNEED)
+        #endif
+        writebackStarted = handedOver
     }
 
     /// Flushes, then moves the temporary file into place.
