@@ -284,9 +284,12 @@ public enum MergeStage {
             // records giving one id, the first is kept (a dropped one was filled for nothing: that is rare).
             var missing = 0
             let type = emit.resourceType.value
-            for windowStart in stride(from: 0, to: records.count, by: window) {
+            // A window is filled on every core while the caller checks the ids of the one before and writes it
+            // (`pipeline`): done one after the other, the caller's part left the cores waiting a third of the time.
+            try ParallelMap.pipeline(count: (records.count + window - 1) / window) { windowIndex in
+                let windowStart = windowIndex * window
                 let inWindow = windowStart..<min(records.count, windowStart + window)
-                let filled = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
+                return try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
                     try records.records(at: chunk, keys: recordKeys).map { record -> (id: String, resource: MergedResource, missing: Int) in
                         let id = template.id(for: record, study: accession)
                         var missing = 0
@@ -299,6 +302,7 @@ public enum MergeStage {
                         return (id, writes ? .written(WrittenResource(made)) : .tree(made), missing)
                     }
                 }
+            } consume: { filled in
                 var output = OutputWindow(writes: writes, capacity: filled.count)
                 for item in filled {
                     if linked.pulled.fhir.contains(FHIRResourceKey(type: type, id: item.id)) {
