@@ -1,6 +1,7 @@
 import FHIRModel
 import FHIRPath
 import ImmPortAPI
+import Synchronization
 
 /// The link stage: hash joins of each link's FHIR resources and Shared Data records on their normalised keys
 /// (docs/mappings.md, "Links"). The tables hold keys and positions, not copies of resources or records.
@@ -84,6 +85,26 @@ public enum LinkStage {
         do { return try Regex("(?:\(pattern))$", as: Substring.self) } catch {
             throw BridgeFailure(stage: .link, message: "accessionPattern \(pattern): \(error)")
         }
+    }
+
+    /// A link's compiled accession-suffix matchers, lent to one chunk's key reader at a time. A `Regex` is not
+    /// `Sendable`, so each reader needs one of its own; compiling one for every chunk that needs it was 3-4% of a
+    /// link, and one kept per thread for the process's life is what LeakSanitizer reports as leaked. The pool goes
+    /// with the link. The pattern was checked when the link began (`run`).
+    final class SuffixMatcherPool: Sendable {
+        /// A matcher on loan: used by one reader at a time, and handed over under the pool's lock.
+        private struct Spare: @unchecked Sendable { let regex: Regex<Substring> }
+        private let pattern: String
+        private let spares = Mutex<[Spare]>([])
+
+        init(pattern: String) { self.pattern = pattern }
+
+        func take() -> Regex<Substring>? {
+            if let spare = spares.withLock({ $0.popLast() }) { return spare.regex }
+            return try? LinkStage.accessionSuffixMatcher(pattern)
+        }
+
+        func giveBack(_ regex: Regex<Substring>) { spares.withLock { $0.append(Spare(regex: regex)) } }
     }
 
     static func reportConventions(_ result: LinkResult, accession: String, diagnostics: DiagnosticsCollector) {
@@ -292,14 +313,14 @@ public enum LinkStage {
             // window at a time, while the caller groups the window before; the tables are filled, and the warnings
             // said, in resource order as by a plain loop.
             let resourceKeys = link.resourceKeys
-            let accessionPattern = study.mapping.accessionPattern
+            let suffixMatchers = SuffixMatcherPool(pattern: study.mapping.accessionPattern)
             let link = link
             typealias Keyed = (keying: ResourceKeyReader.Keying?, warnings: [Diagnostic])
             @Sendable func readKeyings(windowIndex: Int) throws(BridgeFailure) -> (ArraySlice<FHIRResourceCollection.Position>, [Keyed]) {
                 let inWindow = positions[windowIndex * window..<min(positions.count, windowIndex * window + window)]
                 return (inWindow, try Self.readBack(link: name) {
                     try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
-                        let reader = ResourceKeyReader(link: link, accessionPattern: accessionPattern, parts: parts, known: known)
+                        let reader = ResourceKeyReader(link: link, suffixMatchers: suffixMatchers, parts: parts, known: known)
                         return try zip(chunk, fhir.resources(at: chunk, keys: resourceKeys)).map { position, resource in
                             var warnings: [Diagnostic] = []
                             let keying = reader.keying(of: resource, resourceKey: fhir.key(at: position), warnings: &warnings)
@@ -382,34 +403,29 @@ public enum LinkStage {
             let link: CompiledLink
             let parts: [PreparedPart]
             let known: KnownValues
-            /// Fetched when first needed (an `id-accession-suffix` alternative, or a resource that did not link):
-            /// most chunks never need it.
+            /// Borrowed from the link's pool when first needed (an `id-accession-suffix` alternative, or a resource
+            /// that did not link), given back when the chunk's reader is done: most chunks never need one.
             final class LazyRegex {
-                let pattern: String
-                lazy var regex: Regex<Substring>? = CompiledSuffixMatchers.perThread.current.matcher(for: pattern)
-                init(_ pattern: String) { self.pattern = pattern }
-            }
+                let pool: SuffixMatcherPool
+                /// nil: not borrowed yet; `.some(nil)`: the pattern does not compile.
+                private var borrowed: Regex<Substring>??
 
-            /// Each thread's compiled accession-suffix matchers, by pattern. A `Regex` is not `Sendable`, so each
-            /// thread compiles its own; compiling one per chunk (every chunk with a resource that did not link
-            /// needs it) was 3-4% of a link.
-            final class CompiledSuffixMatchers {
-                static let perThread = PerThread { CompiledSuffixMatchers() }
-                private var byPattern: [String: Regex<Substring>?] = [:]
+                init(_ pool: SuffixMatcherPool) { self.pool = pool }
 
-                func matcher(for pattern: String) -> Regex<Substring>? {
-                    if let known = byPattern[pattern] { return known }
-                    let compiled = try? LinkStage.accessionSuffixMatcher(pattern)
-                    byPattern[pattern] = compiled
-                    return compiled
+                var regex: Regex<Substring>? {
+                    if let borrowed { return borrowed }
+                    let taken = pool.take()
+                    borrowed = .some(taken)
+                    return taken
                 }
+
+                deinit { if case .some(.some(let regex)) = borrowed { pool.giveBack(regex) } }
             }
             let accessionSuffixMatcher: LazyRegex
 
-            /// `accessionPattern` was checked when the link began (`LinkStage.run`).
-            init(link: CompiledLink, accessionPattern: String, parts: [PreparedPart], known: KnownValues) {
+            init(link: CompiledLink, suffixMatchers: SuffixMatcherPool, parts: [PreparedPart], known: KnownValues) {
                 self.link = link
-                accessionSuffixMatcher = LazyRegex(accessionPattern)
+                accessionSuffixMatcher = LazyRegex(suffixMatchers)
                 self.parts = parts
                 self.known = known
             }
