@@ -158,6 +158,26 @@ public struct FHIRPathExpression: Sendable {
         return try core.evaluate([resource], environment)
     }
 
+    /// Calls `body` with each node of the result on `resource`, in order, when the whole expression is node steps
+    /// from a resource of its root type (`subject`, `identifier.where(system = 'x').value`, `code.text`): the
+    /// elements `evaluate` gives as its items' `jsonValue`, without making the items (a link reads a key, a pull a
+    /// reference and a reconcile a field this way for every resource). False, with `body` not called, when the
+    /// expression is not such a path for this resource: `evaluate` is then the way. Throws as `evaluate` does.
+    public func forEachNode(of resource: FHIRElement, _ body: (FHIRElement) throws -> Void) throws -> Bool {
+        guard let run = core.entryRun, let entryType = core.entryResourceType, let type = resource.resourceType,
+            FHIRObject.sameKey(type, entryType)
+        else { return false }
+        let environment = FHIRPathEnvironmentPool.take(
+            version: core.version, model: core.model, resource: resource, type: type, rootResource: nil, variables: [:],
+            trace: nil)
+        defer { FHIRPathEnvironmentPool.giveBack(environment, version: core.version) }
+        try run(resource, nil, environment) { node, _ in try body(node) }
+        return true
+    }
+
+    /// The FHIR type of every node `forEachNode` gives (nil when it gives none: the expression is not node steps).
+    public var nodeType: String? { core.entryResourceType == nil ? nil : core.entryOutputType }
+
     /// Evaluates on `context` (usually one item: a resource or a forEach node) within `scope`: the resource,
     /// variables and environment shared by many evaluations on one resource (a view's columns), so that none of
     /// them is rebuilt per call.

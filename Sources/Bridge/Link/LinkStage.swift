@@ -508,12 +508,17 @@ public enum LinkStage {
             /// The text values of an expression on a resource; an evaluation error is a warning naming the resource.
             func evaluate(_ expression: FHIRPathExpression?, on resource: FHIRElement, resourceKey: FHIRResourceKey, warnings: inout [Diagnostic]) -> [String] {
                 guard let expression else { return [] }
+                func text(_ value: FHIRElement) -> String? {
+                    if case .object = value { return value["reference"]?.stringValue }
+                    return RecordValues.text(value)
+                }
                 do {
-                    return try expression.evaluate(FHIRPathEvaluationInput(resource: resource)).compactMap { item in
-                        let value = item.jsonValue
-                        if case .object = value { return value["reference"]?.stringValue }
-                        return RecordValues.text(value)
+                    // A path of known types (every key convention's) gives its nodes without items made for them.
+                    var values: [String] = []
+                    if try expression.forEachNode(of: resource, { node in if let value = text(node) { values.append(value) } }) {
+                        return values
                     }
+                    return try expression.evaluate(FHIRPathEvaluationInput(resource: resource)).compactMap { text($0.jsonValue) }
                 } catch {
                     warnings.append(
                         Diagnostic(.warning, "link \(declaration.name.value): \(resourceKey): \(error)", at: declaration.name.location))

@@ -50,6 +50,14 @@ public struct PullReferencePath: Sendable, CustomStringConvertible {
         guard let expression else { return FHIRReferenceFinder.references(in: resource) }
         guard resource.resourceType == resourceType else { return [] }
         var found: [FHIRReference] = []
+        // A path of known types (nearly every plan's) gives its nodes without items made for them.
+        let codeable = expression.nodeType == "CodeableReference"
+        let walked = try expression.forEachNode(of: resource) { node in
+            if let element = codeable ? node["reference"] : node, let reference = FHIRReference(element: element) {
+                found.append(reference)
+            }
+        }
+        if walked { return found }
         for item in try expression.evaluate(FHIRPathEvaluationInput(resource: resource)) {
             guard var element = item.element else { continue }
             if item.fhirType == "CodeableReference" {

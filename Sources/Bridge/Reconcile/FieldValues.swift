@@ -73,16 +73,17 @@ struct FieldValues {
     static func fhir(
         _ expression: FHIRPathExpression, _ reading: FieldReading, resource: FHIRElement, codeMaps: [String: CompiledCodeMap]
     ) throws -> FieldValues {
-        let items = try expression.evaluate(FHIRPathEvaluationInput(resource: resource))
         var values: [Value] = []
-        values.reserveCapacity(items.count)
-        for item in items {
-            let json = item.jsonValue
+        func add(_ json: FHIRElement) {
             if reading.readsQuantities, let quantity = quantity(json) {
                 values.append(quantity)
             } else if let text = RecordValues.text(json) {
                 values.append(Value(text: text, unit: nil))
             }
+        }
+        // A path of known types gives its nodes without items made for them; anything else is evaluated.
+        if try !expression.forEachNode(of: resource, add) {
+            for item in try expression.evaluate(FHIRPathEvaluationInput(resource: resource)) { add(item.jsonValue) }
         }
         return normalise(values, reading.fhirTransforms, codeMaps: codeMaps)
     }

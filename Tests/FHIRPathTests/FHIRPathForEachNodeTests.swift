@@ -1,0 +1,66 @@
+import FHIRModel
+@testable @_spi(Testing) import FHIRPath
+import Testing
+
+/// `forEachNode` (the nodes of a path of known types, no items made: how a link reads keys, a pull references and a
+/// reconcile fields) gives exactly the elements the general evaluator's items hold, in order, whenever it takes the
+/// expression; and it does take the paths the default mapping's keys, references and fields use. (Synthetic
+/// resources, written for this test.)
+@Suite struct FHIRPathForEachNodeTests {
+    static let resources: [FHIRElement] = [
+        #"{"resourceType":"Patient","id":"SUB1","identifier":[{"system":"https://www.immport.org/subject","value":"SUB1"},{"system":"other","value":"X"},{"system":"https://www.immport.org/subject","_value":{"extension":[{"url":"u","valueString":"e"}]}}],"gender":"female","_gender":{"extension":[{"url":"v","valueCode":"c"}]}}"#,
+        #"{"resourceType":"Patient","id":"SUB2","identifier":{"system":"https://www.immport.org/subject","value":"SUB2"}}"#,
+        #"{"resourceType":"Patient"}"#,
+        #"{"resourceType":"Observation","id":"o","subject":{"reference":"Patient/SUB1"},"specimen":{"reference":"Specimen/BS1","display":"d"},"code":{"text":"Hemoglobin","coding":[{"display":"Hb"},{"display":"HGB"}]},"category":[{"coding":[{"code":"laboratory"}]},{"coding":[{"code":"vital-signs"}]}],"valueQuantity":{"value":16.0,"unit":"g/dL"}}"#,
+        #"{"resourceType":"Observation","id":"p","subject":{"identifier":{"value":"x"}},"code":{"coding":[]},"valueString":"high"}"#,
+        #"{"resourceType":"ResearchSubject","id":"rs","study":{"reference":"ResearchStudy/SDY1"},"subject":{"reference":"Patient/SUB1"},"actualComparisonGroup":" arm1 "}"#,
+    ].map { try! FHIRJSONReader().read($0) }
+
+    /// (root type, expression, whether `forEachNode` must take it).
+    static let expressions: [(String, String, Bool)] = [
+        ("Patient", "identifier.where(system = 'https://www.immport.org/subject').value", true),
+        ("Patient", "identifier.value", true),
+        ("Patient", "id", true),
+        ("Patient", "gender", true),
+        ("Observation", "subject", true),
+        ("Observation", "specimen", true),
+        ("Observation", "code.text", true),
+        ("Observation", "code.coding.display", true),
+        ("Observation", "value.ofType(Quantity)", true),
+        ("Observation", "category.coding.where(code = 'laboratory').exists()", false),
+        ("Observation", "code.text | code.coding.display", false),
+        ("ResearchSubject", "study", true),
+        ("ResearchSubject", "actualComparisonGroup", true),
+    ]
+
+    @Test func nodesAreTheGeneralEvaluatorsItems() throws {
+        var taken = 0
+        for (type, source, mustTake) in Self.expressions {
+            let fast = try FHIRPathExpression(source, options: .init(version: .r5, rootType: type))
+            var generalOptions = FHIRPathCompileOptions(version: .r5, rootType: type)
+            generalOptions.generalEvaluationOnly = true
+            let general = try FHIRPathExpression(source, options: generalOptions)
+            #expect(fast.nodeType != nil || !mustTake, "\(source) is not node steps")
+            for resource in Self.resources {
+                var nodes: [FHIRElement] = []
+                let took = try fast.forEachNode(of: resource) { nodes.append($0) }
+                // Only a resource of the root type is walked.
+                if resource.resourceType != type { #expect(!took, "\(source) walked a \(resource.resourceType ?? "?")") }
+                if mustTake && resource.resourceType == type { #expect(took, "\(source)") }
+                guard took else {
+                    #expect(nodes.isEmpty)
+                    continue
+                }
+                taken += 1
+                let expected = try general.evaluate(FHIRPathEvaluationInput(resource: resource)).map(\.jsonValue)
+                #expect(nodes == expected, "\(source) on \(resource.resourceType ?? "?")")
+            }
+        }
+        #expect(taken >= 20)
+        // What the nodes hold, spelled out once: the system's two values (one only an extension), a Reference.
+        let key = try FHIRPathExpression("identifier.where(system = 'https://www.immport.org/subject').value", options: .init(version: .r5, rootType: "Patient"))
+        var values: [FHIRElement] = []
+        _ = try key.forEachNode(of: Self.resources[0]) { values.append($0) }
+        #expect(values.first == .string("SUB1"))
+    }
+}
