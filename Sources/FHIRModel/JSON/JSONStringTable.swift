@@ -81,9 +81,13 @@ struct JSONStringTable {
         return (word, 0)
     }
 
+    /// Through the string's own storage, not a mutable copy (`withUTF8` wants one, and making it retained and
+    /// released the slot's string for every look-up). A string made here is always contiguous UTF-8; one that were
+    /// not would only be a miss.
     static func equal(_ string: String, _ start: UnsafePointer<UInt8>, _ length: Int) -> Bool {
-        var string = string
-        return string.withUTF8 { utf8 in utf8.count == length && memcmp(utf8.baseAddress!, start, length) == 0 }
+        string.utf8.withContiguousStorageIfAvailable { utf8 in
+            utf8.count == length && memcmp(utf8.baseAddress!, start, length) == 0
+        } ?? false
     }
 
     /// A 64-bit hash of 17...64 bytes, read eight at a time.
