@@ -8,7 +8,7 @@ struct EmitTemplate {
     let extensionBase: String
     private(set) var compiled: Part
     /// The `id` template read once into pieces.
-    let idPieces: [MappingTemplateText.Piece]
+    private(set) var idPieces: [MappingTemplateText.Piece]
 
     init(declaration: EmitDeclaration, extensionBase: String) {
         self.declaration = declaration
@@ -198,6 +198,29 @@ struct EmitTemplate {
     var setsMeta: Bool {
         guard case .object(let members) = compiled else { return false }
         return members.contains { $0.key == "meta" }
+    }
+
+    /// A copy whose parts, strings and constants share no storage with this one's (`FHIRElement.unshared`): each
+    /// chunk of records is filled from a copy of its own. Filled from one template, every record's resource retained
+    /// and released its parts and constants on both cores: filling took 254 samples on two workers where one
+    /// worker's took 156.
+    func unshared() -> EmitTemplate {
+        var copy = self
+        copy.compiled = Self.unshared(compiled)
+        copy.idPieces = idPieces.map(\.unshared)
+        return copy
+    }
+
+    static func unshared(_ part: Part) -> Part {
+        switch part {
+        case .constant(let element): .constant(element.unshared)
+        case .text(let pieces): .text(pieces.map(\.unshared))
+        case .number(let field): .number(field: field.unshared)
+        case .reference(let link, let keyField): .reference(link: link.unshared, keyField: keyField.unshared)
+        case .array(let items): .array(items.map(unshared))
+        case .object(let members): .object(members.map { (key: $0.key.unshared, part: unshared($0.part)) })
+        case .absent: .absent
+        }
     }
 
     /// The template read once into parts, so that filling it for each record parses no placeholder again.

@@ -5,6 +5,14 @@ enum MappingTemplateText {
         case literal(String)
         /// The text between braces: a record field, `study`, or `$number FIELD`.
         case placeholder(String)
+
+        /// The same piece, its text in storage of its own (`EmitTemplate.unshared`).
+        var unshared: Piece {
+            switch self {
+            case .literal(let text): .literal(text.unshared)
+            case .placeholder(let name): .placeholder(name.unshared)
+            }
+        }
     }
 
     /// The text as literal pieces and placeholders, in order. An unclosed `{` is literal text.

@@ -290,7 +290,10 @@ public enum MergeStage {
                 let windowStart = windowIndex * window
                 let inWindow = windowStart..<min(records.count, windowStart + window)
                 return try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
-                    try records.records(at: chunk, keys: recordKeys).map { record -> (id: String, resource: MergedResource, missing: Int) in
+                    // The chunk's own template and meta: none of their storage is shared with another core's.
+                    let template = template.unshared()
+                    let emittedMeta = emittedMeta?.unshared
+                    return try records.records(at: chunk, keys: recordKeys).map { record -> (id: String, resource: MergedResource, missing: Int) in
                         let id = template.id(for: record, study: accession)
                         var missing = 0
                         let resource = template.instantiate(
