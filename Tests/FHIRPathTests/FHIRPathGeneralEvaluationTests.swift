@@ -14,6 +14,9 @@ import Testing
         "code.coding.code", "status = 'final'", "value.value >= 100.0", "code.coding.where(code = '1').system",
         "Observation.value.ofType(string)", "code.coding.display.extension.value", "code.text != 'x'",
         "component.where(value.ofType(Quantity).value < 0).code.text", "Observation.code.coding.count()",
+        // `path.exists()` from the resource (a link's `where`): node steps, no items.
+        "code.coding.where(system = 'http://loinc.org').exists()", "component.exists()", "value.ofType(Quantity).exists()",
+        "Observation.code.coding.where(code = '1').exists()",
     ]
 
     static let observations: [FHIRElement] = {

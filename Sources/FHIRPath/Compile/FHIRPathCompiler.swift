@@ -147,6 +147,21 @@ struct FHIRPathCompiler {
                 compiled.unordered = Self.unorderedResults.contains(name)
                     || (input.unordered && Self.itemsFromInput.contains(name))
             }
+            // `path.exists()` on a resource the path starts from: its node steps run on the resource, and the answer is
+            // whether they give a node (a link's `where`, for every resource), without making an item for each.
+            if name == "exists", arguments.isEmpty, !options.generalEvaluationOnly, let entry = input.chain?.resourceEntry {
+                let general = compiled
+                let run = entry.nodes.run
+                let entryType = entry.resourceType
+                compiled.itemEvaluator = { item, env in
+                    guard let node = item.value.node, let type = node.type, FHIRObject.sameKey(type, entryType) else {
+                        return try general.evaluate([item], env)
+                    }
+                    var found = false
+                    try run(node.element, item.value.primitiveExtension, env) { _, _ in found = true }
+                    return [FHIRPathItem(.boolean(found))]
+                }
+            }
             if name == "where", arguments.count == 1,
                 let narrowed = try narrowedTypes(input.staticTypes, byCriterion: arguments[0])
             {
