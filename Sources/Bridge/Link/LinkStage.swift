@@ -25,8 +25,7 @@ public enum LinkStage {
         workers: Int = ParallelMap.defaultWorkers
     ) throws(BridgeFailure) -> LinkedStudy {
         let study = LinkedStudy(pulled: pulled, mapping: mapping, links: [])
-        // Checked once here; each chunk's key reader compiles its own when it needs it (a `Regex` is not
-        // `Sendable`).
+        // Checked once here; each link's `SuffixMatcherPool` compiles matchers from it as its chunks need them.
         _ = try accessionSuffixMatcher(mapping.accessionPattern)
         let links = mapping.links
         // A spooled study is one too large to hold, and its links' tables grow with it: they run one after another

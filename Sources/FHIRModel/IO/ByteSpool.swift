@@ -121,7 +121,8 @@ public final class ByteSpool: Sendable {
                 projected.append(UInt8(ascii: "\""))
                 let keyStart = projected.count
                 projected.append(contentsOf: UnsafeBufferPointer(start: base + member.key.lowerBound, count: member.key.count))
-                projected.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+                projected.append(UInt8(ascii: "\""))
+                projected.append(UInt8(ascii: ":"))
                 let valueStart = projected.count
                 projected.append(contentsOf: UnsafeBufferPointer(start: base + member.value.lowerBound, count: member.value.count))
                 kept.append(
