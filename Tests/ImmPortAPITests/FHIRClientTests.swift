@@ -159,6 +159,9 @@ import Testing
         var selected = all.selecting([key("Patient", "c"), key("Group", "g"), key("Patient", "a"), key("Patient", "c"), key("Patient", "zz")])
         #expect(selected.keys == [key("Patient", "c"), key("Group", "g"), key("Patient", "a")])
         #expect(selected.count == 3 && selected.duplicatesDropped == 1)
+        // By position: the same selection, without a look-up per key.
+        let byPosition = all.selecting(positions: [key("Patient", "c"), key("Group", "g"), key("Patient", "a"), key("Patient", "c")].map { all.position(ofKey: $0)! })
+        #expect(byPosition.keys == selected.keys && byPosition.duplicatesDropped == 1)
         #expect(selected.contains(key("Patient", "a")) && !selected.contains(key("Patient", "b")))
         #expect(try selected.resource(key("Patient", "b")) == nil && selected.resource(key("Patient", "c"))?["id"] == "c")
         #expect(selected.keys(ofType: "Patient") == [key("Patient", "c"), key("Patient", "a")])

@@ -28,17 +28,6 @@ struct SharedKeyPositions<Element: Sendable>: Sendable {
     mutating func append(_ element: Element) { more.append(element) }
 }
 
-/// One bit per position: which records a link claimed, which are in duplicates.
-struct PositionSet: Sendable {
-    private var words: [UInt64]
-
-    init(count: Int) { words = Array(repeating: 0, count: (count + 63) / 64) }
-
-    func contains(_ position: Int) -> Bool { words[position >> 6] & (1 << UInt64(position & 63)) != 0 }
-
-    mutating func insert(_ position: Int) { words[position >> 6] |= 1 << UInt64(position & 63) }
-}
-
 /// Which alternative keyed each part of a resource's key, kept for the first resource of every key (to count the
 /// conventions): up to eight parts of fewer than 255 alternatives packed in one word, more in an array.
 struct UsedAlternatives: Sendable {

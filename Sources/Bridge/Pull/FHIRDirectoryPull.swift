@@ -35,70 +35,73 @@ public struct FHIRDirectoryPull: Sendable {
         accession: String, from all: FHIRResourceCollection, source: String, diagnostics: DiagnosticsCollector
     ) throws(BridgeFailure) -> FHIRResourceCollection {
         let studyType = plan.study.resourceType
-        var studies: [FHIRResourceKey] = []
+        var studies: [FHIRResourceCollection.Position] = []
         do {
-            try all.forEachResource(ofType: studyType, keys: FHIRJSONKeyFilter(keys: ["resourceType", "id", "identifier"])) { key, resource in
-                if StudyPuller.isStudy(resource, accession) { studies.append(key) }
+            try Self.inWindows(all.positions(ofType: studyType), of: all, keys: FHIRJSONKeyFilter(keys: ["resourceType", "id", "identifier"])) { resource in
+                StudyPuller.isStudy(resource, accession)
+            } take: { position, isStudy in
+                if isStudy { studies.append(position) }
             }
         } catch {
             throw BridgeFailure(stage: .pull, message: "\(source): \(error)")
         }
-        guard studies.count == 1, let studyKey = studies.first else {
+        guard studies.count == 1, let study = studies.first else {
             throw BridgeFailure(stage: .pull, message: studies.isEmpty
                     ? "\(source): no \(studyType) has the id or an identifier value \(accession)"
-                    : "\(source): \(studies.count) \(studyType) resources have the id or identifier \(accession): \(studies.map(\.description).joined(separator: ", "))")
+                    : "\(source): \(studies.count) \(studyType) resources have the id or identifier \(accession): \(studies.map { all.key(at: $0).description }.joined(separator: ", "))")
         }
-        // The selection shares the directory's table (and spool): it keeps positions, not copies.
-        var selected: [FHIRResourceKey] = [studyKey]
-        var keysByStep: [String: [FHIRResourceKey]] = [PullPlan.studyStepID: [studyKey]]
+        // Resources are kept by position, never by key: the selection shares the directory's table (and spool),
+        // and a step's targets are a bit each. A reference is looked up once, by the key it names.
+        var selected: [FHIRResourceCollection.Position] = [study]
+        var positionsByStep: [String: [FHIRResourceCollection.Position]] = [PullPlan.studyStepID: [study]]
         do {
             for step in plan.steps {
-                var keys: [FHIRResourceKey] = []
-                var found: [FHIRResourceKey] = []
+                var positions: [FHIRResourceCollection.Position] = []
                 if let search = step.search {
-                    let targets = Set(search.targets.flatMap { keysByStep[$0] ?? [] })
+                    var targeted = PositionSet(count: all.positionLimit)
+                    for target in search.targets { for position in positionsByStep[target] ?? [] { targeted.insert(Int(position.index)) } }
+                    let targets = targeted
                     // The step's resources that point at a target, in the collection's order.
                     let paths = search.referencePaths
                     try Self.inWindows(all.positions(ofType: step.resourceType), of: all, keys: PullReferencePath.resourceKeys(of: paths)) { resource in
                         try paths.contains { path in
-                            try path.references(in: resource).contains { $0.resourceKey.map(targets.contains) ?? false }
+                            try path.references(in: resource).contains { reference in
+                                guard let key = reference.resourceKey, let position = all.position(ofKey: key) else { return false }
+                                return targets.contains(Int(position.index))
+                            }
                         }
                     } take: { position, points in
-                        guard points else { return }
-                        let key = all.key(at: position)
-                        keys.append(key)
-                        found.append(key)
+                        if points { positions.append(position) }
                     }
                 } else {
-                    var seen = Set<FHIRResourceKey>()
+                    var seen = PositionSet(count: all.positionLimit)
+                    var missing = Set<FHIRResourceKey>()
                     for origin in step.referencedFrom ?? [] {
                         // Each holder's references of the step's type, in path order, taken in holder order (read
                         // in windows: a study's subjects are as many as its patients).
                         let paths = origin.paths
                         let type = step.resourceType
-                        let holders = (keysByStep[origin.step] ?? []).compactMap { all.position(ofKey: $0) }
-                        try Self.inWindows(holders, of: all, keys: PullReferencePath.resourceKeys(of: paths)) { resource in
+                        try Self.inWindows(positionsByStep[origin.step] ?? [], of: all, keys: PullReferencePath.resourceKeys(of: paths)) { resource in
                             try paths.flatMap { path in
                                 try path.references(in: resource).compactMap { $0.resourceKey.flatMap { $0.type == type ? $0 : nil } }
                             }
                         } take: { holder, keysReferenced in
-                            for key in keysReferenced where seen.insert(key).inserted {
-                                if all.contains(key) {
-                                    keys.append(key)
-                                    found.append(key)
-                                } else {
+                            for key in keysReferenced {
+                                if let position = all.position(ofKey: key) {
+                                    if seen.insertNew(Int(position.index)) { positions.append(position) }
+                                } else if missing.insert(key).inserted {
                                     diagnostics.warning("\(key) is referenced by \(all.key(at: holder)) but the directory does not have it", source: source)
                                 }
                             }
                         }
                     }
                 }
-                selected += found
-                keysByStep[step.id] = keys
+                selected += positions
+                positionsByStep[step.id] = positions
             }
         } catch {
             throw BridgeFailure(stage: .pull, message: "\(source): evaluating the pull plan: \(error)")
         }
-        return all.selecting(selected)
+        return all.selecting(positions: selected)
     }
 }

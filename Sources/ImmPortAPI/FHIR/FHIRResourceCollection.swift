@@ -125,12 +125,18 @@ public struct FHIRResourceCollection: Sendable {
     /// The resources of `keys` (keys this collection does not have are passed over; a key given twice counts as
     /// a duplicate dropped), in that order, sharing this collection's table and spool.
     public func selecting(_ keys: [FHIRResourceKey]) -> FHIRResourceCollection {
+        selecting(positions: keys.compactMap(position(ofKey:)))
+    }
+
+    /// The resources at `positions` (this collection's: from `position(ofKey:)`, `positions(ofType:)`), in that
+    /// order, a position given twice counting as a duplicate dropped: `selecting(_:)` without a look-up per key,
+    /// for a caller that found the resources by position.
+    public func selecting(positions: [Position]) -> FHIRResourceCollection {
         var selected = FHIRResourceCollection(spool: spool)
         selected.table = table
         var chosen = Selection(tableCount: table.count)
-        for key in keys {
-            guard let position = position(of: key) else { continue }
-            if !chosen.insert(position) { selected.duplicatesDropped += 1 }
+        for position in positions {
+            if !chosen.insert(Int(position.index)) { selected.duplicatesDropped += 1 }
         }
         selected.selection = chosen
         return selected
