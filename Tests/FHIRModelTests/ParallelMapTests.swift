@@ -139,4 +139,52 @@ import Testing
         }
         #expect(consumed == [0, 1, 2, 3, 4])
     }
+
+    /// Streamed chunks are each made once and taken in order, whole and with their range, on any number of workers
+    /// and with any room ahead (one chunk: a worker waits for the caller after every chunk).
+    @Test(arguments: [(1, nil), (2, nil), (4, nil), (2, 1), (3, 2)] as [(Int, Int?)])
+    func streamedChunksAreTakenInOrder(workers: Int, ahead: Int?) throws {
+        let made = Mutex<[Int]>([])
+        var taken: [Int] = []
+        var ranges: [Range<Int>] = []
+        try ParallelMap.streamChunks(count: 1003, chunkSize: 10, workers: workers, ahead: ahead) { chunk throws(Failed) in
+            made.withLock { $0.append(chunk.lowerBound) }
+            return chunk.map { $0 * 2 }
+        } consume: { chunk, values throws(Failed) in
+            ranges.append(chunk)
+            taken += values
+        }
+        #expect(taken == (0..<1003).map { $0 * 2 })
+        #expect(ranges.first == 0..<10 && ranges.last == 1000..<1003 && ranges.count == 101)
+        #expect(made.withLock { $0.sorted() } == Array(stride(from: 0, to: 1003, by: 10)))
+        try ParallelMap.streamChunks(count: 0, chunkSize: 10, workers: workers) { (_: Range<Int>) throws(Failed) in 0 } consume: { _, _ throws(Failed) in
+            Issue.record("nothing to take")
+        }
+    }
+
+    /// Failures are a plain loop's: a chunk that fails to be made is thrown once the chunks before it are taken, a
+    /// failure to take one is thrown whatever the later chunks did, and the workers stop (no call hangs).
+    @Test(arguments: [1, 2, 3])
+    func streamedChunksFailAsAPlainLoopWould(workers: Int) {
+        var taken: [Int] = []
+        #expect(throws: Failed(index: 30)) {
+            try ParallelMap.streamChunks(count: 100, chunkSize: 10, workers: workers, ahead: 2) { chunk throws(Failed) in
+                if chunk.lowerBound == 30 || chunk.lowerBound == 50 { throw Failed(index: chunk.lowerBound) }
+                return chunk.lowerBound
+            } consume: { _, start throws(Failed) in taken.append(start) }
+        }
+        #expect(taken == [0, 10, 20])
+        taken = []
+        #expect(throws: Failed(index: -5)) {
+            try ParallelMap.streamChunks(count: 100, chunkSize: 10, workers: workers, ahead: 1) { chunk throws(Failed) in
+                // The chunk after the failing one fails to be made too: its failure is not the one thrown.
+                if chunk.lowerBound == 60 { throw Failed(index: chunk.lowerBound) }
+                return chunk.lowerBound
+            } consume: { _, start throws(Failed) in
+                if start == 50 { throw Failed(index: -5) }
+                taken.append(start)
+            }
+        }
+        #expect(taken == [0, 10, 20, 30, 40])
+    }
 }

@@ -34,17 +34,22 @@ public final class NDJSONExportWriter {
     /// Appends resources the merge wrote (`MergeStage.Options.writesResources`), in order, each to its type's
     /// file.
     public func write(_ resources: [MergeStage.WrittenResource]) throws {
-        var byType: [String: [UInt8]] = [:]
-        var types: [String] = []
+        // Each line straight into its file's buffer: gathered per type first, a chunk's lines were copied twice.
+        var type: String?
+        var file: AtomicFileWriter?
         for resource in resources {
             // As `write(_: [FHIRElement])` files and leaves out a tree.
             guard isNew(resource.key) else { continue }
-            let type = resource.type ?? "Resource"
-            if byType[type] == nil { types.append(type) }
-            byType[type, default: []].append(contentsOf: resource.json)
-            byType[type]!.append(0x0A)
+            let resourceType = resource.type ?? "Resource"
+            if resourceType != type {
+                type = resourceType
+                file = try self.file(for: resourceType)
+            }
+            try file!.append { buffer in
+                buffer.append(contentsOf: resource.json)
+                buffer.append(0x0A)
+            }
         }
-        for type in types { try file(for: type).write(byType[type]!) }
     }
 
     /// A Provenance, written a piece at a time (its targets are never one tree).

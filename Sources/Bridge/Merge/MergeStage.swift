@@ -28,7 +28,7 @@ public enum MergeStage {
     /// (pulled, then changed by a merge action), `shared-data` (made from a record).
     public static let sourceTagSystem = "https://github.com/immport-bridge/fhir/CodeSystem/source"
 
-    /// What a streamed merge hands on: resources in output order, a window at a time, and at the end the
+    /// What a streamed merge hands on: resources in output order, a chunk at a time, and at the end the
     /// Provenances (too large to be trees in a large study).
     public enum Output: Sendable {
         case resources([FHIRElement])
@@ -77,8 +77,9 @@ public enum MergeStage {
     }
 
     /// Merges a study and hands its resources to `sink` in order (pulled resources by key, emitted ones in mapping
-    /// and record order, then the Provenances), a window of chunks at a time, so that a study read from a spool is
-    /// never held whole: what is in memory is one window of merged trees, the link's pairs and the sorted keys.
+    /// and record order, then the Provenances), a chunk at a time, so that a study read from a spool is never held
+    /// whole: what is in memory is the chunks of merged trees made ahead of the sink (`ParallelMap.streamChunks`),
+    /// the link's pairs and the sorted keys.
     public static func stream(
         _ linked: LinkedStudy, options: Options, diagnostics: DiagnosticsCollector,
         sink: (Output) throws -> Void
@@ -105,25 +106,24 @@ public enum MergeStage {
         sink: (Output) throws -> Void
     ) throws -> MergeSummary {
         let order = FHIRCanonicalOrder(definitions: FHIRDefinitions.forVersion(linked.mapping.fhirVersion))
-        let window = ParallelMap.window(chunkSize: max(1, options.chunkSize))
         var summary = MergeSummary()
         // The pulled resources are walked in key order, by position in the collection (four bytes each, where
         // their keys would be thirty-two).
         let walk = linked.pulled.fhir.positionsSortedByKey()
         let pulled = try streamPulled(
-            linked, options: options, order: order, walk: walk, window: window, summary: &summary, diagnostics: diagnostics, sink: sink)
+            linked, options: options, order: order, walk: walk, summary: &summary, diagnostics: diagnostics, sink: sink)
         let emitted = try streamEmits(
-            linked, options: options, order: order, window: window, summary: &summary, diagnostics: diagnostics, sink: sink)
+            linked, options: options, order: order, summary: &summary, diagnostics: diagnostics, sink: sink)
         try streamProvenances(
             linked, options: options, walk: walk, merged: pulled.merged, emitted: emitted,
             recorded: pulled.newestLastUpdated ?? "1970-01-01T00:00:00Z", summary: summary, sink: sink)
         return summary
     }
 
-    /// The pulled resources merged, in key order (`walk`), handed to `sink` a window at a time; which were changed
+    /// The pulled resources merged, in key order (`walk`), handed to `sink` a chunk at a time; which were changed
     /// (a bit each, in walk order) and the newest `lastUpdated` among them, for the Provenances.
     static func streamPulled(
-        _ linked: LinkedStudy, options: Options, order: FHIRCanonicalOrder, walk: [FHIRResourceCollection.Position], window: Int,
+        _ linked: LinkedStudy, options: Options, order: FHIRCanonicalOrder, walk: [FHIRResourceCollection.Position],
         summary: inout MergeSummary, diagnostics: DiagnosticsCollector, sink: (Output) throws -> Void
     ) throws -> (merged: [UInt64], newestLastUpdated: String?) {
         let mapping = linked.mapping
@@ -137,7 +137,7 @@ public enum MergeStage {
         for (index, position) in walk.enumerated() { rank[Int(position.index)] = Int32(index) }
 
         // For the links that have merge actions: which record each pulled resource is joined with, sorted the way
-        // the resources are walked (by rank, then link), so each window finds its first join by halving and then
+        // the resources are walked (by rank, then link), so each chunk finds its first join by halving and then
         // walks both in step.
         let mergingLinks = linked.links.filter { !$0.link.declaration.merge.isEmpty || $0.link.fields.contains { $0.conflictTarget != nil } }
         let conflictFields = mergingLinks.map { ConflictResolution.fields(of: $0.link) }
@@ -163,8 +163,8 @@ public enum MergeStage {
             joins.sort { ($0.rank, $0.link) < ($1.rank, $1.link) }
             let sortedJoins = joins
 
-            // Each pulled resource is merged on its own, so the work is spread over every core in chunks, a window of
-            // chunks at a time; the results come back in key order, and the counts are taken from them in that order.
+            // Each pulled resource is merged on its own, so the work is spread over every core in chunks; the results
+            // come back in key order, and the counts are taken from them in that order.
             let extensionBase = mapping.spec.extensionBase
             // Written by the merge (`Options.writesResources`): what it builds of each type's resources, the
             // members its links may read or write (`CompiledLink.mergeResourceKeys`) with type, id and meta; a type
@@ -180,51 +180,45 @@ public enum MergeStage {
             let resourceMerge = PulledResourceMerge(
                 links: mergingLinks.map(\.link), conflictFields: conflictFields, codeMaps: codeMaps, extensionBase: extensionBase,
                 order: order, tags: tags, source: fhirSource, writes: writes)
-            // A window is merged on every core while the caller counts and writes the one before (`pipeline`).
-            try ParallelMap.pipeline(count: (walk.count + window - 1) / window) { windowIndex in
-                let windowStart = windowIndex * window
-                let inWindow = windowStart..<min(walk.count, windowStart + window)
-                // Each resource's joins: the run of its rank in the sorted joins, found by halving.
-                var joinCursor = Self.firstJoin(ofRank: windowStart, in: sortedJoins)
+            // Chunks are merged on every core while the caller counts and writes the ones before (`streamChunks`).
+            try ParallelMap.streamChunks(count: walk.count, chunkSize: chunkSize) { chunk in
+                let positions = chunk.map { walk[$0] }
+                // Written here: the members the merge may touch are built, the rest copied as text.
+                let trees: [(FHIRElement, UnparsedMembers)]
+                // (A chunk across two types, rare, is built whole: the same output.)
+                if writes, let type = positions.first.map({ fhir.key(at: $0).type }),
+                    positions.allSatisfy({ fhir.key(at: $0).type == type }), let keys = readKeys[type] ?? baseKeys
+                {
+                    trees = try fhir.partlyParsedResources(at: positions, keys: keys)
+                } else {
+                    trees = try fhir.resources(at: positions, keys: nil).map { ($0, UnparsedMembers()) }
+                }
+                // Each resource's joins: the run of its rank in the sorted joins, the chunk's first found by halving.
+                let firstJoin = Self.firstJoin(ofRank: chunk.lowerBound, in: sortedJoins)
+                var joinCursor = firstJoin
                 var joinsOf: [Range<Int>] = []
-                joinsOf.reserveCapacity(inWindow.count)
-                for index in inWindow {
+                joinsOf.reserveCapacity(chunk.count)
+                for index in chunk {
                     let first = joinCursor
                     while joinCursor < sortedJoins.count && sortedJoins[joinCursor].rank == Int32(index) { joinCursor += 1 }
                     joinsOf.append(first..<joinCursor)
                 }
-                let windowJoins = joinsOf
-                return (windowStart, try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
-                    let positions = chunk.map { walk[$0] }
-                    // Written here: the members the merge may touch are built, the rest copied as text.
-                    let trees: [(FHIRElement, UnparsedMembers)]
-                    // (A chunk across two types, rare, is built whole: the same output.)
-                    if writes, let type = positions.first.map({ fhir.key(at: $0).type }),
-                        positions.allSatisfy({ fhir.key(at: $0).type == type }), let keys = readKeys[type] ?? baseKeys
-                    {
-                        trees = try fhir.partlyParsedResources(at: positions, keys: keys)
-                    } else {
-                        trees = try fhir.resources(at: positions, keys: nil).map { ($0, UnparsedMembers()) }
+                // The chunk's joined records, a link at a time in the joins' order: a spooled answer's records are
+                // then read a run at a time, not with a read each (they lie close when the answer's order follows
+                // the resources' keys, as ImmPort's accessions do).
+                let chunkJoins = sortedJoins[firstJoin..<joinCursor]
+                let joinedRecords = try recordsByLink.indices.map { link in
+                    try recordsByLink[link].records(
+                        at: chunkJoins.compactMap { Int($0.link) == link ? Int($0.record) : nil }, keys: recordKeysByLink[link])
+                }
+                var nextRecord = [Int](repeating: 0, count: recordsByLink.count)
+                return zip(joinsOf, trees).map { joins, read in
+                    resourceMerge.merge(read, joins: sortedJoins[joins]) { join in
+                        defer { nextRecord[Int(join.link)] += 1 }
+                        return joinedRecords[Int(join.link)][nextRecord[Int(join.link)]]
                     }
-                    // The chunk's joined records, a link at a time in the joins' order: a spooled answer's records are
-                    // then read a run at a time, not with a read each (they lie close when the answer's order follows
-                    // the resources' keys, as ImmPort's accessions do).
-                    let chunkJoins = chunk.isEmpty
-                        ? sortedJoins[0..<0]
-                        : sortedJoins[windowJoins[chunk.first! - windowStart].lowerBound..<windowJoins[chunk.last! - windowStart].upperBound]
-                    let joinedRecords = try recordsByLink.indices.map { link in
-                        try recordsByLink[link].records(
-                            at: chunkJoins.compactMap { Int($0.link) == link ? Int($0.record) : nil }, keys: recordKeysByLink[link])
-                    }
-                    var nextRecord = [Int](repeating: 0, count: recordsByLink.count)
-                    return zip(chunk, trees).map { index, read in
-                        resourceMerge.merge(read, joins: sortedJoins[windowJoins[index - windowStart]]) { join in
-                            defer { nextRecord[Int(join.link)] += 1 }
-                            return joinedRecords[Int(join.link)][nextRecord[Int(join.link)]]
-                        }
-                    }
-                })
-            } consume: { windowStart, results in
+                }
+            } consume: { chunk, results in
                 var output = OutputWindow(writes: writes, capacity: results.count)
                 for (offset, result) in results.enumerated() {
                     for event in result.conflicts { conflictCounts[event.key, default: [0, 0, 0]][event.outcome.rawValue] += 1 }
@@ -232,7 +226,7 @@ public enum MergeStage {
                     summary.pulled += 1
                     if result.changed {
                         summary.merged += 1
-                        let index = windowStart + offset
+                        let index = chunk.lowerBound + offset
                         merged[index >> 6] |= 1 << UInt64(index & 63)
                     }
                     if let lastUpdated = result.lastUpdated, newestLastUpdated.map({ lastUpdated > $0 }) ?? true { newestLastUpdated = lastUpdated }
@@ -249,9 +243,9 @@ public enum MergeStage {
     }
 
     /// The resources the mapping's emits make of Shared Data records, in mapping and record order, handed to `sink` a
-    /// window at a time; the keys emitted, for the Provenance.
+    /// chunk at a time; the keys emitted, for the Provenance.
     static func streamEmits(
-        _ linked: LinkedStudy, options: Options, order: FHIRCanonicalOrder, window: Int, summary: inout MergeSummary,
+        _ linked: LinkedStudy, options: Options, order: FHIRCanonicalOrder, summary: inout MergeSummary,
         diagnostics: DiagnosticsCollector, sink: (Output) throws -> Void
     ) throws -> EmittedKeys {
         let mapping = linked.mapping
@@ -280,32 +274,28 @@ public enum MergeStage {
             let setsMeta = template.setsMeta
             let recordKeys = template.recordKeys
             let emittedMeta = tagged(.object(FHIRObject()), source: sharedDataSource, tag: tags.sharedData)["meta"]
-            // Records are filled on every core, in chunks, a window at a time, and come back in record order; of two
+            // Records are filled on every core, in chunks, and come back in record order; of two
             // records giving one id, the first is kept (a dropped one was filled for nothing: that is rare).
             var missing = 0
             let type = emit.resourceType.value
-            // A window is filled on every core while the caller checks the ids of the one before and writes it
-            // (`pipeline`): done one after the other, the caller's part left the cores waiting a third of the time.
-            try ParallelMap.pipeline(count: (records.count + window - 1) / window) { windowIndex in
-                let windowStart = windowIndex * window
-                let inWindow = windowStart..<min(records.count, windowStart + window)
-                return try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
-                    // The chunk's own template and meta: none of their storage is shared with another core's.
-                    let template = template.unshared()
-                    let emittedMeta = emittedMeta?.unshared
-                    return try records.records(at: chunk, keys: recordKeys).map { record -> (id: String, resource: MergedResource, missing: Int) in
-                        let id = template.id(for: record, study: accession)
-                        var missing = 0
-                        let resource = template.instantiate(
-                            record: record, study: accession, id: id, meta: emittedMeta,
-                            reference: { link, key in resolver.reference(link: link, key: key) },
-                            missingReferences: &missing)
-                        let ordered = inOrder ? resource : order.reorder(resource)
-                        let made = setsMeta ? tagged(ordered, source: sharedDataSource, tag: tags.sharedData) : ordered
-                        return (id, writes ? .written(WrittenResource(made)) : .tree(made), missing)
-                    }
+            // Chunks are filled on every core while the caller checks the ids of the ones before and writes them
+            // (`streamChunks`): done one after the other, the caller's part left the cores waiting a third of the time.
+            try ParallelMap.streamChunks(count: records.count, chunkSize: chunkSize) { chunk in
+                // The chunk's own template and meta: none of their storage is shared with another core's.
+                let template = template.unshared()
+                let emittedMeta = emittedMeta?.unshared
+                return try records.records(at: chunk, keys: recordKeys).map { record -> (id: String, resource: MergedResource, missing: Int) in
+                    let id = template.id(for: record, study: accession)
+                    var missing = 0
+                    let resource = template.instantiate(
+                        record: record, study: accession, id: id, meta: emittedMeta,
+                        reference: { link, key in resolver.reference(link: link, key: key) },
+                        missingReferences: &missing)
+                    let ordered = inOrder ? resource : order.reorder(resource)
+                    let made = setsMeta ? tagged(ordered, source: sharedDataSource, tag: tags.sharedData) : ordered
+                    return (id, writes ? .written(WrittenResource(made)) : .tree(made), missing)
                 }
-            } consume: { filled in
+            } consume: { _, filled in
                 var output = OutputWindow(writes: writes, capacity: filled.count)
                 for item in filled {
                     if linked.pulled.fhir.contains(FHIRResourceKey(type: type, id: item.id)) {
