@@ -17,7 +17,7 @@ public enum LinkStage {
     /// environment, which two cores fought over; the spares are now per thread.) Any chunk size gives the same link.
     ///
     /// A link's own loops leave a core idle part of the time (the caller fills its tables while the cores read the
-    /// next window), so links that do not read each other run side by side (`LinkSchedule`) when the study is held
+    /// next chunks), so links that do not read each other run side by side (`LinkSchedule`) when the study is held
     /// as trees: each with its own diagnostics, said afterwards in link order, so the outcome, the diagnostics and
     /// the failure thrown (the first in link order) are those of linking one after another.
     public static func run(
@@ -237,41 +237,36 @@ public enum LinkStage {
             let recordKeys = FHIRJSONKeyFilter(
                 keys: Set(parts.map { RecordValues.topLevelField(of: $0.sharedDataPath) } + conditions.map { RecordValues.topLevelField(of: $0.field) }))
             // Reading a record's key is independent of the others (and, spooled, mostly parsing): done on every
-            // core a window at a time, while the caller fills the tables with the window before (`pipeline`); the
-            // tables are filled in record order, as by a plain loop.
+            // core a chunk at a time, while the caller fills the tables with the chunks before (`streamChunks`);
+            // the tables are filled in record order, as by a plain loop.
             enum RecordKey: Sendable { case leftOut, keyless, key(LinkKey) }
-            // A window holds only keys, so it is four times the other stages' (fewer hand-offs between the caller
-            // and the cores: 6% of the link at a million resources).
-            let window = ParallelMap.window(chunkSize: chunkSize) * 4
+            // Chunks hold only keys: four times as many as the other stages' (two windows) wait ahead of the caller.
+            let ahead = 8 * ParallelMap.window(chunkSize: 1)
             let name = declaration.name.value
-            @Sendable func readKeys(windowIndex: Int) throws(BridgeFailure) -> (Int, [RecordKey]) {
-                let windowStart = windowIndex * window
-                return (windowStart, try Self.readBack(link: name) {
-                    try ParallelMap.mapChunks(of: windowStart..<min(records.count, windowStart + window), chunkSize: chunkSize) { chunk in
-                        try records.records(at: chunk, keys: recordKeys).map { record -> RecordKey in
-                            guard Self.matchesWhere(record, conditions) else { return .leftOut }
-                            func value(of part: PreparedPart) -> String? {
-                                guard let value = RecordValues.values(of: record, path: part.sharedDataPath).first
-                                    .map({ KeyNormaliser.apply(part.normalise, to: $0) }), !value.isEmpty
-                                else { return nil }
-                                return value
-                            }
-                            // A one-part key (nearly every link) as its text: no array per record.
-                            if parts.count == 1 { return value(of: parts[0]).map { .key(.one($0)) } ?? .keyless }
-                            var key: [String] = []
-                            for part in parts {
-                                guard let value = value(of: part) else { break }
-                                key.append(value)
-                            }
-                            return key.count == parts.count ? .key(.many(key)) : .keyless
+            @Sendable func readKeys(chunk: Range<Int>) throws(BridgeFailure) -> [RecordKey] {
+                try Self.readBack(link: name) {
+                    try records.records(at: chunk, keys: recordKeys).map { record -> RecordKey in
+                        guard Self.matchesWhere(record, conditions) else { return .leftOut }
+                        func value(of part: PreparedPart) -> String? {
+                            guard let value = RecordValues.values(of: record, path: part.sharedDataPath).first
+                                .map({ KeyNormaliser.apply(part.normalise, to: $0) }), !value.isEmpty
+                            else { return nil }
+                            return value
                         }
+                        // A one-part key (nearly every link) as its text: no array per record.
+                        if parts.count == 1 { return value(of: parts[0]).map { .key(.one($0)) } ?? .keyless }
+                        var key: [String] = []
+                        for part in parts {
+                            guard let value = value(of: part) else { break }
+                            key.append(value)
+                        }
+                        return key.count == parts.count ? .key(.many(key)) : .keyless
                     }
-                })
+                }
             }
-            func fillTables(_ read: (Int, [RecordKey])) throws(BridgeFailure) {
-                let (windowStart, keys) = read
+            func fillTables(_ chunk: Range<Int>, _ keys: [RecordKey]) throws(BridgeFailure) {
                 for (offset, found) in keys.enumerated() {
-                    let index = windowStart + offset
+                    let index = chunk.lowerBound + offset
                     guard case .key(let linkKey) = found else {
                         if case .keyless = found { result.unlinkedSharedData.append(UnlinkedRecord(record: index, key: nil)) }
                         continue
@@ -286,7 +281,7 @@ public enum LinkStage {
                     }
                 }
             }
-            try ParallelMap.pipeline(count: (records.count + window - 1) / window, produce: readKeys, consume: fillTables)
+            try ParallelMap.streamChunks(count: records.count, chunkSize: chunkSize, ahead: ahead, produce: readKeys, consume: fillTables)
             if oneToOne {
                 for (ordinal, key) in keyOrder.enumerated() {
                     guard let positions = recordsOf[ordinal], positions.count > 1 else { continue }
@@ -309,28 +304,25 @@ public enum LinkStage {
             let fhir = study.pulled.fhir
             let positions = fhir.positions(ofType: type)
             // Reading (for a spooled study, parsing) and reading the keys from the trees are done on every core a
-            // window at a time, while the caller groups the window before; the tables are filled, and the warnings
-            // said, in resource order as by a plain loop.
+            // chunk at a time, while the caller groups the chunks before (`streamChunks`); the tables are filled, and
+            // the warnings said, in resource order as by a plain loop.
             let resourceKeys = link.resourceKeys
             let suffixMatchers = SuffixMatcherPool(pattern: study.mapping.accessionPattern)
             let link = link
             typealias Keyed = (keying: ResourceKeyReader.Keying?, warnings: [Diagnostic])
-            @Sendable func readKeyings(windowIndex: Int) throws(BridgeFailure) -> (ArraySlice<FHIRResourceCollection.Position>, [Keyed]) {
-                let inWindow = positions[windowIndex * window..<min(positions.count, windowIndex * window + window)]
-                return (inWindow, try Self.readBack(link: name) {
-                    try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
-                        let reader = ResourceKeyReader(link: link, suffixMatchers: suffixMatchers, parts: parts, known: known)
-                        return try zip(chunk, fhir.resources(at: chunk, keys: resourceKeys)).map { position, resource in
-                            var warnings: [Diagnostic] = []
-                            let keying = reader.keying(of: resource, resourceKey: fhir.key(at: position), warnings: &warnings)
-                            return (keying: keying, warnings: warnings)
-                        }
+            @Sendable func readKeyings(chunk: Range<Int>) throws(BridgeFailure) -> [Keyed] {
+                try Self.readBack(link: name) {
+                    let inChunk = positions[chunk]
+                    let reader = ResourceKeyReader(link: link, suffixMatchers: suffixMatchers, parts: parts, known: known)
+                    return try zip(inChunk, fhir.resources(at: inChunk, keys: resourceKeys)).map { position, resource in
+                        var warnings: [Diagnostic] = []
+                        let keying = reader.keying(of: resource, resourceKey: fhir.key(at: position), warnings: &warnings)
+                        return (keying: keying, warnings: warnings)
                     }
-                })
+                }
             }
-            func group(_ read: (ArraySlice<FHIRResourceCollection.Position>, [Keyed])) throws(BridgeFailure) {
-                let (inWindow, keyings) = read
-                for (position, (keying, warnings)) in zip(inWindow, keyings) {
+            func group(_ chunk: Range<Int>, _ keyings: [Keyed]) throws(BridgeFailure) {
+                for (position, (keying, warnings)) in zip(positions[chunk], keyings) {
                     for warning in warnings { diagnostics.emit(warning) }
                     guard let keying else { continue }
                     let resourceKey = keying.resourceKey
@@ -347,7 +339,7 @@ public enum LinkStage {
                     }
                 }
             }
-            try ParallelMap.pipeline(count: (positions.count + window - 1) / window, produce: readKeyings, consume: group)
+            try ParallelMap.streamChunks(count: positions.count, chunkSize: chunkSize, ahead: ahead, produce: readKeyings, consume: group)
 
             var claimed = PositionSet(count: records.count)
             // Sized once: a study has as many pairs as resources, and doubling would leave up to half unused.
