@@ -26,6 +26,12 @@ struct SharedKeyPositions<Element: Sendable>: Sendable {
     var all: [Element] { [first] + more }
 
     mutating func append(_ element: Element) { more.append(element) }
+
+    /// Each position in order, without the array `all` makes (a link walks a million of them).
+    func forEach(_ body: (Element) throws -> Void) rethrows {
+        try body(first)
+        for element in more { try body(element) }
+    }
 }
 
 /// Which alternative keyed each part of a resource's key, kept for the first resource of every key (to count the
@@ -53,10 +59,18 @@ struct UsedAlternatives: Sendable {
         storage = alternative >= 0 && alternative < 255 ? .packed(UInt64(alternative), count: 1) : .list([alternative])
     }
 
+    /// The alternatives in part order.
     var all: [Int] {
+        var alternatives: [Int] = []
+        forEach { alternatives.append($1) }
+        return alternatives
+    }
+
+    /// Each part with its alternative, in part order, without the array `all` makes (once per pair of a link).
+    func forEach(_ body: (_ part: Int, _ alternative: Int) -> Void) {
         switch storage {
-        case .packed(let word, let count): (0..<count).map { Int((word >> UInt64(8 * $0)) & 0xFF) }
-        case .list(let alternatives): alternatives
+        case .packed(let word, let count): for part in 0..<count { body(part, Int((word >> UInt64(8 * part)) & 0xFF)) }
+        case .list(let alternatives): for (part, alternative) in alternatives.enumerated() { body(part, alternative) }
         }
     }
 }

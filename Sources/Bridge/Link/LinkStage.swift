@@ -365,15 +365,14 @@ public enum LinkStage {
                 result.pairs.append(LinkedPair(resource: resources.first, records: recordPositions, key: key))
                 claimed.insert(recordPositions.first)
                 for position in recordPositions.more { claimed.insert(position) }
-                for (part, alternative) in group.firstUsed.all.enumerated() {
-                    result.conventions[part][alternative, default: 0] += 1
-                }
+                group.firstUsed.forEach { part, alternative in result.conventions[part][alternative, default: 0] += 1 }
             }
             groups = []
             var inDuplicates = PositionSet(count: records.count)
             for duplicate in result.duplicates { for record in duplicate.records { inDuplicates.insert(record) } }
             for (ordinal, key) in keyOrder.enumerated() {
-                for position in recordsOf[ordinal]?.all ?? [] where !claimed.contains(position) && !inDuplicates.contains(position) {
+                recordsOf[ordinal]?.forEach { position in
+                    guard !claimed.contains(position) && !inDuplicates.contains(position) else { return }
                     result.unlinkedSharedData.append(UnlinkedRecord(record: position, key: key.parts))
                 }
             }

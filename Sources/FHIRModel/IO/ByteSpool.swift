@@ -88,6 +88,9 @@ public final class ByteSpool: Sendable {
         var bytes: [UInt8] = []
         /// Where each staged document is in `bytes`.
         public private(set) var spans: [Span] = []
+        /// A projected document's text and members while `appendJSON(_:keeping:)` builds them (empty between calls).
+        private var projectedScratch: [UInt8] = []
+        private var keptScratch: [JSONTopLevelMembers.Member] = []
 
         public init() {}
 
@@ -114,8 +117,19 @@ public final class ByteSpool: Sendable {
                 appendJSON(json)
                 return
             }
-            var projected: [UInt8] = [UInt8(ascii: "{")]
-            var kept: [JSONTopLevelMembers.Member] = []
+            // Built in the stage's own buffers, kept between records: two arrays grown for every record of a
+            // million were five million allocations.
+            var projected = projectedScratch
+            var kept = keptScratch
+            projectedScratch = []
+            keptScratch = []
+            defer {
+                projected.removeAll(keepingCapacity: true)
+                kept.removeAll(keepingCapacity: true)
+                projectedScratch = projected
+                keptScratch = kept
+            }
+            projected.append(UInt8(ascii: "{"))
             for member in members where keys.keeps(utf8: UnsafeBufferPointer(start: base + member.key.lowerBound, count: member.key.count)) {
                 if !kept.isEmpty { projected.append(UInt8(ascii: ",")) }
                 projected.append(UInt8(ascii: "\""))
@@ -227,6 +241,8 @@ public final class ByteSpool: Sendable {
         }
         guard let keys else { return try reader.read(document.json) }
         var members: [FHIRObject.Member] = []
+        // Room for every member once, rather than growing the array three or four times a document.
+        members.reserveCapacity(document.count)
         for index in 0..<document.count {
             let key = document.key(index)
             guard keys.keeps(utf8: key) else { continue }
@@ -258,7 +274,7 @@ public final class ByteSpool: Sendable {
         guard let document = IndexedDocument(bytes) else { return (try reader.read(bytes), UnparsedMembers()) }
         var members: [FHIRObject.Member] = []
         members.reserveCapacity(document.count)
-        var unparsed = UnparsedMembers()
+        var unparsed = UnparsedMembers(reservingMembers: document.count, bytes: document.json.count)
         var underscored = false
         for index in 0..<document.count {
             let key = document.key(index)

@@ -12,6 +12,13 @@ public struct UnparsedMembers: Sendable {
 
     public init() {}
 
+    /// Empty, with room for `members` members of `bytes` bytes in all (a document's: one allocation each, not the
+    /// three or four of growing them a member at a time).
+    init(reservingMembers members: Int, bytes: Int) {
+        self.members.reserveCapacity(members)
+        self.bytes.reserveCapacity(bytes)
+    }
+
     public var isEmpty: Bool { members.isEmpty }
 
     mutating func append(key: String, value: UnsafeRawBufferPointer) {
