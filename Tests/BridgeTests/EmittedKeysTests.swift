@@ -21,7 +21,7 @@ import Testing
         expected += ["Observation/o-", "Observation/o-49999", "AdverseEvent/o-1"]
         #expect(keys.count == 5_003)
         var lines: [String] = []
-        keys.forEach { lines.append($0) }
+        keys.forEach { lines.append(String(decoding: $0, as: UTF8.self)) }
         #expect(lines == expected)
     }
 }

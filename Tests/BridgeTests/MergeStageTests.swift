@@ -32,7 +32,11 @@ import TestSupport
         }
         #expect(provenances.map(\.id) == ["SDY99901-provenance-fhir", "SDY99901-provenance-shared-data"])
         let many = StudyProvenance(id: "p", source: "s", recorded: "2026-01-01T00:00:00Z") { each in
-            for index in 0..<5_000 { try each("Observation/o-\(index)") }
+            // One target needs escaping (a pulled id can be anything).
+            for index in 0..<5_000 {
+                var target = index == 4_000 ? "Observation/o-\"\\\u{1}é" : "Observation/o-\(index)"
+                try target.withUTF8 { try each($0) }
+            }
         }
         for provenance in provenances + [many] {
             var streamed: [UInt8] = []

@@ -29,8 +29,10 @@ struct EmittedKeys {
     }
 
     /// Each line without its newline, in emission order.
-    func forEach(_ body: (String) throws -> Void) rethrows {
-        try forEachLine { range in try body(String(decoding: lines[range], as: UTF8.self)) }
+    func forEach(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        try lines.withUnsafeBufferPointer { lines in
+            try forEachLine { range in try body(UnsafeBufferPointer(rebasing: lines[range])) }
+        }
     }
 
     /// The byte range of each line, without its newline.

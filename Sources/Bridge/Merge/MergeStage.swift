@@ -333,12 +333,14 @@ public enum MergeStage {
         let accession = linked.pulled.accession
         let fhir = linked.pulled.fhir
         try sink(.provenance(StudyProvenance(id: "\(accession)-provenance-fhir", source: options.fhirSource, recorded: recorded) { each in
-            for position in walk { try each(fhir.key(at: position).description) }
+            var reference: [UInt8] = []
+            for position in walk { try StudyProvenance.withReference(to: fhir.key(at: position), scratch: &reference, each) }
         }))
         if summary.merged > 0 || emitted.count > 0 {
             try sink(.provenance(StudyProvenance(id: "\(accession)-provenance-shared-data", source: options.sharedDataSource, recorded: recorded) { each in
+                var reference: [UInt8] = []
                 for (index, position) in walk.enumerated() where merged[index >> 6] & (1 << UInt64(index & 63)) != 0 {
-                    try each(fhir.key(at: position).description)
+                    try StudyProvenance.withReference(to: fhir.key(at: position), scratch: &reference, each)
                 }
                 try emitted.forEach(each)
             }))

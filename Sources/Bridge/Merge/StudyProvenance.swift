@@ -8,11 +8,13 @@ public struct StudyProvenance: Sendable {
     public let id: String
     public let source: String
     public let recorded: String
-    /// Hands each target (`Type/id`) to its argument, in order.
-    let targets: @Sendable (_ each: (String) throws -> Void) throws -> Void
+    /// Hands each target (`Type/id`, as UTF-8: a million references are never made strings) to its argument, in
+    /// order.
+    let targets: @Sendable (_ each: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void
 
     public init(
-        id: String, source: String, recorded: String, targets: @escaping @Sendable (_ each: (String) throws -> Void) throws -> Void
+        id: String, source: String, recorded: String,
+        targets: @escaping @Sendable (_ each: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void
     ) {
         self.id = id
         self.source = source
@@ -22,11 +24,22 @@ public struct StudyProvenance: Sendable {
 
     public var key: FHIRResourceKey { FHIRResourceKey(type: "Provenance", id: id) }
 
+    /// Hands `body` the UTF-8 of `key`'s reference (`Type/id`), built in `scratch` (kept between calls).
+    public static func withReference<R>(
+        to key: FHIRResourceKey, scratch: inout [UInt8], _ body: (UnsafeBufferPointer<UInt8>) throws -> R
+    ) rethrows -> R {
+        scratch.removeAll(keepingCapacity: true)
+        scratch.append(contentsOf: key.type.utf8)
+        scratch.append(UInt8(ascii: "/"))
+        scratch.append(contentsOf: key.id.utf8)
+        return try scratch.withUnsafeBufferPointer(body)
+    }
+
     /// The Provenance as one tree.
     public func element() throws -> FHIRElement {
         var members = head
         var targetItems: [FHIRElement] = []
-        try targets { targetItems.append(Self.object([("reference", .string($0))])) }
+        try targets { targetItems.append(Self.object([("reference", .string(String(decoding: $0, as: UTF8.self)))])) }
         members.append(("target", .array(targetItems)))
         return Self.object(members + tail)
     }
@@ -45,7 +58,7 @@ public struct StudyProvenance: Sendable {
             if !first { piece.append(UInt8(ascii: ",")) }
             first = false
             piece.append(contentsOf: reference)
-            writer.write(.string(target), into: &piece)
+            FHIRJSONWriter.appendString(utf8: target, into: &piece)
             piece.append(UInt8(ascii: "}"))
             if piece.count >= 1 << 16 {
                 try write(piece)

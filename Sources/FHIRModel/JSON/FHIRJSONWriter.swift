@@ -125,6 +125,22 @@ public struct FHIRJSONWriter: Sendable {
         sink.copy(to: &out)
     }
 
+    /// Appends the UTF-8 `utf8` as a JSON string with minimal escaping: the bytes `appendString(_:into:)` appends
+    /// for the string it encodes, without the string (a Provenance's million targets).
+    public static func appendString(utf8: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        let count = utf8.count
+        let bytes = utf8.baseAddress ?? hexDigits.utf8Start
+        guard cleanPrefix(bytes, count, word: FHIRJSONWriter.needsEscape, byte: FHIRJSONWriter.needsEscape) == count else {
+            var sink = JSONByteSink(capacity: count + 16)
+            appendString(utf8: UnsafeBufferPointer(start: bytes, count: count), into: &sink)
+            sink.copy(to: &out)
+            return
+        }
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count))
+        out.append(UInt8(ascii: "\""))
+    }
+
     static let hexDigits: StaticString = "0123456789abcdef"
 
     /// Appends the UTF-8 of `text` as it is.
