@@ -13,20 +13,16 @@ public struct FHIRDirectoryPull: Sendable {
 
 
     /// What `look` finds in each resource at `positions` (built only as far as `keys`: a spooled directory is
-    /// parsed again here), on every core a window at a time, handed to `take` in the order of `positions`, as a
+    /// parsed again here), on every core a chunk at a time, handed to `take` in the order of `positions`, as a
     /// plain loop would.
-    static func inWindows<Answer>(
+    static func inChunks<Answer>(
         _ positions: [FHIRResourceCollection.Position], of all: FHIRResourceCollection, keys: FHIRJSONKeyFilter?,
         look: @Sendable (FHIRElement) throws -> Answer, take: (FHIRResourceCollection.Position, Answer) throws -> Void
     ) throws {
-        let chunkSize = 256
-        let window = ParallelMap.window(chunkSize: chunkSize)
-        for windowStart in stride(from: 0, to: positions.count, by: window) {
-            let inWindow = positions[windowStart..<min(positions.count, windowStart + window)]
-            let answers = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk in
-                try all.resources(at: chunk, keys: keys).map(look)
-            }
-            for (position, answer) in zip(inWindow, answers) { try take(position, answer) }
+        try ParallelMap.streamChunks(count: positions.count, chunkSize: 256) { chunk in
+            try all.resources(at: positions[chunk], keys: keys).map(look)
+        } consume: { chunk, answers in
+            for (position, answer) in zip(positions[chunk], answers) { try take(position, answer) }
         }
     }
 
@@ -37,7 +33,7 @@ public struct FHIRDirectoryPull: Sendable {
         let studyType = plan.study.resourceType
         var studies: [FHIRResourceCollection.Position] = []
         do {
-            try Self.inWindows(all.positions(ofType: studyType), of: all, keys: FHIRJSONKeyFilter(keys: ["resourceType", "id", "identifier"])) { resource in
+            try Self.inChunks(all.positions(ofType: studyType), of: all, keys: FHIRJSONKeyFilter(keys: ["resourceType", "id", "identifier"])) { resource in
                 StudyPuller.isStudy(resource, accession)
             } take: { position, isStudy in
                 if isStudy { studies.append(position) }
@@ -63,7 +59,7 @@ public struct FHIRDirectoryPull: Sendable {
                     let targets = targeted
                     // The step's resources that point at a target, in the collection's order.
                     let paths = search.referencePaths
-                    try Self.inWindows(all.positions(ofType: step.resourceType), of: all, keys: PullReferencePath.resourceKeys(of: paths)) { resource in
+                    try Self.inChunks(all.positions(ofType: step.resourceType), of: all, keys: PullReferencePath.resourceKeys(of: paths)) { resource in
                         try paths.contains { path in
                             try path.references(in: resource).contains { reference in
                                 guard let key = reference.resourceKey, let position = all.position(ofKey: key) else { return false }
@@ -81,7 +77,7 @@ public struct FHIRDirectoryPull: Sendable {
                         // in windows: a study's subjects are as many as its patients).
                         let paths = origin.paths
                         let type = step.resourceType
-                        try Self.inWindows(positionsByStep[origin.step] ?? [], of: all, keys: PullReferencePath.resourceKeys(of: paths)) { resource in
+                        try Self.inChunks(positionsByStep[origin.step] ?? [], of: all, keys: PullReferencePath.resourceKeys(of: paths)) { resource in
                             try paths.flatMap { path in
                                 try path.references(in: resource).compactMap { $0.resourceKey.flatMap { $0.type == type ? $0 : nil } }
                             }

@@ -59,38 +59,33 @@ public struct ReconcileStage: Sendable {
             let fields = result.link.fields.map(PreparedField.init)
             let statusCount = Finding.Status.allCases.count
             var tallies = Array(repeating: [Int](repeating: 0, count: statusCount), count: fields.count)
-            // Pairs are compared on every core in chunks, a window of chunks at a time, so that what waits for the
-            // sink stays bounded; each job tallies the statuses itself and keeps only the findings it hands on. The
-            // sink gets the findings in pair and field order, as from a plain loop.
+            // Pairs are compared on every core in chunks, taken in order while the next are compared
+            // (`streamChunks`), so that what waits for the sink stays bounded; each job tallies the statuses itself
+            // and keeps only the findings it hands on. The sink gets the findings in pair and field order, as from a
+            // plain loop.
             let pairs = result.pairs
-            let chunkSize = max(1, self.chunkSize)
-            let window = ParallelMap.window(chunkSize: chunkSize)
             let includeMatched = self.includeMatched
-            for windowStart in stride(from: 0, to: pairs.count, by: window) {
-                let inWindow = pairs[windowStart..<min(pairs.count, windowStart + window)]
-                let compared = try ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk -> [(tallies: [Int], findings: [Finding])] in
-                    // One answer per chunk (not per pair): the tallies, field by status flattened, and the findings.
-                    var chunkTallies = [Int](repeating: 0, count: fields.count * statusCount)
-                    var findings: [Finding] = []
-                    for pair in chunk {
-                        let resource = try study.pulled.fhir.resource(at: pair.resource)
-                        let record = try pair.records.first.map { try records.record(at: $0) } ?? .null
-                        for (index, field) in fields.enumerated() {
-                            let outcome = Self.compare(field, resource: resource, record: record, codeMaps: codeMaps)
-                            chunkTallies[index * statusCount + outcome.status.tallyIndex] += 1
-                            if outcome.status != .matched || includeMatched {
-                                findings.append(finding(outcome, field: field, pair: pair, resource: study.resourceKey(of: pair), link: result, study: accession))
-                            }
+            try ParallelMap.streamChunks(count: pairs.count, chunkSize: max(1, chunkSize)) { chunk -> (tallies: [Int], findings: [Finding]) in
+                // One answer per chunk (not per pair): the tallies, field by status flattened, and the findings.
+                var chunkTallies = [Int](repeating: 0, count: fields.count * statusCount)
+                var findings: [Finding] = []
+                for pair in pairs[chunk] {
+                    let resource = try study.pulled.fhir.resource(at: pair.resource)
+                    let record = try pair.records.first.map { try records.record(at: $0) } ?? .null
+                    for (index, field) in fields.enumerated() {
+                        let outcome = Self.compare(field, resource: resource, record: record, codeMaps: codeMaps)
+                        chunkTallies[index * statusCount + outcome.status.tallyIndex] += 1
+                        if outcome.status != .matched || includeMatched {
+                            findings.append(finding(outcome, field: field, pair: pair, resource: study.resourceKey(of: pair), link: result, study: accession))
                         }
                     }
-                    return [(chunkTallies, findings)]
                 }
-                for (chunkTallies, findings) in compared {
-                    for index in fields.indices {
-                        for status in 0..<statusCount { tallies[index][status] += chunkTallies[index * statusCount + status] }
-                    }
-                    for finding in findings { try sink(finding) }
+                return (chunkTallies, findings)
+            } consume: { _, compared in
+                for index in fields.indices {
+                    for status in 0..<statusCount { tallies[index][status] += compared.tallies[index * statusCount + status] }
                 }
+                for finding in compared.findings { try sink(finding) }
             }
             for index in fields.indices {
                 for status in Finding.Status.allCases where tallies[index][status.tallyIndex] > 0 {
