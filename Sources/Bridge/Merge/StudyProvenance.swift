@@ -25,7 +25,7 @@ public struct StudyProvenance: Sendable {
     public var key: FHIRResourceKey { FHIRResourceKey(type: "Provenance", id: id) }
 
     /// Hands `body` the UTF-8 of `key`'s reference (`Type/id`), built in `scratch` (kept between calls).
-    public static func withReference<R>(
+    static func withReference<R>(
         to key: FHIRResourceKey, scratch: inout [UInt8], _ body: (UnsafeBufferPointer<UInt8>) throws -> R
     ) rethrows -> R {
         scratch.removeAll(keepingCapacity: true)

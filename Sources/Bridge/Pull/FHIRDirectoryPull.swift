@@ -74,7 +74,7 @@ public struct FHIRDirectoryPull: Sendable {
                     var missing = Set<FHIRResourceKey>()
                     for origin in step.referencedFrom ?? [] {
                         // Each holder's references of the step's type, in path order, taken in holder order (read
-                        // in windows: a study's subjects are as many as its patients).
+                        // in chunks: a study's subjects are as many as its patients).
                         let paths = origin.paths
                         let type = step.resourceType
                         try Self.inChunks(positionsByStep[origin.step] ?? [], of: all, keys: PullReferencePath.resourceKeys(of: paths)) { resource in

@@ -301,15 +301,6 @@ public struct FHIRResourceCollection: Sendable {
         try forEachPosition { position, key in try body(key, try tree(at: position, keys: nil)) }
     }
 
-    /// The resources of one type, in the collection's order, one at a time, found without hashing a key.
-    public func forEachResource(
-        ofType type: String, keys filter: FHIRJSONKeyFilter? = nil, _ body: (FHIRResourceKey, FHIRElement) throws -> Void
-    ) throws {
-        try forEachPosition { position, key in
-            if key.type == type { try body(key, try tree(at: position, keys: filter)) }
-        }
-    }
-
     /// Resources in the collection's order, all at once (for small collections: a spooled one is parsed whole).
     public func ordered() throws -> [FHIRElement] {
         var all: [FHIRElement] = []
