@@ -29,21 +29,19 @@ public struct ExportStage: Sendable {
     }
 
     /// Resources as NDJSON lines, in order. Serialising is most of the work and each resource is independent, so
-    /// chunks are written to bytes on every core, a bounded window at a time, and appended in order.
+    /// chunks are written to bytes on every core and appended in order as they come (`streamChunks`: what waits
+    /// is bounded).
     static func writeLines(_ resources: [FHIRElement], to file: AtomicFileWriter, chunkSize: Int = 512) throws {
-        let window = ParallelMap.window(chunkSize: chunkSize)
-        for windowStart in stride(from: 0, to: resources.count, by: window) {
-            let inWindow = resources[windowStart..<min(resources.count, windowStart + window)]
-            let chunks = ParallelMap.mapChunks(of: inWindow, chunkSize: chunkSize) { chunk -> [[UInt8]] in
-                let writer = FHIRJSONWriter()
-                var bytes: [UInt8] = []
-                for resource in chunk {
-                    writer.write(resource, into: &bytes)
-                    bytes.append(0x0A)
-                }
-                return [bytes]
+        try ParallelMap.streamChunks(count: resources.count, chunkSize: chunkSize) { chunk -> [UInt8] in
+            let writer = FHIRJSONWriter()
+            var bytes: [UInt8] = []
+            for resource in resources[chunk] {
+                writer.write(resource, into: &bytes)
+                bytes.append(0x0A)
             }
-            for bytes in chunks { try file.write(bytes) }
+            return bytes
+        } consume: { _, bytes in
+            try file.write(bytes)
         }
     }
 
