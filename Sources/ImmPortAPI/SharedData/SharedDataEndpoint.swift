@@ -42,8 +42,17 @@ public struct SharedDataEndpoint: Sendable, CustomStringConvertible {
 
     /// The path parameters when `path` fits this template, nil otherwise.
     public func match(path: String) -> [String: String]? {
-        let template = pathTemplate.split(separator: "/")
-        let actual = path.split(separator: "/")
+        Self.match(template: Self.segments(of: pathTemplate), path: Self.segments(of: path))
+    }
+
+    /// A path's segments between slashes, split in its UTF-8 (splitting the String walks it by Characters: matching
+    /// the mapping's endpoints against the catalog that way was a tenth of a small study's run).
+    static func segments(of path: String) -> [Substring] {
+        path.utf8.split(separator: UInt8(ascii: "/")).map { Substring($0) }
+    }
+
+    /// The parameters of a path's `actual` segments fitting a `template`'s, nil when they do not fit.
+    static func match(template: [Substring], path actual: [Substring]) -> [String: String]? {
         guard template.count == actual.count else { return nil }
         var values: [String: String] = [:]
         for (pattern, segment) in zip(template, actual) {
@@ -56,8 +65,6 @@ public struct SharedDataEndpoint: Sendable, CustomStringConvertible {
         return values
     }
 
-    /// Literal segments count more than parameters when several templates fit a path.
-    var specificity: Int { pathTemplate.split(separator: "/").filter { !$0.hasPrefix("{") }.count }
 
     /// Refuses query names the endpoint does not take (they would be ignored or rejected by the server).
     public func checkQuery(_ query: [(String, String)]) throws {
@@ -88,8 +95,22 @@ public enum SharedDataEndpointCatalog {
     /// The endpoint a concrete path (`/api/study/arm/SDY1`) belongs to, with its path parameters.
     public static func match(path: String) -> (SharedDataEndpoint, [String: String])? {
         let trimmed = path.hasPrefix("/") ? path : "/" + path
-        return all.compactMap { endpoint in endpoint.match(path: trimmed).map { (endpoint, $0) } }
-            .max { $0.0.specificity < $1.0.specificity }
+        let actual = SharedDataEndpoint.segments(of: trimmed)
+        // The first of the most specific templates that fit, each template split once per process.
+        var best: (endpoint: SharedDataEndpoint, values: [String: String], specificity: Int)?
+        for (index, endpoint) in all.enumerated() {
+            guard let values = SharedDataEndpoint.match(template: templates[index].segments, path: actual) else { continue }
+            let specificity = templates[index].specificity
+            if best.map({ specificity > $0.specificity }) ?? true { best = (endpoint, values, specificity) }
+        }
+        return best.map { ($0.endpoint, $0.values) }
+    }
+
+    /// Each endpoint's template split into segments, with its specificity (its literal segments: they count more
+    /// than parameters when several templates fit a path), in the order of `all`.
+    static let templates: [(segments: [Substring], specificity: Int)] = all.map { endpoint in
+        let segments = SharedDataEndpoint.segments(of: endpoint.pathTemplate)
+        return (segments, segments.filter { !$0.hasPrefix("{") }.count)
     }
 
     /// The 11 assay result endpoints (`/result/...`).
