@@ -16,17 +16,16 @@ enum DefinitionTableParser {
         return table.withUTF8(parse(bytes:))
     }
 
-    /// Lines and fields are found in the table's bytes (`memchr` for each line's end): splitting the String walks it
-    /// by Characters (grapheme clusters), which made loading the R4 table cost about 40 ms at every start of the
-    /// command line, and splitting its UTF-8 view as a generic collection still cost most of the 16 ms the R5 table
-    /// took to load.
+    /// Lines and fields are found in the table's bytes (`memchr` for each line's end) and read as bytes: splitting
+    /// the String walks it by Characters (grapheme clusters), which made loading the R4 table cost about 40 ms at
+    /// every start of the command line, and splitting its UTF-8 view as a generic collection, then matching the
+    /// fields as Substrings, still cost 16 ms for the R5 table.
     static func parse(bytes: UnsafeBufferPointer<UInt8>) -> [FHIRTypeDefinition] {
         var result: [FHIRTypeDefinition] = []
         result.reserveCapacity(1024)
-        var header: [Substring]?
+        var header: Fields?
         var elements: [FHIRElementDefinition] = []
-        var fields: [Substring] = []
-        fields.reserveCapacity(8)
+        var fields = Fields()
         var lineNumber = 0
 
         func finish() {
@@ -43,23 +42,16 @@ enum DefinitionTableParser {
             defer { lineStart = lineEnd + 1 }
             guard lineEnd > lineStart else { continue }
             lineNumber += 1
-            fields.removeAll(keepingCapacity: true)
-            var fieldStart = lineStart
-            for i in lineStart...lineEnd where i == lineEnd || base[i] == UInt8(ascii: " ") {
-                fields.append(Substring(String(decoding: UnsafeBufferPointer(start: base + fieldStart, count: i - fieldStart), as: UTF8.self)))
-                fieldStart = i + 1
-            }
-            func line() -> String { String(decoding: UnsafeBufferPointer(start: base + lineStart, count: lineEnd - lineStart), as: UTF8.self) }
-            switch fields.first {
-            case "T":
+            fields.split(UnsafeBufferPointer(start: base + lineStart, count: lineEnd - lineStart))
+            let line = { String(decoding: UnsafeBufferPointer(start: base + lineStart, count: lineEnd - lineStart), as: UTF8.self) }
+            if fields.is(0, "T") {
                 precondition(fields.count == 7, "definition table line \(lineNumber): a type needs 7 fields: \(line())")
                 finish()
                 header = fields
-            case "E":
-                precondition(
-                    fields.count == 7 && header != nil, "definition table line \(lineNumber): bad element: \(line())")
+            } else if fields.is(0, "E") {
+                precondition(fields.count == 7 && header != nil, "definition table line \(lineNumber): bad element: \(line())")
                 elements.append(makeElement(fields))
-            default:
+            } else {
                 preconditionFailure("definition table line \(lineNumber): unknown record: \(line())")
             }
         }
@@ -67,48 +59,86 @@ enum DefinitionTableParser {
         return result
     }
 
-    static func makeType(_ fields: [Substring], elements: [FHIRElementDefinition]) -> FHIRTypeDefinition {
-        let kind: FHIRTypeDefinition.Kind
-        switch fields[2] {
-        case "p": kind = .primitiveType
-        case "c": kind = .complexType
-        case "r": kind = .resource
-        case "b": kind = .backboneElement
-        case "l": kind = .logical
-        default: preconditionFailure("definition table: unknown kind \(fields[2]) of \(fields[1])")
+    /// A line's fields: the bytes between its spaces, in the table (valid while `parse(bytes:)` reads it).
+    struct Fields {
+        private var fields: [UnsafeBufferPointer<UInt8>] = []
+
+        var count: Int { fields.count }
+
+        mutating func split(_ line: UnsafeBufferPointer<UInt8>) {
+            fields.removeAll(keepingCapacity: true)
+            var start = 0
+            for i in 0...line.count where i == line.count || line[i] == UInt8(ascii: " ") {
+                fields.append(UnsafeBufferPointer(rebasing: line[start..<i]))
+                start = i + 1
+            }
         }
-        return FHIRTypeDefinition(
-            name: String(fields[1]), kind: kind, baseName: optional(fields[3]), isAbstract: fields[4] == "1",
-            elements: elements, systemType: optional(fields[5]),
-            primitiveKind: optional(fields[6]).map { FHIRPrimitiveKind(rawValue: $0)! })
+
+        subscript(index: Int) -> UnsafeBufferPointer<UInt8> { fields[index] }
+
+        func string(_ index: Int) -> String { String(decoding: fields[index], as: UTF8.self) }
+
+        /// The field, nil when it is `-`.
+        func optional(_ index: Int) -> String? { self.is(index, "-") ? nil : string(index) }
+
+        func `is`(_ index: Int, _ text: StaticString) -> Bool {
+            index < fields.count && fields[index].elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
+
+        /// A one-byte field's byte (0 for any other).
+        func code(_ index: Int) -> UInt8 { fields[index].count == 1 ? fields[index][0] : 0 }
     }
 
-    static func makeElement(_ fields: [Substring]) -> FHIRElementDefinition {
+    static func makeType(_ fields: Fields, elements: [FHIRElementDefinition]) -> FHIRTypeDefinition {
+        let kind: FHIRTypeDefinition.Kind
+        switch fields.code(2) {
+        case UInt8(ascii: "p"): kind = .primitiveType
+        case UInt8(ascii: "c"): kind = .complexType
+        case UInt8(ascii: "r"): kind = .resource
+        case UInt8(ascii: "b"): kind = .backboneElement
+        case UInt8(ascii: "l"): kind = .logical
+        default: preconditionFailure("definition table: unknown kind \(fields.string(2)) of \(fields.string(1))")
+        }
+        return FHIRTypeDefinition(
+            name: fields.string(1), kind: kind, baseName: fields.optional(3), isAbstract: fields.is(4, "1"),
+            elements: elements, systemType: fields.optional(5),
+            primitiveKind: fields.optional(6).map { FHIRPrimitiveKind(rawValue: $0)! })
+    }
+
+    static func makeElement(_ fields: Fields) -> FHIRElementDefinition {
         var name = fields[1]
-        let isChoice = name.hasSuffix("[x]")
-        if isChoice { name = name.dropLast(3) }
+        let isChoice = name.count >= 3 && name[name.count - 3] == UInt8(ascii: "[") && name[name.count - 2] == UInt8(ascii: "x")
+            && name[name.count - 1] == UInt8(ascii: "]")
+        if isChoice { name = UnsafeBufferPointer(rebasing: name[0..<name.count - 3]) }
         let representation: FHIRElementDefinition.Representation?
-        switch fields[5] {
-        case "a": representation = .xmlAttr
-        case "h": representation = .xhtml
-        case "t": representation = .xmlText
-        case "y": representation = .typeAttr
-        case "d": representation = .cdaText
+        switch fields.code(5) {
+        case UInt8(ascii: "a"): representation = .xmlAttr
+        case UInt8(ascii: "h"): representation = .xhtml
+        case UInt8(ascii: "t"): representation = .xmlText
+        case UInt8(ascii: "y"): representation = .typeAttr
+        case UInt8(ascii: "d"): representation = .cdaText
         default: representation = nil
         }
         var isContentReference = false
-        let types = fields[6].split(separator: ",").map { code -> String in
-            if code.hasPrefix("#") {
-                isContentReference = true
-                return String(code.dropFirst())
+        var types: [String] = []
+        let codes = fields[6]
+        var start = 0
+        for i in 0...codes.count where i == codes.count || codes[i] == UInt8(ascii: ",") {
+            // Empty codes are skipped, as splitting at commas skips them.
+            if i > start {
+                var code = UnsafeBufferPointer(rebasing: codes[start..<i])
+                if code[0] == UInt8(ascii: "#") {
+                    isContentReference = true
+                    code = UnsafeBufferPointer(rebasing: code[1...])
+                }
+                types.append(String(decoding: code, as: UTF8.self))
             }
-            return String(code)
+            start = i + 1
         }
+        let max = fields.string(3)
         return FHIRElementDefinition(
-            name: String(name), isChoice: isChoice, min: Int(fields[2]) ?? 0, max: String(fields[3]),
-            baseMax: fields[4] == "=" ? String(fields[3]) : String(fields[4]), typeCodes: types,
+            name: String(decoding: name, as: UTF8.self), isChoice: isChoice, min: Int(fields.string(2)) ?? 0, max: max,
+            baseMax: fields.is(4, "=") ? max : fields.string(4), typeCodes: types,
             representation: representation, isContentReference: isContentReference)
     }
-
-    static func optional(_ field: Substring) -> String? { field == "-" ? nil : String(field) }
 }
