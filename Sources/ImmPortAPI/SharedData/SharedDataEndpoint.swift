@@ -81,8 +81,9 @@ public struct SharedDataEndpoint: Sendable, CustomStringConvertible {
 
 /// Every endpoint of the Shared Data API, from the generated table (see Sources/ImmPortAPI/SharedData/Generator/generate-shared-data-catalog.py).
 public enum SharedDataEndpointCatalog {
-    public static let all: [SharedDataEndpoint] = table.split(separator: "\n").compactMap { line in
-        let fields = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+    /// Read once a process, split in the table's UTF-8 (by Characters, it was a millisecond of every run).
+    public static let all: [SharedDataEndpoint] = table.utf8.split(separator: UInt8(ascii: "\n")).compactMap { line in
+        let fields = line.split(separator: UInt8(ascii: "|"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
         guard fields.count == 6 else { return nil }
         return SharedDataEndpoint(
             operation: fields[0], method: fields[1], pathTemplate: fields[2],
