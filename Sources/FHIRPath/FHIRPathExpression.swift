@@ -175,6 +175,14 @@ public struct FHIRPathExpression: Sendable {
         return true
     }
 
+    /// Calls `body` with the JSON value of each item of the result on `resource`, in order: the nodes
+    /// `forEachNode` gives when it takes the expression, else the general evaluation's items' `jsonValue` (what
+    /// `evaluateJSON` gives). For callers that read values only (a link's key, a reconcile's field).
+    public func forEachJSONValue(of resource: FHIRElement, _ body: (FHIRElement) throws -> Void) throws {
+        if try forEachNode(of: resource, body) { return }
+        for item in try evaluate(FHIRPathEvaluationInput(resource: resource)) { try body(item.jsonValue) }
+    }
+
     /// The FHIR type of every node `forEachNode` gives (nil when it gives none: the expression is not node steps).
     public var nodeType: String? { core.entryResourceType == nil ? nil : core.entryOutputType }
 

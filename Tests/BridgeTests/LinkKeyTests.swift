@@ -10,11 +10,20 @@ import Testing
         #expect(positions.all == [7] && positions.count == 1)
         positions.append(3)
         #expect(positions.all == [7, 3] && positions.count == 2)
+        var walked: [Int] = []
+        positions.forEach { walked.append($0) }
+        #expect(walked == [7, 3])
         var set = PositionSet(count: 130)
         for position in [0, 63, 64, 129] { set.insert(position) }
         #expect((0..<130).filter(set.contains) == [0, 63, 64, 129])
         for alternatives in [[], [0], [3, 1, 254], Array(0..<8), Array(0..<9), [255], [1, 300]] {
-            #expect(UsedAlternatives(alternatives).all == alternatives, "\(alternatives)")
+            var parts: [Int] = []
+            var read: [Int] = []
+            UsedAlternatives(alternatives).forEach { part, alternative in
+                parts.append(part)
+                read.append(alternative)
+            }
+            #expect(read == alternatives && parts == Array(alternatives.indices), "\(alternatives)")
         }
     }
 }

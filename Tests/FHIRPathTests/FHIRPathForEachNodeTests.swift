@@ -44,6 +44,10 @@ import Testing
             for resource in Self.resources {
                 var nodes: [FHIRElement] = []
                 let took = try fast.forEachNode(of: resource) { nodes.append($0) }
+                // Whether it takes the expression or not, the values are the general evaluator's.
+                var values: [FHIRElement] = []
+                try fast.forEachJSONValue(of: resource) { values.append($0) }
+                #expect(values == (try general.evaluateJSON(resource)), "\(source) on \(resource.resourceType ?? "?")")
                 // Only a resource of the root type is walked.
                 if resource.resourceType != type { #expect(!took, "\(source) walked a \(resource.resourceType ?? "?")") }
                 if mustTake && resource.resourceType == type { #expect(took, "\(source)") }

@@ -59,13 +59,6 @@ struct UsedAlternatives: Sendable {
         storage = alternative >= 0 && alternative < 255 ? .packed(UInt64(alternative), count: 1) : .list([alternative])
     }
 
-    /// The alternatives in part order.
-    var all: [Int] {
-        var alternatives: [Int] = []
-        forEach { alternatives.append($1) }
-        return alternatives
-    }
-
     /// Each part with its alternative, in part order, without the array `all` makes (once per pair of a link).
     func forEach(_ body: (_ part: Int, _ alternative: Int) -> Void) {
         switch storage {

@@ -505,10 +505,8 @@ public enum LinkStage {
                 do {
                     // A path of known types (every key convention's) gives its nodes without items made for them.
                     var values: [String] = []
-                    if try expression.forEachNode(of: resource, { node in if let value = text(node) { values.append(value) } }) {
-                        return values
-                    }
-                    return try expression.evaluate(FHIRPathEvaluationInput(resource: resource)).compactMap { text($0.jsonValue) }
+                    try expression.forEachJSONValue(of: resource) { node in if let value = text(node) { values.append(value) } }
+                    return values
                 } catch {
                     warnings.append(
                         Diagnostic(.warning, "link \(declaration.name.value): \(resourceKey): \(error)", at: declaration.name.location))

@@ -82,9 +82,7 @@ struct FieldValues {
             }
         }
         // A path of known types gives its nodes without items made for them; anything else is evaluated.
-        if try !expression.forEachNode(of: resource, add) {
-            for item in try expression.evaluate(FHIRPathEvaluationInput(resource: resource)) { add(item.jsonValue) }
-        }
+        try expression.forEachJSONValue(of: resource, add)
         return normalise(values, reading.fhirTransforms, codeMaps: codeMaps)
     }
 
