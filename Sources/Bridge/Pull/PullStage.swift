@@ -41,21 +41,26 @@ public struct PullStage: Sendable {
             throw BridgeFailure(stage: .pull, message: "\(folder): cannot read the folder (expected a directory laid out like Fixtures/, with fhir/ and shared-data/)")
         }
         let paths = names.filter { $0.hasSuffix(".json") || $0.hasSuffix(".ndjson") || $0.hasSuffix(".xml") }.map { folder + "/" + $0 }
+        // Read on every core (a large file in pieces), each resource's identity too. Trees are added a piece at a
+        // time while the next pieces are read: only the adding is left to one core.
         guard let spool else {
-            // Each resource's identity is read on the core that parsed it: only the adding is left to one core.
-            let files = try FHIRResourceFiles.read(paths: paths, options: .init(version: .r5)) { ($0, FHIRResourceCollection.Identity($0)) }
-            all.reserveCapacity(adding: files.reduce(0) { $0 + $1.count })
-            for resources in files {
+            try FHIRResourceFiles.stream(paths: paths, options: .init(version: .r5)) { input in
+                var resources: [(FHIRElement, FHIRResourceCollection.Identity)] = []
+                try input.forEachResource { resource, _ in resources.append((resource, FHIRResourceCollection.Identity(resource))) }
+                return resources
+            } consume: { _, resources in
                 for (resource, identity) in resources { all.add(resource, identity: identity) }
             }
             return all
         }
-        // A window of files at a time, so that the spans waiting to be added stay few.
+        // Spooled resources are added a window of files at a time, once the window is read, so that the table is
+        // sized to hold them exactly (it lives all run: grown step by step, or sized by a guess, it was larger at a
+        // million resources) while the spans waiting to be added stay few.
         let window = 4096
         for start in stride(from: 0, to: paths.count, by: window) {
             let inWindow = Array(paths[start..<min(paths.count, start + window)])
             // Each file's spans are let go as soon as they are in the table: a file of a million resources waits
-            // as 72 MB of spans, and the table grows while they wait.
+            // as 72 MB of spans.
             var files = try FHIRResourceFiles.spool(paths: inWindow, options: .init(version: .r5), into: spool)
             all.reserveCapacity(adding: files.reduce(0) { $0 + $1.count })
             for index in files.indices {

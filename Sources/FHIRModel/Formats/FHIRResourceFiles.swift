@@ -1,26 +1,117 @@
-/// Many resource files (a directory of one-resource files, say) read on every core, each through
-/// `FHIRResourceInput`, the one reader. The answer is the sequential one: every file's resources in the files'
-/// order, and when files are bad, the error of the first bad file in that order. Reading a file is mostly parsing
-/// it, and files do not depend on each other.
+/// Many resource files (a directory of one-resource files, a Bulk Data export's file per type) read on every core,
+/// each through `FHIRResourceInput`, the one reader, a large NDJSON file in pieces cut at its lines. The answer is
+/// the sequential one: every file's resources in the files' order, and when files are bad, the error of the first
+/// bad file in that order. Reading a file is mostly parsing it, and files (and lines) do not depend on each other.
 public enum FHIRResourceFiles {
     public static func read(
-        paths: [String], options: FHIRResourceInput.Options, workers: Int = ParallelMap.defaultWorkers
+        paths: [String], options: FHIRResourceInput.Options, workers: Int = ParallelMap.defaultWorkers, pieceSize: Int = pieceSize
     ) throws -> [[FHIRElement]] {
-        try read(paths: paths, options: options, workers: workers) { $0 }
+        try read(paths: paths, options: options, workers: workers, pieceSize: pieceSize) { $0 }
     }
 
     /// Like `read`, each resource handed to `each` on the core that read it (what a caller would otherwise work
     /// out of every resource on one core afterwards, such as its key).
     public static func read<Read>(
         paths: [String], options: FHIRResourceInput.Options, workers: Int = ParallelMap.defaultWorkers,
-        each: @Sendable (FHIRElement) -> Read
+        pieceSize: Int = pieceSize, each: @Sendable (FHIRElement) -> Read
     ) throws -> [[Read]] {
-        try ParallelMap.map(count: paths.count, workers: workers, startOrder: largestFirst(paths)) { index in
+        var files = [[Read]](repeating: [], count: paths.count)
+        try stream(paths: paths, options: options, workers: workers, pieceSize: pieceSize) { input in
             var resources: [Read] = []
-            let input = try FHIRResourceInput(path: paths[index], options: options)
             try input.forEachResource { resource, _ in resources.append(each(resource)) }
             return resources
+        } consume: { file, resources in
+            if files[file].isEmpty { files[file] = resources } else { files[file] += resources }
         }
+        return files
+    }
+
+    /// Files of lines larger than twice this are read in pieces this size, on every core: a Bulk Data export has a
+    /// file per type, and its largest file (the Observations) read whole on one core left the others idle.
+    public static let pieceSize = 1 << 20
+
+    /// Every file read on every core, a piece at a time (a large NDJSON file cut at its lines, `pieceSize`), each
+    /// piece through `read` with an input over it (`FHIRResourceInput(ndjsonLines:...)` for a cut file, whose
+    /// places count within the piece), and the pieces' answers handed to `consume` in the files' and pieces' order,
+    /// on the calling thread, while the next ones are read. The outcome is a plain loop's over the files, failures
+    /// included: a piece that fails is read again as its whole file, which gives the error its line.
+    public static func stream<Read>(
+        paths: [String], options: FHIRResourceInput.Options, workers: Int = ParallelMap.defaultWorkers,
+        pieceSize: Int = pieceSize, read: @Sendable (FHIRResourceInput) throws -> Read,
+        consume: (_ file: Int, Read) throws -> Void
+    ) throws {
+        let pieces = Self.pieces(of: paths, options: options, pieceSize: pieceSize)
+        // Small files go several to a job: one per job was a turn of the conveyor's lock per resource in a
+        // directory of one-resource files.
+        let jobs = Self.jobs(pieces)
+        // A whole file's failure is thrown where it happens; a piece's is kept (`.failure`) for `consume` to read
+        // the file again.
+        try ParallelMap.streamChunks(count: jobs.count, chunkSize: 1, workers: workers) { chunk -> [Result<Read, any Error>] in
+            try jobs[chunk.lowerBound].map { index -> Result<Read, any Error> in
+                let piece = pieces[index]
+                let path = paths[piece.file]
+                guard let range = piece.range else { return .success(try read(FHIRResourceInput(path: path, options: options))) }
+                do {
+                    let (bytes, lines) = try FileBytes.lines(startingIn: range, ofFileAt: path)
+                    // The first piece's first line is line 1 (where a byte order mark may be); the others' are not.
+                    let input = FHIRResourceInput(
+                        ndjsonLines: bytes, in: lines, path: path, firstLine: range.lowerBound == 0 ? 1 : 2, options: options)
+                    return .success(try read(input))
+                } catch {
+                    return .failure(error)
+                }
+            }
+        } consume: { chunk, made in
+            for (index, piece) in zip(jobs[chunk.lowerBound], made) {
+                let file = pieces[index].file
+                switch piece {
+                case .success(let answer): try consume(file, answer)
+                case .failure(let error):
+                    _ = try read(FHIRResourceInput(path: paths[file], options: options))
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// What one job reads: a whole file, or the lines of a cut file that start in `range`.
+    struct Piece: Sendable {
+        var file: Int
+        var range: Range<Int>?
+    }
+
+    /// The pieces of `paths`, in order: NDJSON files larger than twice `pieceSize` cut, every other file whole.
+    /// Many files (a directory of one-resource files) are read whole without a `stat` each.
+    static func pieces(of paths: [String], options: FHIRResourceInput.Options, pieceSize: Int) -> [Piece] {
+        var pieces: [Piece] = []
+        pieces.reserveCapacity(paths.count)
+        for (file, path) in paths.enumerated() {
+            guard paths.count <= 1024, pieceSize > 0, let size = FileBytes.regularFileSize(path: path), size > 2 * pieceSize,
+                (try? options.format ?? FHIRResourceInput(path: path, options: options).format) == .ndjson
+            else {
+                pieces.append(Piece(file: file))
+                continue
+            }
+            for start in stride(from: 0, to: size, by: pieceSize) {
+                pieces.append(Piece(file: file, range: start..<min(size, start + pieceSize)))
+            }
+        }
+        return pieces
+    }
+
+    /// The pieces grouped into jobs, in order: a cut file's pieces one to a job, whole files up to 16 to a job.
+    static func jobs(_ pieces: [Piece]) -> [Range<Int>] {
+        var jobs: [Range<Int>] = []
+        var start = 0
+        while start < pieces.count {
+            var end = start + 1
+            if pieces[start].range == nil {
+                while end < pieces.count, end - start < 16, pieces[end].range == nil { end += 1 }
+            }
+            jobs.append(start..<end)
+            start = end
+        }
+        return jobs
     }
 
     /// A resource written to a spool: what a collection needs to keep it without its tree.
@@ -39,15 +130,17 @@ public enum FHIRResourceFiles {
     /// are kept: memory holds one resource per worker, not the files. An NDJSON line or a one-resource document
     /// is spooled as its text and built only as far as its identity (`resourceType`, `id`, `meta`; the rest is
     /// checked as JSON and skipped); anything else (array items, XML) is built whole and written as compact JSON.
-    /// Either reads back as the tree `read` gives. Files are read on every core; the answer is in their order.
+    /// Either reads back as the tree `read` gives. Files are read on every core (a large NDJSON file in pieces); the
+    /// answer is in their order.
     public static func spool(
-        paths: [String], options: FHIRResourceInput.Options, into spool: ByteSpool, workers: Int = ParallelMap.defaultWorkers
+        paths: [String], options: FHIRResourceInput.Options, into spool: ByteSpool, workers: Int = ParallelMap.defaultWorkers,
+        pieceSize: Int = pieceSize
     ) throws -> [[Spooled]] {
+        var files = [[Spooled]](repeating: [], count: paths.count)
         var options = options
         options.keepsSourceText = true
         options.topLevelKeys = FHIRJSONKeyFilter(keys: ["resourceType", "id", "meta"])
-        let reading = options
-        return try ParallelMap.map(count: paths.count, workers: workers, startOrder: largestFirst(paths)) { index in
+        try stream(paths: paths, options: options, workers: workers, pieceSize: pieceSize) { input in
             var spooled: [Spooled] = []
             let writer = FHIRJSONWriter()
             var bytes: [UInt8] = []
@@ -60,7 +153,6 @@ public enum FHIRResourceFiles {
                 staged.removeAll()
                 firstStaged = spooled.count
             }
-            let input = try FHIRResourceInput(path: paths[index], options: reading)
             try input.forEachResource { resource, _ in
                 if let text = input.sourceText {
                     staged.appendJSON(text)
@@ -78,18 +170,12 @@ public enum FHIRResourceFiles {
             }
             try appendStaged()
             return spooled
+        } consume: { file, spooled in
+            if files[file].isEmpty { files[file] = spooled } else { files[file] += spooled }
         }
+        return files
     }
 
     /// How many bytes of resources a worker stages before it appends them to the spool.
     static let stagedLimit = 256 << 10
-
-    /// The files, largest first: a Bulk Data directory has a file per type, and the largest read last ran alone
-    /// on one core (a tenth of a reconcile's read). Standard input and unreadable paths count as empty. Many
-    /// files (a directory of one-resource files) are small alike and are started in their order, without a
-    /// `stat` each.
-    static func largestFirst(_ paths: [String]) -> [Int]? {
-        guard paths.count > 1, paths.count <= 1024 else { return nil }
-        return ParallelMap.largestFirst(count: paths.count) { FileBytes.regularFileSize(path: paths[$0]) ?? 0 }
-    }
 }

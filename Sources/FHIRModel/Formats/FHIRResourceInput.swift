@@ -82,6 +82,8 @@ public final class FHIRResourceInput {
     private var fd: Int32
     private var head: [UInt8]
     private var consumed = false
+    /// For lines given in memory (`init(ndjsonLines:...)`): where they are in `head`, and the first one's number.
+    private var linesInMemory: (range: Range<Int>, firstLine: Int)?
 
     /// Opens `path` (`-`: standard input) and settles its format, reading no more of it than that needs.
     public init(path: String, options: Options = Options()) throws {
@@ -102,6 +104,19 @@ public final class FHIRResourceInput {
         self.fd = fd
         self.head = head
         self.format = format!
+    }
+
+    /// NDJSON lines already in memory, `range` of `bytes`, cut from the file at `path` (a piece of it read by one
+    /// worker), the first of them numbered `firstLine`: read as the file's own lines would be. A piece's places
+    /// count from `firstLine`.
+    public init(ndjsonLines bytes: [UInt8], in range: Range<Int>, path: String, firstLine: Int, options: Options = Options()) {
+        self.path = path
+        source = path
+        self.options = options
+        format = .ndjson
+        fd = -1
+        head = bytes
+        linesInMemory = (range, firstLine)
     }
 
     deinit { if fd > 0 { FileBytes.closeDescriptor(fd) } }
@@ -139,8 +154,9 @@ public final class FHIRResourceInput {
 
     func readNDJSON(badLine: ((any Error) -> Void)?, _ body: (FHIRElement, SourceLocation) throws -> Void) throws {
         shape = .ndjson
-        var reader = NDJSONReader(
-            lines: LineReader(taking: fd, path: path, startingWith: head), source: source)
+        let lines = linesInMemory.map { LineReader(lines: head, in: $0.range, path: path, firstLineNumber: $0.firstLine) }
+            ?? LineReader(taking: fd, path: path, startingWith: head)
+        var reader = NDJSONReader(lines: lines, source: source)
         fd = -1
         head = []
         reader.maxDepth = options.maxDepth

@@ -41,6 +41,58 @@ public enum FileBytes {
         return Int(info.st_size)
     }
 
+    /// The lines of the file at `path` whose first byte is in `range`, from the first one's start to the end of the
+    /// last one (its newline included), or nothing when no line starts there: what one worker reads of a file of
+    /// lines cut at byte offsets, each line belonging to the piece its first byte is in. The last line may end past
+    /// `range`, and is read to its end. The lines are `lines` of the bytes read (not copied out of them).
+    public static func lines(startingIn range: Range<Int>, ofFileAt path: String) throws -> (bytes: [UInt8], lines: Range<Int>) {
+        let fd = try openForReading(path: path)
+        defer { closeDescriptor(fd) }
+        // From the byte before the range: a line starts at the range's first byte when that byte ends a line.
+        let base = max(0, range.lowerBound - 1)
+        var bytes: [UInt8] = []
+        appendZeros(to: &bytes, count: range.upperBound - base)
+        var filled = 0
+        func readMore(upTo count: Int) throws -> Bool {
+            if bytes.count < filled + count { appendZeros(to: &bytes, count: filled + count - bytes.count) }
+            let n = bytes.withUnsafeMutableBytes { buffer in
+                pread(fd, buffer.baseAddress! + filled, count, off_t(base + filled))
+            }
+            if n < 0 { throw FileIOError(path: path, operation: "read", code: errno) }
+            filled += n
+            return n > 0
+        }
+        while filled < range.upperBound - base, try readMore(upTo: range.upperBound - base - filled) {}
+        func newline(from start: Int) -> Int? {
+            guard start < filled else { return nil }
+            return bytes.withUnsafeBytes { raw in
+                memchr(raw.baseAddress! + start, 0x0A, filled - start).map { raw.baseAddress!.distance(to: UnsafeRawPointer($0)) }
+            }
+        }
+        let first: Int
+        if range.lowerBound == 0 {
+            first = 0
+        } else {
+            guard let end = newline(from: 0), base + end + 1 < range.upperBound else { return ([], 0..<0) }
+            first = end + 1
+        }
+        // The last line is the one that holds the byte before the range's end; it ends at the next newline.
+        var searchFrom = max(first, range.upperBound - 1 - base)
+        var last: Int
+        while true {
+            if let end = newline(from: searchFrom) {
+                last = end + 1
+                break
+            }
+            searchFrom = max(searchFrom, filled)
+            if try !readMore(upTo: max(4096, filled / 2)) {
+                last = filled
+                break
+            }
+        }
+        return (bytes, first..<last)
+    }
+
     /// Opens `path` for reading (`-`: standard input, descriptor 0), refusing a directory.
     public static func openForReading(path: String) throws -> Int32 {
         let fd: Int32 = path == "-" ? 0 : openFile(path)
@@ -133,6 +185,18 @@ public struct LineReader: ~Copyable {
 
     public init(path: String, chunkSize: Int = 1 << 20) throws {
         self.init(taking: try FileBytes.openForReading(path: path), path: path, startingWith: [], chunkSize: chunkSize)
+    }
+
+    /// Lines already in memory, `range` of `bytes` (`path` only names them), the first of them numbered
+    /// `firstLineNumber`.
+    init(lines bytes: [UInt8], in range: Range<Int>, path: String, firstLineNumber: Int) {
+        self.path = path
+        fd = -1
+        buffer = bytes
+        start = range.lowerBound
+        end = range.upperBound
+        eof = true
+        lineNumber = firstLineNumber - 1
     }
 
     /// Reads from an open descriptor (closed when done, unless it is standard input) whose first bytes, `prefix`,
