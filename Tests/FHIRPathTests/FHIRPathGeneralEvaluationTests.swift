@@ -17,6 +17,9 @@ import Testing
         // `path.exists()` from the resource (a link's `where`): node steps, no items.
         "code.coding.where(system = 'http://loinc.org').exists()", "component.exists()", "value.ofType(Quantity).exists()",
         "Observation.code.coding.where(code = '1').exists()",
+        // `extension(url)` as a member and a filter, on objects and on primitives.
+        "extension('u').value", "code.coding.display.extension('u').value", "code.coding.display.extension('v').exists()",
+        "component.extension('http://x/e').extension('text').value.ofType(string)",
     ]
 
     static let observations: [FHIRElement] = {
@@ -26,6 +29,7 @@ import Testing
             #"{"resourceType": "Observation", "status": "final", "code": {"text": "y"}, "valueString": "high", "effectiveDateTime": "2015"}"#,
             #"{"resourceType": "Observation", "code": {"coding": [{"code": "1"}]}, "valueQuantity": {"value": -1.0e+245, "code": "g"}, "effectiveDateTime": "2015-01-01T00:00:00Z", "component": [{"code": {"text": "neg"}, "valueQuantity": {"value": -1e245}}, {"code": {"text": "pos"}, "valueQuantity": {"value": 3}}]}"#,
             #"{"resourceType": "Patient", "id": "p"}"#,
+            #"{"resourceType": "Observation", "extension": [{"url": "u", "valueInteger": 1}, {"url": "w"}, {"valueString": "no url"}, {"url": "u", "valueString": "two"}], "component": [{"extension": [{"url": "http://x/e", "extension": [{"url": "text", "valueString": "t1"}, {"url": "other", "valueString": "no"}]}]}, {"extension": [{"url": "http://x/f"}]}]}"#,
         ]
         return texts.map { try! FHIRJSONReader().read($0) }
     }()

@@ -60,7 +60,12 @@ enum FieldNumber {
     /// `text` times `factor`, written as `canonical` writes numbers: exact decimal arithmetic, so the value keeps
     /// its digits.
     static func multiply(_ text: String, by factor: Factor, general: Bool = false) -> Product {
-        if !general, let value = exact(text) {
+        multiply(text, exactly: general ? nil : exact(text), by: factor)
+    }
+
+    /// `multiply`, with `text` already read as `exact` reads it (nil: the general path).
+    static func multiply(_ text: String, exactly: FHIRPathDecimal?, by factor: Factor) -> Product {
+        if let value = exactly {
             guard let by = factor.exact else {
                 if factor.decimal == nil { return .value(value.trimmed().description) }
                 return multiply(text, by: factor, general: true)

@@ -31,13 +31,15 @@ enum FieldUnitConversion {
             return .failure(ConversionProblem(message: "cannot convert \"\(shown)\" to \(targetText): \(reason)"))
         }
         func notANumber() -> Result<String, ConversionProblem> { problem("\"\(number)\" is not a number") }
-        guard FieldNumber.isNumber(number) else { return notANumber() }
+        // The number is read once, for the check and the product.
+        let exactly = FieldNumber.exact(number)
+        guard exactly != nil || FieldNumber.isNumber(number, general: true) else { return notANumber() }
         guard let unitText, !KeyNormaliser.trimmed(unitText.text).isEmpty else { return problem("no unit") }
         switch conversion(of: unitText, to: target) {
         case .failure(let reason):
             return problem(reason.message)
         case .success(let conversion):
-            switch FieldNumber.multiply(number, by: conversion.factor) {
+            switch FieldNumber.multiply(number, exactly: exactly, by: conversion.factor) {
             case .notANumber: return notANumber()
             case .outOfRange: return problem("the value is out of range")
             case .value(let product): return .success(conversion.unitShown.map { "\(product) \($0)" } ?? product)
@@ -64,12 +66,18 @@ enum FieldUnitConversion {
     final class KnownConversions {
         static let perThread = PerThread { KnownConversions() }
         var byUnit: [UnitKey: Result<Conversion, ConversionProblem>] = [:]
+        /// The last unit asked for: a study's values come in runs of one unit, and comparing it beats hashing.
+        var last: (key: UnitKey, conversion: Result<Conversion, ConversionProblem>)?
     }
 
     static func conversion(of unitText: UnitText, to target: MappingUnitConversion.Target) -> Result<Conversion, ConversionProblem> {
         let key = UnitKey(text: unitText.text, isCode: unitText.isCode, target: target)
         let known = KnownConversions.perThread.current
-        if let conversion = known.byUnit[key] { return conversion }
+        if let last = known.last, last.key == key { return last.conversion }
+        if let conversion = known.byUnit[key] {
+            known.last = (key, conversion)
+            return conversion
+        }
         let found: Result<Conversion, ConversionProblem>
         do {
             let unit = unitText.isCode ? try UCUMUnit(unitText.text) : try UCUMFreeTextUnit.read(unitText.text)
@@ -87,6 +95,7 @@ enum FieldUnitConversion {
             found = .failure(ConversionProblem(message: error.reason))
         }
         known.byUnit[key] = found
+        known.last = (key, found)
         return found
     }
 

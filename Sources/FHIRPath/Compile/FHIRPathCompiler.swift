@@ -365,8 +365,8 @@ struct FHIRPathCompiler {
         return compiled
     }
 
-    /// `where(criterion)` and `ofType(T)` as steps of a chain; nil for every other function (and for a `where`
-    /// whose criterion reads `$index`), which the function table compiles.
+    /// `where(criterion)`, `ofType(T)` and `extension(url)` as steps of a chain; nil for every other function (and
+    /// for a `where` whose criterion reads `$index`), which the function table compiles.
     private func chainStep(
         _ name: String, input: FHIRPathCompiled, arguments: [FHIRPathSyntaxTree], range: FHIRPathSourceRange
     ) throws -> FHIRPathCompiled? {
@@ -379,6 +379,15 @@ struct FHIRPathCompiler {
             let step = FHIRPathChain.Step.filter(
                 criterion, errorContext: context, setsThis: arguments[0].readsIterationState)
             return extend(input, with: step, staticTypes: input.staticTypes)
+        case "extension":
+            // `extension(url)` is `extension.where(url = url)` (FHIRPath's own definition): as a member and a filter,
+            // node steps take it, where the function made a collection of each item's extensions (a race or
+            // ethnicity path, for every Patient of a reconcile or a view). An input without the element is left to
+            // the function.
+            guard case .literal(.string, let urlRange) = arguments[0], let extensions = try? member(input, "extension", range)
+            else { return nil }
+            let criterion = FHIRPathSyntaxTree.binary(op: "=", lhs: .identifier("url", urlRange), rhs: arguments[0], urlRange)
+            return try chainStep("where", input: extensions, arguments: [criterion], range: range)
         case "ofType":
             guard let specifier = FHIRPathFunctionTable.typeSpecifier(arguments[0]) else { return nil }
             let type = try FHIRPathResolvedType.resolve(specifier, model: model)
