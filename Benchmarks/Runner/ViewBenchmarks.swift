@@ -82,24 +82,12 @@ enum ViewBenchmarks: BenchmarkFamily {
             var resources = 0
             resetPeakRSS()
             let seconds = try Stopwatch.time(runs: runs) {
-                rows = 0
-                resources = 0
-                let writer = try AtomicFileWriter(path: output)
-                let sink: any ViewRowSink
-                switch format {
-                case .ndjson: sink = NDJSONRowSink(writer: writer, table: view.table)
-                default: sink = try DelimitedTextSink(writer: writer, table: view.table, dialect: format == .tsv ? .tsv : .csv)
+                // The path of `immport-bridge view`: `ViewRunner` over the file, on every core, into the file.
+                let statistics = try BridgeBenchmarks.blockingRun {
+                    try await ViewRunner(views: [view]).run(inputs: [input], into: FileOutputTarget(format: format, paths: [output]))
                 }
-                // The members the view reads, as `ViewRunner` passes them (the path of `immport-bridge view`).
-                let resourceInput = try FHIRResourceInput(path: input, options: .init(topLevelKeys: view.topLevelKeys))
-                try resourceInput.forEachResource { resource, _ in
-                    resources += 1
-                    try view.rows(for: resource) { row in
-                        rows += 1
-                        try sink.write(row)
-                    }
-                }
-                try writer.commit()
+                rows = statistics.totalRows
+                resources = statistics.resourcesRead
             }
             unlink(output)
             var m = Measurement(name: "view \(view.table.name)", file: input)
