@@ -86,3 +86,16 @@ import TestSupport
         }
     }
 }
+
+extension FilePiecesTests {
+    /// Small files go several to a job, up to 16 or a piece's bytes; a cut file's pieces go one to a job.
+    @Test func smallFilesShareJobsAndLargeOnesDoNot() {
+        typealias Piece = FHIRResourceFiles.Piece
+        let tiny = (0..<40).map { Piece(file: $0, size: 100) }
+        #expect(FHIRResourceFiles.jobs(tiny, pieceSize: 1 << 20) == [0..<16, 16..<32, 32..<40])
+        let megabytes = (0..<3).map { Piece(file: $0, size: 1_500_000) }
+        #expect(FHIRResourceFiles.jobs(megabytes, pieceSize: 1 << 20) == [0..<1, 1..<2, 2..<3])
+        let mixed = [Piece(file: 0, size: 10), Piece(file: 1, range: 0..<100), Piece(file: 1, range: 100..<200), Piece(file: 2)]
+        #expect(FHIRResourceFiles.jobs(mixed, pieceSize: 100) == [0..<1, 1..<2, 2..<3, 3..<4])
+    }
+}

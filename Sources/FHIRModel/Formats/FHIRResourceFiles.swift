@@ -41,9 +41,9 @@ public enum FHIRResourceFiles {
         consume: (_ file: Int, Read) throws -> Void
     ) throws {
         let pieces = Self.pieces(of: paths, options: options, pieceSize: pieceSize)
-        // Small files go several to a job: one per job was a turn of the conveyor's lock per resource in a
-        // directory of one-resource files.
-        let jobs = Self.jobs(pieces)
+        // Small files go several to a job, so that a directory of one-resource files is not a turn of the
+        // conveyor's lock for each.
+        let jobs = Self.jobs(pieces, pieceSize: pieceSize)
         // A whole file's failure is thrown where it happens; a piece's is kept (`.failure`) for `consume` to read
         // the file again.
         try ParallelMap.streamChunks(count: jobs.count, chunkSize: 1, workers: workers) { chunk -> [Result<Read, any Error>] in
@@ -74,10 +74,12 @@ public enum FHIRResourceFiles {
         }
     }
 
-    /// What one job reads: a whole file, or the lines of a cut file that start in `range`.
+    /// What one job reads: a whole file (of `size` bytes, when it was looked at), or the lines of a cut file that
+    /// start in `range`.
     struct Piece: Sendable {
         var file: Int
-        var range: Range<Int>?
+        var range: Range<Int>? = nil
+        var size: Int? = nil
     }
 
     /// The pieces of `paths`, in order: NDJSON files larger than twice `pieceSize` cut, every other file whole.
@@ -86,10 +88,14 @@ public enum FHIRResourceFiles {
         var pieces: [Piece] = []
         pieces.reserveCapacity(paths.count)
         for (file, path) in paths.enumerated() {
-            guard paths.count <= 1024, pieceSize > 0, let size = FileBytes.regularFileSize(path: path), size > 2 * pieceSize,
+            guard paths.count <= 1024, let size = FileBytes.regularFileSize(path: path) else {
+                pieces.append(Piece(file: file))
+                continue
+            }
+            guard pieceSize > 0, size > 2 * pieceSize,
                 (try? options.format ?? FHIRResourceInput(path: path, options: options).format) == .ndjson
             else {
-                pieces.append(Piece(file: file))
+                pieces.append(Piece(file: file, size: size))
                 continue
             }
             for start in stride(from: 0, to: size, by: pieceSize) {
@@ -99,14 +105,19 @@ public enum FHIRResourceFiles {
         return pieces
     }
 
-    /// The pieces grouped into jobs, in order: a cut file's pieces one to a job, whole files up to 16 to a job.
-    static func jobs(_ pieces: [Piece]) -> [Range<Int>] {
+    /// The pieces grouped into jobs, in order: a cut file's pieces one to a job, whole files together up to 16 of
+    /// them or `pieceSize` bytes (so that files of a megabyte or two are still one to a job).
+    static func jobs(_ pieces: [Piece], pieceSize: Int) -> [Range<Int>] {
         var jobs: [Range<Int>] = []
         var start = 0
         while start < pieces.count {
             var end = start + 1
             if pieces[start].range == nil {
-                while end < pieces.count, end - start < 16, pieces[end].range == nil { end += 1 }
+                var bytes = pieces[start].size ?? 0
+                while end < pieces.count, end - start < 16, bytes < pieceSize, pieces[end].range == nil {
+                    bytes += pieces[end].size ?? 0
+                    end += 1
+                }
             }
             jobs.append(start..<end)
             start = end
