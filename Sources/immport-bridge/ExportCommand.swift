@@ -105,19 +105,19 @@ struct ExportCommand: AsyncParsableCommand {
             let tableExport = try format.tableFormat.map { tableFormat throws(BridgeFailure) in
                 TableExport(views: try loadViews(), format: tableFormat, output: output, postgresURL: postgres)
             }
+            if let tableExport {
+                // Streamed too (the tables are R5): each window's rows go to a spool, and the tables are written
+                // from the spools, so memory does not grow with the study's resources either.
+                let (reports, tables) = try await tableExport.write(streaming: pipeline, studies: studies)
+                let rows = tables.map { "\($0.table) \($0.rows)" }.joined(separator: ", ")
+                report(diagnostics: diagnostics, studies: reports, conversions: [], written: "\(format == .postgres ? "the database" : output!) (rows: \(rows))")
+                return 0
+            }
             let (bundles, conversions) = try await pipeline.merge(
                 studies: studies, version: fhirVersion, convert: ConvertStage(carriesCrossVersionExtensions: crossVersionExtensions))
             progressLine.update("writing \(bundles.reduce(0) { $0 + $1.resources.count }) resources")
-            var written: String
-            if let tableExport {
-                let tables = try await tableExport.write(bundles)
-                let rows = tables.map { "\($0.table) \($0.rows)" }.joined(separator: ", ")
-                written = "\(format == .postgres ? "the database" : output!) (rows: \(rows))"
-            } else {
-                let files = try ExportStage(format: format, output: output!, bundleType: bundleType, base: run.fhirBase).write(bundles)
-                written = files.joined(separator: ", ")
-            }
-            report(diagnostics: diagnostics, studies: bundles.map(\.report), conversions: conversions, written: written)
+            let files = try ExportStage(format: format, output: output!, bundleType: bundleType, base: run.fhirBase).write(bundles)
+            report(diagnostics: diagnostics, studies: bundles.map(\.report), conversions: conversions, written: files.joined(separator: ", "))
             return 0
         } catch let failure as BridgeFailure {
             BridgeSourceOptions.report(failure, command: "export", diagnostics: diagnostics)

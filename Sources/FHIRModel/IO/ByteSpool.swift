@@ -20,6 +20,12 @@ public final class ByteSpool: Sendable {
     public struct Span: Sendable, Hashable {
         public var offset: Int
         public var length: Int
+
+        /// A span a caller worked out itself (documents appended one after another lie end to end).
+        public init(offset: Int, length: Int) {
+            self.offset = offset
+            self.length = length
+        }
     }
 
     /// What the spool's file is called in errors (it has no name on disk once unlinked).
@@ -40,7 +46,7 @@ public final class ByteSpool: Sendable {
         let folder = directory ?? SystemIO.environment("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array("\(folder)/immport-bridge-spool-XXXXXX".utf8CString)
         let opened = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        let path = String(cString: template)
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         if opened < 0 { throw FileIOError(path: path, operation: "create a temporary file", code: errno) }
         unlink(path)
         fd = opened

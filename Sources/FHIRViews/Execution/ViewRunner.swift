@@ -41,8 +41,7 @@ public struct ViewRunner {
         let releases = Set(views.map(\.version))
         let version = releases.count == 1 ? releases.first! : .r4
         var statistics = Statistics(rowsWritten: Array(repeating: 0, count: views.count))
-        let byType = viewsByResourceType()
-        let views = self.views
+        let maker = rowMaker()
         try await target.withSinks(for: tables) { sinks in
             let options = FHIRResourceInput.Options(
                 format: format, version: version, entries: entries, topLevelKeys: topLevelKeys)
@@ -50,14 +49,7 @@ public struct ViewRunner {
                 var made = MadeRows()
                 try input.forEachResource { resource, location in
                     made.resources += 1
-                    for index in byType[resource.resourceType ?? ""] ?? [] {
-                        do {
-                            try views[index].rows(for: resource) { row in made.rows.append((Int32(index), row)) }
-                        } catch var error as ViewRuntimeError {
-                            error.location = location
-                            throw error
-                        }
-                    }
+                    try maker.forEachRow(of: resource, at: location) { view, row in made.rows.append((Int32(view), row)) }
                 }
                 return made
             } consume: { _, made in
@@ -81,41 +73,49 @@ public struct ViewRunner {
     @discardableResult
     public func run(resources: some Sequence<FHIRElement>, into target: any ViewOutputTarget) async throws -> Statistics {
         var statistics = Statistics(rowsWritten: Array(repeating: 0, count: views.count))
-        let byType = viewsByResourceType()
+        let maker = rowMaker()
         try await target.withSinks(for: tables) { sinks in
             for (index, resource) in resources.enumerated() {
                 statistics.resourcesRead += 1
-                try feed(
-                    resource, to: byType[resource.resourceType ?? ""] ?? [], sinks: sinks,
-                    at: SourceLocation(source: "<resources>", entry: index + 1), statistics: &statistics)
+                try maker.forEachRow(of: resource, at: SourceLocation(source: "<resources>", entry: index + 1)) { view, row in
+                    try sinks[view].write(row)
+                    statistics.rowsWritten[view] += 1
+                }
             }
         }
         return statistics
     }
 
-    func viewsByResourceType() -> [String: [Int]] {
-        var result: [String: [Int]] = [:]
-        for (index, view) in views.enumerated() { result[view.resourceType, default: []].append(index) }
-        return result
-    }
+    /// What makes every view's rows of a resource, the views found by the resource's type once.
+    public func rowMaker() -> RowMaker { RowMaker(views: views) }
 
-    func feed(
-        _ resource: FHIRElement, to indices: [Int], sinks: [any ViewRowSink], at location: SourceLocation,
-        statistics: inout Statistics
-    ) throws {
-        for index in indices {
-            let sink = sinks[index]
-            var count = 0
-            do {
-                try views[index].rows(for: resource) { row in
-                    try sink.write(row)
-                    count += 1
+    /// The rows the views make of one resource at a time: what each run above does with a resource, for a caller
+    /// that holds its rows before they reach a table (a streamed export).
+    public struct RowMaker: Sendable {
+        let views: [CompiledView]
+        let byType: [String: [Int]]
+
+        init(views: [CompiledView]) {
+            self.views = views
+            var byType: [String: [Int]] = [:]
+            for (index, view) in views.enumerated() { byType[view.resourceType, default: []].append(index) }
+            self.byType = byType
+        }
+
+        /// Whether some view reads resources of `type`.
+        public func reads(type: String) -> Bool { byType[type] != nil }
+
+        /// Each row of `resource`, view by view in the views' order, with its view's index. A view's failure is
+        /// placed at `location`.
+        public func forEachRow(of resource: FHIRElement, at location: SourceLocation, _ body: (_ view: Int, [FHIRElement]) throws -> Void) throws {
+            for index in byType[resource.resourceType ?? ""] ?? [] {
+                do {
+                    try views[index].rows(for: resource) { row in try body(index, row) }
+                } catch var error as ViewRuntimeError {
+                    error.location = location
+                    throw error
                 }
-            } catch var error as ViewRuntimeError {
-                error.location = location
-                throw error
             }
-            statistics.rowsWritten[index] += count
         }
     }
 }

@@ -1,0 +1,57 @@
+@testable import Bridge
+import FHIRModel
+import FHIRViews
+import SyntheticFHIR
+import Foundation
+import Testing
+import TestSupport
+
+/// `export --format csv|tsv|sqlite|postgres` streams the merge: each window's rows go to a spool per view and the
+/// tables are written from the spools (`TableExport.write(streaming:studies:)`). The tables must be the ones of the
+/// plain path, every study held and then run through the views (`TableExport.write(_:)`), byte for byte.
+@Suite struct StreamedTableExportTests {
+    static let root = SharedData.packageRoot
+
+    @Test(arguments: ["fixtures", "fixtures-again", "generated-ndjson"])
+    func theStreamedTablesAreThePlainTables(_ layout: String) async throws {
+        let temporary = try TemporaryDirectory()
+        var source = Self.root + "/Fixtures"
+        var studies = ["SDY99901", "SDY99902", "SDY99903"]
+        // A study given twice: every resource of its second merge was written before, and gives no rows again.
+        if layout == "fixtures-again" { studies = ["SDY99901", "SDY99902", "SDY99901"] }
+        if layout == "generated-ndjson" {
+            source = temporary.path + "/study"
+            // SYNTHETIC: the generated study, small enough for a debug build.
+            try SyntheticImmPortStudy(subjects: 120, fhirLayout: .ndjson).write(to: source)
+            studies = ["SDY99990"]
+        }
+        // The default views, and one over Organizations and one over Practitioners, which studies may share.
+        let viewFolder = temporary.path + "/views"
+        try FileManager.default.createDirectory(atPath: viewFolder, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: Self.root + "/Mappings/views") where name.hasSuffix(".json") {
+            try FileManager.default.copyItem(atPath: Self.root + "/Mappings/views/" + name, toPath: viewFolder + "/" + name)
+        }
+        for type in ["Organization", "Practitioner"] {
+            try #"{"resourceType":"ViewDefinition","name":"\#(type.lowercased())s","resource":"\#(type)","status":"active","select":[{"column":[{"name":"id","path":"id"},{"name":"tags","path":"meta.tag.code","collection":true}]}]}"#
+                .write(toFile: viewFolder + "/\(type.lowercased())s.json", atomically: true, encoding: .utf8)
+        }
+        let views = try ViewSet(directory: viewFolder, version: .r5)
+        func pipeline() -> BridgePipeline {
+            var pipeline = BridgePipeline(
+                mappingPaths: [Self.root + "/Mappings/immport.yaml"], source: .directory(source), diagnostics: DiagnosticsCollector())
+            pipeline.spoolPolicy = .always
+            return pipeline
+        }
+        let bundles = try await pipeline().merge(studies: studies).studies
+        let plain = try await TableExport(views: views, format: .csv, output: temporary.path + "/plain").write(bundles)
+        let (reports, streamed) = try await TableExport(views: views, format: .csv, output: temporary.path + "/streamed")
+            .write(streaming: pipeline(), studies: studies)
+        #expect(streamed.map(\.table) == plain.map(\.table))
+        #expect(streamed.map(\.rows) == plain.map(\.rows))
+        #expect(reports.map(\.line) == bundles.map(\.report.line))
+        #expect(plain.reduce(0) { $0 + $1.rows } > 50)
+        for table in plain.map(\.table) {
+            #expect(try FileBytes.read(path: temporary.path + "/streamed/\(table).csv") == (try FileBytes.read(path: temporary.path + "/plain/\(table).csv")), "\(table)")
+        }
+    }
+}
