@@ -44,8 +44,10 @@ import TestSupport
         }
         let bundles = try await pipeline().merge(studies: studies).studies
         let plain = try await TableExport(views: views, format: .csv, output: temporary.path + "/plain").write(bundles)
-        let (reports, streamed) = try await TableExport(views: views, format: .csv, output: temporary.path + "/streamed")
-            .write(streaming: pipeline(), studies: studies)
+        var streaming = TableExport(views: views, format: .csv, output: temporary.path + "/streamed")
+        // Read back a few rows at a time: several runs, parsed on every core, in order.
+        streaming.rowsPerRead = 7
+        let (reports, streamed) = try await streaming.write(streaming: pipeline(), studies: studies)
         #expect(streamed.map(\.table) == plain.map(\.table))
         #expect(streamed.map(\.rows) == plain.map(\.rows))
         #expect(reports.map(\.line) == bundles.map(\.report.line))

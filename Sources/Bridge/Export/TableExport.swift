@@ -14,6 +14,9 @@ public struct TableExport: Sendable {
     public var output: String?
     /// PostgreSQL URL (else the PG* variables).
     public var postgresURL: String?
+    /// Rows a streamed export reads back from its spools at a time, parsed on every core (any number gives the
+    /// same tables; a test sets a few).
+    public var rowsPerRead = 4096
 
     public init(views: ViewSet, format: ViewOutputFormat, output: String?, postgresURL: String? = nil) {
         self.views = views
@@ -80,14 +83,26 @@ public struct TableExport: Sendable {
         try await target.withSinks(for: views.tables) { sinks in
             for (view, spool) in spools.enumerated() {
                 try spool.flush()
-                // Read back a run at a time, in the order the rows were made.
+                // Read back a run at a time, parsed on every core and written in the order the rows were made.
+                let rowLengths = lengths[view]
+                let run = max(1, rowsPerRead)
+                var offsets: [Int] = []
                 var offset = 0
-                for start in stride(from: 0, to: lengths[view].count, by: 4096) {
-                    let spans = lengths[view][start..<min(lengths[view].count, start + 4096)].map { length in
+                for (index, length) in rowLengths.enumerated() {
+                    if index % run == 0 { offsets.append(offset) }
+                    offset += Int(length)
+                }
+                let runOffsets = offsets
+                try ParallelMap.streamChunks(count: runOffsets.count, chunkSize: 1) { chunk -> [FHIRElement] in
+                    var offset = runOffsets[chunk.lowerBound]
+                    let first = chunk.lowerBound * run
+                    let spans = rowLengths[first..<min(rowLengths.count, first + run)].map { length in
                         defer { offset += Int(length) }
                         return ByteSpool.Span(offset: offset, length: Int(length))
                     }
-                    for cells in try spool.elements(at: spans, keys: nil) { try sinks[view].write(cells.arrayValue ?? []) }
+                    return try spool.elements(at: spans, keys: nil)
+                } consume: { _, rows in
+                    for cells in rows { try sinks[view].write(cells.arrayValue ?? []) }
                 }
             }
         }
