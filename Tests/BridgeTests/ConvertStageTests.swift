@@ -258,4 +258,24 @@ import TestSupport
         #expect(converted.summary.carriedCount == converted.lost.count)
         #expect(diagnostics.diagnostics.filter { $0.severity == .note }.count >= converted.lost.count)
     }
+
+    /// The stage converts a study on every core, a converter per job: any job size gives one converter's resources,
+    /// losses and diagnostics, in the same order (a resource R4 lacks among them).
+    @Test func anyJobSizeGivesOneConvertersAnswer() throws {
+        let (merged, _) = try MergeStageTests.merged()
+        var resources = merged.resources
+        resources.insert(["resourceType": "Transport", "id": "t1"], at: resources.count / 2)
+        func converted(chunkSize: Int) -> (resources: [String], lost: [LostElement], line: String, diagnostics: [String]) {
+            let diagnostics = DiagnosticsCollector()
+            let result = ConvertStage().convert(resources, diagnostics: diagnostics, chunkSize: chunkSize)
+            return (result.resources.map { FHIRJSONWriter().string($0) }, result.lost, result.summary.line, diagnostics.diagnostics.map(\.description))
+        }
+        let whole = converted(chunkSize: 1 << 20)
+        #expect(whole.lost.count > 3 && whole.resources.count == resources.count - 1)
+        for chunkSize in [1, 2, 7] {
+            let cut = converted(chunkSize: chunkSize)
+            #expect(cut.resources == whole.resources, "chunks of \(chunkSize)")
+            #expect(cut.lost == whole.lost && cut.line == whole.line && cut.diagnostics == whole.diagnostics, "chunks of \(chunkSize)")
+        }
+    }
 }

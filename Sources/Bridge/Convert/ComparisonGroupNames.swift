@@ -2,7 +2,7 @@ import FHIRModel
 
 /// The comparison groups of a study's ResearchStudies, by study and `linkId`: R5's ResearchSubject names its group by
 /// `linkId`, R4's names its arm by `name`, so converting a subject needs the study it belongs to.
-struct ComparisonGroupNames {
+struct ComparisonGroupNames: Sendable {
     private var names: [FHIRResourceKey: [String: String]] = [:]
 
     init(resources: [FHIRElement]) {

@@ -33,30 +33,54 @@ public struct ConvertStage: Sendable {
 
     /// R5 resources (one study's: a ResearchSubject's arms are found in its ResearchStudy among them) in R4, in the
     /// same order; a resource whose type R4 lacks is left out and reported.
+    ///
+    /// Converted on every core, `chunkSize` resources to a job, each job with a converter of its own (a resource's
+    /// conversion reads nothing of another's but the study's comparison groups): what was lost and the notes are
+    /// taken in the jobs' order, so the diagnostics are one converter's, in the same order, whatever the chunk size.
     public func convert(
-        _ resources: [FHIRElement], diagnostics: DiagnosticsCollector
+        _ resources: [FHIRElement], diagnostics: DiagnosticsCollector, chunkSize: Int = 256
     ) -> (resources: [FHIRElement], summary: ConversionSummary, lost: [LostElement]) {
-        let converter = R5ToR4Converter(
-            carriesExtensions: carriesCrossVersionExtensions, comparisonGroups: ComparisonGroupNames(resources: resources))
+        let groups = ComparisonGroupNames(resources: resources)
+        let carries = carriesCrossVersionExtensions
+        let jobs = ParallelMap.mapChunks(of: resources, chunkSize: chunkSize) { chunk -> [ConvertedChunk] in
+            let converter = R5ToR4Converter(carriesExtensions: carries, comparisonGroups: groups)
+            let converted = chunk.map { converter.convertResource($0) }
+            return [ConvertedChunk(resources: converted, losses: converter.losses, notes: converter.notes)]
+        }
         var summary = ConversionSummary()
         var converted: [FHIRElement] = []
         converted.reserveCapacity(resources.count)
-        for resource in resources {
-            if let r4 = converter.convertResource(resource) {
-                converted.append(r4)
-            } else {
-                summary.resourcesLeftOut += 1
-                diagnostics.emit(Diagnostic(
-                    .warning, "R4 has no resource type \(resource.resourceType ?? "(none)"); the resource is left out of the R4 export",
-                    source: FHIRResourceKey(resource: resource).map { "\($0)" }))
+        var index = 0
+        for job in jobs {
+            for r4 in job.resources {
+                defer { index += 1 }
+                if let r4 {
+                    converted.append(r4)
+                } else {
+                    let resource = resources[index]
+                    summary.resourcesLeftOut += 1
+                    diagnostics.emit(Diagnostic(
+                        .warning, "R4 has no resource type \(resource.resourceType ?? "(none)"); the resource is left out of the R4 export",
+                        source: FHIRResourceKey(resource: resource).map { "\($0)" }))
+                }
             }
         }
         summary.resources = converted.count
-        for lost in converter.losses {
+        let losses = jobs.flatMap(\.losses)
+        for lost in losses {
             summary.count(lost)
             diagnostics.emit(lost.diagnostic)
         }
-        for note in converter.notes { diagnostics.emit(note) }
-        return (converted, summary, converter.losses)
+        for job in jobs {
+            for note in job.notes { diagnostics.emit(note) }
+        }
+        return (converted, summary, losses)
+    }
+
+    /// One job's resources in R4 (nil: left out), and what its converter recorded.
+    struct ConvertedChunk: Sendable {
+        var resources: [FHIRElement?]
+        var losses: [LostElement]
+        var notes: [Diagnostic]
     }
 }
