@@ -115,25 +115,42 @@ public struct BridgePipeline: Sendable {
     public func streamMerged(
         studies: [String], writesResources: Bool = false, sink: (MergeStage.Output) throws -> Void
     ) async throws(BridgeFailure) -> [StudyMergeReport] {
+        try await streamMerged(studies: studies, writesResources: writesResources, convert: nil, sink: sink).reports
+    }
+
+    /// `streamMerged`, each study converted to R4 a window at a time when `convert` is given (`StreamedConversion`:
+    /// the resources `merge(studies:version: .r4)` gives, without holding them); what each conversion did.
+    public func streamMerged(
+        studies: [String], writesResources: Bool = false, convert: ConvertStage?, sink: (MergeStage.Output) throws -> Void
+    ) async throws(BridgeFailure) -> (reports: [StudyMergeReport], conversions: [(accession: String, summary: ConversionSummary)]) {
+        precondition(convert == nil || !writesResources, "the conversion takes the merge's trees")
         var options = MergeStage.Options(fhirSource: source.fhirOrigin, sharedDataSource: source.sharedDataOrigin)
         options.writesResources = writesResources
         var reports: [StudyMergeReport] = []
+        var conversions: [(accession: String, summary: ConversionSummary)] = []
         try await forEachLinkedStudy(studies: studies) { _, linked in
             var count = 0
+            let conversion = convert.map { StreamedConversion(stage: $0) }
             let summary = try MergeStage.stream(linked, options: options, diagnostics: diagnostics) { output in
                 switch output {
                 case .resources(let window): count += window.count
                 case .written(let window): count += window.count
                 case .provenance: count += 1
                 }
-                try sink(output)
+                guard let conversion else { return try sink(output) }
+                switch output {
+                case .resources(let window): try sink(.resources(try conversion.convert(window)))
+                case .provenance(let provenance): try sink(try conversion.convert(provenance))
+                case .written: preconditionFailure("the conversion takes the merge's trees")
+                }
             }
             reports.append(
                 StudyMergeReport(
                     accession: linked.pulled.accession, summary: summary, linkSummaries: linked.links.map(\.summary),
                     resourceCount: count))
+            if let conversion { conversions.append((linked.pulled.accession, conversion.finish(diagnostics: diagnostics).summary)) }
         }
-        return reports
+        return (reports, conversions)
     }
 
     /// Pull, link and merge every study, in the order given, then (for `version` R4) convert each: the studies as

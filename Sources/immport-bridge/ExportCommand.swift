@@ -92,13 +92,15 @@ struct ExportCommand: AsyncParsableCommand {
             let studies = try await selection.resolve(in: run.source)
             // A large --from directory is held in a spool, whatever the format: the pulled study's trees are not.
             pipeline.spoolPolicy = SpoolPolicy.fromEnvironment
-            if format == .ndjson && fhirVersion == .r5 {
-                // Streamed: the merge hands each window of resources to the files, so memory does not grow with
-                // the study's resources.
+            if format == .ndjson {
+                // Streamed: the merge hands each window of resources to the files (converted to R4 on the way when
+                // asked), so memory does not grow with the study's resources.
                 let writer = try NDJSONExportWriter(directory: output!, severalStudies: studies.count > 1)
-                let reports = try await pipeline.streamMerged(studies: studies, writesResources: true) { try writer.write($0) }
+                let convert = fhirVersion == .r4 ? ConvertStage(carriesCrossVersionExtensions: crossVersionExtensions) : nil
+                let (reports, conversions) = try await pipeline.streamMerged(
+                    studies: studies, writesResources: convert == nil, convert: convert) { try writer.write($0) }
                 let files = try writer.commit()
-                report(diagnostics: diagnostics, studies: reports, conversions: [], written: files.joined(separator: ", "))
+                report(diagnostics: diagnostics, studies: reports, conversions: conversions, written: files.joined(separator: ", "))
                 return 0
             }
             // Views are compiled before anything is pulled: a bad view costs no pull.
@@ -117,7 +119,9 @@ struct ExportCommand: AsyncParsableCommand {
                 studies: studies, version: fhirVersion, convert: ConvertStage(carriesCrossVersionExtensions: crossVersionExtensions))
             progressLine.update("writing \(bundles.reduce(0) { $0 + $1.resources.count }) resources")
             let files = try ExportStage(format: format, output: output!, bundleType: bundleType, base: run.fhirBase).write(bundles)
-            report(diagnostics: diagnostics, studies: bundles.map(\.report), conversions: conversions, written: files.joined(separator: ", "))
+            report(
+                diagnostics: diagnostics, studies: bundles.map(\.report),
+                conversions: conversions.map { ($0.study.accession, $0.summary) }, written: files.joined(separator: ", "))
             return 0
         } catch let failure as BridgeFailure {
             BridgeSourceOptions.report(failure, command: "export", diagnostics: diagnostics)
@@ -129,7 +133,10 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     /// The run's summary on standard error: diagnostics, what each study's merge did, what was written.
-    func report(diagnostics: DiagnosticsCollector, studies: [StudyMergeReport], conversions: [ConvertStage.ConvertedStudy], written: String) {
+    func report(
+        diagnostics: DiagnosticsCollector, studies: [StudyMergeReport], conversions: [(accession: String, summary: ConversionSummary)],
+        written: String
+    ) {
         for diagnostic in diagnostics.diagnostics {
             // Notes (which key convention a link found, a fallback taken) are for --verbose.
             if diagnostic.severity == .note { StandardError.detail("immport-bridge: \(diagnostic)") } else { StandardError.write("immport-bridge: \(diagnostic)") }
@@ -139,7 +146,7 @@ struct ExportCommand: AsyncParsableCommand {
             for line in study.linkSummaries { StandardError.write("  \(line)") }
         }
         for conversion in conversions {
-            StandardError.write("convert \(conversion.study.accession) to R4: \(conversion.summary.line)")
+            StandardError.write("convert \(conversion.accession) to R4: \(conversion.summary.line)")
         }
         StandardError.write("export: wrote \(written)")
     }

@@ -5,15 +5,18 @@ import FHIRModel
 struct ComparisonGroupNames: Sendable {
     private var names: [FHIRResourceKey: [String: String]] = [:]
 
-    init(resources: [FHIRElement]) {
-        for resource in resources where resource.resourceType == "ResearchStudy" {
-            guard let key = FHIRResourceKey(resource: resource) else { continue }
-            var byLinkId: [String: String] = [:]
-            for group in resource["comparisonGroup"]?.arrayValue ?? [] {
-                if let linkId = group["linkId"]?.stringValue, let name = group["name"]?.stringValue { byLinkId[linkId] = name }
-            }
-            names[key] = byLinkId
+    init(resources: [FHIRElement] = []) {
+        for resource in resources { add(resource) }
+    }
+
+    /// Adds a ResearchStudy's groups (anything else is passed over).
+    mutating func add(_ resource: FHIRElement) {
+        guard resource.resourceType == "ResearchStudy", let key = FHIRResourceKey(resource: resource) else { return }
+        var byLinkId: [String: String] = [:]
+        for group in resource["comparisonGroup"]?.arrayValue ?? [] {
+            if let linkId = group["linkId"]?.stringValue, let name = group["name"]?.stringValue { byLinkId[linkId] = name }
         }
+        names[key] = byLinkId
     }
 
     enum Lookup {

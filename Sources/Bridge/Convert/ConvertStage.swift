@@ -40,16 +40,33 @@ public struct ConvertStage: Sendable {
     public func convert(
         _ resources: [FHIRElement], diagnostics: DiagnosticsCollector, chunkSize: Int = 256
     ) -> (resources: [FHIRElement], summary: ConversionSummary, lost: [LostElement]) {
-        let groups = ComparisonGroupNames(resources: resources)
+        let result = convert(resources, comparisonGroups: ComparisonGroupNames(resources: resources), chunkSize: chunkSize)
+        var summary = ConversionSummary()
+        summary.resources = result.resources.count
+        summary.resourcesLeftOut = result.leftOut.count
+        for warning in result.leftOut { diagnostics.emit(warning) }
+        for lost in result.losses {
+            summary.count(lost)
+            diagnostics.emit(lost.diagnostic)
+        }
+        for note in result.notes { diagnostics.emit(note) }
+        return (result.resources, summary, result.losses)
+    }
+
+    /// Resources converted with the groups given, and what the conversion reports: the warnings for resources R4
+    /// lacks (in order), what was lost and the notes (in the jobs' order, as one converter records them).
+    func convert(
+        _ resources: [FHIRElement], comparisonGroups groups: ComparisonGroupNames, chunkSize: Int = 256
+    ) -> (resources: [FHIRElement], leftOut: [Diagnostic], losses: [LostElement], notes: [Diagnostic]) {
         let carries = carriesCrossVersionExtensions
         let jobs = ParallelMap.mapChunks(of: resources, chunkSize: chunkSize) { chunk -> [ConvertedChunk] in
             let converter = R5ToR4Converter(carriesExtensions: carries, comparisonGroups: groups)
             let converted = chunk.map { converter.convertResource($0) }
             return [ConvertedChunk(resources: converted, losses: converter.losses, notes: converter.notes)]
         }
-        var summary = ConversionSummary()
         var converted: [FHIRElement] = []
         converted.reserveCapacity(resources.count)
+        var leftOut: [Diagnostic] = []
         var index = 0
         for job in jobs {
             for r4 in job.resources {
@@ -58,23 +75,13 @@ public struct ConvertStage: Sendable {
                     converted.append(r4)
                 } else {
                     let resource = resources[index]
-                    summary.resourcesLeftOut += 1
-                    diagnostics.emit(Diagnostic(
+                    leftOut.append(Diagnostic(
                         .warning, "R4 has no resource type \(resource.resourceType ?? "(none)"); the resource is left out of the R4 export",
                         source: FHIRResourceKey(resource: resource).map { "\($0)" }))
                 }
             }
         }
-        summary.resources = converted.count
-        let losses = jobs.flatMap(\.losses)
-        for lost in losses {
-            summary.count(lost)
-            diagnostics.emit(lost.diagnostic)
-        }
-        for job in jobs {
-            for note in job.notes { diagnostics.emit(note) }
-        }
-        return (converted, summary, losses)
+        return (converted, leftOut, jobs.flatMap(\.losses), jobs.flatMap(\.notes))
     }
 
     /// One job's resources in R4 (nil: left out), and what its converter recorded.
