@@ -36,13 +36,27 @@ public final class StreamedConversion {
             default: break
             }
         }
-        let result = stage.convert(window, comparisonGroups: groups)
-        leftOut += result.leftOut
-        losses += result.losses
-        notes += result.notes
-        summary.resources += result.resources.count
-        summary.resourcesLeftOut += result.leftOut.count
-        return result.resources
+        // A part of the window per worker, on threads of their own (`sideBySide`): this runs on the merge's consuming
+        // thread, where jobs dealt through Dispatch mostly got one core while the merge's workers waited for it.
+        let parts = window.count >= 64 ? max(1, ParallelMap.defaultWorkers) : 1
+        let size = (window.count + parts - 1) / parts
+        let stage = self.stage
+        let groups = self.groups
+        let results = ParallelMap.sideBySide(count: parts) { part in
+            let slice = Array(window[min(window.count, part * size)..<min(window.count, part * size + size)])
+            return stage.convert(slice, comparisonGroups: groups, chunkSize: max(1, slice.count))
+        }
+        var converted: [FHIRElement] = []
+        converted.reserveCapacity(window.count)
+        for result in results {
+            converted += result.resources
+            leftOut += result.leftOut
+            losses += result.losses
+            notes += result.notes
+            summary.resourcesLeftOut += result.leftOut.count
+        }
+        summary.resources += converted.count
+        return converted
     }
 
     /// The study's Provenance in R4. It is written a piece at a time as it is (`StudyProvenance.writeJSON`) when R4's
