@@ -88,12 +88,7 @@ public final class StreamedConversion {
 
     /// The study's conversion summary and what it lost; the diagnostics emitted as `ConvertStage.run` emits them.
     public func finish(diagnostics: DiagnosticsCollector) -> (summary: ConversionSummary, lost: [LostElement]) {
-        for warning in leftOut { diagnostics.emit(warning) }
-        for lost in losses {
-            summary.count(lost)
-            diagnostics.emit(lost.diagnostic)
-        }
-        for note in notes { diagnostics.emit(note) }
+        ConvertStage.report(leftOut: leftOut, losses: losses, notes: notes, into: &summary, diagnostics: diagnostics)
         return (summary, losses)
     }
 }
