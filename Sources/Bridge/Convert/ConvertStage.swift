@@ -9,6 +9,8 @@ public struct ConvertStage: Sendable {
     public static let crossVersionExtensionBase = R5ToR4Converter.extensionBase
 
     public var carriesCrossVersionExtensions: Bool
+    /// False converts by the general walk alone, the reference the planned walk is tested against.
+    var usesPlans = true
 
     public init(carriesCrossVersionExtensions: Bool = true) {
         self.carriesCrossVersionExtensions = carriesCrossVersionExtensions
@@ -68,8 +70,9 @@ public struct ConvertStage: Sendable {
         _ resources: [FHIRElement], comparisonGroups groups: ComparisonGroupNames, chunkSize: Int = 256
     ) -> (resources: [FHIRElement], leftOut: [Diagnostic], losses: [LostElement], notes: [Diagnostic]) {
         let carries = carriesCrossVersionExtensions
+        let usesPlans = self.usesPlans
         let jobs = ParallelMap.mapChunks(of: resources, chunkSize: chunkSize) { chunk -> [ConvertedChunk] in
-            let converter = R5ToR4Converter(carriesExtensions: carries, comparisonGroups: groups)
+            let converter = R5ToR4Converter(carriesExtensions: carries, comparisonGroups: groups, usesPlans: usesPlans)
             let converted = chunk.map { converter.convertResource($0) }
             return [ConvertedChunk(resources: converted, losses: converter.losses, notes: converter.notes)]
         }

@@ -21,9 +21,17 @@ final class R5ToR4Converter {
     private var currentResource = ""
     private let extensionValueTypes: Set<String>
 
-    init(carriesExtensions: Bool, comparisonGroups: ComparisonGroupNames) {
+    /// Whether resources are converted by the plans (`R5ToR4Plan`), handing the general walk only what a plan
+    /// cannot vouch for; false converts every member by the general walk (the reference the plans are tested on).
+    let usesPlans: Bool
+    /// Where the planned walk is, for the general walk's locations when it hands a member over (see `location`).
+    var locationSteps: [LocationStep] = []
+    var resourcePlans: [String: R5ToR4ObjectPlan] = [:]
+
+    init(carriesExtensions: Bool, comparisonGroups: ComparisonGroupNames, usesPlans: Bool = true) {
         self.carriesExtensions = carriesExtensions
         self.comparisonGroups = comparisonGroups
+        self.usesPlans = usesPlans
         extensionValueTypes = Set(FHIRDefinitions.r4.type(named: "Extension")?.elementDefinition(named: "value")?.typeCodes ?? [])
     }
 
@@ -36,7 +44,15 @@ final class R5ToR4Converter {
         defer { if outer.isEmpty { currentResource = "" } }
         var source = object
         let planned = R5ToR4ResourceRules.prepare(&source, type: type, converter: self)
-        let converted = convertObject(source, r5Type: type, r4Type: type, location: type, planned: planned)
+        let converted: FHIRObject
+        if usesPlans, let plan = resourcePlan(type) {
+            // A contained resource's locations start again at its type, as the general walk's do.
+            locationSteps.append(.root(type))
+            defer { locationSteps.removeLast() }
+            converted = convertPlanned(source, plan: plan, planned: planned) ?? source
+        } else {
+            converted = convertObject(source, r5Type: type, r4Type: type, location: type, planned: planned)
+        }
         return FHIRCanonicalOrder(definitions: r4).reorder(.object(converted))
     }
 
@@ -53,48 +69,61 @@ final class R5ToR4Converter {
         var out = FHIRObject(minimumCapacity: object.count + planned.count)
         var carried: [FHIRElement] = []
         for member in object.members {
-            let key = member.key
-            if key == "resourceType" {
-                out.appendUnchecked(key: key, value: member.value)
-                continue
-            }
-            if key.utf8.first == UInt8(ascii: "_") {
-                // A primitive's id and extensions travel with its value; alone (no value), they have no R4 place
-                // this walk can vouch for.
-                if object[String(key.dropFirst())] == nil {
-                    lose(member.value, typeCode: "Element", r5Path: "\(r5Type).\(key.dropFirst())", location: "\(location).\(key)",
-                         reason: "a primitive's extensions without its value", parent: t4, carried: &carried)
-                }
-                continue
-            }
-            guard let (e5, tc5) = t5.element(named: key) else {
-                lose(member.value, typeCode: "", r5Path: "\(r5Type).\(key)", location: "\(location).\(key)",
-                     reason: "R5 has no \(r5Type).\(key)", parent: t4, carried: &carried)
-                continue
-            }
-            let r5Path = "\(r5Type).\(e5.name)"
-            let values = e5.isArray ? (member.value.arrayValue ?? [member.value]) : [member.value]
-            let locations = values.indices.map { e5.isArray ? "\(location).\(key)[\($0)]" : "\(location).\(key)" }
-            let primitiveExtensions = object["_" + key].map { e5.isArray ? ($0.arrayValue ?? [$0]) : [$0] }
-            place(PlannedMember(r4Name: R5ToR4Renames.byPath[r5Path] ?? e5.name, values: values, locations: locations,
-                                r5Path: r5Path, disposition: .convert(typeCode: tc5)),
-                  primitiveExtensions: primitiveExtensions, r4Type: r4Type, into: &out, carried: &carried)
+            convertMember(member, of: object, t5: t5, t4: t4, r5Type: r5Type, r4Type: r4Type, location: location, into: &out, carried: &carried)
         }
         for member in planned {
             place(member, primitiveExtensions: nil, r4Type: r4Type, into: &out, carried: &carried)
         }
-        if !carried.isEmpty {
-            if let index = out.index(forKey: "extension"), case .array(let existing) = out[index].value {
-                out.replaceValue(at: index, with: .array(existing + carried))
-            } else {
-                out.appendUnchecked(key: "extension", value: .array(carried))
-            }
-        }
+        appendCarried(carried, to: &out)
         return out
     }
 
+    /// One member of an R5 object of type `t5` into the R4 object `out` (of `r4Type`), by the general rule.
+    func convertMember(
+        _ member: FHIRObject.Member, of object: FHIRObject, t5: FHIRTypeDefinition, t4: FHIRTypeDefinition, r5Type: String,
+        r4Type: String,
+        location: String, into out: inout FHIRObject, carried: inout [FHIRElement]
+    ) {
+        let key = member.key
+        if key == "resourceType" {
+            out.appendUnchecked(key: key, value: member.value)
+            return
+        }
+        if key.utf8.first == UInt8(ascii: "_") {
+            // A primitive's id and extensions travel with its value; alone (no value), they have no R4 place
+            // this walk can vouch for.
+            if object[String(key.dropFirst())] == nil {
+                lose(member.value, typeCode: "Element", r5Path: "\(r5Type).\(key.dropFirst())", location: "\(location).\(key)",
+                     reason: "a primitive's extensions without its value", parent: t4, carried: &carried)
+            }
+            return
+        }
+        guard let (e5, tc5) = t5.element(named: key) else {
+            lose(member.value, typeCode: "", r5Path: "\(r5Type).\(key)", location: "\(location).\(key)",
+                 reason: "R5 has no \(r5Type).\(key)", parent: t4, carried: &carried)
+            return
+        }
+        let r5Path = "\(r5Type).\(e5.name)"
+        let values = e5.isArray ? (member.value.arrayValue ?? [member.value]) : [member.value]
+        let locations = values.indices.map { e5.isArray ? "\(location).\(key)[\($0)]" : "\(location).\(key)" }
+        let primitiveExtensions = object["_" + key].map { e5.isArray ? ($0.arrayValue ?? [$0]) : [$0] }
+        place(PlannedMember(r4Name: R5ToR4Renames.byPath[r5Path] ?? e5.name, values: values, locations: locations,
+                            r5Path: r5Path, disposition: .convert(typeCode: tc5)),
+              primitiveExtensions: primitiveExtensions, r4Type: r4Type, into: &out, carried: &carried)
+    }
+
+    /// What R4 cannot hold where R5 had it, carried in extensions: added to the object's `extension`.
+    func appendCarried(_ carried: [FHIRElement], to out: inout FHIRObject) {
+        guard !carried.isEmpty else { return }
+        if let index = out.index(forKey: "extension"), case .array(let existing) = out[index].value {
+            out.replaceValue(at: index, with: .array(existing + carried))
+        } else {
+            out.appendUnchecked(key: "extension", value: .array(carried))
+        }
+    }
+
     /// Converts a member's values into the R4 element `member.r4Name` of `r4Type` and appends it to `out`.
-    private func place(
+    func place(
         _ member: PlannedMember, primitiveExtensions: [FHIRElement]?, r4Type: String, into out: inout FHIRObject,
         carried: inout [FHIRElement]
     ) {
@@ -233,13 +262,18 @@ final class R5ToR4Converter {
     /// Why R4 cannot hold this reference at `r4Path`, or nil: a resource type R4 lacks, or one the element does not
     /// take in R4.
     func referenceProblem(_ value: FHIRElement, r4Path: String) -> String? {
+        referenceProblem(value, allowedTargets: R4ReferenceTargets.byPath[r4Path], r4Path: r4Path)
+    }
+
+    /// The same, with the targets R4 allows at `r4Path` looked up (nil: any resource type R4 has).
+    func referenceProblem(_ value: FHIRElement, allowedTargets allowed: Set<String>?, r4Path: @autoclosure () -> String) -> String? {
         var types: [String] = []
         if let type = FHIRReference(element: value)?.resourceType { types.append(type) }
         if let type = value["type"]?.stringValue, !type.contains("/") { types.append(type) }
         for type in types {
             if !r4.isResource(type) { return "R4 has no resource type \(type)" }
-            if let allowed = R4ReferenceTargets.byPath[r4Path], !allowed.contains(type) {
-                return "R4's \(r4Path) takes \(allowed.sorted().joined(separator: " | ")), not \(type)"
+            if let allowed, !allowed.contains(type) {
+                return "R4's \(r4Path()) takes \(allowed.sorted().joined(separator: " | ")), not \(type)"
             }
         }
         return nil

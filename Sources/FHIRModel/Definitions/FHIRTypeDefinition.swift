@@ -58,6 +58,10 @@ public final class FHIRTypeDefinition: Sendable {
         return (elements[entry.index], entry.typeCode)
     }
 
+    /// Every JSON property name of the type's elements, choice names expanded (`valueQuantity`, `given`), in no
+    /// particular order: for code that decides once per name what it will do with every member of that name.
+    public var jsonPropertyNames: [String] { Array(jsonNames.keys) }
+
     /// The position of a JSON property in canonical order: the element's index, with `_name` beside `name` and
     /// `resourceType` (for resources) before everything (-1). Nil for unknown properties.
     public func orderIndex(ofJSONName jsonName: String) -> Int? {
