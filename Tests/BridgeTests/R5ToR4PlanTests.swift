@@ -8,8 +8,9 @@ import TestSupport
 /// The planned R5 -> R4 walk (`R5ToR4Plan`, `R5ToR4Converter+Planned`) against the general walk it stands for: the
 /// same R4 resources, the same losses (locations and reasons), notes and resources left out, in the same order, on
 /// the Fixtures, the merged Fixtures study, a generated study, HL7's synthetic examples, and thousands of variants of
-/// them with the unusual put in (unknown members, values of the wrong kind, arrays where R4 holds one value,
-/// primitives' `_name`, references and codes R4 refuses, lexical forms R4 narrows, contained resources).
+/// them with the unusual put in (members out of order, unknown members, values of the wrong kind, arrays where R4
+/// holds one value, primitives' `_name`, references and codes R4 refuses, lexical forms R4 narrows, contained
+/// resources).
 @Suite struct R5ToR4PlanTests {
     static let root = SharedData.packageRoot
 
@@ -170,7 +171,7 @@ import TestSupport
             var variant = resource
             for _ in 0...generator.below(3) {
                 let path = generator.pick(paths)
-                let operation = generator.below(9)
+                let operation = generator.below(10)
                 modify(&variant, at: path[...]) { object in
                     let keys = object.keys.filter { $0 != "resourceType" }
                     switch operation {
@@ -201,6 +202,9 @@ import TestSupport
                         object["reference"] = .string(generator.pick(["Transport/1", "Device/2", "Patient/3", "urn:uuid:1"]))
                     case 7:
                         if let contained { object["contained"] = .array([contained]) }
+                    case 8:
+                        // Members out of order (R4's order is put back by both walks).
+                        object = FHIRObject(members: object.members.reversed())
                     default:
                         object["status"] = .string(generator.pick(["active", "bogus", "entered-in-error", "draft", "partial"]))
                     }

@@ -53,8 +53,10 @@ enum R4PrimitiveValue {
         switch r4Type {
         case "instant":
             // An instant needs seconds and a zone: 2024-01-15T10:00:00Z.
-            let hasTime = text.count >= 19 && text.contains("T")
-            let hasZone = text.hasSuffix("Z") || text.dropFirst(19).contains("+") || text.dropFirst(19).contains("-")
+            // Bytes, not Foundation's `contains`: the marks are ASCII, which UTF-8 never uses inside another character.
+            let hasTime = text.count >= 19 && text.utf8.contains(UInt8(ascii: "T"))
+            let zone = text.dropFirst(19).utf8
+            let hasZone = text.hasSuffix("Z") || zone.contains(UInt8(ascii: "+")) || zone.contains(UInt8(ascii: "-"))
             return hasTime && hasZone ? nil : "'\(text)' is not an R4 instant (a time with seconds and a zone)"
         case "date":
             return text.count <= 10 ? nil : "'\(text)' is not an R4 date"

@@ -39,14 +39,20 @@ extension R5ToR4Converter {
         return plan
     }
 
-    /// The object in R4, or nil when that is the object itself (nothing under it changed).
+    /// The object in R4 and in R4's order, or nil when that is the object itself (nothing under it changed or moved).
+    /// An object whose members a plan placed is in order when their ranks rise (what is under them sees to its own
+    /// order); one the general walk had a hand in is put in order as the general walk's resources are.
     func convertPlanned(_ object: FHIRObject, plan: R5ToR4ObjectPlan, planned: [PlannedMember] = []) -> FHIRObject? {
         if object.mayHaveUnderscoreKeys, object.contains(where: { $0.key.utf8.first == UInt8(ascii: "_") }) {
             // A primitive's id and extensions go with its value: the general walk pairs them.
-            return convertObject(object, r5Type: plan.r5Type, r4Type: plan.r4Type, location: location, planned: planned)
+            let converted = convertObject(object, r5Type: plan.r5Type, r4Type: plan.r4Type, location: location, planned: planned)
+            return inR4Order(converted, plan: plan)
         }
         var out: FHIRObject?  // nil while every member so far is as it was
         var carried: [FHIRElement] = []
+        var previousRank = Int.min
+        var inOrder = true
+        var generalWalked = false
         func changed(before index: Int) {
             if out == nil {
                 out = FHIRObject(minimumCapacity: object.count + planned.count)
@@ -56,6 +62,8 @@ extension R5ToR4Converter {
         for index in object.indices {
             let member = object[index]
             if member.key == "resourceType" {
+                if plan.resourceTypeRank < previousRank { inOrder = false }
+                previousRank = plan.resourceTypeRank
                 out?.appendUnchecked(key: member.key, value: member.value)
                 continue
             }
@@ -63,8 +71,11 @@ extension R5ToR4Converter {
                 changed(before: index)
                 convertMember(member, of: object, t5: plan.t5, t4: plan.t4, r5Type: plan.r5Type, r4Type: plan.r4Type,
                               location: location, into: &out!, carried: &carried)
+                generalWalked = true
                 continue
             }
+            if memberPlan.r4Rank < previousRank { inOrder = false }
+            previousRank = memberPlan.r4Rank
             if let value {
                 changed(before: index)
                 out!.appendUnchecked(key: memberPlan.r4Key, value: value)
@@ -72,12 +83,21 @@ extension R5ToR4Converter {
                 out?.appendUnchecked(key: member.key, value: member.value)
             }
         }
-        if !planned.isEmpty || !carried.isEmpty { changed(before: object.count) }
+        if !planned.isEmpty || !carried.isEmpty {
+            changed(before: object.count)
+            generalWalked = true
+        }
         for member in planned {
             place(member, primitiveExtensions: nil, r4Type: plan.r4Type, into: &out!, carried: &carried)
         }
         if out != nil { appendCarried(carried, to: &out!) }
+        if generalWalked || !inOrder { return inR4Order(out ?? object, plan: plan) }
         return out
+    }
+
+    /// The object in R4's canonical order, what is under it too (`FHIRCanonicalOrder`, as the general walk's resources).
+    private func inR4Order(_ object: FHIRObject, plan: R5ToR4ObjectPlan) -> FHIRObject {
+        FHIRCanonicalOrder(definitions: r4).reorder(.object(object), asType: plan.r4Type).objectValue ?? object
     }
 
     /// A member's R4 value by its plan: `.some(nil)` when it is the member itself (same key, same value),

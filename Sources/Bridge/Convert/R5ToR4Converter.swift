@@ -44,15 +44,13 @@ final class R5ToR4Converter {
         defer { if outer.isEmpty { currentResource = "" } }
         var source = object
         let planned = R5ToR4ResourceRules.prepare(&source, type: type, converter: self)
-        let converted: FHIRObject
         if usesPlans, let plan = resourcePlan(type) {
             // A contained resource's locations start again at its type, as the general walk's do.
             locationSteps.append(.root(type))
             defer { locationSteps.removeLast() }
-            converted = convertPlanned(source, plan: plan, planned: planned) ?? source
-        } else {
-            converted = convertObject(source, r5Type: type, r4Type: type, location: type, planned: planned)
+            return .object(convertPlanned(source, plan: plan, planned: planned) ?? source)
         }
+        let converted = convertObject(source, r5Type: type, r4Type: type, location: type, planned: planned)
         return FHIRCanonicalOrder(definitions: r4).reorder(.object(converted))
     }
 

@@ -14,6 +14,8 @@ final class R5ToR4ObjectPlan: @unchecked Sendable {
     let r4Type: String
     let t5: FHIRTypeDefinition
     let t4: FHIRTypeDefinition
+    /// The rank of `resourceType` among the R4 object's members (first in a resource, unknown elsewhere).
+    let resourceTypeRank: Int
     /// JSON property name -> what to do with it. A name R5's type lacks, or a primitive's `_name`, is not here: the
     /// general walk handles it.
     fileprivate(set) var members: [String: R5ToR4MemberPlan] = [:]
@@ -23,6 +25,7 @@ final class R5ToR4ObjectPlan: @unchecked Sendable {
         self.r4Type = r4Type
         self.t5 = t5
         self.t4 = t4
+        resourceTypeRank = FHIRCanonicalOrder(definitions: .r4).slot(of: "resourceType", inType: r4Type)?.rank ?? Int.max
     }
 }
 
@@ -43,19 +46,23 @@ final class R5ToR4MemberPlan: @unchecked Sendable {
     let r4IsArray: Bool
     /// The R4 property name the values go to (`individual` for `subject`, `valueString` for a choice).
     let r4Key: String
-    fileprivate(set) var value: Value
+    /// Where `r4Key` goes among the R4 object's members (`FHIRCanonicalOrder.slot`), so the planned walk can tell an
+    /// object in R4's order without looking its members up again.
+    let r4Rank: Int
+    let value: Value
 
-    fileprivate init(r5IsArray: Bool, r4IsArray: Bool, r4Key: String, value: Value) {
+    fileprivate init(r5IsArray: Bool, r4IsArray: Bool, r4Key: String, r4Type: String, value: Value) {
         self.r5IsArray = r5IsArray
         self.r4IsArray = r4IsArray
         self.r4Key = r4Key
+        r4Rank = FHIRCanonicalOrder(definitions: .r4).slot(of: r4Key, inType: r4Type)?.rank ?? Int.max
         self.value = value
     }
 }
 
 /// A primitive conversion decided by type: what `R4PrimitiveValue.convert` and the converter's code check look up
 /// per value, looked up once.
-struct R5ToR4PrimitivePlan: Sendable {
+final class R5ToR4PrimitivePlan: Sendable {
     let r5Type: String
     let r4Type: String
     let r5IsInteger64: Bool
@@ -64,6 +71,15 @@ struct R5ToR4PrimitivePlan: Sendable {
     let checksText: Bool
     /// For an R4 `code` with a required binding: the codes R4 allows there.
     let allowedCodes: Set<String>?
+
+    init(r5Type: String, r4Type: String, r5IsInteger64: Bool, r4Kind: FHIRPrimitiveKind?, checksText: Bool, allowedCodes: Set<String>?) {
+        self.r5Type = r5Type
+        self.r4Type = r4Type
+        self.r5IsInteger64 = r5IsInteger64
+        self.r4Kind = r4Kind
+        self.checksText = checksText
+        self.allowedCodes = allowedCodes
+    }
 
     /// The R4 value, or nil when the general walk must decide (a value R4 cannot hold, a code to translate, a
     /// JSON kind the type does not take): the same value `R5ToR4Converter.convertPrimitive` returns when it keeps it.
@@ -114,7 +130,7 @@ final class R5ToR4Plans: Sendable {
             guard let (e5, tc5) = t5.element(named: key) else { continue }
             let r4Name = R5ToR4Renames.byPath["\(r5Type).\(e5.name)"] ?? e5.name
             guard let e4 = t4.elementDefinition(named: r4Name) else {
-                plan.members[key] = R5ToR4MemberPlan(r5IsArray: e5.isArray, r4IsArray: false, r4Key: r4Name, value: .general)
+                plan.members[key] = R5ToR4MemberPlan(r5IsArray: e5.isArray, r4IsArray: false, r4Key: r4Name, r4Type: r4Type, value: .general)
                 continue
             }
             let r4Path = "\(r4Type).\(e4.name)"
@@ -134,7 +150,7 @@ final class R5ToR4Plans: Sendable {
                 value = .primitive(primitivePlan(from: tc5, to: codes4[0], r4Path: r4Path))
             }
             let r4Key = e4.isChoice ? e4.jsonName(forChoiceType: keptType) : e4.name
-            plan.members[key] = R5ToR4MemberPlan(r5IsArray: e5.isArray, r4IsArray: e4.isArray, r4Key: r4Key, value: value)
+            plan.members[key] = R5ToR4MemberPlan(r5IsArray: e5.isArray, r4IsArray: e4.isArray, r4Key: r4Key, r4Type: r4Type, value: value)
         }
         return plan
     }
