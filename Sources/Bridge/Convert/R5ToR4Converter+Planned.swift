@@ -91,7 +91,13 @@ extension R5ToR4Converter {
             place(member, primitiveExtensions: nil, r4Type: plan.r4Type, into: &out!, carried: &carried)
         }
         if out != nil { appendCarried(carried, to: &out!) }
-        if generalWalked || !inOrder { return inR4Order(out ?? object, plan: plan) }
+        if generalWalked { return inR4Order(out ?? object, plan: plan) }
+        if !inOrder {
+            // Only this object's members moved: what is under them is in order already.
+            var sorted = out ?? object
+            sorted.sortMembers { plan.r4Ranks[$0] ?? Int.max }
+            return sorted
+        }
         return out
     }
 

@@ -19,6 +19,8 @@ final class R5ToR4ObjectPlan: @unchecked Sendable {
     /// JSON property name -> what to do with it. A name R5's type lacks, or a primitive's `_name`, is not here: the
     /// general walk handles it.
     fileprivate(set) var members: [String: R5ToR4MemberPlan] = [:]
+    /// R4 property name -> its rank, for the members the plans place (and `resourceType`).
+    fileprivate(set) var r4Ranks: [String: Int] = [:]
 
     fileprivate init(r5Type: String, r4Type: String, t5: FHIRTypeDefinition, t4: FHIRTypeDefinition) {
         self.r5Type = r5Type
@@ -152,6 +154,8 @@ final class R5ToR4Plans: Sendable {
             let r4Key = e4.isChoice ? e4.jsonName(forChoiceType: keptType) : e4.name
             plan.members[key] = R5ToR4MemberPlan(r5IsArray: e5.isArray, r4IsArray: e4.isArray, r4Key: r4Key, r4Type: r4Type, value: value)
         }
+        plan.r4Ranks["resourceType"] = plan.resourceTypeRank
+        for member in plan.members.values { plan.r4Ranks[member.r4Key] = member.r4Rank }
         return plan
     }
 
