@@ -119,13 +119,13 @@ public struct BridgePipeline: Sendable {
     }
 
     /// `streamMerged`, each study converted to R4 a window at a time when `convert` is given (`StreamedConversion`:
-    /// the resources `merge(studies:version: .r4)` gives, without holding them); what each conversion did.
+    /// the resources `merge(studies:version: .r4)` gives, without holding them); what each conversion did. With
+    /// `writesResources`, the R4 resources are handed over written, as the conversion's cores wrote them.
     public func streamMerged(
         studies: [String], writesResources: Bool = false, convert: ConvertStage?, sink: (MergeStage.Output) throws -> Void
     ) async throws(BridgeFailure) -> (reports: [StudyMergeReport], conversions: [(accession: String, summary: ConversionSummary)]) {
-        precondition(convert == nil || !writesResources, "the conversion takes the merge's trees")
         var options = MergeStage.Options(fhirSource: source.fhirOrigin, sharedDataSource: source.sharedDataOrigin)
-        options.writesResources = writesResources
+        options.writesResources = writesResources && convert == nil  // the conversion takes the merge's trees
         var reports: [StudyMergeReport] = []
         var conversions: [(accession: String, summary: ConversionSummary)] = []
         try await forEachLinkedStudy(studies: studies) { _, linked in
@@ -139,8 +139,14 @@ public struct BridgePipeline: Sendable {
                 }
                 guard let conversion else { return try sink(output) }
                 switch output {
-                case .resources(let window): try sink(.resources(try conversion.convert(window)))
-                case .provenance(let provenance): try sink(try conversion.convert(provenance))
+                case .resources(let window): try sink(try conversion.output(window, written: writesResources))
+                case .provenance(let provenance):
+                    let converted = try conversion.convert(provenance)
+                    if writesResources, case .resources(let resources) = converted {
+                        try sink(.written(resources.map(MergeStage.WrittenResource.init)))
+                    } else {
+                        try sink(converted)
+                    }
                 case .written: preconditionFailure("the conversion takes the merge's trees")
                 }
             }
@@ -148,7 +154,7 @@ public struct BridgePipeline: Sendable {
                 StudyMergeReport(
                     accession: linked.pulled.accession, summary: summary, linkSummaries: linked.links.map(\.summary),
                     resourceCount: count))
-            if let conversion { conversions.append((linked.pulled.accession, conversion.finish(diagnostics: diagnostics).summary)) }
+            if let conversion { conversions.append((linked.pulled.accession, conversion.finish(diagnostics: diagnostics))) }
         }
         return (reports, conversions)
     }

@@ -98,7 +98,7 @@ struct ExportCommand: AsyncParsableCommand {
                 let writer = try NDJSONExportWriter(directory: output!, severalStudies: studies.count > 1)
                 let convert = fhirVersion == .r4 ? ConvertStage(carriesCrossVersionExtensions: crossVersionExtensions) : nil
                 let (reports, conversions) = try await pipeline.streamMerged(
-                    studies: studies, writesResources: convert == nil, convert: convert) { try writer.write($0) }
+                    studies: studies, writesResources: true, convert: convert) { try writer.write($0) }
                 let files = try writer.commit()
                 report(diagnostics: diagnostics, studies: reports, conversions: conversions, written: files.joined(separator: ", "))
                 return 0

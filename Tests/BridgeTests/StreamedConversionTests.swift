@@ -11,8 +11,9 @@ import TestSupport
 @Suite struct StreamedConversionTests {
     static let root = SharedData.packageRoot
 
-    @Test(arguments: ["fixtures", "generated-ndjson"])
-    func theStreamedR4ExportIsTheHeldOne(_ layout: String) async throws {
+    /// Handed over as trees and as the JSON the conversion's cores wrote (`writesResources`, what `export` asks for).
+    @Test(arguments: ["fixtures", "generated-ndjson"], [false, true])
+    func theStreamedR4ExportIsTheHeldOne(_ layout: String, written: Bool) async throws {
         let temporary = try TemporaryDirectory()
         var source = Self.root + "/Fixtures"
         var studies = ["SDY99901", "SDY99902", "SDY99903"]
@@ -34,7 +35,14 @@ import TestSupport
         let streamedDiagnostics = DiagnosticsCollector()
         let writer = try NDJSONExportWriter(directory: temporary.path + "/streamed", severalStudies: studies.count > 1, chunkSize: 3)
         let (reports, streamedConversions) = try await pipeline(streamedDiagnostics).streamMerged(
-            studies: studies, convert: ConvertStage()) { try writer.write($0) }
+            studies: studies, writesResources: written, convert: ConvertStage()) { output in
+            switch output {
+            case .written: #expect(written)
+            case .resources: #expect(!written)
+            case .provenance: break
+            }
+            try writer.write(output)
+        }
         let streamedFiles = try writer.commit()
 
         #expect(streamedFiles.map { ($0 as NSString).lastPathComponent } == heldFiles.map { ($0 as NSString).lastPathComponent })
@@ -73,8 +81,35 @@ import TestSupport
         let diagnostics = DiagnosticsCollector()
         let held = ConvertStage().convert([try odd.element()], diagnostics: diagnostics)
         #expect(converted == held.resources)
-        #expect(stream.finish(diagnostics: DiagnosticsCollector()).lost == held.lost)
+        let streamed = DiagnosticsCollector()
+        #expect(stream.finish(diagnostics: streamed).line == held.summary.line)
+        #expect(streamed.diagnostics == diagnostics.diagnostics)
         #expect(!held.lost.isEmpty)
+    }
+
+    /// A note or loss that recurs in many resources (the same message at the same place) is one diagnostic naming
+    /// the first, how many more and a few of them; streamed a window at a time, the same diagnostics.
+    @Test func recurringDiagnosticsAreOneEach() throws {
+        let subjects: [FHIRElement] = (1...9).map { ["resourceType": "ResearchSubject", "id": .string("s\($0)"), "status": "active"] }
+        let diagnostics = DiagnosticsCollector()
+        let held = ConvertStage().convert(subjects, diagnostics: diagnostics, chunkSize: 2)
+        let notes = diagnostics.diagnostics.filter { $0.severity == .note }
+        #expect(notes.count == 1, "\(notes.map(\.description))")
+        #expect(notes.first?.source == "ResearchSubject/s1")
+        #expect(notes.first?.message.hasSuffix(
+            "(also in 8 more resources: ResearchSubject/s2, ResearchSubject/s3, ResearchSubject/s4, ResearchSubject/s5, ResearchSubject/s6, and 3 more)") == true,
+            "\(notes.first?.message ?? "")")
+        #expect(held.resources.count == 9)
+
+        let stream = StreamedConversion(stage: ConvertStage())
+        for window in [Array(subjects[0..<4]), Array(subjects[4...])] { _ = try stream.convert(window) }
+        let streamed = DiagnosticsCollector()
+        #expect(stream.finish(diagnostics: streamed).line == held.summary.line)
+        #expect(streamed.diagnostics == diagnostics.diagnostics)
+
+        let one = DiagnosticsCollector()
+        _ = ConvertStage().convert([subjects[0]], diagnostics: one)
+        #expect(one.diagnostics.filter { $0.severity == .note }.map(\.message) == [notes[0].message.components(separatedBy: " (also in")[0]])
     }
 
     /// Subjects' arms are named through their study's groups: a ResearchStudy after ResearchSubjects is refused, not

@@ -45,23 +45,10 @@ public struct ConvertStage: Sendable {
         let result = convert(resources, comparisonGroups: ComparisonGroupNames(resources: resources), chunkSize: chunkSize)
         var summary = ConversionSummary()
         summary.resources = result.resources.count
-        summary.resourcesLeftOut = result.leftOut.count
-        Self.report(leftOut: result.leftOut, losses: result.losses, notes: result.notes, into: &summary, diagnostics: diagnostics)
+        var report = ConversionDiagnostics()
+        report.add(leftOut: result.leftOut, losses: result.losses, notes: result.notes, into: &summary)
+        report.emit(into: diagnostics)
         return (result.resources, summary, result.losses)
-    }
-
-    /// What a study's conversion reports, emitted in this order (the resources R4 lacks, what was lost, the notes),
-    /// the losses counted in `summary`: held or streamed, a study's diagnostics come the same way.
-    static func report(
-        leftOut: [Diagnostic], losses: [LostElement], notes: [Diagnostic], into summary: inout ConversionSummary,
-        diagnostics: DiagnosticsCollector
-    ) {
-        for warning in leftOut { diagnostics.emit(warning) }
-        for lost in losses {
-            summary.count(lost)
-            diagnostics.emit(lost.diagnostic)
-        }
-        for note in notes { diagnostics.emit(note) }
     }
 
     /// Resources converted with the groups given, and what the conversion reports: the warnings for resources R4

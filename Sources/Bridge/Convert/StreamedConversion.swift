@@ -13,9 +13,8 @@ public final class StreamedConversion {
     var groups = ComparisonGroupNames()
     var subjectSeen = false
     var summary = ConversionSummary()
-    var leftOut: [Diagnostic] = []
-    var losses: [LostElement] = []
-    var notes: [Diagnostic] = []
+    /// What was lost and noted so far, grouped (`ConversionDiagnostics`): memory follows its kinds, not the study.
+    var report = ConversionDiagnostics()
 
     public init(stage: ConvertStage) {
         self.stage = stage
@@ -23,6 +22,13 @@ public final class StreamedConversion {
 
     /// A window of merged R5 resources in R4, in order (a resource R4 lacks left out).
     public func convert(_ window: [FHIRElement]) throws(BridgeFailure) -> [FHIRElement] {
+        guard case .resources(let converted) = try output(window, written: false) else { preconditionFailure() }
+        return converted
+    }
+
+    /// The window in R4 as the merge would hand it over: trees, or (`written`) their JSON, written on the cores that
+    /// converted them, so that neither the trees nor their writing wait for the thread that takes the output.
+    public func output(_ window: [FHIRElement], written: Bool) throws(BridgeFailure) -> MergeStage.Output {
         for resource in window {
             switch resource.resourceType {
             case "ResearchSubject": subjectSeen = true
@@ -44,19 +50,19 @@ public final class StreamedConversion {
         let groups = self.groups
         let results = ParallelMap.sideBySide(count: parts) { part in
             let slice = Array(window[min(window.count, part * size)..<min(window.count, part * size + size)])
-            return stage.convert(slice, comparisonGroups: groups, chunkSize: max(1, slice.count))
+            var result = stage.convert(slice, comparisonGroups: groups, chunkSize: max(1, slice.count))
+            let json = written ? result.resources.map(MergeStage.WrittenResource.init) : []
+            if written { result.resources = [] }
+            return (result, json)
         }
-        var converted: [FHIRElement] = []
-        converted.reserveCapacity(window.count)
-        for result in results {
-            converted += result.resources
-            leftOut += result.leftOut
-            losses += result.losses
-            notes += result.notes
-            summary.resourcesLeftOut += result.leftOut.count
+        var count = 0
+        for (result, json) in results {
+            count += written ? json.count : result.resources.count
+            report.add(leftOut: result.leftOut, losses: result.losses, notes: result.notes, into: &summary)
         }
-        summary.resources += converted.count
-        return converted
+        summary.resources += count
+        if written { return .written(results.flatMap(\.1)) }
+        return .resources(results.flatMap(\.0.resources))
     }
 
     /// The study's Provenance in R4. It is written a piece at a time as it is (`StudyProvenance.writeJSON`) when R4's
@@ -86,9 +92,9 @@ public final class StreamedConversion {
         return .resources(try convert([provenance.element()]))
     }
 
-    /// The study's conversion summary and what it lost; the diagnostics emitted as `ConvertStage.run` emits them.
-    public func finish(diagnostics: DiagnosticsCollector) -> (summary: ConversionSummary, lost: [LostElement]) {
-        ConvertStage.report(leftOut: leftOut, losses: losses, notes: notes, into: &summary, diagnostics: diagnostics)
-        return (summary, losses)
+    /// The study's conversion summary; the diagnostics emitted as `ConvertStage.run` emits them.
+    public func finish(diagnostics: DiagnosticsCollector) -> ConversionSummary {
+        report.emit(into: diagnostics)
+        return summary
     }
 }
