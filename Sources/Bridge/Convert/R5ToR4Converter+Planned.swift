@@ -53,9 +53,10 @@ extension R5ToR4Converter {
         var previousRank = Int.min
         var inOrder = true
         var generalWalked = false
-        func changed(before index: Int) {
+        // (Not a nested function: one capturing `out` would box it on the heap for every object.)
+        @inline(__always) func changed(_ out: inout FHIRObject?, before index: Int, of object: FHIRObject, extra: Int) {
             if out == nil {
-                out = FHIRObject(minimumCapacity: object.count + planned.count)
+                out = FHIRObject(minimumCapacity: object.count + extra)
                 for member in object[..<index] { out!.appendUnchecked(key: member.key, value: member.value) }
             }
         }
@@ -67,8 +68,8 @@ extension R5ToR4Converter {
                 out?.appendUnchecked(key: member.key, value: member.value)
                 continue
             }
-            guard let memberPlan = plan.members[member.key], let value = plannedValue(member, memberPlan) else {
-                changed(before: index)
+            guard let memberPlan = plan.table.plan(for: member.key), let value = plannedValue(member, memberPlan) else {
+                changed(&out, before: index, of: object, extra: planned.count)
                 convertMember(member, of: object, t5: plan.t5, t4: plan.t4, r5Type: plan.r5Type, r4Type: plan.r4Type,
                               location: location, into: &out!, carried: &carried)
                 generalWalked = true
@@ -77,14 +78,14 @@ extension R5ToR4Converter {
             if memberPlan.r4Rank < previousRank { inOrder = false }
             previousRank = memberPlan.r4Rank
             if let value {
-                changed(before: index)
+                changed(&out, before: index, of: object, extra: planned.count)
                 out!.appendUnchecked(key: memberPlan.r4Key, value: value)
             } else {
                 out?.appendUnchecked(key: member.key, value: member.value)
             }
         }
         if !planned.isEmpty || !carried.isEmpty {
-            changed(before: object.count)
+            changed(&out, before: object.count, of: object, extra: planned.count)
             generalWalked = true
         }
         for member in planned {

@@ -19,6 +19,8 @@ final class R5ToR4ObjectPlan: @unchecked Sendable {
     /// JSON property name -> what to do with it. A name R5's type lacks, or a primitive's `_name`, is not here: the
     /// general walk handles it.
     fileprivate(set) var members: [String: R5ToR4MemberPlan] = [:]
+    /// The same, for the walk's look-ups (`MemberTable`).
+    fileprivate(set) var table = R5ToR4MemberTable([:])
     /// R4 property name -> its rank, for the members the plans place (and `resourceType`).
     fileprivate(set) var r4Ranks: [String: Int] = [:]
 
@@ -28,6 +30,45 @@ final class R5ToR4ObjectPlan: @unchecked Sendable {
         self.t5 = t5
         self.t4 = t4
         resourceTypeRank = FHIRCanonicalOrder(definitions: .r4).slot(of: "resourceType", inType: r4Type)?.rank ?? Int.max
+    }
+}
+
+/// Member plans by JSON name, looked up once per member of every object converted: an open-addressed table with
+/// FNV-1a over the name's bytes, a few times cheaper than `Dictionary`'s seeded SipHash for FHIR's short names.
+struct R5ToR4MemberTable: Sendable {
+    private let keys: [String]
+    private let plans: [R5ToR4MemberPlan?]
+    private let mask: Int
+
+    init(_ entries: [String: R5ToR4MemberPlan]) {
+        var size = 8
+        while size < entries.count * 2 { size *= 2 }
+        var keys = [String](repeating: "", count: size)
+        var plans = [R5ToR4MemberPlan?](repeating: nil, count: size)
+        for (key, plan) in entries {
+            var slot = Self.hash(key) & (size - 1)
+            while plans[slot] != nil { slot = (slot + 1) & (size - 1) }
+            keys[slot] = key
+            plans[slot] = plan
+        }
+        self.keys = keys
+        self.plans = plans
+        mask = size - 1
+    }
+
+    func plan(for key: String) -> R5ToR4MemberPlan? {
+        var slot = Self.hash(key) & mask
+        while let plan = plans[slot] {
+            if keys[slot] == key { return plan }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    static func hash(_ key: String) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return Int(truncatingIfNeeded: hash ^ (hash >> 32))
     }
 }
 
@@ -154,6 +195,7 @@ final class R5ToR4Plans: Sendable {
             let r4Key = e4.isChoice ? e4.jsonName(forChoiceType: keptType) : e4.name
             plan.members[key] = R5ToR4MemberPlan(r5IsArray: e5.isArray, r4IsArray: e4.isArray, r4Key: r4Key, r4Type: r4Type, value: value)
         }
+        plan.table = R5ToR4MemberTable(plan.members)
         plan.r4Ranks["resourceType"] = plan.resourceTypeRank
         for member in plan.members.values { plan.r4Ranks[member.r4Key] = member.r4Rank }
         return plan
