@@ -121,8 +121,11 @@ public struct BridgePipeline: Sendable {
     /// `streamMerged`, each study converted to R4 a window at a time when `convert` is given (`StreamedConversion`:
     /// the resources `merge(studies:version: .r4)` gives, without holding them); what each conversion did. With
     /// `writesResources`, the R4 resources are handed over written, as the conversion's cores wrote them.
+    /// `begins` and `ends` are told of each study as its merge begins and ends (a writer of a file per study).
     public func streamMerged(
-        studies: [String], writesResources: Bool = false, convert: ConvertStage?, sink: (MergeStage.Output) throws -> Void
+        studies: [String], writesResources: Bool = false, convert: ConvertStage?,
+        begins: (String) throws -> Void = { _ in }, ends: (String) throws -> Void = { _ in },
+        sink: (MergeStage.Output) throws -> Void
     ) async throws(BridgeFailure) -> (reports: [StudyMergeReport], conversions: [(accession: String, summary: ConversionSummary)]) {
         var options = MergeStage.Options(fhirSource: source.fhirOrigin, sharedDataSource: source.sharedDataOrigin)
         options.writesResources = writesResources && convert == nil  // the conversion takes the merge's trees
@@ -131,6 +134,7 @@ public struct BridgePipeline: Sendable {
         try await forEachLinkedStudy(studies: studies) { _, linked in
             var count = 0
             let conversion = convert.map { StreamedConversion(stage: $0) }
+            try begins(linked.pulled.accession)
             let summary = try MergeStage.stream(linked, options: options, diagnostics: diagnostics) { output in
                 switch output {
                 case .resources(let window): count += window.count
@@ -150,6 +154,7 @@ public struct BridgePipeline: Sendable {
                 case .written: preconditionFailure("the conversion takes the merge's trees")
                 }
             }
+            try ends(linked.pulled.accession)
             reports.append(
                 StudyMergeReport(
                     accession: linked.pulled.accession, summary: summary, linkSummaries: linked.links.map(\.summary),

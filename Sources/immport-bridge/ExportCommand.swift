@@ -115,13 +115,17 @@ struct ExportCommand: AsyncParsableCommand {
                 report(diagnostics: diagnostics, studies: reports, conversions: [], written: "\(format == .postgres ? "the database" : output!) (rows: \(rows))")
                 return 0
             }
-            let (bundles, conversions) = try await pipeline.merge(
-                studies: studies, version: fhirVersion, convert: ConvertStage(carriesCrossVersionExtensions: crossVersionExtensions))
-            progressLine.update("writing \(bundles.reduce(0) { $0 + $1.resources.count }) resources")
-            let files = try ExportStage(format: format, output: output!, bundleType: bundleType, base: run.fhirBase).write(bundles)
-            report(
-                diagnostics: diagnostics, studies: bundles.map(\.report),
-                conversions: conversions.map { ($0.study.accession, $0.summary) }, written: files.joined(separator: ", "))
+            // The Bundle formats, streamed too: each study's Bundle is begun as its merge begins and its entries are
+            // written a window at a time (`BundleExportWriter`: the bytes `ExportStage` writes of a held study).
+            let writer = try BundleExportWriter(
+                format: format, output: output!, studyCount: studies.count, bundleType: bundleType, base: run.fhirBase,
+                version: fhirVersion)
+            let convert = fhirVersion == .r4 ? ConvertStage(carriesCrossVersionExtensions: crossVersionExtensions) : nil
+            let (reports, conversions) = try await pipeline.streamMerged(
+                studies: studies, convert: convert, begins: { try writer.begin(study: $0) }, ends: { _ in try writer.end() }
+            ) { try writer.write($0) }
+            let files = try writer.commit()
+            report(diagnostics: diagnostics, studies: reports, conversions: conversions, written: files.joined(separator: ", "))
             return 0
         } catch let failure as BridgeFailure {
             BridgeSourceOptions.report(failure, command: "export", diagnostics: diagnostics)

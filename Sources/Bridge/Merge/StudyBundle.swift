@@ -44,27 +44,27 @@ public struct StudyBundle: Sendable {
     /// A Bundle of `resources`, each entry's `fullUrl` on `base`; a transaction's entries are `PUT Type/id` (push
     /// sends its chunks this way too).
     public static func bundle(of resources: [FHIRElement], type: BundleType, base: String, id: String?) -> FHIRElement {
-        var entries: [FHIRElement] = []
-        entries.reserveCapacity(resources.count)
-        for resource in resources {
-            let path = "\(resource.resourceType ?? "Resource")/\(resource["id"]?.stringValue ?? "")"
-            var entry = FHIRObject()
-            entry.appendUnchecked(key: "fullUrl", value: .string("\(base)/\(path)"))
-            entry.appendUnchecked(key: "resource", value: resource)
-            if type == .transaction {
-                var request = FHIRObject()
-                request.appendUnchecked(key: "method", value: .string("PUT"))
-                request.appendUnchecked(key: "url", value: .string(path))
-                entry.appendUnchecked(key: "request", value: .object(request))
-            }
-            entries.append(.object(entry))
-        }
         var bundle = FHIRObject()
         bundle.appendUnchecked(key: "resourceType", value: .string("Bundle"))
         if let id { bundle.appendUnchecked(key: "id", value: .string(id)) }
         bundle.appendUnchecked(key: "type", value: .string(type.rawValue))
-        bundle.appendUnchecked(key: "entry", value: .array(entries))
+        bundle.appendUnchecked(key: "entry", value: .array(resources.map { entry(for: $0, type: type, base: base) }))
         return .object(bundle)
+    }
+
+    /// A resource's Bundle entry: its `fullUrl` on `base`, and for a transaction `PUT Type/id`.
+    public static func entry(for resource: FHIRElement, type: BundleType, base: String) -> FHIRElement {
+        let path = "\(resource.resourceType ?? "Resource")/\(resource["id"]?.stringValue ?? "")"
+        var entry = FHIRObject()
+        entry.appendUnchecked(key: "fullUrl", value: .string("\(base)/\(path)"))
+        entry.appendUnchecked(key: "resource", value: resource)
+        if type == .transaction {
+            var request = FHIRObject()
+            request.appendUnchecked(key: "method", value: .string("PUT"))
+            request.appendUnchecked(key: "url", value: .string(path))
+            entry.appendUnchecked(key: "request", value: .object(request))
+        }
+        return .object(entry)
     }
 }
 

@@ -70,6 +70,50 @@ public struct StudyProvenance: Sendable {
         try write(piece)
     }
 
+    /// The Provenance as pretty JSON nested `indent` levels deep (the bytes `FHIRJSONWriter(pretty: true)` writes
+    /// for `element()` there), handed to `write` a piece at a time, as `writeJSON` hands the compact form.
+    public func writePrettyJSON(indent: Int, _ write: ([UInt8]) throws -> Void) throws {
+        let writer = FHIRJSONWriter(pretty: true)
+        func newline(_ depth: Int, into bytes: inout [UInt8]) {
+            bytes.append(0x0A)
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
+        }
+        var piece: [UInt8] = []
+        writer.write(Self.object(head), indent: indent, into: &piece)
+        piece.removeLast(2 + indent * 2)  // the newline, the indent and `}`
+        piece.append(UInt8(ascii: ","))
+        newline(indent + 1, into: &piece)
+        piece.append(contentsOf: "\"target\": [".utf8)
+        var first = true
+        let reference = Array("\"reference\": ".utf8)
+        try targets { target in
+            if !first { piece.append(UInt8(ascii: ",")) }
+            first = false
+            newline(indent + 2, into: &piece)
+            piece.append(UInt8(ascii: "{"))
+            newline(indent + 3, into: &piece)
+            piece.append(contentsOf: reference)
+            FHIRJSONWriter.appendString(utf8: target, into: &piece)
+            newline(indent + 2, into: &piece)
+            piece.append(UInt8(ascii: "}"))
+            if piece.count >= 1 << 16 {
+                try write(piece)
+                piece.removeAll(keepingCapacity: true)
+            }
+        }
+        if first {
+            piece.append(UInt8(ascii: "]"))  // `[]`, as the writer writes an empty array
+        } else {
+            newline(indent + 1, into: &piece)
+            piece.append(UInt8(ascii: "]"))
+        }
+        piece.append(UInt8(ascii: ","))
+        var tail: [UInt8] = []
+        writer.write(Self.object(self.tail), indent: indent, into: &tail)
+        piece.append(contentsOf: tail.dropFirst())  // without `{`
+        try write(piece)
+    }
+
     /// The members before `target`, in Provenance's definition order.
     var head: [(String, FHIRElement)] { [("resourceType", .string("Provenance")), ("id", .string(id))] }
 

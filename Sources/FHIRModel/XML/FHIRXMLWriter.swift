@@ -47,22 +47,8 @@ public struct FHIRXMLWriter: Sendable {
         header: FHIRElement, to file: AtomicFileWriter,
         entries: (_ emit: (FHIRElement) throws -> Void) throws -> Void
     ) throws {
-        guard case .object(let object) = header, object["resourceType"]?.stringValue == "Bundle" else {
-            throw FHIRXMLError(reason: .unwritable("writeBundle needs a Bundle"))
-        }
-        var encoder = FHIRXMLEncoder(
-            layout: FHIRXMLLayout.forVersion(version), out: XMLByteWriter(sink: XMLOutputSink(file: file), indent: pretty))
-        encoder.out.startDocument()
-        do {
-            try encoder.writeBundleStart(object)
-            try entries { entry in
-                try encoder.writeBundleEntry(entry)
-                try encoder.out.handOn()
-            }
-            try encoder.writeBundleEnd()
-        } catch let failure as XMLWriteFailure {
-            throw FHIRXMLEncoder.located(failure)
-        }
-        try encoder.out.finish()
+        let bundle = try FHIRXMLBundleWriter(version: version, pretty: pretty, header: header, to: file)
+        try entries { try bundle.add($0) }
+        try bundle.finish()
     }
 }
