@@ -7,8 +7,9 @@ import Foundation
 /// `ExportStage` writes of the held studies (`BundleExportWriterTests`), and go through `AtomicFileWriter`: nothing
 /// is in place until `commit()` renames all of them.
 ///
-/// A study's Provenance lists every resource merged from one source; in JSON it is written a piece at a time
-/// (`StudyProvenance.writePrettyJSON`), in XML it is built whole (a tree of a reference per resource) and encoded.
+/// A study's Provenance lists every resource merged from one source, so it is never built whole: in JSON it is
+/// written a piece at a time (`StudyProvenance.writePrettyJSON`), in XML its targets are made as they are written
+/// (`FHIRXMLBundleWriter.add(_:streaming:items:)`).
 public final class BundleExportWriter {
     public let format: ExportFormat
     let output: String
@@ -76,6 +77,7 @@ public final class BundleExportWriter {
         guard let file else { preconditionFailure("begin(study:) first") }
         if let xml {
             for resource in resources { try xml.add(entry(resource)) }
+            entries += resources.count
             return
         }
         let first = entries
@@ -93,11 +95,12 @@ public final class BundleExportWriter {
         entries += resources.count
     }
 
-    /// The Provenance's entry: in JSON a piece at a time, in XML whole.
+    /// The Provenance's entry, its targets made as they are written.
     public func write(_ provenance: StudyProvenance) throws {
         guard let file else { preconditionFailure("begin(study:) first") }
         if let xml {
-            try xml.add(entry(try provenance.element()))
+            try xml.add(entry(provenance.withoutTargets), streaming: "target") { try provenance.forEachTarget($0) }
+            entries += 1
             return
         }
         // The entry as `write(_: [FHIRElement])` writes it, with the resource written a piece at a time.

@@ -37,11 +37,18 @@ public struct StudyProvenance: Sendable {
 
     /// The Provenance as one tree.
     public func element() throws -> FHIRElement {
-        var members = head
         var targetItems: [FHIRElement] = []
-        try targets { targetItems.append(Self.object([("reference", .string(String(decoding: $0, as: UTF8.self)))])) }
-        members.append(("target", .array(targetItems)))
-        return Self.object(members + tail)
+        try forEachTarget { targetItems.append($0) }
+        return Self.object(head + [("target", .array(targetItems))] + tail)
+    }
+
+    /// The Provenance with `target` empty, for a writer that writes the targets as `forEachTarget` makes them
+    /// (`FHIRXMLBundleWriter.add(_:streaming:items:)`).
+    public var withoutTargets: FHIRElement { Self.object(head + [("target", .array([]))] + tail) }
+
+    /// Each `target` item (`{"reference": "Type/id"}`), in order.
+    public func forEachTarget(_ body: (FHIRElement) throws -> Void) throws {
+        try targets { try body(Self.object([("reference", .string(String(decoding: $0, as: UTF8.self)))])) }
     }
 
     /// The Provenance as compact JSON (the bytes `FHIRJSONWriter` writes for `element()`), handed to `write` a

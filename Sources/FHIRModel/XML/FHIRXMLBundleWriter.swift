@@ -30,6 +30,17 @@ public final class FHIRXMLBundleWriter {
         }
     }
 
+    /// One `entry` whose resource has a repeating member too long to hold as a tree (a Provenance's targets): the
+    /// entry has it as an empty array named `name`, and `items` produces its items while it is written, each
+    /// written as the array's would be.
+    public func add(
+        _ entry: FHIRElement, streaming name: String, items: @escaping (_ emit: (FHIRElement) throws -> Void) throws -> Void
+    ) throws {
+        encoder.streamedItems = (name, items)
+        defer { encoder.streamedItems = nil }
+        try add(entry)
+    }
+
     /// The Bundle's members after `entry` and its end, handed on (the file is not committed).
     public func finish() throws {
         do {

@@ -16,6 +16,9 @@ struct FHIRXMLEncoder: ~Copyable {
     /// A Bundle written entry by entry: its members and where the ones after `entry` wait on `plan`.
     private var bundleHeader = FHIRObject()
     private var bundleAfter = 0..<0
+    /// A repeating member whose items are produced as it is written (`FHIRXMLBundleWriter.add(_:streaming:items:)`):
+    /// it takes the place of the first empty array of that name written after it is set, then is cleared.
+    var streamedItems: (name: String, items: (_ emit: (FHIRElement) throws -> Void) throws -> Void)?
 
     /// One member of an object: indices into the type's members and into the object's (-1: absent).
     struct Planned {
@@ -248,7 +251,12 @@ struct FHIRXMLEncoder: ~Copyable {
                 guard case .array(let items) = value else {
                     throw XMLWriteFailure("\(member.name) repeats: expected an array, found \(value.kindName)")
                 }
-                for item in items { try writeOne(item, member: member) }
+                if items.isEmpty, let streamed = streamedItems, streamed.name == member.name {
+                    streamedItems = nil
+                    try streamed.items { item in try writeOne(item, member: member) }
+                } else {
+                    for item in items { try writeOne(item, member: member) }
+                }
             } else {
                 if case .array = value {
                     throw XMLWriteFailure("\(member.name) does not repeat: expected one value, found an array")
