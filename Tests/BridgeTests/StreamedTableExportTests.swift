@@ -33,7 +33,7 @@ import TestSupport
         }
         for type in ["Organization", "Practitioner"] {
             try #"{"resourceType":"ViewDefinition","name":"\#(type.lowercased())s","resource":"\#(type)","status":"active","select":[{"column":[{"name":"id","path":"id"},{"name":"tags","path":"meta.tag.code","collection":true}]}]}"#
-                .write(toFile: viewFolder + "/\(type.lowercased())s.json", atomically: true, encoding: .utf8)
+                .write(toFile: viewFolder + "/\(type.lowercased())s.json", atomically: false, encoding: .utf8)
         }
         let views = try ViewSet(directory: viewFolder, version: .r5)
         func pipeline() -> BridgePipeline {

@@ -6,7 +6,7 @@ import Testing
 @Suite struct APIKeyTests {
     func writeKeyFile(_ json: String) throws -> String {
         let path = NSTemporaryDirectory() + "immport-key-\(UUID().uuidString).json"
-        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        try json.write(toFile: path, atomically: false, encoding: .utf8)
         return path
     }
 

@@ -11,7 +11,7 @@ import TestSupport
     @Test func theFileNamesTheServersAndFlagsAndEnvironmentComeFirst() async throws {
         try await CLIHarness.with { h in
             let config = "# test servers\nfhir-base: \(h.server.fhirBase)\nshared-data-base: \(h.server.sharedDataBase)\nstore: \(h.path("store.sqlite"))\n"
-            try config.write(toFile: h.path("config.yaml"), atomically: true, encoding: .utf8)
+            try config.write(toFile: h.path("config.yaml"), atomically: false, encoding: .utf8)
             let viaFlag = try await h.run(
                 ["export", "SDY99901", "-o", h.path("a.json"), "--mapping", Self.mapping, "--config", h.path("config.yaml")],
                 key: CLIHarness.secretKey)
@@ -21,7 +21,7 @@ import TestSupport
 
             // The default place, through XDG_CONFIG_HOME.
             try FileManager.default.createDirectory(atPath: h.path("xdg/immport-bridge"), withIntermediateDirectories: true)
-            try config.write(toFile: h.path("xdg/immport-bridge/config.yaml"), atomically: true, encoding: .utf8)
+            try config.write(toFile: h.path("xdg/immport-bridge/config.yaml"), atomically: false, encoding: .utf8)
             let viaDefault = try await h.run(
                 ["export", "SDY99901", "-o", h.path("b.json"), "--mapping", Self.mapping, "--refresh"],
                 key: CLIHarness.secretKey, environment: ["XDG_CONFIG_HOME": h.path("xdg")])
@@ -44,7 +44,7 @@ import TestSupport
 
     @Test func aBadFileIsNamedWithItsLine() async throws {
         try await CLIHarness.with { h in
-            try "fhir-base: http://127.0.0.1:1/fhir\nfhir-bsae: x\n".write(toFile: h.path("bad.yaml"), atomically: true, encoding: .utf8)
+            try "fhir-base: http://127.0.0.1:1/fhir\nfhir-bsae: x\n".write(toFile: h.path("bad.yaml"), atomically: false, encoding: .utf8)
             let run = try await h.run(["fhir", "read", "Patient/x", "--config", h.path("bad.yaml")])
             #expect(run.status != 0)
             #expect(run.standardError.contains("\(h.path("bad.yaml")):2: error: unknown key \"fhir-bsae\""), "\(run.standardError)")

@@ -75,7 +75,7 @@ import TestSupport
             let broken = h.path("views")
             try FileManager.default.createDirectory(atPath: broken, withIntermediateDirectories: true)
             try #"{"resourceType":"ViewDefinition","name":"names","resource":"Patient","status":"active","select":[{"column":[{"name":"tag","path":"meta.tag.code"}]}]}"#
-                .write(toFile: broken + "/names.json", atomically: true, encoding: .utf8)
+                .write(toFile: broken + "/names.json", atomically: false, encoding: .utf8)
             let second = try await h.run([
                 "export", "SDY99901", "--format", "sqlite", "-o", h.path("bridge.sqlite"), "--from", Self.fixtures,
                 "--mapping", Self.mapping, "--views", broken,
@@ -90,7 +90,7 @@ import TestSupport
     @Test func studiesComeFromAFileOnceEach() async throws {
         try await CLIHarness.with { h in
             try "# two studies, one twice\nSDY99901\n\n  SDY99903  # the assays\nSDY99901\n".write(
-                toFile: h.path("studies.txt"), atomically: true, encoding: .utf8)
+                toFile: h.path("studies.txt"), atomically: false, encoding: .utf8)
             let run = try await export(h, ["--studies", h.path("studies.txt"), "--format", "ndjson", "-o", h.path("bulk")])
             #expect(run.status == 0, "\(run.standardError)")
             #expect(run.standardError.contains("export SDY99901:") && run.standardError.contains("export SDY99903:"))
@@ -98,7 +98,7 @@ import TestSupport
             let studies = try h.ndjson("bulk/ResearchStudy.ndjson")
             #expect(studies.count == 2)
 
-            try "SDY99901\nSDY99903 SDY99902\n".write(toFile: h.path("bad.txt"), atomically: true, encoding: .utf8)
+            try "SDY99901\nSDY99903 SDY99902\n".write(toFile: h.path("bad.txt"), atomically: false, encoding: .utf8)
             let bad = try await export(h, ["--studies", h.path("bad.txt"), "-o", h.path("bad.json")])
             #expect(bad.status == 2)
             #expect(bad.standardError.contains("\(h.path("bad.txt")):2: one study accession a line"), "\(bad.standardError)")

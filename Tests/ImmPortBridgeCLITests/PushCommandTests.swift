@@ -56,7 +56,7 @@ import TestSupport
             let title = "Synthetic fixture: influenza cohort A, haemagglutination inhibition and neutralising antibody response"
             #expect(text.contains(title))
             text = text.replacingOccurrences(of: title, with: "A new title")
-            try text.write(toFile: h.path("t.json"), atomically: true, encoding: .utf8)
+            try text.write(toFile: h.path("t.json"), atomically: false, encoding: .utf8)
             let second = try await h.run(["push", h.path("t.json"), "--to", h.server.fhirBase])
             #expect(Self.summary(second)?.contains("0 created, 1 updated, 92 unchanged (1 transaction)") == true, "\(second.standardError)")
             let study = try #require(h.server.state.fhirStore.resource(FHIRResourceKey(type: "ResearchStudy", id: "SDY99903")))
