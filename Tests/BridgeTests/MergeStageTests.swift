@@ -38,7 +38,8 @@ import TestSupport
                 try target.withUTF8 { try each($0) }
             }
         }
-        for provenance in provenances + [many] {
+        let none = StudyProvenance(id: "none", source: "s", recorded: "2026-01-01T00:00:00Z") { _ in }
+        for provenance in provenances + [many, none] {
             var streamed: [UInt8] = []
             var pieces = 0
             try provenance.writeJSON { streamed += $0; pieces += 1 }
@@ -47,6 +48,14 @@ import TestSupport
             if provenance.id == "p" {
                 let targets = try provenance.element()["target"]?.arrayValue?.count
                 #expect(pieces > 1 && targets == 5_000)
+            }
+            // Pretty, as a Bundle entry's resource (nested three levels) or alone.
+            for indent in [0, 3] {
+                var pretty: [UInt8] = []
+                try provenance.writePrettyJSON(indent: indent) { pretty += $0 }
+                var expected: [UInt8] = []
+                FHIRJSONWriter(pretty: true).write(try provenance.element(), indent: indent, into: &expected)
+                #expect(pretty == expected, "\(provenance.id), pretty at \(indent)")
             }
         }
     }

@@ -103,17 +103,11 @@ import TestSupport
 
     // MARK: variants
 
-    /// A small deterministic generator (SplitMix64), so a failure names a variant that can be made again.
+    /// SyntheticFHIR's seeded generator, so a failure names a variant that can be made again.
     struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
+        var random: SplitMix64
+        init(state: UInt64) { random = SplitMix64(seed: state) }
+        mutating func below(_ n: Int) -> Int { random.int(0...max(1, n) - 1) }
         mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
     }
 

@@ -55,68 +55,52 @@ public struct StudyProvenance: Sendable {
     /// piece at a time: the members before `target` as the writer writes them (without the closing brace), the
     /// targets, and the members after it (without the opening brace).
     public func writeJSON(_ write: ([UInt8]) throws -> Void) throws {
-        let writer = FHIRJSONWriter()
-        var piece = writer.write(Self.object(head))
-        piece.removeLast()  // `}`
-        piece.append(contentsOf: ",\"target\":[".utf8)
-        var first = true
-        let reference = Array("{\"reference\":".utf8)
-        try targets { target in
-            if !first { piece.append(UInt8(ascii: ",")) }
-            first = false
-            piece.append(contentsOf: reference)
-            FHIRJSONWriter.appendString(utf8: target, into: &piece)
-            piece.append(UInt8(ascii: "}"))
-            if piece.count >= 1 << 16 {
-                try write(piece)
-                piece.removeAll(keepingCapacity: true)
-            }
-        }
-        piece.append(contentsOf: "],".utf8)
-        piece.append(contentsOf: writer.write(Self.object(tail)).dropFirst())  // without `{`
-        try write(piece)
+        try writeJSON(prettyAt: nil, write)
     }
 
-    /// The Provenance as pretty JSON nested `indent` levels deep (the bytes `FHIRJSONWriter(pretty: true)` writes
-    /// for `element()` there), handed to `write` a piece at a time, as `writeJSON` hands the compact form.
+    /// The same as pretty JSON nested `indent` levels deep (the bytes `FHIRJSONWriter(pretty: true)` writes for
+    /// `element()` there: a Bundle entry's resource).
     public func writePrettyJSON(indent: Int, _ write: ([UInt8]) throws -> Void) throws {
-        let writer = FHIRJSONWriter(pretty: true)
-        func newline(_ depth: Int, into bytes: inout [UInt8]) {
+        try writeJSON(prettyAt: indent, write)
+    }
+
+    /// Compact (`indent` nil) or pretty: the writer's layout, a newline and two spaces a level before each member and
+    /// item and before a closing bracket, `": "` between a key and its value.
+    private func writeJSON(prettyAt indent: Int?, _ write: ([UInt8]) throws -> Void) throws {
+        let writer = FHIRJSONWriter(pretty: indent != nil)
+        let depth = indent ?? 0
+        func newline(_ level: Int, into bytes: inout [UInt8]) {
+            guard indent != nil else { return }
             bytes.append(0x0A)
-            bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: (depth + level) * 2))
         }
         var piece: [UInt8] = []
-        writer.write(Self.object(head), indent: indent, into: &piece)
-        piece.removeLast(2 + indent * 2)  // the newline, the indent and `}`
+        writer.write(Self.object(head), indent: depth, into: &piece)
+        piece.removeLast(indent == nil ? 1 : 2 + depth * 2)  // `}`, and in pretty its newline and indent
         piece.append(UInt8(ascii: ","))
-        newline(indent + 1, into: &piece)
-        piece.append(contentsOf: "\"target\": [".utf8)
+        newline(1, into: &piece)
+        piece.append(contentsOf: (indent == nil ? "\"target\":[" : "\"target\": [").utf8)
+        let reference = Array((indent == nil ? "\"reference\":" : "\"reference\": ").utf8)
         var first = true
-        let reference = Array("\"reference\": ".utf8)
         try targets { target in
             if !first { piece.append(UInt8(ascii: ",")) }
             first = false
-            newline(indent + 2, into: &piece)
+            newline(2, into: &piece)
             piece.append(UInt8(ascii: "{"))
-            newline(indent + 3, into: &piece)
+            newline(3, into: &piece)
             piece.append(contentsOf: reference)
             FHIRJSONWriter.appendString(utf8: target, into: &piece)
-            newline(indent + 2, into: &piece)
+            newline(2, into: &piece)
             piece.append(UInt8(ascii: "}"))
             if piece.count >= 1 << 16 {
                 try write(piece)
                 piece.removeAll(keepingCapacity: true)
             }
         }
-        if first {
-            piece.append(UInt8(ascii: "]"))  // `[]`, as the writer writes an empty array
-        } else {
-            newline(indent + 1, into: &piece)
-            piece.append(UInt8(ascii: "]"))
-        }
-        piece.append(UInt8(ascii: ","))
+        if !first { newline(1, into: &piece) }  // an empty array is `[]`, as the writer writes it
+        piece.append(contentsOf: "],".utf8)
         var tail: [UInt8] = []
-        writer.write(Self.object(self.tail), indent: indent, into: &tail)
+        writer.write(Self.object(self.tail), indent: depth, into: &tail)
         piece.append(contentsOf: tail.dropFirst())  // without `{`
         try write(piece)
     }
