@@ -29,20 +29,9 @@ import TestSupport
     @Test(arguments: cases)
     func theStreamedBundlesAreTheHeldOnes(_ test: Case) async throws {
         let temporary = try TemporaryDirectory()
-        var source = Self.root + "/Fixtures"
-        var studies = ["SDY99901", "SDY99902", "SDY99903"]
-        if test.layout == "one-fixture" { studies = ["SDY99902"] }
-        if test.layout == "generated-ndjson" {
-            source = temporary.path + "/study"
-            // SYNTHETIC: the generated study, small enough for a debug build.
-            try SyntheticImmPortStudy(subjects: 60, fhirLayout: .ndjson).write(to: source)
-            studies = ["SDY99990"]
-        }
-        func pipeline(_ diagnostics: DiagnosticsCollector) -> BridgePipeline {
-            var pipeline = BridgePipeline(mappingPaths: [Self.root + "/Mappings/immport.yaml"], source: .directory(source), diagnostics: diagnostics)
-            pipeline.spoolPolicy = .always
-            return pipeline
-        }
+        let source = try StreamedExportSource(layout: test.layout, in: temporary, generatedSubjects: 60)
+        let studies = source.studies
+        let pipeline = source.pipeline
         for side in ["held", "streamed"] { try FileManager.default.createDirectory(atPath: temporary.path + "/" + side, withIntermediateDirectories: true) }
         let convert: ConvertStage? = test.version == .r4 ? ConvertStage() : nil
         let name = studies.count == 1 ? "bundle.\(test.format == .fhirJSON ? "json" : "xml")" : "bundles"

@@ -15,19 +15,9 @@ import TestSupport
     @Test(arguments: ["fixtures", "generated-ndjson"], [false, true])
     func theStreamedR4ExportIsTheHeldOne(_ layout: String, written: Bool) async throws {
         let temporary = try TemporaryDirectory()
-        var source = Self.root + "/Fixtures"
-        var studies = ["SDY99901", "SDY99902", "SDY99903"]
-        if layout == "generated-ndjson" {
-            source = temporary.path + "/study"
-            // SYNTHETIC: the generated study, small enough for a debug build.
-            try SyntheticImmPortStudy(subjects: 120, fhirLayout: .ndjson).write(to: source)
-            studies = ["SDY99990"]
-        }
-        func pipeline(_ diagnostics: DiagnosticsCollector) -> BridgePipeline {
-            var pipeline = BridgePipeline(mappingPaths: [Self.root + "/Mappings/immport.yaml"], source: .directory(source), diagnostics: diagnostics)
-            pipeline.spoolPolicy = .always
-            return pipeline
-        }
+        let source = try StreamedExportSource(layout: layout, in: temporary)
+        let studies = source.studies
+        let pipeline = source.pipeline
         let heldDiagnostics = DiagnosticsCollector()
         let (bundles, conversions) = try await pipeline(heldDiagnostics).merge(studies: studies, version: .r4, convert: ConvertStage())
         let heldFiles = try ExportStage(format: .ndjson, output: temporary.path + "/held", bundleType: .collection, base: "b").write(bundles)

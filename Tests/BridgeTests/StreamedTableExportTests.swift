@@ -15,16 +15,8 @@ import TestSupport
     @Test(arguments: ["fixtures", "fixtures-again", "generated-ndjson"])
     func theStreamedTablesAreThePlainTables(_ layout: String) async throws {
         let temporary = try TemporaryDirectory()
-        var source = Self.root + "/Fixtures"
-        var studies = ["SDY99901", "SDY99902", "SDY99903"]
-        // A study given twice: every resource of its second merge was written before, and gives no rows again.
-        if layout == "fixtures-again" { studies = ["SDY99901", "SDY99902", "SDY99901"] }
-        if layout == "generated-ndjson" {
-            source = temporary.path + "/study"
-            // SYNTHETIC: the generated study, small enough for a debug build.
-            try SyntheticImmPortStudy(subjects: 120, fhirLayout: .ndjson).write(to: source)
-            studies = ["SDY99990"]
-        }
+        let source = try StreamedExportSource(layout: layout, in: temporary)
+        let studies = source.studies
         // The default views, and one over Organizations and one over Practitioners, which studies may share.
         let viewFolder = temporary.path + "/views"
         try FileManager.default.createDirectory(atPath: viewFolder, withIntermediateDirectories: true)
@@ -36,12 +28,7 @@ import TestSupport
                 .write(toFile: viewFolder + "/\(type.lowercased())s.json", atomically: false, encoding: .utf8)
         }
         let views = try ViewSet(directory: viewFolder, version: .r5)
-        func pipeline() -> BridgePipeline {
-            var pipeline = BridgePipeline(
-                mappingPaths: [Self.root + "/Mappings/immport.yaml"], source: .directory(source), diagnostics: DiagnosticsCollector())
-            pipeline.spoolPolicy = .always
-            return pipeline
-        }
+        func pipeline() -> BridgePipeline { source.pipeline() }
         let bundles = try await pipeline().merge(studies: studies).studies
         let plain = try await TableExport(views: views, format: .csv, output: temporary.path + "/plain").write(bundles)
         var streaming = TableExport(views: views, format: .csv, output: temporary.path + "/streamed")
