@@ -114,7 +114,8 @@ extension R5ToR4Converter {
         switch plan.value {
         case .general:
             return nil
-        case .primitive(let primitive):
+        case .primitive:
+            guard let primitive = plan.primitive else { return nil }
             if plan.r5IsArray, case .array(let items) = member.value {
                 guard !items.isEmpty, plan.r4IsArray || items.count == 1 else { return nil }
                 var converted = items

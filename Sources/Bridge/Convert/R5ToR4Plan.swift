@@ -78,8 +78,8 @@ final class R5ToR4MemberPlan: @unchecked Sendable {
         case complex(R5ToR4ObjectPlan)
         /// A Reference: converted by its plan once its target passes `R5ToR4Converter.referenceProblem`.
         case reference(R5ToR4ObjectPlan, allowedTargets: Set<String>?)
-        /// A primitive of R5 type `from` in an R4 element of type `to`.
-        case primitive(R5ToR4PrimitivePlan)
+        /// A primitive, converted by `primitive`.
+        case primitive
         /// Anything else (no R4 element, another shape, a CodeableReference, a resource): the general walk.
         case general
     }
@@ -93,13 +93,20 @@ final class R5ToR4MemberPlan: @unchecked Sendable {
     /// object in R4's order without looking its members up again.
     let r4Rank: Int
     let value: Value
+    /// For `.primitive`: a primitive of one R5 type in an R4 element of one type. (A stored reference of its own,
+    /// not the case's payload: a class reference inside a multi-payload enum keeps the case in its spare bits, and
+    /// LeakSanitizer, not seeing a pointer there, reported every primitive plan as leaked.)
+    let primitive: R5ToR4PrimitivePlan?
 
-    fileprivate init(r5IsArray: Bool, r4IsArray: Bool, r4Key: String, r4Type: String, value: Value) {
+    fileprivate init(
+        r5IsArray: Bool, r4IsArray: Bool, r4Key: String, r4Type: String, value: Value, primitive: R5ToR4PrimitivePlan? = nil
+    ) {
         self.r5IsArray = r5IsArray
         self.r4IsArray = r4IsArray
         self.r4Key = r4Key
         r4Rank = FHIRCanonicalOrder(definitions: .r4).slot(of: r4Key, inType: r4Type)?.rank ?? Int.max
         self.value = value
+        self.primitive = primitive
     }
 }
 
@@ -179,21 +186,24 @@ final class R5ToR4Plans: Sendable {
             let r4Path = "\(r4Type).\(e4.name)"
             let codes4 = e4.typeCodes
             var value = R5ToR4MemberPlan.Value.general
+            var primitive: R5ToR4PrimitivePlan?
             var keptType = tc5
             if tc5 == "Resource" || r5.isResource(tc5) {
                 value = .general
             } else if codes4.contains(tc5) {
                 if r5.isPrimitive(tc5) {
-                    value = .primitive(primitivePlan(from: tc5, to: tc5, r4Path: r4Path))
+                    value = .primitive
+                    primitive = primitivePlan(from: tc5, to: tc5, r4Path: r4Path)
                 } else if let child = Self.plan(r5Type: tc5, r4Type: tc5, in: &plans) {
                     value = tc5 == "Reference" ? .reference(child, allowedTargets: R4ReferenceTargets.byPath[r4Path]) : .complex(child)
                 }
             } else if tc5 != "CodeableReference", r5.isPrimitive(tc5), codes4.count == 1, r4.isPrimitive(codes4[0]) {
                 keptType = codes4[0]
-                value = .primitive(primitivePlan(from: tc5, to: codes4[0], r4Path: r4Path))
+                value = .primitive
+                primitive = primitivePlan(from: tc5, to: codes4[0], r4Path: r4Path)
             }
             let r4Key = e4.isChoice ? e4.jsonName(forChoiceType: keptType) : e4.name
-            plan.members[key] = R5ToR4MemberPlan(r5IsArray: e5.isArray, r4IsArray: e4.isArray, r4Key: r4Key, r4Type: r4Type, value: value)
+            plan.members[key] = R5ToR4MemberPlan(r5IsArray: e5.isArray, r4IsArray: e4.isArray, r4Key: r4Key, r4Type: r4Type, value: value, primitive: primitive)
         }
         plan.table = R5ToR4MemberTable(plan.members)
         plan.r4Ranks["resourceType"] = plan.resourceTypeRank
