@@ -13,18 +13,19 @@ public struct FHIRValidator: Sendable {
     /// Problems in one resource; empty when it is valid. `source` and `line` are copied into every diagnostic.
     public func validate(_ resource: FHIRElement, source: String? = nil, line: Int? = nil) -> [Diagnostic] {
         var run = Run(validator: self, source: source, line: line)
-        run.validateResource(resource, location: nil)
+        run.validateResource(resource)
         return run.diagnostics
     }
 
     /// Problems in an element of a known type (`HumanName`, `Patient.contact`), located under `location`.
     public func validate(_ element: FHIRElement, asType typeName: String, location: String) -> [Diagnostic] {
         var run = Run(validator: self, source: nil, line: nil)
+        run.path.append(.text(location))
         guard let type = definitions.type(named: typeName) else {
-            run.error("unknown type \(typeName)", at: location)
+            run.error("unknown type \(typeName)")
             return run.diagnostics
         }
-        run.validateValue(element, typeCode: type.name, location: location)
+        run.validateValue(element, typeCode: type.name)
         return run.diagnostics
     }
 
@@ -33,99 +34,132 @@ public struct FHIRValidator: Sendable {
         let source: String?
         let line: Int?
         var diagnostics: [Diagnostic] = []
+        /// Where the walk is, as steps: spelt out (`Patient.name[0].given`) only for a problem, where building every
+        /// member's and item's path as text was a fifth of a valid file's time.
+        var path: [PathStep] = []
+
+        enum PathStep {
+            case text(String)
+            case member(String)
+            case item(Int)
+        }
 
         var definitions: FHIRDefinitions { validator.definitions }
 
-        mutating func error(_ message: String, at location: String?) {
+        /// The walk's place as text, nil at the top of a resource.
+        var location: String? {
+            guard !path.isEmpty else { return nil }
+            var text = ""
+            for step in path {
+                switch step {
+                case .text(let part): text += part
+                case .member(let key): text += "." + key
+                case .item(let index): text += "[\(index)]"
+                }
+            }
+            return text
+        }
+
+        /// A problem where the walk is.
+        mutating func error(_ message: String) {
             diagnostics.append(Diagnostic(.error, message, location: location, source: source, line: line))
         }
 
-        /// `location` is where the resource sits (nil at the top); its own path starts with its type.
-        mutating func validateResource(_ element: FHIRElement, location: String?) {
+        /// A problem at a step below the walk's place (a member, an item).
+        mutating func error(_ message: String, at step: PathStep) {
+            path.append(step)
+            error(message)
+            path.removeLast()
+        }
+
+        /// The path below the walk's place is where the resource sits (empty at the top); its own path starts
+        /// with its type.
+        mutating func validateResource(_ element: FHIRElement) {
             guard case .object(let object) = element else {
-                error("a resource must be a JSON object, found \(element.kindName)", at: location)
+                error("a resource must be a JSON object, found \(element.kindName)")
                 return
             }
             guard let typeValue = object["resourceType"] else {
-                error("missing resourceType", at: location)
+                error("missing resourceType")
                 return
             }
             guard case .string(let typeName) = typeValue else {
-                error("resourceType must be a string, found \(typeValue.kindName)", at: location)
+                error("resourceType must be a string, found \(typeValue.kindName)")
                 return
             }
             guard let type = definitions.type(named: typeName), type.kind == .resource else {
-                error("unknown resource type \"\(typeName)\" in FHIR \(definitions.version)", at: location)
+                error("unknown resource type \"\(typeName)\" in FHIR \(definitions.version)")
                 return
             }
             if type.isAbstract {
-                error("resourceType \"\(typeName)\" is abstract", at: location)
+                error("resourceType \"\(typeName)\" is abstract")
                 return
             }
-            validateObject(object, type: type, location: location ?? typeName, isResource: true)
+            let atTop = path.isEmpty
+            if atTop { path.append(.text(typeName)) }
+            validateObject(object, type: type, isResource: true)
+            if atTop { path.removeLast() }
         }
 
-        mutating func validateObject(
-            _ object: FHIRObject, type: FHIRTypeDefinition, location: String, isResource: Bool
-        ) {
-            if object.isEmpty { error("empty object: FHIR JSON leaves out elements without content", at: location) }
+        mutating func validateObject(_ object: FHIRObject, type: FHIRTypeDefinition, isResource: Bool) {
+            if object.isEmpty { error("empty object: FHIR JSON leaves out elements without content") }
             var choicesSeen: [String: String] = [:]
             for member in object {
                 let key = member.key
                 if isResource && key == "resourceType" { continue }
                 if key.utf8.first == UInt8(ascii: "_") {
-                    validatePrimitiveExtension(member.value, key: key, in: object, type: type, location: location)
+                    validatePrimitiveExtension(member.value, key: key, in: object, type: type)
                     continue
                 }
                 guard let (definition, typeCode) = type.element(named: key) else {
-                    reportUnknown(key, type: type, location: location)
+                    reportUnknown(key, type: type)
                     continue
                 }
                 if definition.isChoice {
                     if let other = choicesSeen[definition.name] {
-                        error("\(definition.name)[x] appears twice (\(other) and \(key))", at: "\(location).\(key)")
+                        error("\(definition.name)[x] appears twice (\(other) and \(key))", at: .member(key))
                     }
                     choicesSeen[definition.name] = key
                 }
-                validateMember(member.value, key: key, definition: definition, typeCode: typeCode,
-                               extensionPart: object["_" + key], location: location)
+                path.append(.member(key))
+                validateMember(member.value, key: key, definition: definition, typeCode: typeCode, extensionPart: object["_" + key])
+                path.removeLast()
             }
-            checkMinimumCardinality(object, type: type, location: location)
+            checkMinimumCardinality(object, type: type)
         }
 
-        mutating func reportUnknown(_ key: String, type: FHIRTypeDefinition, location: String) {
+        mutating func reportUnknown(_ key: String, type: FHIRTypeDefinition) {
             if key == "resourceType" {
-                error("resourceType is only allowed at the top of a resource", at: "\(location).\(key)")
+                error("resourceType is only allowed at the top of a resource", at: .member(key))
                 return
             }
             // `valueFoo` where `value[x]` exists: name the choice and its allowed types.
             for element in type.elements where element.isChoice {
                 if key == element.name {
                     error("\(element.name)[x] needs a type suffix (\(element.name)\(suffixes(element).first ?? ""), ...)",
-                          at: "\(location).\(key)")
+                          at: .member(key))
                     return
                 }
                 if key.hasPrefix(element.name), let next = key.dropFirst(element.name.count).first, next.isUppercase {
                     let allowed = suffixes(element).joined(separator: ", ")
                     error("\(key): \(key.dropFirst(element.name.count)) is not a type of \(element.name)[x] "
-                          + "(allowed: \(allowed))", at: "\(location).\(key)")
+                          + "(allowed: \(allowed))", at: .member(key))
                     return
                 }
             }
-            error("unknown element \"\(key)\" in \(type.name)", at: "\(location).\(key)")
+            error("unknown element \"\(key)\" in \(type.name)", at: .member(key))
         }
 
         func suffixes(_ element: FHIRElementDefinition) -> [String] {
             element.typeCodes.map { FHIRElementDefinition.capitalised($0) }
         }
 
+        /// A member's value; the walk is at the member (`.member(key)` on the path).
         mutating func validateMember(
-            _ value: FHIRElement, key: String, definition: FHIRElementDefinition, typeCode: String,
-            extensionPart: FHIRElement?, location: String
+            _ value: FHIRElement, key: String, definition: FHIRElementDefinition, typeCode: String, extensionPart: FHIRElement?
         ) {
-            let path = "\(location).\(key)"
             if definition.max == "0" {
-                error("\(key) is not allowed here (maximum cardinality 0)", at: path)
+                error("\(key) is not allowed here (maximum cardinality 0)")
                 return
             }
             // `Extension.url` is a URI, though its definition types it as a plain System.String attribute.
@@ -133,94 +167,92 @@ public struct FHIRValidator: Sendable {
             let isPrimitive = definitions.isPrimitive(typeCode)
             if definition.isArray {
                 guard case .array(let items) = value else {
-                    error("\(key) must be an array (it repeats), found \(value.kindName)", at: path)
+                    error("\(key) must be an array (it repeats), found \(value.kindName)")
                     return
                 }
-                if items.isEmpty { error("empty array: FHIR JSON leaves out elements without content", at: path) }
+                if items.isEmpty { error("empty array: FHIR JSON leaves out elements without content") }
                 if let limit = Int(definition.max), items.count > limit {
-                    error("\(key) has \(items.count) items, at most \(limit) allowed", at: path)
+                    error("\(key) has \(items.count) items, at most \(limit) allowed")
                 }
                 let extensions = extensionPart?.arrayValue
                 for (index, item) in items.enumerated() {
-                    let itemPath = "\(path)[\(index)]"
                     if item.isNull {
                         let hasExtension = extensions.map { index < $0.count && !$0[index].isNull } ?? false
                         if !isPrimitive || !hasExtension {
                             error(isPrimitive
                                   ? "null value without a matching extension in _\(key)[\(index)]"
-                                  : "null is not allowed here", at: itemPath)
+                                  : "null is not allowed here", at: .item(index))
                         }
                         continue
                     }
-                    validateValue(item, typeCode: typeCode, location: itemPath)
+                    path.append(.item(index))
+                    validateValue(item, typeCode: typeCode)
+                    path.removeLast()
                 }
             } else {
                 if case .array = value {
-                    error("\(key) must be a single value (maximum cardinality \(definition.max)), found an array",
-                          at: path)
+                    error("\(key) must be a single value (maximum cardinality \(definition.max)), found an array")
                     return
                 }
                 if value.isNull {
-                    error("null is not allowed here", at: path)
+                    error("null is not allowed here")
                     return
                 }
-                validateValue(value, typeCode: typeCode, location: path)
+                validateValue(value, typeCode: typeCode)
             }
         }
 
-        mutating func validateValue(_ value: FHIRElement, typeCode: String, location: String) {
+        mutating func validateValue(_ value: FHIRElement, typeCode: String) {
             if let kind = definitions.primitiveKind(typeCode) {
-                validatePrimitive(value, kind: kind, typeCode: typeCode, location: location)
+                validatePrimitive(value, kind: kind, typeCode: typeCode)
                 return
             }
             if definitions.isResource(typeCode) {
-                validateResource(value, location: location)
+                validateResource(value)
                 return
             }
             guard let type = definitions.type(named: typeCode) else {
-                error("no definition for type \(typeCode)", at: location)
+                error("no definition for type \(typeCode)")
                 return
             }
             guard case .object(let object) = value else {
-                error("\(typeCode) must be a JSON object, found \(value.kindName)", at: location)
+                error("\(typeCode) must be a JSON object, found \(value.kindName)")
                 return
             }
-            validateObject(object, type: type, location: location, isResource: false)
+            validateObject(object, type: type, isResource: false)
         }
 
-        mutating func validatePrimitive(
-            _ value: FHIRElement, kind: FHIRPrimitiveKind, typeCode: String, location: String
-        ) {
+        mutating func validatePrimitive(_ value: FHIRElement, kind: FHIRPrimitiveKind, typeCode: String) {
             switch (kind, value) {
             case (.boolean, .boolean): return
             case (.decimal, .number(let number)):
-                checkLexicalForm(number.text, typeCode: typeCode, location: location)
+                checkLexicalForm(number.text, typeCode: typeCode)
                 return
             case (.integer, .number(let number)):
                 guard number.isInteger, let integer = Int(number.text) else {
-                    error("\(typeCode) must be an integer, found \(number.text)", at: location)
+                    error("\(typeCode) must be an integer, found \(number.text)")
                     return
                 }
                 if integer < Int(Int32.min) || integer > Int(Int32.max) {
-                    error("\(typeCode) \(number.text) is outside the 32-bit range", at: location)
+                    error("\(typeCode) \(number.text) is outside the 32-bit range")
                 } else if typeCode == "positiveInt" && integer < 1 {
-                    error("positiveInt must be at least 1, found \(number.text)", at: location)
+                    error("positiveInt must be at least 1, found \(number.text)")
                 } else if typeCode == "unsignedInt" && integer < 0 {
-                    error("unsignedInt must not be negative, found \(number.text)", at: location)
+                    error("unsignedInt must not be negative, found \(number.text)")
                 } else {
-                    checkLexicalForm(number.text, typeCode: typeCode, location: location)
+                    checkLexicalForm(number.text, typeCode: typeCode)
                 }
                 return
             case (.integer64, .string(let text)):
                 if FHIRNumber(text)?.isInteger != true || Int64(text) == nil {
-                    error("integer64 must be a string of a 64-bit integer, found \"\(text)\"", at: location)
+                    error("integer64 must be a string of a 64-bit integer, found \"\(text)\"")
                 }
                 return
             case (.string, .string(let text)):
                 if text.isEmpty {
-                    error("empty string: FHIR JSON leaves out elements without content", at: location)
+                    error("empty string: FHIR JSON leaves out elements without content")
                 } else {
-                    checkLexicalForm(text, typeCode: typeCode, location: location)
+                    checkLexicalForm(text, typeCode: typeCode)
                 }
                 return
             default:
@@ -235,69 +267,70 @@ public struct FHIRValidator: Sendable {
                 var found = value.kindName
                 if case .string(let text) = value { found += " \"\(text.prefix(40))\"" }
                 if case .number(let number) = value { found += " \(number.text)" }
-                error("\(typeCode) must be \(expected), found \(found)", at: location)
+                error("\(typeCode) must be \(expected), found \(found)")
             }
         }
 
         /// The value's text against its type's lexical form (`FHIRLexicalForm`): `2020-13-45` is no date.
-        mutating func checkLexicalForm(_ text: String, typeCode: String, location: String) {
+        mutating func checkLexicalForm(_ text: String, typeCode: String) {
             let form = FHIRLexicalForm(typeCode: typeCode)
             guard let problem = form.problem(in: text) else { return }
             let shown = text.count > 60 ? "\(text.prefix(60))..." : text
-            error("\(typeCode) value \"\(shown)\" is not valid: \(problem) (expected \(form.expected))", at: location)
+            error("\(typeCode) value \"\(shown)\" is not valid: \(problem) (expected \(form.expected))")
         }
 
         /// `_name`: the id and extensions of the primitive `name` (an object), or of each item of the array `name`
         /// (an array aligned with it, `null` where an item has none).
-        mutating func validatePrimitiveExtension(
-            _ value: FHIRElement, key: String, in object: FHIRObject, type: FHIRTypeDefinition, location: String
-        ) {
-            let path = "\(location).\(key)"
+        mutating func validatePrimitiveExtension(_ value: FHIRElement, key: String, in object: FHIRObject, type: FHIRTypeDefinition) {
+            path.append(.member(key))
+            defer { path.removeLast() }
             let name = String(key.dropFirst())
             guard let (definition, typeCode) = type.element(named: name) else {
-                error("\(key) extends an unknown element \"\(name)\" of \(type.name)", at: path)
+                error("\(key) extends an unknown element \"\(name)\" of \(type.name)")
                 return
             }
             guard definitions.isPrimitive(typeCode), definition.representation != .xmlAttr else {
-                error("\(key): only primitive elements carry a _ extension part; \(name) is \(typeCode)", at: path)
+                error("\(key): only primitive elements carry a _ extension part; \(name) is \(typeCode)")
                 return
             }
             if definition.isArray {
                 guard case .array(let items) = value else {
-                    error("\(key) must be an array aligned with \(name), found \(value.kindName)", at: path)
+                    error("\(key) must be an array aligned with \(name), found \(value.kindName)")
                     return
                 }
                 if let values = object[name] {
                     if let count = values.arrayValue?.count, count != items.count {
-                        error("\(key) has \(items.count) items but \(name) has \(count)", at: path)
+                        error("\(key) has \(items.count) items but \(name) has \(count)")
                     }
                 } else {
                     for (index, item) in items.enumerated() where item.isNull {
-                        error("null without a value in \(name)", at: "\(path)[\(index)]")
+                        error("null without a value in \(name)", at: .item(index))
                     }
                 }
                 for (index, item) in items.enumerated() where !item.isNull {
-                    validateElementPart(item, location: "\(path)[\(index)]")
+                    path.append(.item(index))
+                    validateElementPart(item)
+                    path.removeLast()
                 }
             } else {
                 if case .array = value {
-                    error("\(key) must be an object (\(name) is single), found an array", at: path)
+                    error("\(key) must be an object (\(name) is single), found an array")
                     return
                 }
-                validateElementPart(value, location: path)
+                validateElementPart(value)
             }
         }
 
-        mutating func validateElementPart(_ value: FHIRElement, location: String) {
+        mutating func validateElementPart(_ value: FHIRElement) {
             guard case .object(let object) = value else {
-                error("must be an object with id and extension, found \(value.kindName)", at: location)
+                error("must be an object with id and extension, found \(value.kindName)")
                 return
             }
             guard let element = definitions.type(named: "Element") else { return }
-            validateObject(object, type: element, location: location, isResource: false)
+            validateObject(object, type: element, isResource: false)
         }
 
-        mutating func checkMinimumCardinality(_ object: FHIRObject, type: FHIRTypeDefinition, location: String) {
+        mutating func checkMinimumCardinality(_ object: FHIRObject, type: FHIRTypeDefinition) {
             for element in type.elements where element.min > 0 {
                 let present: Bool
                 if element.isChoice {
@@ -310,7 +343,7 @@ public struct FHIRValidator: Sendable {
                 }
                 if !present {
                     let name = element.isChoice ? "\(element.name)[x]" : element.name
-                    error("missing required element \(name) (minimum cardinality \(element.min))", at: location)
+                    error("missing required element \(name) (minimum cardinality \(element.min))")
                 }
             }
         }
