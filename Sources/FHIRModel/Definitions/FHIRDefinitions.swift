@@ -16,6 +16,16 @@ public final class FHIRDefinitions: Sendable {
 
     public let version: FHIRVersion
     let types: [String: FHIRTypeDefinition]
+    /// What the validator asks of a type code, answered with one look-up (`facts(of:)`).
+    let typeFacts: [String: TypeFacts]
+
+    struct TypeFacts: Sendable {
+        let type: FHIRTypeDefinition?
+        /// `primitiveKind(_:)`'s and `isPrimitive(_:)`'s answers.
+        let primitiveKind: FHIRPrimitiveKind?
+        let isPrimitive: Bool
+        let isResource: Bool
+    }
     /// Concrete resource types, sorted.
     public let resourceTypeNames: [String]
 
@@ -26,11 +36,25 @@ public final class FHIRDefinitions: Sendable {
         types.reserveCapacity(parsed.count)
         for type in parsed { types[type.name] = type }
         self.types = types
+        var facts: [String: TypeFacts] = [:]
+        // The same answers as the functions, name for name (a `System.` code is primitive by the system kinds).
+        for name in Set(types.keys).union(FHIRDefinitions.systemKinds.keys) {
+            let system = name.hasPrefix("System.")
+            let type = types[name]
+            facts[name] = TypeFacts(
+                type: type, primitiveKind: system ? FHIRDefinitions.systemKinds[name] : type?.primitiveKind,
+                isPrimitive: system ? FHIRDefinitions.systemKinds[name] != nil : type?.kind == .primitiveType,
+                isResource: type?.kind == .resource)
+        }
+        typeFacts = facts
         resourceTypeNames = parsed.filter { $0.kind == .resource && !$0.isAbstract }.map(\.name).sorted()
     }
 
     /// A type by name (`Patient`, `HumanName`, `string`) or a backbone element by path (`Patient.contact`).
     public func type(named name: String) -> FHIRTypeDefinition? { types[name] }
+
+    /// `type(named:)`, `primitiveKind(_:)` and `isResource(_:)` of a type code at once; nil for a code no table has.
+    func facts(of typeCode: String) -> TypeFacts? { typeFacts[typeCode] }
 
     /// Every type the tables define, backbone elements included (in no particular order).
     public var allTypes: Dictionary<String, FHIRTypeDefinition>.Values { types.values }

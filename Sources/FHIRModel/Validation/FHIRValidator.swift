@@ -164,7 +164,8 @@ public struct FHIRValidator: Sendable {
             }
             // `Extension.url` is a URI, though its definition types it as a plain System.String attribute.
             let typeCode = definition.representation == .xmlAttr && key == "url" ? "uri" : typeCode
-            let isPrimitive = definitions.isPrimitive(typeCode)
+            let facts = definitions.facts(of: typeCode)
+            let isPrimitive = facts?.isPrimitive ?? false
             if definition.isArray {
                 guard case .array(let items) = value else {
                     error("\(key) must be an array (it repeats), found \(value.kindName)")
@@ -186,7 +187,7 @@ public struct FHIRValidator: Sendable {
                         continue
                     }
                     path.append(.item(index))
-                    validateValue(item, typeCode: typeCode)
+                    validateValue(item, typeCode: typeCode, facts: facts)
                     path.removeLast()
                 }
             } else {
@@ -198,20 +199,25 @@ public struct FHIRValidator: Sendable {
                     error("null is not allowed here")
                     return
                 }
-                validateValue(value, typeCode: typeCode)
+                validateValue(value, typeCode: typeCode, facts: facts)
             }
         }
 
         mutating func validateValue(_ value: FHIRElement, typeCode: String) {
-            if let kind = definitions.primitiveKind(typeCode) {
+            validateValue(value, typeCode: typeCode, facts: definitions.facts(of: typeCode))
+        }
+
+        /// `facts`: the type code's (`FHIRDefinitions.facts(of:)`), looked up once for every item of a member.
+        mutating func validateValue(_ value: FHIRElement, typeCode: String, facts: FHIRDefinitions.TypeFacts?) {
+            if let kind = facts?.primitiveKind {
                 validatePrimitive(value, kind: kind, typeCode: typeCode)
                 return
             }
-            if definitions.isResource(typeCode) {
+            if facts?.isResource == true {
                 validateResource(value)
                 return
             }
-            guard let type = definitions.type(named: typeCode) else {
+            guard let type = facts?.type else {
                 error("no definition for type \(typeCode)")
                 return
             }
