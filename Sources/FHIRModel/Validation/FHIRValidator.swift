@@ -103,7 +103,8 @@ public struct FHIRValidator: Sendable {
 
         mutating func validateObject(_ object: FHIRObject, type: FHIRTypeDefinition, isResource: Bool) {
             if object.isEmpty { error("empty object: FHIR JSON leaves out elements without content") }
-            var choicesSeen: [String: String] = [:]
+            // A choice's name and the key it was given as: an object has a few, so a list beats a dictionary.
+            var choicesSeen: [(name: String, key: String)] = []
             for member in object {
                 let key = member.key
                 if isResource && key == "resourceType" { continue }
@@ -116,13 +117,17 @@ public struct FHIRValidator: Sendable {
                     continue
                 }
                 if definition.isChoice {
-                    if let other = choicesSeen[definition.name] {
-                        error("\(definition.name)[x] appears twice (\(other) and \(key))", at: .member(key))
+                    if let seen = choicesSeen.lastIndex(where: { $0.name == definition.name }) {
+                        error("\(definition.name)[x] appears twice (\(choicesSeen[seen].key) and \(key))", at: .member(key))
+                        choicesSeen[seen].key = key
+                    } else {
+                        choicesSeen.append((definition.name, key))
                     }
-                    choicesSeen[definition.name] = key
                 }
                 path.append(.member(key))
-                validateMember(member.value, key: key, definition: definition, typeCode: typeCode, extensionPart: object["_" + key])
+                // (No `_name` to look for, nor its key to build, in an object without one.)
+                let extensionPart = object.mayHaveUnderscoreKeys ? object["_" + key] : nil
+                validateMember(member.value, key: key, definition: definition, typeCode: typeCode, extensionPart: extensionPart)
                 path.removeLast()
             }
             checkMinimumCardinality(object, type: type)
@@ -337,15 +342,16 @@ public struct FHIRValidator: Sendable {
         }
 
         mutating func checkMinimumCardinality(_ object: FHIRObject, type: FHIRTypeDefinition) {
+            let underscored = object.mayHaveUnderscoreKeys
             for element in type.elements where element.min > 0 {
                 let present: Bool
                 if element.isChoice {
                     present = element.typeCodes.contains {
                         let name = element.jsonName(forChoiceType: $0)
-                        return object[name] != nil || object["_" + name] != nil
+                        return object[name] != nil || (underscored && object["_" + name] != nil)
                     }
                 } else {
-                    present = object[element.name] != nil || object["_" + element.name] != nil
+                    present = object[element.name] != nil || (underscored && object["_" + element.name] != nil)
                 }
                 if !present {
                     let name = element.isChoice ? "\(element.name)[x]" : element.name
