@@ -34,6 +34,20 @@ public enum FileBytes {
         return try readRest(of: fd, path: path, after: [])
     }
 
+    /// The number of newline bytes (`\n`) in `bytes`.
+    public static func countNewlines(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard var p = bytes.baseAddress else { return 0 }
+        var remaining = bytes.count
+        var count = 0
+        while remaining > 0, let hit = memchr(p, 0x0A, remaining) {
+            count += 1
+            let next = UnsafeRawPointer(hit) + 1
+            remaining -= p.distance(to: next)
+            p = next
+        }
+        return count
+    }
+
     /// The size of the regular file at `path`; nil when there is none (or it is a directory, a device, a pipe).
     public static func regularFileSize(path: String) -> Int? {
         var info = stat()

@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Validates every resource of a file (read by `FHIRResourceInput`: a resource, a Bundle, a JSON array of
 /// resources, NDJSON or XML) against the definition tables, turning read failures and validation problems into one
 /// report per file. A Bundle is one resource; the validator checks its entries' resources as their own types.
@@ -152,19 +144,7 @@ public struct FHIRFileValidator: Sendable {
     /// The lines of `bytes` (whole lines), as a line reader counts them: one per newline, and a last one without.
     static func lineCount(_ bytes: ArraySlice<UInt8>) -> Int {
         guard let last = bytes.last else { return 0 }
-        let newlines = bytes.withUnsafeBytes { raw -> Int in
-            var count = 0
-            var at = raw.baseAddress!
-            var left = raw.count
-            while left > 0, let found = memchr(at, 0x0A, left) {
-                count += 1
-                let next = UnsafeRawPointer(found) + 1
-                left -= at.distance(to: next)
-                at = next
-            }
-            return count
-        }
-        return newlines + (last == 0x0A ? 0 : 1)
+        return bytes.withUnsafeBytes(FileBytes.countNewlines) + (last == 0x0A ? 0 : 1)
     }
 
     /// `FILE:LINE:COLUMN: error: reason` for an input that cannot be read, placed as far as it is known.

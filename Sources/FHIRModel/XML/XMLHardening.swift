@@ -72,19 +72,6 @@ enum XMLHardening {
         return .needMore
     }
 
-    static func countNewlines(_ bytes: UnsafeRawBufferPointer) -> Int {
-        guard var p = bytes.baseAddress else { return 0 }
-        var remaining = bytes.count
-        var count = 0
-        while remaining > 0, let hit = memchr(p, 0x0A, remaining) {
-            count += 1
-            let next = UnsafeRawPointer(hit) + 1
-            remaining -= p.distance(to: next)
-            p = next
-        }
-        return count
-    }
-
     static func find(_ needle: [UInt8], in bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
         guard needle.count <= bytes.count else { return nil }
         var i = start

@@ -83,7 +83,7 @@ final class XMLInputSource {
     private func remember(_ chunk: UnsafeRawBufferPointer) {
         if window.count + chunk.count > XMLInputSource.windowLimit, !window.isEmpty {
             let drop = min(window.count, window.count + chunk.count - XMLInputSource.windowLimit)
-            windowStartLine += window[..<drop].withUnsafeBytes { XMLHardening.countNewlines($0) }
+            windowStartLine += window[..<drop].withUnsafeBytes { FileBytes.countNewlines($0) }
             window.removeSubrange(..<drop)
             windowStart += drop
         }
