@@ -84,6 +84,34 @@ import Testing
         #expect(study.contains(#"<title value="T"/><status value="active"/>"#))
     }
 
+    /// A Bundle written an entry at a time (`FHIRXMLBundleWriter`), one entry's repeating member made while it is
+    /// written (`add(_:streaming:items:)`): the bytes of the whole Bundle written at once, for an empty stream too
+    /// and with values that need escaping.
+    @Test func anEntryWithAStreamedMemberIsTheWholeEntry() throws {
+        let directory = try XMLTestSupport.temporaryDirectory("streamed-member")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let targets: [FHIRElement] = ["Patient/1", "Observation/a&b", "Specimen/<x>", "Group/\"q\""].map { ["reference": $0] }
+        for (count, pretty) in [(4, true), (0, true), (4, false)] {
+            let patient: FHIRElement = ["fullUrl": "urn:uuid:p", "resource": ["resourceType": "Patient", "id": "p"]]
+            func provenance(_ items: [FHIRElement]) -> FHIRElement {
+                ["fullUrl": "urn:uuid:v", "resource": ["resourceType": "Provenance", "id": "v", "target": .array(items), "recorded": "2026-01-01T00:00:00Z"]]
+            }
+            let header: FHIRElement = ["resourceType": "Bundle", "id": "b", "type": "collection"]
+            var whole = header.objectValue!
+            whole["entry"] = [patient, provenance(Array(targets.prefix(count)))]
+            let expected = try FHIRXMLWriter(version: .r5, pretty: pretty).write(.object(whole))
+
+            let path = directory + "/streamed-\(count)-\(pretty).xml"
+            let file = try AtomicFileWriter(path: path)
+            let bundle = try FHIRXMLBundleWriter(version: .r5, pretty: pretty, header: header, to: file)
+            try bundle.add(patient)
+            try bundle.add(provenance([]), streaming: "target") { emit in for target in targets.prefix(count) { try emit(target) } }
+            try bundle.finish()
+            try file.commit()
+            #expect(try FileBytes.read(path: path) == expected, "\(count) targets, pretty \(pretty)")
+        }
+    }
+
     @Test func streamingBundleThroughFilesKeepsEveryEntry() throws {
         var entries: [String] = []
         for i in 0..<50 { entries.append(#"{"fullUrl":"urn:uuid:\#(i)","resource":{"resourceType":"Patient","id":"p\#(i)","birthDate":"2000-01-01"}}"#) }
