@@ -7,30 +7,8 @@ import FHIRModel
 /// goes to the general walk whole, before anything under it is converted, so what is lost and noted is recorded by
 /// the same code in the same order.
 extension R5ToR4Converter {
-    /// One step of the planned walk's place: a resource's type (where locations start), a member, an array item.
-    enum LocationStep {
-        case root(String)
-        case member(String)
-        case item(String, Int)
-    }
-
     /// The walk's place as the general walk spells it: `ResearchStudy.identifier[0].period`.
-    var location: String {
-        var start = locationSteps.count - 1
-        while start > 0 {
-            if case .root = locationSteps[start] { break }
-            start -= 1
-        }
-        var text = ""
-        for step in locationSteps[max(0, start)...] {
-            switch step {
-            case .root(let type): text = type
-            case .member(let key): text += "." + key
-            case .item(let key, let index): text += ".\(key)[\(index)]"
-            }
-        }
-        return text
-    }
+    var location: String { locationSteps.text ?? "" }
 
     func resourcePlan(_ type: String) -> R5ToR4ObjectPlan? {
         if let plan = resourcePlans[type] { return plan }
@@ -157,8 +135,10 @@ extension R5ToR4Converter {
             var converted: [FHIRElement]?
             for index in items.indices {
                 guard case .object(let object) = items[index] else { continue }
-                locationSteps.append(.item(key, index))
+                locationSteps.append(.member(key))
+                locationSteps.append(.item(index))
                 let result = convertPlanned(object, plan: child)
+                locationSteps.removeLast()
                 locationSteps.removeLast()
                 if let result {
                     if converted == nil { converted = items }
@@ -170,8 +150,10 @@ extension R5ToR4Converter {
             return .some(plan.r4IsArray ? .array(values) : values[0])
         }
         guard takes(member.value), case .object(let object) = member.value else { return nil }
-        locationSteps.append(plan.r5IsArray ? .item(key, 0) : .member(key))
+        locationSteps.append(.member(key))
+        if plan.r5IsArray { locationSteps.append(.item(0)) }
         let result = convertPlanned(object, plan: child)
+        if plan.r5IsArray { locationSteps.removeLast() }
         locationSteps.removeLast()
         let value = result.map(FHIRElement.object) ?? member.value
         if plan.r4IsArray { return .some(.array([value])) }

@@ -25,7 +25,7 @@ final class R5ToR4Converter {
     /// cannot vouch for; false converts every member by the general walk (the reference the plans are tested on).
     let usesPlans: Bool
     /// Where the planned walk is, for the general walk's locations when it hands a member over (see `location`).
-    var locationSteps: [LocationStep] = []
+    var locationSteps = ElementPath()
     var resourcePlans: [String: R5ToR4ObjectPlan] = [:]
 
     init(carriesExtensions: Bool, comparisonGroups: ComparisonGroupNames, usesPlans: Bool = true) {
@@ -46,7 +46,7 @@ final class R5ToR4Converter {
         let planned = R5ToR4ResourceRules.prepare(&source, type: type, converter: self)
         if usesPlans, let plan = resourcePlan(type) {
             // A contained resource's locations start again at its type, as the general walk's do.
-            locationSteps.append(.root(type))
+            locationSteps.append(.text(type))
             defer { locationSteps.removeLast() }
             return .object(convertPlanned(source, plan: plan, planned: planned) ?? source)
         }

@@ -18,8 +18,6 @@ final class R5ToR4ObjectPlan: @unchecked Sendable {
     let resourceTypeRank: Int
     /// JSON property name -> what to do with it. A name R5's type lacks, or a primitive's `_name`, is not here: the
     /// general walk handles it.
-    fileprivate(set) var members: [String: R5ToR4MemberPlan] = [:]
-    /// The same, for the walk's look-ups (`MemberTable`).
     fileprivate(set) var table = R5ToR4MemberTable([:])
     /// R4 property name -> its rank, for the members the plans place (and `resourceType`).
     fileprivate(set) var r4Ranks: [String: Int] = [:]
@@ -176,11 +174,12 @@ final class R5ToR4Plans: Sendable {
         guard let t5 = r5.type(named: r5Type), let t4 = r4.type(named: r4Type) else { return nil }
         let plan = R5ToR4ObjectPlan(r5Type: r5Type, r4Type: r4Type, t5: t5, t4: t4)
         plans[name] = plan  // before its members, which may reach it again (Extension.extension, Identifier.assigner)
+        var members: [String: R5ToR4MemberPlan] = [:]
         for key in t5.jsonPropertyNames {
             guard let (e5, tc5) = t5.element(named: key) else { continue }
             let r4Name = R5ToR4Renames.byPath["\(r5Type).\(e5.name)"] ?? e5.name
             guard let e4 = t4.elementDefinition(named: r4Name) else {
-                plan.members[key] = R5ToR4MemberPlan(r5IsArray: e5.isArray, r4IsArray: false, r4Key: r4Name, r4Type: r4Type, value: .general)
+                members[key] = R5ToR4MemberPlan(r5IsArray: e5.isArray, r4IsArray: false, r4Key: r4Name, r4Type: r4Type, value: .general)
                 continue
             }
             let r4Path = "\(r4Type).\(e4.name)"
@@ -203,11 +202,11 @@ final class R5ToR4Plans: Sendable {
                 primitive = primitivePlan(from: tc5, to: codes4[0], r4Path: r4Path)
             }
             let r4Key = e4.isChoice ? e4.jsonName(forChoiceType: keptType) : e4.name
-            plan.members[key] = R5ToR4MemberPlan(r5IsArray: e5.isArray, r4IsArray: e4.isArray, r4Key: r4Key, r4Type: r4Type, value: value, primitive: primitive)
+            members[key] = R5ToR4MemberPlan(r5IsArray: e5.isArray, r4IsArray: e4.isArray, r4Key: r4Key, r4Type: r4Type, value: value, primitive: primitive)
         }
-        plan.table = R5ToR4MemberTable(plan.members)
+        plan.table = R5ToR4MemberTable(members)
         plan.r4Ranks["resourceType"] = plan.resourceTypeRank
-        for member in plan.members.values { plan.r4Ranks[member.r4Key] = member.r4Rank }
+        for member in members.values { plan.r4Ranks[member.r4Key] = member.r4Rank }
         return plan
     }
 

@@ -34,31 +34,13 @@ public struct FHIRValidator: Sendable {
         let source: String?
         let line: Int?
         var diagnostics: [Diagnostic] = []
-        /// Where the walk is, as steps: spelt out (`Patient.name[0].given`) only for a problem, where building every
-        /// member's and item's path as text was a fifth of a valid file's time.
-        var path: [PathStep] = []
-
-        enum PathStep {
-            case text(String)
-            case member(String)
-            case item(Int)
-        }
+        /// Where the walk is (`ElementPath`: spelt out only for a problem).
+        var path = ElementPath()
 
         var definitions: FHIRDefinitions { validator.definitions }
 
         /// The walk's place as text, nil at the top of a resource.
-        var location: String? {
-            guard !path.isEmpty else { return nil }
-            var text = ""
-            for step in path {
-                switch step {
-                case .text(let part): text += part
-                case .member(let key): text += "." + key
-                case .item(let index): text += "[\(index)]"
-                }
-            }
-            return text
-        }
+        var location: String? { path.text }
 
         /// A problem where the walk is.
         mutating func error(_ message: String) {
@@ -66,7 +48,7 @@ public struct FHIRValidator: Sendable {
         }
 
         /// A problem at a step below the walk's place (a member, an item).
-        mutating func error(_ message: String, at step: PathStep) {
+        mutating func error(_ message: String, at step: ElementPath.Step) {
             path.append(step)
             error(message)
             path.removeLast()
