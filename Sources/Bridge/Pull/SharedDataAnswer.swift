@@ -79,9 +79,14 @@ public enum SharedDataAnswer {
                     var staged = ByteSpool.Staged()
                     for range in chunk {
                         let item = UnsafeRawBufferPointer(rebasing: whole.buffer[range])
-                        guard let record = try? reader.read(item) else { throw .malformed }
+                        // The item's members are found by the read that checks it, not by a second scan.
+                        guard let (record, members) = try? reader.readFindingMembers(item) else { throw .malformed }
                         guard keep(record) else { continue }
-                        if let projection { staged.appendJSON(item, keeping: projection) } else { staged.appendJSON(item) }
+                        if let projection {
+                            staged.appendJSON(item, keeping: projection, members: members)
+                        } else {
+                            staged.appendJSON(item, members: members)
+                        }
                     }
                     do { return try spool.append(staged) } catch { throw .spoolFailed(error) }
                 }

@@ -166,7 +166,7 @@ public enum FHIRResourceFiles {
             }
             try input.forEachResource { resource, _ in
                 if let text = input.sourceText {
-                    staged.appendJSON(text)
+                    staged.appendJSON(text, members: input.sourceTextMembers ?? text.withUnsafeBytes(ByteSpool.index(of:)))
                 } else {
                     bytes.removeAll(keepingCapacity: true)
                     writer.write(resource, into: &bytes)

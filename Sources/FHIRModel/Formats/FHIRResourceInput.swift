@@ -78,6 +78,10 @@ public final class FHIRResourceInput {
     /// as one piece (an NDJSON line, a document that is one resource), which parses as the resource read whole;
     /// nil for array items, Bundle entries and XML. A resource built with `topLevelKeys` is then whole here.
     public private(set) var sourceText: [UInt8]?
+    /// With `sourceText`, where its top-level members are when the read found them (an NDJSON line: see
+    /// `NDJSONReader.lineMembers`); nil when it did not, or the text is not indexed (`JSONTopLevelMembers.scan`
+    /// then says which).
+    public private(set) var sourceTextMembers: [JSONTopLevelMembers.Member]?
 
     private var fd: Int32
     private var head: [UInt8]
@@ -162,7 +166,10 @@ public final class FHIRResourceInput {
         reader.maxDepth = options.maxDepth
         reader.topLevelKeys = options.topLevelKeys
         reader.keepsLineBytes = options.keepsSourceText
-        defer { sourceText = nil }
+        defer {
+            sourceText = nil
+            sourceTextMembers = nil
+        }
         while true {
             let element: FHIRElement
             do {
@@ -182,7 +189,10 @@ public final class FHIRResourceInput {
                 badLine(error)
                 continue
             }
-            if options.keepsSourceText { sourceText = reader.lineBytes }
+            if options.keepsSourceText {
+                sourceText = reader.lineBytes
+                sourceTextMembers = reader.lineMembers
+            }
             try deliver(element, at: place, body)
         }
     }

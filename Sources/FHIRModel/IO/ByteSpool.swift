@@ -104,13 +104,24 @@ public final class ByteSpool: Sendable {
         public var byteCount: Int { bytes.count }
 
         public mutating func appendJSON(_ json: UnsafeRawBufferPointer) {
-            let start = bytes.count
-            ByteSpool.appendDocument(json, members: ByteSpool.index(of: json), to: &bytes)
-            spans.append(Span(offset: start, length: bytes.count - start))
+            appendJSON(json, members: ByteSpool.index(of: json))
         }
 
         public mutating func appendJSON(_ json: [UInt8]) {
             json.withUnsafeBytes { appendJSON($0) }
+        }
+
+        /// `appendJSON` of a document whose top-level members the read that checked it found
+        /// (`FHIRJSONReader.readFindingMembers`: `JSONTopLevelMembers.scan`'s answer, nil when not indexed), so that
+        /// they are not scanned for a second time.
+        public mutating func appendJSON(_ json: UnsafeRawBufferPointer, members: [JSONTopLevelMembers.Member]?) {
+            let start = bytes.count
+            ByteSpool.appendDocument(json, members: members.flatMap(ByteSpool.indexable), to: &bytes)
+            spans.append(Span(offset: start, length: bytes.count - start))
+        }
+
+        public mutating func appendJSON(_ json: [UInt8], members: [JSONTopLevelMembers.Member]?) {
+            json.withUnsafeBytes { appendJSON($0, members: members) }
         }
 
         /// Appends only the top-level members `keys` keeps, each member's text as it is (so the document reads back
@@ -119,8 +130,16 @@ public final class ByteSpool: Sendable {
         /// Shared Data record is thirty-odd fields of which a mapping reads a few: kept whole, every stage read the
         /// rest back from the spool's file only to pass over it.
         public mutating func appendJSON(_ json: UnsafeRawBufferPointer, keeping keys: FHIRJSONKeyFilter) {
-            guard let members = ByteSpool.index(of: json), let base = json.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
-                appendJSON(json)
+            appendJSON(json, keeping: keys, members: ByteSpool.index(of: json))
+        }
+
+        /// `appendJSON(_:keeping:)` of a document whose top-level members its read found (see
+        /// `appendJSON(_:members:)`).
+        public mutating func appendJSON(
+            _ json: UnsafeRawBufferPointer, keeping keys: FHIRJSONKeyFilter, members: [JSONTopLevelMembers.Member]?
+        ) {
+            guard let members = members.flatMap(ByteSpool.indexable), let base = json.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+                appendJSON(json, members: nil)
                 return
             }
             // Built in the stage's own buffers, kept between records: two arrays grown for every record of a
@@ -180,8 +199,12 @@ public final class ByteSpool: Sendable {
     /// The places of a document's top-level members, when they can be kept (`JSONTopLevelMembers`, 16-bit
     /// offsets and count).
     static func index(of json: UnsafeRawBufferPointer) -> [JSONTopLevelMembers.Member]? {
-        guard let members = JSONTopLevelMembers.scan(json), members.count <= Int(UInt16.max) else { return nil }
-        return members
+        JSONTopLevelMembers.scan(json).flatMap(indexable)
+    }
+
+    /// `members`, when there are few enough to count in 16 bits.
+    static func indexable(_ members: [JSONTopLevelMembers.Member]) -> [JSONTopLevelMembers.Member]? {
+        members.count <= Int(UInt16.max) ? members : nil
     }
 
     /// Appends a document as the spool keeps it: with `members`, the indexed marker, their count and their places

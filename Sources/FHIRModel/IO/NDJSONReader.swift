@@ -20,6 +20,9 @@ public struct NDJSONReader: ~Copyable {
     public var keepsLineBytes = false
     /// With `keepsLineBytes`: the exact text of the document last returned.
     public private(set) var lineBytes: [UInt8] = []
+    /// With `keepsLineBytes`: where the members of that document's top-level object are in `lineBytes`, found as it
+    /// was read (`FHIRJSONReader.readFindingMembers`; nil where `JSONTopLevelMembers.scan` gives nil).
+    public private(set) var lineMembers: [JSONTopLevelMembers.Member]?
 
     /// The one-based line number of the document last returned.
     public var lineNumber: Int { lines.lineNumber }
@@ -32,6 +35,7 @@ public struct NDJSONReader: ~Copyable {
         let keys = topLevelKeys
         let keepsLine = keepsLineBytes
         var kept: [UInt8] = []
+        var keptMembers: [JSONTopLevelMembers.Member]?
         while result == nil {
             let lineNumber = lines.lineNumber + 1
             let more = try lines.nextLine { line in
@@ -40,12 +44,19 @@ public struct NDJSONReader: ~Copyable {
                     options: .init(
                         maxDepth: depth, source: source, lineOffset: lineNumber - 1, topLevelKeys: keys,
                         allowsByteOrderMark: lineNumber == 1))
-                result = try reader.read(line)
-                if keepsLine { kept = Array(line) }
+                if keepsLine {
+                    (result, keptMembers) = try reader.readFindingMembers(line)
+                    kept = Array(line)
+                } else {
+                    result = try reader.read(line)
+                }
             }
             if !more { return nil }
         }
-        if keepsLine { lineBytes = kept }
+        if keepsLine {
+            lineBytes = kept
+            lineMembers = keptMembers
+        }
         return result
     }
 

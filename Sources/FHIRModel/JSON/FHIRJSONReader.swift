@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reads FHIR JSON into the lossless element tree, byte by byte.
 ///
 /// Strict where FHIR is strict: invalid UTF-8, duplicate or empty keys, lone surrogates, numbers outside the JSON
@@ -54,6 +62,23 @@ public struct FHIRJSONReader: Sendable {
 
     public func read(_ bytes: [UInt8]) throws -> FHIRElement {
         try bytes.withUnsafeBytes { (raw) throws -> FHIRElement in try read(raw) }
+    }
+
+    /// Reads one JSON document as `read` does, and gives the places of its top-level object's members as
+    /// `JSONTopLevelMembers.scan` finds them (nil where the scan gives nil), found by the same pass: a document read
+    /// to be kept in a spool was scanned a second time only for them.
+    public func readFindingMembers(_ bytes: UnsafeRawBufferPointer) throws -> (FHIRElement, [JSONTopLevelMembers.Member]?) {
+        var parser = JSONByteParser(bytes: bytes, maxDepth: options.maxDepth)
+        parser.topLevelKeys = options.topLevelKeys
+        parser.allowsByteOrderMark = options.allowsByteOrderMark
+        parser.keysKnownUnique = options.keysKnownUnique
+        parser.findsTopLevelMembers = true
+        do {
+            let document = try parser.parseDocument()
+            return (document, parser.topLevelIndexable ? parser.topLevelMembers : nil)
+        } catch let failure as JSONByteParser.Failure {
+            throw locate(failure, in: bytes)
+        }
     }
 
     public func read(_ text: String) throws -> FHIRElement {
@@ -174,6 +199,12 @@ struct JSONByteParser: ~Copyable {
     var streamedEntries = false
     /// Members of the top-level object to build (nil: all); see `FHIRJSONReader.Options.topLevelKeys`.
     var topLevelKeys: FHIRJSONKeyFilter?
+    /// Whether to note where the top-level object's members are (`FHIRJSONReader.readFindingMembers`):
+    /// `topLevelMembers`, valid while `topLevelIndexable` (false where `JSONTopLevelMembers.scan` gives nil: a top
+    /// level that is not an object, a key with escapes, a document too long for 16-bit offsets).
+    var findsTopLevelMembers = false
+    var topLevelMembers: [JSONTopLevelMembers.Member] = []
+    var topLevelIndexable = false
     var allowsByteOrderMark = true
     /// See `FHIRJSONReader.Options.keysKnownUnique`.
     var keysKnownUnique = false
@@ -341,6 +372,11 @@ struct JSONByteParser: ~Copyable {
         let size = containerSize(scanning: scansWholeValue)
         try enter()
         defer { depth -= 1 }
+        let findsMembers = findsTopLevelMembers && depth == 1
+        if findsMembers {
+            topLevelIndexable = count <= JSONTopLevelMembers.maximumLength
+            topLevelMembers.reserveCapacity(40)
+        }
         if try openContainer(closing: UInt8(ascii: "}"), expecting: "a key or '}'") { return .object(FHIRObject()) }
         // Allocated now, before the members' own objects and arrays (see `JSONContainerSizes`).
         var storage: [FHIRObject.Member] = []
@@ -376,6 +412,10 @@ struct JSONByteParser: ~Copyable {
             }
             let (keyEnd, simpleKey) = try scanString()
             if keyEnd == keyStart + 1 { throw fail(.emptyKey, at: keyStart) }
+            // The scan does not index a document with a key it could not compare as bytes (an escape).
+            if findsMembers, !simpleKey, memchr(base + keyStart + 1, Int32(UInt8(ascii: "\\")), keyEnd - keyStart - 1) != nil {
+                topLevelIndexable = false
+            }
             // A filtered top-level object's keys: the filter's answer for each key without escapes (from the shape
             // where the key is the shape's), and the duplicate check (not needed while every key is the shape's).
             var kept: Bool? = nil
@@ -403,7 +443,9 @@ struct JSONByteParser: ~Copyable {
             // A filtered top-level object's dropped keys (most of its keys) are tested as bytes, never made.
             if kept == false {
                 try expectColon()
+                let valueStart = position
                 try skipValue()
+                if findsMembers { noteTopLevelMember(key: keyStart + 1..<keyEnd, value: valueStart..<position) }
                 if try moreFollow(closing: UInt8(ascii: "}"), expecting: "',' or '}'") { continue }
                 keyShape?._withUnsafeGuaranteedRef { $0.finish(departed: departed, keys: keyIndex) }
                 return closeObject(first: first, storage: &storage, size: size, underscored: underscored)
@@ -413,6 +455,7 @@ struct JSONByteParser: ~Copyable {
                 throw fail(.duplicateKey(key), at: keyStart)
             }
             try expectColon()
+            let valueStart = position
             // A streamed entry array is not kept in the object, so its duplicate check happens here.
             if streamedEntries, depth == 1, key == "entry" { throw fail(.duplicateKey(key), at: keyStart) }
             if depth == 1, let handler = entryHandler, key == "entry", position < count,
@@ -439,10 +482,21 @@ struct JSONByteParser: ~Copyable {
                 members.push(FHIRObject.Member(key: key, value: value))
                 keyFingerprints.push(fingerprint)
             }
+            if findsMembers { noteTopLevelMember(key: keyStart + 1..<keyEnd, value: valueStart..<position) }
             if try moreFollow(closing: UInt8(ascii: "}"), expecting: "',' or '}'") { continue }
             keyShape?._withUnsafeGuaranteedRef { $0.finish(departed: departed, keys: keyIndex) }
             return closeObject(first: first, storage: &storage, size: size, underscored: underscored)
         }
+    }
+
+    /// One top-level member's place, as `JSONTopLevelMembers.scan` gives it.
+    @inline(__always)
+    mutating func noteTopLevelMember(key: Range<Int>, value: Range<Int>) {
+        guard topLevelIndexable else { return }
+        topLevelMembers.append(
+            JSONTopLevelMembers.Member(
+                keyStart: UInt16(key.lowerBound), keyLength: UInt16(key.count), valueStart: UInt16(value.lowerBound),
+                valueLength: UInt16(value.count)))
     }
 
     /// The object whose members were pushed since `first`, moved off the stacks.
