@@ -1,6 +1,9 @@
-import Bridge
+@testable import Bridge
 import FHIRModel
+import Foundation
+import SyntheticFHIR
 import Testing
+import TestSupport
 
 /// Reading a pull plan: the shipped one compiles; every problem in a bad one is an error naming FILE:LINE:COLUMN.
 @Suite struct PullPlanTests {
@@ -149,5 +152,56 @@ import Testing
         let filtered = try PullReferencePath(
             "extension.where(url = 'arm').value.ofType(Reference)", resourceType: "ResearchSubject", version: .r5)
         #expect(try filtered.references(in: subject).map(\.description) == ["Group/arm1"])
+    }
+
+    /// A path of one member (`subject`, `study`, R5's CodeableReference `focus`...) is read from the member itself,
+    /// without the FHIRPath walk: the references are the evaluator's, on the shipped plan's resources and on values
+    /// of every shape such a member could hold (one, several, none, null, not an object, `_name` beside it).
+    @Test func aOneMemberPathReadsWhatTheEvaluatorReads() throws {
+        let plan = try PullPlan.load(path: PullHarness.shippedPlan)
+        var paths: [PullReferencePath] = plan.steps.flatMap { step in
+            (step.search?.referencePaths ?? []) + (step.referencedFrom ?? []).flatMap(\.paths)
+        }
+        paths += try [
+            PullReferencePath("focus", resourceType: "ResearchStudy", version: .r5),
+            PullReferencePath("basedOn", resourceType: "Observation", version: .r5),
+            PullReferencePath("specimen", resourceType: "Observation", version: .r5),
+        ]
+        #expect(paths.contains { $0.member == "subject" } && paths.contains { $0.member == "focus" }, "one-member paths are read directly")
+        #expect(paths.filter { $0.source == "*" }.allSatisfy { $0.member == nil })
+        var resources: [FHIRElement] = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: SharedData.packageRoot + "/Fixtures/fhir").sorted() where name.hasSuffix(".json") {
+            let read = try FHIRJSONReader().read(Array(try Data(contentsOf: URL(fileURLWithPath: SharedData.packageRoot + "/Fixtures/fhir/" + name))))
+            if case .array(let items) = read { resources += items } else { resources.append(read) }
+        }
+        let data = SyntheticFHIR(patients: 20, observations: 60, studies: 2, seed: 5, version: .r5)
+        for kind in SyntheticFHIR.Kind.allCases { for index in 0..<data.count(of: kind) { resources.append(data.resource(kind, index)) } }
+        let values: [FHIRElement?] = [
+            nil, .null, "Patient/x", 7, [], [["reference": "Patient/a"], ["reference": "Patient/b"]], ["reference": "Patient/c"],
+            [["reference": "Patient/d"], .null, "text", [["reference": "Patient/e"]]], ["identifier": ["system": "s", "value": "v"]],
+            ["reference": 5], ["concept": ["text": "c"], "reference": ["reference": "Group/g"]], [["reference": ["reference": "Group/h"]]],
+        ]
+        var compared = 0
+        for path in paths {
+            let member = path.source
+            var variants = resources.filter { $0.resourceType == path.resourceType }
+            func resource(_ type: String, _ more: [FHIRObject.Member]) -> FHIRElement {
+                .object(FHIRObject(members: [.init(key: "resourceType", value: .string(type)), .init(key: "id", value: "v")] + more))
+            }
+            let extensions: FHIRElement = ["extension": [["url": "u", "valueString": "x"]]]
+            for value in values {
+                let member = value.map { [FHIRObject.Member(key: member, value: $0)] } ?? []
+                variants.append(resource(path.resourceType, member))
+                variants.append(resource(path.resourceType, member + [.init(key: "_" + path.source, value: extensions)]))
+            }
+            variants.append(resource("Basic", [.init(key: member, value: ["reference": "Patient/z"])]))
+            for resource in variants {
+                let direct = Result { try path.references(in: resource).map(\.description) }
+                let evaluated = Result { try path.evaluatedReferences(in: resource).map(\.description) }
+                #expect("\(direct)" == "\(evaluated)", "\(path.resourceType).\(member) on \(String(decoding: FHIRJSONWriter().write(resource), as: UTF8.self))")
+                compared += 1
+            }
+        }
+        #expect(compared > 300)
     }
 }
