@@ -59,8 +59,9 @@ public struct LinkResult: Sendable {
         return order
     }
 
-    /// The pair `pairsByAccession()` finds for `accession`, if any.
-    public func pair(accession: String, in order: [Int32]) -> LinkedPair? {
+    /// The pair of `pairs` (a result's, held apart from the rest of it by a caller that only looks pairs up) that
+    /// `pairsByAccession()` (`order`) finds for `accession`, if any.
+    static func pair(accession: String, in order: [Int32], of pairs: [LinkedPair]) -> LinkedPair? {
         var (low, high) = (0, order.count)
         while low < high {
             let middle = (low + high) / 2

@@ -550,6 +550,9 @@ public enum MergeStage {
         }
         if let index = meta.index(forKey: "tag") {
             var tags = meta[index].value.arrayValue ?? []
+            // Taken out first, so that the array has one holder and grows in place (held twice, it was copied
+            // with a retain of every tag, for every resource of a study).
+            meta.replaceValue(at: index, with: .null)
             tags.append(tag)
             meta.replaceValue(at: index, with: .array(tags))
         } else {
