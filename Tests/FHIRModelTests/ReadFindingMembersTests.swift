@@ -87,4 +87,29 @@ import TestSupport
         }
         #expect(seen == 3)
     }
+
+    /// A spooled resource's version is read from its text (`FHIRResourceFiles.versionId(of:members:)`) as its
+    /// tree has it, with the members found or without, whatever `meta` holds.
+    @Test func aSpooledResourcesVersionIsItsTreesVersion() throws {
+        var documents = try Self.documents()
+        documents += [
+            #"{"resourceType":"Basic","id":"a","meta":{"versionId":"7"}}"#, #"{"resourceType":"Basic","meta":{"lastUpdated":"x","versionId":"v\"q"}}"#,
+            #"{"resourceType":"Basic","meta":{"v\u0065rsionId":"esc"}}"#, #"{"resourceType":"Basic","meta":"text"}"#,
+            #"{"resourceType":"Basic","meta":{"versionId":3}}"#, #"{"resourceType":"Basic","meta":{"tag":[{"versionId":"deep"}]}}"#,
+            #"{"resourceType":"Basic","text":"meta","versionId":"top"}"#, #"{"m\u0065ta":{"versionId":"9"},"resourceType":"Basic"}"#,
+            #"{"resourceType":"Basic","meta":{ "versionId" : "spaced" , "source":"s" }}"#, #"{"resourceType":"Basic","meta":{}}"#,
+            #"{"resourceType":"Basic","meta":null}"#, #"{"resourceType":"Basic","meta":{"versionId":"é"}}"#,
+        ].map { Array($0.utf8) }
+        var versions = 0
+        for document in documents {
+            guard case .object = try FHIRJSONReader().read(document) else { continue }
+            let expected = try FHIRJSONReader().read(document).versionId
+            if expected != nil { versions += 1 }
+            let (_, members) = try document.withUnsafeBytes { try FHIRJSONReader().readFindingMembers($0) }
+            let text = String(decoding: document.prefix(80), as: UTF8.self)
+            #expect(try FHIRResourceFiles.versionId(of: document, members: members) == expected, "\(text)")
+            #expect(try FHIRResourceFiles.versionId(of: document, members: nil) == expected, "\(text)")
+        }
+        #expect(versions > 50)
+    }
 }

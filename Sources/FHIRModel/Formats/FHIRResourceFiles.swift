@@ -150,7 +150,9 @@ public enum FHIRResourceFiles {
         var files = [[Spooled]](repeating: [], count: paths.count)
         var options = options
         options.keepsSourceText = true
-        options.topLevelKeys = FHIRJSONKeyFilter(keys: ["resourceType", "id", "meta"])
+        // `meta` is read apart, as far as its versionId (below): built whole, its tags and times were most of what
+        // was built of each resource, only to be let go.
+        options.topLevelKeys = FHIRJSONKeyFilter(keys: ["resourceType", "id"])
         try stream(paths: paths, options: options, workers: workers, pieceSize: pieceSize) { input in
             var spooled: [Spooled] = []
             let writer = FHIRJSONWriter()
@@ -165,18 +167,22 @@ public enum FHIRResourceFiles {
                 firstStaged = spooled.count
             }
             try input.forEachResource { resource, _ in
+                let versionId: String?
                 if let text = input.sourceText {
-                    staged.appendJSON(text, members: input.sourceTextMembers ?? text.withUnsafeBytes(ByteSpool.index(of:)))
+                    let members = input.sourceTextMembers ?? text.withUnsafeBytes(ByteSpool.index(of:))
+                    staged.appendJSON(text, members: members)
+                    versionId = try Self.versionId(of: text, members: members)
                 } else {
                     bytes.removeAll(keepingCapacity: true)
                     writer.write(resource, into: &bytes)
                     staged.appendJSON(bytes)
+                    versionId = resource.versionId
                 }
                 spooled.append(
                     Spooled(
                         span: staged.spans[staged.spans.count - 1],
                         key: FHIRResourceKey(resource: resource) ?? FHIRResourceKey(type: resource.resourceType ?? "?", id: ""),
-                        versionId: resource.versionId))
+                        versionId: versionId))
                 if staged.byteCount >= stagedLimit { try appendStaged() }
             }
             try appendStaged()
@@ -186,6 +192,35 @@ public enum FHIRResourceFiles {
         }
         return files
     }
+
+    /// `meta.versionId` of a resource read and checked as `text` (`FHIRElement.versionId` of its tree), found by
+    /// the places of its members (`members`, nil when it has none) and of `meta`'s (`JSONTopLevelMembers.scan`):
+    /// only the version's value is made. (A filtered parse of `meta` cost as much as building it: the reader's
+    /// key shape, kept per thread for the resources' keys, was lost to `meta`'s every time.)
+    static func versionId(of text: [UInt8], members: [JSONTopLevelMembers.Member]?) throws -> String? {
+        try text.withUnsafeBytes { bytes in
+            guard let members else { return try metaReader.read(bytes).versionId }
+            guard let meta = Self.value(named: "meta", among: members, in: bytes) else { return nil }
+            guard let metaMembers = JSONTopLevelMembers.scan(meta) else { return try versionIdReader.read(meta)["versionId"]?.stringValue }
+            guard let version = Self.value(named: "versionId", among: metaMembers, in: meta) else { return nil }
+            return try ByteSpool.memberValue(version, reader: versionIdReader).stringValue
+        }
+    }
+
+    /// The value's bytes of the member `name` (a key without escapes) among `members` of `document`.
+    static func value(named name: StaticString, among members: [JSONTopLevelMembers.Member], in document: UnsafeRawBufferPointer)
+        -> UnsafeRawBufferPointer?
+    {
+        let key = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+        for member in members where member.key.count == key.count && UnsafeRawBufferPointer(rebasing: document[member.key]).elementsEqual(key) {
+            return UnsafeRawBufferPointer(rebasing: document[member.value])
+        }
+        return nil
+    }
+
+    /// Read again what was read and checked: keys are known to be unique.
+    static let metaReader = FHIRJSONReader(options: .init(topLevelKeys: FHIRJSONKeyFilter(keys: ["meta"]), keysKnownUnique: true))
+    static let versionIdReader = FHIRJSONReader(options: .init(topLevelKeys: FHIRJSONKeyFilter(keys: ["versionId"]), keysKnownUnique: true))
 
     /// How many bytes of resources a worker stages before it appends them to the spool.
     static let stagedLimit = 256 << 10
