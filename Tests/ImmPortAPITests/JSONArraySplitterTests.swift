@@ -19,6 +19,8 @@ import TestSupport
         #"["é 漢字 🙂", {"名前":"Ünïcödé ✓"}, "\u00e9\ud83d\ude42"]"#,
         "\u{FEFF}[1,2]",  // a byte order mark, as the JSON reader skips one
         #"[{"tags":["a",{"b":null}],"text":"line\nbreak \u00e9","n":63.00}, {"empty":""}, "", {}]"#,
+        // Spacing inside strings (not the item's end, wherever a block cuts), numbers and literals before spacing.
+        "[\"ends in spaces   \" ,\"  \" ,{\"k\" : \"v  \"}\t, 12 \n, true   ,\"\\\\  \"  ]",
     ]
 
     /// Not well-formed arrays, each refused (its items may themselves be junk: the JSON reader judges those).
@@ -97,6 +99,7 @@ import TestSupport
         #expect(try Self.items(Self.wellFormed[4]) == [#""a \"quoted\" word""#, #""ends in a backslash \\""#, #""\\\"""#, #""\\\\""#])
         #expect(try Self.items(Self.wellFormed[5]) == [#""brackets ] and [ braces } { and , commas""#, #"{"k":"],},{[,"}"#, #"["[\"]"]"#])
         #expect(try Self.items(Self.wellFormed[7]).first == "\"é 漢字 🙂\"")
+        #expect(try Self.items(Self.wellFormed[10]) == [#""ends in spaces   ""#, #""  ""#, #"{"k" : "v  "}"#, "12", "true", #""\\  ""#])
         // Every item of every well-formed input parses on its own.
         for text in Self.wellFormed {
             for item in try Self.items(text) { _ = try FHIRJSONReader().read(Array(item.utf8)) }

@@ -121,14 +121,16 @@ public struct JSONArraySplitter: Sendable {
     }
 
     /// Scans the item from `i` to its terminator (a ',', ']' or '}' outside strings and nesting): the terminator,
-    /// with `i` at it, or nil with `i` at the block's end.
+    /// with `i` at it, or nil with `i` at the block's end. Outside strings only the structural bytes are looked at
+    /// (a table says which, `structural`); where the content ends (`contentEnd`, before trailing whitespace) is
+    /// worked out once, backwards from where the scan stopped, instead of at every byte.
     mutating func scanItem(_ block: UnsafeRawBufferPointer, from i: inout Int, base: Int) -> UInt8? {
         let count = block.count
+        let start = i
         // Locals in the loop: this is the splitter's hot path.
         let bytes = block
         var depth = depth
         var inString = inString
-        var lastContent = -1
         if escaped {
             // The previous block ended with a backslash: this byte is the escaped one.
             escaped = false
@@ -137,39 +139,50 @@ public struct JSONArraySplitter: Sendable {
         defer {
             self.depth = depth
             self.inString = inString
-            if lastContent >= 0 { contentEnd = base + lastContent + 1 }
+            // The last byte scanned that is not whitespace ends the content so far (a string's last byte is
+            // followed by its quote, which a later block updates this from).
+            var last = min(i, count) - 1
+            while last >= start && Self.isWhitespace(bytes[last]) { last -= 1 }
+            if last >= start { contentEnd = base + last + 1 }
         }
-        while i < count {
-            if inString {
-                // To the next quote or backslash; a string's own bytes are never the item's last (its quote is).
-                i = Self.nextQuoteOrBackslash(bytes, from: i)
-                guard i < count else { break }
-                if bytes[i] == UInt8(ascii: "\\") {
-                    if i + 1 == count { escaped = true }
-                    i += 2
+        return Self.structural.withUnsafeBufferPointer { structural -> UInt8? in
+            while i < count {
+                if inString {
+                    // To the next quote or backslash; a string's own bytes are never the item's last (its quote is).
+                    i = Self.nextQuoteOrBackslash(bytes, from: i)
+                    guard i < count else { break }
+                    if bytes[i] == UInt8(ascii: "\\") {
+                        if i + 1 == count { escaped = true }
+                        i += 2
+                        continue
+                    }
+                    inString = false
+                    i += 1
                     continue
                 }
-                inString = false
-                lastContent = i
+                // To the next byte that matters: numbers, literals, colons and whitespace are passed over.
+                while i < count && structural[Int(bytes[i])] == 0 { i += 1 }
+                guard i < count else { break }
+                let byte = bytes[i]
+                switch byte {
+                case UInt8(ascii: "\""): inString = true
+                case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    if depth == 0 { return byte }
+                    depth -= 1
+                default:  // ','
+                    if depth == 0 { return byte }
+                }
                 i += 1
-                continue
             }
-            let byte = bytes[i]
-            switch byte {
-            case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-            case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                if depth == 0 { return byte }
-                depth -= 1
-            case UInt8(ascii: ","):
-                if depth == 0 { return byte }
-            default: break
-            }
-            if !Self.isWhitespace(byte) { lastContent = i }
-            i += 1
+            if i > count { i = count }
+            return nil
         }
-        if i > count { i = count }
-        return nil
+    }
+
+    /// 1 for the bytes the scan outside strings stops at: `"`, `{`, `}`, `[`, `]`, `,`.
+    static let structural: [UInt8] = (0..<256).map { byte in
+        Array("\"{}[],".utf8).contains(UInt8(byte)) ? 1 : 0
     }
 
     /// The index of the first '"' or '\\' at or after `start`, or `bytes.count` (`JSONByteSearch`, eight bytes at a
