@@ -139,10 +139,10 @@ public enum FHIRResourceFiles {
 
     /// Like `read`, but each resource is written to `spool` as soon as it is read, and only its span and identity
     /// are kept: memory holds one resource per worker, not the files. An NDJSON line or a one-resource document
-    /// is spooled as its text and built only as far as its identity (`resourceType`, `id`, `meta`; the rest is
-    /// checked as JSON and skipped); anything else (array items, XML) is built whole and written as compact JSON.
-    /// Either reads back as the tree `read` gives. Files are read on every core (a large NDJSON file in pieces); the
-    /// answer is in their order.
+    /// is spooled as its text and built only as far as its identity (`resourceType` and `id`, its version read from
+    /// `meta`'s bytes; the rest is checked as JSON and skipped); anything else (array items, XML) is built whole and
+    /// written as compact JSON. Either reads back as the tree `read` gives. Files are read on every core (a large
+    /// NDJSON file in pieces); the answer is in their order.
     public static func spool(
         paths: [String], options: FHIRResourceInput.Options, into spool: ByteSpool, workers: Int = ParallelMap.defaultWorkers,
         pieceSize: Int = pieceSize
