@@ -72,7 +72,7 @@ import Testing
             #expect(made == parsed, "\(text)")
             if bytes.withUnsafeBytes({ ByteSpool.flatObject($0) }) != nil { flat += 1 }
         }
-        // Most are made from their bytes; some (escapes, other values, over 256 bytes) by the parser.
+        // Most are made from their bytes; some (escapes, other values, over 160 bytes) by the parser.
         #expect(flat > 1000 && flat < texts.count)
     }
 }

@@ -291,50 +291,67 @@ public final class ByteSpool: Sendable {
         {
             return .string(String(decoding: UnsafeRawBufferPointer(rebasing: value[1..<count - 1]), as: UTF8.self))
         }
-        if count <= 256, value.first == UInt8(ascii: "{"), let object = flatObject(value) { return object }
+        if count <= 160, value.first == UInt8(ascii: "{"), let object = flatObject(value) { return object }
         return try reader.read(value)
     }
 
     /// A small object whose members' values are all strings without escapes (a Reference: `{"reference":
     /// "Patient/p1"}`, what a selection and a link read of most resources), made from its bytes as the parser
-    /// would make it; nil for anything else, which the parser reads. The bytes were read and checked before.
+    /// would make it; nil for anything else, which the parser reads. The bytes were read and checked before. The
+    /// object is looked over before anything is made, so that one that is not flat (a resource's `meta`, `code`)
+    /// costs a scan, not strings thrown away.
     static func flatObject(_ value: UnsafeRawBufferPointer) -> FHIRElement? {
         guard let base = value.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
         let count = value.count
-        var i = 1
-        @inline(__always) func skipWhitespace() {
-            while i < count, base[i] == 0x20 || base[i] == 0x0A || base[i] == 0x0D || base[i] == 0x09 { i += 1 }
-        }
-        /// The plain string opening at `i` (its bytes' range), `i` past its closing quote; nil when it is not one.
-        @inline(__always) func plainString() -> Range<Int>? {
-            guard i < count, base[i] == UInt8(ascii: "\"") else { return nil }
-            let start = i + 1
-            var end = start
-            while end < count, base[end] != UInt8(ascii: "\""), base[end] != UInt8(ascii: "\\") { end += 1 }
-            guard end < count, base[end] == UInt8(ascii: "\"") else { return nil }
-            i = end + 1
-            return start..<end
-        }
-        var members: [FHIRObject.Member] = []
-        skipWhitespace()
-        if i < count, base[i] == UInt8(ascii: "}") { return i + 1 == count ? .object(FHIRObject()) : nil }
-        while true {
+        /// Up to this many members; more go to the parser.
+        let most = 4
+        return withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: 2 * most) { places -> FHIRElement? in
+            var found = 0
+            var i = 1
+            @inline(__always) func skipWhitespace() {
+                while i < count, base[i] == 0x20 || base[i] == 0x0A || base[i] == 0x0D || base[i] == 0x09 { i += 1 }
+            }
+            /// The plain string opening at `i` (its bytes' range), `i` past its closing quote; nil when it is not one.
+            @inline(__always) func plainString() -> Range<Int>? {
+                guard i < count, base[i] == UInt8(ascii: "\"") else { return nil }
+                let start = i + 1
+                var end = start
+                while end < count, base[end] != UInt8(ascii: "\""), base[end] != UInt8(ascii: "\\") { end += 1 }
+                guard end < count, base[end] == UInt8(ascii: "\"") else { return nil }
+                i = end + 1
+                return start..<end
+            }
             skipWhitespace()
-            guard let key = plainString() else { return nil }
-            skipWhitespace()
-            guard i < count, base[i] == UInt8(ascii: ":") else { return nil }
-            i += 1
-            skipWhitespace()
-            guard let text = plainString() else { return nil }
-            members.append(
-                FHIRObject.Member(
-                    key: String(decoding: UnsafeBufferPointer(rebasing: UnsafeBufferPointer(start: base, count: count)[key]), as: UTF8.self),
-                    value: .string(String(decoding: UnsafeBufferPointer(rebasing: UnsafeBufferPointer(start: base, count: count)[text]), as: UTF8.self))))
-            skipWhitespace()
-            guard i < count else { return nil }
-            if base[i] == UInt8(ascii: "}") { return i + 1 == count ? .object(FHIRObject(members: members)) : nil }
-            guard base[i] == UInt8(ascii: ",") else { return nil }
-            i += 1
+            if i < count, base[i] == UInt8(ascii: "}") { return i + 1 == count ? .object(FHIRObject()) : nil }
+            while true {
+                guard found < most else { return nil }
+                skipWhitespace()
+                guard let key = plainString() else { return nil }
+                skipWhitespace()
+                guard i < count, base[i] == UInt8(ascii: ":") else { return nil }
+                i += 1
+                skipWhitespace()
+                guard let text = plainString() else { return nil }
+                places[2 * found] = key
+                places[2 * found + 1] = text
+                found += 1
+                skipWhitespace()
+                guard i < count else { return nil }
+                if base[i] == UInt8(ascii: "}") { break }
+                guard base[i] == UInt8(ascii: ",") else { return nil }
+                i += 1
+            }
+            guard i + 1 == count else { return nil }
+            let bytes = UnsafeBufferPointer(start: base, count: count)
+            var members: [FHIRObject.Member] = []
+            members.reserveCapacity(found)
+            for index in 0..<found {
+                members.append(
+                    FHIRObject.Member(
+                        key: String(decoding: UnsafeBufferPointer(rebasing: bytes[places[2 * index]]), as: UTF8.self),
+                        value: .string(String(decoding: UnsafeBufferPointer(rebasing: bytes[places[2 * index + 1]]), as: UTF8.self))))
+            }
+            return .object(FHIRObject(members: members))
         }
     }
 
