@@ -72,11 +72,7 @@ public struct PullReferencePath: Sendable, CustomStringConvertible {
         // The member's nodes: its value, or each item of its array.
         var found: [FHIRReference] = []
         let codeable = expression.nodeType == "CodeableReference"
-        func take(_ node: FHIRElement) {
-            if let element = codeable ? node["reference"] : node, let reference = FHIRReference(element: element) {
-                found.append(reference)
-            }
-        }
+        func take(_ node: FHIRElement) { if let reference = Self.reference(at: node, codeable: codeable) { found.append(reference) } }
         switch resource[member] {
         case .array(let items)?: for item in items { take(item) }
         case let value?: take(value)
@@ -85,26 +81,24 @@ public struct PullReferencePath: Sendable, CustomStringConvertible {
         return found
     }
 
+    /// The reference a node the path ends on holds: a Reference's own, a CodeableReference's `reference`.
+    static func reference(at node: FHIRElement, codeable: Bool) -> FHIRReference? {
+        guard let element = codeable ? node["reference"] : node else { return nil }
+        return FHIRReference(element: element)
+    }
+
     /// `references(in:)` by the FHIRPath evaluator, whatever the path (tests hold the one-member reading to it).
     func evaluatedReferences(in resource: FHIRElement) throws -> [FHIRReference] {
         guard let expression else { return FHIRReferenceFinder.references(in: resource) }
         guard resource.resourceType == resourceType else { return [] }
         var found: [FHIRReference] = []
         let codeable = expression.nodeType == "CodeableReference"
-        func take(_ node: FHIRElement) {
-            if let element = codeable ? node["reference"] : node, let reference = FHIRReference(element: element) {
-                found.append(reference)
-            }
-        }
+        func take(_ node: FHIRElement) { if let reference = Self.reference(at: node, codeable: codeable) { found.append(reference) } }
         // A path of known types (nearly every plan's) gives its nodes without items made for them.
         if try expression.forEachNode(of: resource, take) { return found }
         for item in try expression.evaluate(FHIRPathEvaluationInput(resource: resource)) {
-            guard var element = item.element else { continue }
-            if item.fhirType == "CodeableReference" {
-                guard let reference = element["reference"] else { continue }
-                element = reference
-            }
-            if let reference = FHIRReference(element: element) { found.append(reference) }
+            guard let element = item.element else { continue }
+            if let reference = Self.reference(at: element, codeable: item.fhirType == "CodeableReference") { found.append(reference) }
         }
         return found
     }
