@@ -167,10 +167,11 @@ public enum MergeStage {
             // come back in key order, and the counts are taken from them in that order.
             let extensionBase = mapping.spec.extensionBase
             // Written by the merge (`Options.writesResources`): what it builds of each type's resources, the
-            // members its links may read or write (`CompiledLink.mergeResourceKeys`) with type, id and meta; a type
-            // one of whose links may read anything is built whole.
+            // members its links may read or write (`CompiledLink.mergeResourceKeys`) with type and id; a type one
+            // of whose links may read anything is built whole. `meta`, which only the source tagging reads, is
+            // tagged as text when it was left as text (`taggedMeta`).
             let writes = options.writesResources
-            let baseKeys: FHIRJSONKeyFilter? = FHIRJSONKeyFilter(keys: ["resourceType", "id", "meta"])
+            let baseKeys: FHIRJSONKeyFilter? = FHIRJSONKeyFilter(keys: ["resourceType", "id"])
             var mergeKeys: [String: FHIRJSONKeyFilter?] = [:]
             for result in mergingLinks {
                 let type = result.link.declaration.resourceType.value
@@ -359,6 +360,28 @@ public enum MergeStage {
         let tags: SourceTags
         let source: FHIRElement
         let writes: Bool
+        /// `source` and the tags as JSON, for a `meta` tagged as text (`taggedMeta`).
+        let sourceJSON: [UInt8]
+        let fhirTagJSON: [UInt8]
+        let mergedTagJSON: [UInt8]
+
+        init(
+            links: [CompiledLink], conflictFields: [[ConflictResolution.Field]], codeMaps: [String: CompiledCodeMap],
+            extensionBase: String, order: FHIRCanonicalOrder, tags: SourceTags, source: FHIRElement, writes: Bool
+        ) {
+            self.links = links
+            self.conflictFields = conflictFields
+            self.codeMaps = codeMaps
+            self.extensionBase = extensionBase
+            self.order = order
+            self.tags = tags
+            self.source = source
+            self.writes = writes
+            let writer = FHIRJSONWriter()
+            sourceJSON = writer.write(source)
+            fhirTagJSON = writer.write(tags.fhir)
+            mergedTagJSON = writer.write(tags.merged)
+        }
 
         /// What merging one resource gave, and what the summary and the reports count of it.
         struct Merged {
@@ -373,7 +396,23 @@ public enum MergeStage {
         /// `record`, in the joins' order).
         func merge(_ read: (FHIRElement, UnparsedMembers), joins: some Collection<Join>, record: (Join) -> FHIRElement) -> Merged {
             var resource = read.0
-            let lastUpdated = resource["meta"]?["lastUpdated"]?.stringValue
+            var unparsed = read.1
+            // `meta` left as text (nothing but the tagging reads it): tagged as text, never built, when it is an
+            // object whose members are found (`taggedMeta`); otherwise built after all.
+            let metaText = resource["meta"] == .null ? unparsed.range(of: "meta") : nil
+            let metaMembers = metaText.flatMap { range in
+                unparsed.bytes.withUnsafeBytes { bytes -> [JSONTopLevelMembers.Member]? in
+                    let meta = UnsafeRawBufferPointer(rebasing: bytes[range])
+                    return meta.first == UInt8(ascii: "{") ? JSONTopLevelMembers.scan(meta) : nil
+                }
+            }
+            if let metaText, metaMembers == nil { resource = Self.replacingMeta(of: resource, with: Self.element(at: metaText, of: unparsed)) }
+            let lastUpdated: String?
+            if let metaText, let metaMembers {
+                lastUpdated = Self.lastUpdated(inMeta: metaText, members: metaMembers, of: unparsed)
+            } else {
+                lastUpdated = resource["meta"]?["lastUpdated"]?.stringValue
+            }
             var changed = false
             var conflicts: [ConflictEvent] = []
             var unwritten: [UnwrittenAction] = []
@@ -396,16 +435,54 @@ public enum MergeStage {
                     }
                 }
             }
-            let merged = MergeStage.tagged(resource, source: source, tag: changed ? tags.merged : tags.fhir)
+            let tag = changed ? tags.merged : tags.fhir
+            let merged: FHIRElement
+            if let metaText, let metaMembers {
+                let meta = unparsed.bytes.withUnsafeBytes {
+                    MergeStage.taggedMeta(
+                        UnsafeRawBufferPointer(rebasing: $0[metaText]), members: metaMembers, source: sourceJSON,
+                        tag: changed ? mergedTagJSON : fhirTagJSON)
+                }
+                unparsed.replaceValue(of: "meta", with: meta)
+                merged = resource
+            } else {
+                merged = MergeStage.tagged(resource, source: source, tag: tag)
+            }
             let output: MergedResource
             if writes {
                 var json: [UInt8] = []
-                FHIRJSONWriter().write(merged, unparsed: read.1, into: &json)
+                FHIRJSONWriter().write(merged, unparsed: unparsed, into: &json)
                 output = .written(WrittenResource(type: merged.resourceType, key: FHIRResourceKey(resource: merged), json: json))
             } else {
                 output = .tree(merged)
             }
             return Merged(output: output, changed: changed, lastUpdated: lastUpdated, conflicts: conflicts, unwritten: unwritten)
+        }
+
+        /// `meta.lastUpdated` read from `meta`'s text (at `range` of `unparsed`, its members found), as the tree's
+        /// would be.
+        static func lastUpdated(inMeta range: Range<Int>, members: [JSONTopLevelMembers.Member], of unparsed: UnparsedMembers) -> String? {
+            unparsed.bytes.withUnsafeBytes { bytes in
+                let meta = UnsafeRawBufferPointer(rebasing: bytes[range])
+                guard let value = JSONTopLevelMembers.value(named: "lastUpdated", among: members, in: meta) else { return nil }
+                return (try? ByteSpool.memberValue(value, reader: textReader))?.stringValue
+            }
+        }
+
+        /// The tree of the text at `range` of `unparsed` (read and checked when it was spooled).
+        static func element(at range: Range<Int>, of unparsed: UnparsedMembers) -> FHIRElement {
+            unparsed.bytes.withUnsafeBytes { bytes in (try? textReader.read(UnsafeRawBufferPointer(rebasing: bytes[range]))) ?? .null }
+        }
+
+        static let textReader = FHIRJSONReader(options: .init(keysKnownUnique: true))
+
+        /// `resource` with `meta` (there, as the `null` of a member left as text) replaced by `value`.
+        static func replacingMeta(of resource: consuming FHIRElement, with value: FHIRElement) -> FHIRElement {
+            var element = resource
+            guard case .object(var object) = element, let index = object.index(forKey: "meta") else { return element }
+            element = .null
+            object.replaceValue(at: index, with: value)
+            return .object(object)
         }
     }
 
@@ -516,55 +593,5 @@ public enum MergeStage {
                 break
             }
         }
-    }
-
-    /// The source tags, built once per run and shared by every resource (a tree's parts are copied on write).
-    struct SourceTags: Sendable {
-        let fhir = SourceTags.tag("fhir")
-        let merged = SourceTags.tag("merged")
-        let sharedData = SourceTags.tag("shared-data")
-
-        static func tag(_ code: String) -> FHIRElement {
-            var tag = FHIRObject()
-            tag.appendUnchecked(key: "system", value: .string(sourceTagSystem))
-            tag.appendUnchecked(key: "code", value: .string(code))
-            return .object(tag)
-        }
-    }
-
-    /// Consuming, and taking the parts it changes out before changing them: a resource read from a spool is the
-    /// only holder of its tree, so its top level and meta are changed in place rather than copied.
-    static func tagged(_ resource: consuming FHIRElement, source: FHIRElement, tag: FHIRElement) -> FHIRElement {
-        var element = resource
-        guard case .object(var object) = element else { return element }
-        element = .null
-        let metaIndex = object.index(forKey: "meta")
-        var meta = metaIndex.flatMap { object[$0].value.objectValue } ?? FHIRObject()
-        if let metaIndex { object.replaceValue(at: metaIndex, with: .null) }
-        if let index = meta.index(forKey: "source") {
-            meta.replaceValue(at: index, with: source)
-        } else {
-            // Meta's order: ... versionId, lastUpdated, source, profile, security, tag.
-            let at = meta.firstIndex { $0.key == "profile" || $0.key == "security" || $0.key == "tag" } ?? meta.count
-            meta.insertUnchecked(key: "source", value: source, at: at)
-        }
-        if let index = meta.index(forKey: "tag") {
-            var tags = meta[index].value.arrayValue ?? []
-            // Taken out first, so that the array has one holder and grows in place (held twice, it was copied
-            // with a retain of every tag, for every resource of a study).
-            meta.replaceValue(at: index, with: .null)
-            tags.append(tag)
-            meta.replaceValue(at: index, with: .array(tags))
-        } else {
-            meta.appendUnchecked(key: "tag", value: .array([tag]))
-        }
-        if let metaIndex {
-            object.replaceValue(at: metaIndex, with: .object(meta))
-        } else {
-            // meta goes after id, where FHIR's definition order puts it.
-            let at = object.index(forKey: "id").map { $0 + 1 } ?? object.count
-            object.insertUnchecked(key: "meta", value: .object(meta), at: at)
-        }
-        return .object(object)
     }
 }

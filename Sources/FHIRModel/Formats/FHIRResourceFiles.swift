@@ -200,22 +200,11 @@ public enum FHIRResourceFiles {
     static func versionId(of text: [UInt8], members: [JSONTopLevelMembers.Member]?) throws -> String? {
         try text.withUnsafeBytes { bytes in
             guard let members else { return try metaReader.read(bytes).versionId }
-            guard let meta = Self.value(named: "meta", among: members, in: bytes) else { return nil }
+            guard let meta = JSONTopLevelMembers.value(named: "meta", among: members, in: bytes) else { return nil }
             guard let metaMembers = JSONTopLevelMembers.scan(meta) else { return try versionIdReader.read(meta)["versionId"]?.stringValue }
-            guard let version = Self.value(named: "versionId", among: metaMembers, in: meta) else { return nil }
+            guard let version = JSONTopLevelMembers.value(named: "versionId", among: metaMembers, in: meta) else { return nil }
             return try ByteSpool.memberValue(version, reader: versionIdReader).stringValue
         }
-    }
-
-    /// The value's bytes of the member `name` (a key without escapes) among `members` of `document`.
-    static func value(named name: StaticString, among members: [JSONTopLevelMembers.Member], in document: UnsafeRawBufferPointer)
-        -> UnsafeRawBufferPointer?
-    {
-        let key = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
-        for member in members where member.key.count == key.count && UnsafeRawBufferPointer(rebasing: document[member.key]).elementsEqual(key) {
-            return UnsafeRawBufferPointer(rebasing: document[member.value])
-        }
-        return nil
     }
 
     /// Read again what was read and checked: keys are known to be unique.

@@ -64,7 +64,11 @@ extension FHIRJSONWriter {
                     FHIRJSONWriter.appendString(members[i].key, into: &sink)
                     sink.append(UInt8(ascii: ":"))
                     if case .null = members[i].value, let range = unparsed.range(of: members[i].key) {
-                        sink.append(text.baseAddress! + range.lowerBound, range.count)
+                        if !unparsed.replacements.isEmpty, let replaced = unparsed.replacements.first(where: { $0.key == members[i].key }) {
+                            replaced.value.withUnsafeBufferPointer { if let base = $0.baseAddress { sink.append(base, $0.count) } }
+                        } else {
+                            sink.append(text.baseAddress! + range.lowerBound, range.count)
+                        }
                     } else {
                         FHIRJSONWriter.writeCompact(members[i].value, into: &sink)
                     }

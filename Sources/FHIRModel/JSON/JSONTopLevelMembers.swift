@@ -28,6 +28,17 @@ public enum JSONTopLevelMembers {
 
     public static let maximumLength = Int(UInt16.max)
 
+    /// The value's bytes of the member `name` (a key without escapes) among `members` of `document`.
+    public static func value(
+        named name: StaticString, among members: [Member], in document: UnsafeRawBufferPointer
+    ) -> UnsafeRawBufferPointer? {
+        let key = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+        for member in members where member.key.count == key.count && UnsafeRawBufferPointer(rebasing: document[member.key]).elementsEqual(key) {
+            return UnsafeRawBufferPointer(rebasing: document[member.value])
+        }
+        return nil
+    }
+
     /// 1 for the bytes a nested value's scan stops at: `"`, `{`, `}`, `[`, `]`.
     static let structural: [UInt8] = (0..<256).map { byte in
         [UInt8(ascii: "\""), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "["), UInt8(ascii: "]")].contains(UInt8(byte)) ? 1 : 0

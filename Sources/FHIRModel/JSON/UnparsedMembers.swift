@@ -27,6 +27,17 @@ public struct UnparsedMembers: Sendable {
         members.append((key, start..<bytes.count))
     }
 
+    /// Texts given to members in place of theirs (`replaceValue`): kept apart rather than appended to `bytes`,
+    /// which is sized for the document and would be grown, and copied, for every resource.
+    public private(set) var replacements: [(key: String, value: [UInt8])] = []
+
+    /// Gives member `key` (one of `members`) the text `value`, which the writer then writes in place of its own.
+    public mutating func replaceValue(of key: String, with value: [UInt8]) {
+        guard members.contains(where: { $0.key == key }) else { return }
+        replacements.removeAll { $0.key == key }
+        replacements.append((key, value))
+    }
+
     /// Where the text of member `key` is in `bytes`.
     public func range(of key: String) -> Range<Int>? {
         // A handful of members: a scan, no table to build per document.
