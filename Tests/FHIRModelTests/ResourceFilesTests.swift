@@ -60,6 +60,20 @@ import TestSupport
         #expect(spooled.map(\.versionId) == read.map(\.0))
         #expect(spooled.map(\.key) == read.map { $0.1! })
         #expect(spooled.prefix(documents.count).map(\.versionId) == ["3", nil, nil, "12", nil, nil, "escaped", "escaped inside", "spaced"])
+        // Read for Bundle entries too: a one-resource document is still the resource (its text kept), a Bundle's
+        // entries and an array's items are built whole.
+        paths.append(try directory.file("bundle.json", #"{"resourceType":"Bundle","type":"collection","entry":[{"resource":"# + documents[0] + "},{\"resource\":" + documents[3] + "}]}"))
+        paths.append(try directory.file("array.json", "[" + documents[0] + "," + documents[8] + "]"))
+        for options in [FHIRResourceInput.Options(), FHIRResourceInput.Options(entries: true)] {
+            let trees = Array(try FHIRResourceFiles.read(paths: paths, options: options).joined())
+            let read = trees.map { ($0.versionId, FHIRResourceKey(resource: $0)) }
+            let spooled = Array(try FHIRResourceFiles.spool(paths: paths, options: options, into: spool).joined())
+            try spool.flush()
+            // Whole, whatever was built of them to read their identity.
+            #expect(try spooled.map { try spool.element(at: $0.span) } == trees, "entries: \(options.entries)")
+            #expect(spooled.map(\.versionId) == read.map(\.0), "entries: \(options.entries)")
+            #expect(spooled.map(\.key) == read.map { $0.1 ?? FHIRResourceKey(type: "Bundle", id: "") }, "entries: \(options.entries)")
+        }
     }
 
     @Test func theFirstBadFileInOrderIsTheErrorWhateverWorkerMetItFirst() throws {

@@ -240,7 +240,9 @@ public final class FHIRResourceInput {
                 .read(raw)
             let start = Self.firstValueOffset(raw)
             try Self.requireResource(document, at: Self.place(of: start, in: raw, source: source, entry: nil))
-            if options.keepsSourceText && !options.entries { sourceText = bytes }
+            // The document's text is the resource's when the document is handed out as the resource (not a Bundle
+            // read for its entries): it was built only to `topLevelKeys`.
+            if options.keepsSourceText && !(options.entries && document.resourceType == "Bundle") { sourceText = bytes }
             defer { sourceText = nil }
             try deliverDocument(document, at: SourceLocation(source: source), body)
         }
