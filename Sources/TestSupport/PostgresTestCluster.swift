@@ -64,7 +64,7 @@ public final class PostgresTestCluster: @unchecked Sendable {
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             throw Failure.command("mkdtemp", errno, "cannot create a temporary directory")
         }
-        directory = String(cString: template)
+        directory = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         port = try LoopbackPort.free()
         if let runAs {
             guard let account = getpwnam(runAs) else { throw Failure.missing("no \(runAs) user to run initdb as") }
