@@ -464,8 +464,7 @@ public enum MergeStage {
         static func lastUpdated(inMeta range: Range<Int>, members: [JSONTopLevelMembers.Member], of unparsed: UnparsedMembers) -> String? {
             unparsed.bytes.withUnsafeBytes { bytes in
                 let meta = UnsafeRawBufferPointer(rebasing: bytes[range])
-                guard let value = JSONTopLevelMembers.value(named: "lastUpdated", among: members, in: meta) else { return nil }
-                return (try? ByteSpool.memberValue(value, reader: textReader))?.stringValue
+                return try? JSONTopLevelMembers.string(named: "lastUpdated", among: members, in: meta)
             }
         }
 

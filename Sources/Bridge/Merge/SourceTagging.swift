@@ -65,14 +65,11 @@ extension MergeStage {
 
     /// `taggedMeta` of a `meta` whose members were found already.
     static func taggedMeta(_ meta: UnsafeRawBufferPointer, members: [JSONTopLevelMembers.Member], source: [UInt8], tag: [UInt8]) -> [UInt8] {
-        func isKey(_ member: JSONTopLevelMembers.Member, _ name: StaticString) -> Bool {
-            member.key.count == name.utf8CodeUnitCount
-                && UnsafeRawBufferPointer(rebasing: meta[member.key]).elementsEqual(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-        }
-        let sourceIndex = members.firstIndex { isKey($0, "source") }
-        let tagIndex = members.firstIndex { isKey($0, "tag") }
+        func index(_ name: StaticString) -> Int? { JSONTopLevelMembers.index(named: name, among: members, in: meta) }
+        let sourceIndex = index("source")
+        let tagIndex = index("tag")
         // Meta's order: ... versionId, lastUpdated, source, profile, security, tag.
-        let sourceAt = sourceIndex ?? members.firstIndex { isKey($0, "profile") || isKey($0, "security") || isKey($0, "tag") } ?? members.count
+        let sourceAt = sourceIndex ?? [index("profile"), index("security"), tagIndex].compactMap { $0 }.min() ?? members.count
         var out: [UInt8] = []
         out.reserveCapacity(meta.count + source.count + tag.count + 24)
         out.append(UInt8(ascii: "{"))

@@ -202,8 +202,7 @@ public enum FHIRResourceFiles {
             guard let members else { return try metaReader.read(bytes).versionId }
             guard let meta = JSONTopLevelMembers.value(named: "meta", among: members, in: bytes) else { return nil }
             guard let metaMembers = JSONTopLevelMembers.scan(meta) else { return try versionIdReader.read(meta)["versionId"]?.stringValue }
-            guard let version = JSONTopLevelMembers.value(named: "versionId", among: metaMembers, in: meta) else { return nil }
-            return try ByteSpool.memberValue(version, reader: versionIdReader).stringValue
+            return try JSONTopLevelMembers.string(named: "versionId", among: metaMembers, in: meta)
         }
     }
 

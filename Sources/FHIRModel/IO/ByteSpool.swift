@@ -284,7 +284,7 @@ public final class ByteSpool: Sendable {
     /// resource's ids) is taken from its bytes as they are: the spool holds JSON read and checked before, so its
     /// UTF-8 is valid, and a parser made for one string cost more than the string. Anything else is parsed.
     @inline(__always)
-    public static func memberValue(_ value: UnsafeRawBufferPointer, reader: FHIRJSONReader) throws -> FHIRElement {
+    static func memberValue(_ value: UnsafeRawBufferPointer, reader: FHIRJSONReader) throws -> FHIRElement {
         let count = value.count
         if count >= 2, value[0] == UInt8(ascii: "\""), value[count - 1] == UInt8(ascii: "\""),
             !UnsafeRawBufferPointer(rebasing: value[1..<count - 1]).contains(UInt8(ascii: "\\"))

@@ -28,16 +28,30 @@ public enum JSONTopLevelMembers {
 
     public static let maximumLength = Int(UInt16.max)
 
+    /// Where the member `name` (a key without escapes) is among `members` of `document`.
+    public static func index(named name: StaticString, among members: [Member], in document: UnsafeRawBufferPointer) -> Int? {
+        let key = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+        return members.firstIndex { $0.key.count == key.count && UnsafeRawBufferPointer(rebasing: document[$0.key]).elementsEqual(key) }
+    }
+
     /// The value's bytes of the member `name` (a key without escapes) among `members` of `document`.
     public static func value(
         named name: StaticString, among members: [Member], in document: UnsafeRawBufferPointer
     ) -> UnsafeRawBufferPointer? {
-        let key = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
-        for member in members where member.key.count == key.count && UnsafeRawBufferPointer(rebasing: document[member.key]).elementsEqual(key) {
-            return UnsafeRawBufferPointer(rebasing: document[member.value])
-        }
-        return nil
+        index(named: name, among: members, in: document).map { UnsafeRawBufferPointer(rebasing: document[members[$0].value]) }
     }
+
+    /// The text of the member `name` of a document read and checked before (nil: none, or not a string), as its
+    /// tree's `stringValue`: a string without escapes taken from its bytes, anything else parsed.
+    public static func string(
+        named name: StaticString, among members: [Member], in document: UnsafeRawBufferPointer
+    ) throws -> String? {
+        guard let value = value(named: name, among: members, in: document) else { return nil }
+        return try ByteSpool.memberValue(value, reader: checkedBefore).stringValue
+    }
+
+    /// Reads again what was read and checked: its keys are known to be unique.
+    static let checkedBefore = FHIRJSONReader(options: .init(keysKnownUnique: true))
 
     /// 1 for the bytes a nested value's scan stops at: `"`, `{`, `}`, `[`, `]`.
     static let structural: [UInt8] = (0..<256).map { byte in
