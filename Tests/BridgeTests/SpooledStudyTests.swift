@@ -30,6 +30,13 @@ import TestSupport
         #expect(inRuns == pieces)
         try spool.flush()
         #expect(try spool.elements(at: spans, keys: nil) == pieces.map { try FHIRJSONReader().read($0) })
+        // A slice lends its storage, a collection with none (reversed) is copied first (`withElementBuffer`):
+        // both read the same documents.
+        #expect(try spool.elements(at: spans[100..<300], keys: nil) == pieces[100..<300].map { try FHIRJSONReader().read($0) })
+        #expect(try spool.elements(at: spans.reversed(), keys: nil) == pieces.reversed().map { try FHIRJSONReader().read($0) })
+        var reversedRuns: [[UInt8]] = []
+        try spool.forEachBytes(of: spans.reversed()) { _, bytes in reversedRuns.append(Array(bytes)) }
+        #expect(reversedRuns == pieces.reversed())
         for (index, span) in spans.enumerated() {
             #expect(try spool.element(at: span) == (try FHIRJSONReader().read(pieces[index])))
         }
@@ -148,6 +155,26 @@ import TestSupport
         #expect(spooled.keys == plain.keys && spooled.count > 50)
         #expect(try spooled.ordered() == (try plain.ordered()))
         for key in plain.keys { #expect(try spooled.resource(key) == (try plain.resource(key)), "\(key)") }
+        // A chunk of positions as an array, a slice (lent as a buffer) or a reversed view (copied first:
+        // `withElementBuffer`), from the spool and from trees, gives the resources one by one.
+        let filter = FHIRJSONKeyFilter(keys: ["id", "subject", "status"])
+        for collection in [spooled, plain] {
+            let positions = collection.positionsSortedByKey()
+            let slice = positions[3..<(positions.count - 5)]
+            for chunk in [positions, Array(slice), Array(positions.reversed())] {
+                #expect(try collection.resources(at: chunk, keys: nil) == chunk.map { try collection.resource(at: $0) })
+                #expect(try collection.resources(at: chunk, keys: filter) == chunk.map { try collection.resource(at: $0, keys: filter) })
+            }
+            #expect(try collection.resources(at: slice, keys: filter) == slice.map { try collection.resource(at: $0, keys: filter) })
+            #expect(try collection.resources(at: positions.reversed(), keys: nil) == positions.reversed().map { try collection.resource(at: $0) })
+            let partly = try collection.partlyParsedResources(at: positions.reversed(), keys: filter)
+            #expect(partly.count == positions.count)
+            for ((tree, unparsed), position) in zip(partly, positions.reversed()) {
+                var written: [UInt8] = []
+                FHIRJSONWriter().write(tree, unparsed: unparsed, into: &written)
+                #expect(written == FHIRJSONWriter().write(try collection.resource(at: position)))
+            }
+        }
     }
 
     /// Read in blocks of the default size and in blocks of 7 bytes (every item cut, most of them several times).

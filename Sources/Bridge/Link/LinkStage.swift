@@ -248,7 +248,7 @@ public enum LinkStage {
                     try records.records(at: chunk, keys: recordKeys).map { record -> RecordKey in
                         guard Self.matchesWhere(record, conditions) else { return .leftOut }
                         func value(of part: PreparedPart) -> String? {
-                            guard let value = RecordValues.values(of: record, path: part.sharedDataPath).first
+                            guard let value = RecordValues.firstValue(of: record, path: part.sharedDataPath)
                                 .map({ KeyNormaliser.apply(part.normalise, to: $0) }), !value.isEmpty
                             else { return nil }
                             return value
@@ -547,7 +547,7 @@ public enum LinkStage {
         }
 
         static func matchesWhere(_ record: FHIRElement, _ conditions: [(field: String, value: String)]) -> Bool {
-            conditions.allSatisfy { condition in RecordValues.values(of: record, path: condition.field).contains(condition.value) }
+            conditions.allSatisfy { condition in RecordValues.hasValue(condition.value, of: record, path: condition.field) }
         }
     }
 }

@@ -179,7 +179,7 @@ struct EmitTemplate {
         object.appendUnchecked(key: "id", value: .string(id))
         if let meta, !setsMeta { object.appendUnchecked(key: "meta", value: meta) }
         let body = withoutActuallyEscaping(reference) { reference in
-            Fill(value: { name in name == "study" ? study : RecordValues.values(of: record, path: name).first }, reference: reference)
+            Fill(value: { name in name == "study" ? study : RecordValues.firstValue(of: record, path: name) }, reference: reference)
                 .build(compiled, missingReferences: &missingReferences)
         }
         if case .object(let members)? = body {
@@ -294,7 +294,7 @@ struct EmitTemplate {
         for piece in idPieces {
             switch piece {
             case .literal(let literal): text += literal
-            case .placeholder(let name): text += name == "study" ? study : (RecordValues.values(of: record, path: name).first ?? "")
+            case .placeholder(let name): text += name == "study" ? study : (RecordValues.firstValue(of: record, path: name) ?? "")
             }
         }
         // Every Unicode scalar gives one character of the id, so a non-ASCII letter becomes one `-`.

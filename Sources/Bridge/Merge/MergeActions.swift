@@ -26,7 +26,7 @@ enum MergeActions {
         switch action.declaration.value {
         case .fill(_, let from):
             // The compiler resolved every fill's element: a primitive reached through single elements.
-            guard let target = action.fillTarget, let text = RecordValues.values(of: record, path: from.value).first, !text.isEmpty
+            guard let target = action.fillTarget, let text = RecordValues.firstValue(of: record, path: from.value), !text.isEmpty
             else { return .unchanged }
             var fits = true
             var reached = false
@@ -43,7 +43,7 @@ enum MergeActions {
             }
             return written ? .changed : !reached ? .blocked : fits ? .unchanged : .notWritten
         case .identifier(let system, let field):
-            guard let value = RecordValues.values(of: record, path: field.value).first, !value.isEmpty else { return .unchanged }
+            guard let value = RecordValues.firstValue(of: record, path: field.value), !value.isEmpty else { return .unchanged }
             var identifiers = object.first(where: { $0.key == "identifier" })?.value.arrayValue ?? []
             if identifiers.contains(where: { $0["system"]?.stringValue == system.value && $0["value"]?.stringValue == value }) {
                 return .unchanged
@@ -55,7 +55,7 @@ enum MergeActions {
             set(&object, "identifier", .array(identifiers), type: resourceType, order: order)
             return .changed
         case .extension(let name, let from, let type):
-            guard let text = RecordValues.values(of: record, path: from.value).first, !text.isEmpty else { return .unchanged }
+            guard let text = RecordValues.firstValue(of: record, path: from.value), !text.isEmpty else { return .unchanged }
             let url = "\(extensionBase)/\(name.value)"
             var extensions = object.first(where: { $0.key == "extension" })?.value.arrayValue ?? []
             if extensions.contains(where: { $0["url"]?.stringValue == url }) { return .unchanged }

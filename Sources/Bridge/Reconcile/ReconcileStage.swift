@@ -179,7 +179,7 @@ public struct ReconcileStage: Sendable {
             guard case .lookup(let endpoint, let from, let to) = map.declaration.source else { continue }
             var values: [String: String] = [:]
             try (study.pulled.sharedData[endpoint.value]?.records ?? RecordList()).forEach { _, record in
-                if let key = RecordValues.values(of: record, path: from.value).first, let value = RecordValues.values(of: record, path: to.value).first {
+                if let key = RecordValues.firstValue(of: record, path: from.value), let value = RecordValues.firstValue(of: record, path: to.value) {
                     values[CodeMapKey.fold(key)] = value
                 }
             }

@@ -397,7 +397,9 @@ public final class ByteSpool: Sendable {
         let reader = FHIRJSONReader(options: .init(source: name, keysKnownUnique: true))
         var documents: [T] = []
         documents.reserveCapacity(spans.count)
-        try forEachBytes(of: spans) { _, bytes in documents.append(try read(bytes, reader)) }
+        try spans.withElementBuffer { spans in
+            try forEachBytes(ofBuffer: spans) { _, bytes in documents.append(try read(bytes, reader)) }
+        }
         return documents
     }
 
@@ -453,6 +455,14 @@ public final class ByteSpool: Sendable {
     /// stage's time. The bytes handed out are those `withBytes(of:_:)` hands out.
     public func forEachBytes(
         of spans: some RandomAccessCollection<Span>, _ body: (Int, UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        try spans.withElementBuffer { try forEachBytes(ofBuffer: $0, body) }
+    }
+
+    /// `forEachBytes(of:_:)` over a buffer (`withElementBuffer`: read from a generic collection, each span would
+    /// cost an allocation).
+    private func forEachBytes(
+        ofBuffer spans: UnsafeBufferPointer<Span>, _ body: (Int, UnsafeRawBufferPointer) throws -> Void
     ) throws {
         let flushedEnd = flushed.load(ordering: .acquiring)
         var index = 0

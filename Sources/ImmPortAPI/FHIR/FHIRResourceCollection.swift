@@ -217,17 +217,26 @@ public struct FHIRResourceCollection: Sendable {
     public func resources(
         at positions: some RandomAccessCollection<Position>, keys filter: FHIRJSONKeyFilter?
     ) throws -> [FHIRElement] {
-        var spans: [ByteSpool.Span] = []
-        spans.reserveCapacity(positions.count)
-        for position in positions {
-            guard case .spooled(let span) = table.elements[Int(position.index)] else {
+        // As a buffer: read from a generic collection, each position would cost an allocation (`withElementBuffer`).
+        try positions.withElementBuffer { positions in
+            guard let spans = spooledSpans(at: positions) else {
                 // Some held as trees: one at a time.
                 return try positions.map { try tree(at: Int($0.index), keys: filter) }
             }
+            guard let spool, !spans.isEmpty else { return [] }
+            return try spool.elements(at: spans, keys: filter)
+        }
+    }
+
+    /// The spans of the resources at `positions`, or nil if any is held as a tree.
+    private func spooledSpans(at positions: UnsafeBufferPointer<Position>) -> [ByteSpool.Span]? {
+        var spans: [ByteSpool.Span] = []
+        spans.reserveCapacity(positions.count)
+        for position in positions {
+            guard case .spooled(let span) = table.elements[Int(position.index)] else { return nil }
             spans.append(span)
         }
-        guard let spool, !spans.isEmpty else { return [] }
-        return try spool.elements(at: spans, keys: filter)
+        return spans
     }
 
     /// The resources at `positions`, in that order, for a writer: spooled ones with their top-level members
@@ -236,16 +245,13 @@ public struct FHIRResourceCollection: Sendable {
     public func partlyParsedResources(
         at positions: some RandomAccessCollection<Position>, keys filter: FHIRJSONKeyFilter
     ) throws -> [(FHIRElement, UnparsedMembers)] {
-        var spans: [ByteSpool.Span] = []
-        spans.reserveCapacity(positions.count)
-        for position in positions {
-            guard case .spooled(let span) = table.elements[Int(position.index)] else {
+        try positions.withElementBuffer { positions in
+            guard let spans = spooledSpans(at: positions) else {
                 return try positions.map { (try tree(at: Int($0.index), keys: nil), UnparsedMembers()) }
             }
-            spans.append(span)
+            guard let spool, !spans.isEmpty else { return [] }
+            return try spool.partlyParsedElements(at: spans, keys: filter)
         }
-        guard let spool, !spans.isEmpty else { return [] }
-        return try spool.partlyParsedElements(at: spans, keys: filter)
     }
 
     /// The positions of one type's resources, in the collection's order (found by the table's number for the
