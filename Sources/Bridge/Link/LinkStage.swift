@@ -232,7 +232,9 @@ public enum LinkStage {
             ordinalOfKey.reserveCapacity(records.count)
             var keyOrder: [LinkKey] = []
             var recordsOf: [SharedKeyPositions<Int>?] = []
-            var partValues = parts.count == 1 ? [] : Array(repeating: Set<String>(minimumCapacity: records.count), count: parts.count)
+            // Each part's distinct values: left to grow, since a part often has few (a lab test's name), and sets
+            // sized for every record (made as copies of one) were 17 MB of a million-resource export's peak.
+            var partValues = parts.count == 1 ? [] : [Set<String>](repeating: [], count: parts.count)
             let conditions = declaration.sharedDataWhere.map { (field: $0.field.value, value: $0.value.value) }
             let recordKeys = FHIRJSONKeyFilter(
                 keys: Set(parts.map { RecordValues.topLevelField(of: $0.sharedDataPath) } + conditions.map { RecordValues.topLevelField(of: $0.field) }))

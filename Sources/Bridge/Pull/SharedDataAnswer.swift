@@ -96,7 +96,9 @@ public enum SharedDataAnswer {
         } catch {
             return nil
         }
-        return spans
+        // Grown by doubling, the array can be twice the spans' size, and a study's answers are held through the
+        // link and the merge: kept at their size (at a million resources, 8 MB less at the run's peak).
+        return spans.withUnsafeBufferPointer { Array($0) }
     }
 
     /// The answer's bytes, read (never written) by every worker while `withUnsafeBytes` (or the block) keeps them
