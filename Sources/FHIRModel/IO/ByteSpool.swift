@@ -273,9 +273,8 @@ public final class ByteSpool: Sendable {
         // Room for every member once, rather than growing the array three or four times a document.
         members.reserveCapacity(document.count)
         for index in 0..<document.count {
-            let key = document.key(index)
-            guard keys.keeps(utf8: key) else { continue }
-            members.append(FHIRObject.Member(key: String(decoding: key, as: UTF8.self), value: try memberValue(document.value(index), reader: reader)))
+            guard let name = keys.keptName(utf8: document.key(index)) else { continue }
+            members.append(FHIRObject.Member(key: name, value: try memberValue(document.value(index), reader: reader)))
         }
         return .object(FHIRObject(members: members))
     }
@@ -369,9 +368,10 @@ public final class ByteSpool: Sendable {
         for index in 0..<document.count {
             let key = document.key(index)
             let value = document.value(index)
-            let name = String(decoding: key, as: UTF8.self)
             if key.first == UInt8(ascii: "_") { underscored = true }
-            if !keys.keeps(utf8: key), FHIRJSONWriter.writesBack(value) {
+            let kept = keys.keptName(utf8: key)
+            let name = kept ?? String(decoding: key, as: UTF8.self)
+            if kept == nil, FHIRJSONWriter.writesBack(value) {
                 unparsed.append(key: name, value: value)
                 members.append(FHIRObject.Member(key: name, value: .null))
             } else {

@@ -74,19 +74,45 @@ public struct FHIRJSONKeyFilter: Sendable, Equatable {
     /// beyond ASCII goes through `keeps(_:)` itself, so that the answer is always the `String` comparison's.
     @inline(__always)
     public func keeps(utf8 key: UnsafeBufferPointer<UInt8>) -> Bool {
-        for byte in key where byte >= 0x80 { return keeps(String(decoding: key, as: UTF8.self)) }
+        match(utf8: key) != .dropped
+    }
+
+    /// The key given as its UTF-8 bytes as a `String` when the filter keeps it (`keeps(utf8:)`), nil when it
+    /// drops it. A key the filter names is handed out as the filter's own string: a reader of many small
+    /// documents (spooled records: `subjectAccession`, `biosampleAccession`) would otherwise allocate a string
+    /// for each key longer than fifteen bytes, in every document.
+    @inline(__always)
+    public func keptName(utf8 key: UnsafeBufferPointer<UInt8>) -> String? {
+        switch match(utf8: key) {
+        case .dropped: nil
+        case .key(let index): storage.keyList[index]
+        case .other: String(decoding: key, as: UTF8.self)
+        }
+    }
+
+    private enum Match: Equatable {
+        case dropped
+        /// One of the keys (its index in `keyList`).
+        case key(Int)
+        /// Kept otherwise (by a prefix, or by the `String` comparison).
+        case other
+    }
+
+    @inline(__always)
+    private func match(utf8 key: UnsafeBufferPointer<UInt8>) -> Match {
+        for byte in key where byte >= 0x80 { return keeps(String(decoding: key, as: UTF8.self)) ? .other : .dropped }
         let storage = self.storage
-        if storage.keyRanges.count > 32 { return keeps(String(decoding: key, as: UTF8.self)) }
+        if storage.keyRanges.count > 32 { return keeps(String(decoding: key, as: UTF8.self)) ? .other : .dropped }
         return storage.utf8.withUnsafeBufferPointer { table in
-            for range in storage.keyRanges
+            for (index, range) in storage.keyRanges.enumerated()
             where range.count == key.count && (key.count == 0 || memcmp(table.baseAddress! + range.lowerBound, key.baseAddress!, key.count) == 0) {
-                return true
+                return .key(index)
             }
             for range in storage.prefixRanges
             where range.count <= key.count && (range.isEmpty || memcmp(table.baseAddress! + range.lowerBound, key.baseAddress!, range.count) == 0) {
-                return true
+                return .other
             }
-            return false
+            return .dropped
         }
     }
 
