@@ -220,6 +220,11 @@ import TestSupport
         let plain = describe(try LinkStage.run(pulled, mapping: mapping, diagnostics: plainDiagnostics, chunkSize: 1_000_000))
         let chunked = describe(try LinkStage.run(pulled, mapping: mapping, diagnostics: chunkedDiagnostics, chunkSize: 1))
         #expect(chunked == plain)
+        // Every key alternative through FHIRPath, none read directly (`DirectKeyRead`): the same link and notes.
+        let evaluatedDiagnostics = DiagnosticsCollector()
+        let evaluated = describe(try LinkStage.run(pulled, mapping: mapping, diagnostics: evaluatedDiagnostics, chunkSize: 64, directKeyReads: false))
+        #expect(evaluated == plain)
+        #expect(evaluatedDiagnostics.diagnostics == plainDiagnostics.diagnostics)
         // What the key reading says comes in resource order, however the resources were spread over the cores.
         #expect(chunkedDiagnostics.diagnostics == plainDiagnostics.diagnostics)
         #expect(!plainDiagnostics.diagnostics.isEmpty)

@@ -20,9 +20,12 @@ public enum LinkStage {
     /// next chunks), so links that do not read each other run side by side (`LinkSchedule`) when the study is held
     /// as trees: each with its own diagnostics, said afterwards in link order, so the outcome, the diagnostics and
     /// the failure thrown (the first in link order) are those of linking one after another.
+    ///
+    /// `directKeyReads` false evaluates every key alternative through FHIRPath (`DirectKeyRead`'s general path,
+    /// for tests that hold the direct reads to it).
     public static func run(
         _ pulled: PulledStudy, mapping: CompiledMapping, diagnostics: DiagnosticsCollector, chunkSize: Int = 256,
-        workers: Int = ParallelMap.defaultWorkers
+        workers: Int = ParallelMap.defaultWorkers, directKeyReads: Bool = true
     ) throws(BridgeFailure) -> LinkedStudy {
         let study = LinkedStudy(pulled: pulled, mapping: mapping, links: [])
         // Checked once here; each link's `SuffixMatcherPool` compiles matchers from it as its chunks need them.
@@ -52,6 +55,7 @@ public enum LinkStage {
                 let own = DiagnosticsCollector()
                 var joiner = Joiner(link: links[index], study: before, diagnostics: own)
                 joiner.chunkSize = max(1, chunkSize)
+                joiner.directKeyReads = directKeyReads
                 do throws(BridgeFailure) {
                     let result = try joiner.run()
                     reportConventions(result, accession: pulled.accession, diagnostics: own)
@@ -126,6 +130,8 @@ public enum LinkStage {
     struct Joiner {
         /// Records or resources per job of the parallel key reading: any size gives the same link.
         var chunkSize = 256
+        /// Key alternatives read without FHIRPath where their shape allows (`DirectKeyRead`).
+        var directKeyReads = true
 
         let link: CompiledLink
         let study: LinkedStudy
@@ -158,6 +164,8 @@ public enum LinkStage {
             var expression: FHIRPathExpression?
             /// For a `reference` alternative: the keys of the earlier link it reads (nil when there is none).
             var referencedKeys: ReferencedKeys?
+            /// The expression read without FHIRPath, where its shape allows.
+            var direct: DirectKeyRead?
         }
 
         /// What a `reference` alternative reads of an earlier link: the key each of its resources linked under, or
@@ -177,14 +185,18 @@ public enum LinkStage {
 
         func prepared(_ part: CompiledKeyPart) -> PreparedPart {
             let alternatives = part.declaration.alternatives.indices.map { index in
-                switch part.declaration.alternatives[index].value {
+                let declared = part.declaration.alternatives[index].value
+                let expression = part.alternatives[index]
+                let direct = directKeyReads ? DirectKeyRead(declared, expression: expression) : nil
+                switch declared {
                 case .reference(_, let linkName):
                     return PreparedAlternative(
-                        kind: .reference, expression: part.alternatives[index], referencedKeys: study[link: linkName.value].map { ReferencedKeys($0, resources: study.pulled.fhir) })
+                        kind: .reference, expression: expression,
+                        referencedKeys: study[link: linkName.value].map { ReferencedKeys($0, resources: study.pulled.fhir) }, direct: direct)
                 case .idAccessionSuffix:
-                    return PreparedAlternative(kind: .idAccessionSuffix, expression: part.alternatives[index])
+                    return PreparedAlternative(kind: .idAccessionSuffix, expression: expression, direct: direct)
                 default:
-                    return PreparedAlternative(kind: .values, expression: part.alternatives[index])
+                    return PreparedAlternative(kind: .values, expression: expression, direct: direct)
                 }
             }
             return PreparedPart(
@@ -472,20 +484,24 @@ public enum LinkStage {
                 for index in part.alternatives.indices {
                     let alternative = part.alternatives[index]
                     var candidates: [String]
+                    // The alternative's texts: read directly where its shape allows, else evaluated.
+                    func texts() -> [String] {
+                        alternative.direct?.texts(in: resource) ?? evaluate(alternative.expression, on: resource, resourceKey: resourceKey, warnings: &warnings)
+                    }
                     switch alternative.kind {
                     case .reference:
                         // The target's key in that link; for a target that did not link, the key it appeared to have
                         // (never in `known`, so it only shows in reports).
                         guard let other = alternative.referencedKeys else { continue }
-                        candidates = evaluate(alternative.expression, on: resource, resourceKey: resourceKey, warnings: &warnings).compactMap { reference in
+                        candidates = texts().compactMap { reference in
                             FHIRReference(parsing: reference).resourceKey.flatMap(other.key(of:))
                         }
                     case .idAccessionSuffix:
-                        let ids = evaluate(alternative.expression, on: resource, resourceKey: resourceKey, warnings: &warnings)
+                        let ids = texts()
                         guard let accessionSuffix = accessionSuffixMatcher.regex else { continue }
                         candidates = ids.compactMap { id in id.firstMatch(of: accessionSuffix).map { String(id[$0.range]) } }
                     case .values:
-                        candidates = evaluate(alternative.expression, on: resource, resourceKey: resourceKey, warnings: &warnings)
+                        candidates = texts()
                     }
                     for candidate in candidates {
                         let value = KeyNormaliser.apply(part.normalise, to: candidate)
@@ -500,14 +516,10 @@ public enum LinkStage {
             /// The text values of an expression on a resource; an evaluation error is a warning naming the resource.
             func evaluate(_ expression: FHIRPathExpression?, on resource: FHIRElement, resourceKey: FHIRResourceKey, warnings: inout [Diagnostic]) -> [String] {
                 guard let expression else { return [] }
-                func text(_ value: FHIRElement) -> String? {
-                    if case .object = value { return value["reference"]?.stringValue }
-                    return RecordValues.text(value)
-                }
                 do {
                     // A path of known types (every key convention's) gives its nodes without items made for them.
                     var values: [String] = []
-                    try expression.forEachJSONValue(of: resource) { node in if let value = text(node) { values.append(value) } }
+                    try expression.forEachJSONValue(of: resource) { node in if let value = DirectKeyRead.text(node) { values.append(value) } }
                     return values
                 } catch {
                     warnings.append(

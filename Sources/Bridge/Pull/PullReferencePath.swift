@@ -42,14 +42,8 @@ public struct PullReferencePath: Sendable, CustomStringConvertible {
         }
         self.expression = expression
         // One name, read as node steps, of one member (not a choice's several): the member itself.
-        let oneName = source.utf8.allSatisfy { ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") || $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-        if oneName, expression.nodeType != nil, let keys = expression.focusKeys, keys.prefixes.isEmpty, keys.keys == [source, "_" + source] {
-            member = source
-            memberExtensions = "_" + source
-        } else {
-            member = nil
-            memberExtensions = nil
-        }
+        member = expression.oneMember
+        memberExtensions = member.map { "_" + $0 }
     }
 
     /// The path leads to something other than References.
