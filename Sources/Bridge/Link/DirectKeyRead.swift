@@ -10,9 +10,9 @@ import FHIRPath
 /// does not take as it is (a primitive's extension, a value of an unexpected kind) gives nil, and the caller
 /// evaluates the expression: the answers are always the evaluator's.
 enum DirectKeyRead: Sendable {
-    /// A one-name path's member (`FHIRPathExpression.oneMember`); `objects` when its type is complex (a
-    /// Reference), whose text is its `reference`.
-    case member(String, objects: Bool)
+    /// A one-name path's member (`FHIRPathExpression.oneMember`), with `_` and its name (a member the evaluator
+    /// reads); `objects` when its type is complex (a Reference), whose text is its `reference`.
+    case member(String, extensions: String, objects: Bool)
     /// `identifier.where(system = 'system').value`, or `identifier.value` when `system` is nil.
     case identifier(system: String?)
 
@@ -25,7 +25,7 @@ enum DirectKeyRead: Sendable {
         case .idExact, .idAccessionSuffix, .path, .reference:
             guard let member = expression.oneMember, let type = expression.nodeType, let first = type.utf8.first else { return nil }
             // FHIR's complex types are capitalised, its primitives not.
-            self = .member(member, objects: first >= UInt8(ascii: "A") && first <= UInt8(ascii: "Z"))
+            self = .member(member, extensions: "_" + member, objects: first >= UInt8(ascii: "A") && first <= UInt8(ascii: "Z"))
         }
     }
 
@@ -38,8 +38,8 @@ enum DirectKeyRead: Sendable {
     /// The texts the expression gives on `resource`, or nil when the resource is left to the evaluator.
     func texts(in resource: FHIRElement) -> [String]? {
         switch self {
-        case .member(let name, let objects):
-            guard resource["_" + name] == nil else { return nil }
+        case .member(let name, let extensions, let objects):
+            guard resource[extensions] == nil else { return nil }
             func take(_ node: FHIRElement, into texts: inout [String]) -> Bool {
                 switch node {
                 case .object: guard objects else { return false }
