@@ -386,20 +386,22 @@ public final class ByteSpool: Sendable {
     public func partlyParsedElements(
         at spans: some RandomAccessCollection<Span>, keys: FHIRJSONKeyFilter
     ) throws -> [(FHIRElement, UnparsedMembers)] {
-        try documents(at: spans) { bytes, reader in try Self.partlyParsedElement(from: bytes, reader: reader, keys: keys) }
+        try spans.withElementBuffer { spans in
+            try documents(at: spans) { bytes, reader in try Self.partlyParsedElement(from: bytes, reader: reader, keys: keys) }
+        }
     }
 
     /// What `read` makes of each document at `spans`, in order, read as `forEachBytes(of:_:)` reads them, with one
     /// reader (a spool holds JSON the process read and checked: its keys are not checked for duplicates again).
+    /// The spans come as a buffer (`withElementBuffer`, at the public methods): generic only in what it makes, this
+    /// is specialised for each of them (generic in the spans too, it looked up `[T]`'s metadata for every document).
     private func documents<T>(
-        at spans: some RandomAccessCollection<Span>, _ read: (UnsafeRawBufferPointer, FHIRJSONReader) throws -> T
+        at spans: UnsafeBufferPointer<Span>, _ read: (UnsafeRawBufferPointer, FHIRJSONReader) throws -> T
     ) throws -> [T] {
         let reader = FHIRJSONReader(options: .init(source: name, keysKnownUnique: true))
         var documents: [T] = []
         documents.reserveCapacity(spans.count)
-        try spans.withElementBuffer { spans in
-            try forEachBytes(ofBuffer: spans) { _, bytes in documents.append(try read(bytes, reader)) }
-        }
+        try forEachBytes(ofBuffer: spans) { _, bytes in documents.append(try read(bytes, reader)) }
         return documents
     }
 
@@ -502,7 +504,9 @@ public final class ByteSpool: Sendable {
     /// The JSON values at `spans`, in order, each parsed as `element(at:keys:)` parses it, read as
     /// `forEachBytes(of:_:)` reads them.
     public func elements(at spans: some RandomAccessCollection<Span>, keys: FHIRJSONKeyFilter?) throws -> [FHIRElement] {
-        try documents(at: spans) { bytes, reader in try Self.element(from: bytes, reader: reader, keys: keys) }
+        try spans.withElementBuffer { spans in
+            try documents(at: spans) { bytes, reader in try Self.element(from: bytes, reader: reader, keys: keys) }
+        }
     }
 
     /// The JSON value appended at `span`, parsed. A spool holds JSON the process read and checked before it
