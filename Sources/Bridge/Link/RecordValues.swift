@@ -10,11 +10,37 @@ enum RecordValues {
 
     /// The values at a dotted record field path (`subject.accession`); arrays on the way are walked.
     static func values(of record: FHIRElement, path: String) -> [String] {
+        var values: [String] = []
+        forEachValue(of: record, path: path) { values.append($0); return true }
+        return values
+    }
+
+    /// The first of `values(of:path:)`, without the array: the link, the merge and the emits read one value of
+    /// a field for every record, and an array each was a tenth of an export's allocations.
+    static func firstValue(of record: FHIRElement, path: String) -> String? {
+        var first: String?
+        forEachValue(of: record, path: path) { first = $0; return false }
+        return first
+    }
+
+    /// Whether `values(of:path:)` holds `value`, without the array (a link's `where`, for every record).
+    static func hasValue(_ value: String, of record: FHIRElement, path: String) -> Bool {
+        var found = false
+        forEachValue(of: record, path: path) { found = $0 == value; return !found }
+        return found
+    }
+
+    /// Each of `values(of:path:)` in order, until `body` returns false: the one walk the three read through.
+    private static func forEachValue(of record: FHIRElement, path: String, _ body: (String) -> Bool) {
         // Most record fields are one name: no split, no arrays of nodes.
         if !path.utf8.contains(UInt8(ascii: ".")) {
-            guard let child = record[path] else { return [] }
-            if case .array(let items) = child { return items.compactMap(text) }
-            return text(child).map { [$0] } ?? []
+            guard let child = record[path] else { return }
+            guard case .array(let items) = child else {
+                if let value = text(child) { _ = body(value) }
+                return
+            }
+            for item in items { if let value = text(item), !body(value) { return } }
+            return
         }
         var nodes = [record]
         for name in path.split(separator: ".") {
@@ -23,25 +49,7 @@ enum RecordValues {
                 return child.arrayValue ?? [child]
             }
         }
-        return nodes.compactMap(text)
-    }
-
-    /// The first of `values(of:path:)`, without the array: the link, the merge and the emits read one value of
-    /// a field for every record, and an array each was a tenth of an export's allocations.
-    static func firstValue(of record: FHIRElement, path: String) -> String? {
-        guard !path.utf8.contains(UInt8(ascii: ".")) else { return values(of: record, path: path).first }
-        guard let child = record[path] else { return nil }
-        guard case .array(let items) = child else { return text(child) }
-        for item in items { if let value = text(item) { return value } }
-        return nil
-    }
-
-    /// Whether `values(of:path:)` holds `value`, without the array (a link's `where`, for every record).
-    static func hasValue(_ value: String, of record: FHIRElement, path: String) -> Bool {
-        guard !path.utf8.contains(UInt8(ascii: ".")) else { return values(of: record, path: path).contains(value) }
-        guard let child = record[path] else { return false }
-        guard case .array(let items) = child else { return text(child) == value }
-        return items.contains { text($0) == value }
+        for node in nodes { if let value = text(node), !body(value) { return } }
     }
 
     static func text(_ element: FHIRElement) -> String? {
