@@ -1,5 +1,4 @@
 import FHIRModel
-import Synchronization
 
 /// What a run reads of each resource type: the members its expressions read (`FHIRPathExpression.focusKeys`), or
 /// every member. A directory's resources are then built no further than that (`PullStage.readDirectory`).
@@ -39,31 +38,4 @@ public struct ResourceReadKeys: Sendable {
     public var wholeTypes: Set<String> {
         Set(byType.compactMap { $0.value == nil ? $0.key : nil })
     }
-}
-
-/// A directory read's `ResourceReadKeys`, settled once the mapping is compiled, alongside the read: the read's jobs
-/// that start before then build whole trees (a superset of what is read: the same links and findings), the others
-/// only what is read. So the read waits for nothing.
-public final class PendingReadKeys: Sendable {
-    /// The reader's options for the settled keys (`PullStage.readDirectory`), made once.
-    private let options = Mutex<FHIRResourceInput.Options?>(nil)
-
-    public init() {}
-
-    /// Settled from the start.
-    public convenience init(_ reading: ResourceReadKeys) {
-        self.init()
-        settle(reading)
-    }
-
-    public func settle(_ reading: ResourceReadKeys) {
-        var settled = FHIRResourceInput.Options(version: .r5)
-        settled.topLevelKeys = reading.common
-        settled.wholeResourceTypes = reading.wholeTypes
-        settled.readsVersionIds = true
-        options.withLock { $0 = settled }
-    }
-
-    /// The options a job that starts now reads with; nil before the keys are settled.
-    var readOptions: FHIRResourceInput.Options? { options.withLock { $0 } }
 }

@@ -35,13 +35,9 @@ public enum FHIRResourceFiles {
     /// places count within the piece), and the pieces' answers handed to `consume` in the files' and pieces' order,
     /// on the calling thread, while the next ones are read. The outcome is a plain loop's over the files, failures
     /// included: a piece that fails is read again as its whole file, which gives the error its line.
-    ///
-    /// `laterOptions`, when given, is asked as each job starts: options to read that job's files with instead of
-    /// `options`, once they are known (a filter that depends on what is worked out alongside the read). Jobs that
-    /// start before then read with `options`.
     public static func stream<Read>(
-        paths: [String], options: FHIRResourceInput.Options, laterOptions: (@Sendable () -> FHIRResourceInput.Options?)? = nil,
-        workers: Int = ParallelMap.defaultWorkers, pieceSize: Int = pieceSize, read: @Sendable (FHIRResourceInput) throws -> Read,
+        paths: [String], options: FHIRResourceInput.Options, workers: Int = ParallelMap.defaultWorkers,
+        pieceSize: Int = pieceSize, read: @Sendable (FHIRResourceInput) throws -> Read,
         consume: (_ file: Int, Read) throws -> Void
     ) throws {
         let pieces = Self.pieces(of: paths, options: options, pieceSize: pieceSize)
@@ -51,8 +47,7 @@ public enum FHIRResourceFiles {
         // A whole file's failure is thrown where it happens; a piece's is kept (`.failure`) for `consume` to read
         // the file again.
         try ParallelMap.streamChunks(count: jobs.count, chunkSize: 1, workers: workers) { chunk -> [Result<Read, any Error>] in
-            let options = laterOptions?() ?? options
-            return try jobs[chunk.lowerBound].map { index -> Result<Read, any Error> in
+            try jobs[chunk.lowerBound].map { index -> Result<Read, any Error> in
                 let piece = pieces[index]
                 let path = paths[piece.file]
                 guard let range = piece.range else { return .success(try read(FHIRResourceInput(path: path, options: options))) }
@@ -205,22 +200,8 @@ public enum FHIRResourceFiles {
     static func versionId(in bytes: UnsafeRawBufferPointer, members: [JSONTopLevelMembers.Member]?) throws -> String? {
         guard let members else { return try metaReader.read(bytes).versionId }
         guard let meta = JSONTopLevelMembers.value(named: "meta", among: members, in: bytes) else { return nil }
-        return try versionId(ofMeta: meta)
-    }
-
-    /// `versionId` of a `meta` value read and checked as `meta`'s text (whatever its kind: not an object, none).
-    static func versionId(ofMeta meta: UnsafeRawBufferPointer) throws -> String? {
         guard let metaMembers = JSONTopLevelMembers.scan(meta) else { return try versionIdReader.read(meta)["versionId"]?.stringValue }
         return try JSONTopLevelMembers.string(named: "versionId", among: metaMembers, in: meta)
-    }
-
-    /// `meta.versionId` of a document read by `readNotingMeta` as `document`, from the text `bytes`.
-    static func versionId(of document: FHIRElement, in bytes: UnsafeRawBufferPointer, meta: FHIRJSONReader.SkippedMeta) throws -> String? {
-        switch meta {
-        case .none: return document.versionId
-        case .at(let range): return try versionId(ofMeta: UnsafeRawBufferPointer(rebasing: bytes[range]))
-        case .unknown: return try metaReader.read(bytes).versionId
-        }
     }
 
     /// Read again what was read and checked: keys are known to be unique.

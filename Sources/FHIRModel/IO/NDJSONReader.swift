@@ -29,14 +29,9 @@ public struct NDJSONReader: ~Copyable {
     public var readsVersionIds = false
     /// With `readsVersionIds`: `meta.versionId` of the document last returned.
     public private(set) var versionId: String?
-    /// Resource types built whole despite `topLevelKeys` (a reader that reads one type's every member, the others'
-    /// few). A line after one of such a type is built whole straight away (a Bulk Data file holds one type); a
-    /// line of such a type after one of another is built again from its text once its type is known. A tree of
-    /// another type built whole holds all that was asked.
+    /// Resource types built whole despite `topLevelKeys`: such a document's filtered tree is built again from its
+    /// line (a reader that reads one type's every member, the others' few).
     public var wholeResourceTypes: Set<String> = []
-    /// Whether the line last returned was of one of `wholeResourceTypes`, and its type.
-    private var lastWasWhole = false
-    private var lastType = ""
 
     /// The one-based line number of the document last returned.
     public var lineNumber: Int { lines.lineNumber }
@@ -53,40 +48,30 @@ public struct NDJSONReader: ~Copyable {
         var kept: [UInt8] = []
         var keptMembers: [JSONTopLevelMembers.Member]?
         var version: String?
-        var lastWasWhole = self.lastWasWhole
-        var lastType = self.lastType
         while result == nil {
             let lineNumber = lines.lineNumber + 1
             let more = try lines.nextLine { line in
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
-                let builtWhole = keys == nil || lastWasWhole
                 let reader = FHIRJSONReader(
                     options: .init(
-                        maxDepth: depth, source: source, lineOffset: lineNumber - 1, topLevelKeys: builtWhole ? nil : keys,
+                        maxDepth: depth, source: source, lineOffset: lineNumber - 1, topLevelKeys: keys,
                         allowsByteOrderMark: lineNumber == 1))
                 if keepsLine {
                     (result, keptMembers) = try reader.readFindingMembers(line)
                     kept = Array(line)
                 } else if readsVersion {
-                    let (document, meta) = try reader.readNotingMeta(line)
-                    result = document
-                    version = try FHIRResourceFiles.versionId(of: document, in: line, meta: meta)
+                    let members: [JSONTopLevelMembers.Member]?
+                    (result, members) = try reader.readFindingMembers(line)
+                    version = try FHIRResourceFiles.versionId(in: line, members: members)
                 } else {
                     result = try reader.read(line)
                 }
-                if !wholeTypes.isEmpty, keys != nil, let type = result?.resourceType {
-                    if type != lastType {
-                        lastType = type
-                        lastWasWhole = wholeTypes.contains(type)
-                    }
-                    if lastWasWhole && !builtWhole { result = try Self.wholeReader.read(line) }
+                if !wholeTypes.isEmpty, keys != nil, let type = result?.resourceType, wholeTypes.contains(type) {
+                    result = try Self.wholeReader.read(line)
                 }
             }
-            if !more { break }
+            if !more { return nil }
         }
-        self.lastWasWhole = lastWasWhole
-        self.lastType = lastType
-        guard result != nil else { return nil }
         if keepsLine {
             lineBytes = kept
             lineMembers = keptMembers

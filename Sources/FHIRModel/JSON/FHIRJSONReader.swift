@@ -64,34 +64,6 @@ public struct FHIRJSONReader: Sendable {
         try bytes.withUnsafeBytes { (raw) throws -> FHIRElement in try read(raw) }
     }
 
-    /// Where a filtered read left out a document's top-level `meta`.
-    public enum SkippedMeta: Sendable, Equatable {
-        /// Not left out: the tree has it, or the document has none.
-        case none
-        /// Its value's place in the document.
-        case at(Range<Int>)
-        /// Perhaps: a left-out key had escapes.
-        case unknown
-    }
-
-    /// Reads one JSON document as `read` does, and says where the value of its top-level `meta` is when
-    /// `topLevelKeys` left it out: what the document's version is read from without building `meta`
-    /// (`NDJSONReader.readsVersionIds`).
-    public func readNotingMeta(_ bytes: UnsafeRawBufferPointer) throws -> (FHIRElement, SkippedMeta) {
-        var parser = JSONByteParser(bytes: bytes, maxDepth: options.maxDepth)
-        parser.topLevelKeys = options.topLevelKeys
-        parser.allowsByteOrderMark = options.allowsByteOrderMark
-        parser.keysKnownUnique = options.keysKnownUnique
-        parser.notesSkippedMeta = true
-        do {
-            let document = try parser.parseDocument()
-            if parser.skippedEscapedKey { return (document, .unknown) }
-            return (document, parser.skippedMeta.map(SkippedMeta.at) ?? .none)
-        } catch let failure as JSONByteParser.Failure {
-            throw locate(failure, in: bytes)
-        }
-    }
-
     /// Reads one JSON document as `read` does, and gives the places of its top-level object's members as
     /// `JSONTopLevelMembers.scan` finds them (nil where the scan gives nil), found by the same pass: a document read
     /// to be kept in a spool was scanned a second time only for them.
@@ -231,11 +203,6 @@ struct JSONByteParser: ~Copyable {
     /// `topLevelMembers`, valid while `topLevelIndexable` (false where `JSONTopLevelMembers.scan` gives nil: a top
     /// level that is not an object, a key with escapes, a document too long for 16-bit offsets).
     var findsTopLevelMembers = false
-    /// Whether to note where a filtered top-level object's skipped `meta` is (`FHIRJSONReader.readNotingMeta`),
-    /// and whether a skipped key had escapes (it might spell `meta`).
-    var notesSkippedMeta = false
-    var skippedMeta: Range<Int>?
-    var skippedEscapedKey = false
     var topLevelMembers: [JSONTopLevelMembers.Member] = []
     var topLevelIndexable = false
     var allowsByteOrderMark = true
@@ -479,7 +446,6 @@ struct JSONByteParser: ~Copyable {
                 let valueStart = position
                 try skipValue()
                 if findsMembers { noteTopLevelMember(key: keyStart + 1..<keyEnd, value: valueStart..<position) }
-                if notesSkippedMeta { noteSkippedMeta(key: keyStart + 1..<keyEnd, simple: simpleKey, value: valueStart..<position) }
                 if try moreFollow(closing: UInt8(ascii: "}"), expecting: "',' or '}'") { continue }
                 keyShape?._withUnsafeGuaranteedRef { $0.finish(departed: departed, keys: keyIndex) }
                 return closeObject(first: first, storage: &storage, size: size, underscored: underscored)
@@ -505,7 +471,6 @@ struct JSONByteParser: ~Copyable {
                 insideStreamedEntries = false
             } else if depth == 1, let filter = topLevelKeys, !filter.keeps(key) {
                 try skipValue()
-                if notesSkippedMeta { noteSkippedMeta(key: keyStart + 1..<keyEnd, simple: simpleKey, value: valueStart..<position) }
             } else if depth == 3, insideStreamedEntries, key == "resource" {
                 let start = position
                 let value = try parseValue()
@@ -522,17 +487,6 @@ struct JSONByteParser: ~Copyable {
             keyShape?._withUnsafeGuaranteedRef { $0.finish(departed: departed, keys: keyIndex) }
             return closeObject(first: first, storage: &storage, size: size, underscored: underscored)
         }
-    }
-
-    /// A skipped top-level member's value, when the member is `meta`; a key with escapes (which might spell it)
-    /// is noted as such.
-    @inline(__always)
-    mutating func noteSkippedMeta(key: Range<Int>, simple: Bool, value: Range<Int>) {
-        if !simple { skippedEscapedKey = true }
-        guard key.count == 4, base[key.lowerBound] == UInt8(ascii: "m"), base[key.lowerBound + 1] == UInt8(ascii: "e"),
-            base[key.lowerBound + 2] == UInt8(ascii: "t"), base[key.lowerBound + 3] == UInt8(ascii: "a")
-        else { return }
-        skippedMeta = value
     }
 
     /// One top-level member's place, as `JSONTopLevelMembers.scan` gives it.
