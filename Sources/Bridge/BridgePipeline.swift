@@ -18,10 +18,6 @@ public struct BridgePipeline: Sendable {
     /// The run only links and compares (a reconcile): the Shared Data endpoints that only the merge reads (assay
     /// results, adverse events, files) are not read (`CompiledMapping.endpointsReadByLinks`).
     public var linksOnly = false
-    /// With `linksOnly`, a directory's resources are built only as far as the links, their fields and the pull
-    /// plan read them (`ResourceReadKeys`); false builds them whole, the general path, which gives the same links
-    /// and findings.
-    public var readsOnlyWhatLinksRead = true
 
     public init(
         mappingPaths: [String], source: StudySource, diagnostics: DiagnosticsCollector,
@@ -62,34 +58,22 @@ public struct BridgePipeline: Sendable {
                 do { spool = try ByteSpool() } catch { throw BridgeFailure(stage: .pull, message: "\(error)") }
             }
         }
+        // A directory is read while the mapping is compiled: neither needs the other, and compiling (with the
+        // FHIR definitions' tables it loads) kept one core idle at the start of every run. A mapping with errors
+        // is still the failure reported.
         let (directory, readSpool) = (directoryRoot, spool)
-        @Sendable func readDirectory(reading: ResourceReadKeys?) -> Result<FHIRResourceCollection?, BridgeFailure> {
-            guard let directory else { return .success(nil) }
-            do { return .success(try PullStage.readDirectory(directory, spool: readSpool, reading: reading)) } catch let failure as BridgeFailure {
-                return .failure(failure)
-            } catch {
-                return .failure(BridgeFailure(stage: .pull, message: "\(error)"))
-            }
-        }
-        let mapping: CompiledMapping
-        let plan: PullPlan
-        let directoryResources: FHIRResourceCollection?
-        if linksOnly && readsOnlyWhatLinksRead && spool == nil {
-            // Only what the links, their fields and the plan's selection read is built of each resource. The
-            // mapping then comes first (two hundredths of a second on one core, where the read takes ten times
-            // that on both), and the time stays the same: at 10,000 subjects a fifth less memory (214 -> 169 MB).
-            (mapping, plan) = try prepare()
-            var reading = mapping.comparedReadKeys
-            reading.add(plan.readKeys)
-            directoryResources = try readDirectory(reading: reading).get()
-        } else {
-            // A directory is read while the mapping is compiled: neither needs the other, and compiling (with the
-            // FHIR definitions' tables it loads) kept one core idle at the start of every run. A mapping with
-            // errors is still the failure reported.
-            let (prepared, read) = ParallelMap.both({ Result(catching: prepare) }, { readDirectory(reading: nil) })
-            (mapping, plan) = try prepared.get()
-            directoryResources = try read.get()
-        }
+        let (prepared, read) = ParallelMap.both(
+            { Result(catching: prepare) },
+            { () -> Result<FHIRResourceCollection?, BridgeFailure> in
+                guard let directory else { return .success(nil) }
+                do { return .success(try PullStage.readDirectory(directory, spool: readSpool)) } catch let failure as BridgeFailure {
+                    return .failure(failure)
+                } catch {
+                    return .failure(BridgeFailure(stage: .pull, message: "\(error)"))
+                }
+            })
+        let (mapping, plan) = try prepared.get()
+        let directoryResources = try read.get()
         let pull = PullStage(
             plan: plan, mapping: mapping, source: source, diagnostics: diagnostics, spool: spool,
             endpointNames: linksOnly ? mapping.endpointsReadByLinks : nil)

@@ -107,8 +107,8 @@ import TestSupport
             if expected != nil { versions += 1 }
             let (_, members) = try document.withUnsafeBytes { try FHIRJSONReader().readFindingMembers($0) }
             let text = String(decoding: document.prefix(80), as: UTF8.self)
-            #expect(try document.withUnsafeBytes { try FHIRResourceFiles.versionId(in: $0, members: members) } == expected, "\(text)")
-            #expect(try document.withUnsafeBytes { try FHIRResourceFiles.versionId(in: $0, members: nil) } == expected, "\(text)")
+            #expect(try FHIRResourceFiles.versionId(of: document, members: members) == expected, "\(text)")
+            #expect(try FHIRResourceFiles.versionId(of: document, members: nil) == expected, "\(text)")
         }
         #expect(versions > 50)
     }

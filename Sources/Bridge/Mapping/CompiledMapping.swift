@@ -52,20 +52,6 @@ public struct CompiledLink: Sendable {
         if let fhirWhere { keys = FHIRJSONKeyFilter.union(keys, fhirWhere.focusKeys) }
         return keys
     }
-
-    /// `resourceKeys` and the members the link's fields read: all a reconcile reads of a resource.
-    public var comparedResourceKeys: FHIRJSONKeyFilter? {
-        fields.reduce(resourceKeys) { FHIRJSONKeyFilter.union($0, $1.fhir.focusKeys) }
-    }
-}
-
-extension CompiledMapping {
-    /// What the links and their fields read of each resource type: all a reconcile reads of a resource.
-    public var comparedReadKeys: ResourceReadKeys {
-        var keys = ResourceReadKeys()
-        for link in links { keys.add(link.comparedResourceKeys, for: link.declaration.resourceType.value) }
-        return keys
-    }
 }
 
 extension CompiledLink {

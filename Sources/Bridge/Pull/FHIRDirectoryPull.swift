@@ -33,7 +33,7 @@ public struct FHIRDirectoryPull: Sendable {
         let studyType = plan.study.resourceType
         var studies: [FHIRResourceCollection.Position] = []
         do {
-            try Self.inChunks(all.positions(ofType: studyType), of: all, keys: PullPlan.studyKeys) { resource in
+            try Self.inChunks(all.positions(ofType: studyType), of: all, keys: FHIRJSONKeyFilter(keys: ["resourceType", "id", "identifier"])) { resource in
                 StudyPuller.isStudy(resource, accession)
             } take: { position, isStudy in
                 if isStudy { studies.append(position) }

@@ -57,26 +57,6 @@ public struct PullPlan: Sendable {
     /// The id of the study step that other steps refer to.
     public static let studyStepID = "study"
 
-    /// What finding the study reads of a resource of the study's type (`StudyPuller.isStudy`).
-    public static let studyKeys = FHIRJSONKeyFilter(keys: ["resourceType", "id", "identifier"])
-
-    /// What selecting a study's resources from a directory reads of each type (`FHIRDirectoryPull`): the study's
-    /// identifiers, and each step's reference paths on the type that holds them.
-    public var readKeys: ResourceReadKeys {
-        var keys = ResourceReadKeys()
-        keys.add(Self.studyKeys, for: study.resourceType)
-        var typeOfStep = [Self.studyStepID: study.resourceType]
-        for step in steps { typeOfStep[step.id] = step.resourceType }
-        for step in steps {
-            if let search = step.search { keys.add(PullReferencePath.resourceKeys(of: search.referencePaths), for: step.resourceType) }
-            for origin in step.referencedFrom ?? [] {
-                guard let holder = typeOfStep[origin.step] else { continue }
-                keys.add(PullReferencePath.resourceKeys(of: origin.paths), for: holder)
-            }
-        }
-        return keys
-    }
-
     /// Reads, checks and compiles a plan file. Throws `PullPlanError` with every problem found, each located at
     /// its `FILE:LINE:COLUMN`.
     public static func load(path: String) throws(PullPlanError) -> PullPlan {

@@ -33,10 +33,8 @@ public struct PullStage: Sendable {
 
 
     /// The resources of a directory's `fhir/`, read once and shared by every study of a run. With a `spool`, each
-    /// resource is written to it as it is read and kept as a span (a study larger than memory). Without, trees are
-    /// built as far as `reading` says for their type (nil: whole), each still told apart from its other copies by
-    /// its `meta.versionId`: a run that reads only what its links and fields read (a reconcile) builds no more.
-    public static func readDirectory(_ root: String, spool: ByteSpool? = nil, reading: ResourceReadKeys? = nil) throws -> FHIRResourceCollection {
+    /// resource is written to it as it is read and kept as a span (a study larger than memory).
+    public static func readDirectory(_ root: String, spool: ByteSpool? = nil) throws -> FHIRResourceCollection {
         var all = FHIRResourceCollection(spool: spool)
         let folder = root + "/fhir"
         guard let names = DirectoryListing.names(in: folder) else {
@@ -46,17 +44,9 @@ public struct PullStage: Sendable {
         // Read on every core (a large file in pieces), each resource's identity too. Trees are added a piece at a
         // time while the next pieces are read: only the adding is left to one core.
         guard let spool else {
-            var options = FHIRResourceInput.Options(version: .r5)
-            if let reading {
-                options.topLevelKeys = reading.common
-                options.wholeResourceTypes = reading.wholeTypes
-                options.readsVersionIds = true
-            }
-            try FHIRResourceFiles.stream(paths: paths, options: options) { input in
+            try FHIRResourceFiles.stream(paths: paths, options: .init(version: .r5)) { input in
                 var resources: [(FHIRElement, FHIRResourceCollection.Identity)] = []
-                try input.forEachResource { resource, _ in
-                    resources.append((resource, FHIRResourceCollection.Identity(resource, versionId: input.versionId(of: resource))))
-                }
+                try input.forEachResource { resource, _ in resources.append((resource, FHIRResourceCollection.Identity(resource))) }
                 return resources
             } consume: { _, resources in
                 for (resource, identity) in resources { all.add(resource, identity: identity) }

@@ -171,7 +171,7 @@ public enum FHIRResourceFiles {
                 if let text = input.sourceText {
                     let members = input.sourceTextMembers ?? text.withUnsafeBytes(ByteSpool.index(of:))
                     staged.appendJSON(text, members: members)
-                    versionId = try text.withUnsafeBytes { try Self.versionId(in: $0, members: members) }
+                    versionId = try Self.versionId(of: text, members: members)
                 } else {
                     bytes.removeAll(keepingCapacity: true)
                     writer.write(resource, into: &bytes)
@@ -197,11 +197,13 @@ public enum FHIRResourceFiles {
     /// the places of its members (`members`, nil when it has none) and of `meta`'s (`JSONTopLevelMembers.scan`):
     /// only the version's value is made. (A filtered parse of `meta` cost as much as building it: the reader's
     /// key shape, kept per thread for the resources' keys, was lost to `meta`'s every time.)
-    static func versionId(in bytes: UnsafeRawBufferPointer, members: [JSONTopLevelMembers.Member]?) throws -> String? {
-        guard let members else { return try metaReader.read(bytes).versionId }
-        guard let meta = JSONTopLevelMembers.value(named: "meta", among: members, in: bytes) else { return nil }
-        guard let metaMembers = JSONTopLevelMembers.scan(meta) else { return try versionIdReader.read(meta)["versionId"]?.stringValue }
-        return try JSONTopLevelMembers.string(named: "versionId", among: metaMembers, in: meta)
+    static func versionId(of text: [UInt8], members: [JSONTopLevelMembers.Member]?) throws -> String? {
+        try text.withUnsafeBytes { bytes in
+            guard let members else { return try metaReader.read(bytes).versionId }
+            guard let meta = JSONTopLevelMembers.value(named: "meta", among: members, in: bytes) else { return nil }
+            guard let metaMembers = JSONTopLevelMembers.scan(meta) else { return try versionIdReader.read(meta)["versionId"]?.stringValue }
+            return try JSONTopLevelMembers.string(named: "versionId", among: metaMembers, in: meta)
+        }
     }
 
     /// Read again what was read and checked: keys are known to be unique.

@@ -33,17 +33,10 @@ public final class FHIRResourceInput {
         /// Keep each resource's exact JSON text while it is handed out (`sourceText`), where the input has it as
         /// one piece.
         public var keepsSourceText: Bool
-        /// Read each resource's `meta.versionId` from its text as it is read (`versionId(of:)`), for trees built
-        /// to `topLevelKeys` without `meta`.
-        public var readsVersionIds: Bool
-        /// Resource types built whole despite `topLevelKeys` (a resource of such a type is built again from its
-        /// text).
-        public var wholeResourceTypes: Set<String>
 
         public init(
             format: FHIRFormat? = nil, version: FHIRVersion = .r4, entries: Bool = false, keepsBundle: Bool = false,
-            topLevelKeys: FHIRJSONKeyFilter? = nil, maxDepth: Int = 512, keepsSourceText: Bool = false,
-            readsVersionIds: Bool = false, wholeResourceTypes: Set<String> = []
+            topLevelKeys: FHIRJSONKeyFilter? = nil, maxDepth: Int = 512, keepsSourceText: Bool = false
         ) {
             self.format = format
             self.version = version
@@ -52,8 +45,6 @@ public final class FHIRResourceInput {
             self.topLevelKeys = topLevelKeys
             self.maxDepth = maxDepth
             self.keepsSourceText = keepsSourceText
-            self.readsVersionIds = readsVersionIds
-            self.wholeResourceTypes = wholeResourceTypes
         }
     }
 
@@ -91,16 +82,6 @@ public final class FHIRResourceInput {
     /// `NDJSONReader.lineMembers`); nil when it did not, or the text is not indexed (`JSONTopLevelMembers.scan`
     /// then says which).
     public private(set) var sourceTextMembers: [JSONTopLevelMembers.Member]?
-
-    /// `meta.versionId` of `resource`, the one being handed out: with `Options.readsVersionIds`, as read from its
-    /// text where its tree was built to `topLevelKeys` (an NDJSON line, a document that is one resource), else from
-    /// its tree (whole: array items, Bundle entries and XML are never filtered).
-    public func versionId(of resource: FHIRElement) -> String? {
-        versionIdFromText.read ? versionIdFromText.value : resource.versionId
-    }
-
-    /// With `Options.readsVersionIds`: the version of the resource being handed out, when read from its text.
-    private var versionIdFromText: (read: Bool, value: String?) = (false, nil)
 
     private var fd: Int32
     private var head: [UInt8]
@@ -185,12 +166,9 @@ public final class FHIRResourceInput {
         reader.maxDepth = options.maxDepth
         reader.topLevelKeys = options.topLevelKeys
         reader.keepsLineBytes = options.keepsSourceText
-        reader.readsVersionIds = options.readsVersionIds && !options.keepsSourceText
-        reader.wholeResourceTypes = options.wholeResourceTypes
         defer {
             sourceText = nil
             sourceTextMembers = nil
-            versionIdFromText = (false, nil)
         }
         while true {
             let element: FHIRElement
@@ -214,11 +192,6 @@ public final class FHIRResourceInput {
             if options.keepsSourceText {
                 sourceText = reader.lineBytes
                 sourceTextMembers = reader.lineMembers
-                if options.readsVersionIds {
-                    versionIdFromText = (true, try reader.lineBytes.withUnsafeBytes { try FHIRResourceFiles.versionId(in: $0, members: reader.lineMembers) })
-                }
-            } else if options.readsVersionIds {
-                versionIdFromText = (true, reader.versionId)
             }
             try deliver(element, at: place, body)
         }
@@ -262,25 +235,15 @@ public final class FHIRResourceInput {
                 try readBundleEntries(raw, reader: reader, body)
                 return
             }
-            var document = try FHIRJSONReader(
+            let document = try FHIRJSONReader(
                 options: .init(maxDepth: options.maxDepth, source: source, topLevelKeys: topLevelKeysKeepingEntries))
                 .read(raw)
             let start = Self.firstValueOffset(raw)
             try Self.requireResource(document, at: Self.place(of: start, in: raw, source: source, entry: nil))
             // The document's text is the resource's when the document is handed out as the resource (not a Bundle
             // read for its entries): it was built only to `topLevelKeys`.
-            let isResource = !(options.entries && document.resourceType == "Bundle")
-            if isResource, options.topLevelKeys != nil {
-                if let type = document.resourceType, options.wholeResourceTypes.contains(type) {
-                    document = try NDJSONReader.wholeReader.read(raw)
-                }
-                if options.readsVersionIds { versionIdFromText = (true, try FHIRResourceFiles.versionId(in: raw, members: nil)) }
-            }
-            if options.keepsSourceText && isResource { sourceText = bytes }
-            defer {
-                sourceText = nil
-                versionIdFromText = (false, nil)
-            }
+            if options.keepsSourceText && !(options.entries && document.resourceType == "Bundle") { sourceText = bytes }
+            defer { sourceText = nil }
             try deliverDocument(document, at: SourceLocation(source: source), body)
         }
     }

@@ -24,15 +24,6 @@ public struct NDJSONReader: ~Copyable {
     /// was read (`FHIRJSONReader.readFindingMembers`; nil where `JSONTopLevelMembers.scan` gives nil).
     public private(set) var lineMembers: [JSONTopLevelMembers.Member]?
 
-    /// Read each document's `meta.versionId` from its line (`versionId`): a tree built to `topLevelKeys` without
-    /// `meta` still tells the copies of a resource apart, and `meta`'s tags and times are never built.
-    public var readsVersionIds = false
-    /// With `readsVersionIds`: `meta.versionId` of the document last returned.
-    public private(set) var versionId: String?
-    /// Resource types built whole despite `topLevelKeys`: such a document's filtered tree is built again from its
-    /// line (a reader that reads one type's every member, the others' few).
-    public var wholeResourceTypes: Set<String> = []
-
     /// The one-based line number of the document last returned.
     public var lineNumber: Int { lines.lineNumber }
 
@@ -43,11 +34,8 @@ public struct NDJSONReader: ~Copyable {
         let depth = maxDepth
         let keys = topLevelKeys
         let keepsLine = keepsLineBytes
-        let readsVersion = readsVersionIds
-        let wholeTypes = wholeResourceTypes
         var kept: [UInt8] = []
         var keptMembers: [JSONTopLevelMembers.Member]?
-        var version: String?
         while result == nil {
             let lineNumber = lines.lineNumber + 1
             let more = try lines.nextLine { line in
@@ -59,15 +47,8 @@ public struct NDJSONReader: ~Copyable {
                 if keepsLine {
                     (result, keptMembers) = try reader.readFindingMembers(line)
                     kept = Array(line)
-                } else if readsVersion {
-                    let members: [JSONTopLevelMembers.Member]?
-                    (result, members) = try reader.readFindingMembers(line)
-                    version = try FHIRResourceFiles.versionId(in: line, members: members)
                 } else {
                     result = try reader.read(line)
-                }
-                if !wholeTypes.isEmpty, keys != nil, let type = result?.resourceType, wholeTypes.contains(type) {
-                    result = try Self.wholeReader.read(line)
                 }
             }
             if !more { return nil }
@@ -76,12 +57,8 @@ public struct NDJSONReader: ~Copyable {
             lineBytes = kept
             lineMembers = keptMembers
         }
-        if readsVersion { versionId = version }
         return result
     }
-
-    /// Builds again, whole, a line already read and checked.
-    static let wholeReader = FHIRJSONReader(options: .init(keysKnownUnique: true))
 
     /// Calls `body` with every document in the stream.
     public mutating func forEach(_ body: (FHIRElement) throws -> Void) throws {

@@ -91,14 +91,9 @@ public struct FHIRResourceCollection: Sendable {
         var versionId: String?
 
         public init(_ resource: FHIRElement) {
-            self.init(resource, versionId: resource.versionId)
-        }
-
-        /// With the version read apart (`FHIRResourceInput.versionId(of:)`: the tree may lack `meta`).
-        public init(_ resource: FHIRElement, versionId: String?) {
             key = FHIRResourceKey(resource: resource)
             type = key == nil ? resource.resourceType : nil
-            self.versionId = versionId
+            versionId = resource.versionId
         }
     }
 
