@@ -74,6 +74,10 @@ public struct FHIRPathExpression: Sendable {
         let entryResourceType: String?
         let entryRun: FHIRPathNodeSteps.Runner?
         let entryOutputType: String
+        /// The whole expression as node steps, the last perhaps a choice of several types, whose nodes have no one
+        /// type (`FHIRPathChain.resourceEntryNodes`): what `forEachNode` runs.
+        let nodesResourceType: String?
+        let nodesRun: FHIRPathNodeSteps.Runner?
         let model: any FHIRPathTypeModel
         let version: FHIRVersion
         let focusKeys: FHIRJSONKeyFilter?
@@ -98,6 +102,13 @@ public struct FHIRPathExpression: Sendable {
                 entryResourceType = nil
                 entryRun = nil
                 entryOutputType = ""
+            }
+            if let chain = compiled.chain, let entry = chain.resourceEntryNodes {
+                nodesResourceType = entry.resourceType
+                nodesRun = entry.run
+            } else {
+                nodesResourceType = nil
+                nodesRun = nil
             }
             version = options.version
             let analysis = FHIRPathKeyAnalysis(model: model)
@@ -159,12 +170,13 @@ public struct FHIRPathExpression: Sendable {
     }
 
     /// Calls `body` with each node of the result on `resource`, in order, when the whole expression is node steps
-    /// from a resource of its root type (`subject`, `identifier.where(system = 'x').value`, `code.text`): the
+    /// from a resource of its root type (`subject`, `identifier.where(system = 'x').value`, `code.text`, and paths
+    /// that end on a choice of several types, `extension('x').value`): the
     /// elements `evaluate` gives as its items' `jsonValue`, without making the items (a link reads a key, a pull a
     /// reference and a reconcile a field this way for every resource). False, with `body` not called, when the
     /// expression is not such a path for this resource: `evaluate` is then the way. Throws as `evaluate` does.
     public func forEachNode(of resource: FHIRElement, _ body: (FHIRElement) throws -> Void) throws -> Bool {
-        guard let run = core.entryRun, let entryType = core.entryResourceType, let type = resource.resourceType,
+        guard let run = core.nodesRun, let entryType = core.nodesResourceType, let type = resource.resourceType,
             FHIRObject.sameKey(type, entryType)
         else { return false }
         let environment = FHIRPathEnvironmentPool.take(

@@ -116,6 +116,24 @@ struct FHIRPathChain: Sendable {
         return (resolved[0].type, nodes)
     }
 
+    /// `resourceEntry`, or else the chain as node steps ending in a choice of several types
+    /// (`FHIRPathNodeSteps.compileEndingInChoice`), whose nodes come without a type.
+    var resourceEntryNodes: (resourceType: String, run: FHIRPathNodeSteps.Runner)? {
+        if let entry = resourceEntry { return (entry.resourceType, entry.nodes.run) }
+        guard source == nil, let first = steps.first else { return nil }
+        var rest = steps[...]
+        if case .typeName(let name) = first {
+            rest = steps.dropFirst()
+            guard case .member(_, let resolved)? = rest.first, resolved.count == 1,
+                FHIRObject.sameKey(resolved[0].type, name)
+            else { return nil }
+        }
+        guard case .member(_, let resolved)? = rest.first, resolved.count == 1,
+            let run = FHIRPathNodeSteps.compileEndingInChoice(rest, inputType: resolved[0].type, model: model)
+        else { return nil }
+        return (resolved[0].type, run)
+    }
+
     func appending(_ step: Step) -> FHIRPathChain {
         FHIRPathChain(source: source, steps: steps + [step], model: model)
     }

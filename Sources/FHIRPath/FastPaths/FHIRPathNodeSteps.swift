@@ -38,6 +38,40 @@ enum FHIRPathNodeSteps {
         return Compiled(run: build(rest.run), stepCount: rest.stepCount + 1, outputType: rest.outputType)
     }
 
+    /// The whole of `steps` for input of exactly `inputType`, where the last step may also be a member that is a
+    /// choice of several types (`extension('x').value`): its nodes are handed on without a type, so the runner
+    /// serves callers that take nodes alone (`FHIRPathExpression.forEachNode`); nil when the steps are not all node
+    /// steps. The choice's nodes come in the order the general member step gives them (`forEachValue`).
+    static func compileEndingInChoice(
+        _ steps: ArraySlice<FHIRPathChain.Step>, inputType: String, model: any FHIRPathTypeModel
+    ) -> Runner? {
+        if let typed = compile(steps, inputType: inputType, model: model), typed.stepCount == steps.count { return typed.run }
+        guard let last = steps.last, case .member(_, let resolved) = last else { return nil }
+        let head = steps.dropLast()
+        var headRun: Runner? = nil
+        var choiceInputType = inputType
+        if !head.isEmpty {
+            guard let typed = compile(head, inputType: inputType, model: model), typed.stepCount == head.count else { return nil }
+            headRun = typed.run
+            choiceInputType = typed.outputType
+        }
+        guard let entry = resolved.first(where: { FHIRObject.sameKey($0.type, choiceInputType) }),
+            case .choice(_, let candidates) = entry.member.storage, !candidates.contains(where: \.holdsResources)
+        else { return nil }
+        let member = entry.member
+        let choice: Runner = { node, nodeExtension, _, sink in
+            guard let object = FHIRPathNavigation.memberHolder(node, nodeExtension) else { return }
+            try FHIRPathNavigation.forEachValue(of: member, in: object) { item in
+                guard let found = item.value.node else { return }
+                try sink(found.element, item.value.primitiveExtension)
+            }
+        }
+        guard let headRun else { return choice }
+        return { node, nodeExtension, env, sink in
+            try headRun(node, nodeExtension, env) { found, foundExtension in try choice(found, foundExtension, env, sink) }
+        }
+    }
+
     /// One step for input of type `inputType`: how it wraps the steps after it, and the type it gives.
     private static func compile(_ step: FHIRPathChain.Step, inputType: String, model: any FHIRPathTypeModel)
         -> (build: (@escaping Runner) -> Runner, outputType: String)?
