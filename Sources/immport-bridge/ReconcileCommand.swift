@@ -56,6 +56,8 @@ struct ReconcileCommand: AsyncParsableCommand {
         let diagnostics = run.diagnostics
         var (pipeline, progressLine) = bridge.pipeline(run, command: "reconcile")
         pipeline.linksOnly = true
+        // Trees, unless they would crowd memory (or IMMPORT_BRIDGE_SPOOL says otherwise): the same report either way.
+        pipeline.spoolPolicy = SpoolPolicy.environmentSetting ?? .memoryShare
         defer { progressLine.finish() }
         let targets = reports.isEmpty ? [("-", ReportFormat.markdown)] : reports.map { ($0, ReportFormat(path: $0)!) }
         var summary = ReconcileSummary()

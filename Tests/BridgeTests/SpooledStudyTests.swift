@@ -113,6 +113,57 @@ import TestSupport
         #expect(SpoolPolicy(rawValue: "auto") == .automatic)
     }
 
+    /// `memory` (a reconcile's default) spools only when trees (twice the JSON) would pass a quarter of the memory
+    /// the process may use.
+    @Test func theMemoryPolicySpoolsOnlyWhatWouldCrowdMemory() throws {
+        let gigabyte = 1 << 30
+        #expect(!SpoolPolicy.treesCrowdMemory(jsonBytes: 112 << 20, usableMemory: 16 * gigabyte))
+        #expect(!SpoolPolicy.treesCrowdMemory(jsonBytes: 2 * gigabyte - 1, usableMemory: 16 * gigabyte))
+        #expect(SpoolPolicy.treesCrowdMemory(jsonBytes: 2 * gigabyte + 1, usableMemory: 16 * gigabyte))
+        #expect(SpoolPolicy.treesCrowdMemory(jsonBytes: 112 << 20, usableMemory: 400 << 20))
+        #expect(SpoolPolicy.treesCrowdMemory(jsonBytes: Int.max / 2 + 1, usableMemory: 16 * gigabyte))
+        #expect(SystemIO.usableMemory > 64 << 20)
+        #expect(!SpoolPolicy.memoryShare.spools(directory: Self.root + "/Fixtures"))
+        #expect(SpoolPolicy(rawValue: "memory") == .memoryShare)
+    }
+
+    /// A reconcile of a spooled study (`IMMPORT_BRIDGE_SPOOL=always`, or a study too large for trees) gives every
+    /// finding, matched ones included, that trees give.
+    @Test(arguments: ["fixtures", "generated-ndjson"])
+    func aSpooledReconcileFindsWhatTreesFind(_ layout: String) async throws {
+        let temporary = try TemporaryDirectory()
+        var source = Self.root + "/Fixtures"
+        var studies = ["SDY99901", "SDY99902", "SDY99903"]
+        if layout != "fixtures" {
+            source = temporary.path + "/study"
+            // SYNTHETIC: the generated study, small enough for a debug build.
+            try SyntheticImmPortStudy(subjects: 60, fhirLayout: .ndjson).write(to: source)
+            studies = ["SDY99990"]
+        }
+        func findings(_ policy: SpoolPolicy) async throws -> [String] {
+            var pipeline = BridgePipeline(
+                mappingPaths: [Self.root + "/Mappings/immport.yaml"], source: .directory(source), diagnostics: DiagnosticsCollector())
+            pipeline.linksOnly = true
+            pipeline.spoolPolicy = policy
+            var found: [String] = []
+            var summary = ReconcileSummary()
+            try await pipeline.forEachLinkedStudy(studies: studies) { _, linked in
+                try ReconcileStage(includeMatched: true).run(linked, summary: &summary) { finding in
+                    found.append(
+                        [finding.status.rawValue, finding.link, finding.fhirId ?? "-", finding.accession ?? "-", finding.field ?? "-",
+                            finding.fhirValue ?? "-", finding.sharedDataValue ?? "-", finding.fhirNormalised ?? "-",
+                            finding.sharedDataNormalised ?? "-", finding.reason ?? "-"].joined(separator: " | "))
+                }
+            }
+            return found
+        }
+        let trees = try await findings(.never)
+        let spooled = try await findings(.always)
+        #expect(trees.count > 100)
+        #expect(spooled.count == trees.count)
+        #expect(spooled.indices.first { spooled[$0] != trees[$0] }.map { "\(spooled[$0]) <> \(trees[$0])" } == nil)
+    }
+
     /// Every shape a file of resources comes in, spooled (as its text where the input has it in one piece, as
     /// compact JSON otherwise), reads back as the trees the plain reader builds.
     @Test func spooledFilesReadBackAsThePlainReadersTrees() throws {

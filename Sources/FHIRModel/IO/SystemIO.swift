@@ -42,6 +42,18 @@ public enum SystemIO {
 
     /// The cores this process may run on (the online processors; at least 1).
     public static var activeProcessorCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    /// The memory this process may use, in bytes: the machine's physical memory, or less when its control group
+    /// (cgroup v2 `memory.max`, a container's limit) sets less.
+    public static var usableMemory: Int {
+        let physical = Int(sysconf(Int32(_SC_PHYS_PAGES))) &* Int(sysconf(Int32(_SC_PAGESIZE)))
+        // A number of bytes, or `max` (no limit).
+        guard let text = try? FileBytes.read(path: "/sys/fs/cgroup/memory.max"),
+            let limit = Int(String(decoding: text.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }, as: UTF8.self)),
+            limit > 0
+        else { return physical }
+        return physical > 0 ? min(physical, limit) : limit
+    }
 }
 
 // At file scope `read` and `write` are the C functions, whatever members the callers' types have.
