@@ -3,16 +3,19 @@
 enum KeyNormaliser {
     static func apply(_ transforms: [MappingTransform], to text: String) -> String {
         var value = text
-        for transform in transforms {
-            switch transform {
-            case .trim: value = trimmed(value)
-            case .upper: value = hasASCII(value, in: UInt8(ascii: "a")...UInt8(ascii: "z")) ? value.uppercased() : value
-            case .lower: value = lowercased(value)
-            case .collapseSpace: value = collapsed(value)
-            default: break
-            }
-        }
+        for transform in transforms { value = apply(transform, to: value) }
         return value
+    }
+
+    /// One text transform (any other leaves the text as it is).
+    static func apply(_ transform: MappingTransform, to text: String) -> String {
+        switch transform {
+        case .trim: trimmed(text)
+        case .upper: hasASCII(text, in: UInt8(ascii: "a")...UInt8(ascii: "z")) ? text.uppercased() : text
+        case .lower: lowercased(text)
+        case .collapseSpace: collapsed(text)
+        default: text
+        }
     }
 
     /// Lower-cased; the text as it is when no letter could change (`lowercased()` copies even then).

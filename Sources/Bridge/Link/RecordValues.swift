@@ -31,7 +31,7 @@ enum RecordValues {
     }
 
     /// Each of `values(of:path:)` in order, until `body` returns false: the one walk the three read through.
-    private static func forEachValue(of record: FHIRElement, path: String, _ body: (String) -> Bool) {
+    static func forEachValue(of record: FHIRElement, path: String, _ body: (String) -> Bool) {
         // Most record fields are one name: no split, no arrays of nodes.
         if !path.utf8.contains(UInt8(ascii: ".")) {
             guard let child = record[path] else { return }

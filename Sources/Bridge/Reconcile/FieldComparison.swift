@@ -3,20 +3,20 @@ import Foundation
 /// Compares a field's normalised values as the mapping says (docs/mappings.md, "Comparisons"). Values are lists
 /// (a FHIRPath may give several); `set` ignores order and repeats, every other comparison takes them in order.
 enum FieldComparison {
-    static func equal(_ fhir: [String], _ sharedData: [String], by comparison: MappingComparison) -> Bool {
+    static func equal(_ fhir: FieldList<String>, _ sharedData: FieldList<String>, by comparison: MappingComparison) -> Bool {
+        guard fhir.count == sharedData.count || comparison == .set else { return false }
         switch comparison {
         case .exact, .code:
             return fhir == sharedData
         case .date(let precision):
-            return fhir.map { FieldValues.truncate($0, to: precision) } == sharedData.map { FieldValues.truncate($0, to: precision) }
+            return zip(fhir, sharedData).allSatisfy { FieldValues.truncate($0, to: precision) == FieldValues.truncate($1, to: precision) }
         case .text:
-            return fhir.map(folded) == sharedData.map(folded)
+            return zip(fhir, sharedData).allSatisfy { folded($0) == folded($1) }
         case .set:
             // One value a side (nearly every field): no sets to build.
             if fhir.count == 1 && sharedData.count == 1 { return folded(fhir[0]) == folded(sharedData[0]) }
             return Set(fhir.map(folded)) == Set(sharedData.map(folded))
         case .number(let tolerance):
-            guard fhir.count == sharedData.count else { return false }
             for (a, b) in zip(fhir, sharedData) {
                 // "NUMBER UNIT" (a `ucum: canonical` value) compares its numbers when the units are the same text.
                 let (numberA, unitA) = numberAndUnit(a)

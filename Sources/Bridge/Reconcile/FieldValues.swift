@@ -7,8 +7,8 @@ import Foundation
 struct FieldValues {
     /// The values as read, each with its unit where one was read beside it: what `raw` shows. Kept as read, and
     /// written out only for a finding (most comparisons match, and showing every value was a share of a reconcile).
-    var rawValues: [Value]
-    var normalised: [String]
+    var rawValues: FieldList<Value>
+    var normalised: FieldList<String>
     /// Why a value could not be normalised (`no code for "X" in map sex`), when one could not.
     var problem: String?
 
@@ -39,10 +39,10 @@ struct FieldValues {
     static func sharedData(_ reading: FieldReading, record: FHIRElement, codeMaps: [String: CompiledCodeMap]) -> FieldValues {
         let texts = reading.sharedDataField.values(in: record)
         guard let unitField = reading.unitField else {
-            return normalise(texts.map { Value(text: $0, unit: nil) }, reading.sharedDataTransforms, codeMaps: codeMaps)
+            return normalise(texts.mapped { Value(text: $0, unit: nil) }, reading.sharedDataTransforms, codeMaps: codeMaps)
         }
         let units = unitField.values(in: record)
-        var values = texts.map { Value(text: $0, unit: nil) }
+        var values = texts.mapped { Value(text: $0, unit: nil) }
         var problem: String?
         if units.count == texts.count || units.count == 1 {
             for index in values.indices {
@@ -73,7 +73,7 @@ struct FieldValues {
     static func fhir(
         _ expression: FHIRPathExpression, _ reading: FieldReading, resource: FHIRElement, codeMaps: [String: CompiledCodeMap]
     ) throws -> FieldValues {
-        var values: [Value] = []
+        var values = FieldList<Value>()
         func add(_ json: FHIRElement) {
             if reading.readsQuantities, let quantity = quantity(json) {
                 values.append(quantity)
@@ -97,20 +97,20 @@ struct FieldValues {
         return Value(text: number.text, unit: unit.map { FieldUnitConversion.UnitText(text: $0, isCode: false) })
     }
 
-    static func normalise(_ raw: [String], _ transforms: [MappingTransform], codeMaps: [String: CompiledCodeMap]) -> FieldValues {
-        normalise(raw.map { Value(text: $0, unit: nil) }, transforms, codeMaps: codeMaps)
+    static func normalise(_ raw: FieldList<String>, _ transforms: [MappingTransform], codeMaps: [String: CompiledCodeMap]) -> FieldValues {
+        normalise(raw.mapped { Value(text: $0, unit: nil) }, transforms, codeMaps: codeMaps)
     }
 
     /// `input` transformed; the raw values are `input` as read.
-    static func normalise(_ input: [Value], _ transforms: [MappingTransform], codeMaps: [String: CompiledCodeMap]) -> FieldValues {
+    static func normalise(_ input: FieldList<Value>, _ transforms: [MappingTransform], codeMaps: [String: CompiledCodeMap]) -> FieldValues {
         var values = input
         var problem: String?
         for transform in transforms {
             switch transform {
             case .trim, .upper, .lower, .collapseSpace:
-                for index in values.indices { values[index].text = KeyNormaliser.apply([transform], to: values[index].text) }
+                for index in values.indices { values[index].text = KeyNormaliser.apply(transform, to: values[index].text) }
             case .notSpecifiedIsEmpty:
-                values = values.filter { !notSpecified.contains(KeyNormaliser.trimmed($0.text).lowercased()) }
+                values = values.kept { !notSpecified.contains(KeyNormaliser.trimmed($0.text).lowercased()) }
             case .preferredElseReported:
                 break  // decided when the values were read
             case .number:
@@ -144,7 +144,7 @@ struct FieldValues {
                 }
             }
         }
-        return FieldValues(rawValues: input, normalised: values.map(\.text), problem: problem)
+        return FieldValues(rawValues: input, normalised: values.mapped(\.text), problem: problem)
     }
 
     /// A date or dateTime cut to `precision` (`2021-03-01T10:00` -> `2021-03-01` at day).
@@ -199,9 +199,19 @@ struct SharedDataField: Sendable {
     /// Every path it may read (the projection of records keeps these fields: `CompiledLink.recordKeys`).
     var paths: [String] { [path] + [preferred, reported].compactMap { $0 } }
 
-    func values(in record: FHIRElement) -> [String] {
-        guard let preferred, let reported else { return RecordValues.values(of: record, path: path) }
-        let values = RecordValues.values(of: record, path: preferred)
-        return values.allSatisfy(\.isEmpty) ? RecordValues.values(of: record, path: reported) : values
+    func values(in record: FHIRElement) -> FieldList<String> {
+        guard let preferred, let reported else { return Self.values(of: record, path: path) }
+        let values = Self.values(of: record, path: preferred)
+        return values.allSatisfy(\.isEmpty) ? Self.values(of: record, path: reported) : values
+    }
+
+    /// `RecordValues.values(of:path:)`, one value held inline.
+    static func values(of record: FHIRElement, path: String) -> FieldList<String> {
+        var values = FieldList<String>()
+        RecordValues.forEachValue(of: record, path: path) { value in
+            values.append(value)
+            return true
+        }
+        return values
     }
 }

@@ -71,7 +71,7 @@ public struct ReconcileStage: Sendable {
                 var findings: [Finding] = []
                 for pair in pairs[chunk] {
                     let resource = try study.pulled.fhir.resource(at: pair.resource)
-                    let record = try pair.records.first.map { try records.record(at: $0) } ?? .null
+                    let record = try pair.firstRecord.map { try records.record(at: $0) } ?? .null
                     for (index, field) in fields.enumerated() {
                         let outcome = Self.compare(field, resource: resource, record: record, codeMaps: codeMaps)
                         chunkTallies[index * statusCount + outcome.status.tallyIndex] += 1
@@ -189,13 +189,13 @@ public struct ReconcileStage: Sendable {
     }
 
     /// Several values as one cell: `a | b`; none as nil.
-    static func text(_ values: [String]) -> String? { values.isEmpty ? nil : values.joined(separator: " | ") }
+    static func text(_ values: some Collection<String>) -> String? { values.isEmpty ? nil : values.joined(separator: " | ") }
 
     static func rule(_ location: SourceLocation) -> String { "\(location.source):\(location.line ?? 0)" }
 }
 
 extension FieldValues {
-    fileprivate func withRaw(_ raw: [Value]) -> FieldValues {
+    fileprivate func withRaw(_ raw: FieldList<Value>) -> FieldValues {
         var copy = self
         copy.rawValues = raw
         return copy
