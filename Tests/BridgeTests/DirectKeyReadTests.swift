@@ -83,7 +83,7 @@ import TestSupport
                                 continue
                             }
                             direct += 1
-                            #expect(texts == expected, "\(link.declaration.name.value) \(expression.source) on \(String(decoding: FHIRJSONWriter().write(variant), as: UTF8.self))")
+                            #expect(Array(texts) == expected, "\(link.declaration.name.value) \(expression.source) on \(String(decoding: FHIRJSONWriter().write(variant), as: UTF8.self))")
                         }
                     }
                 }

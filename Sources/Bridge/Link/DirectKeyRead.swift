@@ -36,11 +36,11 @@ enum DirectKeyRead: Sendable {
     }
 
     /// The texts the expression gives on `resource`, or nil when the resource is left to the evaluator.
-    func texts(in resource: FHIRElement) -> [String]? {
+    func texts(in resource: FHIRElement) -> ValueList<String>? {
         switch self {
         case .member(let name, let extensions, let objects):
             guard resource[extensions] == nil else { return nil }
-            func take(_ node: FHIRElement, into texts: inout [String]) -> Bool {
+            func take(_ node: FHIRElement, into texts: inout ValueList<String>) -> Bool {
                 switch node {
                 case .object: guard objects else { return false }
                 case .string, .number, .boolean: guard !objects else { return false }
@@ -49,7 +49,7 @@ enum DirectKeyRead: Sendable {
                 if let text = Self.text(node) { texts.append(text) }
                 return true
             }
-            var texts: [String] = []
+            var texts = ValueList<String>()
             switch resource[name] {
             case nil: break
             case .array(let items)?:
@@ -66,7 +66,7 @@ enum DirectKeyRead: Sendable {
             case .array(let items)?: identifiers = items
             case let node?: identifiers = [node]
             }
-            var texts: [String] = []
+            var texts = ValueList<String>()
             for identifier in identifiers {
                 guard case .object = identifier, identifier["_system"] == nil, identifier["_value"] == nil else { return nil }
                 if let system {

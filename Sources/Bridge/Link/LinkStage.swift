@@ -480,12 +480,12 @@ public enum LinkStage {
             func keyValue(
                 of resource: FHIRElement, resourceKey: FHIRResourceKey, part: PreparedPart, partIndex: Int, warnings: inout [Diagnostic]
             ) -> (value: String?, alternative: Int?) {
-                var seen: [String] = []
+                var seen = ValueList<String>()
                 for index in part.alternatives.indices {
                     let alternative = part.alternatives[index]
-                    var candidates: [String]
+                    var candidates = ValueList<String>()
                     // The alternative's texts: read directly where its shape allows, else evaluated.
-                    func texts() -> [String] {
+                    func texts() -> ValueList<String> {
                         alternative.direct?.texts(in: resource) ?? evaluate(alternative.expression, on: resource, resourceKey: resourceKey, warnings: &warnings)
                     }
                     switch alternative.kind {
@@ -493,13 +493,15 @@ public enum LinkStage {
                         // The target's key in that link; for a target that did not link, the key it appeared to have
                         // (never in `known`, so it only shows in reports).
                         guard let other = alternative.referencedKeys else { continue }
-                        candidates = texts().compactMap { reference in
-                            FHIRReference(parsing: reference).resourceKey.flatMap(other.key(of:))
+                        for reference in texts() {
+                            if let key = FHIRReference(parsing: reference).resourceKey.flatMap(other.key(of:)) { candidates.append(key) }
                         }
                     case .idAccessionSuffix:
                         let ids = texts()
                         guard let accessionSuffix = accessionSuffixMatcher.regex else { continue }
-                        candidates = ids.compactMap { id in id.firstMatch(of: accessionSuffix).map { String(id[$0.range]) } }
+                        for id in ids {
+                            if let match = id.firstMatch(of: accessionSuffix) { candidates.append(String(id[match.range])) }
+                        }
                     case .values:
                         candidates = texts()
                     }
@@ -514,11 +516,11 @@ public enum LinkStage {
             }
 
             /// The text values of an expression on a resource; an evaluation error is a warning naming the resource.
-            func evaluate(_ expression: FHIRPathExpression?, on resource: FHIRElement, resourceKey: FHIRResourceKey, warnings: inout [Diagnostic]) -> [String] {
+            func evaluate(_ expression: FHIRPathExpression?, on resource: FHIRElement, resourceKey: FHIRResourceKey, warnings: inout [Diagnostic]) -> ValueList<String> {
                 guard let expression else { return [] }
                 do {
                     // A path of known types (every key convention's) gives its nodes without items made for them.
-                    var values: [String] = []
+                    var values = ValueList<String>()
                     try expression.forEachJSONValue(of: resource) { node in if let value = DirectKeyRead.text(node) { values.append(value) } }
                     return values
                 } catch {

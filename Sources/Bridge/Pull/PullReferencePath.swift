@@ -57,14 +57,14 @@ public struct PullReferencePath: Sendable, CustomStringConvertible {
 
     /// The references at this path in `resource` (none when it is not of `resourceType`). Logical references
     /// (identifier only) are included; an element without reference or identifier is not.
-    public func references(in resource: FHIRElement) throws -> [FHIRReference] {
+    public func references(in resource: FHIRElement) throws -> ValueList<FHIRReference> {
         // (`_member`, which a Reference should not have, is left to the evaluator.)
         guard let member, let memberExtensions, let expression, resource[memberExtensions] == nil else {
             return try evaluatedReferences(in: resource)
         }
         guard resource.resourceType == resourceType else { return [] }
         // The member's nodes: its value, or each item of its array.
-        var found: [FHIRReference] = []
+        var found = ValueList<FHIRReference>()
         let codeable = expression.nodeType == "CodeableReference"
         func take(_ node: FHIRElement) { if let reference = Self.reference(at: node, codeable: codeable) { found.append(reference) } }
         switch resource[member] {
@@ -82,10 +82,10 @@ public struct PullReferencePath: Sendable, CustomStringConvertible {
     }
 
     /// `references(in:)` by the FHIRPath evaluator, whatever the path (tests hold the one-member reading to it).
-    func evaluatedReferences(in resource: FHIRElement) throws -> [FHIRReference] {
-        guard let expression else { return FHIRReferenceFinder.references(in: resource) }
+    func evaluatedReferences(in resource: FHIRElement) throws -> ValueList<FHIRReference> {
+        guard let expression else { return ValueList(FHIRReferenceFinder.references(in: resource)) }
         guard resource.resourceType == resourceType else { return [] }
-        var found: [FHIRReference] = []
+        var found = ValueList<FHIRReference>()
         let codeable = expression.nodeType == "CodeableReference"
         func take(_ node: FHIRElement) { if let reference = Self.reference(at: node, codeable: codeable) { found.append(reference) } }
         // A path of known types (nearly every plan's) gives its nodes without items made for them.

@@ -3,7 +3,7 @@ import Foundation
 /// Compares a field's normalised values as the mapping says (docs/mappings.md, "Comparisons"). Values are lists
 /// (a FHIRPath may give several); `set` ignores order and repeats, every other comparison takes them in order.
 enum FieldComparison {
-    static func equal(_ fhir: FieldList<String>, _ sharedData: FieldList<String>, by comparison: MappingComparison) -> Bool {
+    static func equal(_ fhir: ValueList<String>, _ sharedData: ValueList<String>, by comparison: MappingComparison) -> Bool {
         guard fhir.count == sharedData.count || comparison == .set else { return false }
         switch comparison {
         case .exact, .code:

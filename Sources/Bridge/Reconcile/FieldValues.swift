@@ -7,8 +7,8 @@ import Foundation
 struct FieldValues {
     /// The values as read, each with its unit where one was read beside it: what `raw` shows. Kept as read, and
     /// written out only for a finding (most comparisons match, and showing every value was a share of a reconcile).
-    var rawValues: FieldList<Value>
-    var normalised: FieldList<String>
+    var rawValues: ValueList<Value>
+    var normalised: ValueList<String>
     /// Why a value could not be normalised (`no code for "X" in map sex`), when one could not.
     var problem: String?
 
@@ -73,7 +73,7 @@ struct FieldValues {
     static func fhir(
         _ expression: FHIRPathExpression, _ reading: FieldReading, resource: FHIRElement, codeMaps: [String: CompiledCodeMap]
     ) throws -> FieldValues {
-        var values = FieldList<Value>()
+        var values = ValueList<Value>()
         func add(_ json: FHIRElement) {
             if reading.readsQuantities, let quantity = quantity(json) {
                 values.append(quantity)
@@ -97,12 +97,12 @@ struct FieldValues {
         return Value(text: number.text, unit: unit.map { FieldUnitConversion.UnitText(text: $0, isCode: false) })
     }
 
-    static func normalise(_ raw: FieldList<String>, _ transforms: [MappingTransform], codeMaps: [String: CompiledCodeMap]) -> FieldValues {
+    static func normalise(_ raw: ValueList<String>, _ transforms: [MappingTransform], codeMaps: [String: CompiledCodeMap]) -> FieldValues {
         normalise(raw.mapped { Value(text: $0, unit: nil) }, transforms, codeMaps: codeMaps)
     }
 
     /// `input` transformed; the raw values are `input` as read.
-    static func normalise(_ input: FieldList<Value>, _ transforms: [MappingTransform], codeMaps: [String: CompiledCodeMap]) -> FieldValues {
+    static func normalise(_ input: ValueList<Value>, _ transforms: [MappingTransform], codeMaps: [String: CompiledCodeMap]) -> FieldValues {
         var values = input
         var problem: String?
         for transform in transforms {
@@ -199,15 +199,15 @@ struct SharedDataField: Sendable {
     /// Every path it may read (the projection of records keeps these fields: `CompiledLink.recordKeys`).
     var paths: [String] { [path] + [preferred, reported].compactMap { $0 } }
 
-    func values(in record: FHIRElement) -> FieldList<String> {
+    func values(in record: FHIRElement) -> ValueList<String> {
         guard let preferred, let reported else { return Self.values(of: record, path: path) }
         let values = Self.values(of: record, path: preferred)
         return values.allSatisfy(\.isEmpty) ? Self.values(of: record, path: reported) : values
     }
 
     /// `RecordValues.values(of:path:)`, one value held inline.
-    static func values(of record: FHIRElement, path: String) -> FieldList<String> {
-        var values = FieldList<String>()
+    static func values(of record: FHIRElement, path: String) -> ValueList<String> {
+        var values = ValueList<String>()
         RecordValues.forEachValue(of: record, path: path) { value in
             values.append(value)
             return true

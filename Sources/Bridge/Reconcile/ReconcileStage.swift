@@ -195,7 +195,7 @@ public struct ReconcileStage: Sendable {
 }
 
 extension FieldValues {
-    fileprivate func withRaw(_ raw: FieldList<Value>) -> FieldValues {
+    fileprivate func withRaw(_ raw: ValueList<Value>) -> FieldValues {
         var copy = self
         copy.rawValues = raw
         return copy

@@ -1,11 +1,11 @@
 @testable import Bridge
 import Testing
 
-/// `FieldList`, a field's values with one held inline: it behaves as the array of its elements in every shape
+/// `ValueList`, values with one held inline: it behaves as the array of its elements in every shape
 /// (none, one, many), through appends, changes in place, maps and filters.
-@Suite struct FieldListTests {
+@Suite struct ValueListTests {
     @Test func itIsTheArrayOfItsElements() {
-        var list = FieldList<String>()
+        var list = ValueList<String>()
         var array: [String] = []
         #expect(list.isEmpty && Array(list) == array)
         for value in ["a", "b", "c"] {
@@ -13,7 +13,7 @@ import Testing
             array.append(value)
             #expect(Array(list) == array && list.count == array.count)
         }
-        var one: FieldList<String> = ["x"]
+        var one: ValueList<String> = ["x"]
         one[0] = "y"
         #expect(Array(one) == ["y"])
         list[1] = "B"
@@ -21,7 +21,7 @@ import Testing
         #expect(Array(list.mapped { $0.uppercased() }) == ["A", "B", "C"])
         #expect(Array(list.kept { $0 != "B" }) == ["a", "c"])
         #expect(Array(one.kept { _ in false }).isEmpty)
-        #expect(list == ["a", "B", "c"] && list != ["a", "B"] && one == ["y"] && FieldList<String>() == [])
-        #expect(FieldList(["p", "q"]) == ["p", "q"])
+        #expect(list == ["a", "B", "c"] && list != ["a", "B"] && one == ["y"] && ValueList<String>() == [])
+        #expect(ValueList(["p", "q"]) == ["p", "q"])
     }
 }
