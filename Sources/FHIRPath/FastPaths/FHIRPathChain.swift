@@ -101,25 +101,26 @@ struct FHIRPathChain: Sendable {
     /// starts with a member of that type or with the type's name (`code.coding...`, `Observation.code...`):
     /// evaluating on a resource then needs no item for it (`FHIRPathExpression.evaluate`).
     var resourceEntry: (resourceType: String, nodes: FHIRPathNodeSteps.Compiled)? {
-        guard source == nil, let first = steps.first else { return nil }
-        var rest = steps[...]
-        if case .typeName(let name) = first {
-            rest = steps.dropFirst()
-            guard case .member(_, let resolved)? = rest.first, resolved.count == 1,
-                FHIRObject.sameKey(resolved[0].type, name)
-            else { return nil }
-        }
-        guard case .member(_, let resolved)? = rest.first, resolved.count == 1,
-            let nodes = FHIRPathNodeSteps.compile(rest, inputType: resolved[0].type, model: model),
-            nodes.stepCount == rest.count
+        guard let entry = entrySteps,
+            let nodes = FHIRPathNodeSteps.compile(entry.steps, inputType: entry.resourceType, model: model),
+            nodes.stepCount == entry.steps.count
         else { return nil }
-        return (resolved[0].type, nodes)
+        return (entry.resourceType, nodes)
     }
 
     /// `resourceEntry`, or else the chain as node steps ending in a choice of several types
     /// (`FHIRPathNodeSteps.compileEndingInChoice`), whose nodes come without a type.
     var resourceEntryNodes: (resourceType: String, run: FHIRPathNodeSteps.Runner)? {
         if let entry = resourceEntry { return (entry.resourceType, entry.nodes.run) }
+        guard let entry = entrySteps,
+            let run = FHIRPathNodeSteps.compileEndingInChoice(entry.steps, inputType: entry.resourceType, model: model)
+        else { return nil }
+        return (entry.resourceType, run)
+    }
+
+    /// The steps from the resource's first member on, and the resource's type, when the chain is a path from its
+    /// focus that starts with a member of one type, or with a type's name and then a member of that type.
+    private var entrySteps: (resourceType: String, steps: ArraySlice<Step>)? {
         guard source == nil, let first = steps.first else { return nil }
         var rest = steps[...]
         if case .typeName(let name) = first {
@@ -128,10 +129,8 @@ struct FHIRPathChain: Sendable {
                 FHIRObject.sameKey(resolved[0].type, name)
             else { return nil }
         }
-        guard case .member(_, let resolved)? = rest.first, resolved.count == 1,
-            let run = FHIRPathNodeSteps.compileEndingInChoice(rest, inputType: resolved[0].type, model: model)
-        else { return nil }
-        return (resolved[0].type, run)
+        guard case .member(_, let resolved)? = rest.first, resolved.count == 1 else { return nil }
+        return (resolved[0].type, rest)
     }
 
     func appending(_ step: Step) -> FHIRPathChain {
