@@ -8,9 +8,10 @@ enum RecordValues {
         String(path.prefix { $0 != "." })
     }
 
-    /// The values at a dotted record field path (`subject.accession`); arrays on the way are walked.
-    static func values(of record: FHIRElement, path: String) -> [String] {
-        var values: [String] = []
+    /// The values at a dotted record field path (`subject.accession`); arrays on the way are walked. One value (a
+    /// field's, nearly always) is held inline.
+    static func values(of record: FHIRElement, path: String) -> ValueList<String> {
+        var values = ValueList<String>()
         forEachValue(of: record, path: path) { values.append($0); return true }
         return values
     }
@@ -31,7 +32,7 @@ enum RecordValues {
     }
 
     /// Each of `values(of:path:)` in order, until `body` returns false: the one walk the three read through.
-    static func forEachValue(of record: FHIRElement, path: String, _ body: (String) -> Bool) {
+    private static func forEachValue(of record: FHIRElement, path: String, _ body: (String) -> Bool) {
         // Most record fields are one name: no split, no arrays of nodes.
         if !path.utf8.contains(UInt8(ascii: ".")) {
             guard let child = record[path] else { return }

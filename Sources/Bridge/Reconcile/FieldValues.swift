@@ -200,18 +200,8 @@ struct SharedDataField: Sendable {
     var paths: [String] { [path] + [preferred, reported].compactMap { $0 } }
 
     func values(in record: FHIRElement) -> ValueList<String> {
-        guard let preferred, let reported else { return Self.values(of: record, path: path) }
-        let values = Self.values(of: record, path: preferred)
-        return values.allSatisfy(\.isEmpty) ? Self.values(of: record, path: reported) : values
-    }
-
-    /// `RecordValues.values(of:path:)`, one value held inline.
-    static func values(of record: FHIRElement, path: String) -> ValueList<String> {
-        var values = ValueList<String>()
-        RecordValues.forEachValue(of: record, path: path) { value in
-            values.append(value)
-            return true
-        }
-        return values
+        guard let preferred, let reported else { return RecordValues.values(of: record, path: path) }
+        let values = RecordValues.values(of: record, path: preferred)
+        return values.allSatisfy(\.isEmpty) ? RecordValues.values(of: record, path: reported) : values
     }
 }
