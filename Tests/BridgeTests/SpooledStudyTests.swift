@@ -1,5 +1,5 @@
 @testable import Bridge
-import FHIRModel
+@testable import FHIRModel
 import Foundation
 import ImmPortAPI
 import SyntheticFHIR
@@ -123,6 +123,12 @@ import TestSupport
         #expect(SpoolPolicy.treesCrowdMemory(jsonBytes: 112 << 20, usableMemory: 400 << 20))
         #expect(SpoolPolicy.treesCrowdMemory(jsonBytes: Int.max / 2 + 1, usableMemory: 16 * gigabyte))
         #expect(SystemIO.usableMemory > 64 << 20)
+        // A container's limit, when it is lower; `max` or no file: the machine's memory.
+        let limit = Array("1073741824\n".utf8)
+        #expect(SystemIO.usableMemory(physical: 16 * gigabyte, cgroupLimit: limit) == gigabyte)
+        #expect(SystemIO.usableMemory(physical: gigabyte / 2, cgroupLimit: limit) == gigabyte / 2)
+        #expect(SystemIO.usableMemory(physical: 16 * gigabyte, cgroupLimit: Array("max\n".utf8)) == 16 * gigabyte)
+        #expect(SystemIO.usableMemory(physical: 16 * gigabyte, cgroupLimit: nil) == 16 * gigabyte)
         #expect(!SpoolPolicy.memoryShare.spools(directory: Self.root + "/Fixtures"))
         #expect(SpoolPolicy(rawValue: "memory") == .memoryShare)
     }

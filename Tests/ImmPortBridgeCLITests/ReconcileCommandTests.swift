@@ -7,6 +7,22 @@ import TestSupport
     static let root = SharedData.packageRoot
     static let base = ["reconcile", "SDY99901", "--from", root + "/Fixtures", "--mapping", root + "/Mappings/immport.yaml"]
 
+    /// `IMMPORT_BRIDGE_SPOOL=always` makes a reconcile hold the study in a spool (in `TMPDIR`: one that cannot be
+    /// written to fails the run, naming it), `never` and the default (`memory`, for a study as small as Fixtures)
+    /// as trees (the same `TMPDIR` is never touched).
+    @Test func theSpoolSettingDecidesWhereTheStudyIsHeld() async throws {
+        try await CLIHarness.with { h in
+            let unwritable = h.path("no-such-folder/tmp")
+            let spooled = try await h.run(Self.base + ["--report", h.path("a.json")], environment: ["IMMPORT_BRIDGE_SPOOL": "always", "TMPDIR": unwritable])
+            #expect(spooled.status == 2)
+            #expect(spooled.standardError.contains("no-such-folder/tmp/immport-bridge-spool"), "\(spooled.standardError)")
+            for setting in ["never", ""] {
+                let trees = try await h.run(Self.base + ["--report", h.path("b.json"), "--fail-on", "none"], environment: ["IMMPORT_BRIDGE_SPOOL": setting, "TMPDIR": unwritable])
+                #expect(trees.status == 0, "\(setting): \(trees.standardError)")
+            }
+        }
+    }
+
     @Test func writesEveryFormatAndExitsOneOnErrors() async throws {
         try await CLIHarness.with { h in
             let run = try await h.run(Self.base + ["--report", h.path("r.md"), "--report", h.path("r.csv"), "--report", h.path("r.json"), "--report", h.path("r.html")])

@@ -46,10 +46,14 @@ public enum SystemIO {
     /// The memory this process may use, in bytes: the machine's physical memory, or less when its control group
     /// (cgroup v2 `memory.max`, a container's limit) sets less.
     public static var usableMemory: Int {
-        let physical = Int(sysconf(Int32(_SC_PHYS_PAGES))) &* Int(sysconf(Int32(_SC_PAGESIZE)))
-        // A number of bytes, or `max` (no limit).
-        guard let text = try? FileBytes.read(path: "/sys/fs/cgroup/memory.max"),
-            let limit = Int(String(decoding: text.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }, as: UTF8.self)),
+        usableMemory(
+            physical: Int(sysconf(Int32(_SC_PHYS_PAGES))) &* Int(sysconf(Int32(_SC_PAGESIZE))),
+            cgroupLimit: try? FileBytes.read(path: "/sys/fs/cgroup/memory.max"))
+    }
+
+    /// `usableMemory` from the physical memory and the text of `memory.max` (a number of bytes, or `max`: no limit).
+    static func usableMemory(physical: Int, cgroupLimit text: [UInt8]?) -> Int {
+        guard let text, let limit = Int(String(decoding: text.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }, as: UTF8.self)),
             limit > 0
         else { return physical }
         return physical > 0 ? min(physical, limit) : limit
