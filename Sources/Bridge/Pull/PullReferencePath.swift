@@ -8,7 +8,10 @@ import FHIRPath
 /// `*` stays a keyword rather than `descendants().reference`: `FHIRReferenceFinder` walks the tree once and makes
 /// nothing but the references, where `descendants()` makes an item for every node of the resource first (and
 /// would also reach into `contained`).
-public struct PullReferencePath: Sendable, CustomStringConvertible {
+///
+/// A class: the selection takes each path for every resource of its type, and a copy of a struct retained each of its
+/// texts and its expression (half of the selection's samples were retains and releases).
+public final class PullReferencePath: Sendable, CustomStringConvertible {
     public static let anywhere = "*"
 
     /// The text in the plan.

@@ -65,12 +65,15 @@ public struct ReconcileStage: Sendable {
             // plain loop.
             let pairs = result.pairs
             let includeMatched = self.includeMatched
+            // Taken out of the study once: read through it for every pair, the collection was copied (its
+            // table, selection and spool retained) each time.
+            let fhir = study.pulled.fhir
             try ParallelMap.streamChunks(count: pairs.count, chunkSize: max(1, chunkSize)) { chunk -> (tallies: [Int], findings: [Finding]) in
                 // One answer per chunk (not per pair): the tallies, field by status flattened, and the findings.
                 var chunkTallies = [Int](repeating: 0, count: fields.count * statusCount)
                 var findings: [Finding] = []
                 for pair in pairs[chunk] {
-                    let resource = try study.pulled.fhir.resource(at: pair.resource)
+                    let resource = try fhir.resource(at: pair.resource)
                     let record = try pair.firstRecord.map { try records.record(at: $0) } ?? .null
                     for (index, field) in fields.enumerated() {
                         let outcome = Self.compare(field, resource: resource, record: record, codeMaps: codeMaps)
