@@ -179,13 +179,17 @@ struct EmitTemplate {
         object.appendUnchecked(key: "id", value: .string(id))
         if let meta, !setsMeta { object.appendUnchecked(key: "meta", value: meta) }
         let body = withoutActuallyEscaping(reference) { reference in
-            Fill(value: { name in name == "study" ? study : RecordValues.firstValue(of: record, path: name) }, reference: reference)
-                .build(compiled, missingReferences: &missingReferences)
+            Self.fill(record: record, study: study, reference: reference).build(compiled, missingReferences: &missingReferences)
         }
         if case .object(let members)? = body {
             for member in members { object.appendUnchecked(key: member.key, value: member.value) }
         }
         return .object(object)
+    }
+
+    /// What fills a record's placeholders: `{study}` the accession, any other the record's field.
+    static func fill(record: FHIRElement, study: String, reference: @escaping (String, String) -> String?) -> Fill {
+        Fill(value: { name in name == "study" ? study : RecordValues.firstValue(of: record, path: name) }, reference: reference)
     }
 
     /// How many members the template's top level has.
@@ -316,7 +320,29 @@ struct EmitTemplate {
         let value: (String) -> String?
         let reference: (String, String) -> String?
 
-        /// Nil for an element to leave out.
+        /// A text's pieces filled; nil when none of its placeholders gave a value.
+        func text(_ pieces: [MappingTemplateText.Piece]) -> String? {
+            var text = ""
+            var anyValue = false
+            for piece in pieces {
+                switch piece {
+                case .literal(let literal): text += literal
+                case .placeholder(let name):
+                    let filled = value(name) ?? ""
+                    if !filled.isEmpty { anyValue = true }
+                    text += filled
+                }
+            }
+            return anyValue ? text : nil
+        }
+
+        /// The `Type/id` a `$reference` names for the record; nil when its key field is empty or nothing linked.
+        func target(link: String, keyField: String) -> String? {
+            guard let key = value(keyField) else { return nil }
+            return reference(link, key)
+        }
+
+        /// Nil for an element to leave out. (`EmitTemplateWriter` writes the same without the tree.)
         func build(_ part: Part, missingReferences: inout Int) -> FHIRElement? {
             switch part {
             case .absent:
@@ -327,20 +353,9 @@ struct EmitTemplate {
                 guard let literal = value(field), let number = FHIRNumber(literal) else { return nil }
                 return .number(number)
             case .text(let pieces):
-                var text = ""
-                var anyValue = false
-                for piece in pieces {
-                    switch piece {
-                    case .literal(let literal): text += literal
-                    case .placeholder(let name):
-                        let filled = value(name) ?? ""
-                        if !filled.isEmpty { anyValue = true }
-                        text += filled
-                    }
-                }
-                return anyValue ? .string(text) : nil
+                return text(pieces).map(FHIRElement.string)
             case .reference(let link, let keyField):
-                guard let key = value(keyField), let target = reference(link, key) else {
+                guard let target = target(link: link, keyField: keyField) else {
                     missingReferences += 1
                     return nil
                 }

@@ -19,24 +19,29 @@ struct EmitReferences: Sendable {
             pairsByAccession = link.pairsByAccession()
             self.resources = resources
         }
+
+        /// `Type/id` of the resource the link joined under `key`, or nil when it joined none. (A method of the
+        /// class, so that its members are read without each being retained for the call.)
+        func reference(key: String) -> String? {
+            let normalised = KeyNormaliser.apply(normalise, to: key)
+            return LinkResult.pair(accession: normalised, in: pairsByAccession, of: pairs).map { resources.key(at: $0.resource).description }
+        }
     }
 
-    private var targets: [String: Target] = [:]
+    /// By link name; a template names a few links, found by comparing names sooner than by hashing one per reference.
+    private var targets: [(name: String, target: Target)] = []
 
     /// Adds the links `names` that are not there yet.
     mutating func add(_ names: Set<String>, from linked: LinkedStudy) {
-        for name in names where targets[name] == nil {
+        for name in names.sorted() where !targets.contains(where: { $0.name == name }) {
             guard let result = linked[link: name], let part = result.link.declaration.key.first else { continue }
-            targets[name] = Target(normalise: part.normalise.map(\.value), link: result, resources: linked.pulled.fhir)
+            targets.append((name, Target(normalise: part.normalise.map(\.value), link: result, resources: linked.pulled.fhir)))
         }
     }
 
     /// `Type/id` of the resource `link` joined under `key`, or nil when it joined none.
     func reference(link: String, key: String) -> String? {
-        guard let target = targets[link] else { return nil }
-        let normalised = KeyNormaliser.apply(target.normalise, to: key)
-        return LinkResult.pair(accession: normalised, in: target.pairsByAccession, of: target.pairs).map {
-            target.resources.key(at: $0.resource).description
-        }
+        for entry in targets where entry.name == link { return entry.target.reference(key: key) }
+        return nil
     }
 }

@@ -285,9 +285,17 @@ public enum MergeStage {
                 // The chunk's own template and meta: none of their storage is shared with another core's.
                 let template = template.unshared()
                 let emittedMeta = emittedMeta?.unshared
+                // Written straight from the template where its tree would be written as made.
+                let writer = writes ? EmitTemplateWriter(template, resourceType: type, meta: emittedMeta, inDefinitionOrder: inOrder) : nil
                 return try records.records(at: chunk, keys: recordKeys).map { record -> (id: String, resource: MergedResource, missing: Int) in
                     let id = template.id(for: record, study: accession)
                     var missing = 0
+                    if let writer {
+                        let fill = EmitTemplate.fill(record: record, study: accession) { link, key in resolver.reference(link: link, key: key) }
+                        let json = writer.write(id: id, fill: fill, missingReferences: &missing)
+                        let key = id.isEmpty ? nil : FHIRResourceKey(type: type, id: id)
+                        return (id, .written(WrittenResource(type: type, key: key, json: json)), missing)
+                    }
                     let resource = template.instantiate(
                         record: record, study: accession, id: id, meta: emittedMeta,
                         reference: { link, key in resolver.reference(link: link, key: key) },

@@ -1,0 +1,160 @@
+import FHIRModel
+
+/// An emit template that writes each record's resource as compact JSON straight from the template, without making
+/// its tree: the bytes `FHIRJSONWriter` gives for `EmitTemplate.instantiate`'s tree (a test holds the two to each
+/// other), when nothing changes that tree after it is made (the template is in definition order and does not set
+/// `meta` itself, so neither a reorder nor a tagging of its own `meta` follows).
+///
+/// Why: an export writes what its emits make, and making a tree per record to write it at once was a third of the
+/// merge (a fifth of the study's resources are emitted, and each was built, written and freed). Constants and keys
+/// are written once here; per record only the placeholders are filled.
+///
+/// A writer reads its template's texts on every record of a chunk: one is made per chunk from that chunk's own
+/// template (`EmitTemplate.unshared`), so that two cores do not count references on the same strings.
+struct EmitTemplateWriter {
+    /// A compiled part with its constant JSON written out.
+    indirect enum Piece {
+        case json([UInt8])
+        case text([MappingTemplateText.Piece])
+        case number(field: String)
+        case reference(link: String, keyField: String)
+        case array([Piece])
+        /// Each member's key already written as `"key":`.
+        case object([(key: [UInt8], piece: Piece)])
+        case absent
+    }
+
+    /// `{"resourceType":"TYPE","id":`
+    private let head: [UInt8]
+    /// `,"meta":{...}` when the emitted resources get one, else empty.
+    private let meta: [UInt8]
+    /// The template's top-level members.
+    private let body: [(key: [UInt8], piece: Piece)]
+
+    /// nil when `instantiate`'s tree would be changed before it is written (see the type's header): such templates
+    /// keep the tree.
+    init?(_ template: EmitTemplate, resourceType: String, meta: FHIRElement?, inDefinitionOrder: Bool) {
+        guard inDefinitionOrder, !template.setsMeta else { return nil }
+        var head: [UInt8] = []
+        head.append(contentsOf: #"{"resourceType":"#.utf8)
+        FHIRJSONWriter.appendString(resourceType, into: &head)
+        head.append(contentsOf: #","id":"#.utf8)
+        self.head = head
+        var metaJSON: [UInt8] = []
+        if let meta {
+            metaJSON.append(contentsOf: #","meta":"#.utf8)
+            FHIRJSONWriter().write(meta, into: &metaJSON)
+        }
+        self.meta = metaJSON
+        switch Self.piece(template.compiled) {
+        case .object(let members): body = members
+        default: body = []
+        }
+    }
+
+    static func piece(_ part: EmitTemplate.Part) -> Piece {
+        switch part {
+        case .constant(let element): .json(FHIRJSONWriter().write(element))
+        case .text(let pieces): .text(pieces)
+        case .number(let field): .number(field: field)
+        case .reference(let link, let keyField): .reference(link: link, keyField: keyField)
+        case .array(let items): .array(items.map(piece))
+        case .object(let members): .object(members.map { member in (key: keyJSON(member.key), piece: piece(member.part)) })
+        case .absent: .absent
+        }
+    }
+
+    static func keyJSON(_ key: String) -> [UInt8] {
+        var json: [UInt8] = []
+        FHIRJSONWriter.appendString(key, into: &json)
+        json.append(UInt8(ascii: ":"))
+        return json
+    }
+
+    /// The resource `EmitTemplate.instantiate` makes for `record` with the same `id`, `fill` and meta, written.
+    func write(id: String, fill: EmitTemplate.Fill, missingReferences: inout Int) -> [UInt8] {
+        var json: [UInt8] = []
+        json.reserveCapacity(head.count + meta.count + 64 * (body.count + 1))
+        json.append(contentsOf: head)
+        FHIRJSONWriter.appendString(id, into: &json)
+        json.append(contentsOf: meta)
+        for member in body {
+            let mark = json.count
+            json.append(UInt8(ascii: ","))
+            json.append(contentsOf: member.key)
+            if !write(member.piece, fill: fill, into: &json, missingReferences: &missingReferences) {
+                json.removeSubrange(mark...)
+            }
+        }
+        json.append(UInt8(ascii: "}"))
+        return json
+    }
+
+    /// Appends `piece` filled, or leaves `json` as it found it and returns false where `Fill.build` gives nil (an
+    /// element whose placeholders all came out empty, a reference not found, a container left empty).
+    private func write(_ piece: Piece, fill: EmitTemplate.Fill, into json: inout [UInt8], missingReferences: inout Int) -> Bool {
+        switch piece {
+        case .absent:
+            return false
+        case .json(let constant):
+            json.append(contentsOf: constant)
+            return true
+        case .number(let field):
+            guard let literal = fill.value(field), let number = FHIRNumber(literal) else { return false }
+            FHIRJSONWriter().write(.number(number), into: &json)
+            return true
+        case .text(let pieces):
+            guard let text = fill.text(pieces) else { return false }
+            FHIRJSONWriter.appendString(text, into: &json)
+            return true
+        case .reference(let link, let keyField):
+            guard let target = fill.target(link: link, keyField: keyField) else {
+                missingReferences += 1
+                return false
+            }
+            json.append(contentsOf: #"{"reference":"#.utf8)
+            FHIRJSONWriter.appendString(target, into: &json)
+            json.append(UInt8(ascii: "}"))
+            return true
+        case .array(let items):
+            let start = json.count
+            json.append(UInt8(ascii: "["))
+            var any = false
+            for item in items {
+                let mark = json.count
+                if any { json.append(UInt8(ascii: ",")) }
+                if write(item, fill: fill, into: &json, missingReferences: &missingReferences) {
+                    any = true
+                } else {
+                    json.removeSubrange(mark...)
+                }
+            }
+            guard any else {
+                json.removeSubrange(start...)
+                return false
+            }
+            json.append(UInt8(ascii: "]"))
+            return true
+        case .object(let members):
+            let start = json.count
+            json.append(UInt8(ascii: "{"))
+            var any = false
+            for member in members {
+                let mark = json.count
+                if any { json.append(UInt8(ascii: ",")) }
+                json.append(contentsOf: member.key)
+                if write(member.piece, fill: fill, into: &json, missingReferences: &missingReferences) {
+                    any = true
+                } else {
+                    json.removeSubrange(mark...)
+                }
+            }
+            guard any else {
+                json.removeSubrange(start...)
+                return false
+            }
+            json.append(UInt8(ascii: "}"))
+            return true
+        }
+    }
+}
