@@ -29,6 +29,14 @@ enum DirectKeyRead: Sendable {
         }
     }
 
+    /// A copy whose texts are its own (`LinkStage.Joiner.PreparedPart.unshared`).
+    var unshared: DirectKeyRead {
+        switch self {
+        case .member(let name, let extensions, let objects): .member(name.unshared, extensions: extensions.unshared, objects: objects)
+        case .identifier(let system): .identifier(system: system?.unshared)
+        }
+    }
+
     /// A key text from a node the expression gives: a Reference's `reference`, a primitive's value.
     static func text(_ node: FHIRElement) -> String? {
         if case .object = node { return node["reference"]?.stringValue }

@@ -164,6 +164,12 @@ public enum LinkStage {
                 self.normalise = normalise
                 self.alternatives = alternatives
             }
+
+            /// A copy for one chunk's reader, whose objects and texts are its own: every resource retains its part
+            /// and alternatives, and two cores retaining the same objects fought over their reference counts.
+            var unshared: PreparedPart {
+                PreparedPart(sharedDataPath: sharedDataPath.unshared, normalise: normalise, alternatives: alternatives.map(\.unshared))
+            }
         }
 
         final class PreparedAlternative: Sendable {
@@ -180,6 +186,10 @@ public enum LinkStage {
                 self.expression = expression
                 self.referencedKeys = referencedKeys
                 self.direct = direct
+            }
+
+            var unshared: PreparedAlternative {
+                PreparedAlternative(kind: kind, expression: expression, referencedKeys: referencedKeys, direct: direct?.unshared)
             }
         }
 
@@ -273,7 +283,8 @@ public enum LinkStage {
             let ahead = 8 * ParallelMap.window(chunkSize: 1)
             let name = declaration.name.value
             @Sendable func readKeys(chunk: Range<Int>) throws(BridgeFailure) -> [RecordKey] {
-                try Self.readBack(link: name) {
+                let parts = parts.map(\.unshared)
+                return try Self.readBack(link: name) {
                     try records.records(at: chunk, keys: recordKeys).map { record -> RecordKey in
                         guard Self.matchesWhere(record, conditions) else { return .leftOut }
                         func value(of part: PreparedPart) -> String? {
@@ -342,7 +353,7 @@ public enum LinkStage {
             @Sendable func readKeyings(chunk: Range<Int>) throws(BridgeFailure) -> [Keyed] {
                 try Self.readBack(link: name) {
                     let inChunk = positions[chunk]
-                    let reader = ResourceKeyReader(link: link, suffixMatchers: suffixMatchers, parts: parts, known: known)
+                    let reader = ResourceKeyReader(link: link, suffixMatchers: suffixMatchers, parts: parts.map(\.unshared), known: known)
                     return try zip(inChunk, fhir.resources(at: inChunk, keys: resourceKeys)).map { position, resource in
                         var warnings: [Diagnostic] = []
                         let keying = reader.keying(of: resource, resourceKey: fhir.key(at: position), warnings: &warnings)
