@@ -99,8 +99,8 @@ import TestSupport
         }
         // Indexed where it can be: a small object without escaped keys.
         #expect(Array("{}".utf8).withUnsafeBytes { JSONTopLevelMembers.scan($0) } == [])
-        #expect(try documents[0].withUnsafeBytes { JSONTopLevelMembers.scan($0) } == nil)
-        #expect(try documents[3].withUnsafeBytes { JSONTopLevelMembers.scan($0) }?.count == 5)
+        #expect(documents[0].withUnsafeBytes { JSONTopLevelMembers.scan($0) } == nil)
+        #expect(documents[3].withUnsafeBytes { JSONTopLevelMembers.scan($0) }?.count == 5)
     }
 
     /// `auto` spools only a directory whose JSON passes the threshold: Fixtures/ (kilobytes) stays trees.
