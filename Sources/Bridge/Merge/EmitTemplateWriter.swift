@@ -117,44 +117,40 @@ struct EmitTemplateWriter {
             json.append(UInt8(ascii: "}"))
             return true
         case .array(let items):
-            let start = json.count
-            json.append(UInt8(ascii: "["))
-            var any = false
-            for item in items {
-                let mark = json.count
-                if any { json.append(UInt8(ascii: ",")) }
-                if write(item, fill: fill, into: &json, missingReferences: &missingReferences) {
-                    any = true
-                } else {
-                    json.removeSubrange(mark...)
-                }
-            }
-            guard any else {
-                json.removeSubrange(start...)
-                return false
-            }
-            json.append(UInt8(ascii: "]"))
-            return true
+            return writeContainer(
+                open: UInt8(ascii: "["), close: UInt8(ascii: "]"), count: items.count, key: { _ in nil }, piece: { items[$0] },
+                fill: fill, into: &json, missingReferences: &missingReferences)
         case .object(let members):
-            let start = json.count
-            json.append(UInt8(ascii: "{"))
-            var any = false
-            for member in members {
-                let mark = json.count
-                if any { json.append(UInt8(ascii: ",")) }
-                json.append(contentsOf: member.key)
-                if write(member.piece, fill: fill, into: &json, missingReferences: &missingReferences) {
-                    any = true
-                } else {
-                    json.removeSubrange(mark...)
-                }
-            }
-            guard any else {
-                json.removeSubrange(start...)
-                return false
-            }
-            json.append(UInt8(ascii: "}"))
-            return true
+            return writeContainer(
+                open: UInt8(ascii: "{"), close: UInt8(ascii: "}"), count: members.count, key: { members[$0].key },
+                piece: { members[$0].piece }, fill: fill, into: &json, missingReferences: &missingReferences)
         }
+    }
+
+    /// An array or object of the elements that are written (each with its key, in an object); nothing, and false,
+    /// when none is: `Fill.build` leaves an empty container out.
+    private func writeContainer(
+        open: UInt8, close: UInt8, count: Int, key: (Int) -> [UInt8]?, piece: (Int) -> Piece, fill: EmitTemplate.Fill,
+        into json: inout [UInt8], missingReferences: inout Int
+    ) -> Bool {
+        let start = json.count
+        json.append(open)
+        var any = false
+        for index in 0..<count {
+            let mark = json.count
+            if any { json.append(UInt8(ascii: ",")) }
+            if let key = key(index) { json.append(contentsOf: key) }
+            if write(piece(index), fill: fill, into: &json, missingReferences: &missingReferences) {
+                any = true
+            } else {
+                json.removeSubrange(mark...)
+            }
+        }
+        guard any else {
+            json.removeSubrange(start...)
+            return false
+        }
+        json.append(close)
+        return true
     }
 }
