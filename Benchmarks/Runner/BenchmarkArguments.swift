@@ -6,7 +6,7 @@ struct BenchmarkArguments {
     var flags: Set<String> = []
     var used: Set<String> = []
 
-    static let knownFlags: Set<String> = ["json", "help", "whole", "pretty"]
+    static let knownFlags: Set<String> = ["json", "help", "whole", "pretty", "json-values"]
 
     init(_ argv: [String]) throws {
         var i = 0
