@@ -118,11 +118,15 @@ public struct FHIRJSONWriter: Sendable {
         }
     }
 
-    /// Appends `string` as a JSON string with minimal escaping.
+    /// Appends `string` as a JSON string with minimal escaping. Through its UTF-8 (`appendString(utf8:into:)`): a
+    /// string that needs no escaping, nearly every one, goes straight into `out`, where a buffer was allocated for
+    /// each (an emitted resource's every text).
     public static func appendString(_ string: String, into out: inout [UInt8]) {
-        var sink = JSONByteSink(capacity: string.utf8.count + 16)
-        appendString(string, into: &sink)
-        sink.copy(to: &out)
+        let done: Void? = string.utf8.withContiguousStorageIfAvailable { appendString(utf8: $0, into: &out) }
+        if done == nil {
+            var copy = string
+            copy.withUTF8 { appendString(utf8: $0, into: &out) }
+        }
     }
 
     /// Appends the UTF-8 `utf8` as a JSON string with minimal escaping: the bytes `appendString(_:into:)` appends
