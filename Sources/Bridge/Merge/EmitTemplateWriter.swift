@@ -18,10 +18,15 @@ struct EmitTemplateWriter {
         case text([MappingTemplateText.Piece])
         case number(field: String)
         case reference(link: String, keyField: String)
-        case array([Piece])
-        /// Each member's key already written as `"key":`.
-        case object([(key: [UInt8], piece: Piece)])
+        /// An array (`[`, items without keys) or an object (`{`, each member's key written as `"key":`).
+        case container(open: UInt8, close: UInt8, [Element])
         case absent
+    }
+
+    /// An item of an array (no key) or a member of an object.
+    struct Element {
+        let key: [UInt8]?
+        let piece: Piece
     }
 
     /// `{"resourceType":"TYPE","id":`
@@ -29,7 +34,7 @@ struct EmitTemplateWriter {
     /// `,"meta":{...}` when the emitted resources get one, else empty.
     private let meta: [UInt8]
     /// The template's top-level members.
-    private let body: [(key: [UInt8], piece: Piece)]
+    private let body: [Element]
 
     /// nil when `instantiate`'s tree would be changed before it is written (see the type's header): such templates
     /// keep the tree.
@@ -47,7 +52,7 @@ struct EmitTemplateWriter {
         }
         self.meta = metaJSON
         switch Self.piece(template.compiled) {
-        case .object(let members): body = members
+        case .container(_, _, let members): body = members
         default: body = []
         }
     }
@@ -58,8 +63,9 @@ struct EmitTemplateWriter {
         case .text(let pieces): .text(pieces)
         case .number(let field): .number(field: field)
         case .reference(let link, let keyField): .reference(link: link, keyField: keyField)
-        case .array(let items): .array(items.map(piece))
-        case .object(let members): .object(members.map { member in (key: keyJSON(member.key), piece: piece(member.part)) })
+        case .array(let items): .container(open: UInt8(ascii: "["), close: UInt8(ascii: "]"), items.map { Element(key: nil, piece: piece($0)) })
+        case .object(let members):
+            .container(open: UInt8(ascii: "{"), close: UInt8(ascii: "}"), members.map { Element(key: keyJSON($0.key), piece: piece($0.part)) })
         case .absent: .absent
         }
     }
@@ -78,12 +84,15 @@ struct EmitTemplateWriter {
         json.append(contentsOf: head)
         FHIRJSONWriter.appendString(id, into: &json)
         json.append(contentsOf: meta)
-        for member in body {
-            let mark = json.count
-            json.append(UInt8(ascii: ","))
-            json.append(contentsOf: member.key)
-            if !write(member.piece, fill: fill, into: &json, missingReferences: &missingReferences) {
-                json.removeSubrange(mark...)
+        // Through the buffer, the members are read in place rather than copied (a copy retained each one's texts).
+        body.withUnsafeBufferPointer { members in
+            for index in members.indices {
+                let mark = json.count
+                json.append(UInt8(ascii: ","))
+                if let key = members[index].key { json.append(contentsOf: key) }
+                if !write(members[index].piece, fill: fill, into: &json, missingReferences: &missingReferences) {
+                    json.removeSubrange(mark...)
+                }
             }
         }
         json.append(UInt8(ascii: "}"))
@@ -116,34 +125,29 @@ struct EmitTemplateWriter {
             FHIRJSONWriter.appendString(target, into: &json)
             json.append(UInt8(ascii: "}"))
             return true
-        case .array(let items):
-            return writeContainer(
-                open: UInt8(ascii: "["), close: UInt8(ascii: "]"), count: items.count, key: { _ in nil }, piece: { items[$0] },
-                fill: fill, into: &json, missingReferences: &missingReferences)
-        case .object(let members):
-            return writeContainer(
-                open: UInt8(ascii: "{"), close: UInt8(ascii: "}"), count: members.count, key: { members[$0].key },
-                piece: { members[$0].piece }, fill: fill, into: &json, missingReferences: &missingReferences)
+        case .container(let open, let close, let elements):
+            return writeContainer(open: open, close: close, elements, fill: fill, into: &json, missingReferences: &missingReferences)
         }
     }
 
     /// An array or object of the elements that are written (each with its key, in an object); nothing, and false,
     /// when none is: `Fill.build` leaves an empty container out.
     private func writeContainer(
-        open: UInt8, close: UInt8, count: Int, key: (Int) -> [UInt8]?, piece: (Int) -> Piece, fill: EmitTemplate.Fill,
-        into json: inout [UInt8], missingReferences: inout Int
+        open: UInt8, close: UInt8, _ elements: [Element], fill: EmitTemplate.Fill, into json: inout [UInt8], missingReferences: inout Int
     ) -> Bool {
         let start = json.count
         json.append(open)
         var any = false
-        for index in 0..<count {
-            let mark = json.count
-            if any { json.append(UInt8(ascii: ",")) }
-            if let key = key(index) { json.append(contentsOf: key) }
-            if write(piece(index), fill: fill, into: &json, missingReferences: &missingReferences) {
-                any = true
-            } else {
-                json.removeSubrange(mark...)
+        elements.withUnsafeBufferPointer { elements in
+            for index in elements.indices {
+                let mark = json.count
+                if any { json.append(UInt8(ascii: ",")) }
+                if let key = elements[index].key { json.append(contentsOf: key) }
+                if write(elements[index].piece, fill: fill, into: &json, missingReferences: &missingReferences) {
+                    any = true
+                } else {
+                    json.removeSubrange(mark...)
+                }
             }
         }
         guard any else {
