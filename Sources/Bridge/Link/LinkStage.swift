@@ -165,8 +165,10 @@ public enum LinkStage {
                 self.alternatives = alternatives
             }
 
-            /// A copy for one chunk's reader, whose objects and texts are its own: every resource retains its part
-            /// and alternatives, and two cores retaining the same objects fought over their reference counts.
+            /// A copy for one chunk's reader, whose part, alternatives and texts are its own: every resource
+            /// retains them, and two cores retaining the same objects fought over their reference counts. (An
+            /// alternative's expression and an earlier link's keys stay shared: they are read only where the direct
+            /// read does not apply, or for a `reference` alternative.)
             var unshared: PreparedPart {
                 PreparedPart(sharedDataPath: sharedDataPath.unshared, normalise: normalise, alternatives: alternatives.map(\.unshared))
             }

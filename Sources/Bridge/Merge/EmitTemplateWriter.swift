@@ -84,17 +84,8 @@ struct EmitTemplateWriter {
         json.append(contentsOf: head)
         FHIRJSONWriter.appendString(id, into: &json)
         json.append(contentsOf: meta)
-        // Through the buffer, the members are read in place rather than copied (a copy retained each one's texts).
-        body.withUnsafeBufferPointer { members in
-            for index in members.indices {
-                let mark = json.count
-                json.append(UInt8(ascii: ","))
-                if let key = members[index].key { json.append(contentsOf: key) }
-                if !write(members[index].piece, fill: fill, into: &json, missingReferences: &missingReferences) {
-                    json.removeSubrange(mark...)
-                }
-            }
-        }
+        // The body's members follow `id` (and `meta`): each written one after a comma.
+        _ = writeElements(body, afterOthers: true, fill: fill, into: &json, missingReferences: &missingReferences)
         json.append(UInt8(ascii: "}"))
         return json
     }
@@ -137,7 +128,22 @@ struct EmitTemplateWriter {
     ) -> Bool {
         let start = json.count
         json.append(open)
-        var any = false
+        guard writeElements(elements, afterOthers: false, fill: fill, into: &json, missingReferences: &missingReferences) else {
+            json.removeSubrange(start...)
+            return false
+        }
+        json.append(close)
+        return true
+    }
+
+    /// Appends each element that is written (its key first, in an object), comma-separated, and a comma before the
+    /// first too when it comes `afterOthers`; whether anything precedes the next element now (any was written, or
+    /// `afterOthers`). Through the buffer the elements are read in place rather than copied (a copy retained each
+    /// one's texts).
+    private func writeElements(
+        _ elements: [Element], afterOthers: Bool, fill: EmitTemplate.Fill, into json: inout [UInt8], missingReferences: inout Int
+    ) -> Bool {
+        var any = afterOthers
         elements.withUnsafeBufferPointer { elements in
             for index in elements.indices {
                 let mark = json.count
@@ -150,11 +156,6 @@ struct EmitTemplateWriter {
                 }
             }
         }
-        guard any else {
-            json.removeSubrange(start...)
-            return false
-        }
-        json.append(close)
-        return true
+        return any
     }
 }
