@@ -247,6 +247,13 @@ public enum LinkStage {
                 case .keys(let keys): keys[.one(value)] != nil
                 }
             }
+
+            /// A one-part key's ordinal, found by the look-up that tells the value is known (nil for a key of
+            /// several parts, whose values are known part by part: `ordinals` finds the whole key).
+            func ordinal(of value: String) -> Int32? {
+                if case .keys(let keys) = storage { return keys[.one(value)] }
+                return nil
+            }
         }
 
         /// The resources that share one key (by their place in the study's collection: four bytes where a key is
@@ -269,8 +276,12 @@ public enum LinkStage {
             // the key and the where read).
             var ordinalOfKey: [LinkKey: Int32] = [:]
             ordinalOfKey.reserveCapacity(records.count)
+            // Sized for a key per record, like the table: grown by doubling, the two arrays held up to twice that,
+            // and three times while each grew (a million-resource export's peak is in its largest link).
             var keyOrder: [LinkKey] = []
+            keyOrder.reserveCapacity(records.count)
             var recordsOf: [SharedKeyPositions<Int>?] = []
+            recordsOf.reserveCapacity(records.count)
             // Each part's distinct values: left to grow, since a part often has few (a lab test's name), and sets
             // sized for every record (made as copies of one) were 17 MB of a million-resource export's peak.
             var partValues = parts.count == 1 ? [] : [Set<String>](repeating: [], count: parts.count)
@@ -337,6 +348,10 @@ public enum LinkStage {
             }
             let known = KnownValues(storage: parts.count == 1 ? .keys(ordinalOfKey) : .sets(partValues))
             partValues = []
+            // Complete from here on: the jobs that read the resources' keys find each key's ordinal themselves (for a
+            // one-part key, by the look-up that finds it known), so the caller, which groups while they read, does not
+            // hash and look up every key a second time.
+            let ordinals = ordinalOfKey
 
             // FHIR side: each resource's key from the first alternative, per part, that names a record's key; the
             // resources of each key kept by the key's ordinal, and the ordinals in the order resources first had them.
@@ -355,7 +370,8 @@ public enum LinkStage {
             @Sendable func readKeyings(chunk: Range<Int>) throws(BridgeFailure) -> [Keyed] {
                 try Self.readBack(link: name) {
                     let inChunk = positions[chunk]
-                    let reader = ResourceKeyReader(link: link, suffixMatchers: suffixMatchers, parts: parts.map(\.unshared), known: known)
+                    let reader = ResourceKeyReader(
+                        link: link, suffixMatchers: suffixMatchers, parts: parts.map(\.unshared), known: known, ordinals: ordinals)
                     return try zip(inChunk, fhir.resources(at: inChunk, keys: resourceKeys)).map { position, resource in
                         var warnings: [Diagnostic] = []
                         let keying = reader.keying(of: resource, resourceKey: fhir.key(at: position), warnings: &warnings)
@@ -369,7 +385,7 @@ public enum LinkStage {
                     guard let keying else { continue }
                     let resourceKey = keying.resourceKey
                     // A key some record has (or had, before a duplicate took its records).
-                    guard keying.linkable, let key = keying.shown, let ordinal = ordinalOfKey[key].map(Int.init) else {
+                    guard let ordinal = keying.ordinal.map(Int.init) else {
                         result.unlinkedFHIR.append(UnlinkedResource(resource: resourceKey, key: keying.shown?.parts))
                         continue
                     }
@@ -435,6 +451,8 @@ public enum LinkStage {
             let link: CompiledLink
             let parts: [PreparedPart]
             let known: KnownValues
+            /// Every key the Shared Data side has, by ordinal.
+            let ordinals: [LinkKey: Int32]
             /// Borrowed from the link's pool when first needed (an `id-accession-suffix` alternative, or a resource
             /// that did not link), given back when the chunk's reader is done: most chunks never need one.
             final class LazyRegex {
@@ -455,11 +473,12 @@ public enum LinkStage {
             }
             let accessionSuffixMatcher: LazyRegex
 
-            init(link: CompiledLink, suffixMatchers: SuffixMatcherPool, parts: [PreparedPart], known: KnownValues) {
+            init(link: CompiledLink, suffixMatchers: SuffixMatcherPool, parts: [PreparedPart], known: KnownValues, ordinals: [LinkKey: Int32]) {
                 self.link = link
                 accessionSuffixMatcher = LazyRegex(suffixMatchers)
                 self.parts = parts
                 self.known = known
+                self.ordinals = ordinals
             }
 
             var declaration: LinkDeclaration { link.declaration }
@@ -474,6 +493,8 @@ public enum LinkStage {
                 /// Which alternative found each part (when `linkable`).
                 var used: UsedAlternatives
                 var linkable: Bool
+                /// When `linkable`, the ordinal of the key `shown` (nil when no record has the whole key).
+                var ordinal: Int32?
             }
 
             /// Nil for a resource the link's `where` leaves out. Every part is read even after one fails, so a resource
@@ -484,7 +505,7 @@ public enum LinkStage {
                     let found = keyValue(of: resource, resourceKey: resourceKey, part: parts[0], partIndex: 0, warnings: &warnings)
                     return Keying(
                         resourceKey: resourceKey, shown: found.value.map(LinkKey.one), used: UsedAlternatives(one: found.alternative ?? 0),
-                        linkable: found.alternative != nil)
+                        linkable: found.alternative != nil, ordinal: found.ordinal)
                 }
                 var shown: [String] = []
                 var used: [Int] = []
@@ -498,7 +519,10 @@ public enum LinkStage {
                     }
                     used.append(alternative)
                 }
-                return Keying(resourceKey: resourceKey, shown: shown.isEmpty ? nil : LinkKey(shown), used: UsedAlternatives(used), linkable: linkable)
+                let key = shown.isEmpty ? nil : LinkKey(shown)
+                return Keying(
+                    resourceKey: resourceKey, shown: key, used: UsedAlternatives(used), linkable: linkable,
+                    ordinal: linkable ? key.flatMap { ordinals[$0] } : nil)
             }
 
             /// The part's value for a resource and which alternative gave it: the first alternative one of whose values
@@ -507,7 +531,7 @@ public enum LinkStage {
             /// for reports to show.
             func keyValue(
                 of resource: FHIRElement, resourceKey: FHIRResourceKey, part: PreparedPart, partIndex: Int, warnings: inout [Diagnostic]
-            ) -> (value: String?, alternative: Int?) {
+            ) -> (value: String?, alternative: Int?, ordinal: Int32?) {
                 var seen = ValueList<String>()
                 for index in part.alternatives.indices {
                     let alternative = part.alternatives[index]
@@ -535,12 +559,16 @@ public enum LinkStage {
                     }
                     for candidate in candidates {
                         let value = KeyNormaliser.apply(part.normalise, to: candidate)
-                        if known.contains(value, part: partIndex) { return (value, index) }
+                        if parts.count == 1 {
+                            if let ordinal = known.ordinal(of: value) { return (value, index, ordinal) }
+                        } else if known.contains(value, part: partIndex) {
+                            return (value, index, nil)
+                        }
                         seen.append(value)
                     }
                 }
-                guard !seen.isEmpty, let accessionSuffix = accessionSuffixMatcher.regex else { return (seen.first, nil) }
-                return (seen.first { (try? accessionSuffix.wholeMatch(in: $0)) != nil } ?? seen.first, nil)
+                guard !seen.isEmpty, let accessionSuffix = accessionSuffixMatcher.regex else { return (seen.first, nil, nil) }
+                return (seen.first { (try? accessionSuffix.wholeMatch(in: $0)) != nil } ?? seen.first, nil, nil)
             }
 
             /// The text values of an expression on a resource; an evaluation error is a warning naming the resource.

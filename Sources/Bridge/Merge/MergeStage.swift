@@ -17,6 +17,10 @@ public enum MergeStage {
         /// spool holds them (`UnparsedMembers`) rather than parsed and written again; an emitted resource is
         /// written, and its tree let go, on the thread that built it.
         public var writesResources = false
+        /// Under `writesResources`, a pulled resource of a type no link merges into is copied as it was spooled with
+        /// its `meta` tagged (`ByteSpool.documentsWrittenBack`), not built and written; false builds it as it builds
+        /// the others (the same bytes: tests hold the two to each other).
+        public var copiesUnmergedResources = true
 
         public init(fhirSource: String, sharedDataSource: String) {
             self.fhirSource = fhirSource
@@ -181,6 +185,7 @@ public enum MergeStage {
             let resourceMerge = PulledResourceMerge(
                 links: mergingLinks.map(\.link), conflictFields: conflictFields, codeMaps: codeMaps, extensionBase: extensionBase,
                 order: order, tags: tags, source: fhirSource, writes: writes)
+            let copiesUnmerged = options.copiesUnmergedResources
             // Chunks are merged on every core while the caller counts and writes the ones before (`streamChunks`).
             try ParallelMap.streamChunks(count: walk.count, chunkSize: chunkSize) { chunk in
                 let positions = chunk.map { walk[$0] }
@@ -190,6 +195,10 @@ public enum MergeStage {
                 if writes, let type = positions.first.map({ fhir.key(at: $0).type }),
                     positions.allSatisfy({ fhir.key(at: $0).type == type }), let keys = readKeys[type] ?? baseKeys
                 {
+                    // A type no link merges into is joined with nothing: its resources are copied, meta tagged.
+                    if copiesUnmerged, readKeys[type] == nil, let copied = try resourceMerge.unjoined(at: positions, of: fhir, keys: keys) {
+                        return copied
+                    }
                     trees = try fhir.partlyParsedResources(at: positions, keys: keys)
                 } else {
                     trees = try fhir.resources(at: positions, keys: nil).map { ($0, UnparsedMembers()) }
@@ -465,6 +474,35 @@ public enum MergeStage {
                 output = .tree(merged)
             }
             return Merged(output: output, changed: changed, lastUpdated: lastUpdated, conflicts: conflicts, unwritten: unwritten)
+        }
+
+        /// The resources at `positions` of `fhir`, of a type no link merges into (so joined with nothing), as `merge`
+        /// gives them: each copied as it was spooled with its `meta` tagged as text (`taggedMeta`) where it can be
+        /// (`FHIRResourceCollection.resourcesWrittenBack`), the others built (`keys`) and merged. Nil when the
+        /// resources are held as trees.
+        func unjoined(at positions: [FHIRResourceCollection.Position], of fhir: FHIRResourceCollection, keys: FHIRJSONKeyFilter) throws -> [Merged]? {
+            var lastUpdated = [String?](repeating: nil, count: positions.count)
+            guard
+                let copies = try fhir.resourcesWrittenBack(at: positions, replacing: "meta", { index, meta in
+                    guard meta.first == UInt8(ascii: "{"), let members = JSONTopLevelMembers.scan(meta) else { return nil }
+                    lastUpdated[index] = try? JSONTopLevelMembers.string(named: "lastUpdated", among: members, in: meta)
+                    return MergeStage.taggedMeta(meta, members: members, source: sourceJSON, tag: fhirTagJSON)
+                })
+            else { return nil }
+            // A copy is kept when the resource has a key as its tree would (a type and an id).
+            let keysOf = positions.map { fhir.key(at: $0) }
+            let copied = copies.indices.map { copies[$0] != nil && !keysOf[$0].id.isEmpty && keysOf[$0].type != "?" }
+            let built = copied.indices.filter { !copied[$0] }
+            var trees = try built.isEmpty ? [] : fhir.partlyParsedResources(at: built.map { positions[$0] }, keys: keys)[...]
+            return copies.indices.map { index in
+                guard copied[index], let json = copies[index] else {
+                    return merge(trees.removeFirst(), joins: EmptyCollection()) { _ in .null }
+                }
+                let key = keysOf[index]
+                return Merged(
+                    output: .written(WrittenResource(type: key.type, key: key, json: json)), changed: false,
+                    lastUpdated: lastUpdated[index], conflicts: [], unwritten: [])
+            }
         }
 
         /// `meta.lastUpdated` read from `meta`'s text (at `range` of `unparsed`, its members found), as the tree's

@@ -254,6 +254,19 @@ public struct FHIRResourceCollection: Sendable {
         }
     }
 
+    /// The spooled resources at `positions`, in that order, written back as compact JSON with member `key`'s text
+    /// replaced (`ByteSpool.documentsWrittenBack`: nil for one it cannot write so); nil when a resource is held as
+    /// a tree.
+    public func resourcesWrittenBack(
+        at positions: some RandomAccessCollection<Position>, replacing key: String,
+        _ replace: (_ index: Int, _ value: UnsafeRawBufferPointer) -> [UInt8]?
+    ) throws -> [[UInt8]?]? {
+        try positions.withElementBuffer { positions in
+            guard let spool, let spans = spooledSpans(at: positions) else { return nil }
+            return try spool.documentsWrittenBack(at: spans, replacing: key, replace)
+        }
+    }
+
     /// The positions of one type's resources, in the collection's order (found by the table's number for the
     /// type, without making each key: the link and the plan's steps ask this of a million resources a dozen times).
     public func positions(ofType type: String) -> [Position] {
