@@ -41,6 +41,24 @@ import TestSupport
         }
     }
 
+    /// Strings are passed over eight bytes at a time (`skipPlainStringBytes`): an escape, a closing quote or text
+    /// after the string at every place in the first words of a long string gives the writer's answer.
+    @Test func writesBackFindsEveryEscapeAndQuoteInLongStrings() throws {
+        let filler = Array("abcdefghijklmnopqrstuvwxyzé0123456789 ABCDEFGHIJ")
+        let inserts = [#"\""#, #"\\"#, #"\n"#, #"\u0001"#, #"\u00e9"#, #"\/"#, "😀", #"","b":""#, #"" ,"c":""#]
+        var checked = 0
+        for prefix in 0..<26 {
+            for insert in inserts {
+                for suffix in [0, 1, 7, 8, 9, 17] {
+                    let text = #"{"a":""# + String(filler.prefix(prefix)) + insert + String(filler.suffix(suffix)) + #""}"#
+                    #expect(Self.writesBack(text) == (try Self.writtenBack(text)), "\(text)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked == 26 * 9 * 6)
+    }
+
     /// The bundled Fixtures, written compact: each whole resource and each top-level value is text the writer gives
     /// back; as the files have them (pretty), none is.
     @Test func compactResourcesAndTheirMembersWriteBack() throws {
