@@ -47,9 +47,13 @@ public enum FHIRResourceFiles {
         // A whole file's failure is thrown where it happens; a piece's is kept (`.failure`) for `consume` to read
         // the file again.
         try ParallelMap.streamChunks(count: jobs.count, chunkSize: 1, workers: workers) { chunk -> [Result<Read, any Error>] in
-            try jobs[chunk.lowerBound].map { index -> Result<Read, any Error> in
+            // Each job reads with a path and options of its own: every resource it reads retains them, and two cores
+            // retaining the same strings and filter fought over their reference counts (a fifth of spooling a
+            // large directory was retains and releases).
+            let options = options.unshared
+            return try jobs[chunk.lowerBound].map { index -> Result<Read, any Error> in
                 let piece = pieces[index]
-                let path = paths[piece.file]
+                let path = paths[piece.file].unshared
                 guard let range = piece.range else { return .success(try read(FHIRResourceInput(path: path, options: options))) }
                 do {
                     let (bytes, lines) = try FileBytes.lines(startingIn: range, ofFileAt: path)

@@ -34,6 +34,14 @@ public final class FHIRResourceInput {
         /// one piece.
         public var keepsSourceText: Bool
 
+        /// The same options with a key filter of their own (`FHIRJSONKeyFilter.unshared`): for one worker's
+        /// inputs, each of whose documents reads the filter.
+        public var unshared: Options {
+            var copy = self
+            copy.topLevelKeys = topLevelKeys?.unshared
+            return copy
+        }
+
         public init(
             format: FHIRFormat? = nil, version: FHIRVersion = .r4, entries: Bool = false, keepsBundle: Bool = false,
             topLevelKeys: FHIRJSONKeyFilter? = nil, maxDepth: Int = 512, keepsSourceText: Bool = false

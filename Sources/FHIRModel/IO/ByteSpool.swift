@@ -386,7 +386,9 @@ public final class ByteSpool: Sendable {
     public func partlyParsedElements(
         at spans: some RandomAccessCollection<Span>, keys: FHIRJSONKeyFilter
     ) throws -> [(FHIRElement, UnparsedMembers)] {
-        try spans.withElementBuffer { spans in
+        // The filter is read for every member of every document: a copy of its own for this call (see `documents`).
+        let keys = keys.unshared
+        return try spans.withElementBuffer { spans in
             try documents(at: spans) { bytes, reader in try Self.partlyParsedElement(from: bytes, reader: reader, keys: keys) }
         }
     }
@@ -395,10 +397,14 @@ public final class ByteSpool: Sendable {
     /// reader (a spool holds JSON the process read and checked: its keys are not checked for duplicates again).
     /// The spans come as a buffer (`withElementBuffer`, at the public methods): generic only in what it makes, this
     /// is specialised for each of them (generic in the spans too, it looked up `[T]`'s metadata for every document).
+    ///
+    /// The reader's source name is a copy of its own, as the callers' key filters are (`unshared`): the stages
+    /// read a chunk of documents on every core at once, each document retains them, and two cores retaining the
+    /// same string or filter fight over its reference count.
     private func documents<T>(
         at spans: UnsafeBufferPointer<Span>, _ read: (UnsafeRawBufferPointer, FHIRJSONReader) throws -> T
     ) throws -> [T] {
-        let reader = FHIRJSONReader(options: .init(source: name, keysKnownUnique: true))
+        let reader = FHIRJSONReader(options: .init(source: name.unshared, keysKnownUnique: true))
         var documents: [T] = []
         documents.reserveCapacity(spans.count)
         try forEachBytes(ofBuffer: spans) { _, bytes in documents.append(try read(bytes, reader)) }
@@ -504,7 +510,9 @@ public final class ByteSpool: Sendable {
     /// The JSON values at `spans`, in order, each parsed as `element(at:keys:)` parses it, read as
     /// `forEachBytes(of:_:)` reads them.
     public func elements(at spans: some RandomAccessCollection<Span>, keys: FHIRJSONKeyFilter?) throws -> [FHIRElement] {
-        try spans.withElementBuffer { spans in
+        // A copy of its own for this call (see `documents`).
+        let keys = keys?.unshared
+        return try spans.withElementBuffer { spans in
             try documents(at: spans) { bytes, reader in try Self.element(from: bytes, reader: reader, keys: keys) }
         }
     }

@@ -58,6 +58,12 @@ public struct FHIRJSONKeyFilter: Sendable, Equatable {
         storage = Storage(keys: keys, prefixes: prefixes)
     }
 
+    /// The same filter in storage of its own: for a worker that reads many documents with it, whose reference
+    /// counts two cores would otherwise both write for every document.
+    public var unshared: FHIRJSONKeyFilter {
+        FHIRJSONKeyFilter(keys: Set(keys.map(\.unshared)), prefixes: prefixes.map(\.unshared))
+    }
+
     @inline(__always)
     public func keeps(_ key: String) -> Bool {
         let storage = self.storage
