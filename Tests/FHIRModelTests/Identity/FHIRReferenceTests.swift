@@ -108,5 +108,23 @@ import Testing
         #expect(found.map(\.0) == ["extension.valueReference", "member.entity", "member.entity"])
         #expect(found.map(\.1) == ["ResearchStudy/s1", "Patient/p1", "#c1"])
         #expect(FHIRReferenceFinder.references(in: group).compactMap(\.resourceKey) == [Self.key("ResearchStudy", "s1"), Self.key("Patient", "p1")])
+        #expect(FHIRReferenceFinder.references(in: group).map(\.description) == found.map(\.1))
+    }
+
+    /// `references(in:)` finds what `forEachReference` finds, in its order (the selection's order follows it): a
+    /// Reference's own `reference` before those in its extensions, arrays of arrays, a `reference` that is not a
+    /// string skipped, the root's own `reference` member and `contained` left out.
+    @Test func theFinderWithoutPathsFindsTheSameReferencesInTheSameOrder() {
+        let resource: FHIRElement = [
+            "resourceType": "Observation", "id": "o1", "reference": "Patient/root-is-not-a-reference",
+            "subject": ["extension": [["url": "x", "valueReference": ["reference": "Patient/inner"]]], "reference": "Patient/outer"],
+            "focus": [[["reference": "Group/g1"]], [["reference": 7]]],
+            "contained": [["resourceType": "Patient", "id": "c1", "link": [["other": ["reference": "Patient/hidden"]]]]],
+            "note": [["text": "Patient/in-text"]],
+        ]
+        var found: [String] = []
+        FHIRReferenceFinder.forEachReference(in: resource) { _, reference in found.append(reference.description) }
+        #expect(found == ["Patient/outer", "Patient/inner", "Group/g1"])
+        #expect(FHIRReferenceFinder.references(in: resource).map(\.description) == found)
     }
 }
