@@ -89,7 +89,7 @@ struct UnmergedResourceCopyTests {
         #expect(pulled.fhir.spool != nil)
         let linked = try LinkStage.run(pulled, mapping: mapping, diagnostics: diagnostics)
 
-        func merged(copying: Bool) throws -> (lines: [String], summary: String, provenance: String) {
+        func merged(copying: Bool) throws -> (lines: [String], summary: [String], provenance: String) {
             var options = MergeStage.Options(fhirSource: "fhir-source", sharedDataSource: "sd-source")
             options.writesResources = true
             options.copiesUnmergedResources = copying
@@ -104,7 +104,9 @@ struct UnmergedResourceCopyTests {
                 case .provenance(let made): provenance = String(decoding: FHIRJSONWriter().write(try made.element()), as: UTF8.self)
                 }
             }
-            return (lines, "\(summary)", provenance)
+            // (The emits' counts sorted: a dictionary's order is not the same from one to the next.)
+            let counts = [summary.pulled, summary.merged, summary.referencesLeftOut].map(String.init)
+            return (lines, counts + summary.emitted.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }, provenance)
         }
         let copied = try merged(copying: true)
         let built = try merged(copying: false)
