@@ -231,28 +231,23 @@ public enum LinkStage {
                 alternatives: alternatives)
         }
 
-        /// The values of each key part the Shared Data side has, for the FHIR side's look-ups. A one-part key's
-        /// values are the record table's own keys (and those of its duplicates), so no second set is built.
+        /// The values of each key part the Shared Data side has, for the FHIR side's look-ups, and every key it has by
+        /// ordinal. A one-part key's values are the key table's own keys (and those of its duplicates), so no second
+        /// set is built.
         struct KnownValues: Sendable {
-            enum Storage: Sendable {
-                case sets([Set<String>])
-                /// Every key any record has (a key of a duplicate too).
-                case keys([LinkKey: Int32])
-            }
-            let storage: Storage
+            /// Every key any record has (a key of a duplicate too), by ordinal.
+            let ordinals: [LinkKey: Int32]
+            /// Each part's values, for a key of several parts (nil for one part: `ordinals` has them).
+            let partValues: [Set<String>]?
 
             func contains(_ value: String, part: Int) -> Bool {
-                switch storage {
-                case .sets(let sets): sets[part].contains(value)
-                case .keys(let keys): keys[.one(value)] != nil
-                }
+                partValues.map { $0[part].contains(value) } ?? (ordinals[.one(value)] != nil)
             }
 
             /// A one-part key's ordinal, found by the look-up that tells the value is known (nil for a key of
             /// several parts, whose values are known part by part: `ordinals` finds the whole key).
             func ordinal(of value: String) -> Int32? {
-                if case .keys(let keys) = storage { return keys[.one(value)] }
-                return nil
+                partValues == nil ? ordinals[.one(value)] : nil
             }
         }
 
@@ -346,12 +341,11 @@ public enum LinkStage {
                     }
                 }
             }
-            let known = KnownValues(storage: parts.count == 1 ? .keys(ordinalOfKey) : .sets(partValues))
-            partValues = []
             // Complete from here on: the jobs that read the resources' keys find each key's ordinal themselves (for a
             // one-part key, by the look-up that finds it known), so the caller, which groups while they read, does not
             // hash and look up every key a second time.
-            let ordinals = ordinalOfKey
+            let known = KnownValues(ordinals: ordinalOfKey, partValues: parts.count == 1 ? nil : partValues)
+            partValues = []
 
             // FHIR side: each resource's key from the first alternative, per part, that names a record's key; the
             // resources of each key kept by the key's ordinal, and the ordinals in the order resources first had them.
@@ -371,7 +365,7 @@ public enum LinkStage {
                 try Self.readBack(link: name) {
                     let inChunk = positions[chunk]
                     let reader = ResourceKeyReader(
-                        link: link, suffixMatchers: suffixMatchers, parts: parts.map(\.unshared), known: known, ordinals: ordinals)
+                        link: link, suffixMatchers: suffixMatchers, parts: parts.map(\.unshared), known: known)
                     return try zip(inChunk, fhir.resources(at: inChunk, keys: resourceKeys)).map { position, resource in
                         var warnings: [Diagnostic] = []
                         let keying = reader.keying(of: resource, resourceKey: fhir.key(at: position), warnings: &warnings)
@@ -451,8 +445,6 @@ public enum LinkStage {
             let link: CompiledLink
             let parts: [PreparedPart]
             let known: KnownValues
-            /// Every key the Shared Data side has, by ordinal.
-            let ordinals: [LinkKey: Int32]
             /// Borrowed from the link's pool when first needed (an `id-accession-suffix` alternative, or a resource
             /// that did not link), given back when the chunk's reader is done: most chunks never need one.
             final class LazyRegex {
@@ -473,12 +465,11 @@ public enum LinkStage {
             }
             let accessionSuffixMatcher: LazyRegex
 
-            init(link: CompiledLink, suffixMatchers: SuffixMatcherPool, parts: [PreparedPart], known: KnownValues, ordinals: [LinkKey: Int32]) {
+            init(link: CompiledLink, suffixMatchers: SuffixMatcherPool, parts: [PreparedPart], known: KnownValues) {
                 self.link = link
                 accessionSuffixMatcher = LazyRegex(suffixMatchers)
                 self.parts = parts
                 self.known = known
-                self.ordinals = ordinals
             }
 
             var declaration: LinkDeclaration { link.declaration }
@@ -522,7 +513,7 @@ public enum LinkStage {
                 let key = shown.isEmpty ? nil : LinkKey(shown)
                 return Keying(
                     resourceKey: resourceKey, shown: key, used: UsedAlternatives(used), linkable: linkable,
-                    ordinal: linkable ? key.flatMap { ordinals[$0] } : nil)
+                    ordinal: linkable ? key.flatMap { known.ordinals[$0] } : nil)
             }
 
             /// The part's value for a resource and which alternative gave it: the first alternative one of whose values

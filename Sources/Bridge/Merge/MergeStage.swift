@@ -489,9 +489,10 @@ public enum MergeStage {
                     return MergeStage.taggedMeta(meta, members: members, source: sourceJSON, tag: fhirTagJSON)
                 })
             else { return nil }
-            // A copy is kept when the resource has a key as its tree would (a type and an id).
+            // A copy is kept when the resource has a key as its tree would: an id (the collection's key for a
+            // resource without one has an empty id).
             let keysOf = positions.map { fhir.key(at: $0) }
-            let copied = copies.indices.map { copies[$0] != nil && !keysOf[$0].id.isEmpty && keysOf[$0].type != "?" }
+            let copied = copies.indices.map { copies[$0] != nil && !keysOf[$0].id.isEmpty }
             let built = copied.indices.filter { !copied[$0] }
             var trees = try built.isEmpty ? [] : fhir.partlyParsedResources(at: built.map { positions[$0] }, keys: keys)[...]
             return copies.indices.map { index in
