@@ -73,16 +73,19 @@ import TestSupport
         }
     }
 
-    /// NDJSON lines read to be kept (`FHIRResourceInput.sourceText`) come with the members of their text.
+    /// NDJSON lines read to be kept (`FHIRResourceInput.withSourceText`) come with the members of their text, and
+    /// with where the text is in the file.
     @Test func keptLinesComeWithTheirMembers() throws {
         let lines = [#"{"resourceType":"Basic","id":"a","n":1}"#, #"  {"resourceType" : "Basic", "id":"b"}  "#, #"{"resourceType":"Basic","i\u0064":"c"}"#]
         let bytes = Array(lines.joined(separator: "\n").utf8)
         let options = FHIRResourceInput.Options(topLevelKeys: FHIRJSONKeyFilter(keys: ["resourceType", "id"]), keepsSourceText: true)
-        let input = FHIRResourceInput(ndjsonLines: bytes, in: 0..<bytes.count, path: "lines.ndjson", firstLine: 1, options: options)
+        let input = FHIRResourceInput(ndjsonLines: bytes, in: 0..<bytes.count, path: "lines.ndjson", firstLine: 1, fileOffset: 100, options: options)
         var seen = 0
         try input.forEachResource { _, _ in
-            let text = try #require(input.sourceText)
+            let text = try #require(input.withSourceText { Array($0) })
             #expect(input.sourceTextMembers == text.withUnsafeBytes { JSONTopLevelMembers.scan($0) })
+            let offset = try #require(input.sourceTextFileOffset)
+            #expect(Array(bytes[(offset - 100)..<(offset - 100 + text.count)]) == text)
             seen += 1
         }
         #expect(seen == 3)
@@ -107,8 +110,11 @@ import TestSupport
             if expected != nil { versions += 1 }
             let (_, members) = try document.withUnsafeBytes { try FHIRJSONReader().readFindingMembers($0) }
             let text = String(decoding: document.prefix(80), as: UTF8.self)
-            #expect(try FHIRResourceFiles.versionId(of: document, members: members) == expected, "\(text)")
-            #expect(try FHIRResourceFiles.versionId(of: document, members: nil) == expected, "\(text)")
+            let (found, foundUnindexed) = try document.withUnsafeBytes { document in
+                (try FHIRResourceFiles.versionId(of: document, members: members), try FHIRResourceFiles.versionId(of: document, members: nil))
+            }
+            #expect(found == expected, "\(text)")
+            #expect(foundUnindexed == expected, "\(text)")
         }
         #expect(versions > 50)
     }

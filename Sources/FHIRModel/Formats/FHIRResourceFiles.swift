@@ -59,7 +59,8 @@ public enum FHIRResourceFiles {
                     let (bytes, lines) = try FileBytes.lines(startingIn: range, ofFileAt: path)
                     // The first piece's first line is line 1 (where a byte order mark may be); the others' are not.
                     let input = FHIRResourceInput(
-                        ndjsonLines: bytes, in: lines, path: path, firstLine: range.lowerBound == 0 ? 1 : 2, options: options)
+                        ndjsonLines: bytes, in: lines, path: path, firstLine: range.lowerBound == 0 ? 1 : 2,
+                        fileOffset: FileBytes.linesOffset(startingIn: range), options: options)
                     return .success(try read(input))
                 } catch {
                     return .failure(error)
@@ -147,9 +148,13 @@ public enum FHIRResourceFiles {
     /// `meta`'s bytes; the rest is checked as JSON and skipped); anything else (array items, XML) is built whole and
     /// written as compact JSON. Either reads back as the tree `read` gives. Files are read on every core (a large
     /// NDJSON file in pieces); the answer is in their order.
+    ///
+    /// `referringToFiles`: a line of a regular file (the places of its members found) is spooled as a reference
+    /// to its text in the file, not as the text (`ByteSpool+Sources.swift`), which reads back the same; false
+    /// copies every text (the general way, for tests that hold the two equal).
     public static func spool(
         paths: [String], options: FHIRResourceInput.Options, into spool: ByteSpool, workers: Int = ParallelMap.defaultWorkers,
-        pieceSize: Int = pieceSize
+        pieceSize: Int = pieceSize, referringToFiles: Bool = true
     ) throws -> [[Spooled]] {
         var files = [[Spooled]](repeating: [], count: paths.count)
         var options = options
@@ -162,24 +167,42 @@ public enum FHIRResourceFiles {
             let writer = FHIRJSONWriter()
             var bytes: [UInt8] = []
             // Resources go into the spool a quarter megabyte at a time (`ByteSpool.Staged`: one turn of its lock);
-            // the staged ones wait with the span they have among the staged bytes, moved once they are in.
+            // the staged ones wait with the span they have among the staged bytes, moved once they are in. A
+            // reference stands for its text in that count.
             var staged = ByteSpool.Staged()
+            var stagedText = 0
             var firstStaged = 0
             func appendStaged() throws {
                 for (offset, span) in try spool.append(staged).enumerated() { spooled[firstStaged + offset].span = span }
                 staged.removeAll()
+                stagedText = 0
                 firstStaged = spooled.count
             }
+            // The input's file, looked up once (nil: its texts are copied).
+            var source: ByteSpool.SourceID??
             try input.forEachResource { resource, _ in
-                let versionId: String?
-                if let text = input.sourceText {
-                    let members = input.sourceTextMembers ?? text.withUnsafeBytes(ByteSpool.index(of:))
+                let found = try input.withSourceText { text -> String? in
+                    let members = input.sourceTextMembers ?? ByteSpool.index(of: text)
+                    if referringToFiles, let offset = input.sourceTextFileOffset, let indexed = members.flatMap(ByteSpool.indexable) {
+                        if source == nil { source = .some(spool.source(path: input.path)) }
+                        if let file = source ?? nil {
+                            staged.appendJSON(sourcedFrom: file, at: offset, length: text.count, members: indexed)
+                            stagedText += text.count
+                            return try Self.versionId(of: text, members: members)
+                        }
+                    }
                     staged.appendJSON(text, members: members)
-                    versionId = try Self.versionId(of: text, members: members)
+                    stagedText += text.count
+                    return try Self.versionId(of: text, members: members)
+                }
+                let versionId: String?
+                if let found {
+                    versionId = found
                 } else {
                     bytes.removeAll(keepingCapacity: true)
                     writer.write(resource, into: &bytes)
                     staged.appendJSON(bytes)
+                    stagedText += bytes.count
                     versionId = resource.versionId
                 }
                 spooled.append(
@@ -187,7 +210,7 @@ public enum FHIRResourceFiles {
                         span: staged.spans[staged.spans.count - 1],
                         key: FHIRResourceKey(resource: resource) ?? FHIRResourceKey(type: resource.resourceType ?? "?", id: ""),
                         versionId: versionId))
-                if staged.byteCount >= stagedLimit { try appendStaged() }
+                if stagedText >= stagedLimit { try appendStaged() }
             }
             try appendStaged()
             return spooled
@@ -201,13 +224,11 @@ public enum FHIRResourceFiles {
     /// the places of its members (`members`, nil when it has none) and of `meta`'s (`JSONTopLevelMembers.scan`):
     /// only the version's value is made. (A filtered parse of `meta` cost as much as building it: the reader's
     /// key shape, kept per thread for the resources' keys, was lost to `meta`'s every time.)
-    static func versionId(of text: [UInt8], members: [JSONTopLevelMembers.Member]?) throws -> String? {
-        try text.withUnsafeBytes { bytes in
-            guard let members else { return try metaReader.read(bytes).versionId }
-            guard let meta = JSONTopLevelMembers.value(named: "meta", among: members, in: bytes) else { return nil }
-            guard let metaMembers = JSONTopLevelMembers.scan(meta) else { return try versionIdReader.read(meta)["versionId"]?.stringValue }
-            return try JSONTopLevelMembers.string(named: "versionId", among: metaMembers, in: meta)
-        }
+    static func versionId(of bytes: UnsafeRawBufferPointer, members: [JSONTopLevelMembers.Member]?) throws -> String? {
+        guard let members else { return try metaReader.read(bytes).versionId }
+        guard let meta = JSONTopLevelMembers.value(named: "meta", among: members, in: bytes) else { return nil }
+        guard let metaMembers = JSONTopLevelMembers.scan(meta) else { return try versionIdReader.read(meta)["versionId"]?.stringValue }
+        return try JSONTopLevelMembers.string(named: "versionId", among: metaMembers, in: meta)
     }
 
     /// Read again what was read and checked: keys are known to be unique.

@@ -30,7 +30,7 @@ public final class FHIRResourceInput {
         /// The members of each top-level resource to build (nil: all); see `FHIRJSONReader.Options`.
         public var topLevelKeys: FHIRJSONKeyFilter?
         public var maxDepth: Int
-        /// Keep each resource's exact JSON text while it is handed out (`sourceText`), where the input has it as
+        /// Keep each resource's exact JSON text while it is handed out (`withSourceText`), where the input has it as
         /// one piece.
         public var keepsSourceText: Bool
 
@@ -84,9 +84,20 @@ public final class FHIRResourceInput {
     public private(set) var documentBytes: [UInt8]?
     /// With `Options.keepsSourceText`, while a resource is handed out: its exact JSON text when the input holds it
     /// as one piece (an NDJSON line, a document that is one resource), which parses as the resource read whole;
-    /// nil for array items, Bundle entries and XML. A resource built with `topLevelKeys` is then whole here.
-    public private(set) var sourceText: [UInt8]?
-    /// With `sourceText`, where its top-level members are when the read found them (an NDJSON line: see
+    /// nil for array items, Bundle entries and XML. A resource built with `topLevelKeys` is then whole here. The
+    /// bytes are valid only during `body`: a line is handed over where the reader holds it, not copied.
+    public func withSourceText<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R? {
+        if let line = sourceLine { return try body(line) }
+        return try sourceDocument?.withUnsafeBytes(body)
+    }
+    /// With `withSourceText`'s text, where it begins in the file `path` names (an NDJSON line of a file; nil for
+    /// standard input and for a document).
+    public private(set) var sourceTextFileOffset: Int?
+    /// The NDJSON line handed out, while `body` has it.
+    private var sourceLine: UnsafeRawBufferPointer?
+    /// The document that is the resource handed out.
+    private var sourceDocument: [UInt8]?
+    /// With `withSourceText`'s text, where its top-level members are when the read found them (an NDJSON line: see
     /// `NDJSONReader.lineMembers`); nil when it did not, or the text is not indexed (`JSONTopLevelMembers.scan`
     /// then says which).
     public private(set) var sourceTextMembers: [JSONTopLevelMembers.Member]?
@@ -94,8 +105,9 @@ public final class FHIRResourceInput {
     private var fd: Int32
     private var head: [UInt8]
     private var consumed = false
-    /// For lines given in memory (`init(ndjsonLines:...)`): where they are in `head`, and the first one's number.
-    private var linesInMemory: (range: Range<Int>, firstLine: Int)?
+    /// For lines given in memory (`init(ndjsonLines:...)`): where they are in `head`, the first one's number, and
+    /// where `head` begins in the file.
+    private var linesInMemory: (range: Range<Int>, firstLine: Int, fileOffset: Int?)?
 
     /// Opens `path` (`-`: standard input) and settles its format, reading no more of it than that needs.
     public init(path: String, options: Options = Options()) throws {
@@ -120,15 +132,18 @@ public final class FHIRResourceInput {
 
     /// NDJSON lines already in memory, `range` of `bytes`, cut from the file at `path` (a piece of it read by one
     /// worker), the first of them numbered `firstLine`: read as the file's own lines would be. A piece's places
-    /// count from `firstLine`.
-    public init(ndjsonLines bytes: [UInt8], in range: Range<Int>, path: String, firstLine: Int, options: Options = Options()) {
+    /// count from `firstLine`. `fileOffset`: where `bytes` begins in the file, when known
+    /// (`FileBytes.linesOffset(startingIn:)`).
+    public init(
+        ndjsonLines bytes: [UInt8], in range: Range<Int>, path: String, firstLine: Int, fileOffset: Int? = nil, options: Options = Options()
+    ) {
         self.path = path
         source = path
         self.options = options
         format = .ndjson
         fd = -1
         head = bytes
-        linesInMemory = (range, firstLine)
+        linesInMemory = (range, firstLine, fileOffset)
     }
 
     deinit { if fd > 0 { FileBytes.closeDescriptor(fd) } }
@@ -166,7 +181,9 @@ public final class FHIRResourceInput {
 
     func readNDJSON(badLine: ((any Error) -> Void)?, _ body: (FHIRElement, SourceLocation) throws -> Void) throws {
         shape = .ndjson
-        let lines = linesInMemory.map { LineReader(lines: head, in: $0.range, path: path, firstLineNumber: $0.firstLine) }
+        let lines = linesInMemory.map {
+            LineReader(lines: head, in: $0.range, path: path, firstLineNumber: $0.firstLine, fileOffset: $0.fileOffset)
+        }
             ?? LineReader(taking: fd, path: path, startingWith: head)
         var reader = NDJSONReader(lines: lines, source: source)
         fd = -1
@@ -175,7 +192,8 @@ public final class FHIRResourceInput {
         reader.topLevelKeys = options.topLevelKeys
         reader.keepsLineBytes = options.keepsSourceText
         defer {
-            sourceText = nil
+            sourceLine = nil
+            sourceTextFileOffset = nil
             sourceTextMembers = nil
         }
         while true {
@@ -198,10 +216,16 @@ public final class FHIRResourceInput {
                 continue
             }
             if options.keepsSourceText {
-                sourceText = reader.lineBytes
                 sourceTextMembers = reader.lineMembers
+                sourceTextFileOffset = reader.lineFileOffset
+                try reader.withLineBytes { line in
+                    sourceLine = line
+                    defer { sourceLine = nil }
+                    try deliver(element, at: place, body)
+                }
+            } else {
+                try deliver(element, at: place, body)
             }
-            try deliver(element, at: place, body)
         }
     }
 
@@ -250,8 +274,8 @@ public final class FHIRResourceInput {
             try Self.requireResource(document, at: Self.place(of: start, in: raw, source: source, entry: nil))
             // The document's text is the resource's when the document is handed out as the resource (not a Bundle
             // read for its entries): it was built only to `topLevelKeys`.
-            if options.keepsSourceText && !(options.entries && document.resourceType == "Bundle") { sourceText = bytes }
-            defer { sourceText = nil }
+            if options.keepsSourceText && !(options.entries && document.resourceType == "Bundle") { sourceDocument = bytes }
+            defer { sourceDocument = nil }
             try deliverDocument(document, at: SourceLocation(source: source), body)
         }
     }

@@ -40,6 +40,8 @@ public final class ByteSpool: Sendable {
     /// Bytes below this offset are in the file (read without the lock).
     private let flushed = Atomic<Int>(0)
     private static let flushThreshold = 1 << 20
+    /// Files whose documents the spool refers to instead of holding their text (`ByteSpool+Sources.swift`).
+    let sources = Mutex(SourceFiles())
 
     /// A new, empty spool in `directory` (default: `TMPDIR`, else `/tmp`).
     public init(directory: String? = nil) throws {
@@ -53,7 +55,10 @@ public final class ByteSpool: Sendable {
         name = path
     }
 
-    deinit { close(fd) }
+    deinit {
+        close(fd)
+        sources.withLock { $0.closeAll() }
+    }
 
     /// Appends `bytes` and says where they are.
     public func append(_ bytes: UnsafeRawBufferPointer) throws -> Span {
@@ -93,7 +98,7 @@ public final class ByteSpool: Sendable {
     public struct Staged: Sendable {
         var bytes: [UInt8] = []
         /// Where each staged document is in `bytes`.
-        public private(set) var spans: [Span] = []
+        public internal(set) var spans: [Span] = []
         /// A projected document's text and members while `appendJSON(_:keeping:)` builds them (empty between calls).
         private var projectedScratch: [UInt8] = []
         private var keptScratch: [JSONTopLevelMembers.Member] = []
@@ -211,20 +216,25 @@ public final class ByteSpool: Sendable {
     /// (16 bits each, little-endian) before its text; without, its text alone.
     static func appendDocument(_ json: UnsafeRawBufferPointer, members: [JSONTopLevelMembers.Member]?, to buffer: inout [UInt8]) {
         if let members {
-            withUnsafeTemporaryAllocation(byteCount: 3 + 8 * members.count, alignment: 1) { raw in
-                raw[0] = indexedMarker
-                raw.storeBytes(of: UInt16(members.count).littleEndian, toByteOffset: 1, as: UInt16.self)
-                for (index, member) in members.enumerated() {
-                    let at = 3 + 8 * index
-                    raw.storeBytes(of: member.keyStart.littleEndian, toByteOffset: at, as: UInt16.self)
-                    raw.storeBytes(of: member.keyLength.littleEndian, toByteOffset: at + 2, as: UInt16.self)
-                    raw.storeBytes(of: member.valueStart.littleEndian, toByteOffset: at + 4, as: UInt16.self)
-                    raw.storeBytes(of: member.valueLength.littleEndian, toByteOffset: at + 6, as: UInt16.self)
-                }
-                buffer.append(contentsOf: UnsafeRawBufferPointer(raw))
-            }
+            buffer.append(indexedMarker)
+            appendIndex(members, to: &buffer)
         }
         buffer.append(contentsOf: json)
+    }
+
+    /// The members' count and places (16 bits each, little-endian), as an indexed document has them after its marker.
+    static func appendIndex(_ members: [JSONTopLevelMembers.Member], to buffer: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(byteCount: 2 + 8 * members.count, alignment: 1) { raw in
+            raw.storeBytes(of: UInt16(members.count).littleEndian, toByteOffset: 0, as: UInt16.self)
+            for (index, member) in members.enumerated() {
+                let at = 2 + 8 * index
+                raw.storeBytes(of: member.keyStart.littleEndian, toByteOffset: at, as: UInt16.self)
+                raw.storeBytes(of: member.keyLength.littleEndian, toByteOffset: at + 2, as: UInt16.self)
+                raw.storeBytes(of: member.valueStart.littleEndian, toByteOffset: at + 4, as: UInt16.self)
+                raw.storeBytes(of: member.valueLength.littleEndian, toByteOffset: at + 6, as: UInt16.self)
+            }
+            buffer.append(contentsOf: UnsafeRawBufferPointer(raw))
+        }
     }
 
     /// Opens an indexed document (JSON never starts with this byte).
@@ -425,8 +435,19 @@ public final class ByteSpool: Sendable {
         flushed.store(state.written, ordering: .releasing)
     }
 
-    /// The bytes of `span`, handed to `body` (valid only during the call).
+    /// The bytes of `span`, handed to `body` (valid only during the call): a document kept as a reference to its
+    /// source file is handed over as if its text were here (`ByteSpool+Sources.swift`).
     public func withBytes<R>(of span: Span, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        try withSpooledBytes(of: span) { bytes in
+            guard SourcedDocument(bytes) != nil else { return try body(bytes) }
+            var resolved = SourcedRun()
+            try resolved.read(from: self, documents: CollectionOfOne(bytes))
+            return try resolved.withDocument(bytes, 0, body)
+        }
+    }
+
+    /// The bytes of `span` as the spool holds them.
+    private func withSpooledBytes<R>(of span: Span, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         if span.offset + span.length > flushed.load(ordering: .acquiring) {
             let copy = pending.withLock { state -> [UInt8]? in
                 guard span.offset >= state.written else { return nil }
@@ -440,13 +461,19 @@ public final class ByteSpool: Sendable {
 
     /// Bytes of the file (written, not buffered).
     private func read(offset: Int, length: Int) throws -> [UInt8] {
+        try Self.read(fd, path: name, offset: offset, length: length, operation: "read back", shortReadCode: EIO)
+    }
+
+    /// `length` bytes of `fd` at `offset`; a read that fails or ends short throws `operation` with the system's
+    /// reason, or `shortReadCode` when the file ended.
+    static func read(_ fd: Int32, path: String, offset: Int, length: Int, operation: String, shortReadCode: Int32) throws -> [UInt8] {
         // Not zeroed first: every byte is read into before anyone sees it.
         try [UInt8](unsafeUninitializedCapacity: length) { buffer, initialised in
             var done = 0
             while done < length {
                 let got = pread(fd, buffer.baseAddress! + done, length - done, off_t(offset + done))
                 if got < 0 && errno == EINTR { continue }
-                if got <= 0 { throw FileIOError(path: name, operation: "read back", code: got < 0 ? errno : EIO) }
+                if got <= 0 { throw FileIOError(path: path, operation: operation, code: got < 0 ? errno : shortReadCode) }
                 done += got
             }
             initialised = length
@@ -497,8 +524,18 @@ public final class ByteSpool: Sendable {
             } else {
                 let run = try read(offset: low, length: high - low)
                 try run.withUnsafeBytes { buffer in
-                    for span in spans[runStart..<runEnd] {
-                        try body(index, UnsafeRawBufferPointer(rebasing: buffer[(span.offset - low)..<(span.offset - low + span.length)]))
+                    let documents = spans[runStart..<runEnd].lazy.map {
+                        UnsafeRawBufferPointer(rebasing: buffer[($0.offset - low)..<($0.offset - low + $0.length)])
+                    }
+                    // Documents kept as references to their source files: their texts read a run at a time too.
+                    var resolved = SourcedRun()
+                    try resolved.read(from: self, documents: documents)
+                    for (place, document) in documents.enumerated() {
+                        if resolved.isEmpty {
+                            try body(index, document)
+                        } else {
+                            try resolved.withDocument(document, place) { try body(index, $0) }
+                        }
                         index += 1
                     }
                 }

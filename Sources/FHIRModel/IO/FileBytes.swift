@@ -62,8 +62,7 @@ public enum FileBytes {
     public static func lines(startingIn range: Range<Int>, ofFileAt path: String) throws -> (bytes: [UInt8], lines: Range<Int>) {
         let fd = try openForReading(path: path)
         defer { closeDescriptor(fd) }
-        // From the byte before the range: a line starts at the range's first byte when that byte ends a line.
-        let base = max(0, range.lowerBound - 1)
+        let base = linesOffset(startingIn: range)
         var bytes: [UInt8] = []
         appendZeros(to: &bytes, count: range.upperBound - base)
         var filled = 0
@@ -106,6 +105,10 @@ public enum FileBytes {
         }
         return (bytes, first..<last)
     }
+
+    /// Where in the file the bytes `lines(startingIn:ofFileAt:)` gives begin: from the byte before the range, since a
+    /// line starts at the range's first byte when that byte ends a line.
+    public static func linesOffset(startingIn range: Range<Int>) -> Int { max(0, range.lowerBound - 1) }
 
     /// Opens `path` for reading (`-`: standard input, descriptor 0), refusing a directory.
     public static func openForReading(path: String) throws -> Int32 {
@@ -196,6 +199,11 @@ public struct LineReader: ~Copyable {
     var eof = false
     /// The one-based number of the line last returned.
     public private(set) var lineNumber = 0
+    /// Where `buffer` begins in the file, when it is a file read from its start (or lines cut from one at a known
+    /// offset); nil for standard input.
+    var bufferFileOffset: Int?
+    /// The bytes of the line last returned, in `buffer`.
+    var lastLine = 0..<0
 
     public init(path: String, chunkSize: Int = 1 << 20) throws {
         self.init(taking: try FileBytes.openForReading(path: path), path: path, startingWith: [], chunkSize: chunkSize)
@@ -203,8 +211,9 @@ public struct LineReader: ~Copyable {
 
     /// Lines already in memory, `range` of `bytes` (`path` only names them), the first of them numbered
     /// `firstLineNumber`.
-    init(lines bytes: [UInt8], in range: Range<Int>, path: String, firstLineNumber: Int) {
+    init(lines bytes: [UInt8], in range: Range<Int>, path: String, firstLineNumber: Int, fileOffset: Int? = nil) {
         self.path = path
+        bufferFileOffset = fileOffset
         fd = -1
         buffer = bytes
         start = range.lowerBound
@@ -218,6 +227,8 @@ public struct LineReader: ~Copyable {
     init(taking fd: Int32, path: String, startingWith prefix: [UInt8], chunkSize: Int = 1 << 20) {
         self.path = path
         self.fd = fd
+        // `prefix` is what was read of it first: the buffer begins at the file's start (standard input has none).
+        bufferFileOffset = fd == 0 ? nil : 0
         buffer = prefix
         FileBytes.appendZeros(to: &buffer, count: max(chunkSize, 1))
         end = prefix.count
@@ -234,6 +245,7 @@ public struct LineReader: ~Copyable {
                 if lineEnd > start, buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
                 let lineStart = start
                 start = newline + 1
+                lastLine = lineStart..<lineEnd
                 try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[lineStart..<lineEnd])) }
                 return true
             }
@@ -243,11 +255,20 @@ public struct LineReader: ~Copyable {
                 let lineStart = start
                 let lineEnd = end
                 start = end
+                lastLine = lineStart..<lineEnd
                 try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[lineStart..<lineEnd])) }
                 return true
             }
             try fill()
         }
+    }
+
+    /// Where the line last returned begins in the file (nil when that is not known: standard input).
+    public var lastLineFileOffset: Int? { bufferFileOffset.map { $0 + lastLine.lowerBound } }
+
+    /// Hands `body` the bytes of the line last returned (as `nextLine` did), valid until the next `nextLine`.
+    public func withLastLine<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try buffer.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[lastLine])) }
     }
 
     func findNewline() -> Int? {
@@ -264,6 +285,8 @@ public struct LineReader: ~Copyable {
         if start > 0 {
             // Move the partial line to the front.
             let remaining = end - start
+            bufferFileOffset? += start
+            lastLine = 0..<0
             if remaining > 0 {
                 buffer.withUnsafeMutableBytes { raw in
                     _ = memmove(raw.baseAddress!, raw.baseAddress! + start, remaining)

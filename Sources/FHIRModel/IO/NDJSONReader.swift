@@ -16,13 +16,19 @@ public struct NDJSONReader: ~Copyable {
         self.source = source
     }
 
-    /// Keep each line's bytes (`lineBytes`) for callers that keep a resource as its text (a spool).
+    /// Find each line's top-level members (`lineMembers`) for callers that keep a resource as its text (a spool,
+    /// which reads the text through `withLineBytes`).
     public var keepsLineBytes = false
-    /// With `keepsLineBytes`: the exact text of the document last returned.
-    public private(set) var lineBytes: [UInt8] = []
-    /// With `keepsLineBytes`: where the members of that document's top-level object are in `lineBytes`, found as it
-    /// was read (`FHIRJSONReader.readFindingMembers`; nil where `JSONTopLevelMembers.scan` gives nil).
+    /// With `keepsLineBytes`: where the members of the document last returned are in its line
+    /// (`withLineBytes`), found as it was read (`FHIRJSONReader.readFindingMembers`; nil where
+    /// `JSONTopLevelMembers.scan` gives nil).
     public private(set) var lineMembers: [JSONTopLevelMembers.Member]?
+
+    /// Hands `body` the exact text of the document last returned, valid until the next `next()`.
+    public func withLineBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R { try lines.withLastLine(body) }
+
+    /// Where the document last returned begins in its file (nil for standard input).
+    public var lineFileOffset: Int? { lines.lastLineFileOffset }
 
     /// The one-based line number of the document last returned.
     public var lineNumber: Int { lines.lineNumber }
@@ -34,7 +40,6 @@ public struct NDJSONReader: ~Copyable {
         let depth = maxDepth
         let keys = topLevelKeys
         let keepsLine = keepsLineBytes
-        var kept: [UInt8] = []
         var keptMembers: [JSONTopLevelMembers.Member]?
         while result == nil {
             let lineNumber = lines.lineNumber + 1
@@ -46,17 +51,13 @@ public struct NDJSONReader: ~Copyable {
                         allowsByteOrderMark: lineNumber == 1))
                 if keepsLine {
                     (result, keptMembers) = try reader.readFindingMembers(line)
-                    kept = Array(line)
                 } else {
                     result = try reader.read(line)
                 }
             }
             if !more { return nil }
         }
-        if keepsLine {
-            lineBytes = kept
-            lineMembers = keptMembers
-        }
+        if keepsLine { lineMembers = keptMembers }
         return result
     }
 
