@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Two or more builds of immport-bridge exporting the same study as NDJSON, alternated, in one run, beside `convert`
-of the same FHIR files: per build the wall and user time and the peak RSS of each whole process (`/usr/bin/time`),
+of the same FHIR files: per build the wall, user and system time and the peak RSS of each whole process (`/usr/bin/time`),
 with the range over the rounds; `convert` as issue 14 measures it (each FHIR file converted to NDJSON, one process
 after another); and whether every build wrote the same files, byte for byte.
 
@@ -9,7 +9,10 @@ after another); and whether every build wrote the same files, byte for byte.
 DIR is `immport-bridge-bench generate-study --fhir-layout ndjson` output (SYNTHETIC; Benchmarks/export-memory.sh makes
 them). Builds are run in turn within each round, so that the machine's drift (a tenth from one hour to the next here)
 falls on all of them alike; compare figures within one run only. `convert` runs with the first build. Run from the
-package root: the default mapping's path is relative.
+package root: the default mapping's path is relative. On a virtual machine whose memory the host backs only when
+first touched, writing to fresh page cache runs at a tenth of its speed until every page has been touched once:
+write and delete a file the size of the free memory first (`dd if=/dev/zero of=/tmp/fill bs=1M count=N`), then read
+the study once, or the first builds measured pay for pages the later ones do not.
 """
 import argparse
 import filecmp
@@ -22,15 +25,16 @@ import tempfile
 
 
 def timed(command, out):
-    """Wall seconds, user seconds and peak RSS (KiB) of one process, its output to `out` (or discarded)."""
+    """Wall seconds, user seconds, peak RSS (KiB) and system seconds of one process, its output to `out` (or
+    discarded)."""
     stats = tempfile.mktemp()
     with open(out or os.devnull, "wb") as sink:
-        subprocess.run(["/usr/bin/time", "-f", "%e %U %M", "-o", stats] + command, check=True, stdout=sink,
+        subprocess.run(["/usr/bin/time", "-f", "%e %U %M %S", "-o", stats] + command, check=True, stdout=sink,
                        stderr=subprocess.DEVNULL)
     with open(stats) as f:
-        wall, user, rss = f.read().split()[-3:]
+        wall, user, rss, system = f.read().split()[-4:]
     os.remove(stats)
-    return float(wall), float(user), int(rss)
+    return float(wall), float(user), int(rss), float(system)
 
 
 def same_tree(a, b):
@@ -61,11 +65,11 @@ def main():
         first = os.path.join(work, "export-0")
         for index, binary in enumerate(args.binaries):
             stats = runs[binary]
-            walls, users, rss = [s[0] for s in stats], [s[1] for s in stats], [s[2] for s in stats]
+            walls, users, rss, systems = [s[0] for s in stats], [s[1] for s in stats], [s[2] for s in stats], [s[3] for s in stats]
             same = "" if index == 0 else (", same files" if same_tree(first, os.path.join(work, f"export-{index}"))
                                           else ", FILES DIFFER from the first build's")
             print(f"{binary}: wall {min(walls):.2f}-{max(walls):.2f} s (median {statistics.median(walls):.2f}), "
-                  f"user {min(users):.2f}-{max(users):.2f} s, peak RSS {min(rss) // 1024}-{max(rss) // 1024} MiB "
+                  f"user {min(users):.2f}-{max(users):.2f} s, system {min(systems):.2f}-{max(systems):.2f} s, peak RSS {min(rss) // 1024}-{max(rss) // 1024} MiB "
                   f"over {len(stats)} rounds{same}")
         if args.convert_rounds > 0:
             files = sorted(glob.glob(os.path.join(args.study, "fhir", "*.ndjson")))
