@@ -5,23 +5,43 @@
 struct EmittedKeys {
     /// `Type/id\n` per emitted resource, in emission order.
     private(set) var lines: [UInt8] = []
-    /// Open addressing, linear probing, at most half full: 0 for an empty slot, else a line's offset + 1.
-    private var slots = [Int](repeating: 0, count: 1024)
+    /// Open addressing, linear probing, at most half full: 0 for an empty slot, else the upper 24 bits of the line's
+    /// hash above its offset + 1 (40 bits), so that a probe passes over other lines without reading them.
+    private var slots = [UInt64](repeating: 0, count: 1024)
     private(set) var count = 0
 
-    /// Adds `type/id` unless it is there; false when it was.
+    /// An index with room for `count` keys of about `lineLength` bytes, so that the merge, which knows how many
+    /// records its emits read, does not hash every line again each time the index doubles.
+    init(reservingCapacity count: Int = 0, lineLength: Int = 0) {
+        var size = 1024
+        while size < count * 2 { size *= 2 }
+        slots = [UInt64](repeating: 0, count: size)
+        lines.reserveCapacity(count * lineLength)
+    }
+
+    /// Adds `type/id` unless it is there; false when it was. The line is written where it would go and taken back
+    /// when it is there already: no array is made for it.
     mutating func insert(type: String, id: String) -> Bool {
-        var line = Array(type.utf8)
-        line.append(UInt8(ascii: "/"))
-        line.append(contentsOf: id.utf8)
+        let start = lines.count
+        var type = type
+        var id = id
+        type.withUTF8 { lines.append(contentsOf: $0) }
+        lines.append(UInt8(ascii: "/"))
+        id.withUTF8 { lines.append(contentsOf: $0) }
+        let end = lines.count
+        let hash = lines.withUnsafeBytes { Self.hash(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+        let tag = Self.tag(hash)
         let mask = slots.count - 1
-        var slot = line.withUnsafeBytes(Self.hash) & mask
+        var slot = hash & mask
         while slots[slot] != 0 {
-            if matches(line, at: slots[slot] - 1) { return false }
+            let stored = slots[slot]
+            if stored >> Self.offsetBits == tag, matches(start..<end, at: Int(stored & Self.offsetMask) - 1) {
+                lines.removeSubrange(start...)
+                return false
+            }
             slot = (slot + 1) & mask
         }
-        slots[slot] = lines.count + 1
-        lines.append(contentsOf: line)
+        slots[slot] = tag << Self.offsetBits | UInt64(start + 1)
         lines.append(UInt8(ascii: "\n"))
         count += 1
         if count * 2 > slots.count { grow() }
@@ -44,11 +64,19 @@ struct EmittedKeys {
         }
     }
 
-    private func matches(_ line: [UInt8], at offset: Int) -> Bool {
-        let end = offset + line.count
-        guard end < lines.count, lines[end] == UInt8(ascii: "\n") else { return false }
-        return lines[offset..<end].elementsEqual(line)
+    /// Whether the line at `offset` is the bytes of `candidate` (a range of `lines` past the last line).
+    private func matches(_ candidate: Range<Int>, at offset: Int) -> Bool {
+        let end = offset + candidate.count
+        guard end < candidate.lowerBound, lines[end] == UInt8(ascii: "\n") else { return false }
+        return lines.withUnsafeBytes { bytes in
+            UnsafeRawBufferPointer(rebasing: bytes[offset..<end]).elementsEqual(UnsafeRawBufferPointer(rebasing: bytes[candidate]))
+        }
     }
+
+    private static let offsetBits: UInt64 = 40
+    private static let offsetMask: UInt64 = (1 << 40) - 1
+
+    @inline(__always) private static func tag(_ hash: Int) -> UInt64 { UInt64(UInt(bitPattern: hash)) >> offsetBits }
 
     private static func hash(_ bytes: UnsafeRawBufferPointer) -> Int {
         var hasher = Hasher()
@@ -57,12 +85,13 @@ struct EmittedKeys {
     }
 
     private mutating func grow() {
-        var larger = [Int](repeating: 0, count: slots.count * 2)
+        var larger = [UInt64](repeating: 0, count: slots.count * 2)
         let mask = larger.count - 1
         forEachLine { range in
-            var slot = lines[range].withUnsafeBytes(Self.hash) & mask
+            let hash = lines[range].withUnsafeBytes(Self.hash)
+            var slot = hash & mask
             while larger[slot] != 0 { slot = (slot + 1) & mask }
-            larger[slot] = range.lowerBound + 1
+            larger[slot] = Self.tag(hash) << Self.offsetBits | UInt64(range.lowerBound + 1)
         }
         slots = larger
     }

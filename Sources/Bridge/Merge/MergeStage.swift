@@ -268,7 +268,9 @@ public enum MergeStage {
         // Keys emitted so far: a record's resource whose id is taken (by an earlier record of this or another emit
         // of the type, or by a pulled resource) is left out with a warning, so a study never holds one key twice and
         // the writers need not look.
-        var emitted = EmittedKeys()
+        // Room for a key per record the emits read (a `Type/id` line is some thirty bytes).
+        let emitRecords = mapping.spec.emits.all.reduce(0) { $0 + (linked.pulled.sharedData[$1.endpoint.value]?.records.count ?? 0) }
+        var emitted = EmittedKeys(reservingCapacity: emitRecords, lineLength: 32)
         for emit in mapping.spec.emits.all {
             let template = EmitTemplate(declaration: emit, extensionBase: mapping.spec.extensionBase).inDefinitionOrder(order)
             references.add(template.referencedLinks, from: linked)
