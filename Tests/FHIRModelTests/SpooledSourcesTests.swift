@@ -52,6 +52,8 @@ import TestSupport
         let paths = [
             try directory.file("Observation.ndjson", Self.file(Self.lines(600))),
             try directory.file("Small.ndjson", Self.file(Array(Self.lines(20).suffix(5)))),
+            // NDJSON by its content, not its name: copied.
+            try directory.file("lines.txt", Self.file(Array(Self.lines(12).suffix(4)))),
             try directory.file("one.json", #"{"resourceType":"Basic","id":"doc"}"#),
         ]
         for pieceSize in [4096, FHIRResourceFiles.pieceSize] {
@@ -61,7 +63,7 @@ import TestSupport
             let sourced = Array(try FHIRResourceFiles.spool(paths: paths, options: .init(), into: referring, pieceSize: pieceSize).joined())
             #expect(sourced.map(\.key) == plain.map(\.key))
             #expect(sourced.map(\.versionId) == plain.map(\.versionId))
-            #expect(sourced.count == 606)
+            #expect(sourced.count == 610)
             // References were made: the referring spool holds a fraction of the text (of the lines it can index).
             let indexed = plain.indices.filter { !plain[$0].key.id.hasPrefix("long") && !plain[$0].key.id.hasPrefix("e") }
             let held = indexed.reduce(0) { $0 + sourced[$1].span.length }
@@ -106,6 +108,20 @@ import TestSupport
         let other = try directory.file("other.ndjson", Self.file(Array(Self.lines(400).reversed())))
         #expect(rename(other, path) == 0)
         #expect(try spool.elements(at: spooled.map(\.span), keys: nil) == trees)
+    }
+
+    /// A file replaced after the spool opened it, before a reader asks for it: the reader read the new file, which
+    /// the spool does not hold, so it is told to copy; the file the spool holds is still the one it opened.
+    @Test func aReaderOfAReplacedFileIsToldToCopy() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.file("a.ndjson", Self.file(Self.lines(5)))
+        let spool = try ByteSpool()
+        #expect(spool.source(path: path) == nil)  // never opened
+        spool.openSource(path: path)
+        let opened = try #require(spool.source(path: path))
+        #expect(rename(try directory.file("b.ndjson", Self.file(Self.lines(9))), path) == 0)
+        #expect(spool.source(path: path) == nil)
+        #expect(try spool.readSource(opened.index, offset: 3, length: 13) == Array(Array(Self.file(Self.lines(5)).utf8)[3..<16]))
     }
 
     /// Past the number of files a spool holds open, lines are copied: a directory of many files reads back whole.

@@ -162,6 +162,12 @@ public enum FHIRResourceFiles {
         // `meta` is read apart, as far as its versionId (below): built whole, its tags and times were most of what
         // was built of each resource, only to be let go.
         options.topLevelKeys = FHIRJSONKeyFilter(keys: ["resourceType", "id"])
+        // The spool opens the NDJSON files it will refer to before they are read (the first `sourceFileLimit`, in
+        // order), so that what a worker read and the file the spool holds are one file whenever the path still names
+        // it when the worker asks (`source(path:)`).
+        if referringToFiles {
+            for path in paths where (options.format ?? FHIRFormat.named(byPath: path)) == .ndjson { spool.openSource(path: path) }
+        }
         try stream(paths: paths, options: options, workers: workers, pieceSize: pieceSize) { input in
             var spooled: [Spooled] = []
             let writer = FHIRJSONWriter()
@@ -178,7 +184,7 @@ public enum FHIRResourceFiles {
                 stagedText = 0
                 firstStaged = spooled.count
             }
-            // The input's file, looked up once (nil: its texts are copied).
+            // The input's file, looked up once, after the input has read from it (nil: its texts are copied).
             var source: ByteSpool.SourceID??
             try input.forEachResource { resource, _ in
                 let found = try input.withSourceText { text -> String? in

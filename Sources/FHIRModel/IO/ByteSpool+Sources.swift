@@ -16,8 +16,9 @@ import Darwin
 /// nothing that reads a spool knows the difference; `SpooledSourcesTests` holds the two ways equal.
 ///
 /// The files are held open from the first reference, so a file replaced (renamed over) while the run goes on is
-/// still read as it was. One changed in place (its size or modification time not what they were when first
-/// opened) is refused, with its path, by the read that finds it: its bytes are no longer what was read and checked.
+/// still read as it was; lines read from a file that is not the one held open (replaced between the two opens) are
+/// copied. One changed in place (its size or modification time not what they were when first opened) is refused,
+/// with its path, by the read that finds it: its bytes are no longer what was read and checked.
 extension ByteSpool {
     /// A source file, by its place among the spool's sources.
     public struct SourceID: Sendable, Hashable {
@@ -27,13 +28,12 @@ extension ByteSpool {
     /// At most this many files are referred to (each holds a descriptor open); later ones are copied.
     static let sourceFileLimit = 64
 
-    /// The files a spool refers to, opened once each.
+    /// The files a spool refers to, opened once each; `byPath` has nil for a path it does not refer to.
     struct SourceFiles {
         struct File {
             let fd: Int32
             let path: String
-            let size: Int
-            let modified: timespec
+            let identity: Identity
         }
         var files: [File] = []
         var byPath: [String: SourceID?] = [:]
@@ -41,33 +41,58 @@ extension ByteSpool {
         func closeAll() { for file in files { close(file.fd) } }
     }
 
-    /// The source file at `path`, opened (once per spool); nil when it is not a regular file, cannot be opened, or
-    /// the spool refers to `sourceFileLimit` files already: the caller then appends the document's text.
-    public func source(path: String) -> SourceID? {
-        sources.withLock { table -> SourceID? in
-            if let known = table.byPath[path] { return known }
+    /// What tells one state of a file from another: the file (device and inode), its size and when it last changed.
+    struct Identity: Equatable {
+        let device: UInt64
+        let inode: UInt64
+        let size: Int
+        let seconds: Int
+        let nanoseconds: Int
+
+        init(_ info: stat) {
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+            size = Int(info.st_size)
+            #if canImport(Darwin)
+            (seconds, nanoseconds) = (Int(info.st_mtimespec.tv_sec), Int(info.st_mtimespec.tv_nsec))
+            #else
+            (seconds, nanoseconds) = (Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec))
+            #endif
+        }
+    }
+
+    /// Opens the file at `path` for the spool to refer to (once; nothing when it is not a regular file, cannot be
+    /// opened, or the spool refers to `sourceFileLimit` files already). A reader opens a file this way before it reads
+    /// it, and asks `source(path:)` for what it read: so the spool refers only to the bytes the reader read.
+    public func openSource(path: String) {
+        sources.withLock { table in
+            guard table.byPath[path] == nil else { return }
             var found: SourceID?
             if table.files.count < Self.sourceFileLimit {
                 let fd = open(path, O_RDONLY | O_CLOEXEC)
                 var info = stat()
                 if fd >= 0, fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
                     found = SourceID(index: UInt32(table.files.count))
-                    table.files.append(SourceFiles.File(fd: fd, path: path, size: Int(info.st_size), modified: Self.modified(info)))
+                    table.files.append(SourceFiles.File(fd: fd, path: path, identity: Identity(info)))
                 } else if fd >= 0 {
                     close(fd)
                 }
             }
-            table.byPath[path] = found
-            return found
+            table.byPath[path] = .some(found)
         }
     }
 
-    static func modified(_ info: stat) -> timespec {
-        #if canImport(Darwin)
-        info.st_mtimespec
-        #else
-        info.st_mtim
-        #endif
+    /// The source file `openSource(path:)` opened at `path`, when the file there now is still that one (not replaced
+    /// since, nor changed); nil otherwise, and the caller appends the document's text.
+    public func source(path: String) -> SourceID? {
+        let known = sources.withLock { table -> (SourceID, Identity)? in
+            guard let id = table.byPath[path] ?? nil else { return nil }
+            return (id, table.files[Int(id.index)].identity)
+        }
+        guard let (id, identity) = known else { return nil }
+        var info = stat()
+        guard stat(path, &info) == 0, Identity(info) == identity else { return nil }
+        return id
     }
 
     /// `length` bytes of source file `source` at `offset`, after checking that the file is as it was when first
@@ -76,10 +101,9 @@ extension ByteSpool {
         let file = sources.withLock { $0.files[Int(source)] }
         let operation = "read again (it changed while immport-bridge was reading it)"
         var info = stat()
-        let modified = fstat(file.fd, &info) == 0 ? Self.modified(info) : timespec()
-        guard Int(info.st_size) == file.size, modified.tv_sec == file.modified.tv_sec, modified.tv_nsec == file.modified.tv_nsec,
-            offset + length <= file.size
-        else { throw FileIOError(path: file.path, operation: operation, code: ESTALE) }
+        guard fstat(file.fd, &info) == 0, Identity(info) == file.identity, offset + length <= file.identity.size else {
+            throw FileIOError(path: file.path, operation: operation, code: ESTALE)
+        }
         return try Self.read(file.fd, path: file.path, offset: offset, length: length, operation: operation, shortReadCode: ESTALE)
     }
 

@@ -14,7 +14,8 @@ import Synchronization
 ///
 /// The file is unlinked as soon as it is created, so nothing is left behind however the process ends. Appends are
 /// buffered (one `write` per megabyte, not per resource) and may come from several threads; reads use `pread` and
-/// take the lock only for bytes still in the buffer.
+/// take the lock only for bytes still in the buffer. A document whose text is a line of a file on disk may be kept
+/// as a reference to it instead (`ByteSpool+Sources.swift`), read back as if its text were here.
 public final class ByteSpool: Sendable {
     /// Where one appended piece is: 16 bytes, whatever its size.
     public struct Span: Sendable, Hashable {
@@ -60,7 +61,8 @@ public final class ByteSpool: Sendable {
         sources.withLock { $0.closeAll() }
     }
 
-    /// Appends `bytes` and says where they are.
+    /// Appends `bytes` and says where they are. They read back as they are unless they begin with the byte that
+    /// marks a reference to a source file (`sourcedMarker`, 0x02), which neither JSON nor text does.
     public func append(_ bytes: UnsafeRawBufferPointer) throws -> Span {
         try pending.withLock { state throws -> Span in
             let span = Span(offset: state.written + state.buffer.count, length: bytes.count)
