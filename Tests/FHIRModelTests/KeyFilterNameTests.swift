@@ -7,6 +7,9 @@ import Testing
     static let candidates = [
         "", "id", "i", "idx", "subjectAccession", "subjectAccessio", "subjectAccessionX", "biosampleAccession",
         "labTestNameReported", "valueQuantity", "value", "valu", "_value", "_id", "résumé", "résumé2", "Id", "ID",
+        // The Kelvin sign: a key beyond ASCII that Unicode's equality makes `K`'s (and of another byte length).
+        "\u{212A}", "K", "\u{212A}ey", "Key", "keyé", String(repeating: "x", count: 63), String(repeating: "x", count: 64),
+        String(repeating: "x", count: 70), "abcdefgh", "abcdefghé", "éabcdefgh",
     ]
 
     @Test func keptNamesAreTheKeysTheFilterKeeps() {
@@ -15,6 +18,8 @@ import Testing
         let filters = [
             FHIRJSONKeyFilter(),
             FHIRJSONKeyFilter(keys: ["id", "subjectAccession", "biosampleAccession", "labTestNameReported", "résumé"]),
+            // Keys whose lengths are and are not those of the candidates, 63 bytes and longer among them.
+            FHIRJSONKeyFilter(keys: ["K", "Key", String(repeating: "x", count: 64), "abcdefgh", "\u{212A}"]),
             FHIRJSONKeyFilter(keys: ["id"], prefixes: ["value", "_"]),
             FHIRJSONKeyFilter(keys: [""], prefixes: [""]),
             // More than the list compares one by one: through the set.
@@ -30,6 +35,6 @@ import Testing
                 if keeps { kept += 1 }
             }
         }
-        #expect(kept > 60)
+        #expect(kept > 70)
     }
 }

@@ -37,6 +37,10 @@ public struct FHIRJSONKeyFilter: Sendable, Equatable {
         let utf8: [UInt8]
         let keyRanges: [Range<Int>]
         let prefixRanges: [Range<Int>]
+        /// Bit `n` set when a key is `n` bytes long (bit 63 for 63 and longer): an ASCII key of a length no key has
+        /// is dropped without comparing, when there are no prefixes (most of a record's members are dropped, and
+        /// comparing each with every key's length was most of projecting it).
+        let keyLengths: UInt64
 
         init(keys: Set<String>, prefixes: [String]) {
             self.keys = keys
@@ -51,7 +55,10 @@ public struct FHIRJSONKeyFilter: Sendable, Equatable {
             keyRanges = keyList.map(add)
             prefixRanges = prefixes.map(add)
             self.utf8 = utf8
+            keyLengths = keyRanges.reduce(0) { $0 | Storage.lengthBit($1.count) }
         }
+
+        @inline(__always) static func lengthBit(_ count: Int) -> UInt64 { 1 << UInt64(min(count, 63)) }
     }
 
     public init(keys: Set<String> = [], prefixes: [String] = []) {
@@ -106,9 +113,11 @@ public struct FHIRJSONKeyFilter: Sendable, Equatable {
 
     @inline(__always)
     private func match(utf8 key: UnsafeBufferPointer<UInt8>) -> Match {
-        for byte in key where byte >= 0x80 { return keeps(String(decoding: key, as: UTF8.self)) ? .other : .dropped }
+        guard Self.isASCII(key) else { return keeps(String(decoding: key, as: UTF8.self)) ? .other : .dropped }
         let storage = self.storage
         if storage.keyRanges.count > 32 { return keeps(String(decoding: key, as: UTF8.self)) ? .other : .dropped }
+        // An ASCII key equals a key only byte for byte: none of its length, no match.
+        if storage.keyLengths & Storage.lengthBit(key.count) == 0, storage.prefixRanges.isEmpty { return .dropped }
         return storage.utf8.withUnsafeBufferPointer { table in
             for (index, range) in storage.keyRanges.enumerated()
             where range.count == key.count && (key.count == 0 || memcmp(table.baseAddress! + range.lowerBound, key.baseAddress!, key.count) == 0) {
@@ -120,6 +129,25 @@ public struct FHIRJSONKeyFilter: Sendable, Equatable {
             }
             return .dropped
         }
+    }
+
+    /// Whether every byte of `key` is below 0x80, looked at eight at a time (a key beyond ASCII is compared as a
+    /// `String`, whose equality is Unicode's: the Kelvin sign's key equals `K`'s).
+    @inline(__always)
+    static func isASCII(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = key.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        let count = key.count
+        var index = 0
+        while index + 8 <= count {
+            if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+            index += 8
+        }
+        while index < count {
+            if base[index] >= 0x80 { return false }
+            index += 1
+        }
+        return true
     }
 
     /// The same filter, not only an equal one: what `JSONKeyShape`'s noted answers are for.
