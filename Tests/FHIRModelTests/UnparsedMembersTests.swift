@@ -41,8 +41,8 @@ import TestSupport
         }
     }
 
-    /// Strings are passed over eight bytes at a time (`skipPlainStringBytes`): an escape, a closing quote or text
-    /// after the string at every place in the first words of a long string gives the writer's answer.
+    /// Strings are passed over eight bytes at a time (`JSONByteSearch.nextQuoteOrBackslash`): an escape, a closing
+    /// quote or text after the string at every place in the first words of a long string gives the writer's answer.
     @Test func writesBackFindsEveryEscapeAndQuoteInLongStrings() throws {
         let filler = Array("abcdefghijklmnopqrstuvwxyzé0123456789 ABCDEFGHIJ")
         let inserts = [#"\""#, #"\\"#, #"\n"#, #"\u0001"#, #"\u00e9"#, #"\/"#, "😀", #"","b":""#, #"" ,"c":""#]

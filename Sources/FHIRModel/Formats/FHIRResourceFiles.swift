@@ -185,19 +185,25 @@ public enum FHIRResourceFiles {
                 firstStaged = spooled.count
             }
             // The input's file, looked up once, after the input has read from it (nil: its texts are copied).
-            var source: ByteSpool.SourceID??
+            var looked = false
+            var source: ByteSpool.SourceID?
+            func sourceFile() -> ByteSpool.SourceID? {
+                if !looked {
+                    source = spool.source(path: input.path)
+                    looked = true
+                }
+                return source
+            }
             try input.forEachResource { resource, _ in
                 let found = try input.withSourceText { text -> String? in
                     let members = input.sourceTextMembers ?? ByteSpool.index(of: text)
-                    if referringToFiles, let offset = input.sourceTextFileOffset, let indexed = members.flatMap(ByteSpool.indexable) {
-                        if source == nil { source = .some(spool.source(path: input.path)) }
-                        if let file = source ?? nil {
-                            staged.appendJSON(sourcedFrom: file, at: offset, length: text.count, members: indexed)
-                            stagedText += text.count
-                            return try Self.versionId(of: text, members: members)
-                        }
+                    if referringToFiles, let offset = input.sourceTextFileOffset, let indexed = members.flatMap(ByteSpool.indexable),
+                        let file = sourceFile()
+                    {
+                        staged.appendJSON(sourcedFrom: file, at: offset, length: text.count, members: indexed)
+                    } else {
+                        staged.appendJSON(text, members: members)
                     }
-                    staged.appendJSON(text, members: members)
                     stagedText += text.count
                     return try Self.versionId(of: text, members: members)
                 }

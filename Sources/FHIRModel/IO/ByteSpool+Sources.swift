@@ -15,9 +15,9 @@ import Darwin
 /// such a document is handed to readers exactly as if its text had been appended (`IndexedDocument`'s layout), so
 /// nothing that reads a spool knows the difference; `SpooledSourcesTests` holds the two ways equal.
 ///
-/// The files are held open from the first reference, so a file replaced (renamed over) while the run goes on is
-/// still read as it was; lines read from a file that is not the one held open (replaced between the two opens) are
-/// copied. One changed in place (its size or modification time not what they were when first opened) is refused,
+/// The spool opens each file before it is read and holds it open, so a file replaced (renamed over) while the run
+/// goes on is still read as it was; lines read from a file that is not the one held open (replaced between the two
+/// opens) are copied. One changed in place (its size or modification time not what they were when first opened) is refused,
 /// with its path, by the read that finds it: its bytes are no longer what was read and checked.
 extension ByteSpool {
     /// A source file, by its place among the spool's sources.
@@ -107,7 +107,7 @@ extension ByteSpool {
         return try Self.read(file.fd, path: file.path, offset: offset, length: length, operation: operation, shortReadCode: ESTALE)
     }
 
-    /// Opens a document kept as a reference (`JSON never starts with this byte, nor does an indexed document).
+    /// Opens a document kept as a reference (JSON never starts with this byte, nor does an indexed document).
     static let sourcedMarker: UInt8 = 0x02
 
     /// A document kept as a reference: the marker, the source (32 bits), the text's offset (64) and length (32) in

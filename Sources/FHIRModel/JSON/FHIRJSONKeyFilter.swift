@@ -113,7 +113,8 @@ public struct FHIRJSONKeyFilter: Sendable, Equatable {
 
     @inline(__always)
     private func match(utf8 key: UnsafeBufferPointer<UInt8>) -> Match {
-        guard Self.isASCII(key) else { return keeps(String(decoding: key, as: UTF8.self)) ? .other : .dropped }
+        // A key beyond ASCII is compared as a `String`, whose equality is Unicode's (the Kelvin sign's key equals `K`'s).
+        guard JSONByteSearch.isASCII(key) else { return keeps(String(decoding: key, as: UTF8.self)) ? .other : .dropped }
         let storage = self.storage
         if storage.keyRanges.count > 32 { return keeps(String(decoding: key, as: UTF8.self)) ? .other : .dropped }
         // An ASCII key equals a key only byte for byte: none of its length, no match.
@@ -129,25 +130,6 @@ public struct FHIRJSONKeyFilter: Sendable, Equatable {
             }
             return .dropped
         }
-    }
-
-    /// Whether every byte of `key` is below 0x80, looked at eight at a time (a key beyond ASCII is compared as a
-    /// `String`, whose equality is Unicode's: the Kelvin sign's key equals `K`'s).
-    @inline(__always)
-    static func isASCII(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = key.baseAddress else { return true }
-        let raw = UnsafeRawPointer(base)
-        let count = key.count
-        var index = 0
-        while index + 8 <= count {
-            if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
-            index += 8
-        }
-        while index < count {
-            if base[index] >= 0x80 { return false }
-            index += 1
-        }
-        return true
     }
 
     /// The same filter, not only an equal one: what `JSONKeyShape`'s noted answers are for.

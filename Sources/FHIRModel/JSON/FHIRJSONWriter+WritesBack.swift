@@ -13,15 +13,11 @@ extension FHIRJSONWriter {
             i += 1
             guard byte == UInt8(ascii: "\"") else { continue }
             // A string: to its closing quote, checking each escape. Most of a resource's bytes are in strings:
-            // eight at a time are passed over while none of them is a quote or a backslash.
-            i = Self.skipPlainStringBytes(base, from: i, count: count)
+            // they are passed over eight at a time to the next quote or backslash (`JSONByteSearch`).
+            i = JSONByteSearch.nextQuoteOrBackslash(base, from: i, count: count)
+            // At a quote or a backslash, or at the end.
             while i < count {
-                let inner = base[i]
-                if inner == UInt8(ascii: "\"") { break }
-                if inner != UInt8(ascii: "\\") {
-                    i = Self.skipPlainStringBytes(base, from: i + 1, count: count)
-                    continue
-                }
+                if base[i] == UInt8(ascii: "\"") { break }
                 guard i + 1 < count else { return false }
                 switch base[i + 1] {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"),
@@ -44,6 +40,7 @@ extension FHIRJSONWriter {
                 default:
                     return false
                 }
+                i = JSONByteSearch.nextQuoteOrBackslash(base, from: i, count: count)
             }
             i += 1
         }
@@ -79,28 +76,5 @@ extension FHIRJSONWriter {
         }
         sink.append(UInt8(ascii: "}"))
         sink.copy(to: &out)
-    }
-
-    /// The first place at or after `start` that may hold a quote or a backslash, passing over eight bytes at a time
-    /// that hold neither (a word has a byte equal to `c` when `(x ^ c) - 0x01..` borrows into a clear high bit);
-    /// the last few bytes are left to the caller's loop. `writesBack` takes each byte in order from there, as it
-    /// did every byte before (`UnparsedMembersTests` hold it to the writer's output at every alignment).
-    @inline(__always)
-    static func skipPlainStringBytes(_ base: UnsafePointer<UInt8>, from start: Int, count: Int) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let quotes = ones &* 0x22
-        let backslashes = ones &* 0x5C
-        var i = start
-        let raw = UnsafeRawPointer(base)
-        while i + 8 <= count {
-            let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            let q = word ^ quotes
-            let b = word ^ backslashes
-            let found = ((q &- ones) & ~q | (b &- ones) & ~b) & highs
-            if found != 0 { break }
-            i += 8
-        }
-        return i
     }
 }
