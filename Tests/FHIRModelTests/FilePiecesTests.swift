@@ -40,6 +40,23 @@ import TestSupport
         }
     }
 
+    /// A last line far longer than what a piece first reads past its range (`FileBytes.linesMargin`) is read on to
+    /// its end, once or many times over.
+    @Test func lastLinesLongerThanTheMarginAreReadToTheirEnd() throws {
+        let folder = try TemporaryDirectory()
+        let long = FileBytes.linesMargin * 5 / 2
+        let text = "a\n" + String(repeating: "z", count: long) + "\nb\n" + String(repeating: "w", count: long)
+        let path = try folder.file("long.ndjson", text)
+        let bytes = Array(text.utf8)
+        for pieceSize in [7, 4096, FileBytes.linesMargin + 1, 1 << 20] {
+            let pieces = try Self.pieces(of: path, size: bytes.count, pieceSize: pieceSize)
+            #expect(Array(pieces.joined()) == bytes, "cut every \(pieceSize)")
+            // The long lines are each in one piece, whole.
+            #expect(pieces.filter { $0.contains(UInt8(ascii: "z")) }.count == 1, "cut every \(pieceSize)")
+            #expect(pieces.filter { $0.contains(UInt8(ascii: "w")) }.count == 1, "cut every \(pieceSize)")
+        }
+    }
+
     /// 3,000 resources with lines of many lengths, read whole and in pieces from 1 byte to more than the file, on 1
     /// and 3 workers: the same resources in the same order.
     @Test func resourcesReadInPiecesAreTheWholeFilesResources() throws {

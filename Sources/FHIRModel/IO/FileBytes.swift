@@ -63,9 +63,20 @@ public enum FileBytes {
         let fd = try openForReading(path: path)
         defer { closeDescriptor(fd) }
         let base = linesOffset(startingIn: range)
-        var bytes: [UInt8] = []
-        appendZeros(to: &bytes, count: range.upperBound - base)
+        let wanted = range.upperBound - base
+        // The range is read into room never zeroed (zeroing it first was a pass over every byte of a large study's
+        // files), with a margin where the last line's end usually is; a longer last line grows the room below.
         var filled = 0
+        var bytes = try [UInt8](unsafeUninitializedCapacity: wanted + linesMargin) { buffer, count in
+            count = 0
+            while count < buffer.count {
+                let n = pread(fd, buffer.baseAddress! + count, buffer.count - count, off_t(base + count))
+                if n < 0 { throw FileIOError(path: path, operation: "read", code: errno) }
+                if n == 0 { break }
+                count += n
+            }
+        }
+        filled = bytes.count
         func readMore(upTo count: Int) throws -> Bool {
             if bytes.count < filled + count { appendZeros(to: &bytes, count: filled + count - bytes.count) }
             let n = bytes.withUnsafeMutableBytes { buffer in
@@ -75,7 +86,6 @@ public enum FileBytes {
             filled += n
             return n > 0
         }
-        while filled < range.upperBound - base, try readMore(upTo: range.upperBound - base - filled) {}
         func newline(from start: Int) -> Int? {
             guard start < filled else { return nil }
             return bytes.withUnsafeBytes { raw in
@@ -105,6 +115,9 @@ public enum FileBytes {
         }
         return (bytes, first..<last)
     }
+
+    /// How far past its range `lines(startingIn:ofFileAt:)` reads at first, for the end of the range's last line.
+    static let linesMargin = 16 << 10
 
     /// Where in the file the bytes `lines(startingIn:ofFileAt:)` gives begin: from the byte before the range, since a
     /// line starts at the range's first byte when that byte ends a line.
