@@ -4,7 +4,7 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The parallel parse of a large answer's records (whole, or read in blocks and spooled) gives what the plain
+/// The parallel parse of a large answer's records (whole, or read in blocks, held or spooled) gives what the plain
 /// whole-document parse gives, and leaves any error to the plain path (synthetic records).
 @Suite struct SharedDataAnswerTests {
     static func answer(records count: Int, broken: Int? = nil) -> [UInt8] {
@@ -68,6 +68,23 @@ import TestSupport
         #expect(try kept.map { try spool.element(at: $0) } == plain.filter(endsInSeven))
     }
 
+    @Test(arguments: [7, 1000, SharedDataAnswer.heldBlockSize])
+    func aHeldAnswerReadInBlocksGivesThePlainPathsRecordsInOrder(_ blockSize: Int) throws {
+        let temporary = try TemporaryDirectory()
+        let path = temporary.path + "/answer.json"
+        let bytes = Self.answer(records: 3000)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let plain = try SharedDataAnswer.records(bytes, source: path, at: .array, parallel: false)
+        #expect(try SharedDataAnswer.parsedItems(path: path, source: path, blockSize: blockSize) { _ in true } == plain)
+        // Built only as far as the keys, and only what the query's filter keeps, still in record order.
+        let keys = FHIRJSONKeyFilter(keys: ["subjectAccession", "text"])
+        let endsInSeven: @Sendable (FHIRElement) -> Bool = { $0["subjectAccession"]?.stringValue?.hasSuffix("7") ?? false }
+        let kept = try #require(try SharedDataAnswer.parsedItems(path: path, source: path, blockSize: blockSize, keys: keys, keep: endsInSeven))
+        #expect(kept.count == 300)
+        #expect(kept == plain.filter(endsInSeven).map { SharedDataAnswer.project($0, keys: keys) })
+        #expect(kept.allSatisfy { $0["maxSubjectAge"] == nil && $0["text"] != nil })
+    }
+
     /// A spooled answer that is not a well-formed array (or holds a malformed record) is read again by the plain
     /// path: the same error, with its line and column, as without a spool.
     @Test(arguments: ["a broken record", "truncated", "content after the array", "an object", "empty"])
@@ -87,21 +104,25 @@ import TestSupport
         }
         try Data(bytes).write(to: URL(fileURLWithPath: file))
         let directory = SharedDataDirectory(root: temporary.path)
-        func failure(spool: ByteSpool?, blockSize: Int) -> String? {
+        func failure(spool: ByteSpool?, threshold: Int = 0, blockSize: Int) -> String? {
             do {
-                _ = try directory.records(of: endpoint, study: "SDY1", spool: spool, spoolThreshold: 0, spoolBlockSize: blockSize)
+                _ = try directory.records(
+                    of: endpoint, study: "SDY1", spool: spool, spoolThreshold: threshold, spoolBlockSize: blockSize, heldBlockSize: blockSize)
                 return nil
             } catch {
                 return "\(error)"
             }
         }
-        let plain = try #require(failure(spool: nil, blockSize: SharedDataAnswer.spoolBlockSize))
+        // Read whole (past the threshold), held in blocks, and spooled in blocks: the same error.
+        let plain = try #require(failure(spool: nil, threshold: .max, blockSize: SharedDataAnswer.spoolBlockSize))
         #expect(plain.contains(file))
         if fault == "a broken record" { #expect(plain.contains("2502")) }  // the broken record's line
         let spool = try ByteSpool()
-        for blockSize in [7, SharedDataAnswer.spoolBlockSize] {
-            #expect(failure(spool: spool, blockSize: blockSize) == plain, "block size \(blockSize)")
+        for blockSize in [7, SharedDataAnswer.heldBlockSize, SharedDataAnswer.spoolBlockSize] {
+            #expect(failure(spool: nil, blockSize: blockSize) == plain, "held, block size \(blockSize)")
+            #expect(failure(spool: spool, blockSize: blockSize) == plain, "spooled, block size \(blockSize)")
         }
         #expect(try SharedDataAnswer.spooledItems(path: file, source: file, spool: spool, blockSize: 7) { _ in true } == nil)
+        #expect(try SharedDataAnswer.parsedItems(path: file, source: file, blockSize: 7) { _ in true } == nil)
     }
 }

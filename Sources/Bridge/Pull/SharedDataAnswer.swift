@@ -16,6 +16,10 @@ public enum SharedDataAnswer {
     /// The blocks a spooled answer is read in: memory holds one block and its items' spans, whatever the file's size.
     public static let spoolBlockSize = JSONArrayFileReader.defaultBlockSize
 
+    /// The blocks a held answer is read in: small enough that the reader's two buffers come from the heap and are
+    /// used again by the next answer, rather than mapped afresh for each.
+    public static let heldBlockSize = 1 << 20
+
     /// Throws `FHIRJSONError` for JSON that does not parse, `BridgeFailure` for records that are not where the
     /// declaration says.
     /// `keys`: the record fields to build (`CompiledMapping.recordKeys`; nil: every field).
@@ -52,12 +56,25 @@ public enum SharedDataAnswer {
         }
     }
 
-    /// Like `parsedItems`, but for an answer file read in blocks (`JSONArrayFileReader`), never whole: each block's
-    /// items are parsed on every core, and each one `keep` accepts is written to `spool` as its exact text (which
-    /// parses as the same tree); only its span is kept, in record order. Nil when the file is not a well-formed
-    /// array, an item does not parse or the file cannot be read: the plain path then reads it whole and gives the
-    /// error its line and column (what was spooled by then is left unused). Throws only when the spool cannot be
-    /// written.
+    /// Like `parsedItems`, but for an answer file read in blocks (`itemsInBlocks`), never whole: each item `keep`
+    /// accepts built as far as `keys` keeps, in record order. Nil as for `itemsInBlocks`. A held answer read whole
+    /// took fresh memory the size of its file (a fifth of a reconcile's page faults) and was split on one core
+    /// before any item was parsed.
+    static func parsedItems(
+        path: String, source: String, blockSize: Int = heldBlockSize, keys: FHIRJSONKeyFilter? = nil,
+        keep: @Sendable (FHIRElement) -> Bool
+    ) throws -> [FHIRElement]? {
+        let records = try itemsInBlocks(path: path, source: source, blockSize: blockSize, reads: keys) { chunk throws(ItemChunk.Failure) in
+            var records: [FHIRElement] = []
+            try chunk.forEach { _, record, _ in if keep(record) { records.append(record) } }
+            return records
+        }
+        return records.map(Self.keptAtSize)
+    }
+
+    /// Like `parsedItems(path:)`, but each item `keep` accepts is written to `spool` as its exact text (which parses
+    /// as the same tree); only its span is kept, in record order. Nil as for `itemsInBlocks` (what was spooled by
+    /// then is left unused). Throws only when the spool cannot be written.
     static func spooledItems(
         path: String, source: String, spool: ByteSpool, blockSize: Int = spoolBlockSize,
         keepReads: FHIRJSONKeyFilter? = nil, projection: FHIRJSONKeyFilter? = nil, keep: @Sendable (FHIRElement) -> Bool
@@ -66,39 +83,70 @@ public enum SharedDataAnswer {
         // of the fields `projection` keeps (all when nil), with their places, so that each stage's read builds only
         // the fields it reads. (Writing the record anew from a tree of the mapping's fields once measured slower
         // than the reads it saved; its fields' text is copied as it is.)
-        let reader = FHIRJSONReader(options: .init(source: source, topLevelKeys: keepReads))
-        enum Outcome: Error { case malformed, spoolFailed(any Error) }
-        var spans: [ByteSpool.Span] = []
+        let spans = try itemsInBlocks(path: path, source: source, blockSize: blockSize, reads: keepReads) { chunk throws(ItemChunk.Failure) in
+            // A chunk's kept items go into the spool together (`ByteSpool.Staged`): one turn of its lock.
+            var staged = ByteSpool.Staged()
+            try chunk.forEach { item, record, members in
+                guard keep(record) else { return }
+                if let projection {
+                    staged.appendJSON(item, keeping: projection, members: members)
+                } else {
+                    staged.appendJSON(item, members: members)
+                }
+            }
+            do { return try spool.append(staged) } catch { throw .other(error) }
+        }
+        return spans.map(Self.keptAtSize)
+    }
+
+    /// Grown by doubling, an array can be twice its items' size, and a study's answers are held through the link
+    /// and the merge: kept at their size (at a million resources, 8 MB less at the run's peak).
+    static func keptAtSize<Item>(_ items: [Item]) -> [Item] { items.withUnsafeBufferPointer { Array($0) } }
+
+    /// A worker's share of a block's items, each read and checked whole as JSON (built as far as the reader's key
+    /// filter keeps, its top-level members found by the same read).
+    struct ItemChunk {
+        let buffer: UnsafeRawBufferPointer
+        let ranges: ArraySlice<Range<Int>>
+        let reader: FHIRJSONReader
+
+        enum Failure: Error { case malformed, other(any Error) }
+
+        /// Each item with its tree and its members' places; `.malformed` when one does not parse.
+        func forEach(_ body: (UnsafeRawBufferPointer, FHIRElement, [JSONTopLevelMembers.Member]?) throws(Failure) -> Void) throws(Failure) {
+            for range in ranges {
+                let item = UnsafeRawBufferPointer(rebasing: buffer[range])
+                guard let (record, members) = try? reader.readFindingMembers(item) else { throw .malformed }
+                try body(item, record, members)
+            }
+        }
+    }
+
+    /// An answer file read in blocks (`JSONArrayFileReader`), never whole: each block's items handed to `chunk` a
+    /// chunk at a time on every core, and what the chunks make joined in record order. Nil when the file is not a
+    /// well-formed array, an item does not parse or the file cannot be read: the plain path then reads it whole and
+    /// gives the error its line and column. Throws only what `chunk` throws as `.other`.
+    static func itemsInBlocks<Made>(
+        path: String, source: String, blockSize: Int, reads: FHIRJSONKeyFilter?,
+        chunk: @Sendable (ItemChunk) throws(ItemChunk.Failure) -> [Made]
+    ) throws -> [Made]? {
+        let reader = FHIRJSONReader(options: .init(source: source, topLevelKeys: reads))
+        var made: [Made] = []
         do {
             try JSONArrayFileReader.forEachBatch(path: path, blockSize: blockSize) { buffer, ranges in
                 let whole = UnsafeRawBufferPointerBox(buffer)
                 // A block holds a few thousand items: chunks small enough to keep every worker busy to its end.
                 let chunkSize = min(512, max(1, ranges.count / (4 * ParallelMap.defaultWorkers)))
-                // A chunk's kept items go into the spool together (`ByteSpool.Staged`): one turn of its lock.
-                spans += try ParallelMap.mapChunks(of: ranges, chunkSize: chunkSize) { chunk throws(Outcome) -> [ByteSpool.Span] in
-                    var staged = ByteSpool.Staged()
-                    for range in chunk {
-                        let item = UnsafeRawBufferPointer(rebasing: whole.buffer[range])
-                        // The item's members are found by the read that checks it, not by a second scan.
-                        guard let (record, members) = try? reader.readFindingMembers(item) else { throw .malformed }
-                        guard keep(record) else { continue }
-                        if let projection {
-                            staged.appendJSON(item, keeping: projection, members: members)
-                        } else {
-                            staged.appendJSON(item, members: members)
-                        }
-                    }
-                    do { return try spool.append(staged) } catch { throw .spoolFailed(error) }
+                made += try ParallelMap.mapChunks(of: ranges, chunkSize: chunkSize) { items throws(ItemChunk.Failure) -> [Made] in
+                    try chunk(ItemChunk(buffer: whole.buffer, ranges: items, reader: reader))
                 }
             }
-        } catch Outcome.spoolFailed(let failure) {
+        } catch ItemChunk.Failure.other(let failure) {
             throw failure
         } catch {
             return nil
         }
-        // Grown by doubling, the array can be twice the spans' size, and a study's answers are held through the
-        // link and the merge: kept at their size (at a million resources, 8 MB less at the run's peak).
-        return spans.withUnsafeBufferPointer { Array($0) }
+        return made
     }
 
     /// The answer's bytes, read (never written) by every worker while `withUnsafeBytes` (or the block) keeps them

@@ -21,7 +21,8 @@ public struct SharedDataDirectory: Sendable {
     /// builds the fields it reads).
     public func records(
         of endpoint: CompiledEndpoint, study: String, keys: FHIRJSONKeyFilter? = nil, spool: ByteSpool? = nil,
-        spoolThreshold: Int = SharedDataAnswer.parallelThreshold, spoolBlockSize: Int = SharedDataAnswer.spoolBlockSize
+        spoolThreshold: Int = SharedDataAnswer.parallelThreshold, spoolBlockSize: Int = SharedDataAnswer.spoolBlockSize,
+        heldBlockSize: Int = SharedDataAnswer.heldBlockSize
     ) throws(BridgeFailure) -> PulledRecords {
         let declaration = endpoint.declaration
         let file = file(of: endpoint, study: study)
@@ -39,6 +40,13 @@ public struct SharedDataDirectory: Sendable {
             {
                 try spool.flush()
                 return PulledRecords(source: file, records: RecordList(spool: spool, spans: spans))
+            }
+            // Held, a large array is read in blocks too (its records as trees).
+            if spool == nil, case .array = declaration.records.value,
+                let size = FileBytes.regularFileSize(path: file), size >= spoolThreshold,
+                let records = try SharedDataAnswer.parsedItems(path: file, source: file, blockSize: heldBlockSize, keys: keys, keep: matches)
+            {
+                return PulledRecords(source: file, records: RecordList(records))
             }
             guard let bytes = try? FileBytes.read(path: file) else {
                 return PulledRecords(source: file, records: [])
