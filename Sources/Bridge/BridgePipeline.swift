@@ -18,6 +18,9 @@ public struct BridgePipeline: Sendable {
     /// The run only links and compares (a reconcile): the Shared Data endpoints that only the merge reads (assay
     /// results, adverse events, files) are not read (`CompiledMapping.endpointsReadByLinks`).
     public var linksOnly = false
+    /// A links-only run builds every resource whole instead of as far as its stages read (`LinksOnlyMembers`): the
+    /// general way, for tests that hold the two equal.
+    public var buildsWholeTrees = false
 
     public init(
         mappingPaths: [String], source: StudySource, diagnostics: DiagnosticsCollector,
@@ -61,12 +64,25 @@ public struct BridgePipeline: Sendable {
         // A directory is read while the mapping is compiled: neither needs the other, and compiling (with the
         // FHIR definitions' tables it loads) kept one core idle at the start of every run. A mapping with errors
         // is still the failure reported.
+        //
+        // A run that only links and compares builds each resource only as far as its type's members are read
+        // (`LinksOnlyMembers`): known once the mapping is compiled, they apply to the read's pieces begun after
+        // (the first ones are built whole, which is never wrong). `buildsWholeTrees` turns it off.
         let (directory, readSpool) = (directoryRoot, spool)
+        let members: LateValue<FHIRResourceTypeKeys>? = linksOnly && readSpool == nil && !buildsWholeTrees ? LateValue() : nil
         let (prepared, read) = ParallelMap.both(
-            { Result(catching: prepare) },
+            { () -> Result<(CompiledMapping, PullPlan), BridgeFailure> in
+                let prepared = Result(catching: prepare)
+                if let members, case .success(let compiled) = prepared {
+                    members.set(LinksOnlyMembers.byType(mapping: compiled.0, plan: compiled.1))
+                }
+                return prepared
+            },
             { () -> Result<FHIRResourceCollection?, BridgeFailure> in
                 guard let directory else { return .success(nil) }
-                do { return .success(try PullStage.readDirectory(directory, spool: readSpool)) } catch let failure as BridgeFailure {
+                var keys: (@Sendable () -> FHIRResourceTypeKeys?)?
+                if let members { keys = { members.value } }
+                do { return .success(try PullStage.readDirectory(directory, spool: readSpool, keys: keys)) } catch let failure as BridgeFailure {
                     return .failure(failure)
                 } catch {
                     return .failure(BridgeFailure(stage: .pull, message: "\(error)"))

@@ -1,6 +1,8 @@
-import Bridge
+@testable import Bridge
 import FHIRModel
 import Foundation
+import ImmPortAPI
+import SyntheticFHIR
 import Testing
 import TestSupport
 
@@ -18,6 +20,61 @@ import TestSupport
         }
         #expect(read.isSubset(of: Set(mapping.endpoints.keys)))
         #expect(!read.contains("elisa") && read.contains("labtests") && read.contains("demographics"))
+    }
+
+    /// Resources built only as far as the plan and the links read them (`LinksOnlyMembers`, every piece of the read
+    /// filtered, not only those begun after the mapping is compiled) give the findings whole trees give, matched
+    /// ones included; what no stage reads (`meta`, an Observation's `status`) is not built, and versions still are
+    /// read (from the text). SYNTHETIC generated study and Fixtures.
+    @Test(arguments: ["fixtures", "generated-ndjson"])
+    func resourcesBuiltAsFarAsTheLinksReadGiveWholeTreesFindings(_ layout: String) async throws {
+        let temporary = try TemporaryDirectory()
+        var source = Self.root + "/Fixtures"
+        var studies = ["SDY99901", "SDY99902", "SDY99903"]
+        if layout != "fixtures" {
+            source = temporary.path + "/study"
+            try SyntheticImmPortStudy(subjects: 60, fhirLayout: .ndjson).write(to: source)
+            studies = ["SDY99990"]
+        }
+        let diagnostics = DiagnosticsCollector()
+        let pipeline = BridgePipeline(mappingPaths: [Self.root + "/Mappings/immport.yaml"], source: .directory(source), diagnostics: diagnostics)
+        let (mapping, plan) = try pipeline.prepare()
+        let members = LinksOnlyMembers.byType(mapping: mapping, plan: plan)
+        let pull = PullStage(plan: plan, mapping: mapping, source: .directory(source), diagnostics: diagnostics, endpointNames: mapping.endpointsReadByLinks)
+        func read(_ keys: FHIRResourceTypeKeys?) throws -> FHIRResourceCollection {
+            var chosen: (@Sendable () -> FHIRResourceTypeKeys?)?
+            if let keys { chosen = { keys } }
+            return try PullStage.readDirectory(source, keys: chosen)
+        }
+        func findings(_ all: FHIRResourceCollection) async throws -> [String] {
+            var found: [String] = []
+            for study in studies {
+                let linked = try LinkStage.run(try await pull.run(accession: study, directoryResources: all), mapping: mapping, diagnostics: diagnostics)
+                var summary = ReconcileSummary()
+                try ReconcileStage(includeMatched: true).run(linked, summary: &summary) { finding in
+                    found.append(
+                        [finding.status.rawValue, finding.link, finding.fhirId ?? "-", finding.accession ?? "-", finding.field ?? "-",
+                            finding.fhirValue ?? "-", finding.fhirNormalised ?? "-", finding.sharedDataValue ?? "-", finding.reason ?? "-"]
+                            .joined(separator: " | "))
+                }
+            }
+            return found
+        }
+        let whole = try read(nil)
+        let filtered = try read(members)
+        let wholeFindings = try await findings(whole)
+        let filteredFindings = try await findings(filtered)
+        #expect(wholeFindings.count > 100)
+        #expect(filteredFindings.count == wholeFindings.count)
+        #expect(filteredFindings.indices.first { filteredFindings[$0] != wholeFindings[$0] }.map { "\(filteredFindings[$0]) <> \(wholeFindings[$0])" } == nil)
+        // The same resources under the same keys, the same older versions dropped.
+        #expect(filtered.keys == whole.keys)
+        #expect(filtered.duplicatesDropped == whole.duplicatesDropped)
+        let observation = try #require(filtered.positions(ofType: "Observation").first)
+        let built = try filtered.resource(at: observation)
+        #expect(built["meta"] == nil && built["status"] == nil)
+        #expect(built["subject"] != nil && built["id"] != nil)
+        #expect(try whole.resource(at: observation)["status"] != nil)
     }
 
     /// Fixtures/ with one emit-only answer (adverse events) made malformed: the merge's pull reads it and fails

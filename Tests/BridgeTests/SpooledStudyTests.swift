@@ -133,8 +133,9 @@ import TestSupport
         #expect(SpoolPolicy(rawValue: "memory") == .memoryShare)
     }
 
-    /// A reconcile of a spooled study (`IMMPORT_BRIDGE_SPOOL=always`, or a study too large for trees) gives every
-    /// finding, matched ones included, that trees give.
+    /// A reconcile of a spooled study (`IMMPORT_BRIDGE_SPOOL=always`, or a study too large for trees), and one
+    /// whose trees are built whole, give every finding, matched ones included, that trees built as far as the links
+    /// read give.
     @Test(arguments: ["fixtures", "generated-ndjson"])
     func aSpooledReconcileFindsWhatTreesFind(_ layout: String) async throws {
         let temporary = try TemporaryDirectory()
@@ -146,11 +147,12 @@ import TestSupport
             try SyntheticImmPortStudy(subjects: 60, fhirLayout: .ndjson).write(to: source)
             studies = ["SDY99990"]
         }
-        func findings(_ policy: SpoolPolicy) async throws -> [String] {
+        func findings(_ policy: SpoolPolicy, wholeTrees: Bool = false) async throws -> [String] {
             var pipeline = BridgePipeline(
                 mappingPaths: [Self.root + "/Mappings/immport.yaml"], source: .directory(source), diagnostics: DiagnosticsCollector())
             pipeline.linksOnly = true
             pipeline.spoolPolicy = policy
+            pipeline.buildsWholeTrees = wholeTrees
             var found: [String] = []
             var summary = ReconcileSummary()
             try await pipeline.forEachLinkedStudy(studies: studies) { _, linked in
@@ -163,11 +165,13 @@ import TestSupport
             }
             return found
         }
+        // Trees built as far as the links read (a reconcile's default), whole trees, and a spool.
         let trees = try await findings(.never)
-        let spooled = try await findings(.always)
         #expect(trees.count > 100)
-        #expect(spooled.count == trees.count)
-        #expect(spooled.indices.first { spooled[$0] != trees[$0] }.map { "\(spooled[$0]) <> \(trees[$0])" } == nil)
+        for (name, other) in [("whole trees", try await findings(.never, wholeTrees: true)), ("spooled", try await findings(.always))] {
+            #expect(other.count == trees.count, "\(name)")
+            #expect(other.indices.first { other[$0] != trees[$0] }.map { "\(other[$0]) <> \(trees[$0])" } == nil, "\(name)")
+        }
     }
 
     /// Every shape a file of resources comes in, spooled (as its text where the input has it in one piece, as

@@ -33,8 +33,12 @@ public struct PullStage: Sendable {
 
 
     /// The resources of a directory's `fhir/`, read once and shared by every study of a run. With a `spool`, each
-    /// resource is written to it as it is read and kept as a span (a study larger than memory).
-    public static func readDirectory(_ root: String, spool: ByteSpool? = nil) throws -> FHIRResourceCollection {
+    /// resource is written to it as it is read and kept as a span (a study larger than memory). Held as trees, each
+    /// is built only as far as `keys` says for its type once `keys` gives an answer (asked as each job of the read
+    /// starts; nil: whole), for a run whose stages read no other members. Its version is then read from its text.
+    public static func readDirectory(
+        _ root: String, spool: ByteSpool? = nil, keys: (@Sendable () -> FHIRResourceTypeKeys?)? = nil
+    ) throws -> FHIRResourceCollection {
         var all = FHIRResourceCollection(spool: spool)
         let folder = root + "/fhir"
         guard let names = DirectoryListing.names(in: folder) else {
@@ -44,9 +48,24 @@ public struct PullStage: Sendable {
         // Read on every core (a large file in pieces), each resource's identity too. Trees are added a piece at a
         // time while the next pieces are read: only the adding is left to one core.
         guard let spool else {
-            try FHIRResourceFiles.stream(paths: paths, options: .init(version: .r5)) { input in
+            let options = FHIRResourceInput.Options(version: .r5, keepsSourceText: keys != nil)
+            var optionsForJob: (@Sendable () -> FHIRResourceInput.Options)?
+            if let keys {
+                optionsForJob = {
+                    var chosen = options
+                    chosen.topLevelKeysByType = keys()
+                    return chosen
+                }
+            }
+            try FHIRResourceFiles.stream(paths: paths, options: options, optionsForJob: optionsForJob) { input in
                 var resources: [(FHIRElement, FHIRResourceCollection.Identity)] = []
-                try input.forEachResource { resource, _ in resources.append((resource, FHIRResourceCollection.Identity(resource))) }
+                try input.forEachResource { resource, _ in
+                    // Built by type, a resource may lack `meta`: its version comes from its text.
+                    let identity = keys == nil
+                        ? FHIRResourceCollection.Identity(resource)
+                        : FHIRResourceCollection.Identity(resource, versionId: try FHIRResourceFiles.versionId(of: resource, handedOutBy: input))
+                    resources.append((resource, identity))
+                }
                 return resources
             } consume: { _, resources in
                 for (resource, identity) in resources { all.add(resource, identity: identity) }

@@ -35,9 +35,12 @@ public enum FHIRResourceFiles {
     /// places count within the piece), and the pieces' answers handed to `consume` in the files' and pieces' order,
     /// on the calling thread, while the next ones are read. The outcome is a plain loop's over the files, failures
     /// included: a piece that fails is read again as its whole file, which gives the error its line.
+    ///
+    /// `optionsForJob`, when given, is asked for each job's options as the job starts, instead of `options`: what a
+    /// caller learns while the files are read (the members its stages will read) applies to the jobs after.
     public static func stream<Read>(
-        paths: [String], options: FHIRResourceInput.Options, workers: Int = ParallelMap.defaultWorkers,
-        pieceSize: Int = pieceSize, read: @Sendable (FHIRResourceInput) throws -> Read,
+        paths: [String], options: FHIRResourceInput.Options, optionsForJob: (@Sendable () -> FHIRResourceInput.Options)? = nil,
+        workers: Int = ParallelMap.defaultWorkers, pieceSize: Int = pieceSize, read: @Sendable (FHIRResourceInput) throws -> Read,
         consume: (_ file: Int, Read) throws -> Void
     ) throws {
         let pieces = Self.pieces(of: paths, options: options, pieceSize: pieceSize)
@@ -50,7 +53,7 @@ public enum FHIRResourceFiles {
             // Each job reads with a path and options of its own: every resource it reads retains them, and two cores
             // retaining the same strings and filter fought over their reference counts (a fifth of spooling a
             // large directory was retains and releases).
-            let options = options.unshared
+            let options = (optionsForJob?() ?? options).unshared
             return try jobs[chunk.lowerBound].map { index -> Result<Read, any Error> in
                 let piece = pieces[index]
                 let path = paths[piece.file].unshared
@@ -241,6 +244,16 @@ public enum FHIRResourceFiles {
         guard let meta = JSONTopLevelMembers.value(named: "meta", among: members, in: bytes) else { return nil }
         guard let metaMembers = JSONTopLevelMembers.scan(meta) else { return try versionIdReader.read(meta)["versionId"]?.stringValue }
         return try JSONTopLevelMembers.string(named: "versionId", among: metaMembers, in: meta)
+    }
+
+    /// `meta.versionId` of the resource `input` is handing out: read from its text when the input has it (the tree
+    /// may be built without `meta`: `Options.topLevelKeysByType`), else from the tree, which is then whole (array
+    /// items, Bundle entries and XML are built whole). Needs `Options.keepsSourceText`.
+    public static func versionId(of resource: FHIRElement, handedOutBy input: FHIRResourceInput) throws -> String? {
+        let fromText = try input.withSourceText { text in
+            try versionId(of: text, members: input.sourceTextMembers ?? JSONTopLevelMembers.scan(text))
+        }
+        return fromText ?? resource.versionId
     }
 
     /// Read again what was read and checked: keys are known to be unique.

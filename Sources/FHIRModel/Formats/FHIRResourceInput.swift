@@ -29,6 +29,9 @@ public final class FHIRResourceInput {
         public var keepsBundle: Bool
         /// The members of each top-level resource to build (nil: all); see `FHIRJSONReader.Options`.
         public var topLevelKeys: FHIRJSONKeyFilter?
+        /// When set, the members to build of an NDJSON line or a one-resource document are chosen by its type
+        /// instead of `topLevelKeys` (array items and Bundle entries are built whole).
+        public var topLevelKeysByType: FHIRResourceTypeKeys?
         public var maxDepth: Int
         /// Keep each resource's exact JSON text while it is handed out (`withSourceText`), where the input has it as
         /// one piece.
@@ -39,6 +42,7 @@ public final class FHIRResourceInput {
         public var unshared: Options {
             var copy = self
             copy.topLevelKeys = topLevelKeys?.unshared
+            copy.topLevelKeysByType = topLevelKeysByType?.unshared
             return copy
         }
 
@@ -190,6 +194,7 @@ public final class FHIRResourceInput {
         head = []
         reader.maxDepth = options.maxDepth
         reader.topLevelKeys = options.topLevelKeys
+        reader.topLevelKeysByType = options.topLevelKeysByType
         reader.keepsLineBytes = options.keepsSourceText
         defer {
             sourceLine = nil
@@ -267,9 +272,9 @@ public final class FHIRResourceInput {
                 try readBundleEntries(raw, reader: reader, body)
                 return
             }
-            let document = try FHIRJSONReader(
-                options: .init(maxDepth: options.maxDepth, source: source, topLevelKeys: topLevelKeysKeepingEntries))
-                .read(raw)
+            // Chosen by type only for a document read as one resource (a Bundle read for its entries keeps them).
+            let keys = options.entries ? topLevelKeysKeepingEntries : options.topLevelKeysByType.map { $0.keys(forText: raw) } ?? options.topLevelKeys
+            let document = try FHIRJSONReader(options: .init(maxDepth: options.maxDepth, source: source, topLevelKeys: keys)).read(raw)
             let start = Self.firstValueOffset(raw)
             try Self.requireResource(document, at: Self.place(of: start, in: raw, source: source, entry: nil))
             // The document's text is the resource's when the document is handed out as the resource (not a Bundle

@@ -6,6 +6,8 @@ public struct NDJSONReader: ~Copyable {
     public var maxDepth = 512
     /// Members of each document's top-level object to build (nil: all); see `FHIRJSONReader.Options`.
     public var topLevelKeys: FHIRJSONKeyFilter?
+    /// When set, each line's members to build are chosen by its type instead (`FHIRResourceTypeKeys`).
+    public var topLevelKeysByType: FHIRResourceTypeKeys?
 
     public init(path: String, chunkSize: Int = 1 << 20) throws {
         self.init(lines: try LineReader(path: path, chunkSize: chunkSize), source: path == "-" ? "<stdin>" : path)
@@ -39,6 +41,7 @@ public struct NDJSONReader: ~Copyable {
         let source = self.source
         let depth = maxDepth
         let keys = topLevelKeys
+        let keysByType = topLevelKeysByType
         let keepsLine = keepsLineBytes
         var keptMembers: [JSONTopLevelMembers.Member]?
         while result == nil {
@@ -47,7 +50,8 @@ public struct NDJSONReader: ~Copyable {
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
                 let reader = FHIRJSONReader(
                     options: .init(
-                        maxDepth: depth, source: source, lineOffset: lineNumber - 1, topLevelKeys: keys,
+                        maxDepth: depth, source: source, lineOffset: lineNumber - 1,
+                        topLevelKeys: keysByType.map { $0.keys(forText: line) } ?? keys,
                         allowsByteOrderMark: lineNumber == 1))
                 if keepsLine {
                     (result, keptMembers) = try reader.readFindingMembers(line)

@@ -91,9 +91,14 @@ public struct FHIRResourceCollection: Sendable {
         var versionId: String?
 
         public init(_ resource: FHIRElement) {
+            self.init(resource, versionId: resource.versionId)
+        }
+
+        /// The identity of a resource whose version was read apart (its tree built without `meta`).
+        public init(_ resource: FHIRElement, versionId: String?) {
             key = FHIRResourceKey(resource: resource)
             type = key == nil ? resource.resourceType : nil
-            versionId = resource.versionId
+            self.versionId = versionId
         }
     }
 
