@@ -66,7 +66,7 @@ public enum SharedDataAnswer {
     ) throws -> [FHIRElement]? {
         let records = try itemsInBlocks(path: path, source: source, blockSize: blockSize, reads: keys) { chunk throws(ItemChunk.Failure) in
             var records: [FHIRElement] = []
-            try chunk.forEach { _, record, _ in if keep(record) { records.append(record) } }
+            try chunk.forEach(findingMembers: false) { _, record, _ in if keep(record) { records.append(record) } }
             return records
         }
         return records.map(Self.keptAtSize)
@@ -112,12 +112,20 @@ public enum SharedDataAnswer {
 
         enum Failure: Error { case malformed, other(any Error) }
 
-        /// Each item with its tree and its members' places; `.malformed` when one does not parse.
-        func forEach(_ body: (UnsafeRawBufferPointer, FHIRElement, [JSONTopLevelMembers.Member]?) throws(Failure) -> Void) throws(Failure) {
+        /// Each item with its tree and, when `findingMembers`, its members' places (nil otherwise: finding them is
+        /// work a caller that keeps no text does not need); `.malformed` when one does not parse.
+        func forEach(
+            findingMembers: Bool = true, _ body: (UnsafeRawBufferPointer, FHIRElement, [JSONTopLevelMembers.Member]?) throws(Failure) -> Void
+        ) throws(Failure) {
             for range in ranges {
                 let item = UnsafeRawBufferPointer(rebasing: buffer[range])
-                guard let (record, members) = try? reader.readFindingMembers(item) else { throw .malformed }
-                try body(item, record, members)
+                if findingMembers {
+                    guard let (record, members) = try? reader.readFindingMembers(item) else { throw .malformed }
+                    try body(item, record, members)
+                } else {
+                    guard let record = try? reader.read(item) else { throw .malformed }
+                    try body(item, record, nil)
+                }
             }
         }
     }
