@@ -24,6 +24,20 @@ import Testing
         #expect(FieldComparison.folded(text) == KeyNormaliser.collapsed(text).lowercased())
     }
 
+    /// Texts compared as they fold, byte by byte when both are ASCII, answer as the folded copies do: every pair of
+    /// the texts above and of variants of them in case and white space.
+    @Test func foldedTextsCompareAsTheirFoldedCopies() {
+        var texts = Self.texts
+        texts += ["whole blood", " Whole\tblood\n", "Whole blood ", "Wholeblood", "WHOLE BLOOD!", "whole bloo", "a b", "a  b", "ab", "A\u{0B}B"]
+        texts += ["e\u{301}", "\u{E9}", "E\u{301} x", "\u{C9} X", "Stra\u{DF}e", "STRASSE", "x\u{A0}y", "x y"]
+        for a in texts {
+            for b in texts {
+                #expect(FieldComparison.foldedEqual(a, b) == (FieldComparison.folded(a) == FieldComparison.folded(b)), "\(a.debugDescription) / \(b.debugDescription)")
+                #expect(FieldComparison.equal([a], [b], by: .text) == (FieldComparison.folded(a) == FieldComparison.folded(b)))
+            }
+        }
+    }
+
     /// A set comparison of one value a side answers as the sets do.
     @Test func oneValueASideComparesAsSets() {
         for a in Self.texts {

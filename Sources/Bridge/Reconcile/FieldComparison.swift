@@ -11,10 +11,10 @@ enum FieldComparison {
         case .date(let precision):
             return zip(fhir, sharedData).allSatisfy { FieldValues.truncate($0, to: precision) == FieldValues.truncate($1, to: precision) }
         case .text:
-            return zip(fhir, sharedData).allSatisfy { folded($0) == folded($1) }
+            return zip(fhir, sharedData).allSatisfy { foldedEqual($0, $1) }
         case .set:
             // One value a side (nearly every field): no sets to build.
-            if fhir.count == 1 && sharedData.count == 1 { return folded(fhir[0]) == folded(sharedData[0]) }
+            if fhir.count == 1 && sharedData.count == 1 { return foldedEqual(fhir[0], sharedData[0]) }
             return Set(fhir.map(folded)) == Set(sharedData.map(folded))
         case .number(let tolerance):
             for (a, b) in zip(fhir, sharedData) {
@@ -43,5 +43,45 @@ enum FieldComparison {
 
     static func folded(_ text: String) -> String {
         KeyNormaliser.lowercased(KeyNormaliser.collapsed(text))
+    }
+
+    /// `folded(a) == folded(b)`. Two ASCII texts (nearly every value) are compared byte by byte as they would fold
+    /// (runs of white space as one space, none at either end; A-Z as a-z) without making the folded copies, which
+    /// were most of comparing texts; any other text is folded and compared.
+    static func foldedEqual(_ a: String, _ b: String) -> Bool {
+        if a == b { return true }
+        var a = a
+        var b = b
+        let answer = a.withUTF8 { x in b.withUTF8 { y in asciiFoldedEqual(x, y) } }
+        return answer ?? (folded(a) == folded(b))
+    }
+
+    /// The comparison of `foldedEqual` for ASCII bytes; nil when either holds a byte beyond ASCII.
+    static func asciiFoldedEqual(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool? {
+        @inline(__always) func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+        @inline(__always) func lower(_ byte: UInt8) -> UInt8 { (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
+        /// The next folded byte from `index` on (a run of white space between words is one space), or nil at the end.
+        @inline(__always) func next(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int) -> UInt8?? {
+            guard index < bytes.count else { return .some(nil) }
+            let byte = bytes[index]
+            if byte >= 0x80 { return nil }
+            guard isSpace(byte) else {
+                index += 1
+                return lower(byte)
+            }
+            while index < bytes.count, isSpace(bytes[index]) { index += 1 }
+            // Trailing white space folds to nothing; between words, to one space.
+            return index == bytes.count ? .some(nil) : .some(0x20)
+        }
+        var i = 0
+        var j = 0
+        // Leading white space folds to nothing.
+        while i < x.count, isSpace(x[i]) { i += 1 }
+        while j < y.count, isSpace(y[j]) { j += 1 }
+        while true {
+            guard let p = next(x, &i), let q = next(y, &j) else { return nil }
+            if p != q { return x[i...].contains { $0 >= 0x80 } || y[j...].contains { $0 >= 0x80 } ? nil : false }
+            if p == nil { return true }
+        }
     }
 }
