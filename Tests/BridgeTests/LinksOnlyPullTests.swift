@@ -2,7 +2,6 @@
 import FHIRModel
 import Foundation
 import ImmPortAPI
-import SyntheticFHIR
 import Testing
 import TestSupport
 
@@ -29,13 +28,7 @@ import TestSupport
     @Test(arguments: ["fixtures", "generated-ndjson"])
     func resourcesBuiltAsFarAsTheLinksReadGiveWholeTreesFindings(_ layout: String) async throws {
         let temporary = try TemporaryDirectory()
-        var source = Self.root + "/Fixtures"
-        var studies = ["SDY99901", "SDY99902", "SDY99903"]
-        if layout != "fixtures" {
-            source = temporary.path + "/study"
-            try SyntheticImmPortStudy(subjects: 60, fhirLayout: .ndjson).write(to: source)
-            studies = ["SDY99990"]
-        }
+        let (source, studies) = try ReconcileTestStudies.source(layout, in: temporary)
         let diagnostics = DiagnosticsCollector()
         let pipeline = BridgePipeline(mappingPaths: [Self.root + "/Mappings/immport.yaml"], source: .directory(source), diagnostics: diagnostics)
         let (mapping, plan) = try pipeline.prepare()
@@ -51,12 +44,7 @@ import TestSupport
             for study in studies {
                 let linked = try LinkStage.run(try await pull.run(accession: study, directoryResources: all), mapping: mapping, diagnostics: diagnostics)
                 var summary = ReconcileSummary()
-                try ReconcileStage(includeMatched: true).run(linked, summary: &summary) { finding in
-                    found.append(
-                        [finding.status.rawValue, finding.link, finding.fhirId ?? "-", finding.accession ?? "-", finding.field ?? "-",
-                            finding.fhirValue ?? "-", finding.fhirNormalised ?? "-", finding.sharedDataValue ?? "-", finding.reason ?? "-"]
-                            .joined(separator: " | "))
-                }
+                try ReconcileStage(includeMatched: true).run(linked, summary: &summary) { found.append(ReconcileTestStudies.line($0)) }
             }
             return found
         }

@@ -139,14 +139,7 @@ import TestSupport
     @Test(arguments: ["fixtures", "generated-ndjson"])
     func aSpooledReconcileFindsWhatTreesFind(_ layout: String) async throws {
         let temporary = try TemporaryDirectory()
-        var source = Self.root + "/Fixtures"
-        var studies = ["SDY99901", "SDY99902", "SDY99903"]
-        if layout != "fixtures" {
-            source = temporary.path + "/study"
-            // SYNTHETIC: the generated study, small enough for a debug build.
-            try SyntheticImmPortStudy(subjects: 60, fhirLayout: .ndjson).write(to: source)
-            studies = ["SDY99990"]
-        }
+        let (source, studies) = try ReconcileTestStudies.source(layout, in: temporary)
         func findings(_ policy: SpoolPolicy, wholeTrees: Bool = false) async throws -> [String] {
             var pipeline = BridgePipeline(
                 mappingPaths: [Self.root + "/Mappings/immport.yaml"], source: .directory(source), diagnostics: DiagnosticsCollector())
@@ -156,12 +149,7 @@ import TestSupport
             var found: [String] = []
             var summary = ReconcileSummary()
             try await pipeline.forEachLinkedStudy(studies: studies) { _, linked in
-                try ReconcileStage(includeMatched: true).run(linked, summary: &summary) { finding in
-                    found.append(
-                        [finding.status.rawValue, finding.link, finding.fhirId ?? "-", finding.accession ?? "-", finding.field ?? "-",
-                            finding.fhirValue ?? "-", finding.sharedDataValue ?? "-", finding.fhirNormalised ?? "-",
-                            finding.sharedDataNormalised ?? "-", finding.reason ?? "-"].joined(separator: " | "))
-                }
+                try ReconcileStage(includeMatched: true).run(linked, summary: &summary) { found.append(ReconcileTestStudies.line($0)) }
             }
             return found
         }
