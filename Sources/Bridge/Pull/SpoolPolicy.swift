@@ -1,20 +1,20 @@
 import FHIRModel
 
 /// Whether a run holds a `--from` directory's study as trees or in a `ByteSpool` (spans, each resource or record
-/// parsed again when a stage reads it). Trees are fastest; an export's take five to six times its JSON in memory
-/// (a reconcile's, which builds only the Shared Data fields its links read, about 1.7 times); the spool keeps memory
-/// to the link's keys whatever the study's size, at the cost of parsing again.
+/// parsed again when a stage reads it). Trees are fastest; an export's take five to six times its JSON in memory (a
+/// reconcile's, which builds only the fields and members its links and plan read, about 1.5 times); the spool keeps
+/// memory to the link's keys whatever the study's size, at the cost of parsing again.
 public enum SpoolPolicy: String, Sendable, CaseIterable {
     case never, always
     /// Spool when the directory's JSON (fhir/ and shared-data/) is larger than `automaticThreshold`.
     case automatic = "auto"
     /// Spool only when the trees would crowd the memory the process may use: when `treesPerJSONByte` times the
     /// directory's JSON passes `memoryShare` of it. A reconcile's default: its trees are a run's fastest form, and
-    /// about 1.7 times its JSON (215 MB for the 112 MB of a 10,000-subject generated study, 78 MB spooled at 1.4
+    /// about 1.5 times its JSON (160-170 MB for the 113 MB of a 10,000-subject generated study, 75 MB spooled at 1.6
     /// times the time), so only a study far larger is spooled.
     case memoryShare = "memory"
 
-    /// What `memoryShare` takes trees to weigh, per byte of JSON (a margin over the 1.7 measured).
+    /// What `memoryShare` takes trees to weigh, per byte of JSON (a margin over the 1.5 measured).
     public static let treesPerJSONByte = 2
     /// The share of usable memory (`SystemIO.usableMemory`) the trees may take under `memoryShare`: a quarter.
     public static let memoryShareDivisor = 4
