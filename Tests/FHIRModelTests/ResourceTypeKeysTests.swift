@@ -1,4 +1,5 @@
 import FHIRModel
+import Synchronization
 import Testing
 import TestSupport
 
@@ -61,5 +62,36 @@ import TestSupport
             ["id", "resourceType", "gender", "meta"],  // not first: whole
             ["resourceType", "id", "gender"],
         ])
+    }
+}
+
+/// `FHIRResourceFiles.stream(optionsForJob:)`: each job of a read takes the options given as it starts, so that
+/// filters learnt during the read (a links-only run's, once its mapping is compiled) apply to the jobs after.
+@Suite struct OptionsForJobTests {
+    @Test func eachJobReadsWithTheOptionsGivenAsItStarts() throws {
+        let folder = try TemporaryDirectory()
+        let lines = (0..<40).map { #"{"resourceType":"Observation","id":"o\#($0)","status":"final"}"# }
+        let path = try folder.file("Observation.ndjson", lines.joined(separator: "\n") + "\n")
+        let asked = Atomic<Int>(0)
+        let base = FHIRResourceInput.Options()
+        var built: [FHIRElement] = []
+        // One worker, pieces of a line or two: the jobs start in order, the first one before any filter is known.
+        try FHIRResourceFiles.stream(paths: [path], options: base, optionsForJob: {
+            var options = base
+            if asked.wrappingAdd(1, ordering: .relaxed).oldValue > 0 {
+                options.topLevelKeysByType = FHIRResourceTypeKeys(byType: ["Observation": FHIRJSONKeyFilter(keys: ["resourceType", "id"])], otherTypes: nil)
+            }
+            return options
+        }, workers: 1, pieceSize: 100) { input in
+            var resources: [FHIRElement] = []
+            try input.forEachResource { resource, _ in resources.append(resource) }
+            return resources
+        } consume: { _, resources in built += resources }
+        #expect(built.map { $0["id"]?.stringValue } == (0..<40).map { "o\($0)" })
+        #expect(asked.load(ordering: .relaxed) > 2)
+        // The first job's resources are whole, every later one's built to its type and id.
+        let whole = built.prefix { $0["status"] != nil }
+        #expect(!whole.isEmpty && whole.count < built.count)
+        #expect(built.dropFirst(whole.count).allSatisfy { $0["status"] == nil })
     }
 }
