@@ -414,7 +414,9 @@ public enum LinkStage {
                     }
                 }
                 guard let recordPositions else { continue }
-                result.pairs.append(LinkedPair(resource: resources.first, records: recordPositions, key: key))
+                guard result.pairs.append(resource: resources.first, records: recordPositions, key: key) else {
+                    throw BridgeFailure(stage: .link, message: "link \(name): more keys of several parts than 2 GiB holds")
+                }
                 claimed.insert(recordPositions.first)
                 for position in recordPositions.more { claimed.insert(position) }
                 group.firstUsed.forEach { part, alternative in result.conventions[part][alternative, default: 0] += 1 }

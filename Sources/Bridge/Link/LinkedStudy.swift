@@ -20,7 +20,7 @@ public struct LinkedStudy: Sendable {
 
 public struct LinkResult: Sendable {
     public var link: CompiledLink
-    public var pairs: [LinkedPair] = []
+    public var pairs = LinkedPairs()
     public var unlinkedFHIR: [UnlinkedResource] = []
     /// Record indices in the endpoint's records.
     public var unlinkedSharedData: [UnlinkedRecord] = []
@@ -43,97 +43,13 @@ public struct LinkResult: Sendable {
         for unlinked in unlinkedFHIR {
             if let shown = unlinked.key?.first, let position = resources.position(ofKey: unlinked.resource) { index[position] = shown }
         }
-        for pair in pairs { index[pair.resource] = pair.firstKey }
+        for place in pairs.indices { index[pairs.resource(at: place)] = pairs.firstKey(at: place) }
         return index
-    }
-
-    /// The pairs' places in `pairs`, sorted by accession (first key part), for references from emitted resources:
-    /// four bytes a pair, searched by halving (a dictionary of accessions took 40). Of pairs sharing an accession
-    /// (one-to-many links), the last comes first, as a dictionary filled in pair order would keep it.
-    public func pairsByAccession() -> [Int32] {
-        var order = (0..<Int32(pairs.count)).map { $0 }
-        order.sort { a, b in
-            let (x, y) = (pairs[Int(a)].firstKey, pairs[Int(b)].firstKey)
-            return x != y ? x < y : a > b
-        }
-        return order
-    }
-
-    /// The pair of `pairs` (a result's, held apart from the rest of it by a caller that only looks pairs up) that
-    /// `pairsByAccession()` (`order`) finds for `accession`, if any.
-    static func pair(accession: String, in order: [Int32], of pairs: [LinkedPair]) -> LinkedPair? {
-        var (low, high) = (0, order.count)
-        while low < high {
-            let middle = (low + high) / 2
-            if pairs[Int(order[middle])].firstKey < accession { low = middle + 1 } else { high = middle }
-        }
-        guard low < order.count, pairs[Int(order[low])].firstKey == accession else { return nil }
-        return pairs[Int(order[low])]
     }
 
     init(link: CompiledLink) {
         self.link = link
         conventions = Array(repeating: [:], count: link.keyParts.count)
-    }
-}
-
-/// One FHIR resource and the record(s) it was joined with (one, or several under `one-to-many`). Most pairs have
-/// one record and a one-part key, and a study has as many pairs as resources: those are held without arrays, and
-/// the resource as its place in the study's collection (`LinkedStudy.resourceKey(of:)` gives its key): 40 bytes a
-/// pair where a key would make it 72.
-public struct LinkedPair: Sendable {
-    let keyParts: KeyParts
-    let joined: Joined
-    public var resource: FHIRResourceCollection.Position
-
-    enum Joined: Sendable {
-        case one(Int)
-        case many([Int])
-    }
-
-    enum KeyParts: Sendable {
-        case one(String)
-        case many([String])
-    }
-
-    init(resource: FHIRResourceCollection.Position, records: SharedKeyPositions<Int>, key: LinkKey) {
-        self.resource = resource
-        joined = records.more.isEmpty ? .one(records.first) : .many(records.all)
-        switch key {
-        case .one(let part): keyParts = .one(part)
-        case .many(let parts): keyParts = .many(parts)
-        }
-    }
-
-    public var records: [Int] {
-        switch joined {
-        case .one(let record): [record]
-        case .many(let records): records
-        }
-    }
-
-    /// The first record joined (nil only for a pair without records, which the link does not make).
-    public var firstRecord: Int? {
-        switch joined {
-        case .one(let record): record
-        case .many(let records): records.first
-        }
-    }
-
-    /// The normalised key, one value per key part.
-    public var key: [String] {
-        switch keyParts {
-        case .one(let part): [part]
-        case .many(let parts): parts
-        }
-    }
-
-    /// The key's first part: the accession.
-    public var firstKey: String {
-        switch keyParts {
-        case .one(let part): part
-        case .many(let parts): parts.first ?? ""
-        }
     }
 }
 

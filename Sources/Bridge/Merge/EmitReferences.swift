@@ -8,15 +8,15 @@ struct EmitReferences: Sendable {
     /// A class: a look-up (one per emitted reference) takes one reference to it, not one to each of its parts.
     final class Target: Sendable {
         let normalise: [MappingTransform]
-        /// The link's pairs, and their order by accession (`LinkResult.pairsByAccession`).
-        let pairs: [LinkedPair]
-        let pairsByAccession: [Int32]
+        /// The link's pairs, and their order by accession (`LinkedPairs.placesByAccession`).
+        let pairs: LinkedPairs
+        let placesByAccession: [Int32]
         let resources: FHIRResourceCollection
 
         init(normalise: [MappingTransform], link: LinkResult, resources: FHIRResourceCollection) {
             self.normalise = normalise
             pairs = link.pairs
-            pairsByAccession = link.pairsByAccession()
+            placesByAccession = link.pairs.placesByAccession()
             self.resources = resources
         }
 
@@ -24,7 +24,7 @@ struct EmitReferences: Sendable {
         /// class, so that its members are read without each being retained for the call.)
         func reference(key: String) -> String? {
             let normalised = KeyNormaliser.apply(normalise, to: key)
-            return LinkResult.pair(accession: normalised, in: pairsByAccession, of: pairs).map { resources.key(at: $0.resource).description }
+            return pairs.resource(accession: normalised, in: placesByAccession).map { resources.key(at: $0).description }
         }
     }
 

@@ -158,9 +158,9 @@ public enum MergeStage {
             var joins: [Join] = []
             joins.reserveCapacity(mergingLinks.reduce(0) { $0 + $1.pairs.count })
             for (linkIndex, result) in mergingLinks.enumerated() {
-                for pair in result.pairs {
-                    guard let record = pair.firstRecord else { continue }
-                    joins.append(Join(rank: rank[Int(pair.resource.index)], link: Int32(linkIndex), record: Int32(record)))
+                let pairs = result.pairs
+                for place in pairs.indices {
+                    joins.append(Join(rank: rank[Int(pairs.resource(at: place).index)], link: Int32(linkIndex), record: Int32(pairs.firstRecord(at: place))))
                 }
             }
             rank = []

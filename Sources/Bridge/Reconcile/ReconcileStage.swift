@@ -72,14 +72,16 @@ public struct ReconcileStage: Sendable {
                 // One answer per chunk (not per pair): the tallies, field by status flattened, and the findings.
                 var chunkTallies = [Int](repeating: 0, count: fields.count * statusCount)
                 var findings: [Finding] = []
-                for pair in pairs[chunk] {
-                    let resource = try fhir.resource(at: pair.resource)
-                    let record = try pair.firstRecord.map { try records.record(at: $0) } ?? .null
+                for place in chunk {
+                    let position = pairs.resource(at: place)
+                    let resource = try fhir.resource(at: position)
+                    let record = try records.record(at: pairs.firstRecord(at: place))
                     for (index, field) in fields.enumerated() {
                         let outcome = Self.compare(field, resource: resource, record: record, codeMaps: codeMaps)
                         chunkTallies[index * statusCount + outcome.status.tallyIndex] += 1
                         if outcome.status != .matched || includeMatched {
-                            findings.append(finding(outcome, field: field, pair: pair, resource: study.resourceKey(of: pair), link: result, study: accession))
+                            findings.append(
+                                finding(outcome, field: field, accession: pairs.keyText(at: place), resource: fhir.key(at: position), link: result, study: accession))
                         }
                     }
                 }
@@ -163,10 +165,10 @@ public struct ReconcileStage: Sendable {
         return Outcome(status: status, reason: reason, fhir: fhir, sharedData: sharedData)
     }
 
-    func finding(_ outcome: Outcome, field: PreparedField, pair: LinkedPair, resource: FHIRResourceKey, link: LinkResult, study: String) -> Finding {
+    func finding(_ outcome: Outcome, field: PreparedField, accession: String, resource: FHIRResourceKey, link: LinkResult, study: String) -> Finding {
         var finding = Finding(
             study: study, status: outcome.status, link: link.name, resourceType: link.link.declaration.resourceType.value,
-            fhirId: resource.id, accession: pair.key.joined(separator: "|"), field: field.name,
+            fhirId: resource.id, accession: accession, field: field.name,
             comparison: field.comparisonText, reason: outcome.reason, severity: field.severity, rule: field.rule)
         finding.sharedDataValue = Self.text(outcome.sharedData.raw)
         finding.sharedDataNormalised = Self.text(outcome.sharedData.normalised)

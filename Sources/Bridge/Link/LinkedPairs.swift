@@ -1,0 +1,207 @@
+import ImmPortAPI
+
+/// One FHIR resource and the record(s) it was joined with (one, or several under `one-to-many`), as `LinkedPairs`
+/// hands it out; the resource as its place in the study's collection (`LinkedStudy.resourceKey(of:)` gives its key).
+public struct LinkedPair: Sendable {
+    let keyParts: KeyParts
+    let joined: Joined
+    public var resource: FHIRResourceCollection.Position
+
+    enum Joined: Sendable {
+        case one(Int)
+        case many([Int])
+    }
+
+    enum KeyParts: Sendable {
+        case one(String)
+        case many([String])
+    }
+
+    public var records: [Int] {
+        switch joined {
+        case .one(let record): [record]
+        case .many(let records): records
+        }
+    }
+
+    /// The first record joined (nil only for a pair without records, which the link does not make).
+    public var firstRecord: Int? {
+        switch joined {
+        case .one(let record): record
+        case .many(let records): records.first
+        }
+    }
+
+    /// The normalised key, one value per key part.
+    public var key: [String] {
+        switch keyParts {
+        case .one(let part): [part]
+        case .many(let parts): parts
+        }
+    }
+
+    /// The key's first part: the accession.
+    public var firstKey: String {
+        switch keyParts {
+        case .one(let part): part
+        case .many(let parts): parts.first ?? ""
+        }
+    }
+}
+
+/// A link's pairs, packed: a study has about as many pairs as resources, and they live from the link to the end of
+/// the merge. Each pair is 24 bytes (its key's first part, its resource's place, its record); a pair joined with
+/// several records or keyed by several parts has the rest in one byte buffer beside them. Held as arrays of their
+/// own, those took 48 to 64 bytes more each: at a million resources the pairs were a quarter of an export's peak.
+/// The accessors by index (`resource(at:)`, `firstRecord(at:)`, `firstKey(at:)`) read a pair without making its
+/// arrays; the subscript makes the whole `LinkedPair`.
+public struct LinkedPairs: RandomAccessCollection, Sendable {
+    struct Packed: Sendable {
+        let firstKey: String
+        let resource: FHIRResourceCollection.Position
+        /// The one record, or (negative) `~offset` of the pair's rest in `rest`.
+        let record: Int32
+    }
+
+    private var packed: [Packed] = []
+    /// Per pair with a rest: its records (a count, then each) and the parts of its key after the first (a count,
+    /// then each part's length and UTF-8), every number as LEB128.
+    private var rest: [UInt8] = []
+
+    public init() {}
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { packed.count }
+
+    public subscript(index: Int) -> LinkedPair {
+        let pair = packed[index]
+        guard pair.record < 0 else {
+            return LinkedPair(keyParts: .one(pair.firstKey), joined: .one(Int(pair.record)), resource: pair.resource)
+        }
+        var reader = RestReader(bytes: rest, offset: Int(~pair.record))
+        let records = reader.records()
+        let parts = reader.parts()
+        return LinkedPair(
+            keyParts: parts.isEmpty ? .one(pair.firstKey) : .many([pair.firstKey] + parts),
+            joined: records.count == 1 ? .one(records[0]) : .many(records), resource: pair.resource)
+    }
+
+    public func resource(at index: Int) -> FHIRResourceCollection.Position { packed[index].resource }
+
+    /// The key's first part (the accession).
+    public func firstKey(at index: Int) -> String { packed[index].firstKey }
+
+    /// The first record joined.
+    public func firstRecord(at index: Int) -> Int {
+        let pair = packed[index]
+        guard pair.record < 0 else { return Int(pair.record) }
+        var reader = RestReader(bytes: rest, offset: Int(~pair.record))
+        return reader.firstRecord()
+    }
+
+    /// The key's parts joined by `|`, as reports show it.
+    public func keyText(at index: Int) -> String {
+        let pair = packed[index]
+        guard pair.record < 0 else { return pair.firstKey }
+        var reader = RestReader(bytes: rest, offset: Int(~pair.record))
+        _ = reader.records()
+        return ([pair.firstKey] + reader.parts()).joined(separator: "|")
+    }
+
+    mutating func reserveCapacity(_ count: Int) { packed.reserveCapacity(count) }
+
+    /// Adds a pair; false (nothing added) when its rest would lie past the 2 GiB a 32-bit offset reaches.
+    mutating func append(resource: FHIRResourceCollection.Position, records: SharedKeyPositions<Int>, key: LinkKey) -> Bool {
+        let firstKey: String
+        var moreParts: ArraySlice<String> = []
+        switch key {
+        case .one(let part): firstKey = part
+        case .many(let parts):
+            firstKey = parts.first ?? ""
+            moreParts = parts.dropFirst()
+        }
+        if records.more.isEmpty, moreParts.isEmpty, let record = Int32(exactly: records.first) {
+            packed.append(Packed(firstKey: firstKey, resource: resource, record: record))
+            return true
+        }
+        guard let offset = Int32(exactly: rest.count) else { return false }
+        Self.appendNumber(records.count, to: &rest)
+        records.forEach { Self.appendNumber($0, to: &rest) }
+        Self.appendNumber(moreParts.count, to: &rest)
+        for var part in moreParts {
+            part.withUTF8 { bytes in
+                Self.appendNumber(bytes.count, to: &rest)
+                rest.append(contentsOf: bytes)
+            }
+        }
+        packed.append(Packed(firstKey: firstKey, resource: resource, record: ~offset))
+        return true
+    }
+
+    /// The pairs' places sorted by accession (first key part), for references from emitted resources: four bytes a
+    /// pair, searched by halving. Of pairs sharing an accession (one-to-many links), the last comes first, as a
+    /// dictionary filled in pair order would keep it.
+    public func placesByAccession() -> [Int32] {
+        var order = (0..<Int32(packed.count)).map { $0 }
+        packed.withUnsafeBufferPointer { packed in
+            order.sort { a, b in
+                let (x, y) = (packed[Int(a)].firstKey, packed[Int(b)].firstKey)
+                return x != y ? x < y : a > b
+            }
+        }
+        return order
+    }
+
+    /// The resource of the pair `placesByAccession()` (`order`) finds for `accession`, if any.
+    public func resource(accession: String, in order: [Int32]) -> FHIRResourceCollection.Position? {
+        var (low, high) = (0, order.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if packed[Int(order[middle])].firstKey < accession { low = middle + 1 } else { high = middle }
+        }
+        guard low < order.count, packed[Int(order[low])].firstKey == accession else { return nil }
+        return packed[Int(order[low])].resource
+    }
+
+    private static func appendNumber(_ value: Int, to bytes: inout [UInt8]) {
+        var value = UInt(bitPattern: value)
+        while value >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+        }
+        bytes.append(UInt8(value))
+    }
+
+    /// Reads one pair's rest, in the order `append` wrote it.
+    private struct RestReader {
+        let bytes: [UInt8]
+        var offset: Int
+
+        mutating func number() -> Int {
+            var value: UInt = 0
+            var shift: UInt = 0
+            while true {
+                let byte = bytes[offset]
+                offset += 1
+                value |= UInt(byte & 0x7F) << shift
+                if byte < 0x80 { return Int(bitPattern: value) }
+                shift += 7
+            }
+        }
+
+        mutating func firstRecord() -> Int {
+            _ = number()
+            return number()
+        }
+
+        mutating func records() -> [Int] { (0..<number()).map { _ in number() } }
+
+        mutating func parts() -> [String] {
+            (0..<number()).map { _ in
+                let count = number()
+                defer { offset += count }
+                return String(decoding: bytes[offset..<offset + count], as: UTF8.self)
+            }
+        }
+    }
+}

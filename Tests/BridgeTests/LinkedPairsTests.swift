@@ -1,0 +1,78 @@
+@testable import Bridge
+import FHIRModel
+import ImmPortAPI
+import Testing
+
+/// `LinkedPairs` packs most pairs in 24 bytes and the rest (several records, keys of several parts) in a byte
+/// buffer: every pair reads back as it was added, through the subscript and through each accessor.
+@Suite struct LinkedPairsTests {
+    /// Positions of a small collection (a position is made only by its collection).
+    static func positions(_ count: Int) -> [FHIRResourceCollection.Position] {
+        var fhir = FHIRResourceCollection()
+        for index in 0..<count {
+            fhir.add(try! FHIRJSONReader().read(#"{"resourceType":"Patient","id":"p\#(index)"}"#))
+        }
+        return (0..<count).map { fhir.position(ofKey: FHIRResourceKey(type: "Patient", id: "p\($0)"))! }
+    }
+
+    struct Added {
+        var resource: FHIRResourceCollection.Position
+        var records: [Int]
+        var key: [String]
+    }
+
+    @Test func everyPairReadsBackAsAdded() throws {
+        let places = Self.positions(8)
+        let added = [
+            Added(resource: places[0], records: [3], key: ["SUB1"]),
+            Added(resource: places[1], records: [4, 9, 2], key: ["SUB2"]),
+            Added(resource: places[2], records: [5], key: ["BS1", "hemoglobin"]),
+            Added(resource: places[3], records: [200, 7], key: ["BS2", "", "ü & 日本", String(repeating: "long part ", count: 40)]),
+            Added(resource: places[4], records: [Int(Int32.max) + 5], key: ["SUB3"]),
+            Added(resource: places[5], records: [0], key: [""]),
+            Added(resource: places[6], records: [1 << 40, 6], key: ["SUB4", "x"]),
+            Added(resource: places[7], records: [8], key: ["a much longer accession than fifteen bytes"]),
+        ]
+        var pairs = LinkedPairs()
+        for pair in added {
+            var positions = SharedKeyPositions(first: pair.records[0])
+            for record in pair.records.dropFirst() { positions.append(record) }
+            let added = pairs.append(resource: pair.resource, records: positions, key: LinkKey(pair.key))
+            #expect(added)
+        }
+        #expect(pairs.count == added.count)
+        for (index, expected) in added.enumerated() {
+            let pair = pairs[index]
+            #expect(pair.resource == expected.resource)
+            #expect(pair.records == expected.records)
+            #expect(pair.firstRecord == expected.records[0])
+            #expect(pair.key == expected.key)
+            #expect(pair.firstKey == expected.key[0])
+            #expect(pairs.resource(at: index) == expected.resource)
+            #expect(pairs.firstRecord(at: index) == expected.records[0])
+            #expect(pairs.firstKey(at: index) == expected.key[0])
+            #expect(pairs.keyText(at: index) == expected.key.joined(separator: "|"))
+        }
+    }
+
+    /// By accession, the last pair of an accession is found, as a dictionary filled in pair order keeps it; an
+    /// accession no pair has finds nothing.
+    @Test func accessionsFindTheLastPairOfTheirKey() {
+        let places = Self.positions(6)
+        let accessions = ["SUB3", "SUB1", "SUB2", "SUB1", "SUB10", "SUB3"]
+        var pairs = LinkedPairs()
+        var expected: [String: FHIRResourceCollection.Position] = [:]
+        for (index, accession) in accessions.enumerated() {
+            let key: LinkKey = index % 2 == 0 ? .one(accession) : .many([accession, "part \(index)"])
+            let added = pairs.append(resource: places[index], records: SharedKeyPositions(first: index), key: key)
+            #expect(added)
+            expected[accession] = places[index]
+        }
+        let order = pairs.placesByAccession()
+        #expect(order.map { pairs.firstKey(at: Int($0)) } == accessions.sorted())
+        for (accession, place) in expected { #expect(pairs.resource(accession: accession, in: order) == place) }
+        #expect(pairs.resource(accession: "SUB2x", in: order) == nil)
+        #expect(pairs.resource(accession: "", in: order) == nil)
+        #expect(LinkedPairs().resource(accession: "SUB1", in: []) == nil)
+    }
+}
