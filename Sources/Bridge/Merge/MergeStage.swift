@@ -322,7 +322,7 @@ public enum MergeStage {
                         diagnostics.emit(Diagnostic(.warning, "emit \(emit.name.value): the id \(item.id) is a pulled \(type)'s; the record's resource is left out", at: emit.id.location))
                         continue
                     }
-                    guard emitted.insert(type: type, id: item.id) else {
+                    guard try emitted.insert(type: type, id: item.id) else {
                         diagnostics.emit(Diagnostic(.warning, "emit \(emit.name.value): two records give the id \(item.id); the second is left out", at: emit.id.location))
                         continue
                     }
