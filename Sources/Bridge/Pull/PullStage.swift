@@ -78,13 +78,15 @@ public struct PullStage: Sendable {
         let window = 4096
         for start in stride(from: 0, to: paths.count, by: window) {
             let inWindow = Array(paths[start..<min(paths.count, start + window)])
-            // Each file's spans are let go as soon as they are in the table: a file of a million resources waits
-            // as 72 MB of spans.
-            var files = try FHIRResourceFiles.spool(paths: inWindow, options: .init(version: .r5), into: spool)
-            all.reserveCapacity(adding: files.reduce(0) { $0 + $1.count })
-            for index in files.indices {
-                for resource in files[index] { all.add(spooled: resource) }
-                files[index] = []
+            // Each job's spans wait as the job gave them (72 bytes a resource), not joined into a file's: a file's
+            // array grown by joining was up to twice its spans, and at a million resources the waiting spans were
+            // the run's peak. Each job's are let go as soon as they are in the table.
+            var jobs: [[FHIRResourceFiles.Spooled]] = []
+            try FHIRResourceFiles.spool(paths: inWindow, options: .init(version: .r5), into: spool) { _, spooled in jobs.append(spooled) }
+            all.reserveCapacity(adding: jobs.reduce(0) { $0 + $1.count })
+            for index in jobs.indices {
+                for resource in jobs[index] { all.add(spooled: resource) }
+                jobs[index] = []
             }
         }
         try spool.flush()

@@ -160,6 +160,20 @@ public enum FHIRResourceFiles {
         pieceSize: Int = pieceSize, referringToFiles: Bool = true
     ) throws -> [[Spooled]] {
         var files = [[Spooled]](repeating: [], count: paths.count)
+        try self.spool(paths: paths, options: options, into: spool, workers: workers, pieceSize: pieceSize, referringToFiles: referringToFiles) {
+            file, spooled in
+            if files[file].isEmpty { files[file] = spooled } else { files[file] += spooled }
+        }
+        return files
+    }
+
+    /// `spool(paths:...)` handing each job's resources to `consume` as the job is done (a file's index and its
+    /// next resources, in file and resource order), on the calling thread, so that a caller can take them in while
+    /// the next jobs are read rather than hold every file's at once.
+    public static func spool(
+        paths: [String], options: FHIRResourceInput.Options, into spool: ByteSpool, workers: Int = ParallelMap.defaultWorkers,
+        pieceSize: Int = pieceSize, referringToFiles: Bool = true, consume: (Int, [Spooled]) throws -> Void
+    ) throws {
         var options = options
         options.keepsSourceText = true
         // `meta` is read apart, as far as its versionId (below): built whole, its tags and times were most of what
@@ -230,9 +244,8 @@ public enum FHIRResourceFiles {
             try appendStaged()
             return spooled
         } consume: { file, spooled in
-            if files[file].isEmpty { files[file] = spooled } else { files[file] += spooled }
+            try consume(file, spooled)
         }
-        return files
     }
 
     /// `meta.versionId` of a resource read and checked as `text` (`FHIRElement.versionId` of its tree), found by
