@@ -22,7 +22,7 @@ public struct FHIRResourceCollection: Sendable {
     /// The kept resources, shared by the collections that select from them; changed only through a collection
     /// that holds the only reference (copy on write), so sharing is safe across threads.
     final class Table: @unchecked Sendable {
-        var elements: [Stored] = []
+        var elements = StoredResources()
         /// Each kept resource's position in `elements`, as the deduplicator's tag. Positions are admission order,
         /// so the deduplicator's `key(at:)` is the key at a position: the keys are not held twice.
         var deduplicator = FHIRResourceDeduplicator()
@@ -238,7 +238,7 @@ public struct FHIRResourceCollection: Sendable {
         var spans: [ByteSpool.Span] = []
         spans.reserveCapacity(positions.count)
         for position in positions {
-            guard case .spooled(let span) = table.elements[Int(position.index)] else { return nil }
+            guard let span = table.elements.span(at: Int(position.index)) else { return nil }
             spans.append(span)
         }
         return spans
