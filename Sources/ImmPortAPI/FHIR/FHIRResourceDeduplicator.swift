@@ -16,14 +16,14 @@ public struct FHIRResourceDeduplicator: Sendable {
     }
 
     struct Seen: Sendable {
-        /// nil when the copy kept had no `meta.versionId`.
-        var versionId: String?
-        /// The tag in 32 bits (a position or a line: a table of more would not fit in memory), so that an entry of
-        /// the table is 40 bytes, not 48.
+        /// The version kept, as `versionCode` gives it: with the tag, eight bytes, so that an entry of the table is
+        /// 32 bytes, not 40 (a version as a string took sixteen: eight megabytes at a million resources).
+        var version: Int32
+        /// The tag in 32 bits (a position or a line: a table of more would not fit in memory).
         private var storedTag: Int32
 
-        init(versionId: String?, tag: Int) {
-            self.versionId = versionId
+        init(version: Int32, tag: Int) {
+            self.version = version
             storedTag = Int32(tag)
         }
 
@@ -31,6 +31,23 @@ public struct FHIRResourceDeduplicator: Sendable {
             get { Int(storedTag) }
             set { storedTag = Int32(newValue) }
         }
+    }
+
+    /// Versions that are not a number written plainly (HAPI's are), by their place: `-2 - place` as a code.
+    private var versionTexts: [String] = []
+
+    /// A version as a table entry keeps it: a number that writes as the text it came as, -1 for none, else
+    /// `-2 - place` in `versionTexts`. `versionText` gives the text back.
+    private mutating func versionCode(_ text: String?) -> Int32 {
+        guard let text else { return -1 }
+        if let number = Int32(text), number >= 0, String(number) == text { return number }
+        versionTexts.append(text)
+        return -2 - Int32(versionTexts.count - 1)
+    }
+
+    private func versionText(_ code: Int32) -> String? {
+        if code >= 0 { return String(code) }
+        return code == -1 ? nil : versionTexts[Int(-2 - code)]
     }
 
     var seen = ResourceKeyTable<Seen>()
@@ -60,12 +77,12 @@ public struct FHIRResourceDeduplicator: Sendable {
     mutating func admit(_ key: HashedResourceKey, versionId: String?, tag: Int) -> (verdict: Verdict, replacedTag: Int?) {
         switch seen.lookup(key) {
         case .vacant(let slot):
-            seen.insert(key, Seen(versionId: versionId, tag: tag), at: slot)
+            seen.insert(key, Seen(version: versionCode(versionId), tag: tag), at: slot)
             return (.new, nil)
         case .found(let position):
             let known = seen[position]
-            guard let versionId, Self.isNewer(versionId, than: known.versionId) else { return (.duplicate, nil) }
-            seen[position] = Seen(versionId: versionId, tag: tag)
+            guard let versionId, Self.isNewer(versionId, than: versionText(known.version)) else { return (.duplicate, nil) }
+            seen[position] = Seen(version: versionCode(versionId), tag: tag)
             return (.newerVersion, known.tag)
         }
     }
