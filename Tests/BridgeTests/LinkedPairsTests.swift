@@ -32,9 +32,13 @@ import Testing
             Added(resource: places[5], records: [0], key: [""]),
             Added(resource: places[6], records: [1 << 40, 6], key: ["SUB4", "x"]),
             Added(resource: places[7], records: [8], key: ["a much longer accession than fifteen bytes"]),
+            Added(resource: places[0], records: [9], key: ["BS3", "hemoglobin"]),
+            Added(resource: places[1], records: [10, 11], key: ["BS4", "", "hemoglobin"]),
         ]
         var pairs = LinkedPairs()
-        for pair in added {
+        for (index, pair) in added.enumerated() {
+            // Trimmed half way, as a link trims when its pairs are made: appending after it still works.
+            if index == added.count / 2 { pairs.trim() }
             var positions = SharedKeyPositions(first: pair.records[0])
             for record in pair.records.dropFirst() { positions.append(record) }
             let added = pairs.append(resource: pair.resource, records: positions, key: LinkKey(pair.key))

@@ -199,15 +199,15 @@ public enum LinkStage {
         /// appeared to have. A class, so that it is shared, not copied, by every resource's look-up.
         final class ReferencedKeys: Sendable {
             /// The key each resource linked under, or (not linked) appeared to have.
-            let keys: [FHIRResourceCollection.Position: String]
+            let keys: LinkedKeysByPosition
             let resources: FHIRResourceCollection
 
             init(_ result: LinkResult, resources: FHIRResourceCollection) {
-                keys = result.keyIndex(in: resources)
+                keys = result.keysByPosition(in: resources)
                 self.resources = resources
             }
 
-            func key(of target: FHIRResourceKey) -> String? { resources.position(ofKey: target).flatMap { keys[$0] } }
+            func key(of target: FHIRResourceKey) -> String? { resources.position(ofKey: target).flatMap { keys.key(at: $0) } }
         }
 
         func prepared(_ part: CompiledKeyPart) -> PreparedPart {
@@ -341,12 +341,6 @@ public enum LinkStage {
                     }
                 }
             }
-            // Complete from here on: the jobs that read the resources' keys find each key's ordinal themselves (for a
-            // one-part key, by the look-up that finds it known), so the caller, which groups while they read, does not
-            // hash and look up every key a second time.
-            let known = KnownValues(ordinals: ordinalOfKey, partValues: parts.count == 1 ? nil : partValues)
-            partValues = []
-
             // FHIR side: each resource's key from the first alternative, per part, that names a record's key; the
             // resources of each key kept by the key's ordinal, and the ordinals in the order resources first had them.
             var groups = [ResourceGroup?](repeating: nil, count: keyOrder.count)
@@ -354,44 +348,53 @@ public enum LinkStage {
             let type = declaration.resourceType.value
             let fhir = study.pulled.fhir
             let positions = fhir.positions(ofType: type)
-            // Reading (for a spooled study, parsing) and reading the keys from the trees are done on every core a
-            // chunk at a time, while the caller groups the chunks before (`streamChunks`); the tables are filled, and
-            // the warnings said, in resource order as by a plain loop.
-            let resourceKeys = link.resourceKeys
-            let suffixMatchers = SuffixMatcherPool(pattern: study.mapping.accessionPattern)
-            let link = link
-            typealias Keyed = (keying: ResourceKeyReader.Keying?, warnings: [Diagnostic])
-            @Sendable func readKeyings(chunk: Range<Int>) throws(BridgeFailure) -> [Keyed] {
-                try Self.readBack(link: name) {
-                    let inChunk = positions[chunk]
-                    let reader = ResourceKeyReader(
-                        link: link, suffixMatchers: suffixMatchers, parts: parts.map(\.unshared), known: known)
-                    return try zip(inChunk, fhir.resources(at: inChunk, keys: resourceKeys)).map { position, resource in
-                        var warnings: [Diagnostic] = []
-                        let keying = reader.keying(of: resource, resourceKey: fhir.key(at: position), warnings: &warnings)
-                        return (keying: keying, warnings: warnings)
+            do {
+                // Complete from here on: the jobs that read the resources' keys find each key's ordinal themselves
+                // (for a one-part key, by the look-up that finds it known), so the caller, which groups while they
+                // read, does not hash and look up every key a second time. The look-up is let go once every resource
+                // is grouped, before the pairs are made (a million-resource export's peak is its largest link).
+                let known = KnownValues(ordinals: ordinalOfKey, partValues: parts.count == 1 ? nil : partValues)
+                ordinalOfKey = [:]
+                partValues = []
+                // Reading (for a spooled study, parsing) and reading the keys from the trees are done on every core
+                // a chunk at a time, while the caller groups the chunks before (`streamChunks`); the tables are
+                // filled, and the warnings said, in resource order as by a plain loop.
+                let resourceKeys = link.resourceKeys
+                let suffixMatchers = SuffixMatcherPool(pattern: study.mapping.accessionPattern)
+                let link = link
+                typealias Keyed = (keying: ResourceKeyReader.Keying?, warnings: [Diagnostic])
+                @Sendable func readKeyings(chunk: Range<Int>) throws(BridgeFailure) -> [Keyed] {
+                    try Self.readBack(link: name) {
+                        let inChunk = positions[chunk]
+                        let reader = ResourceKeyReader(
+                            link: link, suffixMatchers: suffixMatchers, parts: parts.map(\.unshared), known: known)
+                        return try zip(inChunk, fhir.resources(at: inChunk, keys: resourceKeys)).map { position, resource in
+                            var warnings: [Diagnostic] = []
+                            let keying = reader.keying(of: resource, resourceKey: fhir.key(at: position), warnings: &warnings)
+                            return (keying: keying, warnings: warnings)
+                        }
                     }
                 }
-            }
-            func group(_ chunk: Range<Int>, _ keyings: [Keyed]) throws(BridgeFailure) {
-                for (position, (keying, warnings)) in zip(positions[chunk], keyings) {
-                    for warning in warnings { diagnostics.emit(warning) }
-                    guard let keying else { continue }
-                    let resourceKey = keying.resourceKey
-                    // A key some record has (or had, before a duplicate took its records).
-                    guard let ordinal = keying.ordinal.map(Int.init) else {
-                        result.unlinkedFHIR.append(UnlinkedResource(resource: resourceKey, key: keying.shown?.parts))
-                        continue
-                    }
-                    if groups[ordinal] == nil {
-                        groups[ordinal] = ResourceGroup(resources: SharedKeyPositions(first: position), firstUsed: keying.used)
-                        groupOrder.append(Int32(ordinal))
-                    } else {
-                        groups[ordinal]?.resources.append(position)
+                func group(_ chunk: Range<Int>, _ keyings: [Keyed]) throws(BridgeFailure) {
+                    for (position, (keying, warnings)) in zip(positions[chunk], keyings) {
+                        for warning in warnings { diagnostics.emit(warning) }
+                        guard let keying else { continue }
+                        let resourceKey = keying.resourceKey
+                        // A key some record has (or had, before a duplicate took its records).
+                        guard let ordinal = keying.ordinal.map(Int.init) else {
+                            result.unlinkedFHIR.append(UnlinkedResource(resource: resourceKey, key: keying.shown?.parts))
+                            continue
+                        }
+                        if groups[ordinal] == nil {
+                            groups[ordinal] = ResourceGroup(resources: SharedKeyPositions(first: position), firstUsed: keying.used)
+                            groupOrder.append(Int32(ordinal))
+                        } else {
+                            groups[ordinal]?.resources.append(position)
+                        }
                     }
                 }
+                try ParallelMap.streamChunks(count: positions.count, chunkSize: chunkSize, ahead: ahead, produce: readKeyings, consume: group)
             }
-            try ParallelMap.streamChunks(count: positions.count, chunkSize: chunkSize, ahead: ahead, produce: readKeyings, consume: group)
 
             var claimed = PositionSet(count: records.count)
             // Sized once: a study has as many pairs as resources, and doubling would leave up to half unused.
@@ -422,6 +425,7 @@ public enum LinkStage {
                 group.firstUsed.forEach { part, alternative in result.conventions[part][alternative, default: 0] += 1 }
             }
             groups = []
+            result.pairs.trim()
             var inDuplicates = PositionSet(count: records.count)
             for duplicate in result.duplicates { for record in duplicate.records { inDuplicates.insert(record) } }
             for (ordinal, key) in keyOrder.enumerated() {

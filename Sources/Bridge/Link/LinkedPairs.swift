@@ -65,8 +65,12 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
 
     private var packed: [Packed] = []
     /// Per pair with a rest: its records (a count, then each) and the parts of its key after the first (a count,
-    /// then each part's length and UTF-8), every number as LEB128.
+    /// then each part's number in `partTexts`), every number as LEB128.
     private var rest: [UInt8] = []
+    /// The key parts after the first, each once: they have few values (a lab test's name), and spelled out in
+    /// every pair's rest they were two thirds of it.
+    private var partTexts: [String] = []
+    private var partNumbers: [String: Int] = [:]
 
     public init() {}
 
@@ -80,7 +84,7 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
         }
         var reader = RestReader(bytes: rest, offset: Int(~pair.record))
         let records = reader.records()
-        let parts = reader.parts()
+        let parts = reader.parts(partTexts)
         return LinkedPair(
             keyParts: parts.isEmpty ? .one(pair.firstKey) : .many([pair.firstKey] + parts),
             joined: records.count == 1 ? .one(records[0]) : .many(records), resource: pair.resource)
@@ -105,10 +109,17 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
         guard pair.record < 0 else { return pair.firstKey }
         var reader = RestReader(bytes: rest, offset: Int(~pair.record))
         _ = reader.records()
-        return ([pair.firstKey] + reader.parts()).joined(separator: "|")
+        return ([pair.firstKey] + reader.parts(partTexts)).joined(separator: "|")
     }
 
     mutating func reserveCapacity(_ count: Int) { packed.reserveCapacity(count) }
+
+    /// Lets go of the room appending left unused (the rest grows by doubling), once the link has made every pair.
+    mutating func trim() {
+        if packed.capacity > packed.count { packed = packed.withUnsafeBufferPointer { Array($0) } }
+        if rest.capacity > rest.count { rest = rest.withUnsafeBufferPointer { Array($0) } }
+        partNumbers = [:]
+    }
 
     /// Adds a pair; false (nothing added) when its rest would lie past the 2 GiB a 32-bit offset reaches.
     mutating func append(resource: FHIRResourceCollection.Position, records: SharedKeyPositions<Int>, key: LinkKey) -> Bool {
@@ -128,11 +139,13 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
         Self.appendNumber(records.count, to: &rest)
         records.forEach { Self.appendNumber($0, to: &rest) }
         Self.appendNumber(moreParts.count, to: &rest)
-        for var part in moreParts {
-            part.withUTF8 { bytes in
-                Self.appendNumber(bytes.count, to: &rest)
-                rest.append(contentsOf: bytes)
-            }
+        for part in moreParts {
+            let number = partNumbers[part] ?? {
+                partTexts.append(part)
+                partNumbers[part] = partTexts.count - 1
+                return partTexts.count - 1
+            }()
+            Self.appendNumber(number, to: &rest)
         }
         packed.append(Packed(firstKey: firstKey, resource: resource, record: ~offset))
         return true
@@ -196,12 +209,6 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
 
         mutating func records() -> [Int] { (0..<number()).map { _ in number() } }
 
-        mutating func parts() -> [String] {
-            (0..<number()).map { _ in
-                let count = number()
-                defer { offset += count }
-                return String(decoding: bytes[offset..<offset + count], as: UTF8.self)
-            }
-        }
+        mutating func parts(_ texts: [String]) -> [String] { (0..<number()).map { _ in texts[number()] } }
     }
 }

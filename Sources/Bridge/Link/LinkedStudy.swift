@@ -34,17 +34,10 @@ public struct LinkResult: Sendable {
     // Look-ups are built when a later stage asks for them, not kept with every result: a million pairs are
     // memory enough without two dictionaries beside them.
 
-    /// Each linked FHIR resource's key (its first part, the accession), and for resources that did not link, the
-    /// first part of the key they appeared to have, by the resource's place in `resources` (the study's
-    /// collection): what a later link's `reference` alternative reads. Places, not keys: 27 bytes an entry, not 64.
-    public func keyIndex(in resources: FHIRResourceCollection) -> [FHIRResourceCollection.Position: String] {
-        var index: [FHIRResourceCollection.Position: String] = [:]
-        index.reserveCapacity(pairs.count + unlinkedFHIR.count)
-        for unlinked in unlinkedFHIR {
-            if let shown = unlinked.key?.first, let position = resources.position(ofKey: unlinked.resource) { index[position] = shown }
-        }
-        for place in pairs.indices { index[pairs.resource(at: place)] = pairs.firstKey(at: place) }
-        return index
+    /// Each of the link's FHIR resources' keys by its place in `resources` (the study's collection), for a later
+    /// link's `reference` alternative (`LinkedKeysByPosition`).
+    public func keysByPosition(in resources: FHIRResourceCollection) -> LinkedKeysByPosition {
+        LinkedKeysByPosition(self, in: resources)
     }
 
     init(link: CompiledLink) {
