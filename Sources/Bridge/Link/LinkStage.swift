@@ -235,19 +235,19 @@ public enum LinkStage {
         /// ordinal. A one-part key's values are the key table's own keys (and those of its duplicates), so no second
         /// set is built.
         struct KnownValues: Sendable {
-            /// Every key any record has (a key of a duplicate too), by ordinal.
-            let ordinals: [LinkKey: Int32]
-            /// Each part's values, for a key of several parts (nil for one part: `ordinals` has them).
+            /// Every key any record has (a key of a duplicate too), with its ordinal.
+            let keys: LinkKeyTable
+            /// Each part's values, for a key of several parts (nil for one part: `keys` has them).
             let partValues: [Set<String>]?
 
             func contains(_ value: String, part: Int) -> Bool {
-                partValues.map { $0[part].contains(value) } ?? (ordinals[.one(value)] != nil)
+                partValues.map { $0[part].contains(value) } ?? (keys.ordinal(of: .one(value)) != nil)
             }
 
             /// A one-part key's ordinal, found by the look-up that tells the value is known (nil for a key of
-            /// several parts, whose values are known part by part: `ordinals` finds the whole key).
+            /// several parts, whose values are known part by part: `keys` finds the whole key).
             func ordinal(of value: String) -> Int32? {
-                partValues == nil ? ordinals[.one(value)] : nil
+                partValues == nil ? keys.ordinal(of: .one(value)) : nil
             }
         }
 
@@ -269,12 +269,9 @@ public enum LinkStage {
             // records' positions are kept by ordinal (nil once a duplicate takes them); the FHIR side then looks a
             // key up once and keeps only ordinals and positions (a spooled record is parsed with only the fields
             // the key and the where read).
-            var ordinalOfKey: [LinkKey: Int32] = [:]
-            ordinalOfKey.reserveCapacity(records.count)
-            // Sized for a key per record, like the table: grown by doubling, the two arrays held up to twice that,
-            // and three times while each grew (a million-resource export's peak is in its largest link).
-            var keyOrder: [LinkKey] = []
-            keyOrder.reserveCapacity(records.count)
+            // Sized for a key per record: grown by doubling, the tables held up to twice that, and three times while
+            // each grew (a million-resource export's peak is in its largest link).
+            var keyTable = LinkKeyTable(reservingCapacity: records.count)
             var recordsOf: [SharedKeyPositions<Int>?] = []
             recordsOf.reserveCapacity(records.count)
             // Each part's distinct values: left to grow, since a part often has few (a lab test's name), and sets
@@ -320,20 +317,20 @@ public enum LinkStage {
                         continue
                     }
                     if case .many(let key) = linkKey { for (part, value) in key.enumerated() { partValues[part].insert(value) } }
-                    if let ordinal = ordinalOfKey[linkKey] {
-                        recordsOf[Int(ordinal)]?.append(index)
-                    } else {
-                        ordinalOfKey[linkKey] = Int32(keyOrder.count)
-                        keyOrder.append(linkKey)
+                    let (ordinal, inserted) = keyTable.insert(linkKey)
+                    if inserted {
                         recordsOf.append(SharedKeyPositions(first: index))
+                    } else {
+                        recordsOf[Int(ordinal)]?.append(index)
                     }
                 }
             }
             try ParallelMap.streamChunks(count: records.count, chunkSize: chunkSize, ahead: ahead, produce: readKeys, consume: fillTables)
+            keyTable.trim()
             if oneToOne {
-                for (ordinal, key) in keyOrder.enumerated() {
+                for ordinal in 0..<keyTable.count {
                     guard let positions = recordsOf[ordinal], positions.count > 1 else { continue }
-                    try handleDuplicate(side: .sharedData, key: key.parts, resources: [], records: positions.all)
+                    try handleDuplicate(side: .sharedData, key: keyTable.parts(at: ordinal), resources: [], records: positions.all)
                     switch declaration.duplicates.value {
                     case .report: recordsOf[ordinal] = nil
                     case .first: recordsOf[ordinal] = SharedKeyPositions(first: positions.first)
@@ -343,7 +340,7 @@ public enum LinkStage {
             }
             // FHIR side: each resource's key from the first alternative, per part, that names a record's key; the
             // resources of each key kept by the key's ordinal, and the ordinals in the order resources first had them.
-            var groups = [ResourceGroup?](repeating: nil, count: keyOrder.count)
+            var groups = [ResourceGroup?](repeating: nil, count: keyTable.count)
             var groupOrder: [Int32] = []
             let type = declaration.resourceType.value
             let fhir = study.pulled.fhir
@@ -351,10 +348,10 @@ public enum LinkStage {
             do {
                 // Complete from here on: the jobs that read the resources' keys find each key's ordinal themselves
                 // (for a one-part key, by the look-up that finds it known), so the caller, which groups while they
-                // read, does not hash and look up every key a second time. The look-up is let go once every resource
-                // is grouped, before the pairs are made (a million-resource export's peak is its largest link).
-                let known = KnownValues(ordinals: ordinalOfKey, partValues: parts.count == 1 ? nil : partValues)
-                ordinalOfKey = [:]
+                // read, does not hash and look up every key a second time. The parts' values are let go once every
+                // resource is grouped, before the pairs are made (a million-resource export's peak is its largest
+                // link).
+                let known = KnownValues(keys: keyTable, partValues: parts.count == 1 ? nil : partValues)
                 partValues = []
                 // Reading (for a spooled study, parsing) and reading the keys from the trees are done on every core
                 // a chunk at a time, while the caller groups the chunks before (`streamChunks`); the tables are
@@ -401,7 +398,7 @@ public enum LinkStage {
             result.pairs.reserveCapacity(groupOrder.count)
             for ordinal in groupOrder.map(Int.init) {
                 guard let group = groups[ordinal] else { continue }
-                let key = keyOrder[ordinal]
+                let key = keyTable.key(at: ordinal)
                 let resources = group.resources
                 let recordPositions = recordsOf[ordinal]
                 if recordPositions == nil, let index = sharedDataDuplicates[key] {
@@ -428,10 +425,13 @@ public enum LinkStage {
             result.pairs.trim()
             var inDuplicates = PositionSet(count: records.count)
             for duplicate in result.duplicates { for record in duplicate.records { inDuplicates.insert(record) } }
-            for (ordinal, key) in keyOrder.enumerated() {
+            for ordinal in 0..<keyTable.count {
+                // The key's parts made once, for its first unlinked record.
+                var parts: [String]?
                 recordsOf[ordinal]?.forEach { position in
                     guard !claimed.contains(position) && !inDuplicates.contains(position) else { return }
-                    result.unlinkedSharedData.append(UnlinkedRecord(record: position, key: key.parts))
+                    if parts == nil { parts = keyTable.parts(at: ordinal) }
+                    result.unlinkedSharedData.append(UnlinkedRecord(record: position, key: parts))
                 }
             }
             result.unlinkedSharedData.sort { $0.record < $1.record }
@@ -519,7 +519,7 @@ public enum LinkStage {
                 let key = shown.isEmpty ? nil : LinkKey(shown)
                 return Keying(
                     resourceKey: resourceKey, shown: key, used: UsedAlternatives(used), linkable: linkable,
-                    ordinal: linkable ? key.flatMap { known.ordinals[$0] } : nil)
+                    ordinal: linkable ? key.flatMap { known.keys.ordinal(of: $0) } : nil)
             }
 
             /// The part's value for a resource and which alternative gave it: the first alternative one of whose values
