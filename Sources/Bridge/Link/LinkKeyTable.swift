@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The distinct keys of a link's records, each with its ordinal (first-seen order), found by hash: the link's
 /// table of keys. The keys are bytes in one buffer (a tag, then each part's length and UTF-8), where a dictionary of
 /// `LinkKey`s and an array of them in order took 131 bytes a key of two parts (an array of strings each, its hash
@@ -58,9 +62,11 @@ struct LinkKeyTable: Sendable {
 
     /// The key at `ordinal`.
     func key(at ordinal: Int) -> LinkKey {
-        var reader = Reader(bytes: bytes, offset: starts[ordinal])
-        if reader.number() == 0 { return .one(reader.text()) }
-        return .many((0..<reader.number()).map { _ in reader.text() })
+        bytes.withUnsafeBufferPointer { bytes in
+            var reader = Reader(bytes: bytes, offset: starts[ordinal])
+            if reader.number() == 0 { return .one(reader.text()) }
+            return .many((0..<reader.number()).map { _ in reader.text() })
+        }
     }
 
     /// Lets go of the room the bytes' doubling left unused, once every key is in.
@@ -126,14 +132,18 @@ struct LinkKeyTable: Sendable {
 
     /// Whether the key at `ordinal` is `key`, compared part by part where its bytes are.
     private func matches(_ key: inout LinkKey, at ordinal: Int) -> Bool {
-        var reader = Reader(bytes: bytes, offset: starts[ordinal])
-        switch key {
-        case .one(var part):
-            return reader.number() == 0 && part.withUTF8 { reader.textEquals($0) }
-        case .many(let parts):
-            guard reader.number() == 1, reader.number() == parts.count else { return false }
-            for var part in parts where !part.withUTF8({ reader.textEquals($0) }) { return false }
-            return true
+        // Read through a pointer: a reader holding the array would retain it for every look-up, and the cores look
+        // up in the one table at once.
+        bytes.withUnsafeBufferPointer { bytes in
+            var reader = Reader(bytes: bytes, offset: starts[ordinal])
+            switch key {
+            case .one(var part):
+                return reader.number() == 0 && part.withUTF8 { reader.textEquals($0) }
+            case .many(let parts):
+                guard reader.number() == 1, reader.number() == parts.count else { return false }
+                for var part in parts where !part.withUTF8({ reader.textEquals($0) }) { return false }
+                return true
+            }
         }
     }
 
@@ -147,7 +157,7 @@ struct LinkKeyTable: Sendable {
     }
 
     private struct Reader {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         var offset: Int
 
         mutating func number() -> Int {
@@ -165,7 +175,7 @@ struct LinkKeyTable: Sendable {
         mutating func text() -> String {
             let count = number()
             defer { offset += count }
-            return String(decoding: bytes[offset..<offset + count], as: UTF8.self)
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[offset..<offset + count]), as: UTF8.self)
         }
 
         /// Whether the next text is `utf8` (read past either way).
@@ -173,9 +183,7 @@ struct LinkKeyTable: Sendable {
             let count = number()
             defer { offset += count }
             guard count == utf8.count else { return false }
-            return bytes.withUnsafeBufferPointer { stored in
-                UnsafeBufferPointer(rebasing: stored[offset..<offset + count]).elementsEqual(utf8)
-            }
+            return count == 0 || memcmp(bytes.baseAddress! + offset, utf8.baseAddress!, count) == 0
         }
     }
 }
