@@ -37,14 +37,15 @@ public struct PulledRecords: Sendable {
 public struct RecordList: Sendable {
     enum Storage: Sendable {
         case trees([FHIRElement])
-        case spooled(ByteSpool, [ByteSpool.Span])
+        /// One word a record (`PackedSpans`): a study's answers are held through the link and the merge.
+        case spooled(ByteSpool, PackedSpans)
     }
 
     let storage: Storage
 
     public init(_ records: [FHIRElement] = []) { storage = .trees(records) }
 
-    public init(spool: ByteSpool, spans: [ByteSpool.Span]) { storage = .spooled(spool, spans) }
+    public init(spool: ByteSpool, spans: [ByteSpool.Span]) { storage = .spooled(spool, PackedSpans(spans)) }
 
     public var count: Int {
         switch storage {

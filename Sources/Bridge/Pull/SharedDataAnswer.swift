@@ -96,7 +96,7 @@ public enum SharedDataAnswer {
             }
             do { return try spool.append(staged) } catch { throw .other(error) }
         }
-        return spans.map(Self.keptAtSize)
+        return spans
     }
 
     /// Grown by doubling, an array can be twice its items' size, and a study's answers are held through the link
