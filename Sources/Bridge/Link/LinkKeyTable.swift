@@ -115,7 +115,7 @@ struct LinkKeyTable: Sendable {
         func text(_ part: String) {
             var part = part
             part.withUTF8 { utf8 in
-                appendNumber(utf8.count, to: &bytes)
+                LEB128.append(utf8.count, to: &bytes)
                 bytes.append(contentsOf: utf8)
             }
         }
@@ -125,7 +125,7 @@ struct LinkKeyTable: Sendable {
             text(part)
         case .many(let parts):
             bytes.append(1)
-            appendNumber(parts.count, to: &bytes)
+            LEB128.append(parts.count, to: &bytes)
             for part in parts { text(part) }
         }
     }
@@ -147,30 +147,11 @@ struct LinkKeyTable: Sendable {
         }
     }
 
-    private static func appendNumber(_ value: Int, to bytes: inout [UInt8]) {
-        var value = UInt(bitPattern: value)
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(value))
-    }
-
     private struct Reader {
         let bytes: UnsafeBufferPointer<UInt8>
         var offset: Int
 
-        mutating func number() -> Int {
-            var value: UInt = 0
-            var shift: UInt = 0
-            while true {
-                let byte = bytes[offset]
-                offset += 1
-                value |= UInt(byte & 0x7F) << shift
-                if byte < 0x80 { return Int(bitPattern: value) }
-                shift += 7
-            }
-        }
+        mutating func number() -> Int { LEB128.read(bytes, at: &offset) }
 
         mutating func text() -> String {
             let count = number()

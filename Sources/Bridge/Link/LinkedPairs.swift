@@ -82,9 +82,10 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
         guard pair.record < 0 else {
             return LinkedPair(keyParts: .one(pair.firstKey), joined: .one(Int(pair.record)), resource: pair.resource)
         }
-        var reader = RestReader(bytes: rest, offset: Int(~pair.record))
-        let records = reader.records()
-        let parts = reader.parts(partTexts)
+        let (records, parts) = rest.withUnsafeBufferPointer { rest in
+            var reader = RestReader(bytes: rest, offset: Int(~pair.record))
+            return (reader.records(), reader.parts(partTexts))
+        }
         return LinkedPair(
             keyParts: parts.isEmpty ? .one(pair.firstKey) : .many([pair.firstKey] + parts),
             joined: records.count == 1 ? .one(records[0]) : .many(records), resource: pair.resource)
@@ -99,17 +100,22 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
     public func firstRecord(at index: Int) -> Int {
         let pair = packed[index]
         guard pair.record < 0 else { return Int(pair.record) }
-        var reader = RestReader(bytes: rest, offset: Int(~pair.record))
-        return reader.firstRecord()
+        return rest.withUnsafeBufferPointer { rest in
+            var reader = RestReader(bytes: rest, offset: Int(~pair.record))
+            return reader.firstRecord()
+        }
     }
 
     /// The key's parts joined by `|`, as reports show it.
     public func keyText(at index: Int) -> String {
         let pair = packed[index]
         guard pair.record < 0 else { return pair.firstKey }
-        var reader = RestReader(bytes: rest, offset: Int(~pair.record))
-        _ = reader.records()
-        return ([pair.firstKey] + reader.parts(partTexts)).joined(separator: "|")
+        let parts = rest.withUnsafeBufferPointer { rest in
+            var reader = RestReader(bytes: rest, offset: Int(~pair.record))
+            _ = reader.records()
+            return reader.parts(partTexts)
+        }
+        return ([pair.firstKey] + parts).joined(separator: "|")
     }
 
     mutating func reserveCapacity(_ count: Int) { packed.reserveCapacity(count) }
@@ -136,16 +142,16 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
             return true
         }
         guard let offset = Int32(exactly: rest.count) else { return false }
-        Self.appendNumber(records.count, to: &rest)
-        records.forEach { Self.appendNumber($0, to: &rest) }
-        Self.appendNumber(moreParts.count, to: &rest)
+        LEB128.append(records.count, to: &rest)
+        records.forEach { LEB128.append($0, to: &rest) }
+        LEB128.append(moreParts.count, to: &rest)
         for part in moreParts {
             let number = partNumbers[part] ?? {
                 partTexts.append(part)
                 partNumbers[part] = partTexts.count - 1
                 return partTexts.count - 1
             }()
-            Self.appendNumber(number, to: &rest)
+            LEB128.append(number, to: &rest)
         }
         packed.append(Packed(firstKey: firstKey, resource: resource, record: ~offset))
         return true
@@ -176,31 +182,12 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
         return packed[Int(order[low])].resource
     }
 
-    private static func appendNumber(_ value: Int, to bytes: inout [UInt8]) {
-        var value = UInt(bitPattern: value)
-        while value >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        bytes.append(UInt8(value))
-    }
-
     /// Reads one pair's rest, in the order `append` wrote it.
     private struct RestReader {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         var offset: Int
 
-        mutating func number() -> Int {
-            var value: UInt = 0
-            var shift: UInt = 0
-            while true {
-                let byte = bytes[offset]
-                offset += 1
-                value |= UInt(byte & 0x7F) << shift
-                if byte < 0x80 { return Int(bitPattern: value) }
-                shift += 7
-            }
-        }
+        mutating func number() -> Int { LEB128.read(bytes, at: &offset) }
 
         mutating func firstRecord() -> Int {
             _ = number()
