@@ -50,8 +50,12 @@ public struct BridgePipeline: Sendable {
 
     /// Pull and link every study, in the order given, handing each `LinkedStudy` to `body` before the next is
     /// pulled (so a run over many studies holds one at a time).
+    ///
+    /// `forMerge`: the studies are only merged, which reads pairs' keys only through the links a later link or an
+    /// emit reads them from (`CompiledMapping.linksWhoseKeysAreRead`); the other links' pairs are made without
+    /// their keys (8 bytes a pair, not 24). Anything that reports pairs' keys (a reconcile) leaves it false.
     public func forEachLinkedStudy(
-        studies: [String], _ body: (CompiledMapping, LinkedStudy) throws -> Void
+        studies: [String], forMerge: Bool = false, _ body: (CompiledMapping, LinkedStudy) throws -> Void
     ) async throws(BridgeFailure) {
         var spool: ByteSpool?
         var directoryRoot: String?
@@ -111,7 +115,8 @@ public struct BridgePipeline: Sendable {
             }
             report(.linking)
             let linked: LinkedStudy
-            do { linked = try LinkStage.run(pulled, mapping: mapping, diagnostics: diagnostics) } catch {
+            let keysKept = forMerge ? mapping.linksWhoseKeysAreRead : nil
+            do { linked = try LinkStage.run(pulled, mapping: mapping, diagnostics: diagnostics, keysKeptFor: keysKept) } catch {
                 throw BridgeFailure(stage: .link, message: "\(study): \(error.message)")
             }
             report(.merging)
@@ -147,7 +152,7 @@ public struct BridgePipeline: Sendable {
         options.writesResources = writesResources && convert == nil  // the conversion takes the merge's trees
         var reports: [StudyMergeReport] = []
         var conversions: [(accession: String, summary: ConversionSummary)] = []
-        try await forEachLinkedStudy(studies: studies) { _, linked in
+        try await forEachLinkedStudy(studies: studies, forMerge: true) { _, linked in
             var count = 0
             let conversion = convert.map { StreamedConversion(stage: $0) }
             try begins(linked.pulled.accession)
@@ -188,7 +193,7 @@ public struct BridgePipeline: Sendable {
         let options = MergeStage.Options(fhirSource: source.fhirOrigin, sharedDataSource: source.sharedDataOrigin)
         var bundles: [StudyBundle] = []
         var conversions: [ConvertStage.ConvertedStudy] = []
-        try await forEachLinkedStudy(studies: studies) { _, linked in
+        try await forEachLinkedStudy(studies: studies, forMerge: true) { _, linked in
             let merged = try MergeStage.run(linked, options: options, diagnostics: diagnostics)
             if version == .r4 {
                 let converted = convert.run(merged, diagnostics: diagnostics)

@@ -59,6 +59,31 @@ import Testing
         }
     }
 
+    /// Pairs made without their keys keep their resources and records; their keys read as empty and no accession
+    /// finds them.
+    @Test func pairsWithoutKeysKeepResourcesAndRecords() {
+        let places = Self.positions(3)
+        var pairs = LinkedPairs(keepsKeys: false)
+        let added: [(Int, [Int], LinkKey)] = [(0, [4], .one("SUB1")), (1, [5, 6], .one("SUB2")), (2, [7], .many(["BS1", "hemoglobin"]))]
+        for (place, records, key) in added {
+            var positions = SharedKeyPositions(first: records[0])
+            for record in records.dropFirst() { positions.append(record) }
+            let appended = pairs.append(resource: places[place], records: positions, key: key)
+            #expect(appended)
+        }
+        pairs.trim()
+        for (index, (place, records, _)) in added.enumerated() {
+            #expect(pairs[index].resource == places[place])
+            #expect(pairs[index].records == records)
+            #expect(pairs.firstRecord(at: index) == records[0])
+            #expect(pairs[index].key == [""])
+            #expect(pairs.keyText(at: index) == "")
+        }
+        #expect(pairs.placesByAccession().isEmpty)
+        #expect(pairs.resource(accession: "SUB1", in: pairs.placesByAccession()) == nil)
+        #expect(pairs.resource(accession: "", in: pairs.placesByAccession()) == nil)
+    }
+
     /// By accession, the last pair of an accession is found, as a dictionary filled in pair order keeps it; an
     /// accession no pair has finds nothing.
     @Test func accessionsFindTheLastPairOfTheirKey() {

@@ -112,6 +112,28 @@ import TestSupport
         #expect(bytes[2].count > 10_000)
     }
 
+    /// An export keeps pairs' keys only for the links a later link or an emit reads them through
+    /// (`CompiledMapping.linksWhoseKeysAreRead`): merged, the study is the same bytes as with every key kept, and the
+    /// links left without keys are some (the Fixtures' emits reference links, so the emits' references are tested).
+    @Test func pairsWithoutTheKeysNoStageReadsMergeTheSame() throws {
+        let diagnostics = DiagnosticsCollector()
+        let mapping = try #require(MappingStage.run(paths: [LinkStageTests.root + "/Mappings/immport.yaml"], diagnostics: diagnostics))
+        let pulled = try LinkStageTests.pulledStudy(mapping)
+        let kept = mapping.linksWhoseKeysAreRead
+        #expect(!kept.isEmpty && kept.count < mapping.links.count)
+        let options = MergeStage.Options(fhirSource: "Fixtures/fhir", sharedDataSource: "Fixtures/shared-data")
+        var bytes: [[UInt8]] = []
+        for keysKept in [nil, kept] {
+            let linked = try LinkStage.run(pulled, mapping: mapping, diagnostics: DiagnosticsCollector(), keysKeptFor: keysKept)
+            for result in linked.links { #expect(result.pairs.keepsKeys == (keysKept?.contains(result.name) ?? true)) }
+            var out: [UInt8] = []
+            FHIRJSONWriter().write(try MergeStage.run(linked, options: options, diagnostics: DiagnosticsCollector()).bundle(type: .collection, base: "b"), into: &out)
+            bytes.append(out)
+        }
+        #expect(bytes[0] == bytes[1])
+        #expect(bytes[0].count > 10_000)
+    }
+
     /// Emitted resources come out in definition order, whether their template is written in order (filled as it
     /// is) or not (ELISA's extension comes last: the template is put in order once). A merged resource gains each
     /// new member at its place and keeps the server's order for everything else, as an unchanged one does: the

@@ -23,9 +23,13 @@ public enum LinkStage {
     ///
     /// `directKeyReads` false evaluates every key alternative through FHIRPath (`DirectKeyRead`'s general path,
     /// for tests that hold the direct reads to it).
+    ///
+    /// `keysKeptFor`: the links whose pairs keep their keys (nil: every link's). A run that reads pairs' keys only
+    /// through some links (an export: a later link's key and an emit's reference,
+    /// `CompiledMapping.linksWhoseKeysAreRead`) names those, and the others' pairs are 8 bytes, not 24.
     public static func run(
         _ pulled: PulledStudy, mapping: CompiledMapping, diagnostics: DiagnosticsCollector, chunkSize: Int = 256,
-        workers: Int = ParallelMap.defaultWorkers, directKeyReads: Bool = true
+        workers: Int = ParallelMap.defaultWorkers, directKeyReads: Bool = true, keysKeptFor: Set<String>? = nil
     ) throws(BridgeFailure) -> LinkedStudy {
         let study = LinkedStudy(pulled: pulled, mapping: mapping, links: [])
         // Checked once here; each link's `SuffixMatcherPool` compiles matchers from it as its chunks need them.
@@ -56,6 +60,7 @@ public enum LinkStage {
                 var joiner = Joiner(link: links[index], study: before, diagnostics: own)
                 joiner.chunkSize = max(1, chunkSize)
                 joiner.directKeyReads = directKeyReads
+                joiner.keepsKeys = keysKeptFor?.contains(links[index].name) ?? true
                 do throws(BridgeFailure) {
                     let result = try joiner.run()
                     reportConventions(result, accession: pulled.accession, diagnostics: own)
@@ -132,6 +137,8 @@ public enum LinkStage {
         var chunkSize = 256
         /// Key alternatives read without FHIRPath where their shape allows (`DirectKeyRead`).
         var directKeyReads = true
+        /// Whether the pairs keep their keys (`LinkedPairs.keepsKeys`).
+        var keepsKeys = true
 
         let link: CompiledLink
         let study: LinkedStudy
@@ -394,6 +401,7 @@ public enum LinkStage {
             }
 
             var claimed = PositionSet(count: records.count)
+            result.pairs = LinkedPairs(keepsKeys: keepsKeys)
             // Sized once: a study has as many pairs as resources, and doubling would leave up to half unused.
             result.pairs.reserveCapacity(groupOrder.count)
             for ordinal in groupOrder.map(Int.init) {

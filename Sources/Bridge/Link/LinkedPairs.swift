@@ -55,15 +55,21 @@ public struct LinkedPair: Sendable {
 /// own, those took 48 to 64 bytes more each: at a million resources the pairs were a quarter of an export's peak.
 /// The accessors by index (`resource(at:)`, `firstRecord(at:)`, `firstKey(at:)`) read a pair without making its
 /// arrays; the subscript makes the whole `LinkedPair`.
+///
+/// Pairs made without their keys (`keepsKeys` false: a link whose keys no later stage of the run reads, in an export
+/// the links neither a later link's key nor an emit's reference reads) are 8 bytes: their keys read as empty.
 public struct LinkedPairs: RandomAccessCollection, Sendable {
     struct Packed: Sendable {
-        let firstKey: String
         let resource: FHIRResourceCollection.Position
         /// The one record, or (negative) `~offset` of the pair's rest in `rest`.
         let record: Int32
     }
 
+    /// Whether the pairs hold their keys.
+    public let keepsKeys: Bool
     private var packed: [Packed] = []
+    /// Each pair's key's first part, by the pair's place (empty when the keys are not kept).
+    private var firstKeys: [String] = []
     /// Per pair with a rest: its records (a count, then each) and the parts of its key after the first (a count,
     /// then each part's number in `partTexts`), every number as LEB128.
     private var rest: [UInt8] = []
@@ -72,29 +78,30 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
     private var partTexts: [String] = []
     private var partNumbers: [String: Int] = [:]
 
-    public init() {}
+    public init(keepsKeys: Bool = true) { self.keepsKeys = keepsKeys }
 
     public var startIndex: Int { 0 }
     public var endIndex: Int { packed.count }
 
     public subscript(index: Int) -> LinkedPair {
         let pair = packed[index]
+        let firstKey = firstKey(at: index)
         guard pair.record < 0 else {
-            return LinkedPair(keyParts: .one(pair.firstKey), joined: .one(Int(pair.record)), resource: pair.resource)
+            return LinkedPair(keyParts: .one(firstKey), joined: .one(Int(pair.record)), resource: pair.resource)
         }
         let (records, parts) = rest.withUnsafeBufferPointer { rest in
             var reader = RestReader(bytes: rest, offset: Int(~pair.record))
             return (reader.records(), reader.parts(partTexts))
         }
         return LinkedPair(
-            keyParts: parts.isEmpty ? .one(pair.firstKey) : .many([pair.firstKey] + parts),
+            keyParts: parts.isEmpty ? .one(firstKey) : .many([firstKey] + parts),
             joined: records.count == 1 ? .one(records[0]) : .many(records), resource: pair.resource)
     }
 
     public func resource(at index: Int) -> FHIRResourceCollection.Position { packed[index].resource }
 
-    /// The key's first part (the accession).
-    public func firstKey(at index: Int) -> String { packed[index].firstKey }
+    /// The key's first part (the accession); empty when the keys are not kept.
+    public func firstKey(at index: Int) -> String { keepsKeys ? firstKeys[index] : "" }
 
     /// The first record joined.
     public func firstRecord(at index: Int) -> Int {
@@ -109,20 +116,25 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
     /// The key's parts joined by `|`, as reports show it.
     public func keyText(at index: Int) -> String {
         let pair = packed[index]
-        guard pair.record < 0 else { return pair.firstKey }
+        let firstKey = firstKey(at: index)
+        guard pair.record < 0 else { return firstKey }
         let parts = rest.withUnsafeBufferPointer { rest in
             var reader = RestReader(bytes: rest, offset: Int(~pair.record))
             _ = reader.records()
             return reader.parts(partTexts)
         }
-        return ([pair.firstKey] + parts).joined(separator: "|")
+        return ([firstKey] + parts).joined(separator: "|")
     }
 
-    mutating func reserveCapacity(_ count: Int) { packed.reserveCapacity(count) }
+    mutating func reserveCapacity(_ count: Int) {
+        packed.reserveCapacity(count)
+        if keepsKeys { firstKeys.reserveCapacity(count) }
+    }
 
     /// Lets go of the room appending left unused (the rest grows by doubling), once the link has made every pair.
     mutating func trim() {
         if packed.capacity > packed.count { packed = packed.withUnsafeBufferPointer { Array($0) } }
+        if firstKeys.capacity > firstKeys.count { firstKeys = firstKeys.withUnsafeBufferPointer { Array($0) } }
         if rest.capacity > rest.count { rest = rest.withUnsafeBufferPointer { Array($0) } }
         partNumbers = [:]
     }
@@ -135,10 +147,11 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
         case .one(let part): firstKey = part
         case .many(let parts):
             firstKey = parts.first ?? ""
-            moreParts = parts.dropFirst()
+            if keepsKeys { moreParts = parts.dropFirst() }
         }
         if records.more.isEmpty, moreParts.isEmpty, let record = Int32(exactly: records.first) {
-            packed.append(Packed(firstKey: firstKey, resource: resource, record: record))
+            packed.append(Packed(resource: resource, record: record))
+            if keepsKeys { firstKeys.append(firstKey) }
             return true
         }
         guard let offset = Int32(exactly: rest.count) else { return false }
@@ -153,7 +166,8 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
             }()
             LEB128.append(number, to: &rest)
         }
-        packed.append(Packed(firstKey: firstKey, resource: resource, record: ~offset))
+        packed.append(Packed(resource: resource, record: ~offset))
+        if keepsKeys { firstKeys.append(firstKey) }
         return true
     }
 
@@ -161,10 +175,10 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
     /// pair, searched by halving. Of pairs sharing an accession (one-to-many links), the last comes first, as a
     /// dictionary filled in pair order would keep it.
     public func placesByAccession() -> [Int32] {
-        var order = (0..<Int32(packed.count)).map { $0 }
-        packed.withUnsafeBufferPointer { packed in
+        var order = (0..<Int32(firstKeys.count)).map { $0 }
+        firstKeys.withUnsafeBufferPointer { keys in
             order.sort { a, b in
-                let (x, y) = (packed[Int(a)].firstKey, packed[Int(b)].firstKey)
+                let (x, y) = (keys[Int(a)], keys[Int(b)])
                 return x != y ? x < y : a > b
             }
         }
@@ -172,13 +186,14 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
     }
 
     /// The resource of the pair `placesByAccession()` (`order`) finds for `accession`, if any.
+    /// Nil whenever the keys are not kept.
     public func resource(accession: String, in order: [Int32]) -> FHIRResourceCollection.Position? {
         var (low, high) = (0, order.count)
         while low < high {
             let middle = (low + high) / 2
-            if packed[Int(order[middle])].firstKey < accession { low = middle + 1 } else { high = middle }
+            if firstKeys[Int(order[middle])] < accession { low = middle + 1 } else { high = middle }
         }
-        guard low < order.count, packed[Int(order[low])].firstKey == accession else { return nil }
+        guard low < order.count, firstKeys[Int(order[low])] == accession else { return nil }
         return packed[Int(order[low])].resource
     }
 

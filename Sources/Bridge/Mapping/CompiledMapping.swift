@@ -14,6 +14,14 @@ public struct CompiledMapping: Sendable {
 
     public var name: String { spec.name }
     public var fhirVersion: FHIRVersion { spec.fhirVersion }
+
+    /// The links whose pairs' keys a merge reads: those a later link's key reads (`reference` + `link`) and those an
+    /// emit template's `$reference` names.
+    public var linksWhoseKeysAreRead: Set<String> {
+        var names = Set(links.flatMap(\.dependsOn))
+        for emit in spec.emits.all { names.formUnion(EmitTemplate(declaration: emit, extensionBase: spec.extensionBase).referencedLinks) }
+        return names
+    }
 }
 
 public struct CompiledEndpoint: Sendable {
