@@ -71,7 +71,7 @@ struct LinkKeyTable: Sendable {
 
     /// Lets go of the room the bytes' doubling left unused, once every key is in.
     mutating func trim() {
-        if bytes.capacity > bytes.count { bytes = bytes.withUnsafeBufferPointer { Array($0) } }
+        bytes = bytes.keptAtSize()
     }
 
     /// The key's parts as a `LinkKey` would give them.

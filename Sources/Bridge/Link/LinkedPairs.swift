@@ -133,9 +133,9 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
 
     /// Lets go of the room appending left unused (the rest grows by doubling), once the link has made every pair.
     mutating func trim() {
-        if packed.capacity > packed.count { packed = packed.withUnsafeBufferPointer { Array($0) } }
-        if firstKeys.capacity > firstKeys.count { firstKeys = firstKeys.withUnsafeBufferPointer { Array($0) } }
-        if rest.capacity > rest.count { rest = rest.withUnsafeBufferPointer { Array($0) } }
+        packed = packed.keptAtSize()
+        firstKeys = firstKeys.keptAtSize()
+        rest = rest.keptAtSize()
         partNumbers = [:]
     }
 
