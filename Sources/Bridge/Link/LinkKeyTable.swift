@@ -6,7 +6,7 @@ import Glibc
 /// table of keys. The keys are bytes in one buffer (a tag, then each part's length and UTF-8), where a dictionary of
 /// `LinkKey`s and an array of them in order took 131 bytes a key of two parts (an array of strings each, its hash
 /// through every string): 37 MB of a million-resource export's peak, in its largest link. Here a key takes its
-/// bytes, 8 for where they start and 11 to 16 of index. Looking a key up neither copies nor encodes it: its hash
+/// bytes, 8 for where they start and 11 to 21 of index. Looking a key up neither copies nor encodes it: its hash
 /// and the comparison read its parts where they are.
 struct LinkKeyTable: Sendable {
     /// Per key: 0 for `.one`, 1 for `.many`; for `.many` the part count; then each part's length and bytes
