@@ -15,6 +15,14 @@ import TestSupport
         return Array(("[\n" + items.joined(separator: ",\n") + "\n]\n").utf8)
     }
 
+    /// An answer of 3000 records written to a file of `temporary`, with the records the plain path parses of it.
+    static func answerFile(in temporary: TemporaryDirectory) throws -> (path: String, plain: [FHIRElement]) {
+        let path = temporary.path + "/answer.json"
+        let bytes = answer(records: 3000)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return (path, try SharedDataAnswer.records(bytes, source: path, at: .array, parallel: false))
+    }
+
     @Test func theParallelPathGivesThePlainPathsRecords() throws {
         let bytes = Self.answer(records: 3000)
         let parallel = try SharedDataAnswer.records(bytes, source: "answer.json", at: .array, parallel: true)
@@ -52,10 +60,7 @@ import TestSupport
     @Test(arguments: [7, 1000, SharedDataAnswer.spoolBlockSize])
     func aSpooledAnswerReadInBlocksGivesThePlainPathsRecordsInOrder(_ blockSize: Int) throws {
         let temporary = try TemporaryDirectory()
-        let path = temporary.path + "/answer.json"
-        let bytes = Self.answer(records: 3000)
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        let plain = try SharedDataAnswer.records(bytes, source: path, at: .array, parallel: false)
+        let (path, plain) = try Self.answerFile(in: temporary)
         let spool = try ByteSpool()
         let spans = try #require(try SharedDataAnswer.spooledItems(path: path, source: path, spool: spool, blockSize: blockSize) { _ in true })
         try spool.flush()
@@ -71,10 +76,7 @@ import TestSupport
     @Test(arguments: [7, 1000, SharedDataAnswer.heldBlockSize])
     func aHeldAnswerReadInBlocksGivesThePlainPathsRecordsInOrder(_ blockSize: Int) throws {
         let temporary = try TemporaryDirectory()
-        let path = temporary.path + "/answer.json"
-        let bytes = Self.answer(records: 3000)
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
-        let plain = try SharedDataAnswer.records(bytes, source: path, at: .array, parallel: false)
+        let (path, plain) = try Self.answerFile(in: temporary)
         #expect(try SharedDataAnswer.parsedItems(path: path, source: path, blockSize: blockSize) { _ in true } == plain)
         // Built only as far as the keys, and only what the query's filter keeps, still in record order.
         let keys = FHIRJSONKeyFilter(keys: ["subjectAccession", "text"])

@@ -1,3 +1,4 @@
+import FHIRModel
 import Foundation
 
 /// Compares a field's normalised values as the mapping says (docs/mappings.md, "Comparisons"). Values are lists
@@ -80,7 +81,11 @@ enum FieldComparison {
         while j < y.count, isSpace(y[j]) { j += 1 }
         while true {
             guard let p = next(x, &i), let q = next(y, &j) else { return nil }
-            if p != q { return x[i...].contains { $0 >= 0x80 } || y[j...].contains { $0 >= 0x80 } ? nil : false }
+            if p != q {
+                // Unequal as ASCII; unless a byte beyond ASCII follows, which leaves it to the folded copies.
+                let rest = (UnsafeBufferPointer(rebasing: x[i...]), UnsafeBufferPointer(rebasing: y[j...]))
+                return JSONByteSearch.isASCII(rest.0) && JSONByteSearch.isASCII(rest.1) ? false : nil
+            }
             if p == nil { return true }
         }
     }

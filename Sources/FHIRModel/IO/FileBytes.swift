@@ -66,7 +66,6 @@ public enum FileBytes {
         let wanted = range.upperBound - base
         // The range is read into room never zeroed (zeroing it first was a pass over every byte of a large study's
         // files), with a margin where the last line's end usually is; a longer last line grows the room below.
-        var filled = 0
         var bytes = try [UInt8](unsafeUninitializedCapacity: wanted + linesMargin) { buffer, count in
             count = 0
             while count < buffer.count {
@@ -76,7 +75,7 @@ public enum FileBytes {
                 count += n
             }
         }
-        filled = bytes.count
+        var filled = bytes.count
         func readMore(upTo count: Int) throws -> Bool {
             if bytes.count < filled + count { appendZeros(to: &bytes, count: filled + count - bytes.count) }
             let n = bytes.withUnsafeMutableBytes { buffer in
