@@ -9,16 +9,21 @@ import FHIRModel
 /// looks at the entry. Entries keep the key without its hash (eight bytes a resource, eight megabytes at a million):
 /// growing the index hashes the keys again, which a caller that knows its count avoids with `reserveCapacity`.
 /// An entry keeps its key's type as a number, its place among the table's types (a study has a dozen), not as a
-/// string of its own: sixteen bytes less a resource, at a million the margin a large export's memory needs.
+/// string of its own: sixteen bytes less a resource, at a million the margin a large export's memory needs. The
+/// numbers sit beside the entries, a byte each (`typeBytes`), not in them: in an entry, four bytes and their padding
+/// made it 32 bytes where an id and the de-duplicator's value take 24 (eight megabytes at a million resources).
 struct ResourceKeyTable<Value: Sendable>: Sendable {
     struct Entry: Sendable {
         var id: String
         var value: Value
-        /// The key's type number: its place in `types`.
-        var type: UInt32
     }
 
     private(set) var entries: [Entry] = []
+    /// Each entry's type number, or `Self.largeType` for a number that does not fit a byte, found in `largeTypes`
+    /// by the entry's position (a collection of more than 254 types, which FHIR does not define, still works).
+    private var typeBytes: [UInt8] = []
+    private var largeTypes: [Int: UInt32] = [:]
+    private static var largeType: UInt8 { .max }
     /// Each type once, in first-seen order, with its number; `lastType` is the number of the type inserted last
     /// (resources come a type at a time, so it is nearly always the next one's).
     private var types: [String] = []
@@ -34,6 +39,7 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
         slots = Array(repeating: 0, count: size)
         mask = size - 1
         entries.reserveCapacity(minimumCapacity)
+        typeBytes.reserveCapacity(minimumCapacity)
     }
 
     var count: Int { entries.count }
@@ -54,7 +60,7 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
                     if stored == 0 { return .vacant(slot) }
                     if stored >> 32 == tag {
                         let position = Int(truncatingIfNeeded: stored & 0xFFFF_FFFF) - 1
-                        if entries[position].id == key.key.id, types[Int(entries[position].type)] == key.key.type {
+                        if entries[position].id == key.key.id, types[Int(typeNumber(at: position))] == key.key.type {
                             return .found(position)
                         }
                     }
@@ -66,21 +72,31 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
 
     /// Appends an entry in the slot `lookup` returned for its key.
     mutating func insert(_ key: HashedResourceKey, _ value: Value, at slot: Int) {
-        entries.append(Entry(id: key.key.id, value: value, type: typeNumber(adding: key.key.type)))
+        let type = typeNumber(adding: key.key.type)
+        if type < UInt32(Self.largeType) {
+            typeBytes.append(UInt8(type))
+        } else {
+            largeTypes[entries.count] = type
+            typeBytes.append(Self.largeType)
+        }
+        entries.append(Entry(id: key.key.id, value: value))
         slots[slot] = Self.tag(key.hash) << 32 | UInt64(entries.count)
         if entries.count * 2 > slots.count { grow() }
     }
 
     /// The key of the entry at `position`.
     func key(at position: Int) -> FHIRResourceKey {
-        FHIRResourceKey(type: types[Int(entries[position].type)], id: entries[position].id)
+        FHIRResourceKey(type: types[Int(typeNumber(at: position))], id: entries[position].id)
     }
 
     /// The number of `type`, or nil when no key has it.
     func typeNumber(of type: String) -> UInt32? { typeNumbers[type] }
 
     /// The type number of the key at `position`.
-    func typeNumber(at position: Int) -> UInt32 { entries[position].type }
+    func typeNumber(at position: Int) -> UInt32 {
+        let byte = typeBytes[position]
+        return byte == Self.largeType ? largeTypes[position]! : UInt32(byte)
+    }
 
     /// The number of `type`, given it when new.
     private mutating func typeNumber(adding type: String) -> UInt32 {
@@ -103,6 +119,7 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
 
     mutating func reserveCapacity(_ count: Int) {
         entries.reserveCapacity(count)
+        typeBytes.reserveCapacity(count)
         while count * 2 > slots.count { grow() }
     }
 
