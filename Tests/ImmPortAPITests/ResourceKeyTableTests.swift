@@ -31,3 +31,34 @@ import Testing
         #expect(!deduplicator.contains(FHIRResourceKey(type: "Type0", id: "id3")))
     }
 }
+
+extension ResourceKeyTableTests {
+    /// A slot holds a position and the hash's top bits until positions need the whole slot: keys admitted before and
+    /// after the table goes over (here after 15, with four bits for positions) are all found, and only they are.
+    @Test(arguments: [4 as UInt32, 27])
+    func keysAreFoundOnBothSidesOfSlotsGivenToPositions(positionBits: UInt32) {
+        var table = ResourceKeyTable<Int>(positionBits: positionBits)
+        let keys = (0..<200).map { HashedResourceKey(FHIRResourceKey(type: $0 % 3 == 0 ? "Patient" : "Observation", id: "r\($0)")) }
+        for (index, key) in keys.enumerated() {
+            guard case .vacant(let slot) = table.lookup(key) else {
+                Issue.record("\(key.key) found before it was added")
+                continue
+            }
+            table.insert(key, index, at: slot)
+            // Everything added so far is found where it was added, whatever the table's state now.
+            for (earlier, known) in keys[...index].enumerated() {
+                guard case .found(let position) = table.lookup(known) else {
+                    Issue.record("\(known.key) not found after \(index + 1) keys")
+                    return
+                }
+                #expect(position == earlier && table[position] == earlier)
+            }
+        }
+        for absent in ["r200", "r-1", "R1"] {
+            if case .found = table.lookup(HashedResourceKey(FHIRResourceKey(type: "Observation", id: absent))) {
+                Issue.record("Observation/\(absent) found")
+            }
+        }
+        if case .found = table.lookup(HashedResourceKey(FHIRResourceKey(type: "Patient", id: "r1"))) { Issue.record("Patient/r1 found") }
+    }
+}

@@ -4,9 +4,10 @@ import FHIRModel
 ///
 /// Not a `Dictionary`: with 100k keys, a dictionary of keys and versions spent most of its time re-hashing every key
 /// through `Hasher` as it grew and missing the cache on its wide buckets. Here the keys and values sit in one array in
-/// insertion order, and the hash index is an array of 8-byte slots (open addressing, linear probing, at most half
-/// full), each holding the entry's position and the upper half of its hash: a probe compares that half before it
-/// looks at the entry. Entries keep the key without its hash (eight bytes a resource, eight megabytes at a million):
+/// insertion order, and the hash index is an array of 4-byte slots (open addressing, linear probing, at most half
+/// full), each holding the entry's position and the top five bits of its hash: a probe compares those before it
+/// looks at the entry, which leaves one probe in 32 that meets another key to compare it with the entry. (Slots of
+/// eight bytes, with half the hash, were 8 MB more at a million resources, in every stage of an export.) Entries keep the key without its hash (eight bytes a resource, eight megabytes at a million):
 /// growing the index hashes the keys again, which a caller that knows its count avoids with `reserveCapacity`.
 /// An entry keeps its key's type as a number, its place among the table's types (a study has a dozen), not as a
 /// string of its own: sixteen bytes less a resource, at a million the margin a large export's memory needs. The
@@ -29,11 +30,16 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
     private var types: [String] = []
     private var typeNumbers: [String: UInt32] = [:]
     private var lastType: UInt32 = 0
-    /// 0 for an empty slot, else (upper 32 bits of the hash) << 32 | (entry position + 1).
-    private var slots: [UInt64]
+    /// 0 for an empty slot, else (top bits of the hash) << `positionBits` | (entry position + 1).
+    private var slots: [UInt32]
     private var mask: Int
+    /// How many low bits of a slot hold the position: 27, the rest the hash's top bits, until the table holds
+    /// 2^27 - 1 entries (a hundred million); 32 past that, with no hash bits (every probe then compares).
+    private var positionBits: UInt32 = 27
 
-    init(minimumCapacity: Int = 0) {
+    /// `positionBits` below 27 is for tests: the table goes over to positions only after that many bits' worth.
+    init(minimumCapacity: Int = 0, positionBits: UInt32 = 27) {
+        self.positionBits = positionBits
         var size = 16
         while size < minimumCapacity * 2 { size *= 2 }
         slots = Array(repeating: 0, count: size)
@@ -51,15 +57,17 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
     }
 
     func lookup(_ key: HashedResourceKey) -> Lookup {
-        let tag = Self.tag(key.hash)
+        let tag = tag(key.hash)
+        let positionBits = positionBits
+        let positionMask = Self.positionMask(positionBits)
         var slot = key.hash & mask
         return slots.withUnsafeBufferPointer { slots in
             entries.withUnsafeBufferPointer { entries in
                 while true {
                     let stored = slots[slot]
                     if stored == 0 { return .vacant(slot) }
-                    if stored >> 32 == tag {
-                        let position = Int(truncatingIfNeeded: stored & 0xFFFF_FFFF) - 1
+                    if stored >> positionBits == tag {
+                        let position = Int(stored & positionMask) - 1
                         if entries[position].id == key.key.id, types[Int(typeNumber(at: position))] == key.key.type {
                             return .found(position)
                         }
@@ -80,8 +88,14 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
             typeBytes.append(Self.largeType)
         }
         entries.append(Entry(id: key.key.id, value: value))
-        slots[slot] = Self.tag(key.hash) << 32 | UInt64(entries.count)
-        if entries.count * 2 > slots.count { grow() }
+        slots[slot] = tag(key.hash) << positionBits | UInt32(entries.count)
+        if entries.count * 2 > slots.count {
+            grow()
+        } else if positionBits < 32, entries.count == Self.positionMask(positionBits) {
+            // The next position would not fit beside the hash bits: the slots keep positions only from here on.
+            positionBits = 32
+            rebuild(size: slots.count)
+        }
     }
 
     /// The key of the entry at `position`.
@@ -123,19 +137,27 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
         while count * 2 > slots.count { grow() }
     }
 
-    private mutating func grow() {
-        let size = slots.count * 2
-        var larger = [UInt64](repeating: 0, count: size)
+    private mutating func grow() { rebuild(size: slots.count * 2) }
+
+    /// Puts every entry in new slots, `size` of them.
+    private mutating func rebuild(size: Int) {
+        var rebuilt = [UInt32](repeating: 0, count: size)
         let newMask = size - 1
         for position in entries.indices {
             let hash = HashedResourceKey(key(at: position)).hash
             var slot = hash & newMask
-            while larger[slot] != 0 { slot = (slot + 1) & newMask }
-            larger[slot] = Self.tag(hash) << 32 | UInt64(position + 1)
+            while rebuilt[slot] != 0 { slot = (slot + 1) & newMask }
+            rebuilt[slot] = tag(hash) << positionBits | UInt32(position + 1)
         }
-        slots = larger
+        slots = rebuilt
         mask = newMask
     }
 
-    @inline(__always) static func tag(_ hash: Int) -> UInt64 { UInt64(UInt(bitPattern: hash)) >> 32 }
+    /// The hash's top bits that a slot keeps (none once positions take the whole slot). The slot's place comes from
+    /// the hash's low bits, so these tell apart keys that share it.
+    @inline(__always) private func tag(_ hash: Int) -> UInt32 {
+        positionBits >= 32 ? 0 : UInt32(truncatingIfNeeded: UInt(bitPattern: hash) >> UInt(32 + positionBits))
+    }
+
+    @inline(__always) static func positionMask(_ bits: UInt32) -> UInt32 { bits >= 32 ? .max : (1 << bits) - 1 }
 }
