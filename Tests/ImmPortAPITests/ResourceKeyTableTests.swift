@@ -4,7 +4,7 @@ import Testing
 
 /// The key table keeps each key's type as a number beside its entry, a byte each, with the numbers past a byte's
 /// kept apart: keys of many types, interleaved, come back with their own types, are found again, and share a type's
-/// number, past 255 types as before it.
+/// number, past 255 types as before it, and after the table is brought to its size.
 @Suite struct ResourceKeyTableTests {
     @Test(arguments: [3, 254, 255, 256, 600])
     func keysOfManyTypesKeepTheirTypes(typeCount: Int) {
@@ -19,6 +19,8 @@ import Testing
             }
         }
         #expect(deduplicator.count == keys.count)
+        // Brought to its size (as a directory's table is once read), it answers the same.
+        deduplicator.keepAtSize()
         for (position, key) in keys.enumerated() {
             #expect(deduplicator.key(at: position) == key)
             #expect(deduplicator.tag(of: key) == position)

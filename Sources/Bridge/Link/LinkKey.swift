@@ -36,8 +36,8 @@ struct SharedKeyPositions<Element: Sendable>: Sendable {
 
 /// Which alternative keyed each part of a resource's key, kept for the first resource of every key (to count the
 /// conventions): up to eight parts of fewer than 255 alternatives packed in one word, more in an array.
-struct UsedAlternatives: Sendable {
-    private enum Storage: Sendable {
+struct UsedAlternatives: Sendable, Hashable {
+    private enum Storage: Sendable, Hashable {
         case packed(UInt64, count: Int)
         case list([Int])
     }

@@ -258,13 +258,6 @@ public enum LinkStage {
             }
         }
 
-        /// The resources that share one key (by their place in the study's collection: four bytes where a key is
-        /// thirty-two), and the alternatives that keyed the first (the one a pair takes).
-        struct ResourceGroup {
-            var resources: SharedKeyPositions<FHIRResourceCollection.Position>
-            var firstUsed: UsedAlternatives
-        }
-
         mutating func run() throws(BridgeFailure) -> LinkResult {
             let records = study.pulled.sharedData[declaration.endpoint.value]?.records ?? RecordList()
             let parts = link.keyParts.map(prepared)
@@ -279,8 +272,10 @@ public enum LinkStage {
             // Sized for a key per record: grown by doubling, the tables held up to twice that, and three times while
             // each grew (a million-resource export's peak is in its largest link).
             var keyTable = LinkKeyTable(reservingCapacity: records.count)
-            var recordsOf: [SharedKeyPositions<Int>?] = []
-            recordsOf.reserveCapacity(records.count)
+            var recordsOf = KeyPositionLists(reservingCapacity: records.count)
+            guard records.count <= KeyPositionLists.maximumPosition else {
+                throw BridgeFailure(stage: .link, message: "link \(declaration.name.value): more records than a link holds (\(records.count))")
+            }
             // Each part's distinct values: left to grow, since a part often has few (a lab test's name), and sets
             // sized for every record (made as copies of one) were 17 MB of a million-resource export's peak.
             var partValues = parts.count == 1 ? [] : [Set<String>](repeating: [], count: parts.count)
@@ -325,10 +320,11 @@ public enum LinkStage {
                     }
                     if case .many(let key) = linkKey { for (part, value) in key.enumerated() { partValues[part].insert(value) } }
                     let (ordinal, inserted) = keyTable.insert(linkKey)
+                    // (Every record index fits: checked against the records' count above.)
                     if inserted {
-                        recordsOf.append(SharedKeyPositions(first: index))
+                        _ = recordsOf.appendKey(first: index)
                     } else {
-                        recordsOf[Int(ordinal)]?.append(index)
+                        recordsOf.add(index, to: Int(ordinal))
                     }
                 }
             }
@@ -336,19 +332,26 @@ public enum LinkStage {
             keyTable.trim()
             if oneToOne {
                 for ordinal in 0..<keyTable.count {
-                    guard let positions = recordsOf[ordinal], positions.count > 1 else { continue }
+                    guard recordsOf.positionCount(of: ordinal) > 1, let positions = recordsOf[ordinal] else { continue }
                     try handleDuplicate(side: .sharedData, key: keyTable.parts(at: ordinal), resources: [], records: positions.all)
                     switch declaration.duplicates.value {
-                    case .report: recordsOf[ordinal] = nil
-                    case .first: recordsOf[ordinal] = SharedKeyPositions(first: positions.first)
+                    case .report: recordsOf.removeAll(of: ordinal)
+                    case .first: recordsOf.keepFirst(of: ordinal)
                     case .error: break
                     }
                 }
             }
             // FHIR side: each resource's key from the first alternative, per part, that names a record's key; the
             // resources of each key kept by the key's ordinal, and the ordinals in the order resources first had them.
-            var groups = [ResourceGroup?](repeating: nil, count: keyTable.count)
+            // The resources of each key, by their place in `positions` (four bytes where a key is thirty-two);
+            // `groupOrder` has the keys in the order resources first had them, `firstUsed` the alternatives that
+            // keyed each one's first resource (the one a pair takes), as a number among `usedKinds` (a link has a
+            // handful of them).
+            var groups = KeyPositionLists(count: keyTable.count)
             var groupOrder: [Int32] = []
+            var firstUsed: [UInt32] = []
+            var usedKinds: [UsedAlternatives] = []
+            var usedNumbers: [UsedAlternatives: UInt32] = [:]
             let type = declaration.resourceType.value
             let fhir = study.pulled.fhir
             let positions = fhir.positions(ofType: type)
@@ -380,7 +383,7 @@ public enum LinkStage {
                     }
                 }
                 func group(_ chunk: Range<Int>, _ keyings: [Keyed]) throws(BridgeFailure) {
-                    for (position, (keying, warnings)) in zip(positions[chunk], keyings) {
+                    for (place, (keying, warnings)) in zip(chunk, keyings) {
                         for warning in warnings { diagnostics.emit(warning) }
                         guard let keying else { continue }
                         let resourceKey = keying.resourceKey
@@ -389,11 +392,21 @@ public enum LinkStage {
                             result.unlinkedFHIR.append(UnlinkedResource(resource: resourceKey, key: keying.shown?.parts))
                             continue
                         }
-                        if groups[ordinal] == nil {
-                            groups[ordinal] = ResourceGroup(resources: SharedKeyPositions(first: position), firstUsed: keying.used)
+                        // (A place in `positions` always fits: a collection holds fewer than 2^31 resources.)
+                        if groups.add(place, to: ordinal) == true {
                             groupOrder.append(Int32(ordinal))
-                        } else {
-                            groups[ordinal]?.resources.append(position)
+                            let used = keying.used
+                            // Nearly always the same as the last key's: compared before it is hashed.
+                            if let last = firstUsed.last, usedKinds[Int(last)] == used {
+                                firstUsed.append(last)
+                            } else if let number = usedNumbers[used] {
+                                firstUsed.append(number)
+                            } else {
+                                let number = UInt32(usedKinds.count)
+                                usedKinds.append(used)
+                                usedNumbers[used] = number
+                                firstUsed.append(number)
+                            }
                         }
                     }
                 }
@@ -404,10 +417,10 @@ public enum LinkStage {
             result.pairs = LinkedPairs(keepsKeys: keepsKeys)
             // Sized once: a study has as many pairs as resources, and doubling would leave up to half unused.
             result.pairs.reserveCapacity(groupOrder.count)
-            for ordinal in groupOrder.map(Int.init) {
-                guard let group = groups[ordinal] else { continue }
+            for (order, ordinal) in groupOrder.map(Int.init).enumerated() {
+                guard let places = groups[ordinal] else { continue }
                 let key = keyTable.key(at: ordinal)
-                let resources = group.resources
+                let resources = SharedKeyPositions(first: positions[places.first], more: places.more.map { positions[$0] })
                 let recordPositions = recordsOf[ordinal]
                 if recordPositions == nil, let index = sharedDataDuplicates[key] {
                     // The records are ambiguous: the resource that would join them is part of the same duplicate.
@@ -427,16 +440,17 @@ public enum LinkStage {
                 }
                 claimed.insert(recordPositions.first)
                 for position in recordPositions.more { claimed.insert(position) }
-                group.firstUsed.forEach { part, alternative in result.conventions[part][alternative, default: 0] += 1 }
+                usedKinds[Int(firstUsed[order])].forEach { part, alternative in result.conventions[part][alternative, default: 0] += 1 }
             }
-            groups = []
+            groups = KeyPositionLists(count: 0)
+            firstUsed = []
             result.pairs.trim()
             var inDuplicates = PositionSet(count: records.count)
             for duplicate in result.duplicates { for record in duplicate.records { inDuplicates.insert(record) } }
             for ordinal in 0..<keyTable.count {
                 // The key's parts made once, for its first unlinked record.
                 var parts: [String]?
-                recordsOf[ordinal]?.forEach { position in
+                recordsOf.forEach(of: ordinal) { position in
                     guard !claimed.contains(position) && !inDuplicates.contains(position) else { return }
                     if parts == nil { parts = keyTable.parts(at: ordinal) }
                     result.unlinkedSharedData.append(UnlinkedRecord(record: position, key: parts))

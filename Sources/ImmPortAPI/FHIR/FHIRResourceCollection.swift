@@ -127,6 +127,14 @@ public struct FHIRResourceCollection: Sendable {
         table.deduplicator.reserveCapacity(table.deduplicator.count + count)
     }
 
+    /// Lets go of the room its tables took growing (`Array.keptAtSize`): for a collection read in full and then kept
+    /// (a directory's), whose count was not known ahead.
+    public mutating func keepAtSize() {
+        guard isKnownUniquelyReferenced(&table) else { return }
+        table.elements.keepAtSize()
+        table.deduplicator.keepAtSize()
+    }
+
     /// The resources of `keys` (keys this collection does not have are passed over; a key given twice counts as
     /// a duplicate dropped), in that order, sharing this collection's table and spool.
     public func selecting(_ keys: [FHIRResourceKey]) -> FHIRResourceCollection {

@@ -64,6 +64,9 @@ public struct FHIRResourceDeduplicator: Sendable {
     /// Makes room for `count` resources at once, so a large pull does not rehash the table as it grows.
     public mutating func reserveCapacity(_ count: Int) { seen.reserveCapacity(count) }
 
+    /// Lets go of the room the table took growing.
+    mutating func keepAtSize() { seen.keepAtSize() }
+
     public mutating func admit(_ key: FHIRResourceKey, versionId: String?) -> Verdict {
         admit(key, versionId: versionId, tag: 0).verdict
     }

@@ -137,6 +137,12 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
         while count * 2 > slots.count { grow() }
     }
 
+    /// Lets go of the room the entries took growing (the slots stay: their count is a power of two).
+    mutating func keepAtSize() {
+        entries = entries.keptAtSize()
+        typeBytes = typeBytes.keptAtSize()
+    }
+
     private mutating func grow() { rebuild(size: slots.count * 2) }
 
     /// Puts every entry in new slots, `size` of them.

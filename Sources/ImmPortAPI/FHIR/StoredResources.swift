@@ -16,6 +16,8 @@ struct StoredResources: Sendable {
 
     mutating func reserveCapacity(_ count: Int) { words.reserveCapacity(count) }
 
+    mutating func keepAtSize() { words = words.keptAtSize() }
+
     mutating func append(_ stored: FHIRResourceCollection.Stored) { words.append(word(for: stored)) }
 
     subscript(position: Int) -> FHIRResourceCollection.Stored {
