@@ -17,7 +17,7 @@ public struct FHIRResourceDeduplicator: Sendable {
 
     struct Seen: Sendable {
         /// The version kept, as `versionCode` gives it: with the tag, eight bytes, so that an entry of the table is
-        /// 32 bytes, not 40 (a version as a string took sixteen: eight megabytes at a million resources).
+        /// 24 bytes with the id (a version as a string took sixteen: eight megabytes at a million resources).
         var version: Int32
         /// The tag in 32 bits (a position or a line: a table of more would not fit in memory).
         private var storedTag: Int32
