@@ -118,15 +118,6 @@ public struct FHIRResourceCollection: Sendable {
         return add(.spooled(resource.span), key: key, versionId: resource.versionId)
     }
 
-    /// Makes room for `count` more resources at once, so that a large read does not grow its tables step by step
-    /// (growing holds the old table and the new one).
-    public mutating func reserveCapacity(adding count: Int) {
-        if selection != nil { detach() }
-        if !isKnownUniquelyReferenced(&table) { table = table.copy() }
-        table.elements.reserveCapacity(table.elements.count + count)
-        table.deduplicator.reserveCapacity(table.deduplicator.count + count)
-    }
-
     /// Lets go of the room its tables took growing (`Array.keptAtSize`): for a collection read in full and then kept
     /// (a directory's), whose count was not known ahead.
     public mutating func keepAtSize() {

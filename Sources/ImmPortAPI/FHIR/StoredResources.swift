@@ -14,8 +14,7 @@ struct StoredResources: Sendable {
 
     var count: Int { words.count }
 
-    mutating func reserveCapacity(_ count: Int) { words.reserveCapacity(count) }
-
+    /// Lets go of the room the words took growing (a directory's read, whose count is not known ahead).
     mutating func keepAtSize() { words = words.keptAtSize() }
 
     mutating func append(_ stored: FHIRResourceCollection.Stored) { words.append(word(for: stored)) }
