@@ -76,7 +76,8 @@ public struct PullStage: Sendable {
         // the table grows as it goes and is brought to its size once every file is in (`keepAtSize`; it lives all
         // run). Holding every job's spans (72 bytes a resource) until the last file was read, to size the table
         // exactly first, was the heap's peak at a million resources (80 MB of waiting spans), and adding them was
-        // a quarter of a second on one core while the other waited.
+        // a quarter of a second on one core while the other waited. The files are read a window at a time so
+        // that a directory of many one-resource files lists the pieces of one window, not of every file.
         let window = 4096
         for start in stride(from: 0, to: paths.count, by: window) {
             let inWindow = Array(paths[start..<min(paths.count, start + window)])
