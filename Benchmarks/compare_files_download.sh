@@ -17,8 +17,8 @@ cd "$(dirname "$0")/.."
 N=${1:-16}; SIZE_MIB=${2:-8}; RUNS=${3:-5}; CONCURRENCY=${4:-4}
 BUILD=${BUILD:-release}
 if [ "$BUILD" = release ]; then
-  swift build -c release --product immport-bridge >/dev/null
-  swift build -c release --product immport-test-server >/dev/null
+  swift build -c release --static-swift-stdlib --product immport-bridge >/dev/null
+  swift build -c release --static-swift-stdlib --product immport-test-server >/dev/null
 fi
 BIN=$(swift build -c "$BUILD" --show-bin-path)
 WORK=$(mktemp -d)

@@ -10,8 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${1:-Benchmarks/data/export}; shift || true
 SUBJECTS=("$@"); [ ${#SUBJECTS[@]} -eq 0 ] && SUBJECTS=(1000 10000 14600)
-swift build -c release --product immport-bridge >/dev/null
-swift build -c release --product immport-bridge-bench >/dev/null
+swift build -c release --static-swift-stdlib --product immport-bridge >/dev/null
+swift build -c release --static-swift-stdlib --product immport-bridge-bench >/dev/null
 BIN=$(swift build -c release --show-bin-path)
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT

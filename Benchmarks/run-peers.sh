@@ -48,7 +48,7 @@ for package in "${PEER_PACKAGES[@]}"; do
   fi
 done
 
-swift build -c release --product immport-bridge-bench || exit 1
+swift build -c release --static-swift-stdlib --product immport-bridge-bench || exit 1
 BENCH="$(swift build -c release --show-bin-path)/immport-bridge-bench"
 
 STAMP="$DATA/.generated-$PATIENTS-$OBSERVATIONS"
