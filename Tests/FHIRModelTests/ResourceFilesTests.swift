@@ -36,6 +36,39 @@ import TestSupport
         #expect(parallel.map { $0.map(FHIRJSONWriter().string) } == sequential.map { $0.map(FHIRJSONWriter().string) })
     }
 
+    /// Once `stop` answers true no further piece is begun and `Stopped` is thrown: a run whose mapping failed does
+    /// not read the rest of a large directory. Without a stop, every piece is read (a file cut into 200 pieces).
+    @Test func aStopEndsTheReadBeforeItsLastPieces() throws {
+        let directory = try TemporaryDirectory()
+        let lines = (0..<200).map { #"{"resourceType":"Observation","id":"o\#($0)","status":"final"}"# }
+        let path = try directory.file("many.ndjson", lines.joined(separator: "\n") + "\n")
+        let stopped = LateValue<Bool>()
+        var consumed = 0
+        #expect(throws: FHIRResourceFiles.Stopped.self) {
+            try FHIRResourceFiles.stream(
+                paths: [path], options: .init(), stop: { stopped.value == true }, workers: 2, pieceSize: 60
+            ) { input in
+                var count = 0
+                try input.forEachResource { _, _ in count += 1 }
+                return count
+            } consume: { _, _ in
+                consumed += 1
+                stopped.set(true)
+            }
+        }
+        #expect(consumed >= 1)
+        #expect(consumed < 50)
+        var all = 0
+        try FHIRResourceFiles.stream(paths: [path], options: .init(), stop: { false }, workers: 2, pieceSize: 60) { input in
+            var count = 0
+            try input.forEachResource { _, _ in count += 1 }
+            return count
+        } consume: { _, count in
+            all += count
+        }
+        #expect(all == 200)
+    }
+
     /// A spooled resource's identity (its key and `meta.versionId`, read from `meta`'s text alone) is the one its
     /// whole tree has, whatever its meta holds or however the document is written.
     @Test func spooledIdentitiesAreTheTreesIdentities() throws {

@@ -36,8 +36,10 @@ public struct PullStage: Sendable {
     /// resource is written to it as it is read and kept as a span (a study larger than memory). Held as trees, each
     /// is built only as far as `keys` says for its type once `keys` gives an answer (asked as each job of the read
     /// starts; nil: whole), for a run whose stages read no other members. Its version is then read from its text.
+    /// `stop`: asked as each piece of the files is begun; once true the read throws `FHIRResourceFiles.Stopped`.
     public static func readDirectory(
-        _ root: String, spool: ByteSpool? = nil, keys: (@Sendable () -> FHIRResourceTypeKeys?)? = nil
+        _ root: String, spool: ByteSpool? = nil, keys: (@Sendable () -> FHIRResourceTypeKeys?)? = nil,
+        stop: (@Sendable () -> Bool)? = nil
     ) throws -> FHIRResourceCollection {
         var all = FHIRResourceCollection(spool: spool)
         let folder = root + "/fhir"
@@ -57,7 +59,7 @@ public struct PullStage: Sendable {
                     return chosen
                 }
             }
-            try FHIRResourceFiles.stream(paths: paths, options: options, optionsForJob: optionsForJob) { input in
+            try FHIRResourceFiles.stream(paths: paths, options: options, optionsForJob: optionsForJob, stop: stop) { input in
                 var resources: [(FHIRElement, FHIRResourceCollection.Identity)] = []
                 try input.forEachResource { resource, _ in
                     // Built by type, a resource may lack `meta`: its version comes from its text.
@@ -81,7 +83,7 @@ public struct PullStage: Sendable {
         let window = 4096
         for start in stride(from: 0, to: paths.count, by: window) {
             let inWindow = Array(paths[start..<min(paths.count, start + window)])
-            try FHIRResourceFiles.spool(paths: inWindow, options: .init(version: .r5), into: spool) { _, spooled in
+            try FHIRResourceFiles.spool(paths: inWindow, options: .init(version: .r5), into: spool, stop: stop) { _, spooled in
                 for resource in spooled { all.add(spooled: resource) }
             }
         }

@@ -38,8 +38,12 @@ public enum FHIRResourceFiles {
     ///
     /// `optionsForJob`, when given, is asked for each job's options as the job starts, instead of `options`: what a
     /// caller learns while the files are read (the members its stages will read) applies to the jobs after.
+    ///
+    /// `stop`, when given, is asked as each job starts; once it answers true no job starts and `Stopped` is thrown
+    /// (a run whose mapping failed while its files were being read does not read the rest of them).
     public static func stream<Read>(
         paths: [String], options: FHIRResourceInput.Options, optionsForJob: (@Sendable () -> FHIRResourceInput.Options)? = nil,
+        stop: (@Sendable () -> Bool)? = nil,
         workers: Int = ParallelMap.defaultWorkers, pieceSize: Int = pieceSize, read: @Sendable (FHIRResourceInput) throws -> Read,
         consume: (_ file: Int, Read) throws -> Void
     ) throws {
@@ -50,6 +54,7 @@ public enum FHIRResourceFiles {
         // A whole file's failure is thrown where it happens; a piece's is kept (`.failure`) for `consume` to read
         // the file again.
         try ParallelMap.streamChunks(count: jobs.count, chunkSize: 1, workers: workers) { chunk -> [Result<Read, any Error>] in
+            if let stop, stop() { throw Stopped() }
             // Each job reads with a path and options of its own: every resource it reads retains them, and two cores
             // retaining the same strings and filter fought over their reference counts (a fifth of spooling a
             // large directory was retains and releases).
@@ -80,6 +85,11 @@ public enum FHIRResourceFiles {
                 }
             }
         }
+    }
+
+    /// Thrown by `stream` (and `spool`) when its `stop` said so: the reading was given up, not failed.
+    public struct Stopped: Error, CustomStringConvertible {
+        public var description: String { "reading the files was stopped" }
     }
 
     /// What one job reads: a whole file (of `size` bytes, when it was looked at), or the lines of a cut file that
@@ -172,7 +182,8 @@ public enum FHIRResourceFiles {
     /// the next jobs are read rather than hold every file's at once.
     public static func spool(
         paths: [String], options: FHIRResourceInput.Options, into spool: ByteSpool, workers: Int = ParallelMap.defaultWorkers,
-        pieceSize: Int = pieceSize, referringToFiles: Bool = true, consume: (Int, [Spooled]) throws -> Void
+        pieceSize: Int = pieceSize, referringToFiles: Bool = true, stop: (@Sendable () -> Bool)? = nil,
+        consume: (Int, [Spooled]) throws -> Void
     ) throws {
         var options = options
         options.keepsSourceText = true
@@ -185,7 +196,7 @@ public enum FHIRResourceFiles {
         if referringToFiles {
             for path in paths where (options.format ?? FHIRFormat.named(byPath: path)) == .ndjson { spool.openSource(path: path) }
         }
-        try stream(paths: paths, options: options, workers: workers, pieceSize: pieceSize) { input in
+        try stream(paths: paths, options: options, stop: stop, workers: workers, pieceSize: pieceSize) { input in
             var spooled: [Spooled] = []
             let writer = FHIRJSONWriter()
             var bytes: [UInt8] = []
