@@ -449,11 +449,11 @@ public enum LinkStage {
             for duplicate in result.duplicates { for record in duplicate.records { inDuplicates.insert(record) } }
             for ordinal in 0..<keyTable.count {
                 // The key's parts made once, for its first unlinked record.
-                var parts: [String]?
+                var keyParts: [String]?
                 recordsOf.forEach(of: ordinal) { position in
                     guard !claimed.contains(position) && !inDuplicates.contains(position) else { return }
-                    if parts == nil { parts = keyTable.parts(at: ordinal) }
-                    result.unlinkedSharedData.append(UnlinkedRecord(record: position, key: parts))
+                    if keyParts == nil { keyParts = keyTable.parts(at: ordinal) }
+                    result.unlinkedSharedData.append(UnlinkedRecord(record: position, key: keyParts))
                 }
             }
             result.unlinkedSharedData.sort { $0.record < $1.record }

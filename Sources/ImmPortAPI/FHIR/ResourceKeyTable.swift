@@ -7,8 +7,9 @@ import FHIRModel
 /// insertion order, and the hash index is an array of 4-byte slots (open addressing, linear probing, at most half
 /// full), each holding the entry's position and the top five bits of its hash: a probe compares those before it
 /// looks at the entry, which leaves one probe in 32 that meets another key to compare it with the entry. (Slots of
-/// eight bytes, with half the hash, were 8 MB more at a million resources, in every stage of an export.) Entries keep the key without its hash (eight bytes a resource, eight megabytes at a million):
-/// growing the index hashes the keys again, which a caller that knows its count avoids with `reserveCapacity`.
+/// eight bytes, with half the hash, were 8 MB more at a million resources, in every stage of an export.) Entries keep
+/// the key without its hash (eight bytes a resource, eight megabytes at a million): growing the index hashes the keys
+/// again, which a caller that knows its count avoids with `reserveCapacity`.
 /// An entry keeps its key's type as a number, its place among the table's types (a study has a dozen), not as a
 /// string of its own: sixteen bytes less a resource, at a million the margin a large export's memory needs. The
 /// numbers sit beside the entries, a byte each (`typeBytes`), not in them: in an entry, four bytes and their padding
