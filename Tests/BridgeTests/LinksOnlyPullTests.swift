@@ -1,5 +1,6 @@
 @testable import Bridge
 import FHIRModel
+import FHIRPath
 import Foundation
 import ImmPortAPI
 import Testing
@@ -19,6 +20,21 @@ import TestSupport
         }
         #expect(read.isSubset(of: Set(mapping.endpoints.keys)))
         #expect(!read.contains("elisa") && read.contains("labtests") && read.contains("demographics"))
+    }
+
+    /// A spooled reconcile parses each linked resource only as far as its link's compared fields read
+    /// (`CompiledLink.fieldResourceKeys`): the fields' members and the resource's type and id, and not what only the
+    /// key reads (an Observation's `specimen`, a Patient's `identifier`); a field whose expression may read anything
+    /// builds the whole resource.
+    @Test func aLinksComparedFieldsNameTheMembersTheyRead() throws {
+        let mapping = try #require(MappingStage.run(paths: [Self.root + "/Mappings/immport.yaml"], diagnostics: DiagnosticsCollector()))
+        let patients = try #require(mapping.links.first { $0.name == "patients" })
+        let keys = try #require(patients.fieldResourceKeys).keys
+        #expect(keys.isSuperset(of: ["resourceType", "id", "gender", "extension"]))
+        #expect(!keys.contains("identifier") && !keys.contains("meta"))
+        var anything = patients
+        anything.fields[0].fhir = try FHIRPathExpression("descendants().ofType(code)", options: FHIRPathCompileOptions(version: .r5, rootType: "Patient"))
+        #expect(anything.fieldResourceKeys == nil)
     }
 
     /// Resources built only as far as the plan and the links read them (`LinksOnlyMembers`, every piece of the read

@@ -60,6 +60,14 @@ public struct CompiledLink: Sendable {
         if let fhirWhere { keys = FHIRJSONKeyFilter.union(keys, fhirWhere.focusKeys) }
         return keys
     }
+
+    /// The members of a linked resource its compared fields read, with its type and id; nil when an expression may
+    /// read anything. A spooled resource is parsed with this filter for the reconcile's comparisons.
+    public var fieldResourceKeys: FHIRJSONKeyFilter? {
+        var keys: FHIRJSONKeyFilter? = FHIRJSONKeyFilter(keys: ["resourceType", "id"])
+        for field in fields { keys = FHIRJSONKeyFilter.union(keys, field.fhir.focusKeys) }
+        return keys
+    }
 }
 
 extension CompiledLink {

@@ -68,14 +68,22 @@ public struct ReconcileStage: Sendable {
             // Taken out of the study once: read through it for every pair, the collection was copied (its
             // table, selection and spool retained) each time.
             let fhir = study.pulled.fhir
+            // A chunk's resources and records are read together, each only as far as the fields read it: spooled,
+            // they were read one at a time and whole (a `pread` and a full parse for each side of every pair, four
+            // fifths of a spooled reconcile's comparisons). Held trees are handed out as they are.
+            let resourceKeys = result.link.fieldResourceKeys
+            let recordKeys = result.link.recordKeys
             try ParallelMap.streamChunks(count: pairs.count, chunkSize: max(1, chunkSize)) { chunk -> (tallies: [Int], findings: [Finding]) in
                 // One answer per chunk (not per pair): the tallies, field by status flattened, and the findings.
                 var chunkTallies = [Int](repeating: 0, count: fields.count * statusCount)
                 var findings: [Finding] = []
-                for place in chunk {
-                    let position = pairs.resource(at: place)
-                    let resource = try fhir.resource(at: position)
-                    let record = try records.record(at: pairs.firstRecord(at: place))
+                let positions = chunk.map { pairs.resource(at: $0) }
+                let resources = try fhir.resources(at: positions, keys: resourceKeys)
+                let chunkRecords = try records.records(at: chunk.map { pairs.firstRecord(at: $0) }, keys: recordKeys)
+                for (offset, place) in chunk.enumerated() {
+                    let position = positions[offset]
+                    let resource = resources[offset]
+                    let record = chunkRecords[offset]
                     for (index, field) in fields.enumerated() {
                         let outcome = Self.compare(field, resource: resource, record: record, codeMaps: codeMaps)
                         chunkTallies[index * statusCount + outcome.status.tallyIndex] += 1
