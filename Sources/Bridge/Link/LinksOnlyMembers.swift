@@ -9,7 +9,7 @@ import FHIRModel
 /// anywhere) reads the whole of its type. The resources' versions are read from their text, not from `meta`.
 enum LinksOnlyMembers {
     static func byType(mapping: CompiledMapping, plan: PullPlan) -> FHIRResourceTypeKeys {
-        let identity = FHIRJSONKeyFilter(keys: ["resourceType", "id"])
+        let identity = FHIRJSONKeyFilter.resourceIdentity
         var byType: [String: FHIRJSONKeyFilter?] = [:]
         func add(_ type: String?, _ keys: FHIRJSONKeyFilter?) {
             guard let type else { return }
@@ -25,7 +25,7 @@ enum LinksOnlyMembers {
         for link in mapping.links {
             let type = link.declaration.resourceType.value
             add(type, link.resourceKeys)
-            for field in link.fields { add(type, field.fhir.focusKeys) }
+            add(type, link.fieldResourceKeys)
         }
         return FHIRResourceTypeKeys(byType: byType, otherTypes: identity)
     }

@@ -53,7 +53,7 @@ public struct CompiledLink: Sendable {
     /// The members of a resource the link's FHIR side reads (its key alternatives and `where`), with its type and
     /// id; nil when an expression may read anything. A spooled resource is parsed with this filter for the link.
     public var resourceKeys: FHIRJSONKeyFilter? {
-        var keys: FHIRJSONKeyFilter? = FHIRJSONKeyFilter(keys: ["resourceType", "id"])
+        var keys: FHIRJSONKeyFilter? = FHIRJSONKeyFilter.resourceIdentity
         for part in keyParts {
             for expression in part.alternatives.compactMap({ $0 }) { keys = FHIRJSONKeyFilter.union(keys, expression.focusKeys) }
         }
@@ -64,7 +64,7 @@ public struct CompiledLink: Sendable {
     /// The members of a linked resource its compared fields read, with its type and id; nil when an expression may
     /// read anything. A spooled resource is parsed with this filter for the reconcile's comparisons.
     public var fieldResourceKeys: FHIRJSONKeyFilter? {
-        var keys: FHIRJSONKeyFilter? = FHIRJSONKeyFilter(keys: ["resourceType", "id"])
+        var keys: FHIRJSONKeyFilter? = FHIRJSONKeyFilter.resourceIdentity
         for field in fields { keys = FHIRJSONKeyFilter.union(keys, field.fhir.focusKeys) }
         return keys
     }

@@ -175,7 +175,7 @@ public enum MergeStage {
             // of whose links may read anything is built whole. `meta`, which only the source tagging reads, is
             // tagged as text when it was left as text (`taggedMeta`).
             let writes = options.writesResources
-            let baseKeys: FHIRJSONKeyFilter? = FHIRJSONKeyFilter(keys: ["resourceType", "id"])
+            let baseKeys: FHIRJSONKeyFilter? = FHIRJSONKeyFilter.resourceIdentity
             var mergeKeys: [String: FHIRJSONKeyFilter?] = [:]
             for result in mergingLinks {
                 let type = result.link.declaration.resourceType.value

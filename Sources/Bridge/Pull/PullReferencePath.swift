@@ -104,12 +104,12 @@ public final class PullReferencePath: Sendable, CustomStringConvertible {
     /// spooled resource is parsed with this filter for the plan's selection.
     public var resourceKeys: FHIRJSONKeyFilter? {
         guard let expression else { return nil }
-        return FHIRJSONKeyFilter.union(FHIRJSONKeyFilter(keys: ["resourceType", "id"]), expression.focusKeys)
+        return FHIRJSONKeyFilter.union(FHIRJSONKeyFilter.resourceIdentity, expression.focusKeys)
     }
 
     /// The members of a resource any of `paths` reads, with its type and id (nil when one reads everything).
     public static func resourceKeys(of paths: [PullReferencePath]) -> FHIRJSONKeyFilter? {
-        paths.reduce(FHIRJSONKeyFilter(keys: ["resourceType", "id"]) as FHIRJSONKeyFilter?) { FHIRJSONKeyFilter.union($0, $1.resourceKeys) }
+        paths.reduce(FHIRJSONKeyFilter.resourceIdentity as FHIRJSONKeyFilter?) { FHIRJSONKeyFilter.union($0, $1.resourceKeys) }
     }
 
     public var description: String { source }

@@ -189,7 +189,7 @@ public enum FHIRResourceFiles {
         options.keepsSourceText = true
         // `meta` is read apart, as far as its versionId (below): built whole, its tags and times were most of what
         // was built of each resource, only to be let go.
-        options.topLevelKeys = FHIRJSONKeyFilter(keys: ["resourceType", "id"])
+        options.topLevelKeys = FHIRJSONKeyFilter.resourceIdentity
         // The spool opens the NDJSON files it will refer to before they are read (the first `sourceFileLimit`, in
         // order), so that what a worker read and the file the spool holds are one file whenever the path still names
         // it when the worker asks (`source(path:)`).

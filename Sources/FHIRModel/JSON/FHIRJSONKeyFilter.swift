@@ -23,6 +23,10 @@ public struct FHIRJSONKeyFilter: Sendable, Equatable {
         get { storage.prefixes }
         set { storage = Storage(keys: keys, prefixes: newValue) }
     }
+    /// A resource's type and id: what every reader of a resource needs before the members it reads (a stage's
+    /// filter is this joined with its paths' `focusKeys`).
+    public static let resourceIdentity = FHIRJSONKeyFilter(keys: ["resourceType", "id"])
+
     /// One reference, whatever the filter holds: a filter is copied into every read of a spooled resource, and
     /// copying five collections cost a tenth of such a read.
     private var storage: Storage

@@ -54,7 +54,7 @@ public struct CompiledView: Sendable {
         root = try compiler.compile(topLevel, at: "", focusType: definition.resource)
         usesRowIndex = compiler.usesRowIndex
         var keys = FHIRJSONKeyFilter.union(
-            FHIRJSONKeyFilter(keys: ["resourceType", "id"]), Self.keysRead(by: root, onResource: true))
+            FHIRJSONKeyFilter.resourceIdentity, Self.keysRead(by: root, onResource: true))
         for filter in filters { keys = FHIRJSONKeyFilter.union(keys, filter.expression.focusKeys) }
         topLevelKeys = keys
     }
