@@ -78,10 +78,11 @@ enum JSONBenchmarks: BenchmarkFamily {
     static func parse(_ arguments: inout BenchmarkArguments) throws -> [Measurement] {
         let documents = try load(&arguments)
         let runs = try arguments.runs()
-        var m = Measurement(name: "json-parse", file: documents.path)
+        let keyList = arguments.string("keys")
+        let keys = keyList.map { FHIRJSONKeyFilter(keys: Set($0.split(separator: ",").map(String.init))) }
+        var m = Measurement(name: keyList.map { "json-parse --keys \($0)" } ?? "json-parse", file: documents.path)
         m.bytes = documents.bytes.count
         m.documents = documents.ranges.count
-        let keys = arguments.string("keys").map { FHIRJSONKeyFilter(keys: Set($0.split(separator: ",").map(String.init))) }
         let reader = FHIRJSONReader(options: .init(topLevelKeys: keys))
         m.record(try documents.bytes.withUnsafeBytes { all in
             try Stopwatch.times(runs: runs) {
