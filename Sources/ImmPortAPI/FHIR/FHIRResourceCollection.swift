@@ -29,9 +29,10 @@ public struct FHIRResourceCollection: Sendable {
 
         var count: Int { elements.count }
         func key(at position: Int) -> FHIRResourceKey { deduplicator.key(at: position) }
-        /// The position of the resource kept under `key`. Asked of the table, not through
-        /// `table.deduplicator.tag(of:)`: read from outside, the deduplicator was copied for every look-up (its
-        /// seven arrays retained and released, by every core at once), two percent of a reconcile.
+        /// The position of the resource kept under `key`. The look-up is inlined down to the key table's probe
+        /// (`FHIRResourceDeduplicator.tag(of:)`, `ResourceKeyTable.lookup`): called, it took the deduplicator as a
+        /// copy for every look-up, its seven arrays retained and released by both cores at once (in a reconcile's
+        /// profile, 67 samples of copying it of 4,500; 19 inlined).
         func tag(of key: FHIRResourceKey) -> Int? { deduplicator.tag(of: key) }
 
         func copy() -> Table {

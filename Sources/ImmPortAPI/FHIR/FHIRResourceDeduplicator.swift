@@ -91,6 +91,7 @@ public struct FHIRResourceDeduplicator: Sendable {
     }
 
     /// The tag remembered with the copy kept of `key`, or nil when the key was never admitted.
+    @inline(__always)
     public func tag(of key: FHIRResourceKey) -> Int? {
         if case .found(let position) = seen.lookup(HashedResourceKey(key)) { return seen[position].tag }
         return nil

@@ -57,6 +57,7 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
         case vacant(Int)
     }
 
+    @inline(__always)
     func lookup(_ key: HashedResourceKey) -> Lookup {
         let tag = tag(key.hash)
         let positionBits = positionBits
