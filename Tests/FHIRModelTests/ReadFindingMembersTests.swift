@@ -63,6 +63,43 @@ import TestSupport
         #expect(notIndexed >= 6)
     }
 
+    /// One member looked up by a scan that stops at it (`value(named:inDocument:)`, how a resource's version is read
+    /// from its `meta`) is the member the whole scan finds, and its value the tree's; where the scan cannot tell (a
+    /// key with escapes before it), it says so rather than guess.
+    @Test func aMemberLookedUpAloneIsTheOneTheScanFinds() throws {
+        var found = 0
+        var untold = 0
+        let documents = try Self.documents() + [
+            #"{"s\u006frce":"x","versionId":"after an escaped key"}"#, #"{"versionId":"4","s\u006frce":"x"}"#,
+        ].map { Array($0.utf8) }
+        for document in documents {
+            let tree = try FHIRJSONReader().read(document)
+            let text = String(decoding: document.prefix(80), as: UTF8.self)
+            try document.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) throws in
+                let scanned = bytes.count <= JSONTopLevelMembers.maximumLength ? JSONTopLevelMembers.scan(bytes) : nil
+                for name: StaticString in ["resourceType", "id", "meta", "versionId", "n", "absent"] {
+                    let key = String(decoding: UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount), as: UTF8.self)
+                    switch JSONTopLevelMembers.value(named: name, inDocument: bytes) {
+                    case .some(let value?):
+                        found += 1
+                        let parsed = try FHIRJSONReader().read(value)
+                        #expect(parsed == tree[key], "\(key) in \(text)")
+                        if let scanned {
+                            #expect(JSONTopLevelMembers.value(named: name, among: scanned, in: bytes).map(Array.init) == Array(value), "\(text)")
+                        }
+                    case .some(nil):
+                        #expect(tree[key] == nil, "\(key) in \(text)")
+                    case nil:
+                        untold += 1
+                        #expect(scanned == nil, "\(key) in \(text)")
+                    }
+                }
+            }
+        }
+        #expect(found > 300)
+        #expect(untold > 0)
+    }
+
     /// A malformed document is refused with `read`'s error, found members or not.
     @Test func aMalformedDocumentGetsReadsError() {
         for text in [#"{"a":1,"a":2}"#, #"{"a":}"#, #"{"a":1"#, #"{"a":1} x"#, "", #"{"":1}"#] {
@@ -102,6 +139,8 @@ import TestSupport
             #"{"resourceType":"Basic","text":"meta","versionId":"top"}"#, #"{"m\u0065ta":{"versionId":"9"},"resourceType":"Basic"}"#,
             #"{"resourceType":"Basic","meta":{ "versionId" : "spaced" , "source":"s" }}"#, #"{"resourceType":"Basic","meta":{}}"#,
             #"{"resourceType":"Basic","meta":null}"#, #"{"resourceType":"Basic","meta":{"versionId":"é"}}"#,
+            #"{"resourceType":"Basic","meta":{"s\u006frce":"x","versionId":"after an escaped key"}}"#,
+            #"{"resourceType":"Basic","meta":{"versionId":"before an escaped key","s\u006frce":"x"}}"#,
         ].map { Array($0.utf8) }
         var versions = 0
         for document in documents {

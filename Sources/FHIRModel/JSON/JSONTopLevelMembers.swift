@@ -60,7 +60,41 @@ public enum JSONTopLevelMembers {
 
     /// The members of a valid JSON document's top-level object, in order; nil when the document is not indexed.
     public static func scan(_ bytes: UnsafeRawBufferPointer) -> [Member]? {
-        guard bytes.count <= maximumLength, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+        guard bytes.count <= maximumLength else { return nil }
+        var members: [Member] = []
+        members.reserveCapacity(40)
+        let walked = forEachMember(of: bytes) { key, value in
+            members.append(
+                Member(
+                    keyStart: UInt16(key.lowerBound), keyLength: UInt16(key.count), valueStart: UInt16(value.lowerBound),
+                    valueLength: UInt16(value.count)))
+            return true
+        }
+        return walked ? members : nil
+    }
+
+    /// The value's bytes of the top-level member `name` (a key without escapes) of a valid JSON document, its members
+    /// scanned up to that one and no further: `.some(nil)` when it has no such member, nil when the scan cannot tell
+    /// (not an object, or a key with escapes before it, which compared as bytes could spell `name`). For a reader
+    /// that wants one member of an object it does not keep (a resource's `meta.versionId`, usually its first), where
+    /// `scan` made and filled an array of every member.
+    public static func value(named name: StaticString, inDocument bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer?? {
+        let wanted = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+        var found: Range<Int>? = nil
+        let walked = forEachMember(of: bytes) { key, value in
+            guard key.count == wanted.count, UnsafeRawBufferPointer(rebasing: bytes[key]).elementsEqual(wanted) else { return true }
+            found = value
+            return false
+        }
+        if let found { return .some(UnsafeRawBufferPointer(rebasing: bytes[found])) }
+        return walked ? .some(nil) : nil
+    }
+
+    /// Calls `body` with the ranges of each top-level member's key (inside its quotes) and value, in order, until it
+    /// returns false; false when the document is not one this indexes (not an object, a key with escapes before
+    /// `body` stopped). The scan trusts the document to be valid JSON.
+    static func forEachMember(of bytes: UnsafeRawBufferPointer, _ body: (_ key: Range<Int>, _ value: Range<Int>) -> Bool) -> Bool {
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
         let count = bytes.count
         var i = 0
         if count >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { i = 3 }
@@ -88,28 +122,26 @@ public enum JSONTopLevelMembers {
             }
         }
         skipWhitespace()
-        guard i < count, base[i] == UInt8(ascii: "{") else { return nil }
+        guard i < count, base[i] == UInt8(ascii: "{") else { return false }
         i += 1
-        var members: [Member] = []
-        members.reserveCapacity(40)
         while true {
             skipWhitespace()
-            guard i < count else { return nil }
-            if base[i] == UInt8(ascii: "}") { return members }
+            guard i < count else { return false }
+            if base[i] == UInt8(ascii: "}") { return true }
             if base[i] == UInt8(ascii: ",") {
                 i += 1
                 skipWhitespace()
             }
-            guard i < count, base[i] == UInt8(ascii: "\"") else { return nil }
+            guard i < count, base[i] == UInt8(ascii: "\"") else { return false }
             let keyStart = i + 1
-            if skipString() { return nil }
+            if skipString() { return false }
             let keyEnd = i - 1
             skipWhitespace()
-            guard i < count, base[i] == UInt8(ascii: ":") else { return nil }
+            guard i < count, base[i] == UInt8(ascii: ":") else { return false }
             i += 1
             skipWhitespace()
             let valueStart = i
-            guard i < count else { return nil }
+            guard i < count else { return false }
             switch base[i] {
             case UInt8(ascii: "\""):
                 _ = skipString()
@@ -137,10 +169,7 @@ public enum JSONTopLevelMembers {
                     i += 1
                 }
             }
-            members.append(
-                Member(
-                    keyStart: UInt16(keyStart), keyLength: UInt16(keyEnd - keyStart), valueStart: UInt16(valueStart),
-                    valueLength: UInt16(i - valueStart)))
+            guard body(keyStart..<keyEnd, valueStart..<i) else { return true }
         }
     }
 }
