@@ -60,17 +60,26 @@ public struct PullStage: Sendable {
                 }
             }
             try FHIRResourceFiles.stream(paths: paths, options: options, optionsForJob: optionsForJob, stop: stop) { input in
-                var resources: [(FHIRElement, FHIRResourceCollection.Identity)] = []
+                let batch = ReadBatch()
                 try input.forEachResource { resource, _ in
                     // Built by type, a resource may lack `meta`: its version comes from its text.
                     let identity = keys == nil
                         ? FHIRResourceCollection.Identity(resource)
                         : FHIRResourceCollection.Identity(resource, versionId: try FHIRResourceFiles.versionId(of: resource, handedOutBy: input))
-                    resources.append((resource, identity))
+                    batch.resources.append((resource, identity))
                 }
-                return resources
-            } consume: { _, resources in
-                for (resource, identity) in resources { all.add(resource, identity: identity) }
+                return batch
+            } consume: { _, batch in
+                // Moved into the collection, not copied: the job's array is taken over whole (the batch lets go of
+                // it) and each resource swapped out of it for nothing, in order. Copied, each tree was retained by
+                // this core, which did not build it, and released again with the job's array (1% of a reconcile).
+                var resources = batch.resources
+                batch.resources = []
+                for index in resources.indices {
+                    var taken = (FHIRElement.null, FHIRResourceCollection.Identity(.null, versionId: nil))
+                    swap(&taken, &resources[index])
+                    all.add(taken.0, identity: taken.1)
+                }
             }
             return all
         }
@@ -90,6 +99,13 @@ public struct PullStage: Sendable {
         all.keepAtSize()
         try spool.flush()
         return all
+    }
+
+    /// One job's resources, read on a worker and handed to the core that adds them to the collection. A class, so
+    /// that the adding core can take the array over rather than copy every resource out of it; it belongs to one
+    /// core at a time (the read's, then the adding one's), hence unchecked.
+    final class ReadBatch: @unchecked Sendable {
+        var resources: [(FHIRElement, FHIRResourceCollection.Identity)] = []
     }
 
     /// Pulls one study. `directoryResources` is the directory's resources when the source is a directory (read

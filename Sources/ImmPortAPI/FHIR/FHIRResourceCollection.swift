@@ -107,9 +107,11 @@ public struct FHIRResourceCollection: Sendable {
         }
     }
 
-    /// `add(_:)` with the resource's identity already read.
+    /// `add(_:)` with the resource's identity already read. Consuming: a caller that hands its resources over
+    /// (the directory read) moves each in rather than the collection copying it (a retain of a tree another core
+    /// built, and its release when the caller's copy goes).
     @discardableResult
-    public mutating func add(_ resource: FHIRElement, identity: Identity) -> Bool {
+    public mutating func add(_ resource: consuming FHIRElement, identity: consuming Identity) -> Bool {
         let key = identity.key ?? FHIRResourceKey(type: identity.type ?? "?", id: "#\(count)")
         return add(.tree(resource), key: key, versionId: identity.versionId)
     }
