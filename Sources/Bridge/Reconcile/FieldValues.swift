@@ -162,7 +162,7 @@ struct FieldValues {
 
 /// A transform as `FieldValues.normalise` applies it, taken out of its declaration once: a `ucum` transform's
 /// target alone. (Applied as declared, every value of every pair copied the whole `ucum` declaration, its locations
-/// and unit field, retaining each of its texts on both cores at once: two percent of a reconcile.)
+/// and unit field, retaining each of its texts on both cores at once: about one percent of a reconcile's samples.)
 enum FieldTransform: Sendable, Equatable {
     /// `trim`, `upper`, `lower` or `collapse-space` (`KeyNormaliser.apply`).
     case text(MappingTransform)

@@ -261,13 +261,14 @@ public enum FHIRResourceFiles {
 
     /// `meta.versionId` of a resource read and checked as `text` (`FHIRElement.versionId` of its tree), found by
     /// the places of its members (`members`, nil when it has none) and a scan of `meta`'s up to the version
-    /// (`JSONTopLevelMembers.value(named:inDocument:)`): only the version's value is made. (A filtered parse of `meta` cost as much as building it: the reader's
-    /// key shape, kept per thread for the resources' keys, was lost to `meta`'s every time.)
+    /// (`JSONTopLevelMembers.value(named:inDocument:)`): only the version's value is made. (A filtered parse of
+    /// `meta` cost as much as building it: the reader's key shape, kept per thread for the resources' keys, was lost
+    /// to `meta`'s every time.)
     static func versionId(of bytes: UnsafeRawBufferPointer, members: [JSONTopLevelMembers.Member]?) throws -> String? {
         guard let members else { return try metaReader.read(bytes).versionId }
         guard let meta = JSONTopLevelMembers.value(named: "meta", among: members, in: bytes) else { return nil }
-        // `meta`'s members up to `versionId` (usually its first), not all of them into an array (`scan`, as before):
-        // the version is read this way for every resource of a directory.
+        // `meta`'s members up to `versionId` (usually its first), not all of them indexed into an array (`scan`): the
+        // version is read this way for every resource of a directory.
         switch JSONTopLevelMembers.value(named: "versionId", inDocument: meta) {
         case .some(let value?): return try ByteSpool.memberValue(value, reader: JSONTopLevelMembers.checkedBefore).stringValue
         case .some(nil): return nil
