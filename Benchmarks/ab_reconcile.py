@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Two or more builds of immport-bridge reconciling the same study, alternated, in one run: the wall time of each
-whole process (`time.perf_counter` around it), median and quartiles over the rounds.
+whole process (`time.perf_counter` around it), median and quartiles over the rounds, and the median CPU time of each
+process (user and system, from `wait4`).
 
     python3 Benchmarks/ab_reconcile.py --study DIR [--accession SDY99990] [--rounds 21] BIN_A BIN_B ...
 
@@ -9,6 +10,7 @@ one). Builds are run in turn within each round, so that the machine's drift (a f
 next here) falls on all of them alike. Run from the package root: the default mapping's path is relative.
 """
 import argparse
+import os
 import statistics
 import subprocess
 import tempfile
@@ -24,16 +26,25 @@ def main():
     args = parser.parse_args()
     report = tempfile.mkdtemp() + "/report.json"
     times = {binary: [] for binary in args.binaries}
+    cpu = {binary: [] for binary in args.binaries}
     for _ in range(args.rounds):
         for binary in args.binaries:
             start = time.perf_counter()
-            subprocess.run([binary, "reconcile", args.accession, "--from", args.study, "--report", report, "--fail-on", "none"],
-                           check=True, capture_output=True)
+            process = subprocess.Popen(
+                [binary, "reconcile", args.accession, "--from", args.study, "--report", report, "--fail-on", "none"],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            _, status, usage = os.wait4(process.pid, 0)
             times[binary].append(time.perf_counter() - start)
+            if os.waitstatus_to_exitcode(status) != 0:
+                raise SystemExit(f"{binary} failed (exit {os.waitstatus_to_exitcode(status)})")
+            # The process's own CPU (user and system, both cores): what a change to the work moves, while the wall
+            # time also moves with how the two cores are shared.
+            cpu[binary].append(usage.ru_utime + usage.ru_stime)
     for binary, runs in times.items():
         runs.sort()
         q1, q3 = runs[len(runs) // 4], runs[3 * len(runs) // 4]
-        print(f"{binary}: median {statistics.median(runs) * 1000:.1f} ms (q1 {q1 * 1000:.1f}, q3 {q3 * 1000:.1f}, best {runs[0] * 1000:.1f}) over {len(runs)} rounds")
+        print(f"{binary}: median {statistics.median(runs) * 1000:.1f} ms (q1 {q1 * 1000:.1f}, q3 {q3 * 1000:.1f}, best {runs[0] * 1000:.1f}) "
+              f"over {len(runs)} rounds; CPU median {statistics.median(cpu[binary]) * 1000:.0f} ms")
 
 
 if __name__ == "__main__":
