@@ -44,7 +44,8 @@ def main():
         runs.sort()
         q1, q3 = runs[len(runs) // 4], runs[3 * len(runs) // 4]
         print(f"{binary}: median {statistics.median(runs) * 1000:.1f} ms (q1 {q1 * 1000:.1f}, q3 {q3 * 1000:.1f}, best {runs[0] * 1000:.1f}) "
-              f"over {len(runs)} rounds; CPU median {statistics.median(cpu[binary]) * 1000:.0f} ms")
+              f"over {len(runs)} rounds; CPU median {statistics.median(cpu[binary]) * 1000:.0f} ms "
+              f"(q1 {sorted(cpu[binary])[len(runs) // 4] * 1000:.0f}, q3 {sorted(cpu[binary])[3 * len(runs) // 4] * 1000:.0f})")
 
 
 if __name__ == "__main__":
