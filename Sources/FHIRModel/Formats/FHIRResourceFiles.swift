@@ -270,7 +270,7 @@ public enum FHIRResourceFiles {
         // `meta`'s members up to `versionId` (usually its first), not all of them indexed into an array (`scan`): the
         // version is read this way for every resource of a directory.
         switch JSONTopLevelMembers.value(named: "versionId", inDocument: meta) {
-        case .some(let value?): return try ByteSpool.memberValue(value, reader: JSONTopLevelMembers.checkedBefore).stringValue
+        case .some(let value?): return try JSONTopLevelMembers.string(of: value)
         case .some(nil): return nil
         case nil: return try versionIdReader.read(meta)["versionId"]?.stringValue
         }

@@ -47,7 +47,12 @@ public enum JSONTopLevelMembers {
         named name: StaticString, among members: [Member], in document: UnsafeRawBufferPointer
     ) throws -> String? {
         guard let value = value(named: name, among: members, in: document) else { return nil }
-        return try ByteSpool.memberValue(value, reader: checkedBefore).stringValue
+        return try string(of: value)
+    }
+
+    /// The text of a member's value read and checked before (nil: not a string), as its tree's `stringValue`.
+    static func string(of value: UnsafeRawBufferPointer) throws -> String? {
+        try ByteSpool.memberValue(value, reader: checkedBefore).stringValue
     }
 
     /// Reads again what was read and checked: its keys are known to be unique.
