@@ -12,9 +12,14 @@ import Glibc
 /// Fixing it also fixes the trim threshold at glibc's 128 KiB: a heap was given back whenever 128 KiB at its top
 /// were free, and taken again (a `mprotect` and zeroed pages) by the next tree, a tenth of a reconcile's time
 /// (BENCHMARKS.md, eleventh wave). A heap now keeps up to 8 MiB free at its top, and grows 1 MiB at a time.
+///
+/// All of this is glibc's malloc: the release binary allocates with jemalloc (Package.swift, `ReleaseAllocator`),
+/// whose own settings are in `malloc_conf.c`, and then leaves glibc's alone.
 enum LargeAllocations {
     static func returnToTheSystemWhenFreed() {
         #if canImport(Glibc)
+        // jemalloc's control function: present only when jemalloc is the process's allocator.
+        if dlsym(nil, "mallctl") != nil { return }
         // `mallopt` is declared in malloc.h, which the Glibc module does not include: found by name instead (a
         // null handle is RTLD_DEFAULT; -3, -1 and -2 are malloc.h's M_MMAP_THRESHOLD, M_TRIM_THRESHOLD and
         // M_TOP_PAD). Another C library has no such symbol.
