@@ -17,8 +17,7 @@ cd "$(dirname "$0")/.."
 N=${1:-16}; SIZE_MIB=${2:-8}; RUNS=${3:-5}; CONCURRENCY=${4:-4}
 BUILD=${BUILD:-release}
 if [ "$BUILD" = release ]; then
-  swift build -c release --static-swift-stdlib --product immport-bridge >/dev/null
-  swift build -c release --static-swift-stdlib --product immport-test-server >/dev/null
+  Benchmarks/build-release.sh immport-bridge immport-test-server
 fi
 BIN=$(swift build -c "$BUILD" --show-bin-path)
 WORK=$(mktemp -d)

@@ -10,8 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${1:-Benchmarks/data/export}; shift || true
 SUBJECTS=("$@"); [ ${#SUBJECTS[@]} -eq 0 ] && SUBJECTS=(1000 10000 14600)
-swift build -c release --static-swift-stdlib --product immport-bridge >/dev/null
-swift build -c release --static-swift-stdlib --product immport-bridge-bench >/dev/null
+Benchmarks/build-release.sh immport-bridge immport-bridge-bench
 BIN=$(swift build -c release --show-bin-path)
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT

@@ -9,8 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-100000}; COUNT=${2:-500}; RUNS=${3:-3}
-swift build -c release --static-swift-stdlib --product immport-bridge >/dev/null
-swift build -c release --static-swift-stdlib --product immport-test-server >/dev/null
+Benchmarks/build-release.sh immport-bridge immport-test-server
 BIN=$(swift build -c release --show-bin-path)
 WORK=$(mktemp -d)
 "$BIN/immport-test-server" --synthetic "$N" --max-page-size "$COUNT" >"$WORK/server.out" 2>&1 &

@@ -25,8 +25,7 @@ VENV=Benchmarks/.venv
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 "$VENV/bin/pip" install -q "${PEER_PACKAGES[@]}"
 
-swift build -c release --static-swift-stdlib --product immport-bridge
-swift build -c release --static-swift-stdlib --product immport-bridge-bench
+Benchmarks/build-release.sh immport-bridge immport-bridge-bench
 BIN=$(swift build -c release --show-bin-path)
 
 STUDY=Benchmarks/data/reconcile/study-$SUBJECTS-ndjson
