@@ -5,11 +5,11 @@ import FHIRPath
 
 /// The program: the command line parsed and run (`ImmPortBridgeCommand`), with the R5 definitions loaded beside it.
 ///
-/// Why: loading R5's definition tables and FHIRPath's model of them (about 17 ms of one core) came after parsing the
-/// arguments (about 15 ms of the other core's idle time, most of it the runtime's first look-ups of protocol
-/// conformances), and every command that reads FHIR waited for both in turn. Loaded on another thread from the
-/// start, a command that needs them finds them ready or waits for the rest (Swift builds a static once); one that
-/// does not never waits for them.
+/// Why: a command's first 15 ms or so are the argument parsing on one core (most of it the runtime's first look-ups
+/// of protocol conformances) while the other waits, and every command that reads FHIR then loaded R5's definition
+/// tables and FHIRPath's model of them (about 17 ms more) before doing anything else. Loaded on another thread from
+/// the start, they are ready or nearly so when a command first needs them (Swift builds a static once: it waits for
+/// the rest), and a command that never needs them does not wait for them.
 @main
 enum ImmPortBridgeProgram {
     static func main() async {
