@@ -88,8 +88,8 @@ let package = Package(
         ),
         // The release binary's allocator: jemalloc (Debian's libjemalloc2) in place of glibc's malloc, linked in
         // release builds on Linux. The bridge's stages build and free many small trees and tables on every core at
-        // once; on jemalloc a 10,000-subject reconcile is about 7% faster and a 100,000-resource export about 5%
-        // (BENCHMARKS.md, thirty-fourth wave). Debug builds (`swift run`, `swift test`) keep glibc's malloc, and
+        // once; on jemalloc a 10,000-subject reconcile is 7-9% faster, a 100,000-resource export 1-7% (BENCHMARKS.md,
+        // thirty-fourth wave). Debug builds (`swift run`, `swift test`) keep glibc's malloc, and
         // IMMPORT_BRIDGE_SYSTEM_MALLOC=1 keeps it in a release build too (a machine without libjemalloc2).
         .target(
             name: "ReleaseAllocator",
