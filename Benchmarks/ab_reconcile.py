@@ -42,10 +42,11 @@ def main():
             cpu[binary].append(usage.ru_utime + usage.ru_stime)
     for binary, runs in times.items():
         runs.sort()
-        q1, q3 = runs[len(runs) // 4], runs[3 * len(runs) // 4]
-        print(f"{binary}: median {statistics.median(runs) * 1000:.1f} ms (q1 {q1 * 1000:.1f}, q3 {q3 * 1000:.1f}, best {runs[0] * 1000:.1f}) "
-              f"over {len(runs)} rounds; CPU median {statistics.median(cpu[binary]) * 1000:.0f} ms "
-              f"(q1 {sorted(cpu[binary])[len(runs) // 4] * 1000:.0f}, q3 {sorted(cpu[binary])[3 * len(runs) // 4] * 1000:.0f})")
+        cpus = sorted(cpu[binary])
+        q1, q3 = len(runs) // 4, 3 * len(runs) // 4
+        print(f"{binary}: median {statistics.median(runs) * 1000:.1f} ms (q1 {runs[q1] * 1000:.1f}, q3 {runs[q3] * 1000:.1f}, best {runs[0] * 1000:.1f}) "
+              f"over {len(runs)} rounds; CPU median {statistics.median(cpus) * 1000:.0f} ms "
+              f"(q1 {cpus[q1] * 1000:.0f}, q3 {cpus[q3] * 1000:.0f})")
 
 
 if __name__ == "__main__":
