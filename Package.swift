@@ -1,8 +1,13 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
-/// Whether release builds link jemalloc (the `ReleaseAllocator` target below): unless IMMPORT_BRIDGE_SYSTEM_MALLOC is set.
+/// Whether release builds link jemalloc (the `ReleaseAllocator` target below): unless IMMPORT_BRIDGE_SYSTEM_MALLOC is
+/// set, when the machine has the library (Debian's `libjemalloc2` in a library directory the linker searches), so that
+/// a machine without it still builds, on glibc's malloc.
 let linksJemalloc = Context.environment["IMMPORT_BRIDGE_SYSTEM_MALLOC"] == nil
+    && ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib"]
+        .contains { FileManager.default.fileExists(atPath: "\($0)/libjemalloc.so.2") }
 
 // Targets, lower never importing higher:
 // CLibXML2 < FHIRModel < FHIRPath < FHIRViews;  FHIRModel < ImmPortAPI;  all < Bridge < immport-bridge;
@@ -90,7 +95,7 @@ let package = Package(
         // release builds on Linux. The bridge's stages build and free many small trees and tables on every core at
         // once; on jemalloc a 10,000-subject reconcile is 7-9% faster, a 100,000-resource export 1-7% (BENCHMARKS.md,
         // thirty-fourth wave). Debug builds (`swift run`, `swift test`) keep glibc's malloc, and
-        // IMMPORT_BRIDGE_SYSTEM_MALLOC=1 keeps it in a release build too (a machine without libjemalloc2).
+        // IMMPORT_BRIDGE_SYSTEM_MALLOC=1 keeps it in a release build too; so does a machine without libjemalloc2.
         .target(
             name: "ReleaseAllocator",
             linkerSettings: linksJemalloc

@@ -81,6 +81,8 @@ public struct PullStage: Sendable {
                     all.add(taken.0, identity: taken.1)
                 }
             }
+            // Complete: its keys are read in place from here on (`FHIRResourceCollection.frozenKeys`).
+            all.keepAtSize()
             return all
         }
         // Spooled resources are added as each job gives them, in the files' order, while the jobs after are read:

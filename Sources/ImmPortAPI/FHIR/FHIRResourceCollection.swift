@@ -29,11 +29,8 @@ public struct FHIRResourceCollection: Sendable {
 
         var count: Int { elements.count }
         func key(at position: Int) -> FHIRResourceKey { deduplicator.key(at: position) }
-        /// The position of the resource kept under `key`: asked of the table, with the look-up inlined down to the key
-        /// table's probe (`FHIRResourceDeduplicator.tag(of:)`, `ResourceKeyTable.lookup`). Called as
-        /// `table.deduplicator.tag(of:)` from the collection, it took the de-duplicator as a copy for every look-up,
-        /// its seven arrays retained and released by both cores at once (in a reconcile's profile, 44 to 52 samples of
-        /// copying it of about 4,500; 13 this way).
+        /// The position of the resource kept under `key`, asked of the table (a collection with `frozenKeys` asks
+        /// those).
         func tag(of key: FHIRResourceKey) -> Int? { deduplicator.tag(of: key) }
 
         func copy() -> Table {
@@ -62,6 +59,20 @@ public struct FHIRResourceCollection: Sendable {
     }
 
     private var table = Table()
+    /// The table's keys once it is complete (`keepAtSize()`, and the selections made from it), for the look-ups by
+    /// key and by position that every stage makes from both cores.
+    ///
+    /// Why: a class's stored property is read as a copy, so a look-up through the table (`Table.tag(of:)`) took the
+    /// de-duplicator as a copy every time, its seven arrays retained and released by both cores at once (about 1% of
+    /// a reconcile's CPU and of a million-resource export's). A `let` of a class, reached from this struct, is read
+    /// in place. The de-duplicator's arrays are shared with the table's, not copied; a change to the collection lets
+    /// go of this first (`add`).
+    private var frozenKeys: FrozenKeys?
+
+    final class FrozenKeys: Sendable {
+        let deduplicator: FHIRResourceDeduplicator
+        init(_ deduplicator: FHIRResourceDeduplicator) { self.deduplicator = deduplicator }
+    }
     /// nil: every resource of the table, in its order.
     private var selection: Selection?
     /// Copies that were dropped because the same or a newer version was already kept.
@@ -129,9 +140,11 @@ public struct FHIRResourceCollection: Sendable {
     /// Lets go of the room its tables took growing (`Array.keptAtSize`): for a collection read in full and then kept
     /// (a directory's), whose count was not known ahead.
     public mutating func keepAtSize() {
+        frozenKeys = nil
         guard isKnownUniquelyReferenced(&table) else { return }
         table.elements.keepAtSize()
         table.deduplicator.keepAtSize()
+        frozenKeys = FrozenKeys(table.deduplicator)
     }
 
     /// The resources of `keys` (keys this collection does not have are passed over; a key given twice counts as
@@ -146,6 +159,7 @@ public struct FHIRResourceCollection: Sendable {
     public func selecting(positions: [Position]) -> FHIRResourceCollection {
         var selected = FHIRResourceCollection(spool: spool)
         selected.table = table
+        selected.frozenKeys = frozenKeys ?? FrozenKeys(table.deduplicator)
         var chosen = Selection(tableCount: table.count)
         for position in positions {
             if !chosen.insert(Int(position.index)) { selected.duplicatesDropped += 1 }
@@ -155,6 +169,8 @@ public struct FHIRResourceCollection: Sendable {
     }
 
     private mutating func add(_ stored: Stored, key: FHIRResourceKey, versionId: String?) -> Bool {
+        // (Let go first, so that the table's arrays are not shared when they change.)
+        frozenKeys = nil
         if selection != nil { detach() }
         if !isKnownUniquelyReferenced(&table) { table = table.copy() }
         let admitted = table.deduplicator.admit(key, versionId: versionId, tag: table.elements.count)
@@ -187,7 +203,7 @@ public struct FHIRResourceCollection: Sendable {
     }
 
     private func position(of key: FHIRResourceKey) -> Int? {
-        guard let position = table.tag(of: key) else { return nil }
+        guard let position = frozenKeys.map({ $0.deduplicator.tag(of: key) }) ?? table.tag(of: key) else { return nil }
         if let selection, !selection.contains(position) { return nil }
         return position
     }
@@ -208,14 +224,17 @@ public struct FHIRResourceCollection: Sendable {
         var positions: [Int32] = []
         positions.reserveCapacity(count)
         forEachPosition { position, _ in positions.append(Int32(position)) }
-        let table = self.table
-        positions.sort { table.key(at: Int($0)) < table.key(at: Int($1)) }
+        positions.sort { key(atIndex: Int($0)) < key(atIndex: Int($1)) }
         return positions.map(Position.init)
     }
 
     public func position(ofKey key: FHIRResourceKey) -> Position? { position(of: key).map { Position(index: Int32($0)) } }
 
-    public func key(at position: Position) -> FHIRResourceKey { table.key(at: Int(position.index)) }
+    public func key(at position: Position) -> FHIRResourceKey { key(atIndex: Int(position.index)) }
+
+    private func key(atIndex position: Int) -> FHIRResourceKey {
+        frozenKeys?.deduplicator.key(at: position) ?? table.key(at: position)
+    }
 
     public func resource(at position: Position) throws -> FHIRElement { try tree(at: Int(position.index), keys: nil) }
 
@@ -320,9 +339,9 @@ public struct FHIRResourceCollection: Sendable {
     /// The table positions in the collection's order, handed to `body` with their keys.
     private func forEachPosition(_ body: (Int, FHIRResourceKey) throws -> Void) rethrows {
         if let selection {
-            for position in selection.positions { try body(Int(position), table.key(at: Int(position))) }
+            for position in selection.positions { try body(Int(position), key(atIndex: Int(position))) }
         } else {
-            for position in 0..<table.count { try body(position, table.key(at: position)) }
+            for position in 0..<table.count { try body(position, key(atIndex: position)) }
         }
     }
 
