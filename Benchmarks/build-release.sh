@@ -12,6 +12,9 @@ if [ -z "${IMMPORT_BRIDGE_SYSTEM_MALLOC:-}" ] && [ "$(uname -s)" = Linux ] && ! 
 fi
 for product in "$@"; do
   log=$(mktemp)
-  swift build -c release --static-swift-stdlib --product "$product" >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; exit 1; }
+  # (The manifest evaluated afresh: it looks for the library, and a cached evaluation from before it was installed
+  # would build on glibc's malloc.)
+  swift build --manifest-cache none -c release --static-swift-stdlib --product "$product" >"$log" 2>&1 \
+    || { cat "$log" >&2; rm -f "$log"; exit 1; }
   rm -f "$log"
 done
