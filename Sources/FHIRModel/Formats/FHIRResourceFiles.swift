@@ -149,8 +149,18 @@ public enum FHIRResourceFiles {
     public struct Spooled: Sendable {
         public var span: ByteSpool.Span
         /// The resource's `Type/id`; for a resource without an id, its type (`?` when it has none) and an empty id.
-        public var key: FHIRResourceKey
+        public let key: FHIRResourceKey
         public var versionId: String?
+        /// `key.hashValue`, worked out by the worker that read the resource: the collection that takes a million of
+        /// them looks each up on one core (`FHIRResourceCollection.add(spooled:)`).
+        public let keyHash: Int
+
+        public init(span: ByteSpool.Span, key: FHIRResourceKey, versionId: String?) {
+            self.span = span
+            self.key = key
+            self.versionId = versionId
+            keyHash = key.hashValue
+        }
 
         public var hasID: Bool { !key.id.isEmpty }
     }

@@ -106,6 +106,9 @@ public struct FHIRResourceCollection: Sendable {
         var key: FHIRResourceKey?
         var type: String?
         var versionId: String?
+        /// `key`'s hash, worked out where the identity is read (a directory read's worker), not by the one core that
+        /// adds the resources.
+        var keyHash = 0
 
         public init(_ resource: FHIRElement) {
             self.init(resource, versionId: resource.versionId)
@@ -116,6 +119,7 @@ public struct FHIRResourceCollection: Sendable {
             key = FHIRResourceKey(resource: resource)
             type = key == nil ? resource.resourceType : nil
             self.versionId = versionId
+            keyHash = key?.hashValue ?? 0
         }
     }
 
@@ -124,7 +128,8 @@ public struct FHIRResourceCollection: Sendable {
     /// built, and its release when the caller's copy goes).
     @discardableResult
     public mutating func add(_ resource: consuming FHIRElement, identity: consuming Identity) -> Bool {
-        let key = identity.key ?? FHIRResourceKey(type: identity.type ?? "?", id: "#\(count)")
+        let key = identity.key.map { HashedResourceKey($0, hash: identity.keyHash) }
+            ?? HashedResourceKey(FHIRResourceKey(type: identity.type ?? "?", id: "#\(count)"))
         return add(.tree(resource), key: key, versionId: identity.versionId)
     }
 
@@ -133,7 +138,9 @@ public struct FHIRResourceCollection: Sendable {
     @discardableResult
     public mutating func add(spooled resource: FHIRResourceFiles.Spooled) -> Bool {
         precondition(spool != nil, "a spooled resource needs the collection's spool")
-        let key = resource.hasID ? resource.key : FHIRResourceKey(type: resource.key.type, id: "#\(count)")
+        let key = resource.hasID
+            ? HashedResourceKey(resource.key, hash: resource.keyHash)
+            : HashedResourceKey(FHIRResourceKey(type: resource.key.type, id: "#\(count)"))
         return add(.spooled(resource.span), key: key, versionId: resource.versionId)
     }
 
@@ -168,7 +175,7 @@ public struct FHIRResourceCollection: Sendable {
         return selected
     }
 
-    private mutating func add(_ stored: Stored, key: FHIRResourceKey, versionId: String?) -> Bool {
+    private mutating func add(_ stored: Stored, key: HashedResourceKey, versionId: String?) -> Bool {
         // (Let go first, so that the table's arrays are not shared when they change.)
         frozenKeys = nil
         if selection != nil { detach() }
@@ -182,7 +189,7 @@ public struct FHIRResourceCollection: Sendable {
             // The table now points past the end; put the newer copy back where the first one was.
             let position = admitted.replacedTag!
             table.elements[position] = stored
-            table.deduplicator.retag(key, position)
+            table.deduplicator.retag(key.key, position)
             return true
         case .duplicate:
             duplicatesDropped += 1

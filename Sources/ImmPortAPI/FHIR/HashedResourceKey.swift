@@ -15,6 +15,12 @@ struct HashedResourceKey: Hashable, Sendable {
         hash = key.hashValue
     }
 
+    /// With its hash already worked out (`key.hashValue`, by another thread of the same process).
+    init(_ key: FHIRResourceKey, hash: Int) {
+        self.key = key
+        self.hash = hash
+    }
+
     static func == (a: HashedResourceKey, b: HashedResourceKey) -> Bool { a.hash == b.hash && a.key == b.key }
 
     func hash(into hasher: inout Hasher) { hasher.combine(hash) }
