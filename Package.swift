@@ -10,7 +10,7 @@ let linksJemalloc = Context.environment["IMMPORT_BRIDGE_SYSTEM_MALLOC"] == nil
         .contains { FileManager.default.fileExists(atPath: "\($0)/libjemalloc.so.2") }
 
 // Targets, lower never importing higher:
-// CLibXML2 < FHIRModel < FHIRPath < FHIRViews;  FHIRModel < ImmPortAPI;  all < Bridge < immport-bridge;
+// CLibXML2 < FHIRModel < FHIRPath < FHIRViews;  FHIRModel, JSONStructure < ImmPortAPI;  all < Bridge < immport-bridge;
 // ReleaseAllocator (the release binary's jemalloc options, the switch for huge pages) < immport-bridge.
 let package = Package(
     name: "ImmPortBridge",
@@ -60,6 +60,7 @@ let package = Package(
             name: "ImmPortAPI",
             dependencies: [
                 "FHIRModel",
+                "JSONStructure",  // the answers' array splitter, 64 bytes at a time
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -102,6 +103,8 @@ let package = Package(
                 ? [.unsafeFlags(["-Xlinker", "-l:libjemalloc.so.2"], .when(platforms: [.linux], configuration: .release))]
                 : []
         ),
+        // JSON's structural bytes found 64 at a time (SSE2), for the Shared Data answers' array splitter.
+        .target(name: "JSONStructure"),
         // Test support: locating ../shared/ (skip loudly, fail under CI=true).
         .target(name: "TestSupport", dependencies: ["FHIRModel"]),
         // A loopback HTTP server that serves Fixtures/ the way HAPI and the Shared Data API do, with faults.

@@ -35,9 +35,9 @@ import TestSupport
         Result { () throws(JSONArraySplitter.Malformed) in try JSONArraySplitter.itemRanges(Array(text.utf8)) }
     }
 
-    static func inBlocks(_ text: String, blockSize: Int) -> Result<[Range<Int>], JSONArraySplitter.Malformed> {
+    static func inBlocks(_ text: String, blockSize: Int, scansBlocks: Bool = true) -> Result<[Range<Int>], JSONArraySplitter.Malformed> {
         let bytes = Array(text.utf8)
-        var splitter = JSONArraySplitter()
+        var splitter = JSONArraySplitter(scansBlocks: scansBlocks)
         var ranges: [Range<Int>] = []
         return Result { () throws(JSONArraySplitter.Malformed) in
             var start = 0
@@ -127,6 +127,53 @@ import TestSupport
         for blockSize in 1...(text.utf8.count + 1) {
             #expect(Self.describe(Self.inBlocks(text, blockSize: blockSize)) == expected, "block size \(blockSize)")
         }
+    }
+
+    /// The scan 64 bytes at a time (`json_structure_scan_item`) gives the byte-by-byte scan's answer: on generated
+    /// arrays (SYNTHETIC) of values long enough to fill blocks, with strings that hold brackets, braces, commas,
+    /// quotes and escapes (a block with a backslash goes byte by byte), nesting across blocks' edges, and damaged
+    /// and truncated copies of them; whole, and fed in blocks of many sizes.
+    @Test func theBlockScanGivesTheByteScansAnswer() {
+        var state: UInt64 = 20261207
+        func random(_ bound: Int) -> Int {
+            // SplitMix64, seeded: the same arrays every run.
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int((z ^ (z >> 31)) % UInt64(bound))
+        }
+        let stringPieces = ["a", "word", " ", ",", "[", "]", "{", "}", ":", "\\\"", "\\\\", "\\n", "é", "x,y]", "{\\\"k\\\":[1]}"]
+        func string() -> String { "\"" + (0..<random(12)).map { _ in stringPieces[random(stringPieces.count)] }.joined() + "\"" }
+        func value(_ depth: Int) -> String {
+            switch depth >= 3 ? random(4) : random(7) {
+            case 0: return string()
+            case 1: return String(random(100_000)) + (random(2) == 0 ? ".5e3" : "")
+            case 2: return ["null", "true", "false"][random(3)]
+            case 3: return string() + String(repeating: " ", count: random(3))
+            case 4, 5: return "{" + (0..<random(8)).map { _ in string() + ":" + value(depth + 1) }.joined(separator: ",") + "}"
+            default: return "[" + (0..<random(6)).map { _ in value(depth + 1) }.joined(separator: " , ") + "]"
+            }
+        }
+        let damage = ["{", "}", "[", "]", ",", "\"", "\\", " "]
+        var compared = 0
+        for round in 0..<300 {
+            var text = "[" + (0..<(1 + random(30))).map { _ in value(0) }.joined(separator: ",\n") + "]"
+            if round % 3 == 1 {
+                var bytes = Array(text.utf8)
+                bytes[random(bytes.count)] = Array(damage[random(damage.count)].utf8)[0]
+                text = String(decoding: bytes, as: UTF8.self)
+            } else if round % 3 == 2 {
+                text = String(decoding: Array(text.utf8).prefix(random(text.utf8.count)), as: UTF8.self)
+            }
+            let count = text.utf8.count
+            let plain = Self.describe(Self.inBlocks(text, blockSize: count + 1, scansBlocks: false))
+            for blockSize in [count + 1, 1, 7, 63, 64, 65, 200] {
+                #expect(Self.describe(Self.inBlocks(text, blockSize: blockSize)) == plain, "round \(round), block size \(blockSize): \(text)")
+                compared += 1
+            }
+        }
+        #expect(compared == 2100)
     }
 
     /// A file read in blocks: each item's exact bytes, in order, however the blocks cut them; a malformed file is

@@ -1,4 +1,5 @@
 import FHIRModel
+import JSONStructure
 
 /// Finds the byte ranges of the items of a top-level JSON array without building trees, so that records can be
 /// parsed one at a time and each keeps its exact source text. Strings, escapes and nesting are tracked; anything
@@ -34,8 +35,14 @@ public struct JSONArraySplitter: Sendable {
     var depth = 0
     var inString = false
     var escaped = false
+    /// Whether an item is scanned 64 bytes at a time where it can be (`json_structure_scan_item`: whole blocks
+    /// without a backslash), byte by byte elsewhere; false scans every byte (the plain way, which tests hold the
+    /// other to).
+    let scansBlocks: Bool
 
-    public init() {}
+    public init(scansBlocks: Bool = true) {
+        self.scansBlocks = scansBlocks
+    }
 
     /// Where the item still being scanned starts (its bytes must be kept for the blocks to come), nil between items.
     public var pendingItemStart: Int? {
@@ -145,8 +152,24 @@ public struct JSONArraySplitter: Sendable {
             while last >= start && Self.isWhitespace(bytes[last]) { last -= 1 }
             if last >= start { contentEnd = base + last + 1 }
         }
+        let scansBlocks = scansBlocks
         return Self.structural.withUnsafeBufferPointer { structural -> UInt8? in
+            // Bytes before `byteByByte` go 64 at a time where they can (whole blocks without a backslash); the
+            // block that could not, and the tail, go byte by byte below. Either way the state is exact between
+            // bytes, so the two ways can hand over anywhere but inside an escape.
+            var byteByByte = scansBlocks ? i : count
             while i < count {
+                if i >= byteByByte, let base = bytes.baseAddress {
+                    var nesting = Int64(depth)
+                    var inside = inString
+                    var found = false
+                    i = json_structure_scan_item(base.assumingMemoryBound(to: UInt8.self), i, count, &nesting, &inside, &found)
+                    depth = Int(nesting)
+                    inString = inside
+                    if found { return bytes[i] }
+                    guard i < count else { break }
+                    byteByByte = min(i + 64, count)
+                }
                 if inString {
                     // To the next quote or backslash; a string's own bytes are never the item's last (its quote is).
                     i = Self.nextQuoteOrBackslash(bytes, from: i)
