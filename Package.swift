@@ -11,7 +11,7 @@ let linksJemalloc = Context.environment["IMMPORT_BRIDGE_SYSTEM_MALLOC"] == nil
 
 // Targets, lower never importing higher:
 // CLibXML2 < FHIRModel < FHIRPath < FHIRViews;  FHIRModel, JSONStructure < ImmPortAPI;  all < Bridge < immport-bridge;
-// ReleaseAllocator (the release binary's jemalloc options, the switch for huge pages) < immport-bridge.
+// ReleaseAllocator (the release binary's jemalloc) < immport-bridge.
 let package = Package(
     name: "ImmPortBridge",
     platforms: [.macOS(.v14)],

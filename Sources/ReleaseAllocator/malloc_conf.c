@@ -9,10 +9,6 @@
 // percpu_arena: one arena per CPU, not jemalloc's default of four per CPU: fewer partly used arenas, and the
 // million's peak another 10 MiB lower (152-160 MiB, as on glibc), at the same speed; it grows with the machine, where
 // a fixed number of arenas would not. (BENCHMARKS.md, thirty-fourth wave.)
-//
-// thp:always: jemalloc asks for transparent huge pages for every mapping it makes (`madvise(MADV_HUGEPAGE)`, which a
-// system whose setting is `madvise`, Debian's, waits for), but the process forbids them before anything runs and
-// only `reconcile` allows them again (huge_pages.c, HugePages.swift).
 #include "ReleaseAllocator.h"
 
-const char *malloc_conf = "dirty_decay_ms:1000,percpu_arena:percpu,thp:always";
+const char *malloc_conf = "dirty_decay_ms:1000,percpu_arena:percpu";

@@ -47,7 +47,6 @@ struct ReconcileCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        HugePages.allow()
         // A set-up failure (key, base URL) is an input error (2) for reconcile.
         try await bridge.run(setUpFailure: 2) { run in try await reconcile(run) }
     }
