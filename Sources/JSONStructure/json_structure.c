@@ -4,12 +4,13 @@
 // rare in Shared Data records, and a string's escapes are where a 64-bit scan is easiest to get wrong.
 #include "JSONStructure.h"
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-
+// A bit per byte of a 64-byte block, for each kind of byte the scan looks at.
 typedef struct {
     uint64_t quote, backslash, open, close, comma;
 } block_masks;
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
 
 static inline uint64_t movemask(__m128i matches) { return (uint64_t)(uint32_t)_mm_movemask_epi8(matches); }
 
@@ -32,11 +33,8 @@ static inline block_masks classify(const uint8_t *block) {
     return masks;
 }
 #else
-typedef struct {
-    uint64_t quote, backslash, open, close, comma;
-} block_masks;
-
-// The same masks a byte at a time, where SSE2 is not there (the scan stays correct, only slower).
+// The same masks a byte at a time, where SSE2 is not there: correct, and slower than the callers' own scans, so used
+// only when a caller asks (the tests, which hold it to the byte-by-byte scan on every architecture).
 static inline block_masks classify(const uint8_t *block) {
     block_masks masks = {0, 0, 0, 0, 0};
     for (int i = 0; i < 64; i++) {
@@ -52,6 +50,12 @@ static inline block_masks classify(const uint8_t *block) {
     }
     return masks;
 }
+#endif
+
+#if defined(__SSE2__)
+bool json_structure_scan_is_vectorised(void) { return true; }
+#else
+bool json_structure_scan_is_vectorised(void) { return false; }
 #endif
 
 // Bit i: the parity of the set bits at or below i.

@@ -145,7 +145,7 @@ public struct FHIRResourceCollection: Sendable {
     }
 
     /// Lets go of the room its tables took growing (`Array.keptAtSize`): for a collection read in full and then kept
-    /// (a directory's), whose count was not known ahead.
+    /// (a directory's), whose count was not known ahead. From here on its keys are read in place (`frozenKeys`).
     public mutating func keepAtSize() {
         frozenKeys = nil
         guard isKnownUniquelyReferenced(&table) else { return }

@@ -37,10 +37,10 @@ public struct JSONArraySplitter: Sendable {
     var escaped = false
     /// Whether an item is scanned 64 bytes at a time where it can be (`json_structure_scan_item`: whole blocks
     /// without a backslash), byte by byte elsewhere; false scans every byte (the plain way, which tests hold the
-    /// other to).
+    /// other to). By default where the block scan has vector instructions (SSE2: every x86-64).
     let scansBlocks: Bool
 
-    public init(scansBlocks: Bool = true) {
+    public init(scansBlocks: Bool = json_structure_scan_is_vectorised()) {
         self.scansBlocks = scansBlocks
     }
 
