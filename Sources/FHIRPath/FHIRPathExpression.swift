@@ -83,10 +83,26 @@ public struct FHIRPathExpression: Sendable {
         let focusKeys: FHIRJSONKeyFilter?
         let readsBeyondFocus: Bool
 
-        init(source: String, options: FHIRPathCompileOptions) throws {
+        /// For `B.exists()`: B compiled alone (`existsTest`), nil for any other expression.
+        let existenceOperand: Core?
+
+        convenience init(source: String, options: FHIRPathCompileOptions) throws {
+            try self.init(tree: try FHIRPathParser.parse(source), source: source, options: options)
+        }
+
+        init(tree: FHIRPathSyntaxTree, source: String, options: FHIRPathCompileOptions) throws {
             self.source = source
             self.options = options
-            let tree = try FHIRPathParser.parse(source)
+            if case .function(let base?, "exists", let arguments, _) = tree, arguments.isEmpty {
+                // (The operand's own text, for its messages: ranges count Unicode scalars.)
+                let scalars = Array(source.unicodeScalars)
+                let range = base.range
+                let text = range.start >= 0 && range.end <= scalars.count && range.start <= range.end
+                    ? String(String.UnicodeScalarView(scalars[range.start..<range.end])) : source
+                existenceOperand = try? Core(tree: base, source: text, options: options)
+            } else {
+                existenceOperand = nil
+            }
             model = FHIRPathModels.model(for: options.version)
             var compiler = FHIRPathCompiler(model: model, options: options)
             compiled = try compiler.compileRoot(tree)
@@ -185,6 +201,24 @@ public struct FHIRPathExpression: Sendable {
         defer { FHIRPathEnvironmentPool.giveBack(environment, version: core.version) }
         try run(resource, nil, environment) { node, _ in try body(node) }
         return true
+    }
+
+    /// The expression's answer on `resource` when it is `B.exists()` and B is node steps from a resource of this
+    /// resource's type (`category.coding.where(code = 'laboratory').exists()`): whether B has a node, found by
+    /// walking B's nodes without making items. nil when the expression is not of that form for this resource:
+    /// `evaluate` is then the way. The same answer as `evaluate` gives (a link's `where` asks it of every resource:
+    /// through `evaluate` it was 2% of a reconcile). Throws as `evaluate` does.
+    public func existsTest(on resource: FHIRElement) throws -> Bool? {
+        guard let operand = core.existenceOperand, let run = operand.nodesRun, let entryType = operand.nodesResourceType,
+            let type = resource.resourceType, FHIRObject.sameKey(type, entryType)
+        else { return nil }
+        let environment = FHIRPathEnvironmentPool.take(
+            version: operand.version, model: operand.model, resource: resource, type: type, rootResource: nil, variables: [:],
+            trace: nil)
+        defer { FHIRPathEnvironmentPool.giveBack(environment, version: operand.version) }
+        var found = false
+        try run(resource, nil, environment) { _, _ in found = true }
+        return found
     }
 
     /// Calls `body` with the JSON value of each item of the result on `resource`, in order: the nodes

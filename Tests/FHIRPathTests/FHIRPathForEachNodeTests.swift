@@ -74,4 +74,41 @@ import Testing
         _ = try key.forEachNode(of: Self.resources[0]) { values.append($0) }
         #expect(values.first == .string("SUB1"))
     }
+
+    /// `existsTest` (`PATH.exists()` answered by walking PATH's nodes: a link's `where`) gives the general evaluator's
+    /// answer whenever it answers, answers the default mapping's `where` on its type, and declines every other shape.
+    @Test func existsTestIsTheGeneralEvaluatorsAnswer() throws {
+        // (root type, expression, whether it must answer on a resource of that type)
+        let expressions: [(String, String, Bool)] = [
+            ("Observation", "category.coding.where(code = 'laboratory').exists()", true),
+            ("Observation", "category.coding.where(code = 'none').exists()", true),
+            ("Observation", "specimen.exists()", true),
+            ("Observation", "value.ofType(Quantity).exists()", true),
+            ("Patient", "identifier.where(system = 'https://www.immport.org/subject').value.exists()", true),
+            ("Patient", "gender.exists()", true),
+            // Not `PATH.exists()` of node steps: evaluated instead.
+            ("Observation", "(code.text | code.coding.display).exists()", false),
+            ("Observation", "code.text.exists() and specimen.exists()", false),
+            ("Observation", "code.coding.exists(display = 'Hb')", false),
+            ("Observation", "code.coding.display.exists().not()", false),
+            ("Observation", "exists()", false),
+        ]
+        var answered = 0
+        for (type, source, mustAnswer) in expressions {
+            let fast = try FHIRPathExpression(source, options: .init(version: .r5, rootType: type))
+            var generalOptions = FHIRPathCompileOptions(version: .r5, rootType: type)
+            generalOptions.generalEvaluationOnly = true
+            let general = try FHIRPathExpression(source, options: generalOptions)
+            for resource in Self.resources {
+                let answer = try fast.existsTest(on: resource)
+                if resource.resourceType != type { #expect(answer == nil, "\(source) answered on a \(resource.resourceType ?? "?")") }
+                if resource.resourceType == type { #expect((answer != nil) == mustAnswer, "\(source)") }
+                guard let answer else { continue }
+                answered += 1
+                let items = try general.evaluate(FHIRPathEvaluationInput(resource: resource))
+                #expect(items.count == 1 && items[0].jsonValue.boolValue == answer, "\(source) on \(resource.resourceType ?? "?") \(resource["id"]?.stringValue ?? "")")
+            }
+        }
+        #expect(answered >= 20)
+    }
 }

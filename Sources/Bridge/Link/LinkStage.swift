@@ -608,6 +608,8 @@ public enum LinkStage {
             func matchesWhere(_ resource: FHIRElement, key: FHIRResourceKey, warnings: inout [Diagnostic]) -> Bool {
                 guard let condition = link.fhirWhere else { return true }
                 do {
+                    // `PATH.exists()` (the default mapping's) walks PATH's nodes; anything else is evaluated.
+                    if let exists = try condition.existsTest(on: resource) { return exists }
                     let items = try condition.evaluate(FHIRPathEvaluationInput(resource: resource))
                     return items.count == 1 && items[0].jsonValue.boolValue == true
                 } catch {
