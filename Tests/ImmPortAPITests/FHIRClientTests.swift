@@ -179,6 +179,24 @@ import Testing
         #expect(all.count == 5 && !all.contains(key("Patient", "e")))
     }
 
+    /// A complete collection reads its keys in place (`keepAtSize`, `frozenKeys`); changed afterwards, it answers
+    /// from its changed table, and a selection made before the change still answers from the table it was made from.
+    @Test func aCollectionChangedAfterItWasCompletedFindsItsNewKeys() throws {
+        let key = { (id: String) in FHIRResourceKey(type: "Patient", id: id) }
+        var all = FHIRResourceCollection()
+        for id in ["a", "b", "c"] { all.add(["resourceType": "Patient", "id": .string(id), "meta": ["versionId": "1"]]) }
+        all.keepAtSize()
+        let before = all.selecting([key("b"), key("a")])
+        #expect(all.position(ofKey: key("b")).map(all.key(at:)) == key("b") && !all.contains(key("d")))
+        all.add(["resourceType": "Patient", "id": "d"])
+        all.add(["resourceType": "Patient", "id": "a", "meta": ["versionId": "2"], "gender": "female"])
+        #expect(all.contains(key("d")) && all.position(ofKey: key("d")).map(all.key(at:)) == key("d"))
+        #expect(all.keys == [key("a"), key("b"), key("c"), key("d")] && all.positionsSortedByKey().map(all.key(at:)) == all.keys)
+        #expect(try all.resource(key("a"))?["gender"] == "female")
+        #expect(before.keys == [key("b"), key("a")] && !before.contains(key("d")) && before.position(ofKey: key("d")) == nil)
+        #expect(try before.resource(key("a"))?["gender"] == nil)
+    }
+
     @Test func deduplicationScalesAndRemembersWhichCopyWasKept() {
         // Enough keys to make the table grow many times; type and id both matter; unversioned copies are replaced by
         // any versioned one; tags say which earlier copy a newer version replaces.
