@@ -75,6 +75,9 @@ public struct ReconcileStage: Sendable {
             let recordKeys = result.link.recordKeys
             try ParallelMap.streamChunks(count: pairs.count, chunkSize: max(1, chunkSize)) { chunk -> (tallies: [Int], findings: [Finding]) in
                 // One answer per chunk (not per pair): the tallies, field by status flattened, and the findings.
+                // The chunk's own copies of the fields: every comparison retains and releases its field, and the
+                // cores doing so on the same objects fought over their reference counts.
+                let fields = fields.map(\.unshared)
                 var chunkTallies = [Int](repeating: 0, count: fields.count * statusCount)
                 var findings: [Finding] = []
                 let positions = chunk.map { pairs.resource(at: $0) }
@@ -131,6 +134,19 @@ public struct ReconcileStage: Sendable {
             rule = ReconcileStage.rule(field.declaration.name.location)
             reading = FieldReading(field.declaration)
         }
+
+        private init(copying other: PreparedField) {
+            field = other.field
+            name = other.name
+            comparison = other.comparison
+            comparisonText = other.comparisonText
+            severity = other.severity
+            rule = other.rule
+            reading = other.reading
+        }
+
+        /// Another object with the same contents, for one job's comparisons (`run`).
+        var unshared: PreparedField { PreparedField(copying: self) }
     }
 
     /// One field of one pair compared: the status and the values both sides gave.
