@@ -45,6 +45,7 @@ struct FilesCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "Write a study's file manifest as a table (TSV): accession, name, type, size, MD5s, DRS id.",
             discussion: "Example: immport-bridge files list SDY1 --type result"
         )
@@ -73,6 +74,7 @@ struct FilesCommand: AsyncParsableCommand {
 
     struct Get: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "get",
             abstract: "Download a study's files into a folder, verified by size and MD5; a rerun resumes and skips.",
             discussion: """
                 Each file streams into NAME.part in DIR and is renamed to NAME once its size and MD5 (ImmPort's and the \

@@ -35,6 +35,7 @@ struct GeneListsCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "Write every list's id, name, gene count and description as a table (TSV).")
 
         @Option(name: [.short, .customLong("output")], help: "Output file; - for standard output.") var output = "-"
@@ -62,6 +63,7 @@ struct GeneListsCommand: AsyncParsableCommand {
 
     struct Get: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "get",
             abstract: "Write gene lists (all, or the IDs given) as JSON, GMT, TSV or FHIR R5 ValueSets.",
             discussion: """
                 fhir writes one ValueSet (a Bundle of type collection for several lists) whose codes are the HGNC \

@@ -18,6 +18,9 @@ enum ImmPortBridgeProgram {
     }
 }
 
+/// Every command, subcommands too, gives its `commandName`: without one, ArgumentParser derives it from the type
+/// through `String(describing:)`, whose dynamic casts each scan every protocol conformance in this (statically
+/// linked) binary, about 2 ms of every start.
 struct ImmPortBridgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "immport-bridge",

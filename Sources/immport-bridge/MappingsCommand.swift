@@ -13,6 +13,7 @@ struct MappingsCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Load and compile mapping files exactly as a run does, and list every problem.",
             discussion: """
                 Each FILE is checked as a mapping of its own, with its includes. Problems go to standard error as \
@@ -46,6 +47,7 @@ struct MappingsCommand: ParsableCommand {
 
     struct Explain: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "explain",
             abstract: "Print a mapping as Markdown tables: links, fields, merge actions, emitted resources.",
             discussion: """
                 The files are loaded as one mapping (later ones override earlier ones, as includes do). The tables \
