@@ -14,7 +14,8 @@ import Darwin
 /// unique values (identifiers, timestamps) only evicts, never grows the table.
 struct JSONStringTable {
     /// A string of up to 16 bytes is identified exactly by its length and two (possibly overlapping) words of
-    /// its bytes; a longer one by its length, a hash and, to be sure, its bytes.
+    /// its bytes; a longer one by its length, a hash and, to be sure, its bytes. A string of more than 15 bytes
+    /// seen once has its length and words noted and `string` empty: it is kept when it comes again (`string(_:_:)`).
     struct Slot {
         var length: Int
         var word0: UInt64
@@ -54,13 +55,19 @@ struct JSONStringTable {
         }
         let mixed = (word0 ^ (word1 &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(truncatingIfNeeded: length)) &* 0x9E37_79B9_7F4A_7C15
         let slot = slots + Int(truncatingIfNeeded: mixed >> (64 - UInt64(JSONStringTable.slotBits)))
-        if slot.pointee.length == length, slot.pointee.word0 == word0, slot.pointee.word1 == word1,
-            length <= 16 || JSONStringTable.equal(slot.pointee.string, start, length)
-        {
+        let sighted = slot.pointee.length == length && slot.pointee.word0 == word0 && slot.pointee.word1 == word1
+        // (Up to 16 bytes, the words are the bytes: a 16-byte slot that holds its string holds this one.)
+        if sighted, length <= 15 || (length == 16 ? !slot.pointee.string.isEmpty : JSONStringTable.equal(slot.pointee.string, start, length)) {
             return slot.pointee.string
         }
         let made = String(decoding: UnsafeBufferPointer(start: start, count: length), as: UTF8.self)
-        slot.pointee = Slot(length: length, word0: word0, word1: word1, string: made)
+        // A string of more than 15 bytes (one of its own, not held in the `String`) is kept only when it comes a
+        // second time: before, the slot notes its bytes and holds none. Most such strings come once (ids,
+        // references, timestamps), and a kept one is released when a later string takes its slot: that release
+        // went to a string made long before, out of the cache, and was 1% of a reconcile. Shorter strings cost
+        // no reference counting to keep.
+        let keeps = length <= 15 || sighted
+        slot.pointee = Slot(length: length, word0: word0, word1: word1, string: keeps ? made : "")
         return made
     }
 
