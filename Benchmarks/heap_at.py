@@ -3,7 +3,7 @@
 `heaptrack_print` gives the heap's peak and each call site's own peak, not what is live when (a table freed after
 the link and one made by the merge both count at their own peaks). This replays the recording's allocations and
 frees and prints, at each moment asked for, the live bytes under the first two frames of each allocation's stack
-that are not allocator or collection plumbing.
+that are not allocator or collection plumbing (`--depth` for more).
 
     heaptrack -o run BIN export SDY99990 --from DIR --format ndjson -o OUT
     python3 Benchmarks/heap_at.py run.zst --at 18,28,38 [--top 16]
@@ -31,6 +31,7 @@ def main():
     parser.add_argument("recording")
     parser.add_argument("--at", required=True, help="seconds from the start, comma-separated")
     parser.add_argument("--top", type=int, default=16)
+    parser.add_argument("--depth", type=int, default=2, help="frames named per call site")
     arguments = parser.parse_args()
     moments = sorted(int(float(x) * 1000) for x in arguments.at.split(","))
 
@@ -77,7 +78,7 @@ def main():
         sites = collections.Counter()
         total = 0
         for (size, frame), count in held:
-            meaningful = [readable[name] for name in stack(frame) if not PLUMBING.search(readable[name])][:2]
+            meaningful = [readable[name] for name in stack(frame) if not PLUMBING.search(readable[name])][:arguments.depth]
             sites[" <- ".join(name[:75] for name in meaningful)] += size * count
             total += size * count
         print(f"== {now / 1000:.1f} s: {total / 1e6:.1f} MB live")
