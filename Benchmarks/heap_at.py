@@ -78,7 +78,8 @@ def main():
         sites = collections.Counter()
         total = 0
         for (size, frame), count in held:
-            meaningful = [readable[name] for name in stack(frame) if not PLUMBING.search(readable[name])][:arguments.depth]
+            named = [readable[name] for name in stack(frame)]
+            meaningful = [name for name in named if not PLUMBING.search(name)][:arguments.depth]
             sites[" <- ".join(name[:75] for name in meaningful)] += size * count
             total += size * count
         print(f"== {now / 1000:.1f} s: {total / 1e6:.1f} MB live")

@@ -56,9 +56,12 @@ struct JSONStringTable {
         let mixed = (word0 ^ (word1 &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(truncatingIfNeeded: length)) &* 0x9E37_79B9_7F4A_7C15
         let slot = slots + Int(truncatingIfNeeded: mixed >> (64 - UInt64(JSONStringTable.slotBits)))
         let sighted = slot.pointee.length == length && slot.pointee.word0 == word0 && slot.pointee.word1 == word1
-        // (Up to 16 bytes, the words are the bytes: a 16-byte slot that holds its string holds this one.)
-        if sighted, length <= 15 || (length == 16 ? !slot.pointee.string.isEmpty : JSONStringTable.equal(slot.pointee.string, start, length)) {
-            return slot.pointee.string
+        if sighted {
+            // Up to 16 bytes the words are the bytes: a 16-byte slot that holds a string holds this one.
+            if length <= 15 { return slot.pointee.string }
+            if length == 16 ? !slot.pointee.string.isEmpty : JSONStringTable.equal(slot.pointee.string, start, length) {
+                return slot.pointee.string
+            }
         }
         let made = String(decoding: UnsafeBufferPointer(start: start, count: length), as: UTF8.self)
         // A string of more than 15 bytes (one of its own, not held in the `String`) is kept only when it comes a
