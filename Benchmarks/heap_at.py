@@ -61,7 +61,10 @@ def main():
             now = int(line[2:], 16)
             while len(snapshots) < len(moments) and now >= moments[len(snapshots)]:
                 snapshots.append((now, [(kinds[i], n) for i, n in enumerate(live) if n > 0]))
-    reader.wait()
+    if reader.wait() != 0:
+        raise SystemExit(f"heap_at: zstdcat could not read {arguments.recording}")
+    for moment in moments[len(snapshots):]:
+        print(f"heap_at: the recording ends before {moment / 1000:.1f} s; no snapshot there")
 
     def stack(frame):
         names = []
