@@ -64,3 +64,58 @@ extension ResourceKeyTableTests {
         if case .found = table.lookup(HashedResourceKey(FHIRResourceKey(type: "Patient", id: "r1"))) { Issue.record("Patient/r1 found") }
     }
 }
+
+extension ResourceKeyTableTests {
+    /// A de-duplicator whose tags are its positions (a collection's) answers as one that is given the positions as
+    /// tags: the same verdicts, the same replaced tags for newer versions, the same tags looked up, also once brought
+    /// to its size; a caller's own tags (a search's lines) are kept as given and replaced by a newer version's.
+    @Test func tagsThatArePositionsAnswerAsTagsGiven() {
+        var given = FHIRResourceDeduplicator()
+        var positional = FHIRResourceDeduplicator(tagsArePositions: true)
+        var lines = FHIRResourceDeduplicator()
+        let copies: [(id: String, version: String?)] = [
+            ("a", "1"), ("b", nil), ("c", "2"), ("a", "1"), ("a", "3"), ("b", "1"), ("c", "1"), ("d", "x1"), ("d", "x2"),
+            ("a", nil), ("e", "10"), ("e", "9"),
+        ]
+        for (line, copy) in copies.enumerated() {
+            let key = FHIRResourceKey(type: "Patient", id: copy.id)
+            let position = given.tag(of: key) ?? given.count
+            let expected = given.admit(key, versionId: copy.version, tag: position)
+            if expected.verdict == .newerVersion { given.retag(key, position) }
+            #expect(positional.admit(key, versionId: copy.version, tag: position) == expected, "copy \(line): \(copy)")
+            let fromLines = lines.admit(key, versionId: copy.version, tag: 100 + line)
+            #expect(fromLines.verdict == expected.verdict)
+            if expected.verdict == .newerVersion { #expect(fromLines.replacedTag.map { $0 >= 100 } == true) }
+        }
+        positional.keepAtSize()
+        for id in ["a", "b", "c", "d", "e"] {
+            let key = FHIRResourceKey(type: "Patient", id: id)
+            #expect(positional.tag(of: key) == given.tag(of: key))
+            #expect(positional.key(at: given.tag(of: key)!) == key)
+        }
+        // The last copy kept of each key, by its line.
+        #expect(lines.tag(of: FHIRResourceKey(type: "Patient", id: "a")) == 104)
+        #expect(lines.tag(of: FHIRResourceKey(type: "Patient", id: "b")) == 105)
+        #expect(lines.tag(of: FHIRResourceKey(type: "Patient", id: "c")) == 102)
+        #expect(lines.tag(of: FHIRResourceKey(type: "Patient", id: "d")) == 108)
+        #expect(lines.tag(of: FHIRResourceKey(type: "Patient", id: "e")) == 110)
+        #expect(positional.tag(of: FHIRResourceKey(type: "Patient", id: "f")) == nil)
+    }
+}
+
+/// Positions kept as runs give back every position in the order appended, whatever the order: consecutive ones in one
+/// run, a position out of step starting a run of its own.
+@Suite struct PositionRunsTests {
+    @Test(arguments: [
+        [Int32](), [5], [0, 1, 2, 3], [3, 2, 1, 0], [0, 1, 2, 10, 11, 5, 6, 7, 7, 8, 0, 1], [Int32](0..<1000) + [Int32](2000..<2500),
+    ])
+    func positionsComeBackInTheirOrder(positions: [Int32]) {
+        var runs = PositionRuns()
+        for position in positions { runs.append(position) }
+        runs.keepAtSize()
+        #expect(Array(runs) == positions)
+        #expect(runs.count == positions.count)
+        let expectedRuns = positions.indices.filter { $0 == 0 || positions[$0] != positions[$0 - 1] + 1 }.count
+        #expect(runs.runCount == expectedRuns)
+    }
+}

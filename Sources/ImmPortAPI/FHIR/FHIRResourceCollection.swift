@@ -24,8 +24,9 @@ public struct FHIRResourceCollection: Sendable {
     final class Table: @unchecked Sendable {
         var elements = StoredResources()
         /// Each kept resource's position in `elements`, as the deduplicator's tag. Positions are admission order,
-        /// so the deduplicator's `key(at:)` is the key at a position: the keys are not held twice.
-        var deduplicator = FHIRResourceDeduplicator()
+        /// so the deduplicator's `key(at:)` is the key at a position: the keys are not held twice, nor the tags
+        /// (`tagsArePositions`: a newer version takes its key's place).
+        var deduplicator = FHIRResourceDeduplicator(tagsArePositions: true)
 
         var count: Int { elements.count }
         func key(at position: Int) -> FHIRResourceKey { deduplicator.key(at: position) }
@@ -41,9 +42,9 @@ public struct FHIRResourceCollection: Sendable {
         }
     }
 
-    /// Which of the table's positions a selection holds, in the selection's order.
+    /// Which of the table's positions a selection holds, in the selection's order (as runs: `PositionRuns`).
     struct Selection: Sendable {
-        var positions: [Int32] = []
+        var positions = PositionRuns()
         var members: [UInt64]
 
         init(tableCount: Int) { members = Array(repeating: 0, count: (tableCount + 63) / 64) }
@@ -171,6 +172,7 @@ public struct FHIRResourceCollection: Sendable {
         for position in positions {
             if !chosen.insert(Int(position.index)) { selected.duplicatesDropped += 1 }
         }
+        chosen.positions.keepAtSize()
         selected.selection = chosen
         return selected
     }
@@ -186,10 +188,8 @@ public struct FHIRResourceCollection: Sendable {
             table.elements.append(stored)
             return true
         case .newerVersion:
-            // The table now points past the end; put the newer copy back where the first one was.
-            let position = admitted.replacedTag!
-            table.elements[position] = stored
-            table.deduplicator.retag(key.key, position)
+            // The newer copy goes where the first one was, its key's position.
+            table.elements[admitted.replacedTag!] = stored
             return true
         case .duplicate:
             duplicatesDropped += 1
@@ -201,7 +201,7 @@ public struct FHIRResourceCollection: Sendable {
     private mutating func detach() {
         guard let selection else { return }
         let own = Table()
-        for position in selection.positions.map(Int.init) {
+        for position in selection.positions.lazy.map(Int.init) {
             _ = own.deduplicator.admit(table.key(at: position), versionId: nil, tag: own.elements.count)
             own.elements.append(table.elements[position])
         }

@@ -2,7 +2,7 @@ import FHIRModel
 
 /// Remembers which resources were already handed out, by `Type/id`, and which version of each.
 ///
-/// One table entry per resource (its version and a caller's tag), found with one lookup. Keys carry their hash,
+/// One table entry per resource (its version and a caller's tag, or its position as the tag), found with one lookup. Keys carry their hash,
 /// computed once (by a search, where the page is parsed, off the consumer's task), and the table (`ResourceKeyTable`)
 /// never hashes them again, not even when it grows: a pull of 100k resources does this 100k times.
 public struct FHIRResourceDeduplicator: Sendable {
@@ -13,24 +13,6 @@ public struct FHIRResourceDeduplicator: Sendable {
         case newerVersion
         /// Seen with this version or a newer one: drop it.
         case duplicate
-    }
-
-    struct Seen: Sendable {
-        /// The version kept, as `versionCode` gives it: with the tag, eight bytes, so that an entry of the table is
-        /// 24 bytes with the id (a version as a string took sixteen: eight megabytes at a million resources).
-        var version: Int32
-        /// The tag in 32 bits (a position or a line: a table of more would not fit in memory).
-        private var storedTag: Int32
-
-        init(version: Int32, tag: Int) {
-            self.version = version
-            storedTag = Int32(tag)
-        }
-
-        var tag: Int {
-            get { Int(storedTag) }
-            set { storedTag = Int32(newValue) }
-        }
     }
 
     /// Versions that are not a number written plainly (HAPI's are), by their place: `-2 - place` as a code.
@@ -50,9 +32,21 @@ public struct FHIRResourceDeduplicator: Sendable {
         return code == -1 ? nil : versionTexts[Int(-2 - code)]
     }
 
-    var seen = ResourceKeyTable<Seen>()
+    /// Each kept copy's version, as `versionCode` gives it (four bytes: a version as a string took sixteen, eight
+    /// megabytes at a million resources).
+    var seen = ResourceKeyTable<Int32>()
+    /// Each kept copy's tag, by its key's position; empty when the tags are the positions (`tagsArePositions`).
+    private var tags: [Int32] = []
+    /// Whether every copy is admitted with its key's position as its tag (a collection's table, whose resources sit
+    /// at the positions of their keys): then the tags are not kept, four bytes a resource less (four megabytes at a
+    /// million, in every stage of an export).
+    let tagsArePositions: Bool
 
-    public init() {}
+    public init() { tagsArePositions = false }
+
+    /// A de-duplicator whose tags are its keys' positions (`key(at:)`): a copy's tag when admitted is the count of
+    /// keys before it, and a newer version keeps its key's tag. The tags given to `admit` are then not kept.
+    init(tagsArePositions: Bool) { self.tagsArePositions = tagsArePositions }
 
     public var count: Int { seen.count }
 
@@ -65,7 +59,10 @@ public struct FHIRResourceDeduplicator: Sendable {
     public mutating func reserveCapacity(_ count: Int) { seen.reserveCapacity(count) }
 
     /// Lets go of the room the table took growing.
-    mutating func keepAtSize() { seen.keepAtSize() }
+    mutating func keepAtSize() {
+        seen.keepAtSize()
+        tags = tags.keptAtSize()
+    }
 
     public mutating func admit(_ key: FHIRResourceKey, versionId: String?) -> Verdict {
         admit(key, versionId: versionId, tag: 0).verdict
@@ -80,22 +77,27 @@ public struct FHIRResourceDeduplicator: Sendable {
     mutating func admit(_ key: HashedResourceKey, versionId: String?, tag: Int) -> (verdict: Verdict, replacedTag: Int?) {
         switch seen.lookup(key) {
         case .vacant(let slot):
-            seen.insert(key, Seen(version: versionCode(versionId), tag: tag), at: slot)
+            seen.insert(key, versionCode(versionId), at: slot)
+            // (A tag is a position or a line: a table of more than 2^31 would not fit in memory.)
+            if !tagsArePositions { tags.append(Int32(tag)) }
             return (.new, nil)
         case .found(let position):
-            let known = seen[position]
-            guard let versionId, Self.isNewer(versionId, than: versionText(known.version)) else { return (.duplicate, nil) }
-            seen[position] = Seen(version: versionCode(versionId), tag: tag)
-            return (.newerVersion, known.tag)
+            guard let versionId, Self.isNewer(versionId, than: versionText(seen[position])) else { return (.duplicate, nil) }
+            seen[position] = versionCode(versionId)
+            let replaced = self.tag(at: position)
+            if !tagsArePositions { tags[position] = Int32(tag) }
+            return (.newerVersion, replaced)
         }
     }
 
     /// The tag remembered with the copy kept of `key`, or nil when the key was never admitted.
     @inline(__always)
     public func tag(of key: FHIRResourceKey) -> Int? {
-        if case .found(let position) = seen.lookup(HashedResourceKey(key)) { return seen[position].tag }
+        if case .found(let position) = seen.lookup(HashedResourceKey(key)) { return tag(at: position) }
         return nil
     }
+
+    @inline(__always) private func tag(at position: Int) -> Int { tagsArePositions ? position : Int(tags[position]) }
 
     /// The `index`th distinct key admitted (admission order; a newer version keeps its key's place).
     public func key(at index: Int) -> FHIRResourceKey { seen.key(at: index) }
@@ -105,9 +107,11 @@ public struct FHIRResourceDeduplicator: Sendable {
     func typeNumber(of type: String) -> UInt32? { seen.typeNumber(of: type) }
     func typeNumber(at index: Int) -> UInt32 { seen.typeNumber(at: index) }
 
-    /// Changes the tag remembered for an admitted key (its version stays).
+    /// Changes the tag remembered for an admitted key (its version stays). Not for a de-duplicator whose tags are
+    /// its positions, which cannot change.
     public mutating func retag(_ key: FHIRResourceKey, _ tag: Int) {
-        if case .found(let position) = seen.lookup(HashedResourceKey(key)) { seen[position].tag = tag }
+        precondition(!tagsArePositions, "a de-duplicator whose tags are its positions cannot retag")
+        if case .found(let position) = seen.lookup(HashedResourceKey(key)) { tags[position] = Int32(tag) }
     }
 
     /// Version ids are opaque in FHIR, but HAPI's are integers: compare numerically when both are.

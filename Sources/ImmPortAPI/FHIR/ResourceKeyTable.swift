@@ -3,24 +3,23 @@ import FHIRModel
 /// The de-duplicator's table: resource keys with a value each, in insertion order, found by their stored hash.
 ///
 /// Not a `Dictionary`: with 100k keys, a dictionary of keys and versions spent most of its time re-hashing every key
-/// through `Hasher` as it grew and missing the cache on its wide buckets. Here the keys and values sit in one array in
-/// insertion order, and the hash index is an array of 4-byte slots (open addressing, linear probing, at most half
-/// full), each holding the entry's position and the top five bits of its hash: a probe compares those before it
-/// looks at the entry, which leaves one probe in 32 that meets another key to compare it with the entry. (Slots of
-/// eight bytes, with half the hash, were 8 MB more at a million resources, in every stage of an export.) Entries keep
-/// the key without its hash (eight bytes a resource, eight megabytes at a million): growing the index hashes the keys
-/// again, which a caller that knows its count avoids with `reserveCapacity`.
+/// through `Hasher` as it grew and missing the cache on its wide buckets. Here the keys' ids and the values sit in
+/// arrays in insertion order (an entry is a position in them), and the hash index is an array of 4-byte slots (open
+/// addressing, linear probing, at most half full), each holding the entry's position and the top five bits of its
+/// hash: a probe compares those before it looks at the entry, which leaves one probe in 32 that meets another key to
+/// compare it with the entry. (Slots of eight bytes, with half the hash, were 8 MB more at a million resources, in
+/// every stage of an export.) Entries keep the key without its hash (eight bytes a resource, eight megabytes at a
+/// million): growing the index hashes the keys again, which a caller that knows its count avoids with
+/// `reserveCapacity`.
 /// An entry keeps its key's type as a number, its place among the table's types (a study has a dozen), not as a
 /// string of its own: sixteen bytes less a resource, at a million the margin a large export's memory needs. The
-/// numbers sit beside the entries, a byte each (`typeBytes`), not in them: in an entry, four bytes and their padding
-/// made it 32 bytes where an id and the de-duplicator's value take 24 (eight megabytes at a million resources).
+/// numbers sit beside the ids, a byte each (`typeBytes`), and so do the values (`values`): an id is 16 bytes, and a
+/// four-byte value (the collection's versions) beside it in one entry made the entry 24 with its padding, where the
+/// two arrays take 20 (four megabytes at a million resources, in every stage of an export).
 struct ResourceKeyTable<Value: Sendable>: Sendable {
-    struct Entry: Sendable {
-        var id: String
-        var value: Value
-    }
-
-    private(set) var entries: [Entry] = []
+    /// Each entry's id, and its value, by position.
+    private(set) var ids: [String] = []
+    private var values: [Value] = []
     /// Each entry's type number, or `Self.largeType` for a number that does not fit a byte, found in `largeTypes`
     /// by the entry's position (a collection of more than 254 types, which FHIR does not define, still works).
     private var typeBytes: [UInt8] = []
@@ -45,11 +44,12 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
         while size < minimumCapacity * 2 { size *= 2 }
         slots = Array(repeating: 0, count: size)
         mask = size - 1
-        entries.reserveCapacity(minimumCapacity)
+        ids.reserveCapacity(minimumCapacity)
+        values.reserveCapacity(minimumCapacity)
         typeBytes.reserveCapacity(minimumCapacity)
     }
 
-    var count: Int { entries.count }
+    var count: Int { ids.count }
 
     enum Lookup {
         case found(Int)
@@ -64,13 +64,13 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
         let positionMask = Self.positionMask(positionBits)
         var slot = key.hash & mask
         return slots.withUnsafeBufferPointer { slots in
-            entries.withUnsafeBufferPointer { entries in
+            ids.withUnsafeBufferPointer { ids in
                 while true {
                     let stored = slots[slot]
                     if stored == 0 { return .vacant(slot) }
                     if stored >> positionBits == tag {
                         let position = Int(stored & positionMask) - 1
-                        if entries[position].id == key.key.id, types[Int(typeNumber(at: position))] == key.key.type {
+                        if ids[position] == key.key.id, types[Int(typeNumber(at: position))] == key.key.type {
                             return .found(position)
                         }
                     }
@@ -86,14 +86,15 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
         if type < UInt32(Self.largeType) {
             typeBytes.append(UInt8(type))
         } else {
-            largeTypes[entries.count] = type
+            largeTypes[ids.count] = type
             typeBytes.append(Self.largeType)
         }
-        entries.append(Entry(id: key.key.id, value: value))
-        slots[slot] = tag(key.hash) << positionBits | UInt32(entries.count)
-        if entries.count * 2 > slots.count {
+        ids.append(key.key.id)
+        values.append(value)
+        slots[slot] = tag(key.hash) << positionBits | UInt32(ids.count)
+        if ids.count * 2 > slots.count {
             grow()
-        } else if positionBits < 32, entries.count == Self.positionMask(positionBits) {
+        } else if positionBits < 32, ids.count == Self.positionMask(positionBits) {
             // The next position would not fit beside the hash bits: the slots keep positions only from here on.
             positionBits = 32
             rebuild(size: slots.count)
@@ -102,7 +103,7 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
 
     /// The key of the entry at `position`.
     func key(at position: Int) -> FHIRResourceKey {
-        FHIRResourceKey(type: types[Int(typeNumber(at: position))], id: entries[position].id)
+        FHIRResourceKey(type: types[Int(typeNumber(at: position))], id: ids[position])
     }
 
     /// The number of `type`, or nil when no key has it.
@@ -129,19 +130,21 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
     }
 
     subscript(position: Int) -> Value {
-        get { entries[position].value }
-        set { entries[position].value = newValue }
+        get { values[position] }
+        set { values[position] = newValue }
     }
 
     mutating func reserveCapacity(_ count: Int) {
-        entries.reserveCapacity(count)
+        ids.reserveCapacity(count)
+        values.reserveCapacity(count)
         typeBytes.reserveCapacity(count)
         while count * 2 > slots.count { grow() }
     }
 
     /// Lets go of the room the entries took growing (the slots stay: their count is a power of two).
     mutating func keepAtSize() {
-        entries = entries.keptAtSize()
+        ids = ids.keptAtSize()
+        values = values.keptAtSize()
         typeBytes = typeBytes.keptAtSize()
     }
 
@@ -151,7 +154,7 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
     private mutating func rebuild(size: Int) {
         var rebuilt = [UInt32](repeating: 0, count: size)
         let newMask = size - 1
-        for position in entries.indices {
+        for position in ids.indices {
             let hash = HashedResourceKey(key(at: position)).hash
             var slot = hash & newMask
             while rebuilt[slot] != 0 { slot = (slot + 1) & newMask }
