@@ -39,21 +39,21 @@ extension ResourceKeyTableTests {
     /// after the table goes over (here after 15, with four bits for positions) are all found, and only they are.
     @Test(arguments: [4 as UInt32, 27])
     func keysAreFoundOnBothSidesOfSlotsGivenToPositions(positionBits: UInt32) {
-        var table = ResourceKeyTable<Int>(positionBits: positionBits)
+        var table = ResourceKeyTable(positionBits: positionBits)
         let keys = (0..<200).map { HashedResourceKey(FHIRResourceKey(type: $0 % 3 == 0 ? "Patient" : "Observation", id: "r\($0)")) }
         for (index, key) in keys.enumerated() {
             guard case .vacant(let slot) = table.lookup(key) else {
                 Issue.record("\(key.key) found before it was added")
                 continue
             }
-            table.insert(key, index, at: slot)
+            table.insert(key, at: slot)
             // Everything added so far is found where it was added, whatever the table's state now.
             for (earlier, known) in keys[...index].enumerated() {
                 guard case .found(let position) = table.lookup(known) else {
                     Issue.record("\(known.key) not found after \(index + 1) keys")
                     return
                 }
-                #expect(position == earlier && table[position] == earlier)
+                #expect(position == earlier && table.key(at: position) == known.key)
             }
         }
         for absent in ["r200", "r-1", "R1"] {
@@ -117,5 +117,26 @@ extension ResourceKeyTableTests {
         #expect(runs.count == positions.count)
         let expectedRuns = positions.indices.filter { $0 == 0 || positions[$0] != positions[$0 - 1] + 1 }.count
         #expect(runs.runCount == expectedRuns)
+    }
+}
+
+/// Version codes read back as appended and set, whether every key has the same one (held as one number) or not: the
+/// first that differs, appended or set, turns them into one a key, with the earlier ones kept.
+@Suite struct VersionCodesTests {
+    @Test func codesReadBackAsAppendedAndSet() {
+        var codes = VersionCodes()
+        for _ in 0..<5 { codes.append(1) }
+        #expect(codes.isShared && codes.count == 5 && (0..<5).allSatisfy { codes[$0] == 1 })
+        codes[2] = 1
+        #expect(codes.isShared)
+        codes[3] = 4
+        #expect(!codes.isShared && (0..<5).map { codes[$0] } == [1, 1, 1, 4, 1])
+        codes.append(-1)
+        codes.keepAtSize()
+        #expect((0..<6).map { codes[$0] } == [1, 1, 1, 4, 1, -1])
+
+        var appended = VersionCodes()
+        for code: Int32 in [-1, -1, 7, -1] { appended.append(code) }
+        #expect(!appended.isShared && (0..<4).map { appended[$0] } == [-1, -1, 7, -1])
     }
 }

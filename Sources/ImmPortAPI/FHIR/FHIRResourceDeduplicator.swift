@@ -32,9 +32,10 @@ public struct FHIRResourceDeduplicator: Sendable {
         return code == -1 ? nil : versionTexts[Int(-2 - code)]
     }
 
-    /// Each kept copy's version, as `versionCode` gives it (four bytes: a version as a string took sixteen, eight
-    /// megabytes at a million resources).
-    var seen = ResourceKeyTable<Int32>()
+    var seen = ResourceKeyTable()
+    /// Each kept copy's version, as `versionCode` gives it, by its key's position (a version as a string took
+    /// sixteen bytes, eight megabytes at a million resources; mostly every key has the same one: `VersionCodes`).
+    private var versions = VersionCodes()
     /// Each kept copy's tag, by its key's position; empty when the tags are the positions (`tagsArePositions`).
     private var tags: [Int32] = []
     /// Whether every copy is admitted with its key's position as its tag (a collection's table, whose resources sit
@@ -56,11 +57,16 @@ public struct FHIRResourceDeduplicator: Sendable {
     }
 
     /// Makes room for `count` resources at once, so a large pull does not rehash the table as it grows.
-    public mutating func reserveCapacity(_ count: Int) { seen.reserveCapacity(count) }
+    public mutating func reserveCapacity(_ count: Int) {
+        seen.reserveCapacity(count)
+        versions.reserveCapacity(count)
+        if !tagsArePositions { tags.reserveCapacity(count) }
+    }
 
     /// Lets go of the room the table took growing.
     mutating func keepAtSize() {
         seen.keepAtSize()
+        versions.keepAtSize()
         tags = tags.keptAtSize()
     }
 
@@ -77,13 +83,14 @@ public struct FHIRResourceDeduplicator: Sendable {
     mutating func admit(_ key: HashedResourceKey, versionId: String?, tag: Int) -> (verdict: Verdict, replacedTag: Int?) {
         switch seen.lookup(key) {
         case .vacant(let slot):
-            seen.insert(key, versionCode(versionId), at: slot)
+            seen.insert(key, at: slot)
+            versions.append(versionCode(versionId))
             // (A tag is a position or a line: a table of more than 2^31 would not fit in memory.)
             if !tagsArePositions { tags.append(Int32(tag)) }
             return (.new, nil)
         case .found(let position):
-            guard let versionId, Self.isNewer(versionId, than: versionText(seen[position])) else { return (.duplicate, nil) }
-            seen[position] = versionCode(versionId)
+            guard let versionId, Self.isNewer(versionId, than: versionText(versions[position])) else { return (.duplicate, nil) }
+            versions[position] = versionCode(versionId)
             let replaced = self.tag(at: position)
             if !tagsArePositions { tags[position] = Int32(tag) }
             return (.newerVersion, replaced)

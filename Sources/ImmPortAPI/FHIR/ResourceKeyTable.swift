@@ -1,10 +1,11 @@
 import FHIRModel
 
-/// The de-duplicator's table: resource keys with a value each, in insertion order, found by their stored hash.
+/// The de-duplicator's table: resource keys in insertion order (an entry is a position), found by their stored hash;
+/// what the de-duplicator keeps of each (a version, a tag) it keeps by the position.
 ///
 /// Not a `Dictionary`: with 100k keys, a dictionary of keys and versions spent most of its time re-hashing every key
-/// through `Hasher` as it grew and missing the cache on its wide buckets. Here the keys' ids and the values sit in
-/// arrays in insertion order (an entry is a position in them), and the hash index is an array of 4-byte slots (open
+/// through `Hasher` as it grew and missing the cache on its wide buckets. Here the keys' ids sit in an array in
+/// insertion order, and the hash index is an array of 4-byte slots (open
 /// addressing, linear probing, at most half full), each holding the entry's position and the top five bits of its
 /// hash: a probe compares those before it looks at the entry, which leaves one probe in 32 that meets another key to
 /// compare it with the entry. (Slots of eight bytes, with half the hash, were 8 MB more at a million resources, in
@@ -13,13 +14,12 @@ import FHIRModel
 /// `reserveCapacity`.
 /// An entry keeps its key's type as a number, its place among the table's types (a study has a dozen), not as a
 /// string of its own: sixteen bytes less a resource, at a million the margin a large export's memory needs. The
-/// numbers sit beside the ids, a byte each (`typeBytes`), and so do the values (`values`): an id is 16 bytes, and a
-/// four-byte value (the collection's versions) beside it in one entry made the entry 24 with its padding, where the
-/// two arrays take 20 (four megabytes at a million resources, in every stage of an export).
-struct ResourceKeyTable<Value: Sendable>: Sendable {
-    /// Each entry's id, and its value, by position.
+/// numbers sit beside the ids, a byte each (`typeBytes`), and the de-duplicator's values in arrays of its own: an id
+/// is 16 bytes, and a version and a tag beside it in one entry made the entry 24 (eight megabytes at a million
+/// resources, in every stage of an export, where the collection needs neither once it is read).
+struct ResourceKeyTable: Sendable {
+    /// Each entry's id, by position.
     private(set) var ids: [String] = []
-    private var values: [Value] = []
     /// Each entry's type number, or `Self.largeType` for a number that does not fit a byte, found in `largeTypes`
     /// by the entry's position (a collection of more than 254 types, which FHIR does not define, still works).
     private var typeBytes: [UInt8] = []
@@ -45,7 +45,6 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
         slots = Array(repeating: 0, count: size)
         mask = size - 1
         ids.reserveCapacity(minimumCapacity)
-        values.reserveCapacity(minimumCapacity)
         typeBytes.reserveCapacity(minimumCapacity)
     }
 
@@ -81,7 +80,7 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
     }
 
     /// Appends an entry in the slot `lookup` returned for its key.
-    mutating func insert(_ key: HashedResourceKey, _ value: Value, at slot: Int) {
+    mutating func insert(_ key: HashedResourceKey, at slot: Int) {
         let type = typeNumber(adding: key.key.type)
         if type < UInt32(Self.largeType) {
             typeBytes.append(UInt8(type))
@@ -90,7 +89,6 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
             typeBytes.append(Self.largeType)
         }
         ids.append(key.key.id)
-        values.append(value)
         slots[slot] = tag(key.hash) << positionBits | UInt32(ids.count)
         if ids.count * 2 > slots.count {
             grow()
@@ -129,14 +127,8 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
         return number
     }
 
-    subscript(position: Int) -> Value {
-        get { values[position] }
-        set { values[position] = newValue }
-    }
-
     mutating func reserveCapacity(_ count: Int) {
         ids.reserveCapacity(count)
-        values.reserveCapacity(count)
         typeBytes.reserveCapacity(count)
         while count * 2 > slots.count { grow() }
     }
@@ -144,7 +136,6 @@ struct ResourceKeyTable<Value: Sendable>: Sendable {
     /// Lets go of the room the entries took growing (the slots stay: their count is a power of two).
     mutating func keepAtSize() {
         ids = ids.keptAtSize()
-        values = values.keptAtSize()
         typeBytes = typeBytes.keptAtSize()
     }
 
