@@ -105,3 +105,42 @@ import Testing
         #expect(LinkedPairs().resource(accession: "SUB1", in: []) == nil)
     }
 }
+
+extension LinkedPairsTests {
+    /// Pairs made with their resources' ids keep no first key part while each is its resource's id, and answer as
+    /// pairs that keep them: the same keys, order by accession and accessions found. A key that is not its resource's
+    /// id (here the fourth or the last) makes them keep every key from there on, with the same answers.
+    @Test(arguments: [nil, 3, 5])
+    func pairsKeyedByTheirIdsAnswerAsPairsThatKeepTheirKeys(differentAt: Int?) {
+        var fhir = FHIRResourceCollection()
+        let ids = ["SUB3", "SUB1", "SUB2", "SUB10", "BS1", "SUB4"]
+        for id in ids { fhir.add(try! FHIRJSONReader().read(#"{"resourceType":"Patient","id":"\#(id)"}"#)) }
+        fhir.keepAtSize()
+        var plain = LinkedPairs()
+        var byIDs = LinkedPairs(keepsKeys: true, ids: fhir.ids)
+        // Two pairs of the first resource (one-to-many), keyed by its id.
+        let resources = [0, 0, 1, 2, 3, 4, 5]
+        for (index, place) in resources.enumerated() {
+            let position = fhir.position(ofKey: FHIRResourceKey(type: "Patient", id: ids[place]))!
+            let accession = index == differentAt ? "OTHER\(index)" : ids[place]
+            let key: LinkKey = index == 4 ? .many([accession, "hemoglobin"]) : .one(accession)
+            var records = SharedKeyPositions(first: index)
+            if index == 2 { records.append(40) }
+            let addedPlain = plain.append(resource: position, records: records, key: key)
+            let addedByIDs = byIDs.append(resource: position, records: records, key: key)
+            #expect(addedPlain && addedByIDs)
+        }
+        plain.trim()
+        byIDs.trim()
+        #expect(byIDs.keysAreIDs == (differentAt == nil))
+        for index in resources.indices {
+            #expect(byIDs[index].key == plain[index].key && byIDs[index].records == plain[index].records)
+            #expect(byIDs.firstKey(at: index) == plain.firstKey(at: index) && byIDs.keyText(at: index) == plain.keyText(at: index))
+        }
+        let order = byIDs.placesByAccession()
+        #expect(order == plain.placesByAccession())
+        for accession in ids + ["OTHER3", "OTHER5", "SUB", ""] {
+            #expect(byIDs.resource(accession: accession, in: order) == plain.resource(accession: accession, in: order))
+        }
+    }
+}

@@ -414,7 +414,7 @@ public enum LinkStage {
             }
 
             var claimed = PositionSet(count: records.count)
-            result.pairs = LinkedPairs(keepsKeys: keepsKeys)
+            result.pairs = LinkedPairs(keepsKeys: keepsKeys, ids: fhir.ids)
             // Sized once: a study has as many pairs as resources, and doubling would leave up to half unused.
             result.pairs.reserveCapacity(groupOrder.count)
             for (order, ordinal) in groupOrder.map(Int.init).enumerated() {

@@ -58,6 +58,11 @@ public struct LinkedPair: Sendable {
 ///
 /// Pairs made without their keys (`keepsKeys` false: a link whose keys no later stage of the run reads, in an export
 /// the links neither a later link's key nor an emit's reference reads) are 8 bytes: their keys read as empty.
+///
+/// Pairs made with their resources' ids (`init(keepsKeys:ids:)`) keep no first key part while every pair's is its
+/// resource's id, as ImmPort's accessions are (`SUB…`, `BS…`): each is then read from the collection's ids. The first
+/// pair whose key part is not its resource's id makes them all kept as before. A million resources' pairs with keys
+/// held 16 bytes each of ids the collection holds already (about 7 MB from the links to the end of an export).
 public struct LinkedPairs: RandomAccessCollection, Sendable {
     struct Packed: Sendable {
         let resource: FHIRResourceCollection.Position
@@ -68,8 +73,12 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
     /// Whether the pairs hold their keys.
     public let keepsKeys: Bool
     private var packed: [Packed] = []
-    /// Each pair's key's first part, by the pair's place (empty when the keys are not kept).
+    /// Each pair's key's first part, by the pair's place (empty when the keys are not kept, or are the ids).
     private var firstKeys: [String] = []
+    /// The ids of the collection the pairs' resources are in, when the pairs were made with them.
+    private let resourceIDs: FHIRResourceCollection.IDs?
+    /// Whether every pair's key's first part is its resource's id, read from `resourceIDs` (`firstKeys` empty).
+    public private(set) var keysAreIDs: Bool
     /// Per pair with a rest: its records (a count, then each) and the parts of its key after the first (a count,
     /// then each part's number in `partTexts`), every number as LEB128.
     private var rest: [UInt8] = []
@@ -78,7 +87,19 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
     private var partTexts: [String] = []
     private var partNumbers: [String: Int] = [:]
 
-    public init(keepsKeys: Bool = true) { self.keepsKeys = keepsKeys }
+    public init(keepsKeys: Bool = true) {
+        self.keepsKeys = keepsKeys
+        resourceIDs = nil
+        keysAreIDs = false
+    }
+
+    /// Pairs whose resources are in the collection `ids` comes from: their keys' first parts are not kept while
+    /// they are the resources' ids.
+    public init(keepsKeys: Bool, ids: FHIRResourceCollection.IDs) {
+        self.keepsKeys = keepsKeys
+        resourceIDs = ids
+        keysAreIDs = keepsKeys
+    }
 
     public var startIndex: Int { 0 }
     public var endIndex: Int { packed.count }
@@ -101,7 +122,10 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
     public func resource(at index: Int) -> FHIRResourceCollection.Position { packed[index].resource }
 
     /// The key's first part (the accession); empty when the keys are not kept.
-    public func firstKey(at index: Int) -> String { keepsKeys ? firstKeys[index] : "" }
+    public func firstKey(at index: Int) -> String {
+        guard keepsKeys else { return "" }
+        return keysAreIDs ? resourceIDs!.id(at: packed[index].resource) : firstKeys[index]
+    }
 
     /// The first record joined.
     public func firstRecord(at index: Int) -> Int {
@@ -128,7 +152,7 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
 
     mutating func reserveCapacity(_ count: Int) {
         packed.reserveCapacity(count)
-        if keepsKeys { firstKeys.reserveCapacity(count) }
+        if keepsKeys && !keysAreIDs { firstKeys.reserveCapacity(count) }
     }
 
     /// Lets go of the room appending left unused (the rest grows by doubling), once the link has made every pair.
@@ -149,9 +173,16 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
             firstKey = parts.first ?? ""
             if keepsKeys { moreParts = parts.dropFirst() }
         }
+        if keysAreIDs, resourceIDs!.id(at: resource) != firstKey {
+            // The first key that is not its resource's id: every pair's is kept from here on.
+            firstKeys = packed.map { resourceIDs!.id(at: $0.resource) }
+            firstKeys.reserveCapacity(packed.capacity)
+            keysAreIDs = false
+        }
+        let keepsFirstKey = keepsKeys && !keysAreIDs
         if records.more.isEmpty, moreParts.isEmpty, let record = Int32(exactly: records.first) {
             packed.append(Packed(resource: resource, record: record))
-            if keepsKeys { firstKeys.append(firstKey) }
+            if keepsFirstKey { firstKeys.append(firstKey) }
             return true
         }
         guard let offset = Int32(exactly: rest.count) else { return false }
@@ -167,7 +198,7 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
             LEB128.append(number, to: &rest)
         }
         packed.append(Packed(resource: resource, record: ~offset))
-        if keepsKeys { firstKeys.append(firstKey) }
+        if keepsFirstKey { firstKeys.append(firstKey) }
         return true
     }
 
@@ -175,7 +206,18 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
     /// pair, searched by halving. Of pairs sharing an accession (one-to-many links), the last comes first, as a
     /// dictionary filled in pair order would keep it.
     public func placesByAccession() -> [Int32] {
-        var order = (0..<Int32(firstKeys.count)).map { $0 }
+        guard keepsKeys else { return [] }
+        var order = (0..<Int32(packed.count)).map { $0 }
+        if keysAreIDs {
+            let ids = resourceIDs!
+            packed.withUnsafeBufferPointer { packed in
+                order.sort { a, b in
+                    let (x, y) = (ids.id(at: packed[Int(a)].resource), ids.id(at: packed[Int(b)].resource))
+                    return x != y ? x < y : a > b
+                }
+            }
+            return order
+        }
         firstKeys.withUnsafeBufferPointer { keys in
             order.sort { a, b in
                 let (x, y) = (keys[Int(a)], keys[Int(b)])
@@ -191,9 +233,9 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
         var (low, high) = (0, order.count)
         while low < high {
             let middle = (low + high) / 2
-            if firstKeys[Int(order[middle])] < accession { low = middle + 1 } else { high = middle }
+            if firstKey(at: Int(order[middle])) < accession { low = middle + 1 } else { high = middle }
         }
-        guard low < order.count, firstKeys[Int(order[low])] == accession else { return nil }
+        guard low < order.count, firstKey(at: Int(order[low])) == accession else { return nil }
         return packed[Int(order[low])].resource
     }
 

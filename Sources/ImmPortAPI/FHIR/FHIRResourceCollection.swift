@@ -239,6 +239,17 @@ public struct FHIRResourceCollection: Sendable {
 
     public func key(at position: Position) -> FHIRResourceKey { key(atIndex: Int(position.index)) }
 
+    /// The ids of the collection's resources by position, read in place: for a holder of positions that needs
+    /// their ids without holding them again (`LinkedPairs`). A view of the keys as they are now: a resource added
+    /// later is not in it.
+    public struct IDs: Sendable {
+        fileprivate let keys: FrozenKeys
+
+        public func id(at position: Position) -> String { keys.deduplicator.id(at: Int(position.index)) }
+    }
+
+    public var ids: IDs { IDs(keys: frozenKeys ?? FrozenKeys(table.deduplicator)) }
+
     private func key(atIndex position: Int) -> FHIRResourceKey {
         frozenKeys?.deduplicator.key(at: position) ?? table.key(at: position)
     }

@@ -109,6 +109,9 @@ public struct FHIRResourceDeduplicator: Sendable {
     /// The `index`th distinct key admitted (admission order; a newer version keeps its key's place).
     public func key(at index: Int) -> FHIRResourceKey { seen.key(at: index) }
 
+    /// The `index`th key's id (its type not made).
+    public func id(at index: Int) -> String { seen.ids[index] }
+
     /// The `index`th key's type, as a number that is the same for every key of one type (nil: no key has `type`):
     /// a walk over one type's keys compares numbers, not strings.
     func typeNumber(of type: String) -> UInt32? { seen.typeNumber(of: type) }
