@@ -2,9 +2,10 @@ import FHIRModel
 
 /// Remembers which resources were already handed out, by `Type/id`, and which version of each.
 ///
-/// One table entry per resource (its version and a caller's tag, or its position as the tag), found with one lookup. Keys carry their hash,
-/// computed once (by a search, where the page is parsed, off the consumer's task), and the table (`ResourceKeyTable`)
-/// never hashes them again, not even when it grows: a pull of 100k resources does this 100k times.
+/// One table entry per resource (its version and a caller's tag, or its position as the tag), found with one
+/// lookup. Keys carry their hash, computed once (by a search, where the page is parsed, off the consumer's task), and
+/// the table (`ResourceKeyTable`) never hashes them again, not even when it grows: a pull of 100k resources does this
+/// 100k times.
 public struct FHIRResourceDeduplicator: Sendable {
     public enum Verdict: Sendable, Equatable {
         /// Not seen before.
