@@ -43,3 +43,16 @@ import Testing
         #expect(compared == Self.records.count * Self.paths.count)
     }
 }
+
+extension RecordValuesTests {
+    /// A path is one name exactly when it has no `.`, wherever the dot is and however long the path (a string of
+    /// more than 15 bytes has storage of its own); a dotted path walks the record.
+    @Test func onlyPathsWithoutADotAreOneName() throws {
+        for path in ["", "accession", "a_field_name_longer_than_fifteen_bytes", "ünïcödé"] { #expect(RecordValues.isOneName(path), "\(path)") }
+        for path in [".", "subject.accession", "a_field_name_longer_than_fifteen_bytes.", ".leading", "x.y.z"] {
+            #expect(!RecordValues.isOneName(path), "\(path)")
+        }
+        let record = try FHIRJSONReader().read(Array(#"{"subject":[{"accession":"SUB3"},{"accession":"SUB5"}],"subject.accession":"NOT"}"#.utf8))
+        #expect(Array(RecordValues.values(of: record, path: "subject.accession")) == ["SUB3", "SUB5"])
+    }
+}
