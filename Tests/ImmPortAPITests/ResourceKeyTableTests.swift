@@ -140,3 +140,28 @@ extension ResourceKeyTableTests {
         #expect(!appended.isShared && (0..<4).map { appended[$0] } == [-1, -1, 7, -1])
     }
 }
+
+extension ResourceKeyTableTests {
+    /// The table grows from the hashes it keeps while it is filled, and after it is brought to its size (the hashes
+    /// let go) from the keys hashed again: keys added before and after are all found at their positions.
+    @Test func keysAreFoundAfterGrowingOnEitherSideOfKeepAtSize() {
+        var table = ResourceKeyTable()
+        let keys = (0..<3000).map { HashedResourceKey(FHIRResourceKey(type: $0 % 2 == 0 ? "Specimen" : "Observation", id: "k\($0)")) }
+        for (index, key) in keys.enumerated() {
+            if index == 100 { table.keepAtSize() }
+            guard case .vacant(let slot) = table.lookup(key) else {
+                Issue.record("\(key.key) found before it was added")
+                return
+            }
+            table.insert(key, at: slot)
+        }
+        for (index, key) in keys.enumerated() {
+            guard case .found(let position) = table.lookup(key) else {
+                Issue.record("\(key.key) not found")
+                continue
+            }
+            #expect(position == index && table.key(at: position) == key.key)
+        }
+        if case .found = table.lookup(HashedResourceKey(FHIRResourceKey(type: "Specimen", id: "k1"))) { Issue.record("Specimen/k1 found") }
+    }
+}
