@@ -75,10 +75,11 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
     private var packed: [Packed] = []
     /// Each pair's key's first part, by the pair's place (empty when the keys are not kept, or are the ids).
     private var firstKeys: [String] = []
-    /// The ids of the collection the pairs' resources are in, when the pairs were made with them.
-    private let resourceIDs: FHIRResourceCollection.IDs?
-    /// Whether every pair's key's first part is its resource's id, read from `resourceIDs` (`firstKeys` empty).
-    public private(set) var keysAreIDs: Bool
+    /// The ids of the collection the pairs' resources are in, while every pair's key's first part is its resource's
+    /// id (`firstKeys` empty then); nil otherwise.
+    private var resourceIDs: FHIRResourceCollection.IDs?
+    /// Whether the pairs' keys' first parts are read from their resources' ids.
+    public var keysAreIDs: Bool { resourceIDs != nil }
     /// Per pair with a rest: its records (a count, then each) and the parts of its key after the first (a count,
     /// then each part's number in `partTexts`), every number as LEB128.
     private var rest: [UInt8] = []
@@ -87,18 +88,13 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
     private var partTexts: [String] = []
     private var partNumbers: [String: Int] = [:]
 
-    public init(keepsKeys: Bool = true) {
-        self.keepsKeys = keepsKeys
-        resourceIDs = nil
-        keysAreIDs = false
-    }
+    public init(keepsKeys: Bool = true) { self.keepsKeys = keepsKeys }
 
     /// Pairs whose resources are in the collection `ids` comes from: their keys' first parts are not kept while
     /// they are the resources' ids.
     public init(keepsKeys: Bool, ids: FHIRResourceCollection.IDs) {
         self.keepsKeys = keepsKeys
-        resourceIDs = ids
-        keysAreIDs = keepsKeys
+        resourceIDs = keepsKeys ? ids : nil
     }
 
     public var startIndex: Int { 0 }
@@ -124,7 +120,7 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
     /// The key's first part (the accession); empty when the keys are not kept.
     public func firstKey(at index: Int) -> String {
         guard keepsKeys else { return "" }
-        return keysAreIDs ? resourceIDs!.id(at: packed[index].resource) : firstKeys[index]
+        return resourceIDs?.id(at: packed[index].resource) ?? firstKeys[index]
     }
 
     /// The first record joined.
@@ -173,11 +169,11 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
             firstKey = parts.first ?? ""
             if keepsKeys { moreParts = parts.dropFirst() }
         }
-        if keysAreIDs, resourceIDs!.id(at: resource) != firstKey {
+        if let ids = resourceIDs, ids.id(at: resource) != firstKey {
             // The first key that is not its resource's id: every pair's is kept from here on.
-            firstKeys = packed.map { resourceIDs!.id(at: $0.resource) }
+            firstKeys = packed.map { ids.id(at: $0.resource) }
             firstKeys.reserveCapacity(packed.capacity)
-            keysAreIDs = false
+            resourceIDs = nil
         }
         let keepsFirstKey = keepsKeys && !keysAreIDs
         if records.more.isEmpty, moreParts.isEmpty, let record = Int32(exactly: records.first) {
@@ -208,8 +204,7 @@ public struct LinkedPairs: RandomAccessCollection, Sendable {
     public func placesByAccession() -> [Int32] {
         guard keepsKeys else { return [] }
         var order = (0..<Int32(packed.count)).map { $0 }
-        if keysAreIDs {
-            let ids = resourceIDs!
+        if let ids = resourceIDs {
             packed.withUnsafeBufferPointer { packed in
                 order.sort { a, b in
                     let (x, y) = (ids.id(at: packed[Int(a)].resource), ids.id(at: packed[Int(b)].resource))
